@@ -1,0 +1,45 @@
+//! SQL of the audit trail.
+
+use crate::database::{Db, now};
+
+/// One audit row to write.
+#[derive(Debug, Clone, Default)]
+pub struct AuditEvent<'a> {
+    pub actor_user_id: Option<i64>,
+    pub acting_for_association_id: Option<i64>,
+    pub action: &'a str,
+    pub subject_type: Option<&'a str>,
+    pub subject_id: Option<String>,
+    pub detail: Option<String>,
+    pub client_ip: Option<String>,
+}
+
+/// Appends an event. Callers treat a failure as a failure of the audited
+/// action: nothing happens unaudited.
+pub async fn record(db: &Db, event: AuditEvent<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_events (occurred_at, actor_user_id, acting_for_association_id, action, \
+           subject_type, subject_id, detail, client_ip) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(now())
+    .bind(event.actor_user_id)
+    .bind(event.acting_for_association_id)
+    .bind(event.action)
+    .bind(event.subject_type)
+    .bind(event.subject_id)
+    .bind(event.detail)
+    .bind(event.client_ip)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// How many events of this action exist (for tests and metrics).
+pub async fn count_actions(db: &Db, action: &str) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_events WHERE action = $1")
+        .bind(action)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n)
+}

@@ -1,0 +1,18 @@
+//! The append-only audit trail (DESIGN.md §3): who, acting for which
+//! association, did or viewed what, when. The table refuses updates and
+//! deletes; [`record`] is the one way to write it.
+
+#[cfg(feature = "ssr")]
+mod db;
+#[cfg(feature = "ssr")]
+pub use db::{AuditEvent, count_actions, record};
+
+/// The audited actions, as stored in `audit_events.action`.
+pub mod action {
+    pub const SIGN_IN: &str = "sign_in";
+    pub const SIGN_IN_FAILED: &str = "sign_in_failed";
+    pub const SIGN_OUT: &str = "sign_out";
+    pub const SIGN_OUT_EVERYWHERE: &str = "sign_out_everywhere";
+    pub const ROLE_GRANTED: &str = "role_granted";
+    pub const ACCESS_DENIED: &str = "access_denied";
+}

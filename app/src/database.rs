@@ -1,0 +1,168 @@
+//! The data layer shared by every domain (server only).
+//!
+//! One code path serves both engines: sqlx's `Any` driver with `$1, $2…`
+//! placeholders, which SQLite and PostgreSQL both accept. The rules a domain's
+//! `db.rs` follows are in `docs/ARCHITECTURE.md`: integers are `BIGINT`
+//! (SQLite `INTEGER`), times are Unix seconds, flags are 0/1 integers, and
+//! aggregates that PostgreSQL widens to NUMERIC are cast back to BIGINT.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+/// Which engine a pool talks to; domains ask only where the SQL must differ
+/// (full-text search, for instance).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn from_url(url: &str) -> Self {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Engine::Postgres
+        } else {
+            Engine::Sqlite
+        }
+    }
+}
+
+/// A connection pool and the engine behind it.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub engine: Engine,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// Why the database could not be opened or migrated.
+#[derive(Debug, thiserror::Error)]
+pub enum DbSetupError {
+    #[error("cannot create the data directory {0}: {1}")]
+    DataDir(String, std::io::Error),
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl Db {
+    /// Opens a pool for `url` (`sqlite://path` or `postgres://…`). A SQLite
+    /// file and its directory are created when missing.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DbSetupError> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::from_url(url);
+        let url = match engine {
+            Engine::Sqlite => prepare_sqlite_url(url)?,
+            Engine::Postgres => url.to_string(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        // Per-connection settings: durability for registrations,
+                        // enforced foreign keys, and waiting instead of failing
+                        // when another writer holds the lock.
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Self { pool, engine })
+    }
+
+    /// Applies the pending migrations of this engine's folder.
+    pub async fn migrate(&self) -> Result<(), DbSetupError> {
+        match self.engine {
+            Engine::Sqlite => SQLITE_MIGRATIONS.run(&self.pool).await?,
+            Engine::Postgres => POSTGRES_MIGRATIONS.run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Answers whether the database can run a query (for `/healthz`).
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+}
+
+/// Adds `mode=rwc` so SQLite creates the file, and creates its directory.
+fn prepare_sqlite_url(url: &str) -> Result<String, DbSetupError> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if !path.is_empty() && path != ":memory:" {
+        if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| DbSetupError::DataDir(dir.display().to_string(), e))?;
+        }
+    }
+    let url = if url.starts_with("sqlite:") {
+        url.to_string()
+    } else {
+        format!("sqlite://{url}")
+    };
+    Ok(if url.contains("mode=") {
+        url
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    })
+}
+
+/// The current time as Unix seconds, the one time format stored.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// True when `error` is a unique-constraint violation, on either engine.
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            db.is_unique_violation()
+                || db.code().as_deref() == Some("23505")
+                || db.code().as_deref() == Some("2067")
+                || db.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_engines() {
+        assert_eq!(Engine::from_url("postgres://u@h/db"), Engine::Postgres);
+        assert_eq!(Engine::from_url("postgresql://u@h/db"), Engine::Postgres);
+        assert_eq!(Engine::from_url("sqlite://data/x.db"), Engine::Sqlite);
+    }
+
+    #[test]
+    fn sqlite_urls_create_the_file() {
+        let dir = std::env::temp_dir().join(format!("takamul-url-{}", std::process::id()));
+        let url = format!("sqlite://{}/x.db", dir.display());
+        assert_eq!(prepare_sqlite_url(&url).unwrap(), format!("{url}?mode=rwc"));
+        assert!(dir.exists());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}

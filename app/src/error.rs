@@ -1,0 +1,316 @@
+//! The one error type of the application. Every server function returns
+//! `Result<_, AppError>`; [`AppError::status`] maps it to an HTTP status in one
+//! place and [`ErrorKey`] names the translated message the user sees
+//! (`ui::ErrorText`). Internal details are logged on the server, never sent.
+
+use serde::{Deserialize, Serialize};
+use server_fn_error::{FromServerFnError, ServerFnErrorErr};
+
+use crate::identity::NationalIdError;
+
+// `server_fn` is re-exported by leptos; the alias keeps the imports short.
+mod server_fn_error {
+    pub use leptos::server_fn::codec::JsonEncoding;
+    pub use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+}
+
+/// A user-facing message, one per distinct thing the user can do about it.
+/// Serialized in snake case, which is also its form in URLs (`?error=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKey {
+    NationalIdLength,
+    NationalIdDigits,
+    NationalIdPrefix,
+    NationalIdCheckDigit,
+    TooManyAttempts,
+    SignInRejected,
+    SignInExpired,
+    SignInTimedOut,
+    SignInNotFound,
+    NafathUnavailable,
+    SignInRequired,
+    Forbidden,
+    NotFound,
+    ForeignOrigin,
+    BadRequest,
+    Internal,
+}
+
+impl ErrorKey {
+    pub const ALL: [ErrorKey; 16] = [
+        ErrorKey::NationalIdLength,
+        ErrorKey::NationalIdDigits,
+        ErrorKey::NationalIdPrefix,
+        ErrorKey::NationalIdCheckDigit,
+        ErrorKey::TooManyAttempts,
+        ErrorKey::SignInRejected,
+        ErrorKey::SignInExpired,
+        ErrorKey::SignInTimedOut,
+        ErrorKey::SignInNotFound,
+        ErrorKey::NafathUnavailable,
+        ErrorKey::SignInRequired,
+        ErrorKey::Forbidden,
+        ErrorKey::NotFound,
+        ErrorKey::ForeignOrigin,
+        ErrorKey::BadRequest,
+        ErrorKey::Internal,
+    ];
+
+    /// The snake-case name used in URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKey::NationalIdLength => "national_id_length",
+            ErrorKey::NationalIdDigits => "national_id_digits",
+            ErrorKey::NationalIdPrefix => "national_id_prefix",
+            ErrorKey::NationalIdCheckDigit => "national_id_check_digit",
+            ErrorKey::TooManyAttempts => "too_many_attempts",
+            ErrorKey::SignInRejected => "sign_in_rejected",
+            ErrorKey::SignInExpired => "sign_in_expired",
+            ErrorKey::SignInTimedOut => "sign_in_timed_out",
+            ErrorKey::SignInNotFound => "sign_in_not_found",
+            ErrorKey::NafathUnavailable => "nafath_unavailable",
+            ErrorKey::SignInRequired => "sign_in_required",
+            ErrorKey::Forbidden => "forbidden",
+            ErrorKey::NotFound => "not_found",
+            ErrorKey::ForeignOrigin => "foreign_origin",
+            ErrorKey::BadRequest => "bad_request",
+            ErrorKey::Internal => "internal",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == value)
+    }
+}
+
+impl From<NationalIdError> for ErrorKey {
+    fn from(e: NationalIdError) -> Self {
+        match e {
+            NationalIdError::Length => ErrorKey::NationalIdLength,
+            NationalIdError::NotDigits => ErrorKey::NationalIdDigits,
+            NationalIdError::Prefix => ErrorKey::NationalIdPrefix,
+            NationalIdError::CheckDigit => ErrorKey::NationalIdCheckDigit,
+        }
+    }
+}
+
+/// Everything that can go wrong, by what the caller should do about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    /// No (valid) session: sign in first. 401.
+    #[error("sign-in required")]
+    Unauthorized,
+    /// Signed in, but this role may not do this. 403.
+    #[error("forbidden")]
+    Forbidden,
+    /// 404.
+    #[error("not found")]
+    NotFound,
+    /// The input was wrong; `field` names the form field. 422.
+    #[error("invalid {field}: {key:?}")]
+    Validation { field: String, key: ErrorKey },
+    /// The request conflicts with what exists, or a state that no longer allows it. 409.
+    #[error("conflict: {0:?}")]
+    Conflict(ErrorKey),
+    /// Too many attempts; try later. 429.
+    #[error("rate limited")]
+    RateLimited,
+    /// An outside service (Nafath) failed or timed out. 503.
+    #[error("upstream unavailable")]
+    Unavailable,
+    /// Malformed request that no form of ours produces. 400.
+    #[error("bad request")]
+    BadRequest,
+    /// A bug or an outage on our side; the details are in the server log. 500.
+    #[error("internal error")]
+    Internal,
+}
+
+impl AppError {
+    pub fn validation(field: &str, key: impl Into<ErrorKey>) -> Self {
+        AppError::Validation {
+            field: field.to_string(),
+            key: key.into(),
+        }
+    }
+
+    /// The HTTP status for this error: the only place it is decided.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::Validation { .. } => 422,
+            AppError::Conflict(_) => 409,
+            AppError::RateLimited => 429,
+            AppError::Unavailable => 503,
+            AppError::BadRequest => 400,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The translated message to show for this error.
+    pub fn key(&self) -> ErrorKey {
+        match self {
+            AppError::Unauthorized => ErrorKey::SignInRequired,
+            AppError::Forbidden => ErrorKey::Forbidden,
+            AppError::NotFound => ErrorKey::NotFound,
+            AppError::Validation { key, .. } => *key,
+            AppError::Conflict(key) => *key,
+            AppError::RateLimited => ErrorKey::TooManyAttempts,
+            AppError::Unavailable => ErrorKey::NafathUnavailable,
+            AppError::BadRequest => ErrorKey::BadRequest,
+            AppError::Internal => ErrorKey::Internal,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = server_fn_error::JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::Deserialization(_) => {
+                AppError::BadRequest
+            }
+            ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use ssr::{respond, respond_at};
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::AppError;
+    use http::header::{ACCEPT, HOST, LOCATION, REFERER};
+    use http::{HeaderValue, StatusCode, request::Parts};
+    use leptos::prelude::use_context;
+    use leptos_axum::ResponseOptions;
+
+    /// Finishes every server function: on error, sets the HTTP status of the
+    /// error (JSON callers) or, for a plain HTML form post (no JavaScript),
+    /// redirects back to the form's page with `?error=<key>` so the page can
+    /// show the translated message next to what the user typed.
+    pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        finish(result, None)
+    }
+
+    /// Like [`respond`], but form errors go to `page` instead of back to the
+    /// Referer (for requests that come from a refresh rather than a form).
+    pub fn respond_at<T>(page: &str, result: Result<T, AppError>) -> Result<T, AppError> {
+        finish(result, Some(page))
+    }
+
+    fn finish<T>(result: Result<T, AppError>, page: Option<&str>) -> Result<T, AppError> {
+        let Err(error) = &result else {
+            return result;
+        };
+        let (Some(parts), Some(response)) = (use_context::<Parts>(), use_context::<ResponseOptions>())
+        else {
+            return result;
+        };
+        if error.status() >= 500 {
+            tracing::warn!(?error, path = %parts.uri.path(), "server function failed");
+        }
+        let accepts_html = parts
+            .headers
+            .get(ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"));
+        if accepts_html {
+            let back = page
+                .map(str::to_string)
+                .or_else(|| same_origin_back_path(&parts))
+                .unwrap_or_else(|| "/".to_string());
+            let location = with_error_param(&back, error.key().as_str());
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.insert_header(LOCATION, value);
+                response.set_status(StatusCode::SEE_OTHER);
+                return result;
+            }
+        }
+        response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        result
+    }
+
+    /// The path and query of the Referer when it is this site's own page.
+    fn same_origin_back_path(parts: &Parts) -> Option<String> {
+        let referer = parts.headers.get(REFERER)?.to_str().ok()?;
+        let host = parts.headers.get(HOST)?.to_str().ok()?;
+        let rest = referer
+            .strip_prefix("http://")
+            .or_else(|| referer.strip_prefix("https://"))?;
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if authority != host {
+            return None;
+        }
+        Some(if path.is_empty() { "/".to_string() } else { path.to_string() })
+    }
+
+    /// Replaces any `error=` parameter of `path` with this one.
+    pub(crate) fn with_error_param(path: &str, key: &str) -> String {
+        let (base, query) = path.split_once('?').unwrap_or((path, ""));
+        let mut params: Vec<&str> = query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("error="))
+            .collect();
+        let error = format!("error={key}");
+        params.push(&error);
+        format!("{base}?{}", params.join("&"))
+    }
+
+    impl From<sqlx::Error> for AppError {
+        fn from(error: sqlx::Error) -> Self {
+            // Logged here, once; the client only learns that something failed.
+            tracing::error!(%error, "database error");
+            AppError::Internal
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_keys_round_trip_through_urls_and_json() {
+        for key in ErrorKey::ALL {
+            assert_eq!(ErrorKey::parse(key.as_str()), Some(key));
+            // serde's snake_case must agree with `as_str`.
+            assert_eq!(serde_json::to_string(&key).unwrap(), format!("\"{}\"", key.as_str()));
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn error_param_replaces_the_previous_one() {
+        use super::ssr::with_error_param;
+        assert_eq!(with_error_param("/sign-in", "forbidden"), "/sign-in?error=forbidden");
+        assert_eq!(
+            with_error_param("/sign-in?next=/a&error=internal", "forbidden"),
+            "/sign-in?next=/a&error=forbidden"
+        );
+    }
+
+    #[test]
+    fn every_error_has_a_client_error_status_except_internal_and_upstream() {
+        let errors = [
+            AppError::Unauthorized,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::validation("national_id", ErrorKey::NationalIdLength),
+            AppError::Conflict(ErrorKey::SignInExpired),
+            AppError::RateLimited,
+            AppError::BadRequest,
+        ];
+        for e in errors {
+            assert!((400..500).contains(&e.status()), "{e:?}");
+        }
+        assert_eq!(AppError::Internal.status(), 500);
+        assert_eq!(AppError::Unavailable.status(), 503);
+    }
+}

@@ -1,0 +1,337 @@
+//! Server functions of the identity domain. Each one guards itself on the
+//! server and ends with [`respond`](crate::error::respond), so plain HTML
+//! forms (no JavaScript) get a redirect with the error and JSON callers a 4xx.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use super::{CurrentUser, PendingSignIn};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{
+        NationalId, SignInState, db,
+        nafath::NafathStatus,
+        session::{self, PENDING_COOKIE, SESSION_COOKIE},
+    },
+    crate::audit::{self, AuditEvent},
+    crate::database::now,
+    crate::error::{respond, respond_at},
+    crate::state::{AppState, app_state},
+    crate::text::mask_identifier,
+};
+
+/// Where the sign-in flow sends people once they are in.
+pub const AFTER_SIGN_IN: &str = "/account";
+/// The waiting page.
+pub const WAIT_PAGE: &str = "/sign-in/wait";
+/// The sign-in page.
+pub const SIGN_IN_PAGE: &str = "/sign-in";
+
+/// Starts a Nafath sign-in for this national ID and sends the browser to the
+/// waiting page, which shows the number to pick in the Nafath app.
+#[server(endpoint = "start_sign_in")]
+pub async fn start_sign_in(national_id: String) -> Result<(), AppError> {
+    respond(start_sign_in_inner(national_id).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn start_sign_in_inner(national_id: String) -> Result<(), AppError> {
+    let state = app_state()?;
+    let national_id =
+        NationalId::parse(&national_id).map_err(|e| AppError::validation("national_id", e))?;
+    let client_ip = session::client_ip();
+
+    // Limits live in the database so that every server instance counts the same attempts.
+    let (per_id, per_ip) =
+        db::recent_attempts(&state.db, &national_id, &client_ip, now() - 600).await?;
+    if per_id >= state.settings.sign_in_limit_per_id || per_ip >= state.settings.sign_in_limit_per_ip {
+        audit::record(
+            &state.db,
+            AuditEvent {
+                action: audit::action::SIGN_IN_FAILED,
+                subject_type: Some("national_id"),
+                subject_id: Some(national_id.masked()),
+                detail: Some("rate_limited".into()),
+                client_ip: Some(client_ip),
+                ..Default::default()
+            },
+        )
+        .await?;
+        return Err(AppError::RateLimited);
+    }
+
+    let transaction = state.nafath.request(&national_id).await.map_err(|error| {
+        tracing::warn!(%error, "Nafath request failed");
+        AppError::Unavailable
+    })?;
+    let pending_token = session::new_token();
+    db::insert_attempt(
+        &state.db,
+        &session::hash_token(&pending_token),
+        &transaction.trans_id,
+        &national_id,
+        &transaction.random,
+        &client_ip,
+    )
+    .await?;
+    session::set_response_cookie(
+        PENDING_COOKIE,
+        &pending_token,
+        state.settings.sign_in_wait_secs + 120,
+        state.settings.production,
+    );
+    leptos_axum::redirect(WAIT_PAGE);
+    Ok(())
+}
+
+/// The pending sign-in of this browser, for the waiting page.
+#[server(endpoint = "get_pending_sign_in")]
+pub async fn get_pending_sign_in() -> Result<Option<PendingSignIn>, AppError> {
+    respond(get_pending_sign_in_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn get_pending_sign_in_inner() -> Result<Option<PendingSignIn>, AppError> {
+    let state = app_state()?;
+    let Some(token) = session::request_cookie(PENDING_COOKIE) else {
+        return Ok(None);
+    };
+    let attempt = db::attempt_by_pending_token(&state.db, &session::hash_token(&token)).await?;
+    Ok(attempt.map(|a| PendingSignIn {
+        masked_national_id: mask_identifier(&a.national_id),
+        random: a.random,
+        state: a.state,
+    }))
+}
+
+/// Asks Nafath (or the callback's stored answer) where this browser's sign-in
+/// stands. When approved, signs the person in with a fresh session and sends
+/// them to their account; when still waiting, back to the waiting page; when
+/// refused, expired or too slow, to the sign-in page with the reason.
+/// A GET so that the waiting page can poll it by refreshing, without JavaScript.
+#[server(endpoint = "poll_sign_in", input = GetUrl)]
+pub async fn poll_sign_in() -> Result<SignInState, AppError> {
+    respond_at(SIGN_IN_PAGE, poll_sign_in_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn poll_sign_in_inner() -> Result<SignInState, AppError> {
+    use crate::error::ErrorKey;
+
+    let state = app_state()?;
+    let token = session::request_cookie(PENDING_COOKIE)
+        .ok_or(AppError::Conflict(ErrorKey::SignInNotFound))?;
+    let mut attempt = db::attempt_by_pending_token(&state.db, &session::hash_token(&token))
+        .await?
+        .ok_or(AppError::Conflict(ErrorKey::SignInNotFound))?;
+
+    if attempt.state == SignInState::Waiting {
+        let (next, name_ar, name_en) = if now() - attempt.created_at > state.settings.sign_in_wait_secs {
+            (SignInState::TimedOut, None, None)
+        } else {
+            let national_id = NationalId::parse(&attempt.national_id).map_err(|_| AppError::Internal)?;
+            let transaction = super::nafath::NafathTransaction {
+                trans_id: attempt.trans_id.clone(),
+                random: attempt.random.clone(),
+            };
+            match state.nafath.status(&national_id, &transaction).await {
+                Ok(NafathStatus::Waiting) => (SignInState::Waiting, None, None),
+                Ok(NafathStatus::Completed(person)) => {
+                    (SignInState::Completed, person.name_ar, person.name_en)
+                }
+                Ok(NafathStatus::Rejected) => (SignInState::Rejected, None, None),
+                Ok(NafathStatus::Expired) => (SignInState::Expired, None, None),
+                Err(error) => {
+                    // Keep waiting: the next poll (or the callback) may succeed.
+                    tracing::warn!(%error, "Nafath status failed");
+                    (SignInState::Waiting, None, None)
+                }
+            }
+        };
+        if next != SignInState::Waiting {
+            db::settle_attempt(&state.db, &attempt.trans_id, &attempt.national_id, next, name_ar.as_deref(), name_en.as_deref())
+                .await?;
+            // Re-read: a callback may have settled it first, and its answer stands.
+            attempt = db::attempt_by_pending_token(&state.db, &session::hash_token(&token))
+                .await?
+                .ok_or(AppError::Conflict(ErrorKey::SignInNotFound))?;
+        }
+    }
+
+    match attempt.state {
+        SignInState::Waiting => {
+            leptos_axum::redirect(WAIT_PAGE);
+            Ok(SignInState::Waiting)
+        }
+        SignInState::Completed if !attempt.consumed => {
+            complete_sign_in(&state, &attempt).await?;
+            leptos_axum::redirect(AFTER_SIGN_IN);
+            Ok(SignInState::Completed)
+        }
+        SignInState::Completed => Err(AppError::Conflict(ErrorKey::SignInNotFound)),
+        failed => {
+            session::set_response_cookie(PENDING_COOKIE, "", 0, state.settings.production);
+            audit::record(
+                &state.db,
+                AuditEvent {
+                    action: audit::action::SIGN_IN_FAILED,
+                    subject_type: Some("national_id"),
+                    subject_id: Some(mask_identifier(&attempt.national_id)),
+                    detail: Some(failed.as_str().to_string()),
+                    client_ip: Some(session::client_ip()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            Err(AppError::Conflict(match failed {
+                SignInState::Rejected => ErrorKey::SignInRejected,
+                SignInState::Expired => ErrorKey::SignInExpired,
+                _ => ErrorKey::SignInTimedOut,
+            }))
+        }
+    }
+}
+
+/// Creates the session for an approved attempt: one approval, one session; a
+/// new session id every time (any earlier session of this browser ends).
+#[cfg(feature = "ssr")]
+async fn complete_sign_in(state: &AppState, attempt: &db::SignInAttempt) -> Result<(), AppError> {
+    use crate::error::ErrorKey;
+
+    let token = session::new_token();
+    let token_hash = session::hash_token(&token);
+    let mut tx = state.db.pool.begin().await?;
+    if !db::consume_attempt(&mut tx, attempt.id).await? {
+        return Err(AppError::Conflict(ErrorKey::SignInNotFound));
+    }
+    let user_id = db::upsert_verified_user(
+        &mut tx,
+        &attempt.national_id,
+        attempt.person_name_ar.as_deref(),
+        attempt.person_name_en.as_deref(),
+    )
+    .await?;
+    db::insert_session(&mut tx, &token_hash, user_id, session::user_agent().as_deref()).await?;
+    tx.commit().await?;
+
+    if let Some(previous) = session::current_session() {
+        db::delete_session(&state.db, &previous.token_hash).await?;
+    }
+    let secure = state.settings.production;
+    session::set_response_cookie(SESSION_COOKIE, &token, state.settings.session_absolute_secs, secure);
+    session::set_response_cookie(PENDING_COOKIE, "", 0, secure);
+    audit::record(
+        &state.db,
+        AuditEvent {
+            actor_user_id: Some(user_id),
+            action: audit::action::SIGN_IN,
+            client_ip: Some(session::client_ip()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Ends this browser's session.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    respond(sign_out_inner(false).await)
+}
+
+/// Ends every session of the signed-in person, on every device.
+#[server(endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    respond(sign_out_inner(true).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn sign_out_inner(everywhere: bool) -> Result<(), AppError> {
+    let state = app_state()?;
+    let current = session::current_session().ok_or(AppError::Unauthorized)?;
+    if everywhere {
+        db::delete_user_sessions(&state.db, current.user.user_id).await?;
+    } else {
+        db::delete_session(&state.db, &current.token_hash).await?;
+    }
+    session::set_response_cookie(SESSION_COOKIE, "", 0, state.settings.production);
+    audit::record(
+        &state.db,
+        AuditEvent {
+            actor_user_id: Some(current.user.user_id),
+            action: if everywhere {
+                audit::action::SIGN_OUT_EVERYWHERE
+            } else {
+                audit::action::SIGN_OUT
+            },
+            client_ip: Some(session::client_ip()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The signed-in person (their own identity, so the ID is whole), or `None`.
+#[server(endpoint = "get_current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    Ok(session::current_user())
+}
+
+/// A pending request on the simulator's phone-app page.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SimulatorRequest {
+    pub trans_id: String,
+    pub national_id: String,
+    pub choices: Vec<String>,
+}
+
+/// The simulator's pending requests. Exists only while the simulator is the
+/// provider (never in production).
+#[server(endpoint = "list_simulator_requests")]
+pub async fn list_simulator_requests() -> Result<Vec<SimulatorRequest>, AppError> {
+    respond(list_simulator_requests_inner().await)
+}
+
+#[cfg(feature = "ssr")]
+async fn list_simulator_requests_inner() -> Result<Vec<SimulatorRequest>, AppError> {
+    use super::nafath::simulator;
+    let state = app_state()?;
+    if !state.nafath.is_simulator() {
+        return Err(AppError::NotFound);
+    }
+    Ok(simulator::pending(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| SimulatorRequest {
+            choices: simulator::choices(&r.random),
+            trans_id: r.trans_id,
+            national_id: r.national_id,
+        })
+        .collect())
+}
+
+/// The simulator's "phone": picks a number for a request (the right one
+/// approves, another rejects), or rejects it outright when `picked` is empty.
+#[server(endpoint = "decide_simulator_request")]
+pub async fn decide_simulator_request(trans_id: String, picked: Option<String>) -> Result<(), AppError> {
+    respond(decide_simulator_request_inner(trans_id, picked).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn decide_simulator_request_inner(trans_id: String, picked: Option<String>) -> Result<(), AppError> {
+    use super::nafath::simulator;
+    let state = app_state()?;
+    if !state.nafath.is_simulator() {
+        return Err(AppError::NotFound);
+    }
+    let picked = picked.filter(|p| !p.is_empty());
+    if !simulator::decide(&state.db, &trans_id, picked.as_deref()).await? {
+        return Err(AppError::Conflict(crate::error::ErrorKey::SignInExpired));
+    }
+    leptos_axum::redirect(super::pages::SIMULATOR_PAGE);
+    Ok(())
+}

@@ -1,0 +1,426 @@
+//! Identity: national IDs, Nafath sign-in, sessions and roles (DESIGN.md §4).
+//!
+//! `mod.rs` holds the serde types and pure rules shared by client and server;
+//! `api.rs` the server functions; `db.rs`, `nafath.rs` and `session.rs` the
+//! server-only parts; `pages.rs` the pages.
+
+pub mod api;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod callback;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod nafath;
+#[cfg(feature = "ssr")]
+pub mod session;
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+use crate::text::{fold_digits, mask_identifier};
+
+/// Why a national ID was refused; each maps to one translated message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NationalIdError {
+    #[error("a national ID has exactly 10 digits")]
+    Length,
+    #[error("a national ID has digits only")]
+    NotDigits,
+    #[error("a national ID starts with 1 (citizen) or 2 (resident)")]
+    Prefix,
+    #[error("the check digit does not match")]
+    CheckDigit,
+}
+
+/// A Saudi national ID (citizen, starts with 1) or Iqama number (resident,
+/// starts with 2): ten digits with a Luhn check digit. The only way to build
+/// one is [`NationalId::parse`], so holding one means it is valid.
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct NationalId(String);
+
+impl NationalId {
+    /// Parses user input: surrounding spaces are ignored and Eastern-Arabic
+    /// digits are accepted.
+    pub fn parse(input: &str) -> Result<Self, NationalIdError> {
+        let folded = fold_digits(input.trim());
+        if !folded.chars().all(|c| c.is_ascii_digit()) {
+            return Err(NationalIdError::NotDigits);
+        }
+        if folded.len() != 10 {
+            return Err(NationalIdError::Length);
+        }
+        if !folded.starts_with('1') && !folded.starts_with('2') {
+            return Err(NationalIdError::Prefix);
+        }
+        if !luhn_valid(&folded) {
+            return Err(NationalIdError::CheckDigit);
+        }
+        Ok(Self(folded))
+    }
+
+    /// The ten digits; only for storage and the owner's own pages.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form shown anywhere but the owner's own pages: `1•••••••89`.
+    pub fn masked(&self) -> String {
+        mask_identifier(&self.0)
+    }
+
+    /// True for residents (Iqama numbers start with 2).
+    pub fn is_resident(&self) -> bool {
+        self.0.starts_with('2')
+    }
+}
+
+impl fmt::Debug for NationalId {
+    // Never print a full ID into logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "NationalId({})", self.masked())
+    }
+}
+
+impl TryFrom<String> for NationalId {
+    type Error = NationalIdError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<NationalId> for String {
+    fn from(id: NationalId) -> Self {
+        id.0
+    }
+}
+
+/// The Luhn check over all ten digits (the last one is the check digit).
+fn luhn_valid(digits: &str) -> bool {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let doubled = d * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum % 10 == 0
+}
+
+/// Completes nine leading digits with their Luhn check digit. Used to make
+/// fake but valid IDs for demo data and tests.
+pub fn with_check_digit(first_nine: &str) -> String {
+    (0..=9)
+        .map(|d| format!("{first_nine}{d}"))
+        .find(|candidate| luhn_valid(candidate))
+        .expect("one of ten check digits always satisfies Luhn")
+}
+
+/// What a person may do. Roles are rows in `role_grants`, never claims from
+/// the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleKind {
+    CouncilAdmin,
+    AssociationAdmin,
+    AssociationStaff,
+    Trainer,
+    FamilyMember,
+}
+
+impl RoleKind {
+    pub const ALL: [RoleKind; 5] = [
+        RoleKind::CouncilAdmin,
+        RoleKind::AssociationAdmin,
+        RoleKind::AssociationStaff,
+        RoleKind::Trainer,
+        RoleKind::FamilyMember,
+    ];
+
+    /// The value stored in `role_grants.role`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleKind::CouncilAdmin => "council_admin",
+            RoleKind::AssociationAdmin => "association_admin",
+            RoleKind::AssociationStaff => "association_staff",
+            RoleKind::Trainer => "trainer",
+            RoleKind::FamilyMember => "family_member",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    /// Whether this role is held for one association (and needs its id).
+    pub fn is_per_association(self) -> bool {
+        matches!(self, RoleKind::AssociationAdmin | RoleKind::AssociationStaff)
+    }
+}
+
+/// One granted role; association roles name their association.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub kind: RoleKind,
+    pub association_id: Option<i64>,
+    pub association_name_ar: Option<String>,
+    pub association_name_en: Option<String>,
+}
+
+/// What a guard asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    /// Any signed-in person.
+    SignedIn,
+    /// The council (platform) admin.
+    CouncilAdmin,
+    /// Admin of this association (or the council admin).
+    AssociationAdmin(i64),
+    /// Staff or admin of this association (or the council admin).
+    AssociationMember(i64),
+    /// A trainer (or the council admin).
+    Trainer,
+    /// A family member.
+    FamilyMember,
+}
+
+/// The signed-in person as the pages and server functions see them. The full
+/// national ID is here only because this is the person's own identity; it is
+/// shown on their own account page and nowhere else.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub user_id: i64,
+    pub national_id: String,
+    pub name_ar: String,
+    pub name_en: Option<String>,
+    pub verified_at: Option<i64>,
+    pub roles: Vec<Role>,
+}
+
+impl CurrentUser {
+    pub fn has(&self, kind: RoleKind) -> bool {
+        self.roles.iter().any(|r| r.kind == kind)
+    }
+
+    pub fn is_council_admin(&self) -> bool {
+        self.has(RoleKind::CouncilAdmin)
+    }
+
+    /// The pure role guard: does this person meet the requirement?
+    pub fn satisfies(&self, requirement: Requirement) -> bool {
+        let in_association = |id: i64, kinds: &[RoleKind]| {
+            self.roles
+                .iter()
+                .any(|r| r.association_id == Some(id) && kinds.contains(&r.kind))
+        };
+        match requirement {
+            Requirement::SignedIn => true,
+            Requirement::CouncilAdmin => self.is_council_admin(),
+            Requirement::AssociationAdmin(id) => {
+                self.is_council_admin() || in_association(id, &[RoleKind::AssociationAdmin])
+            }
+            Requirement::AssociationMember(id) => {
+                self.is_council_admin()
+                    || in_association(
+                        id,
+                        &[RoleKind::AssociationAdmin, RoleKind::AssociationStaff],
+                    )
+            }
+            Requirement::Trainer => self.is_council_admin() || self.has(RoleKind::Trainer),
+            Requirement::FamilyMember => self.has(RoleKind::FamilyMember),
+        }
+    }
+
+    /// The name to greet the person with in the given language.
+    pub fn display_name(&self, english: bool) -> &str {
+        match (&self.name_en, english) {
+            (Some(en), true) if !en.is_empty() => en,
+            _ => &self.name_ar,
+        }
+    }
+}
+
+/// Where a Nafath sign-in stands, as the waiting page shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInState {
+    Waiting,
+    Completed,
+    Rejected,
+    Expired,
+    /// Waited longer than the site allows for a decision.
+    TimedOut,
+}
+
+impl SignInState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignInState::Waiting => "WAITING",
+            SignInState::Completed => "COMPLETED",
+            SignInState::Rejected => "REJECTED",
+            SignInState::Expired => "EXPIRED",
+            SignInState::TimedOut => "TIMEOUT",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "WAITING" => Some(Self::Waiting),
+            "COMPLETED" => Some(Self::Completed),
+            "REJECTED" => Some(Self::Rejected),
+            "EXPIRED" => Some(Self::Expired),
+            "TIMEOUT" => Some(Self::TimedOut),
+            _ => None,
+        }
+    }
+}
+
+/// A pending sign-in as the waiting page needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSignIn {
+    pub masked_national_id: String,
+    pub random: String,
+    pub state: SignInState,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_valid_ids_in_both_digit_systems() {
+        let id = with_check_digit("108765432");
+        assert!(NationalId::parse(&id).is_ok());
+        let eastern: String = id
+            .chars()
+            .map(|c| char::from_u32(0x0660 + c.to_digit(10).unwrap()).unwrap())
+            .collect();
+        assert_eq!(NationalId::parse(&eastern).unwrap().as_str(), id);
+        assert_eq!(NationalId::parse(&format!("  {id} ")).unwrap().as_str(), id);
+        assert!(NationalId::parse(&with_check_digit("212345678")).unwrap().is_resident());
+    }
+
+    #[test]
+    fn refuses_bad_ids_with_the_reason() {
+        let valid = with_check_digit("108765432");
+        let last = valid.chars().last().unwrap().to_digit(10).unwrap();
+        let wrong_check = format!("{}{}", &valid[..9], (last + 1) % 10);
+        assert_eq!(NationalId::parse(&wrong_check), Err(NationalIdError::CheckDigit));
+        assert_eq!(NationalId::parse("123"), Err(NationalIdError::Length));
+        assert_eq!(NationalId::parse("12345678901"), Err(NationalIdError::Length));
+        assert_eq!(NationalId::parse(""), Err(NationalIdError::Length));
+        assert_eq!(NationalId::parse("12345abc90"), Err(NationalIdError::NotDigits));
+        assert_eq!(
+            NationalId::parse(&with_check_digit("312345678")),
+            Err(NationalIdError::Prefix)
+        );
+    }
+
+    #[test]
+    fn debug_never_shows_the_whole_id() {
+        let id = NationalId::parse(&with_check_digit("108765432")).unwrap();
+        assert!(!format!("{id:?}").contains("0876543"));
+    }
+
+    fn user(roles: Vec<(RoleKind, Option<i64>)>) -> CurrentUser {
+        CurrentUser {
+            user_id: 1,
+            national_id: with_check_digit("100000001"),
+            name_ar: "اختبار".into(),
+            name_en: None,
+            verified_at: Some(0),
+            roles: roles
+                .into_iter()
+                .map(|(kind, association_id)| Role {
+                    kind,
+                    association_id,
+                    association_name_ar: None,
+                    association_name_en: None,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn role_guards() {
+        let family = user(vec![(RoleKind::FamilyMember, None)]);
+        assert!(family.satisfies(Requirement::SignedIn));
+        assert!(family.satisfies(Requirement::FamilyMember));
+        assert!(!family.satisfies(Requirement::CouncilAdmin));
+        assert!(!family.satisfies(Requirement::AssociationMember(1)));
+        assert!(!family.satisfies(Requirement::Trainer));
+
+        let staff = user(vec![(RoleKind::AssociationStaff, Some(7))]);
+        assert!(staff.satisfies(Requirement::AssociationMember(7)));
+        assert!(!staff.satisfies(Requirement::AssociationMember(8)));
+        assert!(!staff.satisfies(Requirement::AssociationAdmin(7)));
+
+        let admin = user(vec![(RoleKind::AssociationAdmin, Some(7))]);
+        assert!(admin.satisfies(Requirement::AssociationAdmin(7)));
+        assert!(admin.satisfies(Requirement::AssociationMember(7)));
+        assert!(!admin.satisfies(Requirement::AssociationAdmin(8)));
+
+        let council = user(vec![(RoleKind::CouncilAdmin, None)]);
+        assert!(council.satisfies(Requirement::AssociationAdmin(99)));
+        assert!(council.satisfies(Requirement::Trainer));
+        assert!(!council.satisfies(Requirement::FamilyMember));
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for role in RoleKind::ALL {
+            assert_eq!(RoleKind::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(RoleKind::parse("root"), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(10_000))]
+        #[test]
+        fn national_id_parser_never_panics(input in ".*") {
+            let _ = NationalId::parse(&input);
+        }
+
+        #[test]
+        fn national_id_parser_accepts_exactly_valid_shapes(input in "[0-9٠-٩]{0,12}") {
+            if let Ok(id) = NationalId::parse(&input) {
+                proptest::prop_assert_eq!(id.as_str().len(), 10);
+                proptest::prop_assert!(luhn_valid(id.as_str()));
+            }
+        }
+    }
+}
+
+/// The signed-in person of the request being rendered (pages render on the
+/// server; in the browser this is always `None`, islands get what they need
+/// as props).
+pub fn signed_in_user() -> Option<CurrentUser> {
+    #[cfg(feature = "ssr")]
+    {
+        session::current_user()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// Whether the built-in Nafath simulator is the provider (never in production).
+pub fn simulator_enabled() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        crate::state::app_state().is_ok_and(|s| s.nafath.is_simulator())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}

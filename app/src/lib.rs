@@ -1,0 +1,140 @@
+//! Takamul (تكامل): one platform for the productive families of the Makkah
+//! region and the charitable associations that serve them.
+//!
+//! Pages are rendered on the server in Leptos islands mode: only `#[island]`
+//! components ship WebAssembly, and every form works without JavaScript
+//! (DESIGN.md §5). Each domain lives in its own folder with the same shape:
+//! `mod.rs` (types and pure rules), `api.rs` (server functions), `db.rs`
+//! (server-only SQL), `pages.rs`.
+
+#![recursion_limit = "256"]
+
+// The build.rs code generation leptos_i18n now prefers adds a build step for
+// no gain at our size; the macro reads the same files.
+#[allow(deprecated)]
+mod i18n_gen {
+    leptos_i18n::load_locales!();
+}
+pub use i18n_gen::i18n;
+
+pub mod assistance;
+pub mod associations;
+pub mod audit;
+pub mod error;
+pub mod home;
+pub mod identity;
+pub mod places;
+pub mod text;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod database;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode, StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+use crate::i18n::*;
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    set_page_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#0f5c4d" />
+                <link rel="preload" href="/fonts/ibm-plex-sans-arabic-arabic-400-normal.woff2" r#as="font" r#type="font/woff2" crossorigin="anonymous" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options islands=true islands_router=true />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The page's Content-Security-Policy: inline scripts only with this
+/// response's nonce (Leptos puts it on its hydration scripts).
+#[cfg(feature = "ssr")]
+fn set_page_security_policy() {
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
+    );
+    if let Ok(value) = http::HeaderValue::from_str(&policy) {
+        response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
+
+/// The application: locale, layout and routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <I18nContextProvider>
+            <Link rel="stylesheet" id="leptos" href="/pkg/takamul.css" />
+            <Link rel="icon" href="/favicon.svg" attr:r#type="image/svg+xml" />
+            <Link rel="manifest" href="/manifest.webmanifest" />
+            <DefaultTitle />
+            <Router>
+                <ui::Layout>
+                    <Routes fallback=ui::NotFoundPage>
+                        <Route path=StaticSegment("") view=home::HomePage />
+                        <Route path=StaticSegment("sign-in") view=identity::pages::SignInPage />
+                        <Route
+                            path=(StaticSegment("sign-in"), StaticSegment("wait"))
+                            view=identity::pages::WaitPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("account") view=identity::pages::AccountPage ssr=SsrMode::Async />
+                        <Route
+                            path=StaticSegment("nafath-simulator")
+                            view=identity::pages::SimulatorPage
+                            ssr=SsrMode::Async
+                        />
+                    </Routes>
+                </ui::Layout>
+            </Router>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn DefaultTitle() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Title formatter=move |page: String| {
+            let site = t_string!(i18n, site.name);
+            if page.is_empty() { site.to_string() } else { format!("{page} · {site}") }
+        } />
+        <Meta name="description" content=move || t_string!(i18n, site.description).to_string() />
+    }
+}
+
+/// The WebAssembly entry point: wakes up the islands of the page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

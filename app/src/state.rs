@@ -1,0 +1,62 @@
+//! Server state handed to every server function and page through Leptos
+//! context, and the settings that change behaviour between environments.
+
+use std::sync::Arc;
+
+use leptos::config::LeptosOptions;
+
+use crate::database::Db;
+use crate::identity::nafath::NafathProvider;
+
+/// Behaviour that differs between development, tests and production.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Production: Secure cookies, HSTS, and no Nafath simulator.
+    pub production: bool,
+    /// A session ends after this long without a request.
+    pub session_idle_secs: i64,
+    /// A session ends this long after sign-in, whatever the activity.
+    pub session_absolute_secs: i64,
+    /// How long the waiting page waits for the Nafath decision.
+    pub sign_in_wait_secs: i64,
+    /// Sign-in starts allowed per national ID in ten minutes.
+    pub sign_in_limit_per_id: i64,
+    /// Sign-in starts allowed per client IP in ten minutes.
+    pub sign_in_limit_per_ip: i64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            production: false,
+            session_idle_secs: 60 * 60,
+            session_absolute_secs: 12 * 60 * 60,
+            sign_in_wait_secs: 180,
+            sign_in_limit_per_id: 5,
+            sign_in_limit_per_ip: 30,
+        }
+    }
+}
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub nafath: Arc<dyn NafathProvider>,
+    pub settings: Arc<Settings>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl axum::extract::FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// The state from the Leptos context of the current request.
+pub fn app_state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::error!("AppState missing from the request context");
+        crate::error::AppError::Internal
+    })
+}

@@ -1,0 +1,104 @@
+//! Pure text rules shared by client and server: digit folding and Arabic
+//! normalization for search and duplicate checks (DESIGN.md §5, §7).
+
+/// Replaces Eastern-Arabic (٠–٩) and Persian (۰–۹) digits with ASCII digits and
+/// the Arabic decimal/thousands separators (٫ ٬) with `.` and `,`.
+pub fn fold_digits(input: &str) -> String {
+    input
+        .chars()
+        .map(|c| match c {
+            '\u{0660}'..='\u{0669}' => char::from(b'0' + (c as u32 - 0x0660) as u8),
+            '\u{06F0}'..='\u{06F9}' => char::from(b'0' + (c as u32 - 0x06F0) as u8),
+            '\u{066B}' => '.',
+            '\u{066C}' => ',',
+            other => other,
+        })
+        .collect()
+}
+
+/// True for the Arabic diacritics (tashkeel), Quranic marks and the superscript alef.
+fn is_tashkeel(c: char) -> bool {
+    matches!(c, '\u{0610}'..='\u{061A}' | '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{06D6}'..='\u{06ED}')
+}
+
+/// Normalizes Arabic text so that spelling variants compare equal: strips tashkeel
+/// and tatweel, folds أ إ آ ٱ → ا, ة → ه, ى → ي, folds digits, lowercases Latin
+/// letters and collapses whitespace. Both the stored text and the query go
+/// through this function, so it must stay deterministic and cheap.
+pub fn normalize_arabic(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut pending_space = false;
+    for c in fold_digits(input).chars() {
+        if is_tashkeel(c) || c == '\u{0640}' {
+            continue;
+        }
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        match c {
+            'أ' | 'إ' | 'آ' | 'ٱ' => out.push('ا'),
+            'ة' => out.push('ه'),
+            'ى' => out.push('ي'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Masks an identity number for display outside its owner's pages: `1•••••••89`.
+pub fn mask_identifier(id: &str) -> String {
+    let chars: Vec<char> = id.chars().collect();
+    if chars.len() < 4 {
+        return "•".repeat(chars.len());
+    }
+    let mut out = String::new();
+    out.push(chars[0]);
+    out.extend(std::iter::repeat_n('•', chars.len() - 3));
+    out.extend(&chars[chars.len() - 2..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_eastern_and_persian_digits_and_separators() {
+        assert_eq!(fold_digits("١٢٣٤٥٦٧٨٩٠"), "1234567890");
+        assert_eq!(fold_digits("۱۲۳"), "123");
+        assert_eq!(fold_digits("٢٥٫٥٠"), "25.50");
+        assert_eq!(fold_digits("١٬٠٠٠"), "1,000");
+        assert_eq!(fold_digits("abc"), "abc");
+    }
+
+    #[test]
+    fn strips_tashkeel_and_tatweel() {
+        assert_eq!(normalize_arabic("مَعْمُول"), "معمول");
+        assert_eq!(normalize_arabic("معـــمول"), "معمول");
+    }
+
+    #[test]
+    fn folds_alef_forms_teh_marbuta_and_alef_maqsura() {
+        assert_eq!(normalize_arabic("أحمد"), "احمد");
+        assert_eq!(normalize_arabic("إبراهيم"), "ابراهيم");
+        assert_eq!(normalize_arabic("آمنة"), "امنه");
+        assert_eq!(normalize_arabic("مصطفى"), "مصطفي");
+    }
+
+    #[test]
+    fn collapses_whitespace_and_lowercases_latin() {
+        assert_eq!(normalize_arabic("  Jeddah   جدة \t"), "jeddah جده");
+        assert_eq!(normalize_arabic(""), "");
+    }
+
+    #[test]
+    fn masks_identifiers() {
+        assert_eq!(mask_identifier("1234567889"), "1•••••••89");
+        assert_eq!(mask_identifier("12"), "••");
+    }
+}

@@ -1,0 +1,285 @@
+//! Shared components: the page layout, navigation, icons, language switch,
+//! error messages and the not-found page.
+
+pub mod api;
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::error::ErrorKey;
+use crate::i18n::*;
+use crate::identity::{self, RoleKind};
+
+/// The icons of `public/icons.svg`, one `<symbol>` each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IconName {
+    Home,
+    User,
+    SignIn,
+    SignOut,
+    Globe,
+    Shield,
+    Phone,
+    Check,
+    Cross,
+    Clock,
+    Store,
+    Book,
+    Users,
+    Map,
+    Alert,
+}
+
+impl IconName {
+    fn id(self) -> &'static str {
+        match self {
+            IconName::Home => "home",
+            IconName::User => "user",
+            IconName::SignIn => "sign-in",
+            IconName::SignOut => "sign-out",
+            IconName::Globe => "globe",
+            IconName::Shield => "shield",
+            IconName::Phone => "phone",
+            IconName::Check => "check",
+            IconName::Cross => "cross",
+            IconName::Clock => "clock",
+            IconName::Store => "store",
+            IconName::Book => "book",
+            IconName::Users => "users",
+            IconName::Map => "map",
+            IconName::Alert => "alert",
+        }
+    }
+}
+
+/// An icon from the sprite; decorative, so hidden from screen readers.
+#[component]
+pub fn Icon(name: IconName) -> impl IntoView {
+    view! {
+        <svg class="icon" aria-hidden="true" focusable="false">
+            <use_ href=format!("/icons.svg#{}", name.id()) />
+        </svg>
+    }
+}
+
+/// True when the page is being rendered in English.
+pub fn is_english() -> bool {
+    use_i18n().get_locale_untracked() == Locale::en
+}
+
+/// The page frame: skip link, header with role-aware navigation, main, footer.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, nav.skip_to_content)}</a>
+        <header class="site-header">
+            <div class="container header-row">
+                <a class="brand" href="/">
+                    <img src="/logo.svg" alt="" width="32" height="32" />
+                    <span>{t!(i18n, site.name)}</span>
+                </a>
+                <LanguageSwitch />
+            </div>
+            <Navigation />
+        </header>
+        <main id="main" class="container">{children()}</main>
+        <footer class="site-footer">
+            <div class="container">
+                <p>{t!(i18n, site.footer)}</p>
+                <p class="muted">{t!(i18n, site.data_attribution)}</p>
+            </div>
+        </footer>
+    }
+}
+
+/// Links for what this person may do; roles come from the server session.
+#[component]
+fn Navigation() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = identity::signed_in_user();
+    let simulator = identity::simulator_enabled();
+    let staff = user.as_ref().is_some_and(|u| {
+        u.has(RoleKind::AssociationAdmin) || u.has(RoleKind::AssociationStaff) || u.is_council_admin()
+    });
+    view! {
+        <nav class="site-nav" aria-label=move || t_string!(i18n, nav.label)>
+            <ul class="container">
+                <li>
+                    <a href="/">
+                        <Icon name=IconName::Home />
+                        {t!(i18n, nav.home)}
+                    </a>
+                </li>
+                {match user {
+                    Some(_) => {
+                        view! {
+                            <li>
+                                <a href="/account">
+                                    <Icon name=IconName::User />
+                                    {t!(i18n, nav.account)}
+                                </a>
+                            </li>
+                            {staff
+                                .then(|| {
+                                    view! {
+                                        <li>
+                                            <span class="nav-badge">
+                                                <Icon name=IconName::Shield />
+                                                {t!(i18n, nav.staff_area)}
+                                            </span>
+                                        </li>
+                                    }
+                                })}
+                            <li>
+                                <form method="post" action=identity::api::SignOut::PATH class="inline-form">
+                                    <button type="submit" class="link-button">
+                                        <Icon name=IconName::SignOut />
+                                        {t!(i18n, nav.sign_out)}
+                                    </button>
+                                </form>
+                            </li>
+                        }
+                            .into_any()
+                    }
+                    None => {
+                        view! {
+                            <li>
+                                <a href="/sign-in">
+                                    <Icon name=IconName::SignIn />
+                                    {t!(i18n, nav.sign_in)}
+                                </a>
+                            </li>
+                        }
+                            .into_any()
+                    }
+                }}
+                {simulator
+                    .then(|| {
+                        view! {
+                            <li>
+                                <a href="/nafath-simulator">
+                                    <Icon name=IconName::Phone />
+                                    {t!(i18n, nav.simulator)}
+                                </a>
+                            </li>
+                        }
+                    })}
+            </ul>
+        </nav>
+    }
+}
+
+/// Switches between Arabic and English with a plain form (works without
+/// JavaScript); the choice is kept in a cookie.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let (target, label) = if is_english() { ("ar", "العربية") } else { ("en", "English") };
+    view! {
+        <form method="post" action=api::SetLanguage::PATH class="inline-form">
+            <input type="hidden" name="lang" value=target />
+            <button
+                type="submit"
+                class="language-switch"
+                lang=target
+                aria-label=move || t_string!(i18n, nav.switch_language)
+            >
+                <Icon name=IconName::Globe />
+                {label}
+            </button>
+        </form>
+    }
+}
+
+/// The translated message for an error.
+#[component]
+pub fn ErrorText(key: ErrorKey) -> impl IntoView {
+    let i18n = use_i18n();
+    match key {
+        ErrorKey::NationalIdLength => t!(i18n, errors.national_id_length).into_any(),
+        ErrorKey::NationalIdDigits => t!(i18n, errors.national_id_digits).into_any(),
+        ErrorKey::NationalIdPrefix => t!(i18n, errors.national_id_prefix).into_any(),
+        ErrorKey::NationalIdCheckDigit => t!(i18n, errors.national_id_check_digit).into_any(),
+        ErrorKey::TooManyAttempts => t!(i18n, errors.too_many_attempts).into_any(),
+        ErrorKey::SignInRejected => t!(i18n, errors.sign_in_rejected).into_any(),
+        ErrorKey::SignInExpired => t!(i18n, errors.sign_in_expired).into_any(),
+        ErrorKey::SignInTimedOut => t!(i18n, errors.sign_in_timed_out).into_any(),
+        ErrorKey::SignInNotFound => t!(i18n, errors.sign_in_not_found).into_any(),
+        ErrorKey::NafathUnavailable => t!(i18n, errors.nafath_unavailable).into_any(),
+        ErrorKey::SignInRequired => t!(i18n, errors.sign_in_required).into_any(),
+        ErrorKey::Forbidden => t!(i18n, errors.forbidden).into_any(),
+        ErrorKey::NotFound => t!(i18n, errors.not_found).into_any(),
+        ErrorKey::ForeignOrigin => t!(i18n, errors.foreign_origin).into_any(),
+        ErrorKey::BadRequest => t!(i18n, errors.bad_request).into_any(),
+        ErrorKey::Internal => t!(i18n, errors.internal).into_any(),
+    }
+}
+
+/// The `?error=` of the current URL, set by a form that failed without JavaScript.
+pub fn error_from_query() -> Option<ErrorKey> {
+    use_query_map().with_untracked(|q| q.get("error").and_then(|e| ErrorKey::parse(&e)))
+}
+
+/// A page-level alert for an error, announced to screen readers.
+#[component]
+pub fn ErrorAlert(key: ErrorKey, #[prop(optional, into)] id: Option<String>) -> impl IntoView {
+    view! {
+        <div class="alert alert-error" role="alert" id=id>
+            <Icon name=IconName::Alert />
+            <span>
+                <ErrorText key />
+            </span>
+        </div>
+    }
+}
+
+/// Shown for any path that is not a page.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text=move || t_string!(i18n, not_found.title).to_string() />
+        <section class="card narrow">
+            <h1>{t!(i18n, not_found.title)}</h1>
+            <p>{t!(i18n, not_found.body)}</p>
+            <a class="button" href="/">
+                {t!(i18n, not_found.home)}
+            </a>
+        </section>
+    }
+}
+
+/// A Unix time as a Gregorian date, `YYYY-MM-DD` (UTC+3, Saudi time), with
+/// Western digits in both languages (DESIGN.md §7).
+pub fn format_date(unix_seconds: i64) -> String {
+    let days = (unix_seconds + 3 * 3600).div_euclid(86_400);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formats_dates_in_saudi_time() {
+        assert_eq!(super::format_date(0), "1970-01-01");
+        // 2026-11-29 21:30 UTC is already the 30th in Riyadh.
+        assert_eq!(super::format_date(1_795_987_800), "2026-11-30");
+        assert_eq!(super::format_date(951_782_400), "2000-02-29");
+    }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs, from the package registries only, every tool the build and tests need.
+# Tools already present at the right version are reused, never rebuilt.
+set -euo pipefail
+
+CARGO_LEPTOS_VERSION=0.3.10
+WASM_BINDGEN_VERSION=0.2.130
+BINARYEN_VERSION=132.0.0
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+TOOLS_DIR="${TAKAMUL_TOOLS_DIR:-$HOME/.cache/takamul-tools}"
+
+log() { printf '\033[1;34m[tools]\033[0m %s\n' "$*"; }
+
+export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+
+if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! command -v cargo-leptos >/dev/null || ! cargo-leptos --version | grep -q "$CARGO_LEPTOS_VERSION"; then
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes on 2 cores)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+fi
+
+if ! command -v wasm-bindgen >/dev/null || ! wasm-bindgen --version | grep -q "$WASM_BINDGEN_VERSION"; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: its lock file pins a yanked webpki-roots.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# binaryen from npm: Debian's binaryen 108 produces wasm that breaks hydration.
+if ! [ -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ] || ! "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version | grep -q "${BINARYEN_VERSION%%.*}"; then
+  log "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
+  mkdir -p "$TOOLS_DIR"
+  (cd "$TOOLS_DIR" && { [ -f package.json ] || echo '{"private":true}' > package.json; } && npm install --no-audit --no-fund "binaryen@$BINARYEN_VERSION")
+fi
+
+if ! [ -x /usr/bin/chromium ]; then
+  log "installing Debian chromium"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core >/dev/null
+fi
+
+if [ -d "$ROOT/end2end" ] && ! [ -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+  log "installing the Playwright test runner (no browser download)"
+  (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+
+log "tools ready: $(cargo-leptos --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version)"

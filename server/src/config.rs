@@ -1,0 +1,101 @@
+//! Configuration from the environment (documented in README.md).
+
+use std::time::Duration;
+
+use app::identity::nafath::NafathClientConfig;
+use app::state::Settings;
+
+/// Which Nafath provider to use.
+#[derive(Debug, Clone)]
+pub enum NafathMode {
+    /// The built-in simulator (development and demos; refused in production).
+    Simulator,
+    /// The real Nafath API.
+    Live(NafathClientConfig),
+}
+
+/// Everything the server reads from the environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub db_max_connections: u32,
+    pub nafath: NafathMode,
+    pub settings: Settings,
+}
+
+/// A configuration the server refuses to start with.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0} must be set when NAFATH_MODE=live")]
+    Missing(&'static str),
+    #[error("{name} has an invalid value {value:?}")]
+    Invalid { name: &'static str, value: String },
+    #[error("production (TAKAMUL_ENV=production) refuses the Nafath simulator: set NAFATH_MODE=live")]
+    SimulatorInProduction,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn number<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
+    match var(name) {
+        None => Ok(default),
+        Some(value) => value.trim().parse().map_err(|_| ConfigError::Invalid { name, value }),
+    }
+}
+
+impl Config {
+    /// Reads the environment; see README.md for each variable.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let production = match var("TAKAMUL_ENV").as_deref() {
+            None | Some("development") | Some("test") => false,
+            Some("production") => true,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "TAKAMUL_ENV",
+                    value: other.to_string(),
+                });
+            }
+        };
+        let nafath = match var("NAFATH_MODE").as_deref() {
+            None | Some("simulator") => NafathMode::Simulator,
+            Some("live") => NafathMode::Live(NafathClientConfig {
+                base_url: var("NAFATH_BASE_URL")
+                    .ok_or(ConfigError::Missing("NAFATH_BASE_URL"))?
+                    .trim_end_matches('/')
+                    .to_string(),
+                app_id: var("NAFATH_APP_ID").ok_or(ConfigError::Missing("NAFATH_APP_ID"))?,
+                app_key: var("NAFATH_APP_KEY").ok_or(ConfigError::Missing("NAFATH_APP_KEY"))?,
+                service: var("NAFATH_SERVICE").unwrap_or_else(|| "Login".to_string()),
+                timeout: Duration::from_secs(number("NAFATH_TIMEOUT_SECS", 10)?),
+            }),
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "NAFATH_MODE",
+                    value: other.to_string(),
+                });
+            }
+        };
+        if production && matches!(nafath, NafathMode::Simulator) {
+            return Err(ConfigError::SimulatorInProduction);
+        }
+        let defaults = Settings::default();
+        Ok(Self {
+            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/takamul.db".to_string()),
+            db_max_connections: number("TAKAMUL_DB_MAX_CONNECTIONS", 16)?,
+            nafath,
+            settings: Settings {
+                production,
+                session_idle_secs: number("TAKAMUL_SESSION_IDLE_SECS", defaults.session_idle_secs)?,
+                session_absolute_secs: number(
+                    "TAKAMUL_SESSION_ABSOLUTE_SECS",
+                    defaults.session_absolute_secs,
+                )?,
+                sign_in_wait_secs: number("TAKAMUL_SIGN_IN_WAIT_SECS", defaults.sign_in_wait_secs)?,
+                sign_in_limit_per_id: number("TAKAMUL_SIGN_IN_LIMIT_PER_ID", defaults.sign_in_limit_per_id)?,
+                sign_in_limit_per_ip: number("TAKAMUL_SIGN_IN_LIMIT_PER_IP", defaults.sign_in_limit_per_ip)?,
+            },
+        })
+    }
+}

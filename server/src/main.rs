@@ -1,0 +1,199 @@
+//! `server`: the Takamul command line: serve, migrate, seed, admin.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use app::identity::{NationalId, RoleKind};
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use server::{StartError, build_state, router};
+
+#[derive(Parser)]
+#[command(name = "server", about = "Takamul: the platform for productive families and associations")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the site (the default). Migrations run first.
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Load reference data (places, assistance types); with --demo also the
+    /// demo associations and personas. Idempotent.
+    Seed {
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Administrative tasks.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Write .br and .gz copies of the built static assets.
+    Precompress {
+        /// The site root (default: the Leptos site root).
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Grant a role to a person by national ID (bootstraps the first council admin).
+    Grant {
+        #[arg(long)]
+        national_id: String,
+        /// council_admin, association_admin, association_staff, trainer or family_member
+        #[arg(long, default_value = "council_admin")]
+        role: String,
+        /// The association, for association roles.
+        #[arg(long)]
+        association: Option<i64>,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .init();
+    if let Err(error) = run(Cli::parse()).await {
+        eprintln!("error: {error}");
+        std::process::exit(1);
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error(transparent)]
+    Start(#[from] StartError),
+    #[error(transparent)]
+    Seed(#[from] app::demo::SeedError),
+    #[error(transparent)]
+    Grant(#[from] app::identity::db::GrantError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Usage(String),
+}
+
+async fn run(cli: Cli) -> Result<(), CliError> {
+    let leptos = leptos::config::get_configuration(None)
+        .map_err(|e| StartError::Leptos(e.to_string()))?
+        .leptos_options;
+    let config = Config::from_env().map_err(StartError::from)?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(&config, leptos).await,
+        Command::Migrate => {
+            build_state(&config, leptos).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Seed { demo } => {
+            let state = build_state(&config, leptos).await?;
+            let report = if demo {
+                app::demo::seed_demo(&state.db).await?
+            } else {
+                app::demo::seed_reference(&state.db).await?
+            };
+            println!(
+                "seeded: {} cities, {} districts, {} assistance types, {} associations, {} personas",
+                report.cities, report.districts, report.assistance_types, report.associations, report.personas
+            );
+            if demo {
+                print_personas();
+            }
+            Ok(())
+        }
+        Command::Admin {
+            command: AdminCommand::Grant { national_id, role, association },
+        } => {
+            let state = build_state(&config, leptos).await?;
+            let id = NationalId::parse(&national_id)
+                .map_err(|e| CliError::Usage(format!("national ID: {e}")))?;
+            let role = RoleKind::parse(&role).ok_or_else(|| CliError::Usage(format!("unknown role {role}")))?;
+            let (user_id, new) = app::identity::db::grant_role(&state.db, &id, role, association, None).await?;
+            if new {
+                app::audit::record(
+                    &state.db,
+                    app::audit::AuditEvent {
+                        acting_for_association_id: association,
+                        action: app::audit::action::ROLE_GRANTED,
+                        subject_type: Some("user"),
+                        subject_id: Some(user_id.to_string()),
+                        detail: Some(format!("{} via command line", role.as_str())),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .map_err(|e| CliError::Usage(e.to_string()))?;
+            }
+            println!(
+                "{} {} to {}",
+                if new { "granted" } else { "already held:" },
+                role.as_str(),
+                id.masked()
+            );
+            Ok(())
+        }
+        Command::Precompress { dir } => {
+            let dir = dir.unwrap_or_else(|| PathBuf::from(leptos.site_root.as_ref()));
+            let n = server::precompress::precompress_dir(&dir)?;
+            println!("precompressed {n} files under {}", dir.display());
+            Ok(())
+        }
+    }
+}
+
+fn print_personas() {
+    println!("\nDemo personas (sign in with the national ID, approve on /nafath-simulator):");
+    for p in app::demo::personas() {
+        let association = p
+            .association
+            .map(|i| format!(" — {}", app::demo::DEMO_ASSOCIATIONS[i].2))
+            .unwrap_or_default();
+        println!("  {}  {:<18} {}{}", p.national_id, p.role.as_str(), p.name_en, association);
+    }
+}
+
+async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result<(), CliError> {
+    let addr: SocketAddr = leptos.site_addr;
+    let state = build_state(config, leptos).await?;
+    spawn_session_purger(state.clone());
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("Takamul is listening on http://{addr}");
+    // TCP_NODELAY: without it small streamed responses wait on Nagle's algorithm.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::warn!(%error, "could not set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
+
+/// Deletes expired sessions every ten minutes.
+fn spawn_session_purger(state: app::state::AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            tick.tick().await;
+            let s = &state.settings;
+            if let Err(error) =
+                app::identity::db::purge_expired_sessions(&state.db, s.session_idle_secs, s.session_absolute_secs).await
+            {
+                tracing::warn!(%error, "session purge failed");
+            }
+        }
+    });
+}

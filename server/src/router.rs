@@ -1,0 +1,201 @@
+//! Router assembly: pages, server functions, the Nafath callback, health and
+//! metrics, static files, and the security layers around them.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use app::identity::{callback::nafath_callback, session::load_session};
+use app::state::AppState;
+use app::{App, shell};
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use tower_http::services::ServeDir;
+
+static REQUESTS_2XX: AtomicU64 = AtomicU64::new(0);
+static REQUESTS_3XX: AtomicU64 = AtomicU64::new(0);
+static REQUESTS_4XX: AtomicU64 = AtomicU64::new(0);
+static REQUESTS_5XX: AtomicU64 = AtomicU64::new(0);
+
+/// The whole application as one axum router.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let shell_options = state.leptos_options.clone();
+    let site_root = state.leptos_options.site_root.to_string();
+
+    let not_found = {
+        let state = state.clone();
+        move |request: Request| {
+            let state = state.clone();
+            async move {
+                let options = state.leptos_options.clone();
+                let handler = leptos_axum::render_app_to_stream_with_context(
+                    move || provide_request_context(&state),
+                    move || shell(options.clone()),
+                );
+                handler(request).await.into_response()
+            }
+        }
+    };
+    let static_files = ServeDir::new(site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(tower::service_fn(move |request: Request| {
+            let not_found = not_found.clone();
+            async move { Ok::<_, std::convert::Infallible>(not_found(request).await) }
+        }));
+
+    Router::new()
+        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_request_context(&context_state),
+            move || shell(shell_options.clone()),
+        )
+        .route_layer(middleware::from_fn_with_state(state.clone(), load_session))
+        // Outside the session layer: machine endpoints.
+        .route("/api/nafath/callback", post(nafath_callback))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .fallback_service(static_files)
+        .layer(middleware::from_fn(reject_foreign_origin))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        .layer(middleware::from_fn(count_responses))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// What every page render and server function finds in its context.
+fn provide_request_context(state: &AppState) {
+    provide_context(state.clone());
+    leptos::nonce::provide_nonce();
+}
+
+async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
+    handle_server_fns_with_context(move || provide_request_context(&state), request).await
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 otherwise.
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.db.ping().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+/// `GET /metrics`: Prometheus text format.
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    let db_up = state.db.ping().await;
+    let counts: Option<(i64, i64)> = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM sessions)",
+    )
+    .fetch_one(&state.db.pool)
+    .await
+    .ok();
+    let (users, sessions) = counts.unwrap_or((0, 0));
+    let body = format!(
+        "# HELP takamul_http_responses_total HTTP responses by status class.\n\
+         # TYPE takamul_http_responses_total counter\n\
+         takamul_http_responses_total{{class=\"2xx\"}} {}\n\
+         takamul_http_responses_total{{class=\"3xx\"}} {}\n\
+         takamul_http_responses_total{{class=\"4xx\"}} {}\n\
+         takamul_http_responses_total{{class=\"5xx\"}} {}\n\
+         # HELP takamul_database_up Whether the database answers.\n\
+         # TYPE takamul_database_up gauge\n\
+         takamul_database_up {}\n\
+         # HELP takamul_users People known to the platform.\n\
+         # TYPE takamul_users gauge\n\
+         takamul_users {users}\n\
+         # HELP takamul_sessions Stored sessions (live or not yet purged).\n\
+         # TYPE takamul_sessions gauge\n\
+         takamul_sessions {sessions}\n",
+        REQUESTS_2XX.load(Ordering::Relaxed),
+        REQUESTS_3XX.load(Ordering::Relaxed),
+        REQUESTS_4XX.load(Ordering::Relaxed),
+        REQUESTS_5XX.load(Ordering::Relaxed),
+        u8::from(db_up),
+    );
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+}
+
+async fn count_responses(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let counter = match response.status().as_u16() {
+        200..=299 => &REQUESTS_2XX,
+        300..=399 => &REQUESTS_3XX,
+        400..=499 => &REQUESTS_4XX,
+        _ => &REQUESTS_5XX,
+    };
+    counter.fetch_add(1, Ordering::Relaxed);
+    response
+}
+
+/// Refuses state-changing requests that another site's page sent (CSRF
+/// defence on top of SameSite=Lax cookies). Nafath's callback comes from a
+/// server, not a browser, and carries its own signature.
+async fn reject_foreign_origin(request: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && request.uri().path() != "/api/nafath/callback" {
+        let headers = request.headers();
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+        let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
+        let cross_site = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v == "cross-site");
+        let foreign = match (origin, host) {
+            (Some("null"), _) => true,
+            (Some(origin), Some(host)) => {
+                let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+                origin_host != host
+            }
+            (Some(_), None) => true,
+            (None, _) => cross_site,
+        };
+        if foreign {
+            tracing::warn!(?origin, ?host, "refused a cross-origin request");
+            return (StatusCode::FORBIDDEN, "foreign origin").into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Security headers on every response. Scripts must carry the page's nonce
+/// (Leptos adds it to its own); WebAssembly needs 'wasm-unsafe-eval'.
+async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    headers.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        // Pages set their own policy with the nonce (see app::shell); this one
+        // covers everything else.
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; \
+                 base-uri 'self'; frame-ancestors 'none'; form-action 'self'",
+            ),
+        );
+    }
+    if state.settings.production {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
+    response
+}
