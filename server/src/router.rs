@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::services::ServeDir;
 
 static REQUESTS_2XX: AtomicU64 = AtomicU64::new(0);
@@ -52,7 +52,6 @@ pub fn router(state: AppState) -> Router {
         }));
 
     Router::new()
-        .route("/api/{*fn_name}", get(server_fn_handler).post(server_fn_handler))
         .leptos_routes_with_context(
             &state,
             routes,
@@ -65,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback_service(static_files)
+        .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn(reject_foreign_origin))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(middleware::from_fn(count_responses))
@@ -78,8 +78,21 @@ fn provide_request_context(state: &AppState) {
     leptos::nonce::provide_nonce();
 }
 
-async fn server_fn_handler(State(state): State<AppState>, request: Request<Body>) -> impl IntoResponse {
-    handle_server_fns_with_context(move || provide_request_context(&state), request).await
+/// Errors raised by the server-function layer before our code runs
+/// (arguments that do not decode) come out as 500 with an `AppError` body:
+/// give them the status of that error, the one mapping in `AppError::status`.
+async fn server_fn_error_status(request: Request, next: Next) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_api || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// `GET /healthz`: 200 when the database answers, 503 otherwise.

@@ -335,3 +335,51 @@ async fn decide_simulator_request_inner(trans_id: String, picked: Option<String>
     leptos_axum::redirect(super::pages::SIMULATOR_PAGE);
     Ok(())
 }
+
+/// Grants a role to the holder of a national ID. The council admin may grant
+/// any role; an association admin only staff roles of their own association.
+/// Audited.
+#[server(endpoint = "grant_role")]
+pub async fn grant_role(
+    national_id: String,
+    role: String,
+    association_id: Option<i64>,
+) -> Result<(), AppError> {
+    respond(grant_role_inner(national_id, role, association_id).await)
+}
+
+#[cfg(feature = "ssr")]
+async fn grant_role_inner(national_id: String, role: String, association_id: Option<i64>) -> Result<(), AppError> {
+    use super::{Requirement, RoleKind};
+    let state = app_state()?;
+    let role = RoleKind::parse(&role).ok_or(AppError::BadRequest)?;
+    let requirement = match (role, association_id) {
+        (RoleKind::AssociationStaff, Some(id)) => Requirement::AssociationAdmin(id),
+        _ => Requirement::CouncilAdmin,
+    };
+    let actor = session::require(&state, requirement).await?;
+    let national_id =
+        NationalId::parse(&national_id).map_err(|e| AppError::validation("national_id", e))?;
+    let (user_id, new) = db::grant_role(&state.db, &national_id, role, association_id, Some(actor.user_id))
+        .await
+        .map_err(|e| match e {
+            db::GrantError::Database(e) => AppError::from(e),
+            _ => AppError::BadRequest,
+        })?;
+    if new {
+        audit::record(
+            &state.db,
+            AuditEvent {
+                actor_user_id: Some(actor.user_id),
+                acting_for_association_id: association_id,
+                action: audit::action::ROLE_GRANTED,
+                subject_type: Some("user"),
+                subject_id: Some(user_id.to_string()),
+                detail: Some(role.as_str().to_string()),
+                client_ip: Some(session::client_ip()),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,260 @@
+//! A real server per test (zero2prod's `spawn_app`): a fresh SQLite file or
+//! a fresh PostgreSQL database, the real router on a random loopback port,
+//! and an HTTP client that behaves like a browser without JavaScript.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use app::database::{Db, Engine};
+use app::identity::nafath::{NafathProvider, SimulatedNafath};
+use app::state::{AppState, Settings};
+use leptos::config::LeptosOptions;
+use reqwest::header::{ACCEPT, HeaderMap, HeaderValue, ORIGIN};
+
+/// The PostgreSQL server the tests create their databases in.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TAKAMUL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string())
+}
+
+/// A database made for one test, removed when dropped.
+pub struct TestDatabase {
+    pub url: String,
+    engine: Engine,
+    name: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDatabase {
+    /// A fresh database of this engine; `None` when PostgreSQL is not
+    /// reachable outside CI (the caller reports it loudly). In CI an
+    /// unreachable PostgreSQL fails the test.
+    pub async fn create(engine: Engine) -> Option<Self> {
+        match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}/test.db", dir.path().display());
+                Some(Self {
+                    url,
+                    engine,
+                    name: String::new(),
+                    _dir: Some(dir),
+                })
+            }
+            Engine::Postgres => {
+                let admin = postgres_admin_url();
+                let name = format!("takamul_test_{}", random_suffix());
+                let created = async {
+                    sqlx::any::install_default_drivers();
+                    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await?;
+                    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                        .execute(&mut conn)
+                        .await?;
+                    Ok::<_, sqlx::Error>(())
+                }
+                .await;
+                if let Err(error) = created {
+                    if std::env::var("CI").is_ok_and(|v| v == "true") {
+                        panic!("PostgreSQL is required in CI but unreachable at {admin}: {error}");
+                    }
+                    eprintln!(
+                        "\n!!!!! PostgreSQL unreachable at {admin} ({error}): the PostgreSQL half of this test was NOT run !!!!!\n"
+                    );
+                    return None;
+                }
+                let (base, _) = admin.rsplit_once('/').expect("database URL has a path");
+                Some(Self {
+                    url: format!("{base}/{name}"),
+                    engine,
+                    name,
+                    _dir: None,
+                })
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if self.engine != Engine::Postgres {
+            return;
+        }
+        let admin = postgres_admin_url();
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime; use a thread with its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            rt.block_on(async {
+                if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await {
+                    let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .execute(&mut conn)
+                    .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+pub fn random_suffix() -> String {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    (0..12).map(|_| char::from(b'a' + rng.random_range(0..26u8))).collect()
+}
+
+/// A running server and a browser-like client (cookies kept, redirects not
+/// followed so tests can see them, `Accept: text/html` like a form post).
+pub struct TestApp {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    pub database: TestDatabase,
+}
+
+pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
+    spawn_app_with(engine, Settings::default()).await
+}
+
+pub async fn spawn_app_with(engine: Engine, settings: Settings) -> Option<TestApp> {
+    let database = TestDatabase::create(engine).await?;
+    let db = Db::connect(&database.url, 8).await.expect("connect");
+    db.migrate().await.expect("migrate");
+    app::demo::seed_demo(&db).await.expect("seed");
+    let nafath: Arc<dyn NafathProvider> = Arc::new(SimulatedNafath::new(db.clone()));
+    Some(start(database, db, nafath, settings).await)
+}
+
+/// Starts the real router over an existing database and provider.
+pub async fn start(
+    database: TestDatabase,
+    db: Db,
+    nafath: Arc<dyn NafathProvider>,
+    settings: Settings,
+) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let leptos_options = LeptosOptions::builder()
+        .output_name("takamul")
+        .site_root("target/site")
+        .site_addr(addr)
+        .build();
+    let state = AppState {
+        db,
+        nafath,
+        settings: Arc::new(settings),
+        leptos_options,
+    };
+    let router = server::router(state.clone());
+    tokio::spawn(async move {
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .await
+            .unwrap();
+    });
+    let base = format!("http://{addr}");
+    TestApp {
+        client: browser_client(&base),
+        base,
+        addr,
+        state,
+        database,
+    }
+}
+
+/// A client like a browser with JavaScript off: keeps cookies, sends
+/// `Accept: text/html` and this site's Origin, does not follow redirects.
+pub fn browser_client(base: &str) -> reqwest::Client {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static("text/html"));
+    headers.insert(ORIGIN, HeaderValue::from_str(base).unwrap());
+    headers.insert("accept-language", HeaderValue::from_static("ar"));
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client.post(self.url(path)).form(form).send().await.unwrap()
+    }
+
+    /// Signs in through the simulator, as a person would: start, read the
+    /// number, pick it in the simulator, poll. Returns the poll response.
+    pub async fn sign_in(&self, national_id: &str) -> reqwest::Response {
+        let start = self.post_form("/api/start_sign_in", &[("national_id", national_id)]).await;
+        assert_eq!(start.status(), 302, "start_sign_in: {:?}", start.text().await);
+        let (trans_id, random): (String, String) = sqlx::query_as(
+            "SELECT trans_id, random FROM nafath_sim_requests WHERE national_id = $1 \
+             AND status = 'WAITING' ORDER BY created_at DESC LIMIT 1",
+        )
+        .bind(app::identity::NationalId::parse(national_id).unwrap().as_str())
+        .fetch_one(&self.state.db.pool)
+        .await
+        .unwrap();
+        let picked = self
+            .post_form("/api/decide_simulator_request", &[("trans_id", &trans_id), ("picked", &random)])
+            .await;
+        assert_eq!(picked.status(), 302);
+        self.get("/api/poll_sign_in").await
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
+            .fetch_one(&self.state.db.pool)
+            .await
+            .unwrap();
+        n
+    }
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+/// Declares one async test per engine: `sqlite` and `postgres` submodules.
+#[macro_export]
+macro_rules! both_engines {
+    ($(async fn $name:ident($app:ident: TestApp) $body:block)*) => {
+        $(
+            async fn $name($app: common::TestApp) $body
+        )*
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let app = super::common::spawn_app(app::database::Engine::Sqlite).await.unwrap();
+                    super::$name(app).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = super::common::spawn_app(app::database::Engine::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}
