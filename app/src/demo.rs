@@ -8,9 +8,21 @@ use crate::identity::{NationalId, RoleKind, db as identity_db, with_check_digit}
 
 /// A demo association: licence number, Arabic and English names.
 pub const DEMO_ASSOCIATIONS: [(&str, &str, &str); 3] = [
-    ("DEMO-001", "جمعية النخلة الخيرية (تجريبية)", "Al Nakhla Charity (demo)"),
-    ("DEMO-002", "جمعية البحر للأسر المنتجة (تجريبية)", "Al Bahr Productive Families Society (demo)"),
-    ("DEMO-003", "جمعية الواحة للتنمية (تجريبية)", "Al Waha Development Society (demo)"),
+    (
+        "DEMO-001",
+        "جمعية النخلة الخيرية (تجريبية)",
+        "Al Nakhla Charity (demo)",
+    ),
+    (
+        "DEMO-002",
+        "جمعية البحر للأسر المنتجة (تجريبية)",
+        "Al Bahr Productive Families Society (demo)",
+    ),
+    (
+        "DEMO-003",
+        "جمعية الواحة للتنمية (تجريبية)",
+        "Al Waha Development Society (demo)",
+    ),
 ];
 
 /// A demo person: who they are and what they may do.
@@ -34,13 +46,55 @@ pub fn personas() -> Vec<Persona> {
         association,
     };
     vec![
-        p("100000001", "سلمان أحمد المجلسي (تجريبي)", "Salman Ahmed Al-Majlisi (demo)", RoleKind::CouncilAdmin, None),
-        p("100000002", "هند سعيد النخلي (تجريبية)", "Hind Saeed Al-Nakhli (demo)", RoleKind::AssociationAdmin, Some(0)),
-        p("100000003", "منى خالد العاملة (تجريبية)", "Mona Khalid Al-Amila (demo)", RoleKind::AssociationStaff, Some(0)),
-        p("100000004", "ريم عمر البحري (تجريبية)", "Reem Omar Al-Bahri (demo)", RoleKind::AssociationStaff, Some(1)),
-        p("100000005", "فهد ناصر المدرب (تجريبي)", "Fahad Nasser Al-Mudarrib (demo)", RoleKind::Trainer, None),
-        p("100000006", "نورة عبدالله الأسرية (تجريبية)", "Noura Abdullah Al-Usariya (demo)", RoleKind::FamilyMember, None),
-        p("200000007", "أمينة يوسف المقيمة (تجريبية)", "Amina Yousef Al-Muqima (demo)", RoleKind::FamilyMember, None),
+        p(
+            "100000001",
+            "سلمان أحمد المجلسي (تجريبي)",
+            "Salman Ahmed Al-Majlisi (demo)",
+            RoleKind::CouncilAdmin,
+            None,
+        ),
+        p(
+            "100000002",
+            "هند سعيد النخلي (تجريبية)",
+            "Hind Saeed Al-Nakhli (demo)",
+            RoleKind::AssociationAdmin,
+            Some(0),
+        ),
+        p(
+            "100000003",
+            "منى خالد العاملة (تجريبية)",
+            "Mona Khalid Al-Amila (demo)",
+            RoleKind::AssociationStaff,
+            Some(0),
+        ),
+        p(
+            "100000004",
+            "ريم عمر البحري (تجريبية)",
+            "Reem Omar Al-Bahri (demo)",
+            RoleKind::AssociationStaff,
+            Some(1),
+        ),
+        p(
+            "100000005",
+            "فهد ناصر المدرب (تجريبي)",
+            "Fahad Nasser Al-Mudarrib (demo)",
+            RoleKind::Trainer,
+            None,
+        ),
+        p(
+            "100000006",
+            "نورة عبدالله الأسرية (تجريبية)",
+            "Noura Abdullah Al-Usariya (demo)",
+            RoleKind::FamilyMember,
+            None,
+        ),
+        p(
+            "200000007",
+            "أمينة يوسف المقيمة (تجريبية)",
+            "Amina Yousef Al-Muqima (demo)",
+            RoleKind::FamilyMember,
+            None,
+        ),
     ]
 }
 
@@ -82,11 +136,14 @@ pub async fn seed_demo(db: &Db) -> Result<SeedReport, SeedError> {
     let mut report = seed_reference(db).await?;
     let mut association_ids = Vec::new();
     for (licence, name_ar, name_en) in DEMO_ASSOCIATIONS {
-        association_ids.push(crate::associations::db::upsert(db, licence, name_ar, name_en, None, None).await?);
+        association_ids.push(
+            crate::associations::db::upsert(db, licence, name_ar, name_en, None, None).await?,
+        );
     }
     report.associations = association_ids.len();
     for persona in personas() {
-        let id = NationalId::parse(&persona.national_id).map_err(|_| SeedError::BadId(persona.national_id.clone()))?;
+        let id = NationalId::parse(&persona.national_id)
+            .map_err(|_| SeedError::BadId(persona.national_id.clone()))?;
         sqlx::query(
             "INSERT INTO nafath_sim_people (national_id, name_ar, name_en) VALUES ($1, $2, $3) \
              ON CONFLICT (national_id) DO NOTHING",

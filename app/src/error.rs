@@ -209,7 +209,8 @@ mod ssr {
         let Err(error) = &result else {
             return result;
         };
-        let (Some(parts), Some(response)) = (use_context::<Parts>(), use_context::<ResponseOptions>())
+        let (Some(parts), Some(response)) =
+            (use_context::<Parts>(), use_context::<ResponseOptions>())
         else {
             return result;
         };
@@ -233,7 +234,9 @@ mod ssr {
                 return result;
             }
         }
-        response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+        response.set_status(
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        );
         result
     }
 
@@ -248,7 +251,11 @@ mod ssr {
         if authority != host {
             return None;
         }
-        Some(if path.is_empty() { "/".to_string() } else { path.to_string() })
+        Some(if path.is_empty() {
+            "/".to_string()
+        } else {
+            path.to_string()
+        })
     }
 
     /// Replaces any `error=` parameter of `path` with this one.
@@ -281,7 +288,10 @@ mod tests {
         for key in ErrorKey::ALL {
             assert_eq!(ErrorKey::parse(key.as_str()), Some(key));
             // serde's snake_case must agree with `as_str`.
-            assert_eq!(serde_json::to_string(&key).unwrap(), format!("\"{}\"", key.as_str()));
+            assert_eq!(
+                serde_json::to_string(&key).unwrap(),
+                format!("\"{}\"", key.as_str())
+            );
         }
     }
 
@@ -289,7 +299,10 @@ mod tests {
     #[test]
     fn error_param_replaces_the_previous_one() {
         use super::ssr::with_error_param;
-        assert_eq!(with_error_param("/sign-in", "forbidden"), "/sign-in?error=forbidden");
+        assert_eq!(
+            with_error_param("/sign-in", "forbidden"),
+            "/sign-in?error=forbidden"
+        );
         assert_eq!(
             with_error_param("/sign-in?next=/a&error=internal", "forbidden"),
             "/sign-in?next=/a&error=forbidden"

@@ -30,7 +30,9 @@ pub enum ConfigError {
     Missing(&'static str),
     #[error("{name} has an invalid value {value:?}")]
     Invalid { name: &'static str, value: String },
-    #[error("production (TAKAMUL_ENV=production) refuses the Nafath simulator: set NAFATH_MODE=live")]
+    #[error(
+        "production (TAKAMUL_ENV=production) refuses the Nafath simulator: set NAFATH_MODE=live"
+    )]
     SimulatorInProduction,
 }
 
@@ -41,7 +43,10 @@ fn var(name: &str) -> Option<String> {
 fn number<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
     match var(name) {
         None => Ok(default),
-        Some(value) => value.trim().parse().map_err(|_| ConfigError::Invalid { name, value }),
+        Some(value) => value
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError::Invalid { name, value }),
     }
 }
 
@@ -82,7 +87,8 @@ impl Config {
         }
         let defaults = Settings::default();
         Ok(Self {
-            database_url: var("DATABASE_URL").unwrap_or_else(|| "sqlite://data/takamul.db".to_string()),
+            database_url: var("DATABASE_URL")
+                .unwrap_or_else(|| "sqlite://data/takamul.db".to_string()),
             db_max_connections: number("TAKAMUL_DB_MAX_CONNECTIONS", 16)?,
             nafath,
             settings: Settings {
@@ -93,8 +99,14 @@ impl Config {
                     defaults.session_absolute_secs,
                 )?,
                 sign_in_wait_secs: number("TAKAMUL_SIGN_IN_WAIT_SECS", defaults.sign_in_wait_secs)?,
-                sign_in_limit_per_id: number("TAKAMUL_SIGN_IN_LIMIT_PER_ID", defaults.sign_in_limit_per_id)?,
-                sign_in_limit_per_ip: number("TAKAMUL_SIGN_IN_LIMIT_PER_IP", defaults.sign_in_limit_per_ip)?,
+                sign_in_limit_per_id: number(
+                    "TAKAMUL_SIGN_IN_LIMIT_PER_ID",
+                    defaults.sign_in_limit_per_id,
+                )?,
+                sign_in_limit_per_ip: number(
+                    "TAKAMUL_SIGN_IN_LIMIT_PER_IP",
+                    defaults.sign_in_limit_per_ip,
+                )?,
             },
         })
     }

@@ -30,7 +30,10 @@ pub enum StartError {
 }
 
 /// Opens and migrates the database and builds the shared state.
-pub async fn build_state(config: &Config, leptos_options: LeptosOptions) -> Result<AppState, StartError> {
+pub async fn build_state(
+    config: &Config,
+    leptos_options: LeptosOptions,
+) -> Result<AppState, StartError> {
     let db = Db::connect(&config.database_url, config.db_max_connections).await?;
     db.migrate().await?;
     let nafath: Arc<dyn NafathProvider> = match &config.nafath {

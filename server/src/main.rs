@@ -9,7 +9,10 @@ use server::config::Config;
 use server::{StartError, build_state, router};
 
 #[derive(Parser)]
-#[command(name = "server", about = "Takamul: the platform for productive families and associations")]
+#[command(
+    name = "server",
+    about = "Takamul: the platform for productive families and associations"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -103,7 +106,11 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             };
             println!(
                 "seeded: {} cities, {} districts, {} assistance types, {} associations, {} personas",
-                report.cities, report.districts, report.assistance_types, report.associations, report.personas
+                report.cities,
+                report.districts,
+                report.assistance_types,
+                report.associations,
+                report.personas
             );
             if demo {
                 print_personas();
@@ -111,13 +118,20 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             Ok(())
         }
         Command::Admin {
-            command: AdminCommand::Grant { national_id, role, association },
+            command:
+                AdminCommand::Grant {
+                    national_id,
+                    role,
+                    association,
+                },
         } => {
             let state = build_state(&config, leptos).await?;
             let id = NationalId::parse(&national_id)
                 .map_err(|e| CliError::Usage(format!("national ID: {e}")))?;
-            let role = RoleKind::parse(&role).ok_or_else(|| CliError::Usage(format!("unknown role {role}")))?;
-            let (user_id, new) = app::identity::db::grant_role(&state.db, &id, role, association, None).await?;
+            let role = RoleKind::parse(&role)
+                .ok_or_else(|| CliError::Usage(format!("unknown role {role}")))?;
+            let (user_id, new) =
+                app::identity::db::grant_role(&state.db, &id, role, association, None).await?;
             if new {
                 app::audit::record(
                     &state.db,
@@ -157,7 +171,13 @@ fn print_personas() {
             .association
             .map(|i| format!(" — {}", app::demo::DEMO_ASSOCIATIONS[i].2))
             .unwrap_or_default();
-        println!("  {}  {:<18} {}{}", p.national_id, p.role.as_str(), p.name_en, association);
+        println!(
+            "  {}  {:<18} {}{}",
+            p.national_id,
+            p.role.as_str(),
+            p.name_en,
+            association
+        );
     }
 }
 
@@ -174,11 +194,14 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
             tracing::warn!(%error, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }
 
@@ -189,8 +212,12 @@ fn spawn_session_purger(state: app::state::AppState) {
         loop {
             tick.tick().await;
             let s = &state.settings;
-            if let Err(error) =
-                app::identity::db::purge_expired_sessions(&state.db, s.session_idle_secs, s.session_absolute_secs).await
+            if let Err(error) = app::identity::db::purge_expired_sessions(
+                &state.db,
+                s.session_idle_secs,
+                s.session_absolute_secs,
+            )
+            .await
             {
                 tracing::warn!(%error, "session purge failed");
             }

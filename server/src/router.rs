@@ -6,13 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use app::identity::{callback::nafath_callback, session::load_session};
 use app::state::AppState;
 use app::{App, shell};
+use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::services::ServeDir;
@@ -66,7 +66,10 @@ pub fn router(state: AppState) -> Router {
         .fallback_service(static_files)
         .layer(middleware::from_fn(server_fn_error_status))
         .layer(middleware::from_fn(reject_foreign_origin))
-        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(middleware::from_fn(count_responses))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
@@ -88,9 +91,12 @@ async fn server_fn_error_status(request: Request, next: Next) -> Response {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
     if let Ok(error) = serde_json::from_slice::<app::error::AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -107,12 +113,11 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 /// `GET /metrics`: Prometheus text format.
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let db_up = state.db.ping().await;
-    let counts: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM sessions)",
-    )
-    .fetch_one(&state.db.pool)
-    .await
-    .ok();
+    let counts: Option<(i64, i64)> =
+        sqlx::query_as("SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM sessions)")
+            .fetch_one(&state.db.pool)
+            .await
+            .ok();
     let (users, sessions) = counts.unwrap_or((0, 0));
     let body = format!(
         "# HELP takamul_http_responses_total HTTP responses by status class.\n\
@@ -155,7 +160,10 @@ async fn count_responses(request: Request, next: Next) -> Response {
 /// defence on top of SameSite=Lax cookies). Nafath's callback comes from a
 /// server, not a browser, and carries its own signature.
 async fn reject_foreign_origin(request: Request, next: Next) -> Response {
-    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if unsafe_method && request.uri().path() != "/api/nafath/callback" {
         let headers = request.headers();
         let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
@@ -186,9 +194,15 @@ async fn reject_foreign_origin(request: Request, next: Next) -> Response {
 async fn security_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
-    headers.insert("referrer-policy", HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(
+        "referrer-policy",
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     headers.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),

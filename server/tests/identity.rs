@@ -9,7 +9,11 @@ use app::identity::RoleKind;
 use common::location;
 
 fn persona(role: RoleKind) -> String {
-    personas().into_iter().find(|p| p.role == role).unwrap().national_id
+    personas()
+        .into_iter()
+        .find(|p| p.role == role)
+        .unwrap()
+        .national_id
 }
 
 both_engines! {

@@ -20,9 +20,25 @@ pub const SEED_CATALOGUE: [(&str, &str, &str); 8] = [
     ("training", "التدريب والتأهيل", "Training"),
     ("equipment", "المعدات والأدوات", "Equipment and tools"),
     ("raw_materials", "المواد الخام", "Raw materials"),
-    ("financing", "التمويل (قرض بنك التنمية الاجتماعية)", "Financing (Social Development Bank loan)"),
-    ("sales_location", "موقع بيع أو ركن في سوق", "Sales location / market booth"),
-    ("marketing", "التسويق والتجارة الإلكترونية", "Marketing and e-commerce"),
+    (
+        "financing",
+        "التمويل (قرض بنك التنمية الاجتماعية)",
+        "Financing (Social Development Bank loan)",
+    ),
+    (
+        "sales_location",
+        "موقع بيع أو ركن في سوق",
+        "Sales location / market booth",
+    ),
+    (
+        "marketing",
+        "التسويق والتجارة الإلكترونية",
+        "Marketing and e-commerce",
+    ),
     ("licensing", "التراخيص والوثائق", "Licensing and documents"),
-    ("packaging", "التغليف والعلامة التجارية", "Packaging and branding"),
+    (
+        "packaging",
+        "التغليف والعلامة التجارية",
+        "Packaging and branding",
+    ),
 ];

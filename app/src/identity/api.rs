@@ -46,7 +46,9 @@ async fn start_sign_in_inner(national_id: String) -> Result<(), AppError> {
     // Limits live in the database so that every server instance counts the same attempts.
     let (per_id, per_ip) =
         db::recent_attempts(&state.db, &national_id, &client_ip, now() - 600).await?;
-    if per_id >= state.settings.sign_in_limit_per_id || per_ip >= state.settings.sign_in_limit_per_ip {
+    if per_id >= state.settings.sign_in_limit_per_id
+        || per_ip >= state.settings.sign_in_limit_per_ip
+    {
         audit::record(
             &state.db,
             AuditEvent {
@@ -128,31 +130,40 @@ async fn poll_sign_in_inner() -> Result<SignInState, AppError> {
         .ok_or(AppError::Conflict(ErrorKey::SignInNotFound))?;
 
     if attempt.state == SignInState::Waiting {
-        let (next, name_ar, name_en) = if now() - attempt.created_at > state.settings.sign_in_wait_secs {
-            (SignInState::TimedOut, None, None)
-        } else {
-            let national_id = NationalId::parse(&attempt.national_id).map_err(|_| AppError::Internal)?;
-            let transaction = super::nafath::NafathTransaction {
-                trans_id: attempt.trans_id.clone(),
-                random: attempt.random.clone(),
+        let (next, name_ar, name_en) =
+            if now() - attempt.created_at > state.settings.sign_in_wait_secs {
+                (SignInState::TimedOut, None, None)
+            } else {
+                let national_id =
+                    NationalId::parse(&attempt.national_id).map_err(|_| AppError::Internal)?;
+                let transaction = super::nafath::NafathTransaction {
+                    trans_id: attempt.trans_id.clone(),
+                    random: attempt.random.clone(),
+                };
+                match state.nafath.status(&national_id, &transaction).await {
+                    Ok(NafathStatus::Waiting) => (SignInState::Waiting, None, None),
+                    Ok(NafathStatus::Completed(person)) => {
+                        (SignInState::Completed, person.name_ar, person.name_en)
+                    }
+                    Ok(NafathStatus::Rejected) => (SignInState::Rejected, None, None),
+                    Ok(NafathStatus::Expired) => (SignInState::Expired, None, None),
+                    Err(error) => {
+                        // Keep waiting: the next poll (or the callback) may succeed.
+                        tracing::warn!(%error, "Nafath status failed");
+                        (SignInState::Waiting, None, None)
+                    }
+                }
             };
-            match state.nafath.status(&national_id, &transaction).await {
-                Ok(NafathStatus::Waiting) => (SignInState::Waiting, None, None),
-                Ok(NafathStatus::Completed(person)) => {
-                    (SignInState::Completed, person.name_ar, person.name_en)
-                }
-                Ok(NafathStatus::Rejected) => (SignInState::Rejected, None, None),
-                Ok(NafathStatus::Expired) => (SignInState::Expired, None, None),
-                Err(error) => {
-                    // Keep waiting: the next poll (or the callback) may succeed.
-                    tracing::warn!(%error, "Nafath status failed");
-                    (SignInState::Waiting, None, None)
-                }
-            }
-        };
         if next != SignInState::Waiting {
-            db::settle_attempt(&state.db, &attempt.trans_id, &attempt.national_id, next, name_ar.as_deref(), name_en.as_deref())
-                .await?;
+            db::settle_attempt(
+                &state.db,
+                &attempt.trans_id,
+                &attempt.national_id,
+                next,
+                name_ar.as_deref(),
+                name_en.as_deref(),
+            )
+            .await?;
             // Re-read: a callback may have settled it first, and its answer stands.
             attempt = db::attempt_by_pending_token(&state.db, &session::hash_token(&token))
                 .await?
@@ -213,14 +224,25 @@ async fn complete_sign_in(state: &AppState, attempt: &db::SignInAttempt) -> Resu
         attempt.person_name_en.as_deref(),
     )
     .await?;
-    db::insert_session(&mut tx, &token_hash, user_id, session::user_agent().as_deref()).await?;
+    db::insert_session(
+        &mut tx,
+        &token_hash,
+        user_id,
+        session::user_agent().as_deref(),
+    )
+    .await?;
     tx.commit().await?;
 
     if let Some(previous) = session::current_session() {
         db::delete_session(&state.db, &previous.token_hash).await?;
     }
     let secure = state.settings.production;
-    session::set_response_cookie(SESSION_COOKIE, &token, state.settings.session_absolute_secs, secure);
+    session::set_response_cookie(
+        SESSION_COOKIE,
+        &token,
+        state.settings.session_absolute_secs,
+        secure,
+    );
     session::set_response_cookie(PENDING_COOKIE, "", 0, secure);
     audit::record(
         &state.db,
@@ -317,12 +339,18 @@ async fn list_simulator_requests_inner() -> Result<Vec<SimulatorRequest>, AppErr
 /// The simulator's "phone": picks a number for a request (the right one
 /// approves, another rejects), or rejects it outright when `picked` is empty.
 #[server(endpoint = "decide_simulator_request")]
-pub async fn decide_simulator_request(trans_id: String, picked: Option<String>) -> Result<(), AppError> {
+pub async fn decide_simulator_request(
+    trans_id: String,
+    picked: Option<String>,
+) -> Result<(), AppError> {
     respond(decide_simulator_request_inner(trans_id, picked).await)
 }
 
 #[cfg(feature = "ssr")]
-async fn decide_simulator_request_inner(trans_id: String, picked: Option<String>) -> Result<(), AppError> {
+async fn decide_simulator_request_inner(
+    trans_id: String,
+    picked: Option<String>,
+) -> Result<(), AppError> {
     use super::nafath::simulator;
     let state = app_state()?;
     if !state.nafath.is_simulator() {
@@ -349,7 +377,11 @@ pub async fn grant_role(
 }
 
 #[cfg(feature = "ssr")]
-async fn grant_role_inner(national_id: String, role: String, association_id: Option<i64>) -> Result<(), AppError> {
+async fn grant_role_inner(
+    national_id: String,
+    role: String,
+    association_id: Option<i64>,
+) -> Result<(), AppError> {
     use super::{Requirement, RoleKind};
     let state = app_state()?;
     let role = RoleKind::parse(&role).ok_or(AppError::BadRequest)?;
@@ -360,12 +392,18 @@ async fn grant_role_inner(national_id: String, role: String, association_id: Opt
     let actor = session::require(&state, requirement).await?;
     let national_id =
         NationalId::parse(&national_id).map_err(|e| AppError::validation("national_id", e))?;
-    let (user_id, new) = db::grant_role(&state.db, &national_id, role, association_id, Some(actor.user_id))
-        .await
-        .map_err(|e| match e {
-            db::GrantError::Database(e) => AppError::from(e),
-            _ => AppError::BadRequest,
-        })?;
+    let (user_id, new) = db::grant_role(
+        &state.db,
+        &national_id,
+        role,
+        association_id,
+        Some(actor.user_id),
+    )
+    .await
+    .map_err(|e| match e {
+        db::GrantError::Database(e) => AppError::from(e),
+        _ => AppError::BadRequest,
+    })?;
     if new {
         audit::record(
             &state.db,

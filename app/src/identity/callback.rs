@@ -20,7 +20,10 @@ pub struct CallbackBody {
 
 /// `POST /api/nafath/callback`: 200 when the decision was recorded (or was
 /// already known), 401 for a token that fails verification, 400 otherwise.
-pub async fn nafath_callback(State(state): State<AppState>, Json(body): Json<CallbackBody>) -> StatusCode {
+pub async fn nafath_callback(
+    State(state): State<AppState>,
+    Json(body): Json<CallbackBody>,
+) -> StatusCode {
     let assertion = match state.nafath.verify_callback(&body.token).await {
         Ok(assertion) => assertion,
         Err(NafathError::InvalidToken(reason)) => {

@@ -19,10 +19,21 @@ pub struct SignInAttempt {
     pub created_at: i64,
 }
 
-type AttemptRow = (i64, String, String, String, String, Option<String>, Option<String>, Option<i64>, i64);
+type AttemptRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    i64,
+);
 
 fn attempt_from_row(row: AttemptRow) -> SignInAttempt {
-    let (id, trans_id, national_id, random, status, name_ar, name_en, consumed_at, created_at) = row;
+    let (id, trans_id, national_id, random, status, name_ar, name_en, consumed_at, created_at) =
+        row;
     SignInAttempt {
         id,
         trans_id,
@@ -282,14 +293,16 @@ pub async fn load_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, sql
     .await?;
     let roles = rows
         .into_iter()
-        .filter_map(|(role, association_id, association_name_ar, association_name_en)| {
-            RoleKind::parse(&role).map(|kind| Role {
-                kind,
-                association_id,
-                association_name_ar,
-                association_name_en,
-            })
-        })
+        .filter_map(
+            |(role, association_id, association_name_ar, association_name_en)| {
+                RoleKind::parse(&role).map(|kind| Role {
+                    kind,
+                    association_id,
+                    association_name_ar,
+                    association_name_en,
+                })
+            },
+        )
         .collect();
     Ok(Some(CurrentUser {
         user_id,

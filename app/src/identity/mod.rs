@@ -163,7 +163,10 @@ impl RoleKind {
 
     /// Whether this role is held for one association (and needs its id).
     pub fn is_per_association(self) -> bool {
-        matches!(self, RoleKind::AssociationAdmin | RoleKind::AssociationStaff)
+        matches!(
+            self,
+            RoleKind::AssociationAdmin | RoleKind::AssociationStaff
+        )
     }
 }
 
@@ -305,7 +308,11 @@ mod tests {
             .collect();
         assert_eq!(NationalId::parse(&eastern).unwrap().as_str(), id);
         assert_eq!(NationalId::parse(&format!("  {id} ")).unwrap().as_str(), id);
-        assert!(NationalId::parse(&with_check_digit("212345678")).unwrap().is_resident());
+        assert!(
+            NationalId::parse(&with_check_digit("212345678"))
+                .unwrap()
+                .is_resident()
+        );
     }
 
     #[test]
@@ -313,11 +320,20 @@ mod tests {
         let valid = with_check_digit("108765432");
         let last = valid.chars().last().unwrap().to_digit(10).unwrap();
         let wrong_check = format!("{}{}", &valid[..9], (last + 1) % 10);
-        assert_eq!(NationalId::parse(&wrong_check), Err(NationalIdError::CheckDigit));
+        assert_eq!(
+            NationalId::parse(&wrong_check),
+            Err(NationalIdError::CheckDigit)
+        );
         assert_eq!(NationalId::parse("123"), Err(NationalIdError::Length));
-        assert_eq!(NationalId::parse("12345678901"), Err(NationalIdError::Length));
+        assert_eq!(
+            NationalId::parse("12345678901"),
+            Err(NationalIdError::Length)
+        );
         assert_eq!(NationalId::parse(""), Err(NationalIdError::Length));
-        assert_eq!(NationalId::parse("12345abc90"), Err(NationalIdError::NotDigits));
+        assert_eq!(
+            NationalId::parse("12345abc90"),
+            Err(NationalIdError::NotDigits)
+        );
         assert_eq!(
             NationalId::parse(&with_check_digit("312345678")),
             Err(NationalIdError::Prefix)

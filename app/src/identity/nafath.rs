@@ -297,8 +297,8 @@ impl NafathProvider for HttpNafath {
     }
 
     async fn verify_callback(&self, token: &str) -> Result<CallbackAssertion, NafathError> {
-        let header =
-            jsonwebtoken::decode_header(token).map_err(|e| NafathError::InvalidToken(e.to_string()))?;
+        let header = jsonwebtoken::decode_header(token)
+            .map_err(|e| NafathError::InvalidToken(e.to_string()))?;
         if header.alg != Algorithm::RS256 {
             return Err(NafathError::InvalidToken("only RS256 is accepted".into()));
         }
@@ -362,12 +362,14 @@ pub mod simulator {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(trans_id, national_id, random, created_at)| SimulatedRequest {
-                trans_id,
-                national_id,
-                random,
-                created_at,
-            })
+            .map(
+                |(trans_id, national_id, random, created_at)| SimulatedRequest {
+                    trans_id,
+                    national_id,
+                    random,
+                    created_at,
+                },
+            )
             .collect())
     }
 
@@ -409,7 +411,9 @@ impl NafathProvider for SimulatedNafath {
     async fn request(&self, national_id: &NationalId) -> Result<NafathTransaction, NafathError> {
         let (trans_id, random) = {
             let mut rng = rand::rng();
-            let trans_id: String = (0..16).map(|_| format!("{:02x}", rng.random::<u8>())).collect();
+            let trans_id: String = (0..16)
+                .map(|_| format!("{:02x}", rng.random::<u8>()))
+                .collect();
             (trans_id, rng.random_range(10..100u32).to_string())
         };
         sqlx::query(
@@ -480,10 +484,22 @@ mod tests {
 
     #[test]
     fn statuses_parse() {
-        assert_eq!(parse_status("WAITING", None).unwrap(), NafathStatus::Waiting);
-        assert_eq!(parse_status("REJECTED", None).unwrap(), NafathStatus::Rejected);
-        assert_eq!(parse_status("EXPIRED", None).unwrap(), NafathStatus::Expired);
-        assert!(matches!(parse_status("COMPLETED", None).unwrap(), NafathStatus::Completed(_)));
+        assert_eq!(
+            parse_status("WAITING", None).unwrap(),
+            NafathStatus::Waiting
+        );
+        assert_eq!(
+            parse_status("REJECTED", None).unwrap(),
+            NafathStatus::Rejected
+        );
+        assert_eq!(
+            parse_status("EXPIRED", None).unwrap(),
+            NafathStatus::Expired
+        );
+        assert!(matches!(
+            parse_status("COMPLETED", None).unwrap(),
+            NafathStatus::Completed(_)
+        ));
         assert!(parse_status("MAYBE", None).is_err());
     }
 

@@ -5,8 +5,8 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
 
 use super::api::{
-    DecideSimulatorRequest, PollSignIn, SignOut, SignOutEverywhere, StartSignIn, get_pending_sign_in,
-    list_simulator_requests,
+    DecideSimulatorRequest, PollSignIn, SignOut, SignOutEverywhere, StartSignIn,
+    get_pending_sign_in, list_simulator_requests,
 };
 use super::{RoleKind, SignInState, signed_in_user};
 use crate::i18n::*;

@@ -79,12 +79,18 @@ pub fn set_cookie_header(name: &str, value: &str, max_age_secs: i64, secure: boo
 }
 
 /// Middleware: resolves the session cookie into a [`SessionUser`] extension.
-pub async fn load_session(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn load_session(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     if let Some(token) = cookie_value(request.headers(), SESSION_COOKIE) {
         let token_hash = hash_token(&token);
         match resolve(&state, &token_hash).await {
             Ok(Some(user)) => {
-                request.extensions_mut().insert(SessionUser { user, token_hash });
+                request
+                    .extensions_mut()
+                    .insert(SessionUser { user, token_hash });
             }
             Ok(None) => {}
             // A database failure must not sign anyone in; the page renders as
@@ -131,7 +137,12 @@ pub fn current_user() -> Option<CurrentUser> {
 /// own rate limiting in front if one terminates connections).
 pub fn client_ip() -> String {
     request_parts()
-        .and_then(|parts| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()))
+        .and_then(|parts| {
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
         .unwrap_or_else(|| "unknown".to_string())
 }
 
@@ -153,7 +164,10 @@ pub fn request_cookie(name: &str) -> Option<String> {
 /// Adds a Set-Cookie header to the current response.
 pub fn set_response_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) {
     if let Some(response) = use_context::<ResponseOptions>() {
-        response.append_header(SET_COOKIE, set_cookie_header(name, value, max_age_secs, secure));
+        response.append_header(
+            SET_COOKIE,
+            set_cookie_header(name, value, max_age_secs, secure),
+        );
     }
 }
 
@@ -198,7 +212,10 @@ mod tests {
         let mut headers = http::HeaderMap::new();
         headers.append(COOKIE, HeaderValue::from_static("a=1; takamul_session=abc"));
         headers.append(COOKIE, HeaderValue::from_static("b=2"));
-        assert_eq!(cookie_value(&headers, SESSION_COOKIE).as_deref(), Some("abc"));
+        assert_eq!(
+            cookie_value(&headers, SESSION_COOKIE).as_deref(),
+            Some("abc")
+        );
         assert_eq!(cookie_value(&headers, "b").as_deref(), Some("2"));
         assert_eq!(cookie_value(&headers, "c"), None);
     }

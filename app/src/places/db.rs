@@ -78,7 +78,11 @@ pub async fn list_cities(db: &Db) -> Result<Vec<City>, sqlx::Error> {
             .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, name_ar, name_en)| City { id, name_ar, name_en })
+        .map(|(id, name_ar, name_en)| City {
+            id,
+            name_ar,
+            name_en,
+        })
         .collect())
 }
 
@@ -110,8 +114,18 @@ mod tests {
         let (cities, districts) = bundled_places().unwrap();
         assert_eq!(cities.len(), 15);
         assert_eq!(districts.len(), 491);
-        let jeddah = cities.iter().find(|c| c.name_en == "Jeddah").expect("Jeddah");
-        assert_eq!(districts.iter().filter(|d| d.city_id == jeddah.id).count(), 170);
-        assert!(districts.iter().all(|d| !d.name_ar.is_empty() && !d.name_en.contains("  ")));
+        let jeddah = cities
+            .iter()
+            .find(|c| c.name_en == "Jeddah")
+            .expect("Jeddah");
+        assert_eq!(
+            districts.iter().filter(|d| d.city_id == jeddah.id).count(),
+            170
+        );
+        assert!(
+            districts
+                .iter()
+                .all(|d| !d.name_ar.is_empty() && !d.name_en.contains("  "))
+        );
     }
 }

@@ -102,7 +102,9 @@ fn Navigation() -> impl IntoView {
     let user = identity::signed_in_user();
     let simulator = identity::simulator_enabled();
     let staff = user.as_ref().is_some_and(|u| {
-        u.has(RoleKind::AssociationAdmin) || u.has(RoleKind::AssociationStaff) || u.is_council_admin()
+        u.has(RoleKind::AssociationAdmin)
+            || u.has(RoleKind::AssociationStaff)
+            || u.is_council_admin()
     });
     view! {
         <nav class="site-nav" aria-label=move || t_string!(i18n, nav.label)>
@@ -177,7 +179,11 @@ fn Navigation() -> impl IntoView {
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let i18n = use_i18n();
-    let (target, label) = if is_english() { ("ar", "العربية") } else { ("en", "English") };
+    let (target, label) = if is_english() {
+        ("ar", "العربية")
+    } else {
+        ("en", "English")
+    };
     view! {
         <form method="post" action=api::SetLanguage::PATH class="inline-form">
             <input type="hidden" name="lang" value=target />

@@ -48,7 +48,8 @@ impl TestDatabase {
                 let name = format!("takamul_test_{}", random_suffix());
                 let created = async {
                     sqlx::any::install_default_drivers();
-                    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await?;
+                    let mut conn =
+                        <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await?;
                     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                         .execute(&mut conn)
                         .await?;
@@ -85,9 +86,14 @@ impl Drop for TestDatabase {
         let name = self.name.clone();
         // Drop runs inside the test's runtime; use a thread with its own.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async {
-                if let Ok(mut conn) = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await {
+                if let Ok(mut conn) =
+                    <sqlx::AnyConnection as sqlx::Connection>::connect(&admin).await
+                {
                     let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
                         "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
                     )))
@@ -103,7 +109,9 @@ impl Drop for TestDatabase {
 pub fn random_suffix() -> String {
     use rand::Rng;
     let mut rng = rand::rng();
-    (0..12).map(|_| char::from(b'a' + rng.random_range(0..26u8))).collect()
+    (0..12)
+        .map(|_| char::from(b'a' + rng.random_range(0..26u8)))
+        .collect()
 }
 
 /// A running server and a browser-like client (cookies kept, redirects not
@@ -151,9 +159,12 @@ pub async fn start(
     };
     let router = server::router(state.clone());
     tokio::spawn(async move {
-        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .await
-            .unwrap();
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
     });
     let base = format!("http://{addr}");
     TestApp {
@@ -190,24 +201,43 @@ impl TestApp {
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client.post(self.url(path)).form(form).send().await.unwrap()
+        self.client
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .unwrap()
     }
 
     /// Signs in through the simulator, as a person would: start, read the
     /// number, pick it in the simulator, poll. Returns the poll response.
     pub async fn sign_in(&self, national_id: &str) -> reqwest::Response {
-        let start = self.post_form("/api/start_sign_in", &[("national_id", national_id)]).await;
-        assert_eq!(start.status(), 302, "start_sign_in: {:?}", start.text().await);
+        let start = self
+            .post_form("/api/start_sign_in", &[("national_id", national_id)])
+            .await;
+        assert_eq!(
+            start.status(),
+            302,
+            "start_sign_in: {:?}",
+            start.text().await
+        );
         let (trans_id, random): (String, String) = sqlx::query_as(
             "SELECT trans_id, random FROM nafath_sim_requests WHERE national_id = $1 \
              AND status = 'WAITING' ORDER BY created_at DESC LIMIT 1",
         )
-        .bind(app::identity::NationalId::parse(national_id).unwrap().as_str())
+        .bind(
+            app::identity::NationalId::parse(national_id)
+                .unwrap()
+                .as_str(),
+        )
         .fetch_one(&self.state.db.pool)
         .await
         .unwrap();
         let picked = self
-            .post_form("/api/decide_simulator_request", &[("trans_id", &trans_id), ("picked", &random)])
+            .post_form(
+                "/api/decide_simulator_request",
+                &[("trans_id", &trans_id), ("picked", &random)],
+            )
             .await;
         assert_eq!(picked.status(), 302);
         self.get("/api/poll_sign_in").await

@@ -1,0 +1,46 @@
+import { defineConfig, devices } from "@playwright/test";
+
+// Debian's Chromium, never a downloaded browser; flags that work on this machine.
+const chromium = {
+  executablePath: "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"]],
+  outputDir: "test-results",
+  use: {
+    baseURL: "http://127.0.0.1:3100",
+    launchOptions: chromium,
+    trace: "retain-on-failure",
+  },
+  projects: [
+    { name: "phone-ar-js", testIgnore: /rejection/, use: { ...devices["Desktop Chrome"], ...phone, locale: "ar-SA", javaScriptEnabled: true } },
+    { name: "phone-ar-nojs", use: { ...devices["Desktop Chrome"], ...phone, locale: "ar-SA", javaScriptEnabled: false } },
+    { name: "desktop-en-js", testIgnore: /rejection/, use: { ...devices["Desktop Chrome"], locale: "en-US", javaScriptEnabled: true } },
+  ],
+  webServer: {
+    command: "bash ../scripts/e2e-server.sh",
+    url: "http://127.0.0.1:3100/healthz",
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,18 @@
+import { test, expect } from "@playwright/test";
+
+// Runs in the phone-ar-nojs project only (see playwright.config.ts).
+test("a rejected request says so", async ({ page }) => {
+  const nationalId = "1000000032";
+  await page.goto("/sign-in");
+  await page.getByLabel("رقم الهوية الوطنية أو الإقامة").fill(nationalId);
+  await page.getByRole("button", { name: "متابعة عبر نفاذ" }).click();
+  await expect(page).toHaveURL(/\/sign-in\/wait/);
+  const phone = await page.context().newPage();
+  await phone.goto("/nafath-simulator");
+  await phone.locator(`li.sim-request[data-national-id="${nationalId}"]`).getByRole("button", { name: "رفض الطلب" }).click();
+  await phone.close();
+  await page.getByRole("button", { name: "أكّدت في نفاذ" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?error=sign_in_rejected/);
+  await expect(page.getByRole("alert")).toContainText("تم رفض طلب الدخول");
+  await page.screenshot({ path: "screenshots/phone-ar-nojs/06-rejected.png", fullPage: true });
+});

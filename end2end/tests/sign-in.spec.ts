@@ -1,0 +1,79 @@
+import { test, expect, Page } from "@playwright/test";
+
+// Demo personas (fake IDs that pass the check digit), see `server seed --demo`.
+const FAMILY_IDS: Record<string, string> = {
+  "phone-ar-js": "1000000065",
+  "phone-ar-nojs": "2000000071",
+  "desktop-en-js": "1000000065",
+};
+
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `screenshots/${test.info().project.name}/${name}.png`, fullPage: true });
+}
+
+/** Plays the phone: opens the simulator and picks the number shown on the waiting page. */
+async function approveInSimulator(page: Page, nationalId: string, number: string) {
+  const phone = await page.context().newPage();
+  await phone.goto("/nafath-simulator");
+  const request = phone.locator(`li.sim-request[data-national-id="${nationalId}"]`).first();
+  await expect(request).toBeVisible();
+  await shot(phone, "03-simulator");
+  await request.getByRole("button", { name: number, exact: true }).click();
+  await expect(phone.locator(`li.sim-request[data-national-id="${nationalId}"]`)).toHaveCount(0);
+  await phone.close();
+}
+
+test("a family signs in through Nafath, sees the account, switches language and signs out", async ({ page }, info) => {
+  const nationalId = FAMILY_IDS[info.project.name];
+  const arabic = info.project.name.includes("-ar-");
+  const js = !info.project.name.includes("nojs");
+
+  await page.goto("/");
+  await expect(page.locator("html")).toHaveAttribute("lang", arabic ? "ar" : "en");
+  await expect(page.locator("html")).toHaveAttribute("dir", arabic ? "rtl" : "ltr");
+  await shot(page, "01-home");
+
+  await page.locator("main").getByRole("link", { name: arabic ? "ابدأ بالدخول عبر نفاذ" : "Start by signing in with Nafath" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+
+  // A wrong ID first: the reason appears next to the field, nothing is lost.
+  await page.getByLabel(arabic ? "رقم الهوية الوطنية أو الإقامة" : "National ID or Iqama number").fill("1234567890");
+  await page.getByRole("button", { name: arabic ? "متابعة عبر نفاذ" : "Continue with Nafath" }).click();
+  await expect(page.getByRole("alert")).toContainText(arabic ? "رقم الهوية غير صحيح" : "not valid");
+  await shot(page, "02-sign-in-error");
+
+  // Eastern-Arabic digits are accepted on the no-JavaScript phone.
+  const typed = js ? nationalId : nationalId.replace(/\d/g, (d) => "٠١٢٣٤٥٦٧٨٩"[Number(d)]);
+  await page.getByLabel(arabic ? "رقم الهوية الوطنية أو الإقامة" : "National ID or Iqama number").fill(typed);
+  await page.getByRole("button", { name: arabic ? "متابعة عبر نفاذ" : "Continue with Nafath" }).click();
+  await expect(page).toHaveURL(/\/sign-in\/wait/);
+  const number = (await page.getByTestId("nafath-number").textContent())!.trim();
+  expect(number).toMatch(/^\d{2}$/);
+  await shot(page, "02-waiting");
+
+  await approveInSimulator(page, nationalId, number);
+
+  if (js) {
+    // The waiting page polls by itself.
+    await expect(page).toHaveURL(/\/account$/, { timeout: 20_000 });
+  } else {
+    await page.getByRole("button", { name: arabic ? "أكّدت في نفاذ" : "I confirmed in Nafath" }).click();
+    await expect(page).toHaveURL(/\/account$/);
+  }
+  await expect(page.getByTestId("account-national-id")).toHaveText(nationalId);
+  await expect(page.getByTestId("account-name")).toContainText(arabic ? "(تجريبي" : "(demo)");
+  await shot(page, "04-account");
+
+  // Switch language with the plain form.
+  await page.locator(".language-switch").click();
+  await expect(page.locator("html")).toHaveAttribute("lang", arabic ? "en" : "ar");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(arabic ? "My account" : "حسابي");
+  await shot(page, "05-account-switched");
+
+  // Sign out: back home, and the account page asks for sign-in again.
+  await page.locator("main").getByRole("button", { name: arabic ? "Sign out" : "تسجيل الخروج", exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/sign-in$/);
+});
+

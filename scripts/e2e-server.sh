@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The server the browser tests run against: the release build on a fresh
+# SQLite database with the demo data, on its own port.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+export LEPTOS_SITE_ADDR="${E2E_ADDR:-127.0.0.1:3100}"
+dir="$(mktemp -d)"
+export DATABASE_URL="sqlite://$dir/e2e.db"
+"$SERVER_BIN" seed --demo >/dev/null
+exec "$SERVER_BIN" serve

@@ -1,0 +1,12 @@
+# Shared environment of the scripts: tool paths and the Leptos settings the
+# server binary reads when it is started directly (not by cargo-leptos).
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export PATH="$HOME/.cargo/bin:${TAKAMUL_TOOLS_DIR:-$HOME/.cache/takamul-tools}/node_modules/.bin:$PATH"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export LEPTOS_OUTPUT_NAME=takamul
+export LEPTOS_SITE_ROOT="$ROOT/target/site"
+export LEPTOS_SITE_PKG_DIR=pkg
+export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
+export LEPTOS_ENV="${LEPTOS_ENV:-PROD}"
+SERVER_BIN="$CARGO_TARGET_DIR/release/server"
+cd "$ROOT"
