@@ -326,4 +326,14 @@ mod tests {
         assert_eq!(AppError::Internal.status(), 500);
         assert_eq!(AppError::Unavailable.status(), 503);
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(10_000))]
+        #[test]
+        fn error_key_parser_never_panics(input in ".*") {
+            if let Some(key) = ErrorKey::parse(&input) {
+                proptest::prop_assert_eq!(key.as_str(), input.as_str());
+            }
+        }
+    }
 }

@@ -56,7 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0f5c4d" />
                 <link rel="preload" href="/fonts/ibm-plex-sans-arabic-arabic-400-normal.woff2" r#as="font" r#type="font/woff2" crossorigin="anonymous" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true islands_router=true />
+                <HydrationScripts options islands=true />
                 <MetaTags />
             </head>
             <body>

@@ -101,4 +101,29 @@ mod tests {
         assert_eq!(mask_identifier("1234567889"), "1•••••••89");
         assert_eq!(mask_identifier("12"), "••");
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(10_000))]
+
+        #[test]
+        fn normalization_never_panics_and_is_idempotent(input in "\\PC*") {
+            let once = normalize_arabic(&input);
+            proptest::prop_assert_eq!(normalize_arabic(&once), once.clone());
+            proptest::prop_assert!(!once.starts_with(' ') && !once.ends_with(' '));
+        }
+
+        #[test]
+        fn digit_folding_never_panics_and_keeps_length(input in "\\PC*") {
+            proptest::prop_assert_eq!(fold_digits(&input).chars().count(), input.chars().count());
+        }
+
+        #[test]
+        fn masking_never_panics_nor_reveals_the_middle(input in "[0-9]{0,20}") {
+            let masked = mask_identifier(&input);
+            proptest::prop_assert_eq!(masked.chars().count(), input.chars().count());
+            if input.len() >= 4 {
+                proptest::prop_assert_eq!(masked.chars().filter(|c| c.is_ascii_digit()).count(), 3);
+            }
+        }
+    }
 }

@@ -73,7 +73,7 @@ impl Config {
                 app_id: var("NAFATH_APP_ID").ok_or(ConfigError::Missing("NAFATH_APP_ID"))?,
                 app_key: var("NAFATH_APP_KEY").ok_or(ConfigError::Missing("NAFATH_APP_KEY"))?,
                 service: var("NAFATH_SERVICE").unwrap_or_else(|| "Login".to_string()),
-                timeout: Duration::from_secs(number("NAFATH_TIMEOUT_SECS", 10)?),
+                timeout: Duration::from_secs(number("NAFATH_TIMEOUT_SECS", 10)?.max(1) as u64),
             }),
             Some(other) => {
                 return Err(ConfigError::Invalid {
@@ -89,7 +89,7 @@ impl Config {
         Ok(Self {
             database_url: var("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/takamul.db".to_string()),
-            db_max_connections: number("TAKAMUL_DB_MAX_CONNECTIONS", 16)?,
+            db_max_connections: number("TAKAMUL_DB_MAX_CONNECTIONS", 16)?.clamp(1, 1000) as u32,
             nafath,
             settings: Settings {
                 production,
@@ -109,5 +109,63 @@ impl Config {
                 )?,
             },
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_to_sqlite_and_the_simulator() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url, "sqlite://data/takamul.db");
+        assert!(matches!(c.nafath, NafathMode::Simulator));
+        assert!(!c.settings.production);
+    }
+
+    #[test]
+    fn production_refuses_the_simulator() {
+        assert!(matches!(
+            config(&[("TAKAMUL_ENV", "production")]),
+            Err(ConfigError::SimulatorInProduction)
+        ));
+        assert!(matches!(
+            config(&[("TAKAMUL_ENV", "production"), ("NAFATH_MODE", "simulator")]),
+            Err(ConfigError::SimulatorInProduction)
+        ));
+    }
+
+    #[test]
+    fn live_nafath_needs_its_credentials() {
+        assert!(matches!(config(&[("NAFATH_MODE", "live")]), Err(ConfigError::Missing("NAFATH_BASE_URL"))));
+        let c = config(&[
+            ("TAKAMUL_ENV", "production"),
+            ("NAFATH_MODE", "live"),
+            ("NAFATH_BASE_URL", "https://nafath.example/"),
+            ("NAFATH_APP_ID", "id"),
+            ("NAFATH_APP_KEY", "key"),
+        ])
+        .unwrap();
+        assert!(c.settings.production);
+        match c.nafath {
+            NafathMode::Live(client) => assert_eq!(client.base_url, "https://nafath.example"),
+            NafathMode::Simulator => panic!("expected live"),
+        }
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        assert!(matches!(
+            config(&[("TAKAMUL_SESSION_IDLE_SECS", "soon")]),
+            Err(ConfigError::Invalid { name: "TAKAMUL_SESSION_IDLE_SECS", .. })
+        ));
+        assert!(matches!(config(&[("TAKAMUL_ENV", "staging")]), Err(ConfigError::Invalid { .. })));
     }
 }

@@ -289,6 +289,17 @@ both_engines! {
         assert!(missing.text().await.unwrap().contains("الصفحة غير موجودة"));
 
         assert_eq!(app.get("/healthz").await.status(), 200);
+
+        // Precompressed assets are served with their Content-Encoding.
+        let pkg = app.site_root.path().join("pkg");
+        std::fs::create_dir_all(&pkg).unwrap();
+        std::fs::write(pkg.join("takamul.js"), "export default 1;".repeat(50)).unwrap();
+        server::precompress::precompress_dir(app.site_root.path()).unwrap();
+        for encoding in ["br", "gzip"] {
+            let asset = app.client.get(app.url("/pkg/takamul.js")).header("accept-encoding", encoding).send().await.unwrap();
+            assert_eq!(asset.status(), 200);
+            assert_eq!(asset.headers().get("content-encoding").unwrap(), encoding);
+        }
         let metrics = app.get("/metrics").await.text().await.unwrap();
         assert!(metrics.contains("takamul_database_up 1"));
     }

@@ -5,13 +5,13 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use super::{CurrentUser, PendingSignIn};
+use super::{CurrentUser, PendingSignIn, SignInState};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
     super::{
-        NationalId, SignInState, db,
+        NationalId, db,
         nafath::NafathStatus,
         session::{self, PENDING_COOKIE, SESSION_COOKIE},
     },

@@ -406,6 +406,12 @@ mod tests {
         }
 
         #[test]
+        fn role_and_state_parsers_never_panic(input in ".*") {
+            let _ = RoleKind::parse(&input);
+            let _ = SignInState::parse(&input);
+        }
+
+        #[test]
         fn national_id_parser_accepts_exactly_valid_shapes(input in "[0-9٠-٩]{0,12}") {
             if let Ok(id) = NationalId::parse(&input) {
                 proptest::prop_assert_eq!(id.as_str().len(), 10);

@@ -196,7 +196,7 @@ pub fn AccountPage() -> impl IntoView {
                                     {t!(i18n, account.verified_by_nafath)}
                                 </span>
                                 " "
-                                <span class="muted">{date}</span>
+                                <span class="muted date">{date}</span>
                             }
                                 .into_any()
                         }

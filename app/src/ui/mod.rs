@@ -57,8 +57,13 @@ impl IconName {
 /// An icon from the sprite; decorative, so hidden from screen readers.
 #[component]
 pub fn Icon(name: IconName) -> impl IntoView {
+    let class = if matches!(name, IconName::SignIn | IconName::SignOut) {
+        "icon directional"
+    } else {
+        "icon"
+    };
     view! {
-        <svg class="icon" aria-hidden="true" focusable="false">
+        <svg class=class aria-hidden="true" focusable="false">
             <use_ href=format!("/icons.svg#{}", name.id()) />
         </svg>
     }

@@ -122,6 +122,8 @@ pub struct TestApp {
     pub state: AppState,
     pub client: reqwest::Client,
     pub database: TestDatabase,
+    /// The static site root this server serves (empty until a test writes to it).
+    pub site_root: tempfile::TempDir,
 }
 
 pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
@@ -146,9 +148,10 @@ pub async fn start(
 ) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let site_root = tempfile::tempdir().unwrap();
     let leptos_options = LeptosOptions::builder()
         .output_name("takamul")
-        .site_root("target/site")
+        .site_root(site_root.path().to_string_lossy().to_string())
         .site_addr(addr)
         .build();
     let state = AppState {
@@ -173,6 +176,7 @@ pub async fn start(
         addr,
         state,
         database,
+        site_root,
     }
 }
 
