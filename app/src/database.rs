@@ -108,14 +108,12 @@ fn prepare_sqlite_url(url: &str) -> Result<String, DbSetupError> {
         .split('?')
         .next()
         .unwrap_or_default();
-    if !path.is_empty() && path != ":memory:" {
-        if let Some(dir) = std::path::Path::new(path)
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| DbSetupError::DataDir(dir.display().to_string(), e))?;
-        }
+    let dir = std::path::Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty());
+    if let Some(dir) = dir.filter(|_| path != ":memory:") {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| DbSetupError::DataDir(dir.display().to_string(), e))?;
     }
     let url = if url.starts_with("sqlite:") {
         url.to_string()

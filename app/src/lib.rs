@@ -56,13 +56,35 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0f5c4d" />
                 <link rel="preload" href="/fonts/ibm-plex-sans-arabic-arabic-400-normal.woff2" r#as="font" r#type="font/woff2" crossorigin="anonymous" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options islands=true />
+                {page_has_islands().then(|| view! { <HydrationScripts options islands=true /> })}
                 <MetaTags />
             </head>
             <body>
                 <App />
             </body>
         </html>
+    }
+}
+
+/// Paths (prefixes) of the pages that contain an `#[island]`. Only these load
+/// the WebAssembly module: a page without islands ships no JS or WASM at all
+/// (the module is ~115 KB brotli, too much for a phone on a weak network to
+/// fetch for nothing). Add a page here when it gains an island.
+pub const PAGES_WITH_ISLANDS: &[&str] = &[];
+
+/// Whether the page being rendered needs the island scripts.
+fn page_has_islands() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().is_some_and(|parts| {
+            PAGES_WITH_ISLANDS
+                .iter()
+                .any(|prefix| parts.uri.path().starts_with(prefix))
+        })
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        true
     }
 }
 

@@ -36,23 +36,24 @@ pub enum ConfigError {
     SimulatorInProduction,
 }
 
-fn var(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
-
-fn number<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError> {
-    match var(name) {
-        None => Ok(default),
-        Some(value) => value
-            .trim()
-            .parse()
-            .map_err(|_| ConfigError::Invalid { name, value }),
-    }
-}
-
 impl Config {
     /// Reads the environment; see README.md for each variable.
     pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the variables through `lookup` (the environment, or a map in tests).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        let number = |name: &'static str, default: i64| -> Result<i64, ConfigError> {
+            match var(name) {
+                None => Ok(default),
+                Some(value) => value
+                    .trim()
+                    .parse()
+                    .map_err(|_| ConfigError::Invalid { name, value }),
+            }
+        };
         let production = match var("TAKAMUL_ENV").as_deref() {
             None | Some("development") | Some("test") => false,
             Some("production") => true,
@@ -118,7 +119,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -144,7 +148,10 @@ mod tests {
 
     #[test]
     fn live_nafath_needs_its_credentials() {
-        assert!(matches!(config(&[("NAFATH_MODE", "live")]), Err(ConfigError::Missing("NAFATH_BASE_URL"))));
+        assert!(matches!(
+            config(&[("NAFATH_MODE", "live")]),
+            Err(ConfigError::Missing("NAFATH_BASE_URL"))
+        ));
         let c = config(&[
             ("TAKAMUL_ENV", "production"),
             ("NAFATH_MODE", "live"),
@@ -164,8 +171,14 @@ mod tests {
     fn bad_values_are_named() {
         assert!(matches!(
             config(&[("TAKAMUL_SESSION_IDLE_SECS", "soon")]),
-            Err(ConfigError::Invalid { name: "TAKAMUL_SESSION_IDLE_SECS", .. })
+            Err(ConfigError::Invalid {
+                name: "TAKAMUL_SESSION_IDLE_SECS",
+                ..
+            })
         ));
-        assert!(matches!(config(&[("TAKAMUL_ENV", "staging")]), Err(ConfigError::Invalid { .. })));
+        assert!(matches!(
+            config(&[("TAKAMUL_ENV", "staging")]),
+            Err(ConfigError::Invalid { .. })
+        ));
     }
 }

@@ -72,7 +72,12 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(count_responses))
         // Pages and JSON; static files arrive precompressed and pass through.
-        .layer(tower_http::compression::CompressionLayer::new().br(true).gzip(true).quality(tower_http::CompressionLevel::Fastest))
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .quality(tower_http::CompressionLevel::Fastest),
+        )
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -332,7 +332,7 @@ async fn callback_signs_in(engine: Engine) {
     let account = app.get("/account").await.text().await.unwrap();
     assert!(account.contains("خديجة محمد الاختبار"));
     assert!(
-        account.contains("/nafath-simulator") == false,
+        !account.contains("/nafath-simulator"),
         "no simulator link with the real client"
     );
 }

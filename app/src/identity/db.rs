@@ -272,9 +272,14 @@ pub async fn purge_expired_sessions(
     Ok(result.rows_affected())
 }
 
+/// id, national_id, name_ar, name_en, verified_at
+type PersonRow = (i64, String, String, Option<String>, Option<i64>);
+/// role, association_id, association name ar/en
+type RoleRow = (String, Option<i64>, Option<String>, Option<String>);
+
 /// Loads a person with their roles.
 pub async fn load_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
-    let person: Option<(i64, String, String, Option<String>, Option<i64>)> = sqlx::query_as(
+    let person: Option<PersonRow> = sqlx::query_as(
         "SELECT id, national_id, name_ar, name_en, verified_at FROM users WHERE id = $1",
     )
     .bind(user_id)
@@ -283,7 +288,7 @@ pub async fn load_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, sql
     let Some((user_id, national_id, name_ar, name_en, verified_at)) = person else {
         return Ok(None);
     };
-    let rows: Vec<(String, Option<i64>, Option<String>, Option<String>)> = sqlx::query_as(
+    let rows: Vec<RoleRow> = sqlx::query_as(
         "SELECT g.role, g.association_id, a.name_ar, a.name_en FROM role_grants g \
          LEFT JOIN associations a ON a.id = g.association_id \
          WHERE g.user_id = $1 ORDER BY g.id",

@@ -113,7 +113,7 @@ fn luhn_valid(digits: &str) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Completes nine leading digits with their Luhn check digit. Used to make
@@ -294,6 +294,32 @@ pub struct PendingSignIn {
     pub state: SignInState,
 }
 
+/// The signed-in person of the request being rendered (pages render on the
+/// server; in the browser this is always `None`, islands get what they need
+/// as props).
+pub fn signed_in_user() -> Option<CurrentUser> {
+    #[cfg(feature = "ssr")]
+    {
+        session::current_user()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        None
+    }
+}
+
+/// Whether the built-in Nafath simulator is the provider (never in production).
+pub fn simulator_enabled() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        crate::state::app_state().is_ok_and(|s| s.nafath.is_simulator())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -418,31 +444,5 @@ mod tests {
                 proptest::prop_assert!(luhn_valid(id.as_str()));
             }
         }
-    }
-}
-
-/// The signed-in person of the request being rendered (pages render on the
-/// server; in the browser this is always `None`, islands get what they need
-/// as props).
-pub fn signed_in_user() -> Option<CurrentUser> {
-    #[cfg(feature = "ssr")]
-    {
-        session::current_user()
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        None
-    }
-}
-
-/// Whether the built-in Nafath simulator is the provider (never in production).
-pub fn simulator_enabled() -> bool {
-    #[cfg(feature = "ssr")]
-    {
-        crate::state::app_state().is_ok_and(|s| s.nafath.is_simulator())
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        false
     }
 }
