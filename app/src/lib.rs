@@ -17,13 +17,16 @@ mod i18n_gen {
 }
 pub use i18n_gen::i18n;
 
+pub mod applications;
 pub mod assistance;
 pub mod associations;
 pub mod audit;
+pub mod coverage;
 pub mod error;
 pub mod home;
 pub mod identity;
 pub mod places;
+pub mod registry;
 pub mod text;
 pub mod ui;
 

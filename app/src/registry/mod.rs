@@ -1,0 +1,335 @@
+//! The unified household registry (DESIGN.md §3): one record per household,
+//! shared by every association. This module holds the pure rules; storage,
+//! the registration wizard and history come with the rest of the domain.
+
+use serde::{Deserialize, Serialize};
+
+use crate::text::{fold_digits, normalize_arabic};
+
+/// Why a phone number was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PhoneError {
+    #[error("a Saudi mobile number is 05XXXXXXXX or +9665XXXXXXXX")]
+    Format,
+}
+
+/// A Saudi mobile number, stored as `9665XXXXXXXX` (the form WhatsApp links use).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SaudiPhone(String);
+
+impl SaudiPhone {
+    /// Accepts `05XXXXXXXX`, `5XXXXXXXX`, `+9665XXXXXXXX`, `009665XXXXXXXX` and
+    /// `9665XXXXXXXX`, with spaces or dashes, in Western or Eastern digits.
+    pub fn parse(input: &str) -> Result<Self, PhoneError> {
+        let folded = fold_digits(input);
+        let mut digits = String::with_capacity(14);
+        for (i, c) in folded.trim().chars().enumerate() {
+            match c {
+                '0'..='9' => digits.push(c),
+                '+' if i == 0 => {}
+                ' ' | '-' | '(' | ')' | '\u{200E}' | '\u{200F}' => {}
+                _ => return Err(PhoneError::Format),
+            }
+        }
+        let local = digits
+            .strip_prefix("00966")
+            .or_else(|| digits.strip_prefix("966"))
+            .or_else(|| digits.strip_prefix('0'))
+            .unwrap_or(&digits);
+        if local.len() == 9 && local.starts_with('5') {
+            Ok(Self(format!("966{local}")))
+        } else {
+            Err(PhoneError::Format)
+        }
+    }
+
+    /// The international form without `+`: `9665XXXXXXXX`.
+    pub fn international(&self) -> &str {
+        &self.0
+    }
+
+    /// The local form families write: `05XXXXXXXX`.
+    pub fn local(&self) -> String {
+        format!("0{}", &self.0[3..])
+    }
+}
+
+impl TryFrom<String> for SaudiPhone {
+    type Error = PhoneError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<SaudiPhone> for String {
+    fn from(phone: SaudiPhone) -> Self {
+        phone.0
+    }
+}
+
+/// The parts of an Arabic full name after normalization, for comparison
+/// (given, father, grandfather, family): "بن"/"بنت"/"ابن" are dropped,
+/// "عبد الله" is joined like "عبدالله", and the article "ال" of a family
+/// name is dropped ("الزهراني" = "زهراني").
+pub fn name_parts(full_name: &str) -> Vec<String> {
+    let normalized = normalize_arabic(full_name);
+    let mut parts: Vec<String> = Vec::new();
+    let mut words = normalized
+        .split(' ')
+        .filter(|p| !p.is_empty() && !matches!(*p, "بن" | "بنت" | "ابن" | "bin" | "bint"))
+        .peekable();
+    while let Some(word) = words.next() {
+        let word = match (word, words.peek()) {
+            ("عبد" | "ابو", Some(next)) => {
+                let joined = format!("{word}{next}");
+                words.next();
+                joined
+            }
+            _ => word.to_string(),
+        };
+        let stripped = match word.strip_prefix("ال") {
+            Some(rest) if word != "الله" && rest.chars().count() >= 2 => rest.to_string(),
+            _ => word,
+        };
+        parts.push(stripped);
+    }
+    parts
+}
+
+/// How alike two full names are, 0–100: the share of name parts in common,
+/// counted on the shorter name, with the given and family names weighing double.
+pub fn name_similarity(a: &str, b: &str) -> u8 {
+    let (a, b) = (name_parts(a), name_parts(b));
+    if a.is_empty() || b.is_empty() {
+        return 0;
+    }
+    let weight = |parts: &[String], i: usize| if i == 0 || i + 1 == parts.len() { 2 } else { 1 };
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    let total: u32 = (0..short.len()).map(|i| weight(short, i)).sum();
+    let shared: u32 = short
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| long.contains(p))
+        .map(|(i, _)| weight(short, i))
+        .sum();
+    (shared * 100 / total.max(1)) as u8
+}
+
+/// What is compared to find one household registered twice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdFingerprint {
+    pub household_id: i64,
+    pub district_id: i64,
+    pub phone: Option<SaudiPhone>,
+    /// Head and members with a national ID.
+    pub national_ids: Vec<String>,
+    /// Head and members' full names.
+    pub names: Vec<String>,
+}
+
+/// Why two households look like one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DuplicateReason {
+    SamePhone,
+    SharedMember,
+    SimilarName,
+}
+
+/// Names at least this alike (0–100) in one district make a candidate pair.
+pub const SIMILAR_NAME_THRESHOLD: u8 = 75;
+
+/// Scores a pair: the reasons found and a score 0–100 for ordering the
+/// council's review queue (a shared national ID is nearly certain).
+pub fn duplicate_score(
+    a: &HouseholdFingerprint,
+    b: &HouseholdFingerprint,
+) -> (u8, Vec<DuplicateReason>) {
+    let mut reasons = Vec::new();
+    let mut score = 0u32;
+    if a.national_ids.iter().any(|id| b.national_ids.contains(id)) {
+        reasons.push(DuplicateReason::SharedMember);
+        score += 90;
+    }
+    if a.phone.is_some() && a.phone == b.phone {
+        reasons.push(DuplicateReason::SamePhone);
+        score += 60;
+    }
+    if a.district_id == b.district_id {
+        let best = a
+            .names
+            .iter()
+            .flat_map(|x| b.names.iter().map(move |y| name_similarity(x, y)))
+            .max()
+            .unwrap_or(0);
+        if best >= SIMILAR_NAME_THRESHOLD {
+            reasons.push(DuplicateReason::SimilarName);
+            score += u32::from(best) / 2;
+        }
+    }
+    (score.min(100) as u8, reasons)
+}
+
+/// The blocking keys of a household: two households are compared only when
+/// they share a key, so finding candidates never scans all pairs.
+pub fn blocking_keys(h: &HouseholdFingerprint) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    if let Some(phone) = &h.phone {
+        keys.push(format!("phone:{}", phone.international()));
+    }
+    keys.extend(h.national_ids.iter().map(|id| format!("id:{id}")));
+    for name in &h.names {
+        let parts = name_parts(name);
+        if let (Some(first), Some(last)) = (parts.first(), parts.last()) {
+            keys.push(format!("name:{}:{first}:{last}", h.district_id));
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_in_every_common_form() {
+        for input in [
+            "0551234567",
+            "551234567",
+            "+966551234567",
+            "00966551234567",
+            "966 55 123 4567",
+            "٠٥٥١٢٣٤٥٦٧",
+            "055-123-4567",
+        ] {
+            assert_eq!(
+                SaudiPhone::parse(input).unwrap().international(),
+                "966551234567",
+                "{input}"
+            );
+        }
+        assert_eq!(
+            SaudiPhone::parse("0551234567").unwrap().local(),
+            "0551234567"
+        );
+        for bad in [
+            "",
+            "0123456789",
+            "05512345",
+            "+14155550100",
+            "05512345678",
+            "05a1234567",
+            "++966551234567",
+        ] {
+            assert!(SaudiPhone::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn names_compare_by_normalized_parts() {
+        assert_eq!(
+            name_parts("نورة بنت عبدالله الأسرية"),
+            vec!["نوره", "عبدالله", "اسريه"]
+        );
+        assert_eq!(
+            name_parts("نوره عبد الله الزهراني"),
+            vec!["نوره", "عبدالله", "زهراني"]
+        );
+        assert_eq!(
+            name_similarity("نورة عبدالله محمد الزهراني", "نوره عبد الله الزهراني"),
+            100
+        );
+        assert_eq!(
+            name_similarity("نورة عبدالله محمد الزهراني", "نورة سعد محمد الزهراني"),
+            83
+        );
+        assert_eq!(name_similarity("أحمد علي", "احمد علي"), 100);
+        assert!(name_similarity("فاطمة سعيد القحطاني", "خالد ناصر العتيبي") < 20);
+        assert_eq!(name_similarity("", "أحمد"), 0);
+    }
+
+    fn household(
+        id: i64,
+        district: i64,
+        phone: Option<&str>,
+        ids: &[&str],
+        names: &[&str],
+    ) -> HouseholdFingerprint {
+        HouseholdFingerprint {
+            household_id: id,
+            district_id: district,
+            phone: phone.map(|p| SaudiPhone::parse(p).unwrap()),
+            national_ids: ids.iter().map(|s| s.to_string()).collect(),
+            names: names.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn duplicate_reasons_and_scores() {
+        let a = household(
+            1,
+            10,
+            Some("0551234567"),
+            &["1000000065"],
+            &["نورة عبدالله الأسرية"],
+        );
+        let same_phone = household(2, 11, Some("+966551234567"), &[], &["سارة محمد"]);
+        let shared_member = household(3, 12, None, &["1000000065"], &["هند"]);
+        let similar_name = household(4, 10, None, &[], &["نوره عبدالله الاسريه"]);
+        let similar_elsewhere = household(5, 99, None, &[], &["نوره عبدالله الاسريه"]);
+        assert_eq!(
+            duplicate_score(&a, &same_phone).1,
+            vec![DuplicateReason::SamePhone]
+        );
+        assert_eq!(
+            duplicate_score(&a, &shared_member),
+            (90, vec![DuplicateReason::SharedMember])
+        );
+        assert_eq!(
+            duplicate_score(&a, &similar_name).1,
+            vec![DuplicateReason::SimilarName]
+        );
+        assert!(duplicate_score(&a, &similar_elsewhere).1.is_empty());
+    }
+
+    #[test]
+    fn blocking_keys_meet_only_for_candidates() {
+        let a = household(
+            1,
+            10,
+            Some("0551234567"),
+            &["1000000065"],
+            &["نورة عبدالله الأسرية"],
+        );
+        let b = household(4, 10, None, &[], &["نوره محمد الاسريه"]);
+        let c = household(5, 11, None, &[], &["نوره محمد الاسريه"]);
+        let shares = |x: &HouseholdFingerprint, y: &HouseholdFingerprint| {
+            let ky = blocking_keys(y);
+            blocking_keys(x).iter().any(|k| ky.contains(k))
+        };
+        assert!(shares(&a, &b));
+        assert!(!shares(&a, &c));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(10_000))]
+        #[test]
+        fn phone_parser_never_panics(input in "\\PC*") {
+            if let Ok(phone) = SaudiPhone::parse(&input) {
+                proptest::prop_assert_eq!(phone.international().len(), 12);
+                proptest::prop_assert!(phone.international().starts_with("9665"));
+            }
+        }
+
+        #[test]
+        fn name_similarity_never_panics_and_is_bounded(a in "\\PC{0,40}", b in "\\PC{0,40}") {
+            proptest::prop_assert!(name_similarity(&a, &b) <= 100);
+        }
+    }
+}
