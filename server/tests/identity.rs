@@ -120,27 +120,13 @@ both_engines! {
         assert!(page.contains("national-id-error"));
 
         // A script: a 422 with a typed error.
-        let response = app
-            .client
-            .post(app.url("/api/start_sign_in"))
-            .header("accept", "application/json")
-            .form(&[("national_id", "12345")])
-            .send()
-            .await
-            .unwrap();
+        let response = app.post_api("/api/start_sign_in", &[("national_id", "12345")]).await;
         assert_eq!(response.status(), 422);
         let body = response.text().await.unwrap();
         assert!(body.contains("national_id_length"), "{body}");
 
         // Missing field: 400, not a panic.
-        let response = app
-            .client
-            .post(app.url("/api/start_sign_in"))
-            .header("accept", "application/json")
-            .form(&[("other", "x")])
-            .send()
-            .await
-            .unwrap();
+        let response = app.post_api("/api/start_sign_in", &[("other", "x")]).await;
         assert_eq!(response.status(), 400);
         assert_eq!(app.count("SELECT COUNT(*) FROM nafath_requests").await, 0);
     }
@@ -158,14 +144,7 @@ both_engines! {
             let r = app.post_form("/api/start_sign_in", &[("national_id", &id)]).await;
             assert_eq!(location(&r), "/sign-in/wait");
         }
-        let r = app
-            .client
-            .post(app.url("/api/start_sign_in"))
-            .header("accept", "application/json")
-            .form(&[("national_id", &id)])
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_api("/api/start_sign_in", &[("national_id", &id)]).await;
         assert_eq!(r.status(), 429);
         assert_eq!(app.count("SELECT COUNT(*) FROM nafath_requests").await, 5);
     }
@@ -255,6 +234,25 @@ both_engines! {
         assert_eq!(app::audit::count_actions(&app.state.db, action::ACCESS_DENIED).await.unwrap(), 3);
     }
 
+    async fn a_second_instance_sees_the_session(app: TestApp) {
+        // Another server process on the same database (as behind a load balancer).
+        let db = app::database::Db::connect(&app.database.url, 4).await.unwrap();
+        let nafath = std::sync::Arc::new(app::identity::nafath::SimulatedNafath::new(db.clone()));
+        let second = common::start_sharing(db, nafath, Default::default()).await;
+        // Start on the first instance, approve and finish on the second.
+        let start = app.post_form("/api/start_sign_in", &[("national_id", &persona(RoleKind::FamilyMember))]).await;
+        assert_eq!(location(&start), "/sign-in/wait");
+        let (trans_id, random): (String, String) =
+            sqlx::query_as("SELECT trans_id, random FROM nafath_sim_requests").fetch_one(&app.state.db.pool).await.unwrap();
+        app.post_form("/api/decide_simulator_request", &[("trans_id", &trans_id), ("picked", &random)]).await;
+        // Cookies are not scoped by port, so one browser talks to both instances.
+        let poll = app.client.get(format!("{}/api/poll_sign_in", second.base)).send().await.unwrap();
+        assert_eq!(location(&poll), "/account");
+        // The session the second instance created works on the first.
+        assert_eq!(app.get("/account").await.status(), 200);
+        assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, 1);
+    }
+
     async fn audit_rows_cannot_be_changed(app: TestApp) {
         app.sign_in(&persona(RoleKind::FamilyMember)).await;
         assert!(sqlx::query("UPDATE audit_events SET action = 'x'").execute(&app.state.db.pool).await.is_err());
@@ -329,14 +327,7 @@ both_engines! {
         assert!(location(&switch).starts_with(&app.url("/sign-in")));
         let page = app.get("/sign-in").await.text().await.unwrap();
         assert!(page.contains("Sign in with Nafath"));
-        let bad = app
-            .client
-            .post(app.url("/api/set_language"))
-            .header("accept", "application/json")
-            .form(&[("lang", "fr")])
-            .send()
-            .await
-            .unwrap();
+        let bad = app.post_api("/api/set_language", &[("lang", "fr")]).await;
         assert_eq!(bad.status(), 400);
     }
 }

@@ -146,6 +146,30 @@ pub async fn start(
     nafath: Arc<dyn NafathProvider>,
     settings: Settings,
 ) -> TestApp {
+    let instance = start_sharing(db, nafath, settings).await;
+    TestApp {
+        client: browser_client(&instance.base),
+        base: instance.base,
+        addr: instance.addr,
+        state: instance.state,
+        database,
+        site_root: instance.site_root,
+    }
+}
+
+/// Another server instance over the same database (as behind a load balancer).
+pub struct Instance {
+    pub base: String,
+    pub addr: SocketAddr,
+    pub state: AppState,
+    pub site_root: tempfile::TempDir,
+}
+
+pub async fn start_sharing(
+    db: Db,
+    nafath: Arc<dyn NafathProvider>,
+    settings: Settings,
+) -> Instance {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let site_root = tempfile::tempdir().unwrap();
@@ -169,13 +193,10 @@ pub async fn start(
         .await
         .unwrap();
     });
-    let base = format!("http://{addr}");
-    TestApp {
-        client: browser_client(&base),
-        base,
+    Instance {
+        base: format!("http://{addr}"),
         addr,
         state,
-        database,
         site_root,
     }
 }
@@ -202,6 +223,17 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Posts a form as a script would (JSON answers, real status codes).
+    pub async fn post_api(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header(ACCEPT, "application/json")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
