@@ -19,7 +19,7 @@ for path in "$@"; do
     esac
   done
   # The island loader imports the module's JS and WASM even when not linked in the HTML.
-  if grep -q 'takamul.js\|takamul_bg.wasm\|/pkg/takamul' "$html_file"; then
+  if grep -qE 'takamul\.js|\.wasm' "$html_file"; then
     for asset in /pkg/takamul.js /pkg/takamul.wasm; do
       n=$(size "$base$asset")
       case "$asset" in *.wasm) wasm=$n;; *) [ "$js" -eq 0 ] && js=$n;; esac
