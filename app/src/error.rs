@@ -35,10 +35,21 @@ pub enum ErrorKey {
     ForeignOrigin,
     BadRequest,
     Internal,
+    PhoneFormat,
+    DistrictUnknown,
+    IncomeBracketInvalid,
+    DependantsInvalid,
+    MemberNameRequired,
+    RelationInvalid,
+    BirthDateInvalid,
+    CraftInvalid,
+    PersonInOtherHousehold,
+    ConsentRequired,
+    HouseholdIncomplete,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 16] = [
+    pub const ALL: [ErrorKey; 27] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -55,6 +66,17 @@ impl ErrorKey {
         ErrorKey::ForeignOrigin,
         ErrorKey::BadRequest,
         ErrorKey::Internal,
+        ErrorKey::PhoneFormat,
+        ErrorKey::DistrictUnknown,
+        ErrorKey::IncomeBracketInvalid,
+        ErrorKey::DependantsInvalid,
+        ErrorKey::MemberNameRequired,
+        ErrorKey::RelationInvalid,
+        ErrorKey::BirthDateInvalid,
+        ErrorKey::CraftInvalid,
+        ErrorKey::PersonInOtherHousehold,
+        ErrorKey::ConsentRequired,
+        ErrorKey::HouseholdIncomplete,
     ];
 
     /// The snake-case name used in URLs.
@@ -76,6 +98,17 @@ impl ErrorKey {
             ErrorKey::ForeignOrigin => "foreign_origin",
             ErrorKey::BadRequest => "bad_request",
             ErrorKey::Internal => "internal",
+            ErrorKey::PhoneFormat => "phone_format",
+            ErrorKey::DistrictUnknown => "district_unknown",
+            ErrorKey::IncomeBracketInvalid => "income_bracket_invalid",
+            ErrorKey::DependantsInvalid => "dependants_invalid",
+            ErrorKey::MemberNameRequired => "member_name_required",
+            ErrorKey::RelationInvalid => "relation_invalid",
+            ErrorKey::BirthDateInvalid => "birth_date_invalid",
+            ErrorKey::CraftInvalid => "craft_invalid",
+            ErrorKey::PersonInOtherHousehold => "person_in_other_household",
+            ErrorKey::ConsentRequired => "consent_required",
+            ErrorKey::HouseholdIncomplete => "household_incomplete",
         }
     }
 

@@ -15,4 +15,5 @@ pub mod action {
     pub const SIGN_OUT_EVERYWHERE: &str = "sign_out_everywhere";
     pub const ROLE_GRANTED: &str = "role_granted";
     pub const ACCESS_DENIED: &str = "access_denied";
+    pub const HOUSEHOLD_VIEWED: &str = "household_viewed";
 }

@@ -1,6 +1,11 @@
 //! The unified household registry (DESIGN.md §3): one record per household,
-//! shared by every association. This module holds the pure rules; storage,
-//! the registration wizard and history come with the rest of the domain.
+//! shared by every association, versioned field by field.
+//!
+//! `mod.rs`: types and pure rules; `api.rs`: server functions; `db.rs`: SQL.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
 
 use serde::{Deserialize, Serialize};
 
@@ -66,6 +71,116 @@ impl From<SaudiPhone> for String {
     fn from(phone: SaudiPhone) -> Self {
         phone.0
     }
+}
+
+/// Monthly household income, in brackets (SAR).
+pub const INCOME_BRACKETS: [&str; 5] = [
+    "none",
+    "under_3000",
+    "3000_6000",
+    "6000_10000",
+    "over_10000",
+];
+
+/// How a member relates to the head of the household.
+pub const RELATIONS: [&str; 7] = [
+    "spouse", "son", "daughter", "father", "mother", "sibling", "other",
+];
+
+/// The crafts and skills catalogue.
+pub const CRAFTS: [&str; 8] = [
+    "food",
+    "sweets",
+    "sewing",
+    "embroidery",
+    "handicrafts",
+    "perfume_incense",
+    "beauty",
+    "other",
+];
+
+/// The version of the privacy notice a family consents to.
+pub const PRIVACY_NOTICE_VERSION: &str = "2026-11";
+
+/// Whether the household finished the wizard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HouseholdStatus {
+    Draft,
+    Registered,
+}
+
+/// A member of a household (the head is not listed here).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: i64,
+    pub full_name: String,
+    pub relation: String,
+    pub birth_date: String,
+    /// Masked outside the household's own pages.
+    pub national_id: Option<String>,
+}
+
+/// A household as its own family sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Household {
+    pub id: i64,
+    pub head_name_ar: String,
+    pub phone: Option<String>,
+    pub district_id: Option<i64>,
+    pub address: Option<String>,
+    pub income_bracket: Option<String>,
+    pub dependants: Option<i64>,
+    pub crafts: Vec<String>,
+    pub verified: bool,
+    pub status: HouseholdStatus,
+    pub version: i64,
+    pub members: Vec<Member>,
+}
+
+/// One entry of a household's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HouseholdChange {
+    pub version: i64,
+    pub changed_by_name: Option<String>,
+    pub changed_at: i64,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+/// Checks a birth date typed as `YYYY-MM-DD` (Eastern digits accepted) and
+/// returns it normalized; years 1900–2100.
+pub fn parse_birth_date(input: &str) -> Option<String> {
+    let folded = fold_digits(input.trim());
+    let mut parts = folded.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some()
+        || y.len() != 4
+        || m.is_empty()
+        || m.len() > 2
+        || d.is_empty()
+        || d.len() > 2
+    {
+        return None;
+    }
+    let (y, m, d): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    ((1900..=2100).contains(&y) && (1..=days).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// Parses the number of dependants (0–30), Eastern digits accepted.
+pub fn parse_dependants(input: &str) -> Option<i64> {
+    fold_digits(input.trim())
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (0..=30).contains(n))
 }
 
 /// The parts of an Arabic full name after normalization, for comparison
@@ -232,6 +347,30 @@ mod tests {
     }
 
     #[test]
+    fn birth_dates_and_dependants() {
+        assert_eq!(parse_birth_date("1990-5-7").as_deref(), Some("1990-05-07"));
+        assert_eq!(
+            parse_birth_date("٢٠٠٠-٠٢-٢٩").as_deref(),
+            Some("2000-02-29")
+        );
+        for bad in [
+            "1900-02-29",
+            "2023-13-01",
+            "2023-00-10",
+            "99-01-01",
+            "2023/01/01",
+            "",
+            "2023-01-32",
+            "2101-01-01",
+        ] {
+            assert_eq!(parse_birth_date(bad), None, "{bad}");
+        }
+        assert_eq!(parse_dependants("٣"), Some(3));
+        assert_eq!(parse_dependants("31"), None);
+        assert_eq!(parse_dependants("-1"), None);
+    }
+
+    #[test]
     fn names_compare_by_normalized_parts() {
         assert_eq!(
             name_parts("نورة بنت عبدالله الأسرية"),
@@ -325,6 +464,12 @@ mod tests {
                 proptest::prop_assert_eq!(phone.international().len(), 12);
                 proptest::prop_assert!(phone.international().starts_with("9665"));
             }
+        }
+
+        #[test]
+        fn date_and_number_parsers_never_panic(input in "\\PC*") {
+            let _ = parse_birth_date(&input);
+            let _ = parse_dependants(&input);
         }
 
         #[test]

@@ -226,6 +226,17 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::ForeignOrigin => t!(i18n, errors.foreign_origin).into_any(),
         ErrorKey::BadRequest => t!(i18n, errors.bad_request).into_any(),
         ErrorKey::Internal => t!(i18n, errors.internal).into_any(),
+        ErrorKey::PhoneFormat => t!(i18n, errors.phone_format).into_any(),
+        ErrorKey::DistrictUnknown => t!(i18n, errors.district_unknown).into_any(),
+        ErrorKey::IncomeBracketInvalid => t!(i18n, errors.income_bracket_invalid).into_any(),
+        ErrorKey::DependantsInvalid => t!(i18n, errors.dependants_invalid).into_any(),
+        ErrorKey::MemberNameRequired => t!(i18n, errors.member_name_required).into_any(),
+        ErrorKey::RelationInvalid => t!(i18n, errors.relation_invalid).into_any(),
+        ErrorKey::BirthDateInvalid => t!(i18n, errors.birth_date_invalid).into_any(),
+        ErrorKey::CraftInvalid => t!(i18n, errors.craft_invalid).into_any(),
+        ErrorKey::PersonInOtherHousehold => t!(i18n, errors.person_in_other_household).into_any(),
+        ErrorKey::ConsentRequired => t!(i18n, errors.consent_required).into_any(),
+        ErrorKey::HouseholdIncomplete => t!(i18n, errors.household_incomplete).into_any(),
     }
 }
 

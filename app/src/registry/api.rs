@@ -1,0 +1,299 @@
+//! Server functions of the registry: a family fills in its own household one
+//! step at a time (each step is saved, so a dropped connection loses nothing),
+//! then submits it with its consent to the privacy notice.
+
+use leptos::prelude::*;
+
+use super::{Household, HouseholdChange};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::db::{self, FieldValue, RegistryError},
+    crate::error::{ErrorKey, respond},
+    crate::identity::{CurrentUser, NationalId, Requirement, session},
+    crate::state::{AppState, app_state},
+};
+
+#[cfg(feature = "ssr")]
+impl From<RegistryError> for AppError {
+    fn from(error: RegistryError) -> Self {
+        match error {
+            RegistryError::PersonInOtherHousehold => {
+                AppError::Conflict(ErrorKey::PersonInOtherHousehold)
+            }
+            RegistryError::NotFound => AppError::NotFound,
+            RegistryError::Database(e) => e.into(),
+        }
+    }
+}
+
+/// The signed-in family member and their household id (opened on first use).
+#[cfg(feature = "ssr")]
+async fn own_household(state: &AppState) -> Result<(CurrentUser, i64), AppError> {
+    let user = session::require(state, Requirement::FamilyMember).await?;
+    let id = db::open_household(
+        &state.db,
+        &user.national_id,
+        &user.name_ar,
+        Some(user.user_id),
+        user.user_id,
+        true,
+    )
+    .await?;
+    Ok((user, id))
+}
+
+/// The signed-in person's household, if they started one.
+#[server(endpoint = "get_my_household")]
+pub async fn get_my_household() -> Result<Option<Household>, AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::FamilyMember).await?;
+            Ok(db::household_of_head(&state.db, &user.national_id).await?)
+        }
+        .await,
+    )
+}
+
+/// Step: the household's mobile number.
+#[server(endpoint = "save_household_contact")]
+pub async fn save_household_contact(phone: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let phone = super::SaudiPhone::parse(&phone)
+                .map_err(|_| AppError::validation("phone", ErrorKey::PhoneFormat))?;
+            let (user, id) = own_household(&state).await?;
+            let value = FieldValue::Text(Some(phone.international().to_string()));
+            db::update_fields(&state.db, id, user.user_id, &[("phone", value)]).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Step: the district (from the places table) and address details.
+#[server(endpoint = "save_household_place")]
+pub async fn save_household_place(district_id: String, address: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let district_id: i64 = crate::text::fold_digits(district_id.trim())
+                .parse()
+                .map_err(|_| AppError::validation("district_id", ErrorKey::DistrictUnknown))?;
+            if !db::district_exists(&state.db, district_id).await? {
+                return Err(AppError::validation(
+                    "district_id",
+                    ErrorKey::DistrictUnknown,
+                ));
+            }
+            let address = address.trim().chars().take(300).collect::<String>();
+            let (user, id) = own_household(&state).await?;
+            db::update_fields(
+                &state.db,
+                id,
+                user.user_id,
+                &[
+                    ("district_id", FieldValue::Int(Some(district_id))),
+                    (
+                        "address",
+                        FieldValue::Text(Some(address).filter(|a| !a.is_empty())),
+                    ),
+                ],
+            )
+            .await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Step: income bracket and number of dependants.
+#[server(endpoint = "save_household_circumstances")]
+pub async fn save_household_circumstances(
+    income_bracket: String,
+    dependants: String,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            if !super::INCOME_BRACKETS.contains(&income_bracket.as_str()) {
+                return Err(AppError::validation(
+                    "income_bracket",
+                    ErrorKey::IncomeBracketInvalid,
+                ));
+            }
+            let dependants = super::parse_dependants(&dependants)
+                .ok_or_else(|| AppError::validation("dependants", ErrorKey::DependantsInvalid))?;
+            let (user, id) = own_household(&state).await?;
+            db::update_fields(
+                &state.db,
+                id,
+                user.user_id,
+                &[
+                    ("income_bracket", FieldValue::Text(Some(income_bracket))),
+                    ("dependants", FieldValue::Int(Some(dependants))),
+                ],
+            )
+            .await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Step: crafts and skills, as comma-separated catalogue codes.
+#[server(endpoint = "save_household_crafts")]
+pub async fn save_household_crafts(crafts: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let mut chosen: Vec<&str> = crafts
+                .split(',')
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect();
+            if chosen.iter().any(|c| !super::CRAFTS.contains(c)) {
+                return Err(AppError::validation("crafts", ErrorKey::CraftInvalid));
+            }
+            chosen.sort_unstable();
+            chosen.dedup();
+            let (user, id) = own_household(&state).await?;
+            db::update_fields(
+                &state.db,
+                id,
+                user.user_id,
+                &[("crafts", FieldValue::Text(Some(chosen.join(","))))],
+            )
+            .await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Adds a member (name, relation, birth date, optional national ID).
+#[server(endpoint = "add_household_member")]
+pub async fn add_household_member(
+    full_name: String,
+    relation: String,
+    birth_date: String,
+    national_id: Option<String>,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let full_name = full_name.split_whitespace().collect::<Vec<_>>().join(" ");
+            if full_name.chars().count() < 2 || full_name.chars().count() > 120 {
+                return Err(AppError::validation(
+                    "full_name",
+                    ErrorKey::MemberNameRequired,
+                ));
+            }
+            if !super::RELATIONS.contains(&relation.as_str()) {
+                return Err(AppError::validation("relation", ErrorKey::RelationInvalid));
+            }
+            let birth_date = super::parse_birth_date(&birth_date)
+                .ok_or_else(|| AppError::validation("birth_date", ErrorKey::BirthDateInvalid))?;
+            let national_id = match national_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+            {
+                Some(raw) => Some(
+                    NationalId::parse(raw).map_err(|e| AppError::validation("national_id", e))?,
+                ),
+                None => None,
+            };
+            let (user, id) = own_household(&state).await?;
+            db::add_member(
+                &state.db,
+                id,
+                user.user_id,
+                &full_name,
+                &relation,
+                &birth_date,
+                national_id.as_ref().map(NationalId::as_str),
+            )
+            .await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Removes a member of the signed-in person's own household.
+#[server(endpoint = "remove_household_member")]
+pub async fn remove_household_member(member_id: i64) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let (user, id) = own_household(&state).await?;
+            db::remove_member(&state.db, id, user.user_id, member_id).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Submits the household once the required steps are done and the privacy
+/// notice is accepted (its version and the time are stored).
+#[server(endpoint = "submit_household")]
+pub async fn submit_household(consent: Option<String>) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            if consent.as_deref() != Some(super::PRIVACY_NOTICE_VERSION) {
+                return Err(AppError::validation("consent", ErrorKey::ConsentRequired));
+            }
+            let (user, id) = own_household(&state).await?;
+            let household = db::load(&state.db, id).await?.ok_or(AppError::NotFound)?;
+            if household.phone.is_none()
+                || household.district_id.is_none()
+                || household.income_bracket.is_none()
+                || household.dependants.is_none()
+            {
+                return Err(AppError::Conflict(ErrorKey::HouseholdIncomplete));
+            }
+            db::submit(&state.db, id, user.user_id, super::PRIVACY_NOTICE_VERSION).await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// A household's history: for its head, and for the council admin (audited).
+#[server(endpoint = "get_household_history")]
+pub async fn get_household_history(household_id: i64) -> Result<Vec<HouseholdChange>, AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::SignedIn).await?;
+            let own = db::household_of_head(&state.db, &user.national_id)
+                .await?
+                .is_some_and(|h| h.id == household_id);
+            if !own {
+                if !user.is_council_admin() {
+                    // Staff access follows the household's lines with their association (not yet built).
+                    session::require(&state, Requirement::CouncilAdmin).await?;
+                }
+                crate::audit::record(
+                    &state.db,
+                    crate::audit::AuditEvent {
+                        actor_user_id: Some(user.user_id),
+                        action: crate::audit::action::HOUSEHOLD_VIEWED,
+                        subject_type: Some("household"),
+                        subject_id: Some(household_id.to_string()),
+                        client_ip: Some(session::client_ip()),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            }
+            Ok(db::history(&state.db, household_id).await?)
+        }
+        .await,
+    )
+}

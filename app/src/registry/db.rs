@@ -1,0 +1,494 @@
+//! SQL of the registry: households, members, the identity index that keeps
+//! one household per person, and the field-by-field history.
+
+use sqlx::{Any, Transaction};
+
+use super::{Household, HouseholdChange, HouseholdStatus, Member};
+use crate::database::{Db, is_unique_violation, now};
+
+/// Why a registry write was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("this national ID already belongs to another household")]
+    PersonInOtherHousehold,
+    #[error("no such household or member")]
+    NotFound,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// A value of one editable household field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldValue {
+    Text(Option<String>),
+    Int(Option<i64>),
+}
+
+impl FieldValue {
+    fn display(&self) -> Option<String> {
+        match self {
+            FieldValue::Text(v) => v.clone(),
+            FieldValue::Int(v) => v.map(|n| n.to_string()),
+        }
+    }
+}
+
+/// The editable fields, by column name: the only names spliced into SQL.
+pub const EDITABLE_FIELDS: [&str; 6] = [
+    "phone",
+    "district_id",
+    "address",
+    "income_bracket",
+    "dependants",
+    "crafts",
+];
+
+type HouseholdRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    String,
+    i64,
+    String,
+    i64,
+);
+
+/// The household whose head holds this national ID.
+pub async fn household_of_head(
+    db: &Db,
+    national_id: &str,
+) -> Result<Option<Household>, sqlx::Error> {
+    let id: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM households WHERE head_national_id = $1")
+            .bind(national_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    match id {
+        Some((id,)) => load(db, id).await,
+        None => Ok(None),
+    }
+}
+
+/// A household with its members.
+pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx::Error> {
+    let row: Option<HouseholdRow> = sqlx::query_as(
+        "SELECT id, head_name_ar, phone, district_id, address, income_bracket, dependants, crafts, \
+           verified, status, version FROM households WHERE id = $1",
+    )
+    .bind(household_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some((
+        id,
+        head_name_ar,
+        phone,
+        district_id,
+        address,
+        income_bracket,
+        dependants,
+        crafts,
+        verified,
+        status,
+        version,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    let members: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, full_name, relation, birth_date, national_id FROM household_members \
+         WHERE household_id = $1 ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(Some(Household {
+        id,
+        head_name_ar,
+        phone,
+        district_id,
+        address,
+        income_bracket,
+        dependants,
+        crafts: crafts
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect(),
+        verified: verified == 1,
+        status: if status == "registered" {
+            HouseholdStatus::Registered
+        } else {
+            HouseholdStatus::Draft
+        },
+        version,
+        members: members
+            .into_iter()
+            .map(
+                |(id, full_name, relation, birth_date, national_id)| Member {
+                    id,
+                    full_name,
+                    relation,
+                    birth_date,
+                    national_id,
+                },
+            )
+            .collect(),
+    }))
+}
+
+/// Opens (or finds) the draft household of this head. `verified` is true
+/// when the head registers themself after Nafath; a staff walk-in
+/// registration starts unverified.
+pub async fn open_household(
+    db: &Db,
+    head_national_id: &str,
+    head_name_ar: &str,
+    head_user_id: Option<i64>,
+    registered_by: i64,
+    verified: bool,
+) -> Result<i64, RegistryError> {
+    let at = now();
+    let mut tx = db.pool.begin().await?;
+    let existing: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM households WHERE head_national_id = $1")
+            .bind(head_national_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((id,)) = existing {
+        return Ok(id);
+    }
+    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "INSERT INTO households (head_user_id, head_national_id, head_name_ar, verified, \
+           registered_by_user_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(head_user_id)
+    .bind(head_national_id)
+    .bind(head_name_ar)
+    .bind(i64::from(verified))
+    .bind(registered_by)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await;
+    let (id,) = match inserted {
+        Ok(row) => row,
+        // Another request created it a moment ago: use that one.
+        Err(e) if is_unique_violation(&e) => {
+            drop(tx);
+            let (id,): (i64,) =
+                sqlx::query_as("SELECT id FROM households WHERE head_national_id = $1")
+                    .bind(head_national_id)
+                    .fetch_one(&db.pool)
+                    .await?;
+            return Ok(id);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    claim_identity(&mut tx, head_national_id, id, "head").await?;
+    record(
+        &mut tx,
+        id,
+        1,
+        registered_by,
+        "household_opened",
+        None,
+        Some(head_name_ar.to_string()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn claim_identity(
+    tx: &mut Transaction<'_, Any>,
+    national_id: &str,
+    household_id: i64,
+    role: &str,
+) -> Result<(), RegistryError> {
+    sqlx::query(
+        "INSERT INTO household_identities (national_id, household_id, role) VALUES ($1, $2, $3)",
+    )
+    .bind(national_id)
+    .bind(household_id)
+    .bind(role)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            RegistryError::PersonInOtherHousehold
+        } else {
+            e.into()
+        }
+    })?;
+    Ok(())
+}
+
+async fn record(
+    tx: &mut Transaction<'_, Any>,
+    household_id: i64,
+    version: i64,
+    changed_by: i64,
+    field: &str,
+    old_value: Option<String>,
+    new_value: Option<String>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO household_changes (household_id, version, changed_by, changed_at, field, old_value, new_value) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(household_id)
+    .bind(version)
+    .bind(changed_by)
+    .bind(now())
+    .bind(field)
+    .bind(old_value)
+    .bind(new_value)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Bumps the version and returns the new one (the row lock serializes writers).
+async fn next_version(
+    tx: &mut Transaction<'_, Any>,
+    household_id: i64,
+) -> Result<i64, RegistryError> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "UPDATE households SET version = version + 1, updated_at = $2 WHERE id = $1 RETURNING version",
+    )
+    .bind(household_id)
+    .bind(now())
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|(v,)| v).ok_or(RegistryError::NotFound)
+}
+
+/// Sets fields of a household; each change (and only a change) is recorded
+/// with its old and new value under one new version.
+pub async fn update_fields(
+    db: &Db,
+    household_id: i64,
+    changed_by: i64,
+    fields: &[(&str, FieldValue)],
+) -> Result<(), RegistryError> {
+    let mut tx = db.pool.begin().await?;
+    let mut version = None;
+    for (field, value) in fields {
+        assert!(
+            EDITABLE_FIELDS.contains(field),
+            "not an editable field: {field}"
+        );
+        let current: Option<String> = match value {
+            FieldValue::Text(_) => {
+                sqlx::query_as::<_, (Option<String>,)>(sqlx::AssertSqlSafe(format!(
+                    "SELECT {field} FROM households WHERE id = $1"
+                )))
+                .bind(household_id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(RegistryError::NotFound)?
+                .0
+            }
+            FieldValue::Int(_) => sqlx::query_as::<_, (Option<i64>,)>(sqlx::AssertSqlSafe(
+                format!("SELECT {field} FROM households WHERE id = $1"),
+            ))
+            .bind(household_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(RegistryError::NotFound)?
+            .0
+            .map(|n| n.to_string()),
+        };
+        let new = value.display();
+        if current == new {
+            continue;
+        }
+        let v = match version {
+            Some(v) => v,
+            None => {
+                let v = next_version(&mut tx, household_id).await?;
+                version = Some(v);
+                v
+            }
+        };
+        let update = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE households SET {field} = $2 WHERE id = $1"
+        )))
+        .bind(household_id);
+        match value {
+            FieldValue::Text(t) => update.bind(t.clone()),
+            FieldValue::Int(n) => update.bind(*n),
+        }
+        .execute(&mut *tx)
+        .await?;
+        record(&mut tx, household_id, v, changed_by, field, current, new).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Adds a member; a member's national ID may belong to one household only.
+pub async fn add_member(
+    db: &Db,
+    household_id: i64,
+    changed_by: i64,
+    full_name: &str,
+    relation: &str,
+    birth_date: &str,
+    national_id: Option<&str>,
+) -> Result<i64, RegistryError> {
+    let mut tx = db.pool.begin().await?;
+    let version = next_version(&mut tx, household_id).await?;
+    if let Some(id) = national_id {
+        claim_identity(&mut tx, id, household_id, "member").await?;
+    }
+    let (member_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO household_members (household_id, full_name, relation, birth_date, national_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(household_id)
+    .bind(full_name)
+    .bind(relation)
+    .bind(birth_date)
+    .bind(national_id)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    let summary = format!("{full_name} ({relation}, {birth_date})");
+    record(
+        &mut tx,
+        household_id,
+        version,
+        changed_by,
+        "member_added",
+        None,
+        Some(summary),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(member_id)
+}
+
+/// Removes a member of this household (and frees their national ID).
+pub async fn remove_member(
+    db: &Db,
+    household_id: i64,
+    changed_by: i64,
+    member_id: i64,
+) -> Result<(), RegistryError> {
+    let mut tx = db.pool.begin().await?;
+    let member: Option<(String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT full_name, relation, birth_date, national_id FROM household_members WHERE id = $1 AND household_id = $2",
+    )
+    .bind(member_id)
+    .bind(household_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (full_name, relation, birth_date, national_id) = member.ok_or(RegistryError::NotFound)?;
+    let version = next_version(&mut tx, household_id).await?;
+    sqlx::query("DELETE FROM household_members WHERE id = $1")
+        .bind(member_id)
+        .execute(&mut *tx)
+        .await?;
+    if let Some(id) = national_id {
+        sqlx::query(
+            "DELETE FROM household_identities WHERE national_id = $1 AND household_id = $2",
+        )
+        .bind(id)
+        .bind(household_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let summary = format!("{full_name} ({relation}, {birth_date})");
+    record(
+        &mut tx,
+        household_id,
+        version,
+        changed_by,
+        "member_removed",
+        Some(summary),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Marks the household registered with the privacy consent (version and time).
+pub async fn submit(
+    db: &Db,
+    household_id: i64,
+    changed_by: i64,
+    consent_version: &str,
+) -> Result<(), RegistryError> {
+    let mut tx = db.pool.begin().await?;
+    let version = next_version(&mut tx, household_id).await?;
+    sqlx::query(
+        "UPDATE households SET status = 'registered', consent_version = $2, consent_at = $3 WHERE id = $1",
+    )
+    .bind(household_id)
+    .bind(consent_version)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    record(
+        &mut tx,
+        household_id,
+        version,
+        changed_by,
+        "registered",
+        None,
+        Some(consent_version.to_string()),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// version, changed by (name), changed at, field, old value, new value
+type ChangeRow = (
+    i64,
+    Option<String>,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// The history, newest first.
+pub async fn history(db: &Db, household_id: i64) -> Result<Vec<HouseholdChange>, sqlx::Error> {
+    let rows: Vec<ChangeRow> = sqlx::query_as(
+        "SELECT c.version, u.name_ar, c.changed_at, c.field, c.old_value, c.new_value \
+         FROM household_changes c LEFT JOIN users u ON u.id = c.changed_by \
+         WHERE c.household_id = $1 ORDER BY c.version DESC, c.id DESC",
+    )
+    .bind(household_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(version, changed_by_name, changed_at, field, old_value, new_value)| HouseholdChange {
+                version,
+                changed_by_name,
+                changed_at,
+                field,
+                old_value,
+                new_value,
+            },
+        )
+        .collect())
+}
+
+/// Whether a district exists.
+pub async fn district_exists(db: &Db, district_id: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM districts WHERE id = $1")
+        .bind(district_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.is_some())
+}
