@@ -132,6 +132,7 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("account") view=identity::pages::AccountPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("household") view=registry::pages::HouseholdPage ssr=SsrMode::Async />
                         <Route
                             path=StaticSegment("nafath-simulator")
                             view=identity::pages::SimulatorPage

@@ -1,4 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
+import { shot } from "./helpers";
 
 // Demo personas (fake IDs that pass the check digit), see `server seed --demo`.
 const FAMILY_IDS: Record<string, string> = {
@@ -6,10 +7,6 @@ const FAMILY_IDS: Record<string, string> = {
   "phone-ar-nojs": "2000000071",
   "desktop-en-js": "1000000065",
 };
-
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `screenshots/${test.info().project.name}/${name}.png`, fullPage: true });
-}
 
 /** Plays the phone: opens the simulator and picks the number shown on the waiting page. */
 async function approveInSimulator(page: Page, nationalId: string, number: string) {

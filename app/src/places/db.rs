@@ -105,6 +105,15 @@ pub async fn list_districts(db: &Db, city_id: i64) -> Result<Vec<District>, sqlx
         .collect())
 }
 
+/// The city a district belongs to.
+pub async fn city_of_district(db: &Db, district_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT city_id FROM districts WHERE id = $1")
+        .bind(district_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(|(c,)| c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

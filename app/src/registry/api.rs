@@ -44,6 +44,14 @@ async fn own_household(state: &AppState) -> Result<(CurrentUser, i64), AppError>
     Ok((user, id))
 }
 
+/// After a saved step, the wizard's next step (only pages of the wizard).
+#[cfg(feature = "ssr")]
+fn go_next(next: Option<String>) {
+    if let Some(next) = next.filter(|n| n.starts_with(super::WIZARD_PAGE) && !n.contains("//")) {
+        leptos_axum::redirect(&next);
+    }
+}
+
 /// The signed-in person's household, if they started one.
 #[server(endpoint = "get_my_household")]
 pub async fn get_my_household() -> Result<Option<Household>, AppError> {
@@ -59,7 +67,7 @@ pub async fn get_my_household() -> Result<Option<Household>, AppError> {
 
 /// Step: the household's mobile number.
 #[server(endpoint = "save_household_contact")]
-pub async fn save_household_contact(phone: String) -> Result<(), AppError> {
+pub async fn save_household_contact(phone: String, next: Option<String>) -> Result<(), AppError> {
     respond(
         async {
             let state = app_state()?;
@@ -68,6 +76,7 @@ pub async fn save_household_contact(phone: String) -> Result<(), AppError> {
             let (user, id) = own_household(&state).await?;
             let value = FieldValue::Text(Some(phone.international().to_string()));
             db::update_fields(&state.db, id, user.user_id, &[("phone", value)]).await?;
+            go_next(next);
             Ok(())
         }
         .await,
@@ -76,7 +85,11 @@ pub async fn save_household_contact(phone: String) -> Result<(), AppError> {
 
 /// Step: the district (from the places table) and address details.
 #[server(endpoint = "save_household_place")]
-pub async fn save_household_place(district_id: String, address: String) -> Result<(), AppError> {
+pub async fn save_household_place(
+    district_id: String,
+    address: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
     respond(
         async {
             let state = app_state()?;
@@ -104,6 +117,7 @@ pub async fn save_household_place(district_id: String, address: String) -> Resul
                 ],
             )
             .await?;
+            go_next(next);
             Ok(())
         }
         .await,
@@ -113,18 +127,18 @@ pub async fn save_household_place(district_id: String, address: String) -> Resul
 /// Step: income bracket and number of dependants.
 #[server(endpoint = "save_household_circumstances")]
 pub async fn save_household_circumstances(
-    income_bracket: String,
+    income_bracket: Option<String>,
     dependants: String,
+    next: Option<String>,
 ) -> Result<(), AppError> {
     respond(
         async {
             let state = app_state()?;
-            if !super::INCOME_BRACKETS.contains(&income_bracket.as_str()) {
-                return Err(AppError::validation(
-                    "income_bracket",
-                    ErrorKey::IncomeBracketInvalid,
-                ));
-            }
+            let income_bracket = income_bracket
+                .filter(|b| super::INCOME_BRACKETS.contains(&b.as_str()))
+                .ok_or_else(|| {
+                    AppError::validation("income_bracket", ErrorKey::IncomeBracketInvalid)
+                })?;
             let dependants = super::parse_dependants(&dependants)
                 .ok_or_else(|| AppError::validation("dependants", ErrorKey::DependantsInvalid))?;
             let (user, id) = own_household(&state).await?;
@@ -138,28 +152,45 @@ pub async fn save_household_circumstances(
                 ],
             )
             .await?;
+            go_next(next);
             Ok(())
         }
         .await,
     )
 }
 
-/// Step: crafts and skills, as comma-separated catalogue codes.
+/// Step: crafts and skills. One optional field per catalogue entry, as
+/// checkboxes post them (present = chosen).
 #[server(endpoint = "save_household_crafts")]
-pub async fn save_household_crafts(crafts: String) -> Result<(), AppError> {
+pub async fn save_household_crafts(
+    food: Option<String>,
+    sweets: Option<String>,
+    sewing: Option<String>,
+    embroidery: Option<String>,
+    handicrafts: Option<String>,
+    perfume_incense: Option<String>,
+    beauty: Option<String>,
+    other: Option<String>,
+    next: Option<String>,
+) -> Result<(), AppError> {
     respond(
         async {
             let state = app_state()?;
-            let mut chosen: Vec<&str> = crafts
-                .split(',')
-                .map(str::trim)
-                .filter(|c| !c.is_empty())
-                .collect();
-            if chosen.iter().any(|c| !super::CRAFTS.contains(c)) {
-                return Err(AppError::validation("crafts", ErrorKey::CraftInvalid));
-            }
-            chosen.sort_unstable();
-            chosen.dedup();
+            let chosen: Vec<&str> = [
+                food,
+                sweets,
+                sewing,
+                embroidery,
+                handicrafts,
+                perfume_incense,
+                beauty,
+                other,
+            ]
+            .iter()
+            .zip(super::CRAFTS)
+            .filter(|(value, _)| value.is_some())
+            .map(|(_, code)| code)
+            .collect();
             let (user, id) = own_household(&state).await?;
             db::update_fields(
                 &state.db,
@@ -168,6 +199,7 @@ pub async fn save_household_crafts(crafts: String) -> Result<(), AppError> {
                 &[("crafts", FieldValue::Text(Some(chosen.join(","))))],
             )
             .await?;
+            go_next(next);
             Ok(())
         }
         .await,
@@ -258,6 +290,7 @@ pub async fn submit_household(consent: Option<String>) -> Result<(), AppError> {
                 return Err(AppError::Conflict(ErrorKey::HouseholdIncomplete));
             }
             db::submit(&state.db, id, user.user_id, super::PRIVACY_NOTICE_VERSION).await?;
+            leptos_axum::redirect(&format!("{}?step=review", super::WIZARD_PAGE));
             Ok(())
         }
         .await,
@@ -293,6 +326,46 @@ pub async fn get_household_history(household_id: i64) -> Result<Vec<HouseholdCha
                 .await?;
             }
             Ok(db::history(&state.db, household_id).await?)
+        }
+        .await,
+    )
+}
+
+/// What the registration wizard shows: the household (if started), the
+/// cities, and the districts of the chosen city (or of the household's).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WizardData {
+    pub household: Option<Household>,
+    pub cities: Vec<crate::places::City>,
+    pub city_id: Option<i64>,
+    pub districts: Vec<crate::places::District>,
+}
+
+#[server(endpoint = "get_household_wizard")]
+pub async fn get_household_wizard(city_id: Option<i64>) -> Result<WizardData, AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::FamilyMember).await?;
+            let household = db::household_of_head(&state.db, &user.national_id).await?;
+            let cities = crate::places::db::list_cities(&state.db).await?;
+            let city_id = match (city_id, household.as_ref().and_then(|h| h.district_id)) {
+                (Some(city), _) => Some(city),
+                (None, Some(district)) => {
+                    crate::places::db::city_of_district(&state.db, district).await?
+                }
+                (None, None) => None,
+            };
+            let districts = match city_id {
+                Some(city) => crate::places::db::list_districts(&state.db, city).await?,
+                None => Vec::new(),
+            };
+            Ok(WizardData {
+                household,
+                cities,
+                city_id,
+                districts,
+            })
         }
         .await,
     )

@@ -6,6 +6,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod pages;
 
 use serde::{Deserialize, Serialize};
 
@@ -98,6 +99,9 @@ pub const CRAFTS: [&str; 8] = [
     "beauty",
     "other",
 ];
+
+/// The registration wizard's page.
+pub const WIZARD_PAGE: &str = "/household";
 
 /// The version of the privacy notice a family consents to.
 pub const PRIVACY_NOTICE_VERSION: &str = "2026-11";

@@ -129,6 +129,12 @@ fn Navigation() -> impl IntoView {
                                     {t!(i18n, nav.account)}
                                 </a>
                             </li>
+                            <li>
+                                <a href=crate::registry::WIZARD_PAGE>
+                                    <Icon name=IconName::Users />
+                                    {t!(i18n, household.nav_link)}
+                                </a>
+                            </li>
                             {staff
                                 .then(|| {
                                     view! {

@@ -1,0 +1,410 @@
+//! The household registration wizard: one topic per step, progress shown,
+//! each step saved on its own (plain forms, works without JavaScript).
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{
+    AddHouseholdMember, RemoveHouseholdMember, SaveHouseholdCircumstances, SaveHouseholdContact,
+    SaveHouseholdCrafts, SaveHouseholdPlace, SubmitHousehold, WizardData, get_household_wizard,
+};
+use super::{
+    CRAFTS, HouseholdStatus, INCOME_BRACKETS, PRIVACY_NOTICE_VERSION, RELATIONS, SaudiPhone,
+    WIZARD_PAGE,
+};
+use crate::i18n::*;
+use crate::identity::signed_in_user;
+use crate::ui::{ErrorAlert, Icon, IconName, error_from_query, is_english};
+
+/// The wizard's steps, in order.
+pub const STEPS: [&str; 6] = [
+    "contact",
+    "place",
+    "circumstances",
+    "members",
+    "crafts",
+    "review",
+];
+
+fn step_url(step: &str) -> String {
+    format!("{WIZARD_PAGE}?step={step}")
+}
+
+/// `/household`: the registration wizard of the signed-in family member.
+#[component]
+pub fn HouseholdPage() -> impl IntoView {
+    let i18n = use_i18n();
+    if signed_in_user().is_none() {
+        #[cfg(feature = "ssr")]
+        leptos_axum::redirect("/sign-in");
+    }
+    let query = use_query_map();
+    let step = query
+        .with_untracked(|q| q.get("step"))
+        .filter(|s| STEPS.contains(&s.as_str()));
+    let step = step.unwrap_or_else(|| "contact".to_string());
+    let city = query.with_untracked(|q| q.get("city").and_then(|c| c.parse::<i64>().ok()));
+    let data = Resource::new_blocking(|| (), move |_| get_household_wizard(city));
+    let error = error_from_query();
+    view! {
+        <Title text=move || t_string!(i18n, household.title).to_string() />
+        <section class="card narrow wizard">
+            <h1>{t!(i18n, household.title)}</h1>
+            <Progress current=step.clone() />
+            {error.map(|key| view! { <ErrorAlert key id="step-error" /> })}
+            <Suspense fallback=|| ()>
+                {
+                    let step = step.clone();
+                    move || {
+                        let step = step.clone();
+                        Suspend::new(async move {
+                            match data.await {
+                                Ok(data) => view! { <Step step data /> }.into_any(),
+                                Err(e) => view! { <ErrorAlert key=e.key() /> }.into_any(),
+                            }
+                        })
+                    }
+                }
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn Progress(current: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let index = STEPS.iter().position(|s| *s == current).unwrap_or(0);
+    view! {
+        <nav aria-label=move || t_string!(i18n, household.progress)>
+            <p class="muted small">
+                {t!(i18n, household.step_of)} " " {index + 1} " / " {STEPS.len()}
+            </p>
+            <ol class="progress">
+                {STEPS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        let class = if i < index { "done" } else if i == index { "current" } else { "" };
+                        view! {
+                            <li class=class aria-current=(i == index).then_some("step")>
+                                <a href=step_url(s)>
+                                    <StepName step=s />
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ol>
+        </nav>
+    }
+}
+
+#[component]
+fn StepName(step: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    match step {
+        "contact" => t!(i18n, household.steps.contact).into_any(),
+        "place" => t!(i18n, household.steps.place).into_any(),
+        "circumstances" => t!(i18n, household.steps.circumstances).into_any(),
+        "members" => t!(i18n, household.steps.members).into_any(),
+        "crafts" => t!(i18n, household.steps.crafts).into_any(),
+        _ => t!(i18n, household.steps.review).into_any(),
+    }
+}
+
+fn next_of(step: &str) -> String {
+    let i = STEPS.iter().position(|s| *s == step).unwrap_or(0);
+    step_url(STEPS[(i + 1).min(STEPS.len() - 1)])
+}
+
+/// Back link and the submit button of a step.
+#[component]
+fn StepButtons(step: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let i = STEPS.iter().position(|s| *s == step).unwrap_or(0);
+    view! {
+        <div class="actions">
+            <button type="submit" class="button primary">
+                {t!(i18n, household.save_next)}
+            </button>
+            {(i > 0).then(|| view! { <a class="button secondary" href=step_url(STEPS[i - 1])>{t!(i18n, household.back)}</a> })}
+        </div>
+    }
+}
+
+#[component]
+fn Step(step: String, data: WizardData) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let household = data.household.clone();
+    match step.as_str() {
+        "contact" => {
+            let phone = household
+                .as_ref()
+                .and_then(|h| h.phone.clone())
+                .and_then(|p| SaudiPhone::parse(&p).ok())
+                .map(|p| p.local());
+            view! {
+                <form method="post" action=SaveHouseholdContact::PATH class="stack">
+                    <input type="hidden" name="next" value=next_of("contact") />
+                    <div class="field">
+                        <label for="phone">{t!(i18n, household.phone_label)}</label>
+                        <p class="hint" id="phone-hint">{t!(i18n, household.phone_hint)}</p>
+                        <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" dir="ltr" required value=phone aria-describedby="phone-hint step-error" />
+                    </div>
+                    <StepButtons step="contact" />
+                </form>
+            }
+            .into_any()
+        }
+        "place" => {
+            let district = household.as_ref().and_then(|h| h.district_id);
+            let address = household.as_ref().and_then(|h| h.address.clone());
+            let city_id = data.city_id;
+            view! {
+                <form method="get" action=WIZARD_PAGE class="stack">
+                    <input type="hidden" name="step" value="place" />
+                    <div class="field">
+                        <label for="city">{t!(i18n, household.city_label)}</label>
+                        <select id="city" name="city">
+                            {data.cities.iter().map(|c| {
+                                let name = if english { c.name_en.clone() } else { c.name_ar.clone() };
+                                view! { <option value=c.id.to_string() selected=city_id == Some(c.id)>{name}</option> }
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <button type="submit" class="button secondary">{t!(i18n, household.choose_city)}</button>
+                </form>
+                {(!data.districts.is_empty()).then(|| view! {
+                    <form method="post" action=SaveHouseholdPlace::PATH class="stack">
+                        <input type="hidden" name="next" value=next_of("place") />
+                        <div class="field">
+                            <label for="district">{t!(i18n, household.district_label)}</label>
+                            <select id="district" name="district_id" required aria-describedby="step-error">
+                                {data.districts.iter().map(|d| {
+                                    let name = if english { d.name_en.clone() } else { d.name_ar.clone() };
+                                    view! { <option value=d.id.to_string() selected=district == Some(d.id)>{name}</option> }
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="address">{t!(i18n, household.address_label)}</label>
+                            <p class="hint" id="address-hint">{t!(i18n, household.address_hint)}</p>
+                            <input id="address" name="address" type="text" maxlength="300" value=address aria-describedby="address-hint" />
+                        </div>
+                        <StepButtons step="place" />
+                    </form>
+                })}
+            }
+            .into_any()
+        }
+        "circumstances" => {
+            let bracket = household.as_ref().and_then(|h| h.income_bracket.clone());
+            let dependants = household
+                .as_ref()
+                .and_then(|h| h.dependants)
+                .map(|d| d.to_string());
+            view! {
+                <form method="post" action=SaveHouseholdCircumstances::PATH class="stack">
+                    <input type="hidden" name="next" value=next_of("circumstances") />
+                    <fieldset class="field">
+                        <legend>{t!(i18n, household.income_label)}</legend>
+                        {INCOME_BRACKETS.iter().map(|b| {
+                            let id = format!("income-{b}");
+                            view! {
+                                <label class="choice-row">
+                                    <input type="radio" id=id name="income_bracket" value=*b checked=bracket.as_deref() == Some(*b) />
+                                    <IncomeName code=b.to_string() />
+                                </label>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <div class="field">
+                        <label for="dependants">{t!(i18n, household.dependants_label)}</label>
+                        <input id="dependants" name="dependants" type="text" inputmode="numeric" dir="ltr" maxlength="3" required value=dependants aria-describedby="step-error" />
+                    </div>
+                    <StepButtons step="circumstances" />
+                </form>
+            }
+            .into_any()
+        }
+        "members" => {
+            let members = household
+                .as_ref()
+                .map(|h| h.members.clone())
+                .unwrap_or_default();
+            let empty = members.is_empty();
+            view! {
+                {empty.then(|| view! { <p class="muted">{t!(i18n, household.members_empty)}</p> })}
+                <ul class="members">
+                    {members.into_iter().map(|m| view! {
+                        <li>
+                            <span><strong>{m.full_name}</strong> " · " <RelationName code=m.relation /> " · " <bdi dir="ltr">{m.birth_date}</bdi></span>
+                            <form method="post" action=RemoveHouseholdMember::PATH class="inline-form">
+                                <input type="hidden" name="member_id" value=m.id.to_string() />
+                                <button type="submit" class="button danger small">{t!(i18n, household.remove_member)}</button>
+                            </form>
+                        </li>
+                    }).collect_view()}
+                </ul>
+                <form method="post" action=AddHouseholdMember::PATH class="stack">
+                    <div class="field">
+                        <label for="member-name">{t!(i18n, household.member_name)}</label>
+                        <input id="member-name" name="full_name" type="text" maxlength="120" required aria-describedby="step-error" />
+                    </div>
+                    <div class="field">
+                        <label for="member-relation">{t!(i18n, household.member_relation)}</label>
+                        <select id="member-relation" name="relation">
+                            {RELATIONS.iter().map(|r| view! { <option value=*r><RelationName code=r.to_string() /></option> }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="member-birth">{t!(i18n, household.member_birth_date)}</label>
+                        <p class="hint" id="member-birth-hint">{t!(i18n, household.member_birth_hint)}</p>
+                        <input id="member-birth" name="birth_date" type="text" inputmode="numeric" dir="ltr" required aria-describedby="member-birth-hint" />
+                    </div>
+                    <div class="field">
+                        <label for="member-id">{t!(i18n, household.member_national_id)}</label>
+                        <input id="member-id" name="national_id" type="text" inputmode="numeric" dir="ltr" maxlength="14" />
+                    </div>
+                    <button type="submit" class="button secondary">{t!(i18n, household.add_member)}</button>
+                </form>
+                <div class="actions">
+                    <a class="button primary" href=next_of("members")>{t!(i18n, household.save_next)}</a>
+                    <a class="button secondary" href=step_url("circumstances")>{t!(i18n, household.back)}</a>
+                </div>
+            }
+            .into_any()
+        }
+        "crafts" => {
+            let chosen = household
+                .as_ref()
+                .map(|h| h.crafts.clone())
+                .unwrap_or_default();
+            view! {
+                <form method="post" action=SaveHouseholdCrafts::PATH class="stack">
+                    <input type="hidden" name="next" value=next_of("crafts") />
+                    <fieldset class="field">
+                        <legend>{t!(i18n, household.crafts_label)}</legend>
+                        {CRAFTS.iter().map(|c| {
+                            let id = format!("craft-{c}");
+                            view! {
+                                <label class="choice-row">
+                                    <input type="checkbox" id=id name=*c value="on" checked=chosen.iter().any(|x| x == c) />
+                                    <CraftName code=c.to_string() />
+                                </label>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                    <StepButtons step="crafts" />
+                </form>
+            }
+            .into_any()
+        }
+        _ => view! { <Review data /> }.into_any(),
+    }
+}
+
+#[component]
+fn Review(data: WizardData) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let Some(h) = data.household else {
+        return view! { <p>{t!(i18n, household.draft)}</p> }.into_any();
+    };
+    let registered = h.status == HouseholdStatus::Registered;
+    let district = h
+        .district_id
+        .and_then(|id| data.districts.iter().find(|d| d.id == id))
+        .map(|d| {
+            if english {
+                d.name_en.clone()
+            } else {
+                d.name_ar.clone()
+            }
+        });
+    let phone = h
+        .phone
+        .as_deref()
+        .and_then(|p| SaudiPhone::parse(p).ok())
+        .map(|p| p.local());
+    let not_set = move || t_string!(i18n, household.not_set).to_string();
+    view! {
+        {if registered {
+            view! { <p class="alert alert-ok" role="status"><Icon name=IconName::Check />{t!(i18n, household.registered)}</p> }.into_any()
+        } else {
+            view! { <p class="muted">{t!(i18n, household.draft)}</p> }.into_any()
+        }}
+        <dl class="facts">
+            <dt>{t!(i18n, household.head)}</dt>
+            <dd>{h.head_name_ar.clone()} {h.verified.then(|| view! { " " <span class="badge ok">{t!(i18n, household.verified)}</span> })}</dd>
+            <dt>{t!(i18n, household.phone_label)}</dt>
+            <dd><bdi dir="ltr">{phone.unwrap_or_else(not_set)}</bdi></dd>
+            <dt>{t!(i18n, household.district_label)}</dt>
+            <dd>{district.unwrap_or_else(not_set)}</dd>
+            <dt>{t!(i18n, household.income_label)}</dt>
+            <dd>{match h.income_bracket.clone() { Some(b) => view! { <IncomeName code=b.to_string() /> }.into_any(), None => not_set().into_any() }}</dd>
+            <dt>{t!(i18n, household.dependants_label)}</dt>
+            <dd>{h.dependants.map(|d| d.to_string()).unwrap_or_else(not_set)}</dd>
+            <dt>{t!(i18n, household.steps.members)}</dt>
+            <dd>{h.members.len()}</dd>
+            <dt>{t!(i18n, household.steps.crafts)}</dt>
+            <dd>{h.crafts.clone().into_iter().map(|c| view! { <span class="badge"><CraftName code=c /></span> " " }).collect_view()}</dd>
+        </dl>
+        {(!registered).then(|| view! {
+            <form method="post" action=SubmitHousehold::PATH class="stack">
+                <h2>{t!(i18n, household.privacy_title)}</h2>
+                <p class="small">{t!(i18n, household.privacy_text)}</p>
+                <label class="choice-row" for="consent">
+                    <input type="checkbox" id="consent" name="consent" value=PRIVACY_NOTICE_VERSION required />
+                    {t!(i18n, household.consent_label)}
+                </label>
+                <button type="submit" class="button primary">{t!(i18n, household.submit)}</button>
+            </form>
+        })}
+    }
+    .into_any()
+}
+
+#[component]
+fn IncomeName(#[prop(into)] code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    match code.as_str() {
+        "none" => t!(i18n, household.income.none).into_any(),
+        "under_3000" => t!(i18n, household.income.under_3000).into_any(),
+        "3000_6000" => t!(i18n, household.income.from_3000_to_6000).into_any(),
+        "6000_10000" => t!(i18n, household.income.from_6000_to_10000).into_any(),
+        _ => t!(i18n, household.income.over_10000).into_any(),
+    }
+}
+
+#[component]
+fn RelationName(#[prop(into)] code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    match code.as_str() {
+        "spouse" => t!(i18n, household.relations.spouse).into_any(),
+        "son" => t!(i18n, household.relations.son).into_any(),
+        "daughter" => t!(i18n, household.relations.daughter).into_any(),
+        "father" => t!(i18n, household.relations.father).into_any(),
+        "mother" => t!(i18n, household.relations.mother).into_any(),
+        "sibling" => t!(i18n, household.relations.sibling).into_any(),
+        _ => t!(i18n, household.relations.other).into_any(),
+    }
+}
+
+#[component]
+fn CraftName(#[prop(into)] code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    match code.as_str() {
+        "food" => t!(i18n, household.crafts.food).into_any(),
+        "sweets" => t!(i18n, household.crafts.sweets).into_any(),
+        "sewing" => t!(i18n, household.crafts.sewing).into_any(),
+        "embroidery" => t!(i18n, household.crafts.embroidery).into_any(),
+        "handicrafts" => t!(i18n, household.crafts.handicrafts).into_any(),
+        "perfume_incense" => t!(i18n, household.crafts.perfume_incense).into_any(),
+        "beauty" => t!(i18n, household.crafts.beauty).into_any(),
+        _ => t!(i18n, household.crafts.other).into_any(),
+    }
+}
