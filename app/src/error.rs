@@ -42,14 +42,13 @@ pub enum ErrorKey {
     MemberNameRequired,
     RelationInvalid,
     BirthDateInvalid,
-    CraftInvalid,
     PersonInOtherHousehold,
     ConsentRequired,
     HouseholdIncomplete,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 27] = [
+    pub const ALL: [ErrorKey; 26] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -73,7 +72,6 @@ impl ErrorKey {
         ErrorKey::MemberNameRequired,
         ErrorKey::RelationInvalid,
         ErrorKey::BirthDateInvalid,
-        ErrorKey::CraftInvalid,
         ErrorKey::PersonInOtherHousehold,
         ErrorKey::ConsentRequired,
         ErrorKey::HouseholdIncomplete,
@@ -105,7 +103,6 @@ impl ErrorKey {
             ErrorKey::MemberNameRequired => "member_name_required",
             ErrorKey::RelationInvalid => "relation_invalid",
             ErrorKey::BirthDateInvalid => "birth_date_invalid",
-            ErrorKey::CraftInvalid => "craft_invalid",
             ErrorKey::PersonInOtherHousehold => "person_in_other_household",
             ErrorKey::ConsentRequired => "consent_required",
             ErrorKey::HouseholdIncomplete => "household_incomplete",

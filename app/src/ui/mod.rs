@@ -239,7 +239,6 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::MemberNameRequired => t!(i18n, errors.member_name_required).into_any(),
         ErrorKey::RelationInvalid => t!(i18n, errors.relation_invalid).into_any(),
         ErrorKey::BirthDateInvalid => t!(i18n, errors.birth_date_invalid).into_any(),
-        ErrorKey::CraftInvalid => t!(i18n, errors.craft_invalid).into_any(),
         ErrorKey::PersonInOtherHousehold => t!(i18n, errors.person_in_other_household).into_any(),
         ErrorKey::ConsentRequired => t!(i18n, errors.consent_required).into_any(),
         ErrorKey::HouseholdIncomplete => t!(i18n, errors.household_incomplete).into_any(),
