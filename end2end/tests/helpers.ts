@@ -15,7 +15,18 @@ export async function signIn(page: Page, nationalId: string) {
   await phone.goto("/nafath-simulator");
   await phone.locator(`li.sim-request[data-national-id="${nationalId}"]`).getByRole("button", { name: number, exact: true }).click();
   await phone.close();
-  // What the waiting page's refresh (or its "I confirmed" button) does.
-  await page.goto("/api/poll_sign_in");
-  await expect(page).toHaveURL(/\/account$/);
+  await confirmInWaitingPage(page, "أكّدت في نفاذ");
+  await expect(page).toHaveURL(/\/account$/, { timeout: 20_000 });
+}
+
+/**
+ * The waiting page polls by refreshing itself every few seconds (with or
+ * without JavaScript); a person may also press "I confirmed". Press it if the
+ * page has not moved on yet; a refresh that wins the race is just as good.
+ */
+export async function confirmInWaitingPage(page: Page, buttonName: string) {
+  const confirm = page.getByRole("button", { name: buttonName });
+  if (await confirm.isVisible().catch(() => false)) {
+    await confirm.click({ timeout: 3_000 }).catch(() => {});
+  }
 }

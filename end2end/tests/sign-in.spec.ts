@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { shot } from "./helpers";
+import { confirmInWaitingPage, shot } from "./helpers";
 
 // Demo personas (fake IDs that pass the check digit), see `server seed --demo`.
 const FAMILY_IDS: Record<string, string> = {
@@ -54,8 +54,8 @@ test("a family signs in through Nafath, sees the account, switches language and 
     // The waiting page polls by itself.
     await expect(page).toHaveURL(/\/account$/, { timeout: 20_000 });
   } else {
-    await page.getByRole("button", { name: arabic ? "أكّدت في نفاذ" : "I confirmed in Nafath" }).click();
-    await expect(page).toHaveURL(/\/account$/);
+    await confirmInWaitingPage(page, arabic ? "أكّدت في نفاذ" : "I confirmed in Nafath");
+    await expect(page).toHaveURL(/\/account$/, { timeout: 20_000 });
   }
   await expect(page.getByTestId("account-national-id")).toHaveText(nationalId);
   await expect(page.getByTestId("account-name")).toContainText(arabic ? "(تجريبي" : "(demo)");

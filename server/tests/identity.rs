@@ -105,14 +105,7 @@ both_engines! {
 
     async fn bad_national_ids_get_a_clear_4xx(app: TestApp) {
         // A browser without JavaScript: back to the form with the reason.
-        let response = app
-            .client
-            .post(app.url("/api/start_sign_in"))
-            .header("referer", app.url("/sign-in"))
-            .form(&[("national_id", "1234567890")])
-            .send()
-            .await
-            .unwrap();
+        let response = app.post_form_from("/sign-in", "/api/start_sign_in", &[("national_id", "1234567890")]).await;
         assert_eq!(response.status(), 303);
         assert_eq!(location(&response), "/sign-in?error=national_id_check_digit");
         let page = app.get("/sign-in?error=national_id_check_digit").await.text().await.unwrap();
@@ -315,14 +308,7 @@ both_engines! {
             .unwrap();
         assert!(english.contains("lang=\"en\"") && english.contains("dir=\"ltr\""));
         // The switch is a plain form: a cookie, and back to the page.
-        let switch = app
-            .client
-            .post(app.url("/api/set_language"))
-            .header("referer", app.url("/sign-in"))
-            .form(&[("lang", "en")])
-            .send()
-            .await
-            .unwrap();
+        let switch = app.post_form_from("/sign-in", "/api/set_language", &[("lang", "en")]).await;
         assert_eq!(switch.status(), 302);
         assert!(location(&switch).starts_with(&app.url("/sign-in")));
         let page = app.get("/sign-in").await.text().await.unwrap();

@@ -173,14 +173,7 @@ both_engines! {
             assert!(r.text().await.unwrap().contains(key), "{path} {form:?}");
         }
         // Without JavaScript the form gets its page back with the reason.
-        let r = app
-            .client
-            .post(app.url("/api/save_household_contact"))
-            .header("referer", app.url("/household"))
-            .form(&[("phone", "12345")])
-            .send()
-            .await
-            .unwrap();
+        let r = app.post_form_from("/household", "/api/save_household_contact", &[("phone", "12345")]).await;
         assert_eq!(r.status(), 303);
         assert_eq!(common::location(&r), "/household?error=phone_format");
     }

@@ -23,6 +23,10 @@ impl From<RegistryError> for AppError {
                 AppError::Conflict(ErrorKey::PersonInOtherHousehold)
             }
             RegistryError::NotFound => AppError::NotFound,
+            RegistryError::NotEditable(field) => {
+                tracing::error!(%field, "a server function named a field that is not editable");
+                AppError::Internal
+            }
             RegistryError::Database(e) => e.into(),
         }
     }

@@ -13,6 +13,8 @@ pub enum RegistryError {
     PersonInOtherHousehold,
     #[error("no such household or member")]
     NotFound,
+    #[error("{0} is not an editable household field")]
+    NotEditable(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -331,6 +333,11 @@ pub async fn update_fields(
     Ok(())
 }
 
+/// How a member appears in the history.
+fn member_summary(full_name: &str, relation: &str, birth_date: &str) -> String {
+    format!("{full_name} ({relation}, {birth_date})")
+}
+
 /// Adds a member; a member's national ID may belong to one household only.
 pub async fn add_member(
     db: &Db,
@@ -358,7 +365,7 @@ pub async fn add_member(
     .bind(now())
     .fetch_one(&mut *tx)
     .await?;
-    let summary = format!("{full_name} ({relation}, {birth_date})");
+    let summary = member_summary(full_name, relation, birth_date);
     record(
         &mut tx,
         household_id,
@@ -403,7 +410,7 @@ pub async fn remove_member(
         .execute(&mut *tx)
         .await?;
     }
-    let summary = format!("{full_name} ({relation}, {birth_date})");
+    let summary = member_summary(&full_name, &relation, &birth_date);
     record(
         &mut tx,
         household_id,
