@@ -312,7 +312,9 @@ pub fn signed_in_user() -> Option<CurrentUser> {
 pub fn simulator_enabled() -> bool {
     #[cfg(feature = "ssr")]
     {
-        crate::state::app_state().is_ok_and(|s| s.nafath.is_simulator())
+        // No state while the route list is generated at start-up: not an error.
+        leptos::prelude::use_context::<crate::state::AppState>()
+            .is_some_and(|s| s.nafath.is_simulator())
     }
     #[cfg(not(feature = "ssr"))]
     {
