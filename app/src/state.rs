@@ -19,6 +19,8 @@ pub struct Settings {
     pub session_absolute_secs: i64,
     /// How long the waiting page waits for the Nafath decision.
     pub sign_in_wait_secs: i64,
+    /// How often the waiting page refreshes itself to poll.
+    pub sign_in_refresh_secs: i64,
     /// Sign-in starts allowed per national ID in ten minutes.
     pub sign_in_limit_per_id: i64,
     /// Sign-in starts allowed per client IP in ten minutes.
@@ -32,6 +34,7 @@ impl Default for Settings {
             session_idle_secs: 60 * 60,
             session_absolute_secs: 12 * 60 * 60,
             sign_in_wait_secs: 180,
+            sign_in_refresh_secs: 3,
             sign_in_limit_per_id: 5,
             sign_in_limit_per_ip: 30,
         }

@@ -7,7 +7,6 @@ const FAMILY: Record<string, string> = { "phone-ar-js": "1000000065", "phone-ar-
 test("a family registers its household through the wizard, step by step", async ({ page }, info) => {
   await signIn(page, FAMILY[info.project.name]);
   await page.getByRole("link", { name: "أسرتي" }).click();
-  await expect(page).toHaveURL(/\/household/);
   await expect(page.locator("[aria-current=step]")).toContainText("التواصل");
 
   // A wrong phone first: the reason, and the step stays.

@@ -100,6 +100,11 @@ impl Config {
                     defaults.session_absolute_secs,
                 )?,
                 sign_in_wait_secs: number("TAKAMUL_SIGN_IN_WAIT_SECS", defaults.sign_in_wait_secs)?,
+                sign_in_refresh_secs: number(
+                    "TAKAMUL_SIGN_IN_REFRESH_SECS",
+                    defaults.sign_in_refresh_secs,
+                )?
+                .max(1),
                 sign_in_limit_per_id: number(
                     "TAKAMUL_SIGN_IN_LIMIT_PER_ID",
                     defaults.sign_in_limit_per_id,

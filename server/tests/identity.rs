@@ -72,7 +72,7 @@ both_engines! {
         assert_eq!(wait.status(), 200);
         let html = wait.text().await.unwrap();
         assert!(html.contains(&format!(">{random}</bdi>")), "{html}");
-        assert!(html.contains("http-equiv=\"refresh\""));
+        assert!(html.contains("http-equiv=\"refresh\" content=\"3;url=/api/poll_sign_in\""), "{html}");
         assert!(html.contains("/api/poll_sign_in"));
         // Still waiting: polling sends the browser back to the waiting page.
         let poll = app.get("/api/poll_sign_in").await;

@@ -105,6 +105,7 @@ async fn get_pending_sign_in_inner() -> Result<Option<PendingSignIn>, AppError> 
         masked_national_id: mask_identifier(&a.national_id),
         random: a.random,
         state: a.state,
+        refresh_secs: state.settings.sign_in_refresh_secs,
     }))
 }
 

@@ -292,6 +292,8 @@ pub struct PendingSignIn {
     pub masked_national_id: String,
     pub random: String,
     pub state: SignInState,
+    /// Seconds between the waiting page's refreshes.
+    pub refresh_secs: i64,
 }
 
 /// The signed-in person of the request being rendered (pages render on the

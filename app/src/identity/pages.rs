@@ -78,7 +78,10 @@ pub fn WaitPage() -> impl IntoView {
                 match pending.await {
                     Ok(Some(p)) if p.state == SignInState::Waiting => {
                         view! {
-                            <Meta http_equiv="refresh" content=format!("3;url={}", PollSignIn::PATH) />
+                            <Meta
+                                http_equiv="refresh"
+                                content=format!("{};url={}", p.refresh_secs, PollSignIn::PATH)
+                            />
                             <section class="card narrow center">
                                 <h1>{t!(i18n, wait.title)}</h1>
                                 <p>{t!(i18n, wait.instructions)}</p>
