@@ -4,17 +4,8 @@
 mod common;
 
 use app::audit::action;
-use app::demo::personas;
 use app::identity::RoleKind;
-use common::location;
-
-fn persona(role: RoleKind) -> String {
-    personas()
-        .into_iter()
-        .find(|p| p.role == role)
-        .unwrap()
-        .national_id
-}
+use common::{location, persona};
 
 both_engines! {
     async fn migrations_and_seed_are_idempotent(app: TestApp) {

@@ -5,15 +5,7 @@ mod common;
 
 use app::demo::personas;
 use app::identity::{RoleKind, with_check_digit};
-use common::TestApp;
-
-fn persona(role: RoleKind) -> String {
-    personas()
-        .into_iter()
-        .find(|p| p.role == role)
-        .unwrap()
-        .national_id
-}
+use common::{TestApp, persona};
 
 fn families() -> (String, String) {
     let mut f = personas()

@@ -106,6 +106,15 @@ impl Drop for TestDatabase {
     }
 }
 
+/// The national ID of the first demo persona with this role.
+pub fn persona(role: app::identity::RoleKind) -> String {
+    app::demo::personas()
+        .into_iter()
+        .find(|p| p.role == role)
+        .expect("a demo persona per role")
+        .national_id
+}
+
 pub fn random_suffix() -> String {
     use rand::Rng;
     let mut rng = rand::rng();
