@@ -64,15 +64,20 @@ pub async fn household_of_head(
     db: &Db,
     national_id: &str,
 ) -> Result<Option<Household>, sqlx::Error> {
-    let id: Option<(i64,)> =
+    match household_id_of_head(db, national_id).await? {
+        Some(id) => load(db, id).await,
+        None => Ok(None),
+    }
+}
+
+/// The id of the household whose head holds this national ID.
+async fn household_id_of_head(db: &Db, national_id: &str) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM households WHERE head_national_id = $1")
             .bind(national_id)
             .fetch_optional(&db.pool)
             .await?;
-    match id {
-        Some((id,)) => load(db, id).await,
-        None => Ok(None),
-    }
+    Ok(row.map(|(id,)| id))
 }
 
 /// A household with its members.
@@ -153,16 +158,11 @@ pub async fn open_household(
     registered_by: i64,
     verified: bool,
 ) -> Result<i64, RegistryError> {
-    let at = now();
-    let mut tx = db.pool.begin().await?;
-    let existing: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM households WHERE head_national_id = $1")
-            .bind(head_national_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some((id,)) = existing {
+    if let Some(id) = household_id_of_head(db, head_national_id).await? {
         return Ok(id);
     }
+    let at = now();
+    let mut tx = db.pool.begin().await?;
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
         "INSERT INTO households (head_user_id, head_national_id, head_name_ar, verified, \
            registered_by_user_id, created_at, updated_at) \
@@ -181,12 +181,9 @@ pub async fn open_household(
         // Another request created it a moment ago: use that one.
         Err(e) if is_unique_violation(&e) => {
             drop(tx);
-            let (id,): (i64,) =
-                sqlx::query_as("SELECT id FROM households WHERE head_national_id = $1")
-                    .bind(head_national_id)
-                    .fetch_one(&db.pool)
-                    .await?;
-            return Ok(id);
+            return household_id_of_head(db, head_national_id)
+                .await?
+                .ok_or(RegistryError::NotFound);
         }
         Err(e) => return Err(e.into()),
     };
