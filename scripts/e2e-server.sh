@@ -10,5 +10,9 @@ export DATABASE_URL="sqlite://$dir/e2e.db"
 # that press confuses Playwright's frame tracking, so it is slowed down here
 # (its presence is checked by the integration tests).
 export TAKAMUL_SIGN_IN_REFRESH_SECS=3600
+# Every browser test signs in from 127.0.0.1; the limits themselves are tested by the
+# integration tests, so here they only need to stay out of the way.
+export TAKAMUL_SIGN_IN_LIMIT_PER_IP=10000
+export TAKAMUL_SIGN_IN_LIMIT_PER_ID=10000
 "$SERVER_BIN" seed --demo >/dev/null
 exec "$SERVER_BIN" serve

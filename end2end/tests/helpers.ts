@@ -4,6 +4,25 @@ export async function shot(page: Page, name: string) {
   await page.screenshot({ path: `screenshots/${test.info().project.name}/${name}.png`, fullPage: true });
 }
 
+/**
+ * Plays the phone: opens the simulator and picks the number (or rejects). It waits until
+ * the request has left the simulator's list, so the decision is saved before the tab closes
+ * (closing at once can abort the form post on a slow machine).
+ */
+export async function decideInSimulator(page: Page, nationalId: string, choice: { number: string } | "reject", screenshot?: string) {
+  const phone = await page.context().newPage();
+  await phone.goto("/nafath-simulator");
+  const request = phone.locator(`li.sim-request[data-national-id="${nationalId}"]`).first();
+  await expect(request).toBeVisible();
+  if (screenshot) await shot(phone, screenshot);
+  const button = choice === "reject"
+    ? request.getByRole("button", { name: "رفض الطلب" })
+    : request.getByRole("button", { name: choice.number, exact: true });
+  await button.click();
+  await expect(phone.locator(`li.sim-request[data-national-id="${nationalId}"]`)).toHaveCount(0);
+  await phone.close();
+}
+
 /** Signs in through the Nafath simulator (Arabic UI), as a person would. */
 export async function signIn(page: Page, nationalId: string) {
   await page.goto("/sign-in");
@@ -11,13 +30,16 @@ export async function signIn(page: Page, nationalId: string) {
   await page.getByRole("button", { name: "متابعة عبر نفاذ" }).click();
   await expect(page).toHaveURL(/\/sign-in\/wait/);
   const number = (await page.getByTestId("nafath-number").textContent())!.trim();
-  const phone = await page.context().newPage();
-  await phone.goto("/nafath-simulator");
-  await phone.locator(`li.sim-request[data-national-id="${nationalId}"]`).getByRole("button", { name: number, exact: true }).click();
-  await phone.close();
+  await decideInSimulator(page, nationalId, { number });
   // The e2e server slows the waiting page's self-refresh (scripts/e2e-server.sh), so the
   // person presses "I confirmed", which does the same GET.
   await page.getByRole("button", { name: "أكّدت في نفاذ" }).click();
   await expect(page.getByTestId("account-national-id")).toHaveText(nationalId, { timeout: 20_000 });
 }
 
+/** Signs out from the account page's button (works with and without JavaScript). */
+export async function signOut(page: Page) {
+  await page.goto("/account");
+  await page.locator("main").getByRole("button", { name: "تسجيل الخروج", exact: true }).click();
+  await expect(page.locator(".site-nav")).toContainText("تسجيل الدخول");
+}

@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { decideInSimulator } from "./helpers";
 
 // Runs in the phone-ar-nojs project only (see playwright.config.ts).
 test("a rejected request says so", async ({ page }) => {
@@ -7,10 +8,7 @@ test("a rejected request says so", async ({ page }) => {
   await page.getByLabel("رقم الهوية الوطنية أو الإقامة").fill(nationalId);
   await page.getByRole("button", { name: "متابعة عبر نفاذ" }).click();
   await expect(page).toHaveURL(/\/sign-in\/wait/);
-  const phone = await page.context().newPage();
-  await phone.goto("/nafath-simulator");
-  await phone.locator(`li.sim-request[data-national-id="${nationalId}"]`).getByRole("button", { name: "رفض الطلب" }).click();
-  await phone.close();
+  await decideInSimulator(page, nationalId, "reject");
   await page.getByRole("button", { name: "أكّدت في نفاذ" }).click();
   await expect(page.getByRole("alert")).toContainText("تم رفض طلب الدخول", { timeout: 20_000 });
   await page.screenshot({ path: "screenshots/phone-ar-nojs/06-rejected.png", fullPage: true });

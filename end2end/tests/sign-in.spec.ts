@@ -1,5 +1,5 @@
-import { test, expect, Page } from "@playwright/test";
-import { shot } from "./helpers";
+import { test, expect } from "@playwright/test";
+import { decideInSimulator, shot } from "./helpers";
 
 // Demo personas (fake IDs that pass the check digit), see `server seed --demo`.
 const FAMILY_IDS: Record<string, string> = {
@@ -7,18 +7,6 @@ const FAMILY_IDS: Record<string, string> = {
   "phone-ar-nojs": "2000000071",
   "desktop-en-js": "1000000065",
 };
-
-/** Plays the phone: opens the simulator and picks the number shown on the waiting page. */
-async function approveInSimulator(page: Page, nationalId: string, number: string) {
-  const phone = await page.context().newPage();
-  await phone.goto("/nafath-simulator");
-  const request = phone.locator(`li.sim-request[data-national-id="${nationalId}"]`).first();
-  await expect(request).toBeVisible();
-  await shot(phone, "03-simulator");
-  await request.getByRole("button", { name: number, exact: true }).click();
-  await expect(phone.locator(`li.sim-request[data-national-id="${nationalId}"]`)).toHaveCount(0);
-  await phone.close();
-}
 
 test("a family signs in through Nafath, sees the account, switches language and signs out", async ({ page }, info) => {
   const nationalId = FAMILY_IDS[info.project.name];
@@ -49,7 +37,7 @@ test("a family signs in through Nafath, sees the account, switches language and 
   await expect(page.getByRole("button", { name: arabic ? "أكّدت في نفاذ" : "I confirmed in Nafath" })).toBeVisible();
   await shot(page, "02-waiting");
 
-  await approveInSimulator(page, nationalId, number);
+  await decideInSimulator(page, nationalId, { number }, "03-simulator");
 
   // The page polls by refreshing itself; the e2e server slows that down so that pressing
   // "I confirmed" (the same GET) does not race with it.
