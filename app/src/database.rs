@@ -94,6 +94,16 @@ impl Db {
         Ok(())
     }
 
+    /// Starts a transaction that will write. SQLite takes the write lock at
+    /// `BEGIN IMMEDIATE`, so concurrent writers wait (busy timeout) instead of
+    /// failing when a read lock cannot be upgraded; PostgreSQL needs nothing special.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Answers whether the database can run a query (for `/healthz`).
     pub async fn ping(&self) -> bool {
         sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()

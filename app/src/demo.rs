@@ -106,6 +106,7 @@ pub struct SeedReport {
     pub assistance_types: usize,
     pub associations: usize,
     pub personas: usize,
+    pub coverage_cells: usize,
 }
 
 /// Why seeding failed.
@@ -160,6 +161,265 @@ pub async fn seed_demo(db: &Db) -> Result<SeedReport, SeedError> {
             identity_db::grant_role(db, &id, RoleKind::FamilyMember, None, None).await?;
         }
         report.personas += 1;
+    }
+    report.coverage_cells = seed_demo_coverage(db, &association_ids).await?;
+    Ok(report)
+}
+
+/// Demo coverage of Jeddah, so applications route on a fresh demo: Al Nakhla
+/// leads training, equipment, raw materials and packaging; Al Bahr leads sales
+/// locations, marketing and licensing; financing is a gap (council queue); Al
+/// Waha also claims raw materials in three districts (an overlap) and has a
+/// financing proposal waiting for the council. Only seeded once.
+async fn seed_demo_coverage(db: &Db, association_ids: &[i64]) -> Result<usize, SeedError> {
+    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM coverage_cells")
+        .fetch_one(&db.pool)
+        .await?;
+    let jeddah: Option<(i64,)> = sqlx::query_as("SELECT id FROM cities WHERE name_en = 'Jeddah'")
+        .fetch_optional(&db.pool)
+        .await?;
+    let (Some((jeddah,)), 0) = (jeddah, existing) else {
+        return Ok(0);
+    };
+    let districts: Vec<i64> = crate::places::db::list_districts(db, jeddah)
+        .await?
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    let types: Vec<(i64, String)> = sqlx::query_as("SELECT id, code FROM assistance_types")
+        .fetch_all(&db.pool)
+        .await?;
+    let type_id = |code: &str| types.iter().find(|(_, c)| c == code).map(|(id, _)| *id);
+    let plan: [(usize, &str, &[i64], &str); 9] = [
+        (0, "training", &districts, "approved"),
+        (0, "equipment", &districts, "approved"),
+        (0, "raw_materials", &districts, "approved"),
+        (0, "packaging", &districts, "approved"),
+        (1, "sales_location", &districts, "approved"),
+        (1, "marketing", &districts, "approved"),
+        (1, "licensing", &districts, "approved"),
+        (
+            2,
+            "raw_materials",
+            &districts[districts.len().saturating_sub(3)..],
+            "approved",
+        ),
+        (
+            2,
+            "financing",
+            &districts[..districts.len().min(3)],
+            "proposed",
+        ),
+    ];
+    let start = crate::database::now() - 86_400;
+    let mut created = 0;
+    let mut tx = db.begin_write().await?;
+    for (association, code, district_ids, status) in plan {
+        let Some(type_id) = type_id(code) else {
+            continue;
+        };
+        for district_id in district_ids {
+            sqlx::query(
+                "INSERT INTO coverage_cells (association_id, district_id, assistance_type_id, role, \
+                   status, valid_from, proposed_at) VALUES ($1, $2, $3, 'primary', $4, $5, $5)",
+            )
+            .bind(association_ids[association])
+            .bind(district_id)
+            .bind(type_id)
+            .bind(status)
+            .bind(start)
+            .execute(&mut *tx)
+            .await?;
+            created += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(created)
+}
+
+/// What `server seed --households N` generated.
+#[derive(Debug, Default)]
+pub struct GeneratedReport {
+    pub households: usize,
+    pub lines: usize,
+}
+
+const GIVEN_NAMES: [&str; 16] = [
+    "نورة",
+    "فاطمة",
+    "مريم",
+    "هند",
+    "سارة",
+    "أمل",
+    "خديجة",
+    "عائشة",
+    "محمد",
+    "أحمد",
+    "عبدالله",
+    "خالد",
+    "سعيد",
+    "يوسف",
+    "عمر",
+    "ناصر",
+];
+const FAMILY_NAMES: [&str; 12] = [
+    "الحربي",
+    "الغامدي",
+    "الزهراني",
+    "القرشي",
+    "العتيبي",
+    "الشهري",
+    "المالكي",
+    "الجهني",
+    "السلمي",
+    "البقمي",
+    "الثقفي",
+    "الهذلي",
+];
+
+/// Generates `count` registered, fictional households (IDs starting 15…,
+/// never real), spread over the region's districts, with their identity and
+/// blocking keys; every fifth one has an application line routed by the
+/// approved coverage. For benchmarks; batched inserts in transactions.
+pub async fn generate_households(db: &Db, count: usize) -> Result<GeneratedReport, SeedError> {
+    use crate::registry::{HouseholdFingerprint, SaudiPhone, blocking_keys};
+    const BATCH: usize = 500;
+    let districts = crate::places::db::district_cities(db).await?;
+    let types = crate::assistance::db::list_active(db).await?;
+    let at = crate::database::now();
+    let cells = crate::coverage::db::approved_cells(db, at).await?;
+    let (start,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM households")
+        .fetch_one(&db.pool)
+        .await?;
+    let mut report = GeneratedReport::default();
+    // A small deterministic generator (xorshift) keeps runs reproducible.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15 ^ count as u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut done = 0;
+    while done < count {
+        let n = BATCH.min(count - done);
+        let mut tx = db.begin_write().await?;
+        let mut households = Vec::with_capacity(n);
+        for k in 0..n {
+            let serial = start as usize + done + k;
+            let national_id = with_check_digit(&format!("15{serial:07}"));
+            let (district_id, _) = districts[(next() % districts.len() as u64) as usize];
+            let name = format!(
+                "{} {} {} {}",
+                GIVEN_NAMES[(next() % 16) as usize],
+                GIVEN_NAMES[8 + (next() % 8) as usize],
+                GIVEN_NAMES[8 + (next() % 8) as usize],
+                FAMILY_NAMES[(next() % 12) as usize]
+            );
+            let phone = format!("9665{:08}", (serial * 7919) % 100_000_000);
+            households.push((national_id, name, phone, district_id));
+        }
+        let mut sql = String::from(
+            "INSERT INTO households (head_national_id, head_name_ar, phone, district_id, income_bracket, \
+               dependants, crafts, consent_version, consent_at, verified, status, created_at, updated_at) VALUES ",
+        );
+        for i in 0..n {
+            let b = i * 5;
+            sql.push_str(&format!(
+                "{}(${}, ${}, ${}, ${}, 'under_3000', 3, 'food', '{}', ${}, 1, 'registered', ${}, ${})",
+                if i == 0 { "" } else { ", " },
+                b + 1, b + 2, b + 3, b + 4,
+                crate::registry::PRIVACY_NOTICE_VERSION,
+                b + 5, b + 5, b + 5
+            ));
+        }
+        sql.push_str(" RETURNING id");
+        let mut query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+        for (national_id, name, phone, district_id) in &households {
+            query = query
+                .bind(national_id)
+                .bind(name)
+                .bind(phone)
+                .bind(district_id)
+                .bind(at);
+        }
+        let ids: Vec<(i64,)> = query.fetch_all(&mut *tx).await?;
+        let mut identities = String::from(
+            "INSERT INTO household_identities (national_id, household_id, role) VALUES ",
+        );
+        let mut keys = Vec::new();
+        for (i, ((national_id, name, phone, district_id), (id,))) in
+            households.iter().zip(&ids).enumerate()
+        {
+            identities.push_str(&format!(
+                "{}('{national_id}', {id}, 'head')",
+                if i == 0 { "" } else { ", " }
+            ));
+            let fingerprint = HouseholdFingerprint {
+                household_id: *id,
+                district_id: *district_id,
+                phone: SaudiPhone::parse(phone).ok(),
+                national_ids: vec![national_id.clone()],
+                names: vec![name.clone()],
+            };
+            keys.extend(blocking_keys(&fingerprint).into_iter().map(|k| (k, *id)));
+        }
+        // Generated digits and ids only: safe to splice.
+        sqlx::query(sqlx::AssertSqlSafe(identities))
+            .execute(&mut *tx)
+            .await?;
+        for chunk in keys.chunks(BATCH) {
+            let mut sql = String::from("INSERT INTO household_keys (key, household_id) VALUES ");
+            for (i, _) in chunk.iter().enumerate() {
+                sql.push_str(&format!(
+                    "{}(${}, ${})",
+                    if i == 0 { "" } else { ", " },
+                    i * 2 + 1,
+                    i * 2 + 2
+                ));
+            }
+            sql.push_str(" ON CONFLICT DO NOTHING");
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for (key, id) in chunk {
+                query = query.bind(key).bind(id);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        for ((national_id, _, _, district_id), (id,)) in households.iter().zip(&ids) {
+            if next() % 5 != 0 {
+                continue;
+            }
+            let kind = &types[(next() % types.len() as u64) as usize];
+            let association = match crate::coverage::route_line(*district_id, kind.id, &cells, at) {
+                crate::coverage::Route::Association(a) => Some(a),
+                crate::coverage::Route::Council => None,
+            };
+            let (application,): (i64,) = sqlx::query_as(
+                "INSERT INTO applications (household_id, submission_key, created_at) VALUES ($1, $2, $3) RETURNING id",
+            )
+            .bind(id)
+            .bind(format!("generated-{national_id}"))
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            let age = (next() % (60 * 86_400)) as i64;
+            sqlx::query(
+                "INSERT INTO application_lines (application_id, household_id, assistance_type_id, description, \
+                   state, association_id, created_at, last_action_at) VALUES ($1, $2, $3, $4, 'submitted', $5, $6, $6)",
+            )
+            .bind(application)
+            .bind(id)
+            .bind(kind.id)
+            .bind("طلب مولد لاختبار الأداء")
+            .bind(association)
+            .bind(at - age)
+            .execute(&mut *tx)
+            .await?;
+            report.lines += 1;
+        }
+        tx.commit().await?;
+        done += n;
+        report.households = done;
     }
     Ok(report)
 }

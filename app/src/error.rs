@@ -45,10 +45,23 @@ pub enum ErrorKey {
     PersonInOtherHousehold,
     ConsentRequired,
     HouseholdIncomplete,
+    AlreadyDecided,
+    DateInvalid,
+    LineAlreadyActive,
+    LineInCooldown,
+    NothingChosen,
+    DescriptionRequired,
+    AmountInvalid,
+    ReasonRequired,
+    ReferralIncomplete,
+    TransitionNotAllowed,
+    HouseholdNotRegistered,
+    NoteRequired,
+    ValueInvalid,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 26] = [
+    pub const ALL: [ErrorKey; 39] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -75,6 +88,19 @@ impl ErrorKey {
         ErrorKey::PersonInOtherHousehold,
         ErrorKey::ConsentRequired,
         ErrorKey::HouseholdIncomplete,
+        ErrorKey::AlreadyDecided,
+        ErrorKey::DateInvalid,
+        ErrorKey::LineAlreadyActive,
+        ErrorKey::LineInCooldown,
+        ErrorKey::NothingChosen,
+        ErrorKey::DescriptionRequired,
+        ErrorKey::AmountInvalid,
+        ErrorKey::ReasonRequired,
+        ErrorKey::ReferralIncomplete,
+        ErrorKey::TransitionNotAllowed,
+        ErrorKey::HouseholdNotRegistered,
+        ErrorKey::NoteRequired,
+        ErrorKey::ValueInvalid,
     ];
 
     /// The snake-case name used in URLs.
@@ -106,6 +132,19 @@ impl ErrorKey {
             ErrorKey::PersonInOtherHousehold => "person_in_other_household",
             ErrorKey::ConsentRequired => "consent_required",
             ErrorKey::HouseholdIncomplete => "household_incomplete",
+            ErrorKey::AlreadyDecided => "already_decided",
+            ErrorKey::DateInvalid => "date_invalid",
+            ErrorKey::LineAlreadyActive => "line_already_active",
+            ErrorKey::LineInCooldown => "line_in_cooldown",
+            ErrorKey::NothingChosen => "nothing_chosen",
+            ErrorKey::DescriptionRequired => "description_required",
+            ErrorKey::AmountInvalid => "amount_invalid",
+            ErrorKey::ReasonRequired => "reason_required",
+            ErrorKey::ReferralIncomplete => "referral_incomplete",
+            ErrorKey::TransitionNotAllowed => "transition_not_allowed",
+            ErrorKey::HouseholdNotRegistered => "household_not_registered",
+            ErrorKey::NoteRequired => "note_required",
+            ErrorKey::ValueInvalid => "value_invalid",
         }
     }
 

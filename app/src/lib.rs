@@ -40,7 +40,7 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -133,6 +133,38 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=StaticSegment("account") view=identity::pages::AccountPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("household") view=registry::pages::HouseholdPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("applications") view=applications::pages::MyApplicationsPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("applications"), StaticSegment("new"))
+                            view=applications::pages::ApplyPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("queue"))
+                            view=applications::pages::QueuePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("lines"), ParamSegment("id"))
+                            view=applications::pages::LinePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("families"))
+                            view=applications::pages::FamiliesPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("coverage") view=coverage::pages::MatrixPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("council"), StaticSegment("duplicates"))
+                            view=registry::pages::DuplicatesPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("coverage"), StaticSegment("proposals"))
+                            view=coverage::pages::ProposalsPage
+                            ssr=SsrMode::Async
+                        />
                         <Route
                             path=StaticSegment("nafath-simulator")
                             view=identity::pages::SimulatorPage

@@ -26,20 +26,20 @@ export async function decideInSimulator(page: Page, nationalId: string, choice: 
 /** Signs in through the Nafath simulator (Arabic UI), as a person would. */
 export async function signIn(page: Page, nationalId: string) {
   await page.goto("/sign-in");
-  await page.getByLabel("رقم الهوية الوطنية أو الإقامة").fill(nationalId);
-  await page.getByRole("button", { name: "متابعة عبر نفاذ" }).click();
+  await page.getByLabel(/رقم الهوية الوطنية أو الإقامة|National ID or Iqama number/).fill(nationalId);
+  await page.getByRole("button", { name: /متابعة عبر نفاذ|Continue with Nafath/ }).click();
   await expect(page).toHaveURL(/\/sign-in\/wait/);
   const number = (await page.getByTestId("nafath-number").textContent())!.trim();
   await decideInSimulator(page, nationalId, { number });
   // The e2e server slows the waiting page's self-refresh (scripts/e2e-server.sh), so the
   // person presses "I confirmed", which does the same GET.
-  await page.getByRole("button", { name: "أكّدت في نفاذ" }).click();
+  await page.getByRole("button", { name: /أكّدت في نفاذ|I confirmed in Nafath/ }).click();
   await expect(page.getByTestId("account-national-id")).toHaveText(nationalId, { timeout: 20_000 });
 }
 
 /** Signs out from the account page's button (works with and without JavaScript). */
 export async function signOut(page: Page) {
   await page.goto("/account");
-  await page.locator("main").getByRole("button", { name: "تسجيل الخروج", exact: true }).click();
-  await expect(page.locator(".site-nav")).toContainText("تسجيل الدخول");
+  await page.locator("main").getByRole("button", { name: /^(تسجيل الخروج|Sign out)$/ }).click();
+  await expect(page.locator(".site-nav")).toContainText(/تسجيل الدخول|Sign in/);
 }

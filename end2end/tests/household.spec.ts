@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { shot, signIn } from "./helpers";
+import { shot, signIn, signOut } from "./helpers";
 
 // Phone projects only (see playwright.config.ts); each uses its own family.
 const FAMILY: Record<string, string> = { "phone-ar-js": "1000000065", "phone-ar-nojs": "2000000071" };
@@ -58,4 +58,68 @@ test("a family registers its household through the wizard, step by step", async 
   await page.goto("/household?step=circumstances");
   await expect(page.getByLabel("أقل من 3000 ريال")).toBeChecked();
   await expect(page.getByLabel("عدد المعالين")).toHaveValue("4");
+});
+
+// Runs after the registration above (same file, same project): the household exists.
+test("the family applies for two types; one association approves one and refers the other", async ({ page }, info) => {
+  const family = FAMILY[info.project.name];
+  const familyName = info.project.name === "phone-ar-js" ? "نورة عبدالله الأسرية" : "أمينة يوسف المقيمة";
+  await signIn(page, family);
+  await page.getByRole("link", { name: "طلباتي" }).click();
+  await page.getByRole("link", { name: "طلب دعم" }).click();
+  // Submitting nothing says what to do.
+  await page.getByRole("button", { name: "إرسال الطلب" }).click();
+  await expect(page.getByRole("alert")).toContainText("اختر نوعًا واحدًا");
+  const training = page.locator("fieldset.choice-block").filter({ hasText: "التدريب والتأهيل" });
+  await training.getByRole("checkbox").check();
+  await training.getByLabel("ما الذي تحتاجه؟").fill("دورة في تغليف الحلويات وتسعيرها");
+  const equipment = page.locator("fieldset.choice-block").filter({ hasText: "المعدات والأدوات" });
+  await equipment.getByRole("checkbox").check();
+  await equipment.getByLabel("ما الذي تحتاجه؟").fill("ماكينة خياطة منزلية");
+  await shot(page, "20-apply");
+  await page.getByRole("button", { name: "إرسال الطلب" }).click();
+  await expect(page.getByRole("status")).toContainText("أُرسل طلبك");
+  await expect(page.locator("li.line")).toHaveCount(2);
+  await expect(page.locator("li.line").first()).toContainText("جمعية النخلة");
+  await shot(page, "21-my-applications");
+  await signOut(page);
+
+  // The routed association's staff member: approve training, refer equipment.
+  await signIn(page, "1000000032");
+  await page.getByRole("link", { name: "مساحة الجمعيات" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("جمعية النخلة");
+  await shot(page, "22-queue");
+  const row = (type: string) => page.locator("table.queue tr").filter({ hasText: familyName }).filter({ hasText: type });
+  await row("التدريب والتأهيل").getByRole("link").click();
+  await expect(page.locator("dl.facts").first()).toContainText("تغليف الحلويات");
+  await shot(page, "23-line-detail");
+  await page.getByRole("button", { name: "بدء الدراسة" }).click();
+  await page.getByRole("button", { name: "قبول الطلب" }).click();
+  await expect(page.locator("main").getByText("مقبول").first()).toBeVisible();
+  await page.getByLabel("ملاحظة جديدة").fill("زيارة منزلية يوم الأحد");
+  await page.getByRole("button", { name: "حفظ الملاحظة" }).click();
+  await expect(page.locator("ul.notes")).toContainText("زيارة منزلية");
+  await page.getByRole("link", { name: "العودة إلى القائمة" }).click();
+  await row("المعدات والأدوات").getByRole("link").click();
+  await page.getByLabel("إحالة إلى").selectOption({ label: "جمعية البحر للأسر المنتجة (تجريبية)" });
+  await page.getByLabel("ملاحظة للجمعية المستقبلة").fill("لديهم برنامج المعدات");
+  await page.getByRole("button", { name: "إحالة", exact: true }).click();
+  await expect(page).toHaveURL(/\/association\/queue/);
+  await signOut(page);
+
+  // The second association sees the referral.
+  await signIn(page, "1000000040");
+  await page.getByRole("link", { name: "مساحة الجمعيات" }).click();
+  await expect(row("المعدات والأدوات")).toContainText("محال");
+  await shot(page, "24-referral-received");
+  await signOut(page);
+
+  // The family sees both states and the updates.
+  await signIn(page, family);
+  await page.getByRole("link", { name: "طلباتي" }).click();
+  await expect(page.locator("li.line").filter({ hasText: "التدريب والتأهيل" })).toContainText("مقبول");
+  await expect(page.locator("li.line").filter({ hasText: "المعدات والأدوات" })).toContainText("محال");
+  await expect(page.locator("li.line").filter({ hasText: "المعدات والأدوات" })).toContainText("جمعية البحر");
+  await expect(page.locator("ul.notifications li.unread")).toHaveCount(3 + 2);
+  await shot(page, "25-my-applications-decided");
 });

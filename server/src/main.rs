@@ -29,6 +29,9 @@ enum Command {
     Seed {
         #[arg(long)]
         demo: bool,
+        /// Also generate this many fictional registered households (for benchmarks).
+        #[arg(long)]
+        households: Option<usize>,
     },
     /// Administrative tasks.
     Admin {
@@ -97,7 +100,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Seed { demo } => {
+        Command::Seed { demo, households } => {
             let state = build_state(&config, leptos).await?;
             let report = if demo {
                 app::demo::seed_demo(&state.db).await?
@@ -105,13 +108,24 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 app::demo::seed_reference(&state.db).await?
             };
             println!(
-                "seeded: {} cities, {} districts, {} assistance types, {} associations, {} personas",
+                "seeded: {} cities, {} districts, {} assistance types, {} associations, {} personas, {} coverage cells",
                 report.cities,
                 report.districts,
                 report.assistance_types,
                 report.associations,
-                report.personas
+                report.personas,
+                report.coverage_cells
             );
+            if let Some(count) = households {
+                let started = std::time::Instant::now();
+                let generated = app::demo::generate_households(&state.db, count).await?;
+                println!(
+                    "generated: {} households, {} application lines in {:.1} s",
+                    generated.households,
+                    generated.lines,
+                    started.elapsed().as_secs_f64()
+                );
+            }
             if demo {
                 print_personas();
             }

@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use app::coverage::{MATRIX_CSV, export::matrix_csv};
 use app::identity::{callback::nafath_callback, session::load_session};
 use app::state::AppState;
 use app::{App, shell};
@@ -58,6 +59,7 @@ pub fn router(state: AppState) -> Router {
             move || provide_request_context(&context_state),
             move || shell(shell_options.clone()),
         )
+        .route(MATRIX_CSV, get(matrix_csv))
         .route_layer(middleware::from_fn_with_state(state.clone(), load_session))
         // Outside the session layer: machine endpoints.
         .route("/api/nafath/callback", post(nafath_callback))

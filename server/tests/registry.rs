@@ -15,39 +15,9 @@ fn families() -> (String, String) {
     (f.next().unwrap(), f.next().unwrap())
 }
 
-async fn jeddah_district(app: &TestApp) -> i64 {
-    let (id,): (i64,) = sqlx::query_as(
-        "SELECT d.id FROM districts d JOIN cities c ON c.id = d.city_id WHERE c.name_en = 'Jeddah' ORDER BY d.id LIMIT 1",
-    )
-    .fetch_one(&app.state.db.pool)
-    .await
-    .unwrap();
-    id
-}
-
 async fn fill_household(app: &TestApp) {
-    let district = jeddah_district(app).await.to_string();
-    for (path, form) in [
-        ("/api/save_household_contact", vec![("phone", "٠٥٥١٢٣٤٥٦٧")]),
-        (
-            "/api/save_household_place",
-            vec![
-                ("district_id", district.as_str()),
-                ("address", "شارع الأمل، بيت ٧"),
-            ],
-        ),
-        (
-            "/api/save_household_circumstances",
-            vec![("income_bracket", "under_3000"), ("dependants", "٤")],
-        ),
-        (
-            "/api/save_household_crafts",
-            vec![("sweets", "on"), ("food", "on")],
-        ),
-    ] {
-        let r = app.post_api(path, &form).await;
-        assert_eq!(r.status(), 200, "{path}: {}", r.text().await.unwrap());
-    }
+    let district = common::jeddah_district(&app.state.db, 0).await;
+    common::fill_household(app, district).await;
 }
 
 both_engines! {

@@ -1,8 +1,134 @@
 //! Support applications (DESIGN.md §3): a household asks for one or more
-//! assistance types; each line moves through its states. This module holds
-//! the pure state machine; storage and pages come with the rest of the domain.
+//! assistance types; each line is routed by coverage to one association and
+//! moves through its states. This module holds the types and the pure state
+//! machine; `db.rs` the SQL, `api.rs` the server functions, `pages.rs` the pages.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod pages;
 
 use serde::{Deserialize, Serialize};
+
+/// The family's applications and notifications.
+pub const MY_APPLICATIONS_PAGE: &str = "/applications";
+/// The application form.
+pub const APPLY_PAGE: &str = "/applications/new";
+/// An association's queue (the council's unrouted queue for the council admin).
+pub const QUEUE_PAGE: &str = "/association/queue";
+/// A line's detail: `/association/lines/<id>`.
+pub const LINE_PAGE: &str = "/association/lines";
+/// Households an association serves.
+pub const FAMILIES_PAGE: &str = "/association/families";
+/// A line untouched this long is marked overdue in the queue.
+pub const OVERDUE_AFTER_SECS: i64 = 7 * 86_400;
+/// Lines per queue page.
+pub const QUEUE_PAGE_SIZE: i64 = 20;
+
+/// The URL of a line's detail page.
+pub fn line_url(line_id: i64) -> String {
+    format!("{LINE_PAGE}/{line_id}")
+}
+
+/// Active and untouched for [`OVERDUE_AFTER_SECS`].
+pub fn is_overdue(state: LineState, last_action_at: i64, now: i64) -> bool {
+    state.is_active() && state != LineState::Approved && now - last_action_at >= OVERDUE_AFTER_SECS
+}
+
+/// One line as lists show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineSummary {
+    pub id: i64,
+    pub household_id: i64,
+    pub assistance_type_id: i64,
+    pub type_name_ar: String,
+    pub type_name_en: String,
+    pub description: String,
+    pub amount_halalas: Option<i64>,
+    pub state: LineState,
+    pub association_id: Option<i64>,
+    pub association_name_ar: Option<String>,
+    pub association_name_en: Option<String>,
+    pub referred_from_id: Option<i64>,
+    pub referred_from_name_ar: Option<String>,
+    pub referred_from_name_en: Option<String>,
+    pub referral_note: Option<String>,
+    pub decision_reason: Option<String>,
+    pub head_name_ar: String,
+    pub district_name_ar: Option<String>,
+    pub district_name_en: Option<String>,
+    pub possible_duplicate: bool,
+    pub created_at: i64,
+    pub last_action_at: i64,
+}
+
+/// A transition in a line's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineEvent {
+    pub from_state: Option<LineState>,
+    pub to_state: LineState,
+    pub association_name_ar: Option<String>,
+    pub association_name_en: Option<String>,
+    pub note: Option<String>,
+    pub occurred_at: i64,
+}
+
+/// An association's internal note on a line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineNote {
+    pub author_name: String,
+    pub body: String,
+    pub created_at: i64,
+}
+
+/// What a household received; every association sees these (never the notes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Benefit {
+    pub type_name_ar: String,
+    pub type_name_en: String,
+    pub association_name_ar: String,
+    pub association_name_en: String,
+    pub given_on: String,
+    pub value_halalas: Option<i64>,
+}
+
+/// An in-app notification: a line of the family's changed state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: i64,
+    pub line_id: Option<i64>,
+    pub state: LineState,
+    pub type_name_ar: String,
+    pub type_name_en: String,
+    pub created_at: i64,
+    pub read: bool,
+}
+
+/// A household an association serves, for its "our families" list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServedFamily {
+    pub household_id: i64,
+    pub head_name_ar: String,
+    pub district_name_ar: Option<String>,
+    pub district_name_en: Option<String>,
+    pub lines: i64,
+    pub benefits: i64,
+    pub latest_line_id: Option<i64>,
+    pub last_activity: i64,
+}
+
+/// How the queue is filtered and sorted (all from the query string).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueFilter {
+    pub state: Option<LineState>,
+    pub assistance_type_id: Option<i64>,
+    pub district_id: Option<i64>,
+    /// Only lines older than this many days.
+    pub older_than_days: Option<i64>,
+    pub newest_first: bool,
+    /// 1-based.
+    pub page: i64,
+}
 
 /// Where an application line stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -24,6 +150,20 @@ impl LineState {
             self,
             LineState::Submitted | LineState::InReview | LineState::Approved | LineState::Referred
         )
+    }
+
+    pub const ALL: [LineState; 7] = [
+        LineState::Submitted,
+        LineState::InReview,
+        LineState::Approved,
+        LineState::Fulfilled,
+        LineState::Rejected,
+        LineState::Referred,
+        LineState::Withdrawn,
+    ];
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -77,7 +217,8 @@ pub enum TransitionError {
 }
 
 impl LineAction {
-    fn name(&self) -> &'static str {
+    /// The action's name, as forms post it.
+    pub fn name(&self) -> &'static str {
         match self {
             LineAction::StartReview => "start_review",
             LineAction::Approve => "approve",
@@ -212,6 +353,27 @@ mod tests {
                 "{from:?} {action:?}"
             );
         }
+    }
+
+    #[test]
+    fn overdue_after_seven_untouched_days() {
+        let day = 86_400;
+        assert!(!is_overdue(Submitted, 0, 6 * day));
+        assert!(is_overdue(Submitted, 0, 7 * day));
+        assert!(is_overdue(Referred, 0, 8 * day));
+        assert!(
+            !is_overdue(Approved, 0, 30 * day),
+            "waiting for fulfilment is not idle"
+        );
+        assert!(!is_overdue(Rejected, 0, 30 * day));
+    }
+
+    #[test]
+    fn states_round_trip() {
+        for s in LineState::ALL {
+            assert_eq!(LineState::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(LineState::parse("granted"), None);
     }
 
     #[test]

@@ -38,3 +38,11 @@ pub async fn list_active(db: &Db) -> Result<Vec<AssistanceType>, sqlx::Error> {
         })
         .collect())
 }
+
+/// Each assistance type's cooldown in days (after a fulfilled line).
+pub async fn cooldown_days(db: &Db) -> Result<std::collections::HashMap<i64, i64>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as("SELECT id, cooldown_days FROM assistance_types")
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.into_iter().collect())
+}

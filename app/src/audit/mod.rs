@@ -16,4 +16,12 @@ pub mod action {
     pub const ROLE_GRANTED: &str = "role_granted";
     pub const ACCESS_DENIED: &str = "access_denied";
     pub const HOUSEHOLD_VIEWED: &str = "household_viewed";
+    pub const COVERAGE_PROPOSED: &str = "coverage_proposed";
+    pub const COVERAGE_APPROVED: &str = "coverage_approved";
+    pub const COVERAGE_REJECTED: &str = "coverage_rejected";
+    pub const APPLICATION_SUBMITTED: &str = "application_submitted";
+    pub const LINE_TRANSITION: &str = "line_transition";
+    pub const LINE_NOTE_ADDED: &str = "line_note_added";
+    pub const BENEFIT_RECORDED: &str = "benefit_recorded";
+    pub const DUPLICATE_DECIDED: &str = "duplicate_decided";
 }

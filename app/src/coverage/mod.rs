@@ -3,9 +3,23 @@
 //! a gap; with two or more, an overlap. This module holds the pure rules: the
 //! matrix and the routing of an application line.
 
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod export;
+pub mod pages;
+
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
+
+/// The council's matrix page.
+pub const MATRIX_PAGE: &str = "/coverage";
+/// Proposals (association admins) and their approval (council).
+pub const PROPOSALS_PAGE: &str = "/coverage/proposals";
+/// The CSV export of the matrix.
+pub const MATRIX_CSV: &str = "/coverage/matrix.csv";
 
 /// Whether an association leads a (district, type) pair or helps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -13,6 +27,73 @@ use serde::{Deserialize, Serialize};
 pub enum CoverageRole {
     Primary,
     Supporting,
+}
+
+impl CoverageRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CoverageRole::Primary => "primary",
+            CoverageRole::Supporting => "supporting",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "primary" => Some(CoverageRole::Primary),
+            "supporting" => Some(CoverageRole::Supporting),
+            _ => None,
+        }
+    }
+}
+
+/// Where a proposed cell stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProposalStatus {
+    Proposed,
+    Approved,
+    Rejected,
+}
+
+impl ProposalStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProposalStatus::Proposed => "proposed",
+            ProposalStatus::Approved => "approved",
+            ProposalStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "proposed" => Some(ProposalStatus::Proposed),
+            "approved" => Some(ProposalStatus::Approved),
+            "rejected" => Some(ProposalStatus::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// A stored cell with the names the proposal pages show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposedCell {
+    pub id: i64,
+    pub association_id: i64,
+    pub association_name_ar: String,
+    pub association_name_en: String,
+    pub district_id: i64,
+    pub district_name_ar: String,
+    pub district_name_en: String,
+    pub city_name_ar: String,
+    pub city_name_en: String,
+    pub assistance_type_id: i64,
+    pub type_name_ar: String,
+    pub type_name_en: String,
+    pub role: CoverageRole,
+    pub valid_from: i64,
+    pub valid_to: Option<i64>,
+    pub status: ProposalStatus,
+    pub proposed_at: i64,
 }
 
 /// An approved coverage cell with its validity (Unix seconds; `None` = open-ended).
@@ -42,6 +123,22 @@ pub enum CellStatus {
     Overlap,
 }
 
+impl CellStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellStatus::Gap => "gap",
+            CellStatus::Ok => "ok",
+            CellStatus::Overlap => "overlap",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [CellStatus::Gap, CellStatus::Ok, CellStatus::Overlap]
+            .into_iter()
+            .find(|s| s.as_str() == value)
+    }
+}
+
 /// One cell of the matrix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MatrixCell {
@@ -60,7 +157,7 @@ pub struct Totals {
 }
 
 impl Totals {
-    fn add(&mut self, status: CellStatus) {
+    pub fn add(&mut self, status: CellStatus) {
         match status {
             CellStatus::Gap => self.gaps += 1,
             CellStatus::Ok => self.ok += 1,

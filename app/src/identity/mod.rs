@@ -218,6 +218,32 @@ impl CurrentUser {
         self.has(RoleKind::CouncilAdmin)
     }
 
+    /// The associations this person works for (staff or admin), in grant order.
+    pub fn association_ids(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .roles
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.kind,
+                    RoleKind::AssociationAdmin | RoleKind::AssociationStaff
+                )
+            })
+            .filter_map(|r| r.association_id)
+            .collect();
+        ids.dedup();
+        ids
+    }
+
+    /// The associations this person administers.
+    pub fn administered_association_ids(&self) -> Vec<i64> {
+        self.roles
+            .iter()
+            .filter(|r| r.kind == RoleKind::AssociationAdmin)
+            .filter_map(|r| r.association_id)
+            .collect()
+    }
+
     /// The pure role guard: does this person meet the requirement?
     pub fn satisfies(&self, requirement: Requirement) -> bool {
         let in_association = |id: i64, kinds: &[RoleKind]| {

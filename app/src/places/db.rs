@@ -105,6 +105,13 @@ pub async fn list_districts(db: &Db, city_id: i64) -> Result<Vec<District>, sqlx
         .collect())
 }
 
+/// Every district of the region as (district id, city id), for region-wide totals.
+pub async fn district_cities(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, city_id FROM districts ORDER BY city_id, id")
+        .fetch_all(&db.pool)
+        .await
+}
+
 /// The city a district belongs to.
 pub async fn city_of_district(db: &Db, district_id: i64) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT city_id FROM districts WHERE id = $1")

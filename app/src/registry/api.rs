@@ -294,6 +294,7 @@ pub async fn submit_household(consent: Option<String>) -> Result<(), AppError> {
                 return Err(AppError::Conflict(ErrorKey::HouseholdIncomplete));
             }
             db::submit(&state.db, id, user.user_id, super::PRIVACY_NOTICE_VERSION).await?;
+            super::duplicates::check(&state.db, id).await?;
             leptos_axum::redirect(&format!("{}?step=review", super::WIZARD_PAGE));
             Ok(())
         }
@@ -312,8 +313,18 @@ pub async fn get_household_history(household_id: i64) -> Result<Vec<HouseholdCha
                 .await?
                 .is_some_and(|h| h.id == household_id);
             if !own {
-                if !user.is_council_admin() {
-                    // Staff access follows the household's lines with their association (not yet built).
+                // Staff read it when a line or benefit links the household to their association.
+                let mut linked = user.is_council_admin();
+                for association in user.association_ids() {
+                    linked = linked
+                        || crate::applications::db::household_linked(
+                            &state.db,
+                            household_id,
+                            association,
+                        )
+                        .await?;
+                }
+                if !linked {
                     session::require(&state, Requirement::CouncilAdmin).await?;
                 }
                 crate::audit::record(
@@ -370,6 +381,80 @@ pub async fn get_household_wizard(city_id: Option<i64>) -> Result<WizardData, Ap
                 city_id,
                 districts,
             })
+        }
+        .await,
+    )
+}
+
+/// The council's review queue of possible duplicate households.
+#[server(endpoint = "get_duplicate_candidates")]
+pub async fn get_duplicate_candidates() -> Result<Vec<super::DuplicateCandidate>, AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::CouncilAdmin).await?;
+            let candidates = super::duplicates::open_candidates(&state.db, 50).await?;
+            // Both full records are shown side by side: an audited read.
+            for candidate in &candidates {
+                for side in [&candidate.a, &candidate.b] {
+                    crate::audit::record(
+                        &state.db,
+                        crate::audit::AuditEvent {
+                            actor_user_id: Some(user.user_id),
+                            action: crate::audit::action::HOUSEHOLD_VIEWED,
+                            subject_type: Some("household"),
+                            subject_id: Some(side.household.id.to_string()),
+                            detail: Some(format!("duplicate review {}", candidate.id)),
+                            client_ip: Some(session::client_ip()),
+                            ..Default::default()
+                        },
+                    )
+                    .await?;
+                }
+            }
+            Ok(candidates)
+        }
+        .await,
+    )
+}
+
+/// The council decides a candidate pair: `same` (merge) or `different`.
+#[server(endpoint = "decide_duplicate")]
+pub async fn decide_duplicate(candidate_id: i64, decision: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::CouncilAdmin).await?;
+            let result = match decision.as_str() {
+                "same" => super::duplicates::merge(&state.db, candidate_id, user.user_id)
+                    .await
+                    .map(|_| ()),
+                "different" => {
+                    super::duplicates::mark_different(&state.db, candidate_id, user.user_id).await
+                }
+                _ => return Err(AppError::validation("decision", ErrorKey::BadRequest)),
+            };
+            result.map_err(|e| match e {
+                super::duplicates::DuplicateError::NotOpen => {
+                    AppError::Conflict(ErrorKey::AlreadyDecided)
+                }
+                super::duplicates::DuplicateError::Database(e) => AppError::from(e),
+            })?;
+            crate::audit::record(
+                &state.db,
+                crate::audit::AuditEvent {
+                    actor_user_id: Some(user.user_id),
+                    action: crate::audit::action::DUPLICATE_DECIDED,
+                    subject_type: Some("duplicate_candidate"),
+                    subject_id: Some(candidate_id.to_string()),
+                    detail: Some(decision),
+                    client_ip: Some(session::client_ip()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            leptos_axum::redirect(super::DUPLICATES_PAGE);
+            Ok(())
         }
         .await,
     )

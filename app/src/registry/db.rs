@@ -73,8 +73,21 @@ pub async fn household_of_head(
 /// The id of the household whose head holds this national ID.
 async fn household_id_of_head(db: &Db, national_id: &str) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM households WHERE head_national_id = $1")
+        // A household merged into another (duplicate review) answers with the survivor.
+        sqlx::query_as(
+            "SELECT COALESCE(merged_into_id, id) FROM households WHERE head_national_id = $1",
+        )
             .bind(national_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// The head's national ID (shown masked to staff).
+pub async fn head_national_id(db: &Db, household_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT head_national_id FROM households WHERE id = $1")
+            .bind(household_id)
             .fetch_optional(&db.pool)
             .await?;
     Ok(row.map(|(id,)| id))
@@ -226,7 +239,7 @@ async fn claim_identity(
     Ok(())
 }
 
-async fn record(
+pub(super) async fn record(
     tx: &mut Transaction<'_, Any>,
     household_id: i64,
     version: i64,
@@ -252,7 +265,7 @@ async fn record(
 }
 
 /// Bumps the version and returns the new one (the row lock serializes writers).
-async fn next_version(
+pub(super) async fn next_version(
     tx: &mut Transaction<'_, Any>,
     household_id: i64,
 ) -> Result<i64, RegistryError> {

@@ -6,7 +6,12 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod duplicates;
 pub mod pages;
+
+/// The council's review of possible duplicate households.
+pub const DUPLICATES_PAGE: &str = "/council/duplicates";
 
 use serde::{Deserialize, Serialize};
 
@@ -155,28 +160,7 @@ pub struct HouseholdChange {
 /// Checks a birth date typed as `YYYY-MM-DD` (Eastern digits accepted) and
 /// returns it normalized; years 1900–2100.
 pub fn parse_birth_date(input: &str) -> Option<String> {
-    let folded = fold_digits(input.trim());
-    let mut parts = folded.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some()
-        || y.len() != 4
-        || m.is_empty()
-        || m.len() > 2
-        || d.is_empty()
-        || d.len() > 2
-    {
-        return None;
-    }
-    let (y, m, d): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    ((1900..=2100).contains(&y) && (1..=days).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    crate::text::parse_date(input)
 }
 
 /// Parses the number of dependants (0–30), Eastern digits accepted.
@@ -257,6 +241,43 @@ pub enum DuplicateReason {
     SamePhone,
     SharedMember,
     SimilarName,
+}
+
+/// One side of a candidate pair, as the council compares them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateSide {
+    pub household: Household,
+    pub head_national_id_masked: String,
+    pub district_name_ar: Option<String>,
+    pub district_name_en: Option<String>,
+    pub lines: i64,
+    pub benefits: i64,
+}
+
+/// A pair of households that may be one, for the council's review queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DuplicateCandidate {
+    pub id: i64,
+    pub score: i64,
+    pub reasons: Vec<DuplicateReason>,
+    pub a: DuplicateSide,
+    pub b: DuplicateSide,
+}
+
+impl DuplicateReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DuplicateReason::SamePhone => "same_phone",
+            DuplicateReason::SharedMember => "shared_member",
+            DuplicateReason::SimilarName => "similar_name",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::SamePhone, Self::SharedMember, Self::SimilarName]
+            .into_iter()
+            .find(|r| r.as_str() == value)
+    }
 }
 
 /// Names at least this alike (0–100) in one district make a candidate pair.

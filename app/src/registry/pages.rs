@@ -408,3 +408,94 @@ fn CraftName(#[prop(into)] code: String) -> impl IntoView {
         _ => t!(i18n, household.crafts.other).into_any(),
     }
 }
+
+/// `/council/duplicates`: pairs of households that may be one, side by side.
+#[component]
+pub fn DuplicatesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let error = error_from_query();
+    let data = Resource::new_blocking(|| (), |_| super::api::get_duplicate_candidates());
+    view! {
+        <Title text=move || t_string!(i18n, duplicates.title).to_string() />
+        <section class="card wide">
+            <h1>{t!(i18n, duplicates.title)}</h1>
+            <p class="muted">{t!(i18n, duplicates.intro)}</p>
+            {error.map(|key| view! { <ErrorAlert key /> })}
+            {crate::ui::loaded(data, |candidates: Vec<super::DuplicateCandidate>| {
+                let i18n = use_i18n();
+                if candidates.is_empty() {
+                    return view! { <p class="muted">{t!(i18n, duplicates.none)}</p> }.into_any();
+                }
+                candidates.into_iter().map(|c| view! { <Candidate candidate=c /> }).collect_view().into_any()
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn Candidate(candidate: super::DuplicateCandidate) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let id = candidate.id.to_string();
+    let reasons = candidate
+        .reasons
+        .iter()
+        .map(|r| {
+            let label = match r {
+                super::DuplicateReason::SamePhone => t!(i18n, duplicates.same_phone).into_any(),
+                super::DuplicateReason::SharedMember => {
+                    t!(i18n, duplicates.shared_member).into_any()
+                }
+                super::DuplicateReason::SimilarName => t!(i18n, duplicates.similar_name).into_any(),
+            };
+            view! { <span class="mark mark-duplicate">{label}</span> " " }
+        })
+        .collect_view();
+    let side = move |s: &super::DuplicateSide| {
+        let h = &s.household;
+        let district = s
+            .district_name_ar
+            .as_ref()
+            .map(|ar| crate::ui::pick(english, ar, s.district_name_en.as_deref().unwrap_or("")));
+        view! {
+            <div class="side">
+                <h3>{h.head_name_ar.clone()}</h3>
+                <dl class="facts">
+                    <dt>{t!(i18n, account.national_id)}</dt>
+                    <dd><bdi dir="ltr">{s.head_national_id_masked.clone()}</bdi></dd>
+                    <dt>{t!(i18n, household.phone_label)}</dt>
+                    <dd><bdi dir="ltr">{h.phone.clone().and_then(|p| SaudiPhone::parse(&p).ok()).map(|p| p.local())}</bdi></dd>
+                    <dt>{t!(i18n, household.district_label)}</dt>
+                    <dd>{district}</dd>
+                    <dt>{t!(i18n, household.steps.members)}</dt>
+                    <dd>{h.members.iter().map(|m| m.full_name.clone()).collect::<Vec<_>>().join("، ")}</dd>
+                    <dt>{t!(i18n, families.lines)}</dt>
+                    <dd>{s.lines}</dd>
+                    <dt>{t!(i18n, families.benefits)}</dt>
+                    <dd>{s.benefits}</dd>
+                </dl>
+            </div>
+        }
+    };
+    view! {
+        <article class="candidate" data-candidate-id=id.clone()>
+            <p>{reasons} <span class="muted small">{t!(i18n, duplicates.score)} " " {candidate.score}</span></p>
+            <div class="side-by-side">
+                {side(&candidate.a)}
+                {side(&candidate.b)}
+            </div>
+            <div class="actions">
+                <form method="post" action=super::api::DecideDuplicate::PATH class="inline-form">
+                    <input type="hidden" name="candidate_id" value=id.clone() />
+                    <input type="hidden" name="decision" value="same" />
+                    <button type="submit" class="button primary">{t!(i18n, duplicates.same)}</button>
+                </form>
+                <form method="post" action=super::api::DecideDuplicate::PATH class="inline-form">
+                    <input type="hidden" name="candidate_id" value=id.clone() />
+                    <input type="hidden" name="decision" value="different" />
+                    <button type="submit" class="button secondary">{t!(i18n, duplicates.different)}</button>
+                </form>
+            </div>
+        </article>
+    }
+}

@@ -106,6 +106,8 @@ fn Navigation() -> impl IntoView {
     let i18n = use_i18n();
     let user = identity::signed_in_user();
     let simulator = identity::simulator_enabled();
+    let family = user.as_ref().is_some_and(|u| u.has(RoleKind::FamilyMember));
+    let council = user.as_ref().is_some_and(|u| u.is_council_admin());
     let staff = user.as_ref().is_some_and(|u| {
         u.has(RoleKind::AssociationAdmin)
             || u.has(RoleKind::AssociationStaff)
@@ -135,14 +137,42 @@ fn Navigation() -> impl IntoView {
                                     {t!(i18n, household.nav_link)}
                                 </a>
                             </li>
+                            {family
+                                .then(|| {
+                                    view! {
+                                        <li>
+                                            <a href=crate::applications::MY_APPLICATIONS_PAGE>
+                                                <Icon name=IconName::Book />
+                                                {t!(i18n, applications.nav_link)}
+                                            </a>
+                                        </li>
+                                    }
+                                })}
                             {staff
                                 .then(|| {
                                     view! {
                                         <li>
-                                            <span class="nav-badge">
+                                            <a href=crate::applications::QUEUE_PAGE>
                                                 <Icon name=IconName::Shield />
                                                 {t!(i18n, nav.staff_area)}
-                                            </span>
+                                            </a>
+                                        </li>
+                                    }
+                                })}
+                            {council
+                                .then(|| {
+                                    view! {
+                                        <li>
+                                            <a href=crate::coverage::MATRIX_PAGE>
+                                                <Icon name=IconName::Map />
+                                                {t!(i18n, coverage.matrix_title)}
+                                            </a>
+                                        </li>
+                                        <li>
+                                            <a href=crate::registry::DUPLICATES_PAGE>
+                                                <Icon name=IconName::Users />
+                                                {t!(i18n, duplicates.title)}
+                                            </a>
                                         </li>
                                     }
                                 })}
@@ -242,12 +272,61 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::PersonInOtherHousehold => t!(i18n, errors.person_in_other_household).into_any(),
         ErrorKey::ConsentRequired => t!(i18n, errors.consent_required).into_any(),
         ErrorKey::HouseholdIncomplete => t!(i18n, errors.household_incomplete).into_any(),
+        ErrorKey::AlreadyDecided => t!(i18n, errors.already_decided).into_any(),
+        ErrorKey::DateInvalid => t!(i18n, errors.date_invalid).into_any(),
+        ErrorKey::LineAlreadyActive => t!(i18n, errors.line_already_active).into_any(),
+        ErrorKey::LineInCooldown => t!(i18n, errors.line_in_cooldown).into_any(),
+        ErrorKey::NothingChosen => t!(i18n, errors.nothing_chosen).into_any(),
+        ErrorKey::DescriptionRequired => t!(i18n, errors.description_required).into_any(),
+        ErrorKey::AmountInvalid => t!(i18n, errors.amount_invalid).into_any(),
+        ErrorKey::ReasonRequired => t!(i18n, errors.reason_required).into_any(),
+        ErrorKey::ReferralIncomplete => t!(i18n, errors.referral_incomplete).into_any(),
+        ErrorKey::TransitionNotAllowed => t!(i18n, errors.transition_not_allowed).into_any(),
+        ErrorKey::HouseholdNotRegistered => t!(i18n, errors.household_not_registered).into_any(),
+        ErrorKey::NoteRequired => t!(i18n, errors.note_required).into_any(),
+        ErrorKey::ValueInvalid => t!(i18n, errors.value_invalid).into_any(),
     }
 }
 
 /// The `?error=` of the current URL, set by a form that failed without JavaScript.
 pub fn error_from_query() -> Option<ErrorKey> {
     use_query_map().with_untracked(|q| q.get("error").and_then(|e| ErrorKey::parse(&e)))
+}
+
+/// Renders a value a page loads from the server, or its error as an alert;
+/// signed-out visitors are sent to the sign-in page.
+pub fn loaded<T, V>(
+    data: Resource<Result<T, crate::error::AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => {
+                            #[cfg(feature = "ssr")]
+                            if error == crate::error::AppError::Unauthorized {
+                                leptos_axum::redirect("/sign-in");
+                            }
+                            view! { <ErrorAlert key=error.key() /> }.into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// A name in the page's language.
+pub fn pick(english: bool, ar: &str, en: &str) -> String {
+    if english && !en.is_empty() { en } else { ar }.to_string()
 }
 
 /// A page-level alert for an error, announced to screen readers.

@@ -129,7 +129,8 @@ pub struct TestApp {
     pub base: String,
     pub addr: SocketAddr,
     pub state: AppState,
-    pub client: reqwest::Client,
+    /// The default visitor; `app.browser()` opens another (own cookies).
+    pub me: Browser,
     pub database: TestDatabase,
     /// The static site root this server serves (empty until a test writes to it).
     pub site_root: tempfile::TempDir,
@@ -157,7 +158,11 @@ pub async fn start(
 ) -> TestApp {
     let instance = start_sharing(db, nafath, settings).await;
     TestApp {
-        client: browser_client(&instance.base),
+        me: Browser {
+            base: instance.base.clone(),
+            client: browser_client(&instance.base),
+            db: instance.state.db.clone(),
+        },
         base: instance.base,
         addr: instance.addr,
         state: instance.state,
@@ -226,6 +231,39 @@ pub fn browser_client(base: &str) -> reqwest::Client {
 }
 
 impl TestApp {
+    /// Another visitor of the same server, with their own cookies.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.base.clone(),
+            client: browser_client(&self.base),
+            db: self.state.db.clone(),
+        }
+    }
+
+    /// Another visitor, signed in as this person.
+    pub async fn signed_in(&self, national_id: &str) -> Browser {
+        let browser = self.browser();
+        let poll = browser.sign_in(national_id).await;
+        assert_eq!(poll.status(), 302, "sign-in of {national_id}");
+        browser
+    }
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = Browser;
+    fn deref(&self) -> &Browser {
+        &self.me
+    }
+}
+
+/// One visitor: a cookie jar on a server.
+pub struct Browser {
+    pub base: String,
+    pub client: reqwest::Client,
+    db: app::database::Db,
+}
+
+impl Browser {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
@@ -291,7 +329,7 @@ impl TestApp {
                 .unwrap()
                 .as_str(),
         )
-        .fetch_one(&self.state.db.pool)
+        .fetch_one(&self.db.pool)
         .await
         .unwrap();
         let picked = self
@@ -306,7 +344,7 @@ impl TestApp {
 
     pub async fn count(&self, sql: &str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
-            .fetch_one(&self.state.db.pool)
+            .fetch_one(&self.db.pool)
             .await
             .unwrap();
         n
@@ -348,4 +386,55 @@ macro_rules! both_engines {
             )*
         }
     };
+}
+
+/// The `index`-th district of Jeddah (by id).
+pub async fn jeddah_district(db: &Db, index: i64) -> i64 {
+    let (id,): (i64,) = sqlx::query_as(
+        "SELECT d.id FROM districts d JOIN cities c ON c.id = d.city_id WHERE c.name_en = 'Jeddah' \
+         ORDER BY d.id LIMIT 1 OFFSET $1",
+    )
+    .bind(index)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    id
+}
+
+/// Fills every step of the household wizard through the server functions.
+pub async fn fill_household(browser: &Browser, district_id: i64) {
+    let district = district_id.to_string();
+    for (path, form) in [
+        ("/api/save_household_contact", vec![("phone", "٠٥٥١٢٣٤٥٦٧")]),
+        (
+            "/api/save_household_place",
+            vec![
+                ("district_id", district.as_str()),
+                ("address", "شارع الأمل، بيت ٧"),
+            ],
+        ),
+        (
+            "/api/save_household_circumstances",
+            vec![("income_bracket", "under_3000"), ("dependants", "٤")],
+        ),
+        (
+            "/api/save_household_crafts",
+            vec![("sweets", "on"), ("food", "on")],
+        ),
+    ] {
+        let r = browser.post_api(path, &form).await;
+        assert_eq!(r.status(), 200, "{path}: {}", r.text().await.unwrap());
+    }
+}
+
+/// Fills the wizard and submits it with consent: a registered household.
+pub async fn register_household(browser: &Browser, district_id: i64) {
+    fill_household(browser, district_id).await;
+    let r = browser
+        .post_api(
+            "/api/submit_household",
+            &[("consent", app::registry::PRIVACY_NOTICE_VERSION)],
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
 }

@@ -1,0 +1,768 @@
+//! Application pages: the family's form and "my applications"; the
+//! association's queue, line detail and "our families". Plain HTML forms.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::api::{
+    ActOnLine, AddLineNote, ApplyForm, FamiliesView, LineDetail, MyApplications, QueueOwner,
+    QueueView, SubmitApplication, WithdrawLine, get_apply_form, get_line_detail,
+    get_my_applications, get_our_families, get_queue,
+};
+use super::{
+    APPLY_PAGE, FAMILIES_PAGE, LineState, LineSummary, MY_APPLICATIONS_PAGE, QUEUE_PAGE,
+    QUEUE_PAGE_SIZE, is_overdue, line_url,
+};
+use crate::i18n::*;
+use crate::text::format_riyals;
+use crate::ui::{
+    ErrorAlert, Icon, IconName, error_from_query, format_date, is_english, loaded, pick,
+};
+
+/// A line state in the reader's language, as a badge.
+#[component]
+pub fn StateBadge(state: LineState) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = match state {
+        LineState::Submitted => t!(i18n, applications.states.submitted).into_any(),
+        LineState::InReview => t!(i18n, applications.states.in_review).into_any(),
+        LineState::Approved => t!(i18n, applications.states.approved).into_any(),
+        LineState::Fulfilled => t!(i18n, applications.states.fulfilled).into_any(),
+        LineState::Rejected => t!(i18n, applications.states.rejected).into_any(),
+        LineState::Referred => t!(i18n, applications.states.referred).into_any(),
+        LineState::Withdrawn => t!(i18n, applications.states.withdrawn).into_any(),
+    };
+    view! { <span class=format!("state state-{}", state.as_str()) data-state=state.as_str()>{label}</span> }
+}
+
+fn association_of(line: &LineSummary, english: bool) -> Option<String> {
+    line.association_name_ar.as_ref().map(|ar| {
+        pick(
+            english,
+            ar,
+            line.association_name_en.as_deref().unwrap_or(""),
+        )
+    })
+}
+
+/// `/applications`: the family's lines, notifications and benefits.
+#[component]
+pub fn MyApplicationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let submitted = use_query_map().with_untracked(|q| q.get("submitted").is_some());
+    let error = error_from_query();
+    let data = Resource::new_blocking(|| (), |_| get_my_applications());
+    view! {
+        <Title text=move || t_string!(i18n, applications.mine_title).to_string() />
+        <section class="card narrow">
+            <h1>{t!(i18n, applications.mine_title)}</h1>
+            {submitted.then(|| view! {
+                <div class="alert alert-ok" role="status">
+                    <Icon name=IconName::Check />
+                    <span>{t!(i18n, applications.submitted_ok)}</span>
+                </div>
+            })}
+            {error.map(|key| view! { <ErrorAlert key /> })}
+            {loaded(data, |mine| view! { <Mine mine /> })}
+        </section>
+    }
+}
+
+#[component]
+fn Mine(mine: MyApplications) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    if !mine.registered {
+        return view! {
+            <p>{t!(i18n, applications.register_first)}</p>
+            <a class="button primary" href=crate::registry::WIZARD_PAGE>{t!(i18n, household.nav_link)}</a>
+        }
+        .into_any();
+    }
+    let notifications = mine
+        .notifications
+        .iter()
+        .map(|n| {
+            view! {
+                <li class:unread=!n.read>
+                    {pick(english, &n.type_name_ar, &n.type_name_en)} " · " <StateBadge state=n.state />
+                    " " <span class="muted small date">{format_date(n.created_at)}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let lines = mine
+        .lines
+        .iter()
+        .map(|line| {
+            let withdrawable = matches!(
+                line.state,
+                LineState::Submitted | LineState::InReview | LineState::Referred
+            );
+            let id = line.id.to_string();
+            view! {
+                <li class="line" data-line-id=id.clone()>
+                    <div class="line-head">
+                        <strong>{pick(english, &line.type_name_ar, &line.type_name_en)}</strong>
+                        <StateBadge state=line.state />
+                    </div>
+                    <p class="muted small">
+                        {match association_of(line, english) {
+                            Some(name) => view! { {t!(i18n, applications.with_association)} " " <span class="association">{name}</span> }.into_any(),
+                            None => t!(i18n, applications.with_council).into_any(),
+                        }}
+                        " · " <span class="date">{format_date(line.created_at)}</span>
+                    </p>
+                    {line.decision_reason.clone().map(|r| view! { <p class="reason">{t!(i18n, applications.reason)} ": " {r}</p> })}
+                    {withdrawable.then(|| view! {
+                        <form method="post" action=WithdrawLine::PATH class="inline-form">
+                            <input type="hidden" name="line_id" value=id.clone() />
+                            <button type="submit" class="button small secondary">{t!(i18n, applications.withdraw)}</button>
+                        </form>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    let benefits = mine
+        .benefits
+        .iter()
+        .map(|b| {
+            view! {
+                <li>
+                    {pick(english, &b.type_name_ar, &b.type_name_en)} " · "
+                    {pick(english, &b.association_name_ar, &b.association_name_en)} " · "
+                    <span class="date">{b.given_on.clone()}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <p><a class="button primary" href=APPLY_PAGE>{t!(i18n, applications.apply_link)}</a></p>
+        {(!mine.notifications.is_empty()).then(|| view! {
+            <h2>{t!(i18n, applications.notifications)}</h2>
+            <ul class="notifications">{notifications}</ul>
+        })}
+        <h2>{t!(i18n, applications.lines)}</h2>
+        {if mine.lines.is_empty() {
+            view! { <p class="muted">{t!(i18n, applications.no_lines)}</p> }.into_any()
+        } else {
+            view! { <ul class="lines">{lines}</ul> }.into_any()
+        }}
+        {(!mine.benefits.is_empty()).then(|| view! {
+            <h2>{t!(i18n, applications.benefits)}</h2>
+            <ul class="benefits">{benefits}</ul>
+        })}
+    }
+    .into_any()
+}
+
+/// `/applications/new`: choose assistance types, describe the need.
+#[component]
+pub fn ApplyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let error = error_from_query();
+    let data = Resource::new_blocking(|| (), |_| get_apply_form());
+    view! {
+        <Title text=move || t_string!(i18n, applications.apply_title).to_string() />
+        <section class="card narrow">
+            <h1>{t!(i18n, applications.apply_title)}</h1>
+            {error.map(|key| view! { <ErrorAlert key id="apply-error" /> })}
+            {loaded(data, |form| view! { <Apply form /> })}
+        </section>
+    }
+}
+
+#[component]
+fn Apply(form: ApplyForm) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    if !form.ready {
+        return view! {
+            <p>{t!(i18n, applications.register_first)}</p>
+            <a class="button primary" href=crate::registry::WIZARD_PAGE>{t!(i18n, household.nav_link)}</a>
+        }
+        .into_any();
+    }
+    let choices = form
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, choice)| {
+            let t = &choice.assistance_type;
+            let name = pick(english, &t.name_ar, &t.name_en);
+            let field = |f: &str| format!("lines[{i}][{f}]");
+            let id = |f: &str| format!("line-{i}-{f}");
+            if let Some(active) = &choice.active {
+                let place = association_of(active, english);
+                return view! {
+                    <fieldset class="field choice-block taken">
+                        <legend>{name}</legend>
+                        <p class="muted">
+                            {t!(i18n, applications.already_active)} " " <StateBadge state=active.state />
+                            {place.map(|p| view! { " · " {t!(i18n, applications.with_association)} " " {p} })}
+                        </p>
+                    </fieldset>
+                }
+                .into_any();
+            }
+            if choice.in_cooldown {
+                return view! {
+                    <fieldset class="field choice-block taken">
+                        <legend>{name}</legend>
+                        <p class="muted">{t!(i18n, errors.line_in_cooldown)}</p>
+                    </fieldset>
+                }
+                .into_any();
+            }
+            let financing = t.code == "financing";
+            view! {
+                <fieldset class="field choice-block">
+                    <legend class="visually-hidden">{name.clone()}</legend>
+                    <input type="hidden" name=field("assistance_type_id") value=t.id.to_string() />
+                    <label class="choice-row">
+                        <input type="checkbox" name=field("chosen") value="1" id=id("chosen") />
+                        " " {name}
+                    </label>
+                    <label for=id("description")>{t!(i18n, applications.description_label)}</label>
+                    <textarea id=id("description") name=field("description") rows="3" maxlength="1000" aria-describedby="apply-error"></textarea>
+                    {financing.then(|| view! {
+                        <label for=id("amount")>{t!(i18n, applications.amount_label)}</label>
+                        <input id=id("amount") name=field("amount") type="text" inputmode="decimal" dir="ltr" />
+                    })}
+                </fieldset>
+            }
+            .into_any()
+        })
+        .collect_view();
+    view! {
+        <p class="muted">{t!(i18n, applications.apply_intro)}</p>
+        <form method="post" action=SubmitApplication::PATH class="stack">
+            <input type="hidden" name="submission_key" value=form.submission_key.clone() />
+            {choices}
+            <div class="actions">
+                <button type="submit" class="button primary">{t!(i18n, applications.submit)}</button>
+                <a class="button secondary" href=MY_APPLICATIONS_PAGE>{t!(i18n, applications.mine_title)}</a>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+/// Query-string value of the current URL as a number.
+fn query_number(key: &str) -> Option<i64> {
+    use_query_map().with_untracked(|q| q.get(key).and_then(|v| v.parse().ok()))
+}
+
+/// `/association/queue`: the lines with this association (or the council's unrouted ones).
+#[component]
+pub fn QueuePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let (state, sort) = query.with_untracked(|q| (q.get("state"), q.get("sort")));
+    let (association, type_id, district, age, page) = (
+        query_number("association"),
+        query_number("type"),
+        query_number("district"),
+        query_number("age"),
+        query_number("page"),
+    );
+    let data = Resource::new_blocking(
+        || (),
+        move |_| {
+            get_queue(
+                association,
+                state.clone(),
+                type_id,
+                district,
+                age,
+                sort.clone(),
+                page,
+            )
+        },
+    );
+    let error = error_from_query();
+    view! {
+        <Title text=move || t_string!(i18n, queue.title).to_string() />
+        <section class="card wide">
+            {error.map(|key| view! { <ErrorAlert key /> })}
+            {loaded(data, |queue| view! { <Queue queue /> })}
+        </section>
+    }
+}
+
+#[component]
+fn OwnerHeading(owner: QueueOwner, base: &'static str) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let name = match &owner.association {
+        Some(a) => pick(english, &a.name_ar, &a.name_en),
+        None => t_string!(i18n, queue.council_queue).to_string(),
+    };
+    let current = owner.association.as_ref().map(|a| a.id);
+    view! {
+        <h1>{name}</h1>
+        <nav class="tabs" aria-label=move || t_string!(i18n, queue.sections)>
+            <a href=QUEUE_PAGE aria-current=(base == QUEUE_PAGE).then_some("page")>{t!(i18n, queue.title)}</a>
+            <a href=FAMILIES_PAGE aria-current=(base == FAMILIES_PAGE).then_some("page")>{t!(i18n, families.title)}</a>
+            <a href=crate::coverage::MATRIX_PAGE>{t!(i18n, coverage.matrix_title)}</a>
+        </nav>
+        {(owner.choices.len() > 1).then(|| view! {
+            <form method="get" action=base class="filters">
+                <div class="field">
+                    <label for="association">{t!(i18n, queue.association)}</label>
+                    <select id="association" name="association">
+                        {owner.choices.iter().map(|a| view! {
+                            <option value=a.id.to_string() selected=current == Some(a.id)>{pick(english, &a.name_ar, &a.name_en)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button secondary">{t!(i18n, queue.switch)}</button>
+            </form>
+        })}
+    }
+}
+
+#[component]
+fn Queue(queue: QueueView) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let f = queue.filter.clone();
+    let association_param = queue
+        .owner
+        .association
+        .as_ref()
+        .map(|a| format!("association={}&", a.id))
+        .unwrap_or_default();
+    let link = {
+        let association_param = association_param.clone();
+        let f = f.clone();
+        move |state: Option<LineState>, page: i64| {
+            let mut q = association_param.clone();
+            if let Some(s) = state {
+                q.push_str(&format!("state={}&", s.as_str()));
+            }
+            if let Some(t) = f.assistance_type_id {
+                q.push_str(&format!("type={t}&"));
+            }
+            if let Some(a) = f.older_than_days {
+                q.push_str(&format!("age={a}&"));
+            }
+            if f.newest_first {
+                q.push_str("sort=newest&");
+            }
+            format!("{QUEUE_PAGE}?{q}page={page}")
+        }
+    };
+    let counts = queue
+        .counts
+        .iter()
+        .map(|(s, n)| {
+            let current = f.state == Some(*s);
+            view! {
+                <li>
+                    <a href=link(Some(*s), 1) aria-current=current.then_some("true")>
+                        <StateBadge state=*s /> " " <span class="count">{*n}</span>
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    let now = queue.now;
+    let rows = queue
+        .lines
+        .iter()
+        .map(|l| {
+            let overdue = is_overdue(l.state, l.last_action_at, now);
+            let age_days = (now - l.created_at) / 86_400;
+            let district = l
+                .district_name_ar
+                .as_ref()
+                .map(|ar| pick(english, ar, l.district_name_en.as_deref().unwrap_or("")));
+            view! {
+                <tr class:overdue=overdue data-line-id=l.id.to_string()>
+                    <td><a href=line_url(l.id)>"#" {l.id}</a></td>
+                    <td>{pick(english, &l.type_name_ar, &l.type_name_en)}</td>
+                    <td>{l.head_name_ar.clone()}</td>
+                    <td>{district}</td>
+                    <td>
+                        <StateBadge state=l.state />
+                        {overdue.then(|| view! { " " <span class="mark mark-overdue">{t!(i18n, queue.overdue)}</span> })}
+                        {l.possible_duplicate.then(|| view! { " " <span class="mark mark-duplicate">{t!(i18n, queue.possible_duplicate)}</span> })}
+                    </td>
+                    <td>{age_days} " " {t!(i18n, queue.days)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let page = f.page;
+    let pages = (queue.total + QUEUE_PAGE_SIZE - 1) / QUEUE_PAGE_SIZE;
+    let type_selected = f.assistance_type_id;
+    let age_option = move |days: i64, label: AnyView| {
+        view! { <option value=days.to_string() selected=f.older_than_days == Some(days)>{label}</option> }
+    };
+    view! {
+        <OwnerHeading owner=queue.owner.clone() base=QUEUE_PAGE />
+        <ul class="state-counts">
+            <li><a href=link(None, 1) aria-current=f.state.is_none().then_some("true")>{t!(i18n, queue.all_states)}</a></li>
+            {counts}
+        </ul>
+        <form method="get" action=QUEUE_PAGE class="filters">
+            {queue.owner.association.as_ref().map(|a| view! { <input type="hidden" name="association" value=a.id.to_string() /> })}
+            {f.state.map(|s| view! { <input type="hidden" name="state" value=s.as_str() /> })}
+            <div class="field">
+                <label for="type">{t!(i18n, coverage.assistance_type)}</label>
+                <select id="type" name="type">
+                    <option value="">{t!(i18n, queue.any)}</option>
+                    {queue.types.iter().map(|t| view! {
+                        <option value=t.id.to_string() selected=type_selected == Some(t.id)>{pick(english, &t.name_ar, &t.name_en)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="age">{t!(i18n, queue.age)}</label>
+                <select id="age" name="age">
+                    <option value="">{t!(i18n, queue.any)}</option>
+                    {age_option(7, t!(i18n, queue.older_7).into_any())}
+                    {age_option(30, t!(i18n, queue.older_30).into_any())}
+                </select>
+            </div>
+            <div class="field">
+                <label for="sort">{t!(i18n, queue.sort)}</label>
+                <select id="sort" name="sort">
+                    <option value="oldest" selected=!f.newest_first>{t!(i18n, queue.oldest_first)}</option>
+                    <option value="newest" selected=f.newest_first>{t!(i18n, queue.newest_first)}</option>
+                </select>
+            </div>
+            <button type="submit" class="button secondary">{t!(i18n, coverage.apply_filter)}</button>
+        </form>
+        <p class="muted small">{t!(i18n, queue.total)} ": " <span data-testid="queue-total">{queue.total}</span></p>
+        {if queue.lines.is_empty() {
+            view! { <p class="muted">{t!(i18n, queue.empty)}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="data queue">
+                        <thead>
+                            <tr>
+                                <th scope="col">"#"</th>
+                                <th scope="col">{t!(i18n, coverage.assistance_type)}</th>
+                                <th scope="col">{t!(i18n, queue.head)}</th>
+                                <th scope="col">{t!(i18n, coverage.district)}</th>
+                                <th scope="col">{t!(i18n, coverage.status)}</th>
+                                <th scope="col">{t!(i18n, queue.age)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        {(pages > 1).then(|| view! {
+            <nav class="pagination" aria-label=move || t_string!(i18n, queue.pages)>
+                {(page > 1).then(|| view! { <a rel="prev" href=link(f.state, page - 1)>{t!(i18n, queue.previous)}</a> })}
+                <span>{page} " / " {pages}</span>
+                {(page < pages).then(|| view! { <a rel="next" href=link(f.state, page + 1)>{t!(i18n, queue.next)}</a> })}
+            </nav>
+        })}
+    }
+}
+
+/// `/association/lines/<id>`: the line, the household's full record (audited), decisions, notes.
+#[component]
+pub fn LinePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = use_params_map().with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()));
+    let error = error_from_query();
+    let data = Resource::new_blocking(
+        || (),
+        move |_| async move {
+            match id {
+                Some(id) => get_line_detail(id).await,
+                None => Err(crate::error::AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Title text=move || t_string!(i18n, line.title).to_string() />
+        <section class="card wide">
+            {error.map(|key| view! { <ErrorAlert key id="line-error" /> })}
+            {loaded(data, |detail| view! { <Line detail /> })}
+        </section>
+    }
+}
+
+#[component]
+fn Line(detail: LineDetail) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let line = detail.line.clone();
+    let household = detail.household.clone();
+    let id = line.id.to_string();
+    let action_form = {
+        let id = id.clone();
+        move |action: &'static str, label: AnyView, class: &'static str| {
+            view! {
+                <form method="post" action=ActOnLine::PATH class="inline-form">
+                    <input type="hidden" name="line_id" value=id.clone() />
+                    <input type="hidden" name="action" value=action />
+                    <button type="submit" class=format!("button {class}")>{label}</button>
+                </form>
+            }
+        }
+    };
+    let has = |a: &str| detail.actions.iter().any(|x| x == a);
+    let members = household
+        .members
+        .iter()
+        .map(|m| {
+            view! {
+                <li>
+                    {m.full_name.clone()} " · " <span class="muted">{m.relation.clone()} " · " {m.birth_date.clone()}</span>
+                    {m.national_id.clone().map(|n| view! { " · " <bdi dir="ltr">{n}</bdi> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let events = detail
+        .events
+        .iter()
+        .map(|e| {
+            let by = e
+                .association_name_ar
+                .as_ref()
+                .map(|ar| pick(english, ar, e.association_name_en.as_deref().unwrap_or("")));
+            view! {
+                <li>
+                    <span class="date">{format_date(e.occurred_at)}</span> " " <StateBadge state=e.to_state />
+                    {by.map(|b| view! { " · " {b} })}
+                    {e.note.clone().map(|n| view! { " · " <q>{n}</q> })}
+                </li>
+            }
+        })
+        .collect_view();
+    let notes = detail
+        .notes
+        .iter()
+        .map(|n| {
+            view! {
+                <li>
+                    <p>{n.body.clone()}</p>
+                    <p class="muted small">{n.author_name.clone()} " · " {format_date(n.created_at)}</p>
+                </li>
+            }
+        })
+        .collect_view();
+    let benefits = detail
+        .benefits
+        .iter()
+        .map(|b| {
+            view! {
+                <li>
+                    {pick(english, &b.type_name_ar, &b.type_name_en)} " · "
+                    {pick(english, &b.association_name_ar, &b.association_name_en)} " · "
+                    <span class="date">{b.given_on.clone()}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let others = detail
+        .other_lines
+        .iter()
+        .map(|l| {
+            view! {
+                <li>
+                    {pick(english, &l.type_name_ar, &l.type_name_en)} " · " <StateBadge state=l.state />
+                    {association_of(l, english).map(|a| view! { " · " {a} })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <p><a href=QUEUE_PAGE>{t!(i18n, line.back_to_queue)}</a></p>
+        <h1>{pick(english, &line.type_name_ar, &line.type_name_en)} " #" {line.id}</h1>
+        <p><StateBadge state=line.state />
+            {line.possible_duplicate.then(|| view! { " " <span class="mark mark-duplicate">{t!(i18n, queue.possible_duplicate)}</span> })}
+        </p>
+        <dl class="facts">
+            <dt>{t!(i18n, line.need)}</dt>
+            <dd>{line.description.clone()}</dd>
+            {line.amount_halalas.map(|a| view! { <dt>{t!(i18n, applications.amount_label)}</dt><dd><bdi dir="ltr">{format_riyals(a)}</bdi> " " {t!(i18n, line.riyal)}</dd> })}
+            <dt>{t!(i18n, line.submitted_on)}</dt>
+            <dd class="date">{format_date(line.created_at)}</dd>
+            {line.referred_from_name_ar.clone().map(|ar| view! {
+                <dt>{t!(i18n, line.referred_from)}</dt>
+                <dd>{pick(english, &ar, line.referred_from_name_en.as_deref().unwrap_or(""))}
+                    {line.referral_note.clone().map(|n| view! { " · " <q>{n}</q> })}</dd>
+            })}
+            {line.decision_reason.clone().map(|r| view! { <dt>{t!(i18n, applications.reason)}</dt><dd>{r}</dd> })}
+        </dl>
+
+        {(!detail.actions.is_empty()).then(|| view! {
+            <h2>{t!(i18n, line.decide)}</h2>
+            <div class="actions">
+                {has("start_review").then(|| action_form("start_review", t!(i18n, line.start_review).into_any(), "primary"))}
+                {has("accept_referral").then(|| action_form("accept_referral", t!(i18n, line.accept_referral).into_any(), "primary"))}
+                {has("approve").then(|| action_form("approve", t!(i18n, line.approve).into_any(), "primary"))}
+            </div>
+            {has("fulfil").then(|| view! {
+                <form method="post" action=ActOnLine::PATH class="stack">
+                    <input type="hidden" name="line_id" value=id.clone() />
+                    <input type="hidden" name="action" value="fulfil" />
+                    <h3>{t!(i18n, line.fulfil_title)}</h3>
+                    <div class="field">
+                        <label for="value">{t!(i18n, line.benefit_value)}</label>
+                        <input id="value" name="value" type="text" inputmode="decimal" dir="ltr" aria-describedby="line-error" />
+                    </div>
+                    <div class="field">
+                        <label for="given-on">{t!(i18n, line.benefit_date)}</label>
+                        <input id="given-on" name="given_on" type="date" required value=detail.today.clone() />
+                    </div>
+                    <button type="submit" class="button primary">{t!(i18n, line.fulfil)}</button>
+                </form>
+            })}
+            {has("reject").then(|| view! {
+                <form method="post" action=ActOnLine::PATH class="stack">
+                    <input type="hidden" name="line_id" value=id.clone() />
+                    <input type="hidden" name="action" value="reject" />
+                    <div class="field">
+                        <label for="reason">{t!(i18n, line.reject_reason)}</label>
+                        <textarea id="reason" name="note" rows="2" required aria-describedby="line-error"></textarea>
+                    </div>
+                    <button type="submit" class="button danger">{t!(i18n, line.reject)}</button>
+                </form>
+            })}
+            {has("refer").then(|| view! {
+                <form method="post" action=ActOnLine::PATH class="stack">
+                    <input type="hidden" name="line_id" value=id.clone() />
+                    <input type="hidden" name="action" value="refer" />
+                    <div class="field">
+                        <label for="to">{t!(i18n, line.refer_to)}</label>
+                        <select id="to" name="to_association_id">
+                            {detail.referral_targets.iter().map(|a| view! {
+                                <option value=a.id.to_string()>{pick(english, &a.name_ar, &a.name_en)}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="refer-note">{t!(i18n, line.refer_note)}</label>
+                        <textarea id="refer-note" name="note" rows="2" required></textarea>
+                    </div>
+                    <button type="submit" class="button secondary">{t!(i18n, line.refer)}</button>
+                </form>
+            })}
+        })}
+
+        <h2>{t!(i18n, line.household)}</h2>
+        <dl class="facts">
+            <dt>{t!(i18n, queue.head)}</dt>
+            <dd>{household.head_name_ar.clone()} " · " <bdi dir="ltr">{detail.head_national_id_masked.clone()}</bdi>
+                {(!household.verified).then(|| view! { " " <span class="mark mark-gap">{t!(i18n, line.not_verified)}</span> })}</dd>
+            <dt>{t!(i18n, household.phone_label)}</dt>
+            <dd><bdi dir="ltr">{household.phone.clone().and_then(|p| crate::registry::SaudiPhone::parse(&p).ok()).map(|p| p.local())}</bdi></dd>
+            <dt>{t!(i18n, coverage.district)}</dt>
+            <dd>{line.district_name_ar.clone().map(|ar| pick(english, &ar, line.district_name_en.as_deref().unwrap_or("")))}
+                {household.address.clone().map(|a| view! { " · " {a} })}</dd>
+            <dt>{t!(i18n, household.dependants_label)}</dt>
+            <dd>{household.dependants}</dd>
+        </dl>
+        {(!household.members.is_empty()).then(|| view! { <ul class="members">{members}</ul> })}
+
+        <h2>{t!(i18n, applications.benefits)}</h2>
+        {if detail.benefits.is_empty() {
+            view! { <p class="muted">{t!(i18n, line.no_benefits)}</p> }.into_any()
+        } else {
+            view! { <ul class="benefits">{benefits}</ul> }.into_any()
+        }}
+        {(!detail.other_lines.is_empty()).then(|| view! {
+            <h2>{t!(i18n, line.other_lines)}</h2>
+            <ul>{others}</ul>
+        })}
+
+        <h2>{t!(i18n, line.history)}</h2>
+        <ol class="history">{events}</ol>
+
+        <h2>{t!(i18n, line.notes)}</h2>
+        <p class="muted small">{t!(i18n, line.notes_private)}</p>
+        <ul class="notes">{notes}</ul>
+        {detail.may_write_notes.then(|| view! {
+            <form method="post" action=AddLineNote::PATH class="stack">
+                <input type="hidden" name="line_id" value=id.clone() />
+                <div class="field">
+                    <label for="note-body">{t!(i18n, line.add_note)}</label>
+                    <textarea id="note-body" name="body" rows="3" required></textarea>
+                </div>
+                <button type="submit" class="button secondary">{t!(i18n, line.save_note)}</button>
+            </form>
+        })}
+    }
+}
+
+/// `/association/families`: households this association serves.
+#[component]
+pub fn FamiliesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let (association, page) = (query_number("association"), query_number("page"));
+    let data = Resource::new_blocking(|| (), move |_| get_our_families(association, page));
+    view! {
+        <Title text=move || t_string!(i18n, families.title).to_string() />
+        <section class="card wide">
+            {loaded(data, |view| view! { <Families view /> })}
+        </section>
+    }
+}
+
+#[component]
+fn Families(view: FamiliesView) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let rows = view
+        .families
+        .iter()
+        .map(|f| {
+            view! {
+                <tr>
+                    <td>{match f.latest_line_id {
+                        Some(id) => view! { <a href=line_url(id)>{f.head_name_ar.clone()}</a> }.into_any(),
+                        None => view! { {f.head_name_ar.clone()} }.into_any(),
+                    }}</td>
+                    <td>{f.district_name_ar.as_ref().map(|ar| pick(english, ar, f.district_name_en.as_deref().unwrap_or("")))}</td>
+                    <td>{f.lines}</td>
+                    <td>{f.benefits}</td>
+                    <td class="date">{(f.last_activity > 0).then(|| format_date(f.last_activity))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let page = view.page;
+    let full = view.families.len() as i64 == QUEUE_PAGE_SIZE;
+    view! {
+        <OwnerHeading owner=view.owner.clone() base=FAMILIES_PAGE />
+        {if view.families.is_empty() {
+            view! { <p class="muted">{t!(i18n, families.empty)}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="data">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t!(i18n, queue.head)}</th>
+                                <th scope="col">{t!(i18n, coverage.district)}</th>
+                                <th scope="col">{t!(i18n, families.lines)}</th>
+                                <th scope="col">{t!(i18n, families.benefits)}</th>
+                                <th scope="col">{t!(i18n, families.last_activity)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        <nav class="pagination" aria-label=move || t_string!(i18n, queue.pages)>
+            {(page > 1).then(|| view! { <a rel="prev" href=format!("{FAMILIES_PAGE}?page={}", page - 1)>{t!(i18n, queue.previous)}</a> })}
+            {full.then(|| view! { <a rel="next" href=format!("{FAMILIES_PAGE}?page={}", page + 1)>{t!(i18n, queue.next)}</a> })}
+        </nav>
+    }
+}

@@ -1,0 +1,355 @@
+//! Server functions of coverage: the matrix (council, and read-only for
+//! associations), proposals by association admins, decisions by the council.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{MatrixCell, ProposedCell, Totals};
+use crate::assistance::AssistanceType;
+use crate::associations::Association;
+use crate::error::AppError;
+use crate::places::{City, District};
+
+#[cfg(feature = "ssr")]
+use {
+    super::CoverageRole,
+    super::db::{self, CoverageError},
+    crate::audit::{self, AuditEvent},
+    crate::database::now,
+    crate::error::{ErrorKey, respond},
+    crate::identity::{CurrentUser, Requirement, session},
+    crate::state::{AppState, app_state},
+};
+
+#[cfg(feature = "ssr")]
+impl From<CoverageError> for AppError {
+    fn from(error: CoverageError) -> Self {
+        match error {
+            CoverageError::NotPending => AppError::Conflict(ErrorKey::AlreadyDecided),
+            CoverageError::Database(e) => e.into(),
+        }
+    }
+}
+
+/// One district's row of the matrix: a cell per assistance type, in type order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatrixRow {
+    pub district: District,
+    pub cells: Vec<MatrixCell>,
+}
+
+/// Everything the matrix page shows for one city.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MatrixView {
+    pub cities: Vec<City>,
+    pub city_id: i64,
+    pub types: Vec<AssistanceType>,
+    pub associations: Vec<Association>,
+    pub rows: Vec<MatrixRow>,
+    /// Per city of the region, in `cities` order.
+    pub per_city: Vec<Totals>,
+    /// Per assistance type within the chosen city, in `types` order.
+    pub per_type: Vec<Totals>,
+    pub city_total: Totals,
+    pub region_total: Totals,
+}
+
+impl MatrixView {
+    /// The association's name in the page's language.
+    pub fn association_name(&self, id: i64, english: bool) -> String {
+        self.associations
+            .iter()
+            .find(|a| a.id == id)
+            .map(|a| {
+                if english {
+                    a.name_en.clone()
+                } else {
+                    a.name_ar.clone()
+                }
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// Who may see the matrix: the council, and association staff (read-only).
+#[cfg(feature = "ssr")]
+async fn require_matrix_reader(state: &AppState) -> Result<CurrentUser, AppError> {
+    let user = session::require(state, Requirement::SignedIn).await?;
+    if user.is_council_admin() || !user.association_ids().is_empty() {
+        Ok(user)
+    } else {
+        session::require(state, Requirement::CouncilAdmin).await
+    }
+}
+
+/// Builds the matrix of one city (the first city when none is given), with
+/// region-wide totals per city; `status` keeps only rows with such a cell.
+#[cfg(feature = "ssr")]
+pub async fn load_matrix(
+    state: &AppState,
+    city_id: Option<i64>,
+    status: Option<super::CellStatus>,
+) -> Result<MatrixView, AppError> {
+    let db = &state.db;
+    let cities = crate::places::db::list_cities(db).await?;
+    let city_id = city_id
+        .filter(|id| cities.iter().any(|c| c.id == *id))
+        .or_else(|| cities.first().map(|c| c.id))
+        .ok_or(AppError::NotFound)?;
+    let types = crate::assistance::db::list_active(db).await?;
+    let type_ids: Vec<i64> = types.iter().map(|t| t.id).collect();
+    let associations = crate::associations::db::list(db).await?;
+    let at = now();
+    let cells = db::approved_cells(db, at).await?;
+    let all_districts = crate::places::db::district_cities(db).await?;
+    let matrix = super::compute_matrix(&all_districts, &type_ids, &cells, at);
+    let districts = crate::places::db::list_districts(db, city_id).await?;
+    let mut per_type = vec![Totals::default(); types.len()];
+    let mut city_total = Totals::default();
+    let mut rows = Vec::with_capacity(districts.len());
+    for district in districts {
+        let row: Vec<MatrixCell> = type_ids
+            .iter()
+            .map(|t| matrix.cells[&(district.id, *t)].clone())
+            .collect();
+        for (i, cell) in row.iter().enumerate() {
+            per_type[i].add(cell.status);
+            city_total.add(cell.status);
+        }
+        if status.is_none_or(|s| row.iter().any(|c| c.status == s)) {
+            rows.push(MatrixRow {
+                district,
+                cells: row,
+            });
+        }
+    }
+    let per_city = cities
+        .iter()
+        .map(|c| matrix.per_city.get(&c.id).copied().unwrap_or_default())
+        .collect();
+    Ok(MatrixView {
+        cities,
+        city_id,
+        types,
+        associations,
+        rows,
+        per_city,
+        per_type,
+        city_total,
+        region_total: matrix.total,
+    })
+}
+
+/// The coverage matrix of a city.
+#[server(endpoint = "get_coverage_matrix")]
+pub async fn get_coverage_matrix(
+    city_id: Option<i64>,
+    status: Option<String>,
+) -> Result<MatrixView, AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            require_matrix_reader(&state).await?;
+            let status = status.as_deref().and_then(super::CellStatus::parse);
+            load_matrix(&state, city_id, status).await
+        }
+        .await,
+    )
+}
+
+/// What the proposals page shows to this person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProposalsView {
+    /// Pending proposals of every association (council) or this
+    /// association's cells in any state (association admin).
+    pub cells: Vec<ProposedCell>,
+    pub can_decide: bool,
+    /// The association an admin proposes for.
+    pub proposing_for: Option<Association>,
+    pub cities: Vec<City>,
+    pub city_id: Option<i64>,
+    pub districts: Vec<District>,
+    pub types: Vec<AssistanceType>,
+    /// Today (Saudi time), the default start of a proposal.
+    pub today: String,
+}
+
+#[server(endpoint = "get_coverage_proposals")]
+pub async fn get_coverage_proposals(city_id: Option<i64>) -> Result<ProposalsView, AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::SignedIn).await?;
+            let administered = user.administered_association_ids();
+            if !user.is_council_admin() && administered.is_empty() {
+                return Err(session::require(&state, Requirement::CouncilAdmin)
+                    .await
+                    .err()
+                    .unwrap_or(AppError::Forbidden));
+            }
+            let db = &state.db;
+            let proposing_for = match administered.first() {
+                Some(id) => crate::associations::db::list(db)
+                    .await?
+                    .into_iter()
+                    .find(|a| a.id == *id),
+                None => None,
+            };
+            let cells = if user.is_council_admin() {
+                db::list_cells(db, None, Some(super::ProposalStatus::Proposed), 500).await?
+            } else {
+                db::list_cells(db, proposing_for.as_ref().map(|a| a.id), None, 500).await?
+            };
+            let cities = crate::places::db::list_cities(db).await?;
+            let districts = match city_id {
+                Some(city) => crate::places::db::list_districts(db, city).await?,
+                None => Vec::new(),
+            };
+            Ok(ProposalsView {
+                cells,
+                can_decide: user.is_council_admin(),
+                proposing_for,
+                cities,
+                city_id,
+                districts,
+                types: crate::assistance::db::list_active(db).await?,
+                today: crate::ui::format_date(now()),
+            })
+        }
+        .await,
+    )
+}
+
+/// An association admin proposes cells: one assistance type and role for one
+/// district, or for every district of a city.
+#[server(endpoint = "propose_coverage")]
+pub async fn propose_coverage(
+    city_id: i64,
+    district_id: String,
+    assistance_type_id: i64,
+    role: String,
+    valid_from: String,
+    valid_to: Option<String>,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::SignedIn).await?;
+            let Some(&association_id) = user.administered_association_ids().first() else {
+                return Err(session::require(&state, Requirement::CouncilAdmin)
+                    .await
+                    .err()
+                    .unwrap_or(AppError::Forbidden));
+            };
+            let role = CoverageRole::parse(&role)
+                .ok_or_else(|| AppError::validation("role", ErrorKey::BadRequest))?;
+            let valid_from = crate::text::day_start(&valid_from)
+                .ok_or_else(|| AppError::validation("valid_from", ErrorKey::DateInvalid))?;
+            let valid_to = match valid_to.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+                Some(raw) => Some(
+                    crate::text::day_start(raw)
+                        .filter(|to| *to > valid_from)
+                        .ok_or_else(|| AppError::validation("valid_to", ErrorKey::DateInvalid))?,
+                ),
+                None => None,
+            };
+            let districts = crate::places::db::list_districts(&state.db, city_id).await?;
+            let district_ids: Vec<i64> = if district_id == "all" {
+                districts.iter().map(|d| d.id).collect()
+            } else {
+                let id: i64 = district_id.parse().unwrap_or(-1);
+                districts
+                    .iter()
+                    .filter(|d| d.id == id)
+                    .map(|d| d.id)
+                    .collect()
+            };
+            if district_ids.is_empty() {
+                return Err(AppError::validation(
+                    "district_id",
+                    ErrorKey::DistrictUnknown,
+                ));
+            }
+            let types = crate::assistance::db::list_active(&state.db).await?;
+            if !types.iter().any(|t| t.id == assistance_type_id) {
+                return Err(AppError::validation(
+                    "assistance_type_id",
+                    ErrorKey::BadRequest,
+                ));
+            }
+            let created = db::propose(
+                &state.db,
+                &db::Proposal {
+                    association_id,
+                    district_ids: &district_ids,
+                    assistance_type_id,
+                    role,
+                    valid_from,
+                    valid_to,
+                    proposed_by: user.user_id,
+                },
+            )
+            .await?;
+            audit::record(
+                &state.db,
+                AuditEvent {
+                    actor_user_id: Some(user.user_id),
+                    acting_for_association_id: Some(association_id),
+                    action: audit::action::COVERAGE_PROPOSED,
+                    subject_type: Some("assistance_type"),
+                    subject_id: Some(assistance_type_id.to_string()),
+                    detail: Some(format!("{created} cells, {}", role.as_str())),
+                    client_ip: Some(session::client_ip()),
+                },
+            )
+            .await?;
+            leptos_axum::redirect(super::PROPOSALS_PAGE);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The council approves or rejects a proposed cell.
+#[server(endpoint = "decide_coverage")]
+pub async fn decide_coverage(
+    cell_id: i64,
+    decision: String,
+    note: Option<String>,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::CouncilAdmin).await?;
+            let approve = match decision.as_str() {
+                "approve" => true,
+                "reject" => false,
+                _ => return Err(AppError::validation("decision", ErrorKey::BadRequest)),
+            };
+            let note = note
+                .map(|n| n.trim().chars().take(500).collect::<String>())
+                .filter(|n| !n.is_empty());
+            db::decide(&state.db, cell_id, approve, note.as_deref(), user.user_id).await?;
+            audit::record(
+                &state.db,
+                AuditEvent {
+                    actor_user_id: Some(user.user_id),
+                    action: if approve {
+                        audit::action::COVERAGE_APPROVED
+                    } else {
+                        audit::action::COVERAGE_REJECTED
+                    },
+                    subject_type: Some("coverage_cell"),
+                    subject_id: Some(cell_id.to_string()),
+                    detail: note,
+                    client_ip: Some(session::client_ip()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            leptos_axum::redirect(super::PROPOSALS_PAGE);
+            Ok(())
+        }
+        .await,
+    )
+}

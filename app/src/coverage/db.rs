@@ -1,0 +1,203 @@
+//! SQL of coverage: proposed and approved cells, and the cells that route a line.
+
+use sqlx::{Any, Transaction};
+
+use super::{CoverageCell, CoverageRole, ProposalStatus, ProposedCell};
+use crate::database::{Db, now};
+
+/// Why a coverage write was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum CoverageError {
+    #[error("no such proposal, or it was already decided")]
+    NotPending,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+fn role_of(value: &str) -> CoverageRole {
+    if value == "primary" {
+        CoverageRole::Primary
+    } else {
+        CoverageRole::Supporting
+    }
+}
+
+/// What an association admin proposes: one type, one role, a validity, many districts.
+pub struct Proposal<'a> {
+    pub association_id: i64,
+    pub district_ids: &'a [i64],
+    pub assistance_type_id: i64,
+    pub role: CoverageRole,
+    pub valid_from: i64,
+    pub valid_to: Option<i64>,
+    pub proposed_by: i64,
+}
+
+/// Records the proposal, one cell per district; returns how many were created.
+pub async fn propose(db: &Db, proposal: &Proposal<'_>) -> Result<usize, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let at = now();
+    for district_id in proposal.district_ids {
+        sqlx::query(
+            "INSERT INTO coverage_cells (association_id, district_id, assistance_type_id, role, \
+               status, valid_from, valid_to, proposed_by, proposed_at) \
+             VALUES ($1, $2, $3, $4, 'proposed', $5, $6, $7, $8)",
+        )
+        .bind(proposal.association_id)
+        .bind(district_id)
+        .bind(proposal.assistance_type_id)
+        .bind(proposal.role.as_str())
+        .bind(proposal.valid_from)
+        .bind(proposal.valid_to)
+        .bind(proposal.proposed_by)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(proposal.district_ids.len())
+}
+
+/// Approves or rejects a pending proposal (the council's decision).
+pub async fn decide(
+    db: &Db,
+    cell_id: i64,
+    approve: bool,
+    note: Option<&str>,
+    decided_by: i64,
+) -> Result<(), CoverageError> {
+    let status = if approve { "approved" } else { "rejected" };
+    let done = sqlx::query(
+        "UPDATE coverage_cells SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 \
+         WHERE id = $5 AND status = 'proposed'",
+    )
+    .bind(status)
+    .bind(decided_by)
+    .bind(now())
+    .bind(note)
+    .bind(cell_id)
+    .execute(&db.pool)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(CoverageError::NotPending)
+    }
+}
+
+/// Ends an approved cell at `at` (it stops counting and routing from then on).
+pub async fn end_cell(db: &Db, cell_id: i64, at: i64) -> Result<(), CoverageError> {
+    let done = sqlx::query(
+        "UPDATE coverage_cells SET valid_to = $1 \
+         WHERE id = $2 AND status = 'approved' AND (valid_to IS NULL OR valid_to > $1) AND valid_from < $1",
+    )
+    .bind(at)
+    .bind(cell_id)
+    .execute(&db.pool)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(CoverageError::NotPending)
+    }
+}
+
+type CellRow = (i64, i64, i64, String, i64, Option<i64>);
+
+fn cell_of(row: CellRow) -> CoverageCell {
+    let (association_id, district_id, assistance_type_id, role, valid_from, valid_to) = row;
+    CoverageCell {
+        association_id,
+        district_id,
+        assistance_type_id,
+        role: role_of(&role),
+        valid_from,
+        valid_to,
+    }
+}
+
+const CELL_COLUMNS: &str =
+    "association_id, district_id, assistance_type_id, role, valid_from, valid_to";
+
+/// Approved cells that may be in force at `at` (the matrix filters precisely).
+pub async fn approved_cells(db: &Db, at: i64) -> Result<Vec<CoverageCell>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {CELL_COLUMNS} FROM coverage_cells \
+         WHERE status = 'approved' AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)"
+    );
+    let rows: Vec<CellRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(at)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.into_iter().map(cell_of).collect())
+}
+
+/// Approved cells of one (district, type) pair, read inside the routing transaction.
+pub async fn cells_of_pair(
+    tx: &mut Transaction<'static, Any>,
+    district_id: i64,
+    assistance_type_id: i64,
+) -> Result<Vec<CoverageCell>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {CELL_COLUMNS} FROM coverage_cells \
+         WHERE district_id = $1 AND assistance_type_id = $2 AND status = 'approved'"
+    );
+    let rows: Vec<CellRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(district_id)
+        .bind(assistance_type_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    Ok(rows.into_iter().map(cell_of).collect())
+}
+
+/// Cells with the names to show, newest first: all pending ones (council), or
+/// one association's (any status).
+pub async fn list_cells(
+    db: &Db,
+    association_id: Option<i64>,
+    status: Option<ProposalStatus>,
+    limit: i64,
+) -> Result<Vec<ProposedCell>, sqlx::Error> {
+    use sqlx::Row;
+    let rows = sqlx::query(
+        "SELECT c.id, a.id, a.name_ar, a.name_en, d.id, d.name_ar, d.name_en, ci.name_ar, ci.name_en, \
+           t.id, t.name_ar, t.name_en, c.valid_from, c.valid_to, c.status, c.proposed_at, c.role \
+         FROM coverage_cells c \
+         JOIN associations a ON a.id = c.association_id \
+         JOIN districts d ON d.id = c.district_id \
+         JOIN cities ci ON ci.id = d.city_id \
+         JOIN assistance_types t ON t.id = c.assistance_type_id \
+         WHERE ($1 = 0 OR c.association_id = $1) AND ($2 = '' OR c.status = $2) \
+         ORDER BY c.id DESC LIMIT $3",
+    )
+    .bind(association_id.unwrap_or(0))
+    .bind(status.map_or("", |s| s.as_str()))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let status: String = r.try_get(14)?;
+            let role: String = r.try_get(16)?;
+            Ok(ProposedCell {
+                id: r.try_get(0)?,
+                association_id: r.try_get(1)?,
+                association_name_ar: r.try_get(2)?,
+                association_name_en: r.try_get(3)?,
+                district_id: r.try_get(4)?,
+                district_name_ar: r.try_get(5)?,
+                district_name_en: r.try_get(6)?,
+                city_name_ar: r.try_get(7)?,
+                city_name_en: r.try_get(8)?,
+                assistance_type_id: r.try_get(9)?,
+                type_name_ar: r.try_get(10)?,
+                type_name_en: r.try_get(11)?,
+                valid_from: r.try_get(12)?,
+                valid_to: r.try_get(13)?,
+                status: ProposalStatus::parse(&status).unwrap_or(ProposalStatus::Proposed),
+                proposed_at: r.try_get(15)?,
+                role: role_of(&role),
+            })
+        })
+        .collect()
+}
