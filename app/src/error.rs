@@ -58,10 +58,11 @@ pub enum ErrorKey {
     HouseholdNotRegistered,
     NoteRequired,
     ValueInvalid,
+    HouseholdExists,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 39] = [
+    pub const ALL: [ErrorKey; 40] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -101,6 +102,7 @@ impl ErrorKey {
         ErrorKey::HouseholdNotRegistered,
         ErrorKey::NoteRequired,
         ErrorKey::ValueInvalid,
+        ErrorKey::HouseholdExists,
     ];
 
     /// The snake-case name used in URLs.
@@ -145,6 +147,7 @@ impl ErrorKey {
             ErrorKey::HouseholdNotRegistered => "household_not_registered",
             ErrorKey::NoteRequired => "note_required",
             ErrorKey::ValueInvalid => "value_invalid",
+            ErrorKey::HouseholdExists => "household_exists",
         }
     }
 

@@ -150,6 +150,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=(StaticSegment("association"), StaticSegment("walk-in"))
+                            view=registry::pages::WalkInPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=(StaticSegment("association"), StaticSegment("families"))
                             view=applications::pages::FamiliesPage
                             ssr=SsrMode::Async

@@ -160,4 +160,29 @@ both_engines! {
         assert_eq!(app.post_api("/api/get_household_history", &[("household_id", &id)]).await.status(), 200);
         assert_eq!(app::audit::count_actions(&app.state.db, app::audit::action::HOUSEHOLD_VIEWED).await.unwrap(), 1);
     }
+
+    async fn staff_register_a_walk_in_family_that_the_head_then_confirms(app: TestApp) {
+        let (family, _) = families();
+        let district = common::jeddah_district(&app.state.db, 2).await.to_string();
+        let form = [("national_id", family.as_str()), ("head_name", "نورة عبدالله الأسرية"), ("phone", "0551234567"), ("district_id", district.as_str())];
+        // A family member cannot register others.
+        let someone = app.signed_in(&family).await;
+        assert_eq!(someone.post_api("/api/register_walk_in", &form).await.status(), 403);
+        let staff = app.signed_in(&persona(RoleKind::AssociationStaff)).await;
+        assert_eq!(staff.post_api("/api/register_walk_in", &form).await.status(), 200);
+        assert_eq!(staff.post_api("/api/register_walk_in", &form).await.status(), 409);
+        let (verified, status): (i64, String) = sqlx::query_as("SELECT verified, status FROM households").fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!((verified, status.as_str()), (0, "draft"), "not verified until the head confirms");
+
+        // The head signs in with Nafath, finds the record, completes and submits it.
+        let mine: Option<app::registry::Household> = someone.post_api("/api/get_my_household", &[]).await.json().await.unwrap();
+        let mine = mine.unwrap();
+        assert!(!mine.verified);
+        assert_eq!(mine.phone.as_deref(), Some("966551234567"));
+        common::register_household(&someone, district.parse().unwrap()).await;
+        let (verified, status): (i64, String) = sqlx::query_as("SELECT verified, status FROM households").fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!((verified, status.as_str()), (1, "registered"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM households").await, 1);
+        assert_eq!(app::audit::count_actions(&app.state.db, app::audit::action::WALK_IN_REGISTERED).await.unwrap(), 1);
+    }
 }

@@ -197,9 +197,11 @@ fn Apply(form: ApplyForm) -> impl IntoView {
             let id = |f: &str| format!("line-{i}-{f}");
             if let Some(active) = &choice.active {
                 let place = association_of(active, english);
+                // The type id keeps the form's line indices contiguous; unchosen lines are ignored.
                 return view! {
                     <fieldset class="field choice-block taken">
                         <legend>{name}</legend>
+                        <input type="hidden" name=field("assistance_type_id") value=t.id.to_string() />
                         <p class="muted">
                             {t!(i18n, applications.already_active)} " " <StateBadge state=active.state />
                             {place.map(|p| view! { " · " {t!(i18n, applications.with_association)} " " {p} })}
@@ -212,6 +214,7 @@ fn Apply(form: ApplyForm) -> impl IntoView {
                 return view! {
                     <fieldset class="field choice-block taken">
                         <legend>{name}</legend>
+                        <input type="hidden" name=field("assistance_type_id") value=t.id.to_string() />
                         <p class="muted">{t!(i18n, errors.line_in_cooldown)}</p>
                     </fieldset>
                 }
@@ -307,6 +310,7 @@ fn OwnerHeading(owner: QueueOwner, base: &'static str) -> impl IntoView {
         <nav class="tabs" aria-label=move || t_string!(i18n, queue.sections)>
             <a href=QUEUE_PAGE aria-current=(base == QUEUE_PAGE).then_some("page")>{t!(i18n, queue.title)}</a>
             <a href=FAMILIES_PAGE aria-current=(base == FAMILIES_PAGE).then_some("page")>{t!(i18n, families.title)}</a>
+            <a href=crate::registry::WALK_IN_PAGE>{t!(i18n, walk_in.title)}</a>
             <a href=crate::coverage::MATRIX_PAGE>{t!(i18n, coverage.matrix_title)}</a>
         </nav>
         {(owner.choices.len() > 1).then(|| view! {

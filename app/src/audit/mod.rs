@@ -24,4 +24,5 @@ pub mod action {
     pub const LINE_NOTE_ADDED: &str = "line_note_added";
     pub const BENEFIT_RECORDED: &str = "benefit_recorded";
     pub const DUPLICATE_DECIDED: &str = "duplicate_decided";
+    pub const WALK_IN_REGISTERED: &str = "walk_in_registered";
 }

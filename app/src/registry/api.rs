@@ -459,3 +459,119 @@ pub async fn decide_duplicate(candidate_id: i64, decision: String) -> Result<(),
         .await,
     )
 }
+
+/// Association staff register a household on a family's behalf (walk-in):
+/// the head's ID and name, phone and district. The record stays "not
+/// verified" until the head signs in with Nafath and submits it.
+#[server(endpoint = "register_walk_in")]
+pub async fn register_walk_in(
+    national_id: String,
+    head_name: String,
+    phone: String,
+    district_id: String,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::SignedIn).await?;
+            let Some(&association_id) = user.association_ids().first() else {
+                return Err(session::require(&state, Requirement::CouncilAdmin)
+                    .await
+                    .err()
+                    .unwrap_or(AppError::Forbidden));
+            };
+            let national_id = NationalId::parse(&national_id)
+                .map_err(|e| AppError::validation("national_id", e))?;
+            let head_name = head_name.split_whitespace().collect::<Vec<_>>().join(" ");
+            if head_name.chars().count() < 2 || head_name.chars().count() > 120 {
+                return Err(AppError::validation(
+                    "head_name",
+                    ErrorKey::MemberNameRequired,
+                ));
+            }
+            let phone = super::SaudiPhone::parse(&phone)
+                .map_err(|_| AppError::validation("phone", ErrorKey::PhoneFormat))?;
+            let district_id: i64 = crate::text::fold_digits(district_id.trim())
+                .parse()
+                .map_err(|_| AppError::validation("district_id", ErrorKey::DistrictUnknown))?;
+            if !db::district_exists(&state.db, district_id).await? {
+                return Err(AppError::validation(
+                    "district_id",
+                    ErrorKey::DistrictUnknown,
+                ));
+            }
+            if db::household_of_head(&state.db, national_id.as_str())
+                .await?
+                .is_some()
+            {
+                return Err(AppError::Conflict(ErrorKey::HouseholdExists));
+            }
+            let id = db::open_household(
+                &state.db,
+                national_id.as_str(),
+                &head_name,
+                None,
+                user.user_id,
+                false,
+            )
+            .await?;
+            db::update_fields(
+                &state.db,
+                id,
+                user.user_id,
+                &[
+                    (
+                        "phone",
+                        FieldValue::Text(Some(phone.international().to_string())),
+                    ),
+                    ("district_id", FieldValue::Int(Some(district_id))),
+                ],
+            )
+            .await?;
+            super::duplicates::check(&state.db, id).await?;
+            crate::audit::record(
+                &state.db,
+                crate::audit::AuditEvent {
+                    actor_user_id: Some(user.user_id),
+                    acting_for_association_id: Some(association_id),
+                    action: crate::audit::action::WALK_IN_REGISTERED,
+                    subject_type: Some("household"),
+                    subject_id: Some(id.to_string()),
+                    client_ip: Some(session::client_ip()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            leptos_axum::redirect(&format!("{}?registered=1", super::WALK_IN_PAGE));
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// What the walk-in form needs: the cities and the districts of the chosen one.
+#[server(endpoint = "get_walk_in_form")]
+pub async fn get_walk_in_form(city_id: Option<i64>) -> Result<WizardData, AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::SignedIn).await?;
+            if user.association_ids().is_empty() {
+                session::require(&state, Requirement::CouncilAdmin).await?;
+                return Err(AppError::Forbidden);
+            }
+            let cities = crate::places::db::list_cities(&state.db).await?;
+            let districts = match city_id {
+                Some(city) => crate::places::db::list_districts(&state.db, city).await?,
+                None => Vec::new(),
+            };
+            Ok(WizardData {
+                household: None,
+                cities,
+                city_id,
+                districts,
+            })
+        }
+        .await,
+    )
+}

@@ -444,12 +444,16 @@ pub async fn submit(
 ) -> Result<(), RegistryError> {
     let mut tx = db.pool.begin().await?;
     let version = next_version(&mut tx, household_id).await?;
+    // The head submits it themself, signed in with Nafath: a walk-in record
+    // registered by staff becomes verified here, and is linked to the head's account.
     sqlx::query(
-        "UPDATE households SET status = 'registered', consent_version = $2, consent_at = $3 WHERE id = $1",
+        "UPDATE households SET status = 'registered', consent_version = $2, consent_at = $3, \
+           verified = 1, head_user_id = COALESCE(head_user_id, $4) WHERE id = $1",
     )
     .bind(household_id)
     .bind(consent_version)
     .bind(now())
+    .bind(changed_by)
     .execute(&mut *tx)
     .await?;
     record(

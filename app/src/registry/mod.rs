@@ -10,6 +10,9 @@ pub mod db;
 pub mod duplicates;
 pub mod pages;
 
+/// Staff register a household on a family's behalf.
+pub const WALK_IN_PAGE: &str = "/association/walk-in";
+
 /// The council's review of possible duplicate households.
 pub const DUPLICATES_PAGE: &str = "/council/duplicates";
 

@@ -332,7 +332,8 @@ fn Review(data: WizardData) -> impl IntoView {
         .map(|p| p.local());
     let not_set = move || t_string!(i18n, household.not_set).to_string();
     view! {
-        {if registered {
+        {(!h.verified).then(|| view! { <p class="alert" role="status"><Icon name=IconName::Alert />{t!(i18n, household.walk_in_notice)}</p> })}
+        {if registered && h.verified {
             view! { <p class="alert alert-ok" role="status"><Icon name=IconName::Check />{t!(i18n, household.registered)}</p> }.into_any()
         } else {
             view! { <p class="muted">{t!(i18n, household.draft)}</p> }.into_any()
@@ -497,5 +498,68 @@ fn Candidate(candidate: super::DuplicateCandidate) -> impl IntoView {
                 </form>
             </div>
         </article>
+    }
+}
+
+/// `/association/walk-in`: staff register a family that came in person.
+#[component]
+pub fn WalkInPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let query = use_query_map();
+    let city = query.with_untracked(|q| q.get("city").and_then(|c| c.parse::<i64>().ok()));
+    let registered = query.with_untracked(|q| q.get("registered").is_some());
+    let error = error_from_query();
+    let data = Resource::new_blocking(|| (), move |_| super::api::get_walk_in_form(city));
+    view! {
+        <Title text=move || t_string!(i18n, walk_in.title).to_string() />
+        <section class="card narrow">
+            <h1>{t!(i18n, walk_in.title)}</h1>
+            <p class="muted">{t!(i18n, walk_in.intro)}</p>
+            {registered.then(|| view! { <p class="alert alert-ok" role="status"><Icon name=IconName::Check />{t!(i18n, walk_in.done)}</p> })}
+            {error.map(|key| view! { <ErrorAlert key id="walk-in-error" /> })}
+            {crate::ui::loaded(data, |data: WizardData| {
+                let i18n = use_i18n();
+                let english = is_english();
+                let city_id = data.city_id;
+                view! {
+                    <form method="get" action=super::WALK_IN_PAGE class="filters">
+                        <div class="field">
+                            <label for="city">{t!(i18n, household.city_label)}</label>
+                            <select id="city" name="city">
+                                {data.cities.iter().map(|c| view! {
+                                    <option value=c.id.to_string() selected=city_id == Some(c.id)>{crate::ui::pick(english, &c.name_ar, &c.name_en)}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <button type="submit" class="button secondary">{t!(i18n, household.choose_city)}</button>
+                    </form>
+                    {(!data.districts.is_empty()).then(|| view! {
+                        <form method="post" action=super::api::RegisterWalkIn::PATH class="stack">
+                            <div class="field">
+                                <label for="national-id">{t!(i18n, walk_in.national_id)}</label>
+                                <input id="national-id" name="national_id" type="text" inputmode="numeric" dir="ltr" required aria-describedby="walk-in-error" />
+                            </div>
+                            <div class="field">
+                                <label for="head-name">{t!(i18n, walk_in.head_name)}</label>
+                                <input id="head-name" name="head_name" type="text" required maxlength="120" />
+                            </div>
+                            <div class="field">
+                                <label for="phone">{t!(i18n, household.phone_label)}</label>
+                                <input id="phone" name="phone" type="tel" inputmode="tel" dir="ltr" required />
+                            </div>
+                            <div class="field">
+                                <label for="district">{t!(i18n, household.district_label)}</label>
+                                <select id="district" name="district_id" required>
+                                    {data.districts.iter().map(|d| view! {
+                                        <option value=d.id.to_string()>{crate::ui::pick(english, &d.name_ar, &d.name_en)}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <button type="submit" class="button primary">{t!(i18n, walk_in.save)}</button>
+                        </form>
+                    })}
+                }
+            })}
+        </section>
     }
 }

@@ -285,6 +285,7 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::HouseholdNotRegistered => t!(i18n, errors.household_not_registered).into_any(),
         ErrorKey::NoteRequired => t!(i18n, errors.note_required).into_any(),
         ErrorKey::ValueInvalid => t!(i18n, errors.value_invalid).into_any(),
+        ErrorKey::HouseholdExists => t!(i18n, errors.household_exists).into_any(),
     }
 }
 
