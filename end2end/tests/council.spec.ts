@@ -7,6 +7,8 @@ test("the council reads the coverage matrix and approves a proposal", async ({ p
   await signIn(page, "1000000016");
   await expect(page.locator("html")).toHaveAttribute("lang", arabic ? "ar" : "en");
   await page.goto("/coverage");
+  await page.getByLabel(arabic ? "المدينة أو المحافظة" : "City or governorate").selectOption({ label: arabic ? "جدة" : "Jeddah" });
+  await page.getByRole("button", { name: arabic ? "تطبيق" : "Apply" }).click();
   await expect(page.locator("table.matrix")).toBeVisible();
   await expect(page.locator("td.cell-overlap").first()).toBeVisible();
   await expect(page.locator("td.cell-gap").first()).toBeVisible();

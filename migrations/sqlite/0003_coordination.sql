@@ -109,6 +109,7 @@ CREATE TABLE notifications (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id     INTEGER NOT NULL REFERENCES users(id),
     kind        TEXT NOT NULL,
+    state       TEXT,                                  -- the line state it announces
     line_id     INTEGER REFERENCES application_lines(id),
     created_at  INTEGER NOT NULL,
     read_at     INTEGER

@@ -262,6 +262,10 @@ both_engines! {
         assert_eq!(state_of(training), LineState::Fulfilled);
         assert_eq!(state_of(equipment), LineState::InReview);
         assert_eq!(mine.notifications.len(), 2 + 3 + 2);
+        let mut announced: Vec<LineState> = mine.notifications.iter().map(|n| n.state).collect();
+        announced.sort_by_key(|s| s.as_str());
+        announced.dedup();
+        assert_eq!(announced.len(), 5, "each update names its own state: {announced:?}");
         assert!(mine.notifications.iter().all(|n| !n.read), "shown unread once");
         assert!(my_applications(&noura).await.notifications.iter().all(|n| n.read));
         assert_eq!(mine.benefits.len(), 1);

@@ -121,7 +121,7 @@ pub async fn submit(db: &Db, submission: &Submission) -> Result<SubmitOutcome, A
         )
         .await?;
         if let Some(user) = submission.notify_user_id {
-            notify(&mut tx, user, line_id).await?;
+            notify(&mut tx, user, line_id, LineState::Submitted).await?;
         }
         created.push((line_id, association_id));
     }
@@ -192,11 +192,14 @@ async fn notify(
     tx: &mut Transaction<'static, Any>,
     user_id: i64,
     line_id: i64,
+    state: LineState,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO notifications (user_id, kind, line_id, created_at) VALUES ($1, 'line_state', $2, $3)",
+        "INSERT INTO notifications (user_id, kind, state, line_id, created_at) \
+         VALUES ($1, 'line_state', $2, $3, $4)",
     )
     .bind(user_id)
+    .bind(state.as_str())
     .bind(line_id)
     .bind(now())
     .execute(&mut **tx)
@@ -343,7 +346,7 @@ pub async fn apply_transition(db: &Db, t: &Transition<'_>) -> Result<(), Applica
         .await?;
     }
     if let Some(user) = line.head_user_id {
-        notify(&mut tx, user, line.id).await?;
+        notify(&mut tx, user, line.id, t.to).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -646,11 +649,9 @@ pub async fn notifications_of(
     limit: i64,
 ) -> Result<Vec<Notification>, sqlx::Error> {
     let rows: Vec<NotificationRow> = sqlx::query_as(
-        "SELECT n.id, n.line_id, COALESCE(e.to_state, l.state), t.name_ar, t.name_en, n.created_at, n.read_at \
+        "SELECT n.id, n.line_id, COALESCE(n.state, l.state), t.name_ar, t.name_en, n.created_at, n.read_at \
          FROM notifications n JOIN application_lines l ON l.id = n.line_id \
          JOIN assistance_types t ON t.id = l.assistance_type_id \
-         LEFT JOIN line_events e ON e.id = (SELECT MAX(e2.id) FROM line_events e2 \
-             WHERE e2.line_id = n.line_id AND e2.occurred_at <= n.created_at) \
          WHERE n.user_id = $1 ORDER BY n.id DESC LIMIT $2",
     )
     .bind(user_id)

@@ -16,6 +16,7 @@ use super::{
     QUEUE_PAGE_SIZE, is_overdue, line_url,
 };
 use crate::i18n::*;
+use crate::registry::pages::RelationName;
 use crate::text::format_riyals;
 use crate::ui::{
     ErrorAlert, Icon, IconName, error_from_query, format_date, is_english, loaded, pick,
@@ -524,7 +525,7 @@ fn Line(detail: LineDetail) -> impl IntoView {
         .map(|m| {
             view! {
                 <li>
-                    {m.full_name.clone()} " · " <span class="muted">{m.relation.clone()} " · " {m.birth_date.clone()}</span>
+                    {m.full_name.clone()} " · " <span class="muted"><RelationName code=m.relation.clone() /> " · " <span class="date">{m.birth_date.clone()}</span></span>
                     {m.national_id.clone().map(|n| view! { " · " <bdi dir="ltr">{n}</bdi> })}
                 </li>
             }

@@ -92,16 +92,26 @@ pub async fn load_matrix(
 ) -> Result<MatrixView, AppError> {
     let db = &state.db;
     let cities = crate::places::db::list_cities(db).await?;
+    let all_districts = crate::places::db::district_cities(db).await?;
+    // Without a choice, the city with the most districts (the largest to plan).
+    let largest = cities
+        .iter()
+        .max_by_key(|c| {
+            all_districts
+                .iter()
+                .filter(|(_, city)| *city == c.id)
+                .count()
+        })
+        .map(|c| c.id);
     let city_id = city_id
         .filter(|id| cities.iter().any(|c| c.id == *id))
-        .or_else(|| cities.first().map(|c| c.id))
+        .or(largest)
         .ok_or(AppError::NotFound)?;
     let types = crate::assistance::db::list_active(db).await?;
     let type_ids: Vec<i64> = types.iter().map(|t| t.id).collect();
     let associations = crate::associations::db::list(db).await?;
     let at = now();
     let cells = db::approved_cells(db, at).await?;
-    let all_districts = crate::places::db::district_cities(db).await?;
     let matrix = super::compute_matrix(&all_districts, &type_ids, &cells, at);
     let districts = crate::places::db::list_districts(db, city_id).await?;
     let mut per_type = vec![Totals::default(); types.len()];

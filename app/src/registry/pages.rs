@@ -381,8 +381,9 @@ fn IncomeName(#[prop(into)] code: String) -> impl IntoView {
     }
 }
 
+/// A member's relation to the head, translated.
 #[component]
-fn RelationName(#[prop(into)] code: String) -> impl IntoView {
+pub fn RelationName(#[prop(into)] code: String) -> impl IntoView {
     let i18n = use_i18n();
     match code.as_str() {
         "spouse" => t!(i18n, household.relations.spouse).into_any(),
