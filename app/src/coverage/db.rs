@@ -85,23 +85,6 @@ pub async fn decide(
     }
 }
 
-/// Ends an approved cell at `at` (it stops counting and routing from then on).
-pub async fn end_cell(db: &Db, cell_id: i64, at: i64) -> Result<(), CoverageError> {
-    let done = sqlx::query(
-        "UPDATE coverage_cells SET valid_to = $1 \
-         WHERE id = $2 AND status = 'approved' AND (valid_to IS NULL OR valid_to > $1) AND valid_from < $1",
-    )
-    .bind(at)
-    .bind(cell_id)
-    .execute(&db.pool)
-    .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(CoverageError::NotPending)
-    }
-}
-
 type CellRow = (i64, i64, i64, String, i64, Option<i64>);
 
 fn cell_of(row: CellRow) -> CoverageCell {
