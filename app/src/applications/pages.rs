@@ -71,16 +71,22 @@ pub fn MyApplicationsPage() -> impl IntoView {
     }
 }
 
+/// Shown instead of applications until the household is registered.
+#[component]
+fn RegisterFirst() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p>{t!(i18n, applications.register_first)}</p>
+        <a class="button primary" href=crate::registry::WIZARD_PAGE>{t!(i18n, household.nav_link)}</a>
+    }
+}
+
 #[component]
 fn Mine(mine: MyApplications) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
     if !mine.registered {
-        return view! {
-            <p>{t!(i18n, applications.register_first)}</p>
-            <a class="button primary" href=crate::registry::WIZARD_PAGE>{t!(i18n, household.nav_link)}</a>
-        }
-        .into_any();
+        return view! { <RegisterFirst /> }.into_any();
     }
     let notifications = mine
         .notifications
@@ -181,11 +187,7 @@ fn Apply(form: ApplyForm) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
     if !form.ready {
-        return view! {
-            <p>{t!(i18n, applications.register_first)}</p>
-            <a class="button primary" href=crate::registry::WIZARD_PAGE>{t!(i18n, household.nav_link)}</a>
-        }
-        .into_any();
+        return view! { <RegisterFirst /> }.into_any();
     }
     let choices = form
         .choices
