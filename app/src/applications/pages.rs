@@ -71,6 +71,23 @@ pub fn MyApplicationsPage() -> impl IntoView {
     }
 }
 
+/// Support a household received, from any association (type, association, date).
+#[component]
+fn BenefitList(benefits: Vec<super::Benefit>) -> impl IntoView {
+    let english = is_english();
+    view! {
+        <ul class="benefits">
+            {benefits.into_iter().map(|b| view! {
+                <li>
+                    {pick(english, &b.type_name_ar, &b.type_name_en)} " · "
+                    {pick(english, &b.association_name_ar, &b.association_name_en)} " · "
+                    <span class="date">{b.given_on}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
 /// Shown instead of applications until the household is registered.
 #[component]
 fn RegisterFirst() -> impl IntoView {
@@ -133,19 +150,6 @@ fn Mine(mine: MyApplications) -> impl IntoView {
             }
         })
         .collect_view();
-    let benefits = mine
-        .benefits
-        .iter()
-        .map(|b| {
-            view! {
-                <li>
-                    {pick(english, &b.type_name_ar, &b.type_name_en)} " · "
-                    {pick(english, &b.association_name_ar, &b.association_name_en)} " · "
-                    <span class="date">{b.given_on.clone()}</span>
-                </li>
-            }
-        })
-        .collect_view();
     view! {
         <p><a class="button primary" href=APPLY_PAGE>{t!(i18n, applications.apply_link)}</a></p>
         {(!mine.notifications.is_empty()).then(|| view! {
@@ -160,7 +164,7 @@ fn Mine(mine: MyApplications) -> impl IntoView {
         }}
         {(!mine.benefits.is_empty()).then(|| view! {
             <h2>{t!(i18n, applications.benefits)}</h2>
-            <ul class="benefits">{benefits}</ul>
+            <BenefitList benefits=mine.benefits.clone() />
         })}
     }
     .into_any()
@@ -562,19 +566,6 @@ fn Line(detail: LineDetail) -> impl IntoView {
             }
         })
         .collect_view();
-    let benefits = detail
-        .benefits
-        .iter()
-        .map(|b| {
-            view! {
-                <li>
-                    {pick(english, &b.type_name_ar, &b.type_name_en)} " · "
-                    {pick(english, &b.association_name_ar, &b.association_name_en)} " · "
-                    <span class="date">{b.given_on.clone()}</span>
-                </li>
-            }
-        })
-        .collect_view();
     let others = detail
         .other_lines
         .iter()
@@ -681,7 +672,7 @@ fn Line(detail: LineDetail) -> impl IntoView {
         {if detail.benefits.is_empty() {
             view! { <p class="muted">{t!(i18n, line.no_benefits)}</p> }.into_any()
         } else {
-            view! { <ul class="benefits">{benefits}</ul> }.into_any()
+            view! { <BenefitList benefits=detail.benefits.clone() /> }.into_any()
         }}
         {(!detail.other_lines.is_empty()).then(|| view! {
             <h2>{t!(i18n, line.other_lines)}</h2>
