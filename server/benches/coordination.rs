@@ -131,4 +131,23 @@ async fn main() {
         filtered.push(t.elapsed());
     }
     report("queue first page, submitted, newest", filtered);
+    let (type_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM assistance_types WHERE code = 'training'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    let one_type = QueueFilter {
+        page: 1,
+        assistance_type_id: Some(type_id),
+        ..Default::default()
+    };
+    let mut typed = Vec::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        app::applications::db::queue(&db, Some(association), &one_type)
+            .await
+            .unwrap();
+        typed.push(t.elapsed());
+    }
+    report("queue first page, one type (+count)", typed);
 }

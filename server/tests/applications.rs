@@ -428,6 +428,41 @@ both_engines! {
         assert!(body.contains(",financing,ok,"));
         assert_eq!(app.browser().get("/coverage/matrix.csv").await.status(), 401);
         assert_eq!(noura.get("/coverage/matrix.csv").await.status(), 403);
+
+        // The council ends the cell early: the in-force list shows it, only the
+        // council may end it, once; new requests of that district go back to the council.
+        let in_force: app::coverage::api::ProposalsView = council
+            .post_api("/api/get_coverage_proposals", &[("city_id", &jeddah.to_string()), ("show", "in_force")])
+            .await.json().await.unwrap();
+        assert!(in_force.showing_in_force && in_force.cells.iter().any(|c| c.id.to_string() == cell));
+        assert_eq!(admin.post_api("/api/decide_coverage", &[("cell_id", &cell), ("decision", "end")]).await.status(), 403);
+        assert_eq!(council.post_api("/api/decide_coverage", &[("cell_id", &cell), ("decision", "end")]).await.status(), 200);
+        assert_eq!(council.post_api("/api/decide_coverage", &[("cell_id", &cell), ("decision", "end")]).await.status(), 409, "ended once");
+        let in_force: app::coverage::api::ProposalsView = council
+            .post_api("/api/get_coverage_proposals", &[("city_id", &jeddah.to_string()), ("show", "in_force")])
+            .await.json().await.unwrap();
+        assert!(!in_force.cells.iter().any(|c| c.id.to_string() == cell));
+        let matrix: app::coverage::api::MatrixView = council.post_api("/api/get_coverage_matrix", &[("city_id", &jeddah.to_string())]).await.json().await.unwrap();
+        let row = matrix.rows.iter().find(|r| r.district.id == district).unwrap();
+        assert_eq!(row.cells[column].status, app::coverage::CellStatus::Gap);
+        let amina = family(&app, AMINA, 0).await;
+        let key = apply_form(&amina).await.submission_key;
+        assert_eq!(submit(&amina, &key, &[(financing, "قرض لشراء ماكينة خياطة", "3000")]).await.status(), 200);
+        assert_eq!(my_applications(&amina).await.lines[0].association_id, None, "unrouted: a gap again");
+
+        // An approved cell that has not started yet is withdrawn, never in force.
+        let mut future = form.clone();
+        future[4] = ("valid_from", "2099-01-01");
+        assert_eq!(admin.post_api("/api/propose_coverage", &future).await.status(), 200);
+        let (later,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM coverage_cells WHERE status = 'proposed' AND district_id = $1 AND assistance_type_id = $2")
+            .bind(district).bind(financing).fetch_one(&app.state.db.pool).await.unwrap();
+        let later = later.to_string();
+        assert_eq!(council.post_api("/api/decide_coverage", &[("cell_id", &later), ("decision", "approve")]).await.status(), 200);
+        assert_eq!(council.post_api("/api/decide_coverage", &[("cell_id", &later), ("decision", "end")]).await.status(), 200);
+        let (status,): (String,) = sqlx::query_as("SELECT status FROM coverage_cells WHERE id = $1")
+            .bind(later.parse::<i64>().unwrap()).fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!(status, "rejected");
+        assert_eq!(app::audit::count_actions(&app.state.db, app::audit::action::COVERAGE_ENDED).await.unwrap(), 2);
     }
 
     async fn possible_duplicates_are_flagged_reviewed_and_merged(app: TestApp) {

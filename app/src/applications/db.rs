@@ -485,17 +485,6 @@ pub async fn queue(
         .into_iter()
         .map(summary_of)
         .collect::<Result<Vec<_>, _>>()?;
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM application_lines l JOIN households h ON h.id = l.household_id \
-         WHERE {conditions}"
-    );
-    let total: i64 = {
-        use sqlx::Row;
-        bind_queue(sqlx::query(sqlx::AssertSqlSafe(count_sql)), &params)
-            .fetch_one(&db.pool)
-            .await?
-            .try_get(0)?
-    };
     let per_state_sql = format!(
         "SELECT l.state, COUNT(*) FROM application_lines l WHERE {owner_condition} GROUP BY l.state"
     );
@@ -511,15 +500,36 @@ pub async fn queue(
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
         .collect::<Result<_, sqlx::Error>>()?
     };
+    let count_of = |state: LineState| {
+        per_state
+            .iter()
+            .find(|(name, _)| name == state.as_str())
+            .map_or(0, |(_, n)| *n)
+    };
+    // The per-state counts already give the total unless a filter narrows
+    // further; only then is a second count over the lines needed.
+    let narrowed = filter.assistance_type_id.is_some()
+        || filter.district_id.is_some()
+        || filter.older_than_days.is_some_and(|d| d > 0);
+    let total: i64 = if narrowed {
+        use sqlx::Row;
+        let count_sql = format!(
+            "SELECT COUNT(*) FROM application_lines l JOIN households h ON h.id = l.household_id \
+             WHERE {conditions}"
+        );
+        bind_queue(sqlx::query(sqlx::AssertSqlSafe(count_sql)), &params)
+            .fetch_one(&db.pool)
+            .await?
+            .try_get(0)?
+    } else {
+        match filter.state {
+            Some(state) => count_of(state),
+            None => per_state.iter().map(|(_, n)| n).sum(),
+        }
+    };
     let counts = LineState::ALL
         .into_iter()
-        .map(|s| {
-            let n = per_state
-                .iter()
-                .find(|(name, _)| name == s.as_str())
-                .map_or(0, |(_, n)| *n);
-            (s, n)
-        })
+        .map(|s| (s, count_of(s)))
         .collect();
     Ok((lines, total, counts))
 }

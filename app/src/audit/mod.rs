@@ -19,10 +19,14 @@ pub mod action {
     pub const COVERAGE_PROPOSED: &str = "coverage_proposed";
     pub const COVERAGE_APPROVED: &str = "coverage_approved";
     pub const COVERAGE_REJECTED: &str = "coverage_rejected";
+    pub const COVERAGE_ENDED: &str = "coverage_ended";
     pub const APPLICATION_SUBMITTED: &str = "application_submitted";
     pub const LINE_TRANSITION: &str = "line_transition";
     pub const LINE_NOTE_ADDED: &str = "line_note_added";
     pub const BENEFIT_RECORDED: &str = "benefit_recorded";
     pub const DUPLICATE_DECIDED: &str = "duplicate_decided";
     pub const WALK_IN_REGISTERED: &str = "walk_in_registered";
+    pub const SHOP_SAVED: &str = "shop_saved";
+    pub const PRODUCT_SUBMITTED: &str = "product_submitted";
+    pub const PRODUCT_MODERATED: &str = "product_moderated";
 }

@@ -182,10 +182,16 @@ pub struct ProposalsView {
     pub types: Vec<AssistanceType>,
     /// Today (Saudi time), the default start of a proposal.
     pub today: String,
+    /// The council is looking at the approved cells in force (to end some),
+    /// not at the pending proposals.
+    pub showing_in_force: bool,
 }
 
 #[server(endpoint = "get_coverage_proposals")]
-pub async fn get_coverage_proposals(city_id: Option<i64>) -> Result<ProposalsView, AppError> {
+pub async fn get_coverage_proposals(
+    city_id: Option<i64>,
+    show: Option<String>,
+) -> Result<ProposalsView, AppError> {
     respond(
         async {
             let state = app_state()?;
@@ -205,11 +211,26 @@ pub async fn get_coverage_proposals(city_id: Option<i64>) -> Result<ProposalsVie
                     .find(|a| a.id == *id),
                 None => None,
             };
-            let cells = if user.is_council_admin() {
-                db::list_cells(db, None, Some(super::ProposalStatus::Proposed), 500).await?
+            let showing_in_force = user.is_council_admin() && show.as_deref() == Some("in_force");
+            let query = if showing_in_force {
+                db::CellQuery {
+                    status: Some(super::ProposalStatus::Approved),
+                    city_id,
+                    still_valid_at: Some(now()),
+                    ..Default::default()
+                }
+            } else if user.is_council_admin() {
+                db::CellQuery {
+                    status: Some(super::ProposalStatus::Proposed),
+                    ..Default::default()
+                }
             } else {
-                db::list_cells(db, proposing_for.as_ref().map(|a| a.id), None, 500).await?
+                db::CellQuery {
+                    association_id: proposing_for.as_ref().map(|a| a.id),
+                    ..Default::default()
+                }
             };
+            let cells = db::list_cells(db, query, 500).await?;
             let cities = crate::places::db::list_cities(db).await?;
             let districts = match city_id {
                 Some(city) => crate::places::db::list_districts(db, city).await?,
@@ -224,6 +245,7 @@ pub async fn get_coverage_proposals(city_id: Option<i64>) -> Result<ProposalsVie
                 districts,
                 types: crate::assistance::db::list_active(db).await?,
                 today: crate::ui::format_date(now()),
+                showing_in_force,
             })
         }
         .await,
@@ -320,7 +342,7 @@ pub async fn propose_coverage(
     )
 }
 
-/// The council approves or rejects a proposed cell.
+/// The council approves or rejects a proposed cell, or ends an approved one.
 #[server(endpoint = "decide_coverage")]
 pub async fn decide_coverage(
     cell_id: i64,
@@ -331,24 +353,30 @@ pub async fn decide_coverage(
         async {
             let state = app_state()?;
             let user = session::require(&state, Requirement::CouncilAdmin).await?;
-            let approve = match decision.as_str() {
-                "approve" => true,
-                "reject" => false,
-                _ => return Err(AppError::validation("decision", ErrorKey::BadRequest)),
-            };
             let note = note
                 .map(|n| n.trim().chars().take(500).collect::<String>())
                 .filter(|n| !n.is_empty());
-            db::decide(&state.db, cell_id, approve, note.as_deref(), user.user_id).await?;
+            let action = match decision.as_str() {
+                "approve" | "reject" => {
+                    let approve = decision == "approve";
+                    db::decide(&state.db, cell_id, approve, note.as_deref(), user.user_id).await?;
+                    if approve {
+                        audit::action::COVERAGE_APPROVED
+                    } else {
+                        audit::action::COVERAGE_REJECTED
+                    }
+                }
+                "end" => {
+                    db::end_cell(&state.db, cell_id, user.user_id).await?;
+                    audit::action::COVERAGE_ENDED
+                }
+                _ => return Err(AppError::validation("decision", ErrorKey::BadRequest)),
+            };
             audit::record(
                 &state.db,
                 AuditEvent {
                     actor_user_id: Some(user.user_id),
-                    action: if approve {
-                        audit::action::COVERAGE_APPROVED
-                    } else {
-                        audit::action::COVERAGE_REJECTED
-                    },
+                    action,
                     subject_type: Some("coverage_cell"),
                     subject_id: Some(cell_id.to_string()),
                     detail: note,
@@ -357,7 +385,11 @@ pub async fn decide_coverage(
                 },
             )
             .await?;
-            leptos_axum::redirect(super::PROPOSALS_PAGE);
+            leptos_axum::redirect(&if decision == "end" {
+                format!("{}?show=in_force", super::PROPOSALS_PAGE)
+            } else {
+                super::PROPOSALS_PAGE.to_string()
+            });
             Ok(())
         }
         .await,

@@ -85,6 +85,41 @@ pub async fn decide(
     }
 }
 
+/// Ends an approved cell now (the council's decision): a cell in force stops
+/// routing from this moment; one that has not started yet never will. Its
+/// history stays, so past routing remains explainable.
+pub async fn end_cell(db: &Db, cell_id: i64, ended_by: i64) -> Result<(), CoverageError> {
+    let at = now();
+    let mut tx = db.begin_write().await?;
+    let found: Option<(i64, Option<i64>)> = sqlx::query_as(
+        "SELECT valid_from, valid_to FROM coverage_cells WHERE id = $1 AND status = 'approved'",
+    )
+    .bind(cell_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((valid_from, valid_to)) = found else {
+        return Err(CoverageError::NotPending);
+    };
+    if valid_to.is_some_and(|to| to <= at) {
+        return Err(CoverageError::NotPending);
+    }
+    // valid_to must stay after valid_from (a CHECK): a cell not yet started is
+    // withdrawn instead of given an empty period.
+    let sql = if valid_from < at {
+        "UPDATE coverage_cells SET valid_to = $1, decided_by = $2, decided_at = $1 WHERE id = $3"
+    } else {
+        "UPDATE coverage_cells SET status = 'rejected', decided_by = $2, decided_at = $1 WHERE id = $3"
+    };
+    sqlx::query(sql)
+        .bind(at)
+        .bind(ended_by)
+        .bind(cell_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 type CellRow = (i64, i64, i64, String, i64, Option<i64>);
 
 fn cell_of(row: CellRow) -> CoverageCell {
@@ -133,12 +168,22 @@ pub async fn cells_of_pair(
     Ok(rows.into_iter().map(cell_of).collect())
 }
 
-/// Cells with the names to show, newest first: all pending ones (council), or
-/// one association's (any status).
+/// Which cells a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CellQuery {
+    /// One association's cells; `None`: every association's.
+    pub association_id: Option<i64>,
+    pub status: Option<ProposalStatus>,
+    /// Only the districts of this city.
+    pub city_id: Option<i64>,
+    /// Leave out cells whose validity ended before this time.
+    pub still_valid_at: Option<i64>,
+}
+
+/// Cells with the names to show, newest first.
 pub async fn list_cells(
     db: &Db,
-    association_id: Option<i64>,
-    status: Option<ProposalStatus>,
+    query: CellQuery,
     limit: i64,
 ) -> Result<Vec<ProposedCell>, sqlx::Error> {
     use sqlx::Row;
@@ -151,10 +196,13 @@ pub async fn list_cells(
          JOIN cities ci ON ci.id = d.city_id \
          JOIN assistance_types t ON t.id = c.assistance_type_id \
          WHERE ($1 = 0 OR c.association_id = $1) AND ($2 = '' OR c.status = $2) \
-         ORDER BY c.id DESC LIMIT $3",
+           AND ($3 = 0 OR d.city_id = $3) AND ($4 = 0 OR c.valid_to IS NULL OR c.valid_to > $4) \
+         ORDER BY c.id DESC LIMIT $5",
     )
-    .bind(association_id.unwrap_or(0))
-    .bind(status.map_or("", |s| s.as_str()))
+    .bind(query.association_id.unwrap_or(0))
+    .bind(query.status.map_or("", |s| s.as_str()))
+    .bind(query.city_id.unwrap_or(0))
+    .bind(query.still_valid_at.unwrap_or(0))
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;

@@ -205,7 +205,8 @@ pub fn ProposalsPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let city = query.with_untracked(|q| q.get("city").and_then(|c| c.parse::<i64>().ok()));
-    let data = Resource::new_blocking(|| (), move |_| get_coverage_proposals(city));
+    let show = query.with_untracked(|q| q.get("show"));
+    let data = Resource::new_blocking(|| (), move |_| get_coverage_proposals(city, show.clone()));
     let error = error_from_query();
     view! {
         <Title text=move || t_string!(i18n, coverage.proposals_title).to_string() />
@@ -242,6 +243,7 @@ fn Proposals(view: ProposalsView) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
     let can_decide = view.can_decide;
+    let in_force = view.showing_in_force;
     let cells = view
         .cells
         .iter()
@@ -259,7 +261,16 @@ fn Proposals(view: ProposalsView) -> impl IntoView {
                     <td><RoleName role=c.role /></td>
                     <td><bdi dir="ltr">{validity}</bdi></td>
                     <td><ProposalStatusName status=c.status /></td>
-                    {can_decide.then(|| view! {
+                    {(can_decide && in_force).then(|| view! {
+                        <td class="decide">
+                            <form method="post" action=DecideCoverage::PATH class="inline-form">
+                                <input type="hidden" name="cell_id" value=id.clone() />
+                                <input type="hidden" name="decision" value="end" />
+                                <button type="submit" class="button small secondary">{t!(i18n, coverage.end)}</button>
+                            </form>
+                        </td>
+                    })}
+                    {(can_decide && !in_force).then(|| view! {
                         <td class="decide">
                             <form method="post" action=DecideCoverage::PATH class="inline-form">
                                 <input type="hidden" name="cell_id" value=id.clone() />
@@ -280,8 +291,18 @@ fn Proposals(view: ProposalsView) -> impl IntoView {
     let empty = view.cells.is_empty();
     view! {
         {view.proposing_for.clone().map(|association| view! { <ProposeForm view=view.clone() association_name=pick(english, &association.name_ar, &association.name_en) /> })}
-        <h2>{if can_decide { t!(i18n, coverage.pending).into_any() } else { t!(i18n, coverage.our_cells).into_any() }}</h2>
-        {if empty {
+        {can_decide.then(|| view! { <CouncilTabs view=view.clone() /> })}
+        <h2>{if in_force {
+            t!(i18n, coverage.in_force).into_any()
+        } else if can_decide {
+            t!(i18n, coverage.pending).into_any()
+        } else {
+            t!(i18n, coverage.our_cells).into_any()
+        }}</h2>
+        {in_force.then(|| view! { <p class="muted">{t!(i18n, coverage.end_hint)}</p> })}
+        {if empty && in_force {
+            view! { <p class="muted">{t!(i18n, coverage.nothing_in_force)}</p> }.into_any()
+        } else if empty {
             view! { <p class="muted">{t!(i18n, coverage.nothing_pending)}</p> }.into_any()
         } else {
             view! {
@@ -303,6 +324,36 @@ fn Proposals(view: ProposalsView) -> impl IntoView {
                 </div>
             }.into_any()
         }}
+    }
+}
+
+/// The council's two lists: pending proposals, and approved cells in force
+/// (by city) that it may end.
+#[component]
+fn CouncilTabs(view: ProposalsView) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let city_id = view.city_id;
+    view! {
+        <nav class="tabs" aria-label=move || t_string!(i18n, coverage.proposals_title)>
+            <a href=PROPOSALS_PAGE aria-current=(!view.showing_in_force).then_some("page")>{t!(i18n, coverage.pending_link)}</a>
+            <a href=format!("{PROPOSALS_PAGE}?show=in_force") aria-current=view.showing_in_force.then_some("page")>{t!(i18n, coverage.in_force_link)}</a>
+        </nav>
+        {view.showing_in_force.then(|| view! {
+            <form method="get" action=PROPOSALS_PAGE class="filters">
+                <input type="hidden" name="show" value="in_force" />
+                <div class="field">
+                    <label for="in-force-city">{t!(i18n, coverage.city)}</label>
+                    <select id="in-force-city" name="city">
+                        <option value="">{t!(i18n, coverage.region)}</option>
+                        {view.cities.iter().map(|c| view! {
+                            <option value=c.id.to_string() selected=city_id == Some(c.id)>{pick(english, &c.name_ar, &c.name_en)}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <button type="submit" class="button secondary">{t!(i18n, coverage.apply_filter)}</button>
+            </form>
+        })}
     }
 }
 
