@@ -6,6 +6,7 @@ source "$(dirname "$0")/env.sh"
 export LEPTOS_SITE_ADDR="${E2E_ADDR:-127.0.0.1:3100}"
 dir="$(mktemp -d)"
 export DATABASE_URL="sqlite://$dir/e2e.db"
+export TAKAMUL_PHOTO_DIR="$dir/photos"
 # The tests press "I confirmed" on the waiting page; a self-refresh racing with
 # that press confuses Playwright's frame tracking, so it is slowed down here
 # (its presence is checked by the integration tests).

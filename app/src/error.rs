@@ -59,10 +59,24 @@ pub enum ErrorKey {
     NoteRequired,
     ValueInvalid,
     HouseholdExists,
+    ShopNameRequired,
+    PickupOrDelivery,
+    TitleRequired,
+    ProductDescriptionRequired,
+    PriceInvalid,
+    LeadTimeInvalid,
+    PhotoTooLarge,
+    PhotoNotImage,
+    PhotoCorrupt,
+    PhotoTooManyPixels,
+    TooManyPhotos,
+    PhotoRequired,
+    ProductStatusWrong,
+    ShopRequired,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 40] = [
+    pub const ALL: [ErrorKey; 54] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -103,6 +117,20 @@ impl ErrorKey {
         ErrorKey::NoteRequired,
         ErrorKey::ValueInvalid,
         ErrorKey::HouseholdExists,
+        ErrorKey::ShopNameRequired,
+        ErrorKey::PickupOrDelivery,
+        ErrorKey::TitleRequired,
+        ErrorKey::ProductDescriptionRequired,
+        ErrorKey::PriceInvalid,
+        ErrorKey::LeadTimeInvalid,
+        ErrorKey::PhotoTooLarge,
+        ErrorKey::PhotoNotImage,
+        ErrorKey::PhotoCorrupt,
+        ErrorKey::PhotoTooManyPixels,
+        ErrorKey::TooManyPhotos,
+        ErrorKey::PhotoRequired,
+        ErrorKey::ProductStatusWrong,
+        ErrorKey::ShopRequired,
     ];
 
     /// The snake-case name used in URLs.
@@ -148,6 +176,20 @@ impl ErrorKey {
             ErrorKey::NoteRequired => "note_required",
             ErrorKey::ValueInvalid => "value_invalid",
             ErrorKey::HouseholdExists => "household_exists",
+            ErrorKey::ShopNameRequired => "shop_name_required",
+            ErrorKey::PickupOrDelivery => "pickup_or_delivery",
+            ErrorKey::TitleRequired => "title_required",
+            ErrorKey::ProductDescriptionRequired => "product_description_required",
+            ErrorKey::PriceInvalid => "price_invalid",
+            ErrorKey::LeadTimeInvalid => "lead_time_invalid",
+            ErrorKey::PhotoTooLarge => "photo_too_large",
+            ErrorKey::PhotoNotImage => "photo_not_image",
+            ErrorKey::PhotoCorrupt => "photo_corrupt",
+            ErrorKey::PhotoTooManyPixels => "photo_too_many_pixels",
+            ErrorKey::TooManyPhotos => "too_many_photos",
+            ErrorKey::PhotoRequired => "photo_required",
+            ErrorKey::ProductStatusWrong => "product_status_wrong",
+            ErrorKey::ShopRequired => "shop_required",
         }
     }
 
@@ -294,7 +336,11 @@ mod ssr {
             .get(ACCEPT)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.contains("text/html"));
-        if accepts_html {
+        // Only a form posted to a server function is sent back to its page;
+        // a page that fails to load keeps its address and gets the status
+        // (a missing product is a 404, for people and search engines alike).
+        let server_function_call = parts.uri.path().starts_with("/api/");
+        if accepts_html && server_function_call {
             let back = page
                 .map(str::to_string)
                 .or_else(|| same_origin_back_path(&parts))

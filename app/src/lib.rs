@@ -25,6 +25,7 @@ pub mod coverage;
 pub mod error;
 pub mod home;
 pub mod identity;
+pub mod marketplace;
 pub mod places;
 pub mod registry;
 pub mod text;
@@ -38,7 +39,7 @@ pub mod demo;
 pub mod state;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_meta::{Link, MetaTags, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
@@ -160,6 +161,33 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("coverage") view=coverage::pages::MatrixPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("market") view=marketplace::pages::MarketPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("market"), StaticSegment("search"))
+                            view=marketplace::pages::SearchPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("market"), StaticSegment("products"), ParamSegment("id"))
+                            view=marketplace::pages::ProductPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("market"), StaticSegment("shops"), ParamSegment("id"))
+                            view=marketplace::pages::ShopPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("my-shop") view=marketplace::shop_pages::MyShopPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("my-shop"), StaticSegment("products"), ParamSegment("id"))
+                            view=marketplace::shop_pages::ProductEditorPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("moderation"))
+                            view=marketplace::shop_pages::ModerationPage
+                            ssr=SsrMode::Async
+                        />
                         <Route
                             path=(StaticSegment("council"), StaticSegment("duplicates"))
                             view=registry::pages::DuplicatesPage
@@ -190,7 +218,6 @@ fn DefaultTitle() -> impl IntoView {
             let site = t_string!(i18n, site.name);
             if page.is_empty() { site.to_string() } else { format!("{page} · {site}") }
         } />
-        <Meta name="description" content=move || t_string!(i18n, site.description).to_string() />
     }
 }
 

@@ -25,6 +25,12 @@ pub struct Settings {
     pub sign_in_limit_per_id: i64,
     /// Sign-in starts allowed per client IP in ten minutes.
     pub sign_in_limit_per_ip: i64,
+    /// Where product photos are stored (a shared volume when several
+    /// instances serve the site).
+    pub photo_dir: std::path::PathBuf,
+    /// The site's public address, for canonical URLs, the sitemap and links
+    /// shared on WhatsApp.
+    pub public_url: String,
 }
 
 impl Default for Settings {
@@ -37,6 +43,8 @@ impl Default for Settings {
             sign_in_refresh_secs: 3,
             sign_in_limit_per_id: 5,
             sign_in_limit_per_ip: 30,
+            photo_dir: std::path::PathBuf::from("data/photos"),
+            public_url: "http://127.0.0.1:3000".to_string(),
         }
     }
 }

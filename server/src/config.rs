@@ -113,6 +113,12 @@ impl Config {
                     "TAKAMUL_SIGN_IN_LIMIT_PER_IP",
                     defaults.sign_in_limit_per_ip,
                 )?,
+                photo_dir: var("TAKAMUL_PHOTO_DIR")
+                    .map(std::path::PathBuf::from)
+                    .unwrap_or(defaults.photo_dir),
+                public_url: var("TAKAMUL_PUBLIC_URL")
+                    .map(|url| url.trim_end_matches('/').to_string())
+                    .unwrap_or(defaults.public_url),
             },
         })
     }

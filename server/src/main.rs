@@ -116,6 +116,11 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 report.personas,
                 report.coverage_cells
             );
+            if demo {
+                let products =
+                    app::demo::seed_demo_market(&state.db, &config.settings.photo_dir).await?;
+                println!("seeded: {products} demo marketplace products");
+            }
             if let Some(count) = households {
                 let started = std::time::Instant::now();
                 let generated = app::demo::generate_households(&state.db, count).await?;

@@ -5,6 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use app::coverage::{MATRIX_CSV, export::matrix_csv};
 use app::identity::{callback::nafath_callback, session::load_session};
+use app::marketplace::http::{UPLOAD_BODY_LIMIT, photo_file, robots, sitemap, upload_photo};
+use app::marketplace::{PHOTO_FILES, PHOTO_UPLOAD};
 use app::state::AppState;
 use app::{App, shell};
 use axum::Router;
@@ -60,7 +62,15 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .route(MATRIX_CSV, get(matrix_csv))
+        .route(
+            PHOTO_UPLOAD,
+            post(upload_photo).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), load_session))
+        // Public, no session needed.
+        .route(&format!("{PHOTO_FILES}/{{file}}"), get(photo_file))
+        .route("/sitemap.xml", get(sitemap))
+        .route("/robots.txt", get(robots))
         // Outside the session layer: machine endpoints.
         .route("/api/nafath/callback", post(nafath_callback))
         .route("/healthz", get(healthz))

@@ -71,7 +71,7 @@ pub async fn household_of_head(
 }
 
 /// The id of the household whose head holds this national ID.
-async fn household_id_of_head(db: &Db, national_id: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn household_id_of_head(db: &Db, national_id: &str) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> =
         // A household merged into another (duplicate review) answers with the survivor.
         sqlx::query_as(

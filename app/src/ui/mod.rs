@@ -122,6 +122,12 @@ fn Navigation() -> impl IntoView {
                         {t!(i18n, nav.home)}
                     </a>
                 </li>
+                <li>
+                    <a href=crate::marketplace::MARKET_PAGE>
+                        <Icon name=IconName::Store />
+                        {t!(i18n, market.nav_link)}
+                    </a>
+                </li>
                 {match user {
                     Some(_) => {
                         view! {
@@ -144,6 +150,12 @@ fn Navigation() -> impl IntoView {
                                             <a href=crate::applications::MY_APPLICATIONS_PAGE>
                                                 <Icon name=IconName::Book />
                                                 {t!(i18n, applications.nav_link)}
+                                            </a>
+                                        </li>
+                                        <li>
+                                            <a href=crate::marketplace::MY_SHOP_PAGE>
+                                                <Icon name=IconName::Store />
+                                                {t!(i18n, my_shop.nav_link)}
                                             </a>
                                         </li>
                                     }
@@ -286,6 +298,22 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::NoteRequired => t!(i18n, errors.note_required).into_any(),
         ErrorKey::ValueInvalid => t!(i18n, errors.value_invalid).into_any(),
         ErrorKey::HouseholdExists => t!(i18n, errors.household_exists).into_any(),
+        ErrorKey::ShopNameRequired => t!(i18n, errors.shop_name_required).into_any(),
+        ErrorKey::PickupOrDelivery => t!(i18n, errors.pickup_or_delivery).into_any(),
+        ErrorKey::TitleRequired => t!(i18n, errors.title_required).into_any(),
+        ErrorKey::ProductDescriptionRequired => {
+            t!(i18n, errors.product_description_required).into_any()
+        }
+        ErrorKey::PriceInvalid => t!(i18n, errors.price_invalid).into_any(),
+        ErrorKey::LeadTimeInvalid => t!(i18n, errors.lead_time_invalid).into_any(),
+        ErrorKey::PhotoTooLarge => t!(i18n, errors.photo_too_large).into_any(),
+        ErrorKey::PhotoNotImage => t!(i18n, errors.photo_not_image).into_any(),
+        ErrorKey::PhotoCorrupt => t!(i18n, errors.photo_corrupt).into_any(),
+        ErrorKey::PhotoTooManyPixels => t!(i18n, errors.photo_too_many_pixels).into_any(),
+        ErrorKey::TooManyPhotos => t!(i18n, errors.too_many_photos).into_any(),
+        ErrorKey::PhotoRequired => t!(i18n, errors.photo_required).into_any(),
+        ErrorKey::ProductStatusWrong => t!(i18n, errors.product_status_wrong).into_any(),
+        ErrorKey::ShopRequired => t!(i18n, errors.shop_required).into_any(),
     }
 }
 

@@ -187,6 +187,11 @@ pub async fn start_sharing(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let site_root = tempfile::tempdir().unwrap();
+    let mut settings = settings;
+    if settings.photo_dir == Settings::default().photo_dir {
+        settings.photo_dir = site_root.path().join("photos");
+    }
+    settings.public_url = format!("http://{addr}");
     let leptos_options = LeptosOptions::builder()
         .output_name("takamul")
         .site_root(site_root.path().to_string_lossy().to_string())

@@ -1,0 +1,890 @@
+//! SQL of the marketplace: shops, products, photos, moderation, and the one
+//! search function over each engine's full-text facility (SQLite FTS5,
+//! PostgreSQL `tsvector`), both fed the same normalized document.
+
+use sqlx::{Any, Row, Transaction};
+
+use super::{
+    Availability, Category, Photo, Product, ProductCard, ProductStatus, SEARCH_PAGE_SIZE,
+    SearchQuery, SearchSort, Shop, search_document, search_terms,
+};
+use crate::database::{Db, Engine, now};
+
+/// Why a marketplace write was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum MarketError {
+    #[error("the product is not in a state that allows this")]
+    WrongStatus,
+    #[error("a product has at most five photos")]
+    TooManyPhotos,
+    #[error("no such product or photo")]
+    NotFound,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// What the family writes about its shop.
+#[derive(Debug, Clone)]
+pub struct ShopInput {
+    pub name_ar: String,
+    pub name_en: Option<String>,
+    pub bio: String,
+    pub district_id: i64,
+    pub pickup: bool,
+    pub delivery: bool,
+    pub delivery_areas: String,
+    pub delivery_fee_halalas: Option<i64>,
+    /// International form; `None`: no WhatsApp orders.
+    pub whatsapp: Option<String>,
+    pub working_hours: String,
+}
+
+/// What the family writes about a product.
+#[derive(Debug, Clone)]
+pub struct ProductInput {
+    pub title_ar: String,
+    pub title_en: Option<String>,
+    pub description_ar: String,
+    pub description_en: Option<String>,
+    pub category: Category,
+    pub price_halalas: i64,
+    pub unit_ar: String,
+    pub availability: Availability,
+    pub lead_time_days: Option<i64>,
+}
+
+const SHOP_SELECT: &str = "SELECT s.id, s.name_ar, s.name_en, s.bio, s.district_id, d.name_ar, \
+       d.name_en, c.name_ar, c.name_en, s.pickup, s.delivery, s.delivery_areas, \
+       s.delivery_fee_halalas, s.whatsapp, h.phone, s.working_hours, s.household_id, s.owner_user_id \
+     FROM shops s JOIN districts d ON d.id = s.district_id JOIN cities c ON c.id = d.city_id \
+     LEFT JOIN households h ON h.id = s.household_id";
+
+/// A shop and who it belongs to.
+pub struct ShopRecord {
+    pub shop: Shop,
+    pub household_id: Option<i64>,
+    pub owner_user_id: i64,
+}
+
+fn shop_of(row: sqlx::any::AnyRow) -> Result<ShopRecord, sqlx::Error> {
+    Ok(ShopRecord {
+        shop: Shop {
+            id: row.try_get(0)?,
+            name_ar: row.try_get(1)?,
+            name_en: row.try_get(2)?,
+            bio: row.try_get(3)?,
+            district_id: row.try_get(4)?,
+            district_name_ar: row.try_get(5)?,
+            district_name_en: row.try_get(6)?,
+            city_name_ar: row.try_get(7)?,
+            city_name_en: row.try_get(8)?,
+            pickup: row.try_get::<i64, _>(9)? == 1,
+            delivery: row.try_get::<i64, _>(10)? == 1,
+            delivery_areas: row.try_get(11)?,
+            delivery_fee_halalas: row.try_get(12)?,
+            whatsapp: row.try_get(13)?,
+            phone: row.try_get(14)?,
+            working_hours: row.try_get(15)?,
+        },
+        household_id: row.try_get(16)?,
+        owner_user_id: row.try_get(17)?,
+    })
+}
+
+/// The shop a person owns.
+pub async fn shop_of_owner(db: &Db, user_id: i64) -> Result<Option<ShopRecord>, sqlx::Error> {
+    let sql = format!("{SHOP_SELECT} WHERE s.owner_user_id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(user_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(shop_of)
+        .transpose()
+}
+
+/// A shop by id.
+pub async fn shop(db: &Db, shop_id: i64) -> Result<Option<ShopRecord>, sqlx::Error> {
+    let sql = format!("{SHOP_SELECT} WHERE s.id = $1");
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(shop_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(shop_of)
+        .transpose()
+}
+
+/// Opens or updates the owner's shop (one per person, one per household) and
+/// re-indexes its products, whose search document holds the shop's names.
+pub async fn save_shop(
+    db: &Db,
+    owner_user_id: i64,
+    household_id: Option<i64>,
+    input: &ShopInput,
+) -> Result<i64, sqlx::Error> {
+    let at = now();
+    let mut tx = db.begin_write().await?;
+    let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM shops WHERE owner_user_id = $1")
+        .bind(owner_user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let shop_id = match existing {
+        Some((id,)) => {
+            sqlx::query(
+                "UPDATE shops SET household_id = COALESCE(household_id, $1), name_ar = $2, \
+                   name_en = $3, bio = $4, district_id = $5, pickup = $6, delivery = $7, \
+                   delivery_areas = $8, delivery_fee_halalas = $9, whatsapp = $10, \
+                   working_hours = $11, updated_at = $12 WHERE id = $13",
+            )
+            .bind(household_id)
+            .bind(&input.name_ar)
+            .bind(&input.name_en)
+            .bind(&input.bio)
+            .bind(input.district_id)
+            .bind(i64::from(input.pickup))
+            .bind(i64::from(input.delivery))
+            .bind(&input.delivery_areas)
+            .bind(input.delivery_fee_halalas)
+            .bind(&input.whatsapp)
+            .bind(&input.working_hours)
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
+        None => {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO shops (owner_user_id, household_id, name_ar, name_en, bio, \
+                   district_id, pickup, delivery, delivery_areas, delivery_fee_halalas, whatsapp, \
+                   working_hours, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
+            )
+            .bind(owner_user_id)
+            .bind(household_id)
+            .bind(&input.name_ar)
+            .bind(&input.name_en)
+            .bind(&input.bio)
+            .bind(input.district_id)
+            .bind(i64::from(input.pickup))
+            .bind(i64::from(input.delivery))
+            .bind(&input.delivery_areas)
+            .bind(input.delivery_fee_halalas)
+            .bind(&input.whatsapp)
+            .bind(&input.working_hours)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            id
+        }
+    };
+    let products: Vec<(i64,)> = sqlx::query_as("SELECT id FROM products WHERE shop_id = $1")
+        .bind(shop_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    for (product_id,) in products {
+        reindex(&mut tx, db.engine, product_id).await?;
+    }
+    tx.commit().await?;
+    Ok(shop_id)
+}
+
+/// Rewrites a product's search document from its current text and its shop's names.
+async fn reindex(
+    tx: &mut Transaction<'static, Any>,
+    engine: Engine,
+    product_id: i64,
+) -> Result<(), sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT p.title_ar, p.title_en, p.description_ar, p.description_en, p.category, \
+           s.name_ar, s.name_en \
+         FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id = $1",
+    )
+    .bind(product_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let text = |i: usize| -> Result<String, sqlx::Error> {
+        Ok(row.try_get::<Option<String>, _>(i)?.unwrap_or_default())
+    };
+    let category = Category::parse(&text(4)?).unwrap_or(Category::Other);
+    let (category_ar, category_en) = category.names();
+    let body = search_document(&[
+        &text(0)?,
+        &text(1)?,
+        &text(2)?,
+        &text(3)?,
+        category_ar,
+        category_en,
+        &text(5)?,
+        &text(6)?,
+    ]);
+    match engine {
+        Engine::Sqlite => {
+            sqlx::query("DELETE FROM product_search WHERE rowid = $1")
+                .bind(product_id)
+                .execute(&mut **tx)
+                .await?;
+            sqlx::query("INSERT INTO product_search (rowid, body) VALUES ($1, $2)")
+                .bind(product_id)
+                .bind(&body)
+                .execute(&mut **tx)
+                .await?;
+        }
+        Engine::Postgres => {
+            sqlx::query(
+                "INSERT INTO product_search (product_id, body) VALUES ($1, $2) \
+                 ON CONFLICT (product_id) DO UPDATE SET body = excluded.body",
+            )
+            .bind(product_id)
+            .bind(&body)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Title, English title, description, English description and status: what
+/// decides whether an edit goes back to review.
+type ReviewedText = (String, Option<String>, String, Option<String>, String);
+
+/// Creates a draft product, or saves an edit (a published product returns to
+/// review when its title or description changed); returns its id.
+pub async fn save_product(
+    db: &Db,
+    shop_id: i64,
+    product_id: Option<i64>,
+    input: &ProductInput,
+) -> Result<i64, MarketError> {
+    let at = now();
+    let mut tx = db.begin_write().await?;
+    let id = match product_id {
+        Some(id) => {
+            let row: Option<ReviewedText> = sqlx::query_as(
+                "SELECT title_ar, title_en, description_ar, description_en, status \
+                     FROM products WHERE id = $1 AND shop_id = $2",
+            )
+            .bind(id)
+            .bind(shop_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let (title_ar, title_en, description_ar, description_en, status) =
+                row.ok_or(MarketError::NotFound)?;
+            let reviewed_changed = title_ar != input.title_ar
+                || title_en != input.title_en
+                || description_ar != input.description_ar
+                || description_en != input.description_en;
+            let status = ProductStatus::parse(&status)
+                .unwrap_or(ProductStatus::Draft)
+                .after_edit(reviewed_changed);
+            sqlx::query(
+                "UPDATE products SET title_ar = $1, title_en = $2, description_ar = $3, \
+                   description_en = $4, category = $5, price_halalas = $6, unit_ar = $7, \
+                   availability = $8, lead_time_days = $9, status = $10, updated_at = $11 \
+                 WHERE id = $12",
+            )
+            .bind(&input.title_ar)
+            .bind(&input.title_en)
+            .bind(&input.description_ar)
+            .bind(&input.description_en)
+            .bind(input.category.as_str())
+            .bind(input.price_halalas)
+            .bind(&input.unit_ar)
+            .bind(input.availability.as_str())
+            .bind(input.lead_time_days)
+            .bind(status.as_str())
+            .bind(at)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
+        None => {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO products (shop_id, title_ar, title_en, description_ar, \
+                   description_en, category, price_halalas, unit_ar, availability, \
+                   lead_time_days, status, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'draft', $11, $11) RETURNING id",
+            )
+            .bind(shop_id)
+            .bind(&input.title_ar)
+            .bind(&input.title_en)
+            .bind(&input.description_ar)
+            .bind(&input.description_en)
+            .bind(input.category.as_str())
+            .bind(input.price_halalas)
+            .bind(&input.unit_ar)
+            .bind(input.availability.as_str())
+            .bind(input.lead_time_days)
+            .bind(at)
+            .fetch_one(&mut *tx)
+            .await?;
+            id
+        }
+    };
+    reindex(&mut tx, db.engine, id).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Sends a draft or rejected product to review.
+pub async fn submit_for_review(db: &Db, shop_id: i64, product_id: i64) -> Result<(), MarketError> {
+    let done = sqlx::query(
+        "UPDATE products SET status = 'pending', moderation_reason = NULL, updated_at = $1 \
+         WHERE id = $2 AND shop_id = $3 AND status IN ('draft', 'rejected')",
+    )
+    .bind(now())
+    .bind(product_id)
+    .bind(shop_id)
+    .execute(&db.pool)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(MarketError::WrongStatus)
+    }
+}
+
+/// Moves a product from `from` to `to` (a moderator's decision), only if it
+/// is still in `from`; publication stamps the first publication time.
+pub async fn set_status(
+    db: &Db,
+    product_id: i64,
+    from: ProductStatus,
+    to: ProductStatus,
+    reason: Option<&str>,
+) -> Result<(), MarketError> {
+    let at = now();
+    let done = sqlx::query(
+        "UPDATE products SET status = $1, moderation_reason = $2, updated_at = $3, \
+           published_at = CASE WHEN $1 = 'published' THEN COALESCE(published_at, $3) \
+                               ELSE published_at END \
+         WHERE id = $4 AND status = $5",
+    )
+    .bind(to.as_str())
+    .bind(reason)
+    .bind(at)
+    .bind(product_id)
+    .bind(from.as_str())
+    .execute(&db.pool)
+    .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(MarketError::WrongStatus)
+    }
+}
+
+/// Records a stored photo; the first becomes the cover. Photos are reviewed
+/// content: a published product goes back to review.
+pub async fn add_photo(
+    db: &Db,
+    product_id: i64,
+    key: &str,
+    width: u32,
+    height: u32,
+) -> Result<(), MarketError> {
+    let mut tx = db.begin_write().await?;
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM product_photos WHERE product_id = $1")
+            .bind(product_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    if count as usize >= super::MAX_PHOTOS {
+        return Err(MarketError::TooManyPhotos);
+    }
+    let at = now();
+    sqlx::query(
+        "INSERT INTO product_photos (product_id, file_key, width, height, is_cover, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(product_id)
+    .bind(key)
+    .bind(i64::from(width))
+    .bind(i64::from(height))
+    .bind(i64::from(count == 0))
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE products SET status = CASE WHEN status = 'published' THEN 'pending' ELSE status END, \
+           updated_at = $1 WHERE id = $2",
+    )
+    .bind(at)
+    .bind(product_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes a photo record (the caller removes its files); when it was the
+/// cover, the oldest remaining photo becomes the cover. Returns its key and width.
+pub async fn remove_photo(
+    db: &Db,
+    product_id: i64,
+    photo_id: i64,
+) -> Result<(String, u32), MarketError> {
+    let mut tx = db.begin_write().await?;
+    let row: Option<(String, i64, i64)> = sqlx::query_as(
+        "SELECT file_key, width, is_cover FROM product_photos WHERE id = $1 AND product_id = $2",
+    )
+    .bind(photo_id)
+    .bind(product_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (key, width, was_cover) = row.ok_or(MarketError::NotFound)?;
+    sqlx::query("DELETE FROM product_photos WHERE id = $1")
+        .bind(photo_id)
+        .execute(&mut *tx)
+        .await?;
+    if was_cover == 1 {
+        sqlx::query(
+            "UPDATE product_photos SET is_cover = 1 WHERE id = \
+               (SELECT MIN(id) FROM product_photos WHERE product_id = $1)",
+        )
+        .bind(product_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok((key, u32::try_from(width).unwrap_or(1)))
+}
+
+/// Makes one of a product's photos its cover.
+pub async fn set_cover(db: &Db, product_id: i64, photo_id: i64) -> Result<(), MarketError> {
+    let mut tx = db.begin_write().await?;
+    let found: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM product_photos WHERE id = $1 AND product_id = $2")
+            .bind(photo_id)
+            .bind(product_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if found.is_none() {
+        return Err(MarketError::NotFound);
+    }
+    sqlx::query(
+        "UPDATE product_photos SET is_cover = CASE WHEN id = $1 THEN 1 ELSE 0 END \
+         WHERE product_id = $2",
+    )
+    .bind(photo_id)
+    .bind(product_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+type PhotoRow = (i64, i64, String, i64, i64, i64);
+
+/// The photos of these products, cover first, then in upload order.
+async fn photos_of(db: &Db, product_ids: &[i64]) -> Result<Vec<(i64, Photo)>, sqlx::Error> {
+    if product_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids = product_ids
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    // The ids are integers from our own query, never user text.
+    let sql = format!(
+        "SELECT product_id, id, file_key, width, height, is_cover FROM product_photos \
+         WHERE product_id IN ({ids}) ORDER BY product_id, is_cover DESC, id"
+    );
+    let rows: Vec<PhotoRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(product_id, id, key, width, height, is_cover)| {
+            (
+                product_id,
+                Photo {
+                    id,
+                    key,
+                    width: u32::try_from(width).unwrap_or(1),
+                    height: u32::try_from(height).unwrap_or(1),
+                    is_cover: is_cover == 1,
+                },
+            )
+        })
+        .collect())
+}
+
+const PRODUCT_SELECT: &str = "SELECT id, shop_id, title_ar, title_en, description_ar, \
+       description_en, category, price_halalas, unit_ar, availability, lead_time_days, status, \
+       moderation_reason, updated_at FROM products";
+
+fn product_of(row: sqlx::any::AnyRow) -> Result<Product, sqlx::Error> {
+    let category: String = row.try_get(6)?;
+    let availability: String = row.try_get(9)?;
+    let status: String = row.try_get(11)?;
+    Ok(Product {
+        id: row.try_get(0)?,
+        shop_id: row.try_get(1)?,
+        title_ar: row.try_get(2)?,
+        title_en: row.try_get(3)?,
+        description_ar: row.try_get(4)?,
+        description_en: row.try_get(5)?,
+        category: Category::parse(&category).unwrap_or(Category::Other),
+        price_halalas: row.try_get(7)?,
+        unit_ar: row.try_get(8)?,
+        availability: Availability::parse(&availability).unwrap_or(Availability::Paused),
+        lead_time_days: row.try_get(10)?,
+        status: ProductStatus::parse(&status).unwrap_or(ProductStatus::Draft),
+        moderation_reason: row.try_get(12)?,
+        photos: Vec::new(),
+        updated_at: row.try_get(13)?,
+    })
+}
+
+/// One product with its photos, whatever its status (callers decide who may see it).
+pub async fn product(db: &Db, product_id: i64) -> Result<Option<Product>, sqlx::Error> {
+    let sql = format!("{PRODUCT_SELECT} WHERE id = $1");
+    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(product_id)
+        .fetch_optional(&db.pool)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let mut product = product_of(row)?;
+    product.photos = photos_of(db, &[product_id])
+        .await?
+        .into_iter()
+        .map(|(_, p)| p)
+        .collect();
+    Ok(Some(product))
+}
+
+/// Every product of a shop with its photos, newest first (the family's list).
+pub async fn products_of_shop(db: &Db, shop_id: i64) -> Result<Vec<Product>, sqlx::Error> {
+    let sql = format!("{PRODUCT_SELECT} WHERE shop_id = $1 ORDER BY id DESC");
+    let mut products = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(shop_id)
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(product_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    attach_photos(db, &mut products).await?;
+    Ok(products)
+}
+
+async fn attach_photos(db: &Db, products: &mut [Product]) -> Result<(), sqlx::Error> {
+    let ids: Vec<i64> = products.iter().map(|p| p.id).collect();
+    for (product_id, photo) in photos_of(db, &ids).await? {
+        if let Some(p) = products.iter_mut().find(|p| p.id == product_id) {
+            p.photos.push(photo);
+        }
+    }
+    Ok(())
+}
+
+const CARD_SELECT: &str = "SELECT p.id, p.title_ar, p.title_en, p.price_halalas, p.unit_ar, \
+       p.category, p.availability, ph.id, ph.file_key, ph.width, ph.height, \
+       s.id, s.name_ar, s.name_en, d.name_ar, d.name_en \
+     FROM products p \
+     JOIN shops s ON s.id = p.shop_id \
+     JOIN districts d ON d.id = s.district_id \
+     LEFT JOIN product_photos ph ON ph.product_id = p.id AND ph.is_cover = 1";
+
+fn card_of(row: sqlx::any::AnyRow) -> Result<ProductCard, sqlx::Error> {
+    let category: String = row.try_get(5)?;
+    let availability: String = row.try_get(6)?;
+    let photo_id: Option<i64> = row.try_get(7)?;
+    let cover = match photo_id {
+        Some(id) => Some(Photo {
+            id,
+            key: row.try_get(8)?,
+            width: u32::try_from(row.try_get::<i64, _>(9)?).unwrap_or(1),
+            height: u32::try_from(row.try_get::<i64, _>(10)?).unwrap_or(1),
+            is_cover: true,
+        }),
+        None => None,
+    };
+    Ok(ProductCard {
+        id: row.try_get(0)?,
+        title_ar: row.try_get(1)?,
+        title_en: row.try_get(2)?,
+        price_halalas: row.try_get(3)?,
+        unit_ar: row.try_get(4)?,
+        category: Category::parse(&category).unwrap_or(Category::Other),
+        availability: Availability::parse(&availability).unwrap_or(Availability::Paused),
+        cover,
+        shop_id: row.try_get(11)?,
+        shop_name_ar: row.try_get(12)?,
+        shop_name_en: row.try_get(13)?,
+        district_name_ar: row.try_get(14)?,
+        district_name_en: row.try_get(15)?,
+    })
+}
+
+/// A bound value of a dynamic query.
+enum Param {
+    Int(i64),
+    Text(String),
+}
+
+fn bind_all<'q>(
+    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
+    params: &'q [Param],
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
+    for param in params {
+        query = match param {
+            Param::Int(v) => query.bind(*v),
+            Param::Text(v) => query.bind(v.as_str()),
+        };
+    }
+    query
+}
+
+/// Results of a search: one page of cards, whether a next page exists, and
+/// the number of matches up to [`COUNT_CAP`] (counting further costs time and
+/// tells a visitor nothing).
+pub struct SearchResults {
+    pub cards: Vec<ProductCard>,
+    pub has_next: bool,
+    pub total: i64,
+}
+
+/// Matches beyond this are shown as "more than".
+pub const COUNT_CAP: i64 = 1000;
+
+/// Published products matching a search: the text through the engine's
+/// full-text index, then the filters, sorted and paged.
+pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx::Error> {
+    let mut params: Vec<Param> = Vec::new();
+    let mut conditions = vec!["p.status = 'published'".to_string()];
+    let mut add = |sql: &str, param: Param| {
+        params.push(param);
+        conditions.push(sql.replace('?', &format!("${}", params.len())));
+    };
+    let terms = search_terms(&query.text);
+    if !terms.is_empty() {
+        // Every term must match; the last may be a prefix (typing in progress
+        // and Arabic suffixes). Terms are letters and digits only, so they
+        // cannot carry query syntax.
+        match db.engine {
+            Engine::Sqlite => add(
+                "p.id IN (SELECT rowid FROM product_search WHERE product_search MATCH ?)",
+                Param::Text(
+                    terms
+                        .iter()
+                        .map(|t| format!("\"{t}\"*"))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+            ),
+            Engine::Postgres => add(
+                "p.id IN (SELECT product_id FROM product_search \
+                   WHERE document @@ to_tsquery('simple', ?))",
+                Param::Text(
+                    terms
+                        .iter()
+                        .map(|t| format!("{t}:*"))
+                        .collect::<Vec<_>>()
+                        .join(" & "),
+                ),
+            ),
+        }
+    }
+    if let Some(category) = query.category {
+        add("p.category = ?", Param::Text(category.as_str().to_string()));
+    }
+    if let Some(district) = query.district_id {
+        add("s.district_id = ?", Param::Int(district));
+    } else if let Some(city) = query.city_id {
+        add("d.city_id = ?", Param::Int(city));
+    }
+    if let Some(min) = query.min_halalas {
+        add("p.price_halalas >= ?", Param::Int(min));
+    }
+    if let Some(max) = query.max_halalas {
+        add("p.price_halalas <= ?", Param::Int(max));
+    }
+    if query.delivery {
+        conditions.push("s.delivery = 1".to_string());
+    }
+    if query.pickup {
+        conditions.push("s.pickup = 1".to_string());
+    }
+    if query.available_now {
+        conditions.push("p.availability = 'in_stock'".to_string());
+    }
+    let conditions = conditions.join(" AND ");
+    let order = match query.sort {
+        SearchSort::Newest => "p.published_at DESC, p.id DESC",
+        SearchSort::PriceLow => "p.price_halalas ASC, p.id ASC",
+        SearchSort::PriceHigh => "p.price_halalas DESC, p.id DESC",
+    };
+    let offset = (query.page.max(1) - 1) * SEARCH_PAGE_SIZE;
+    let sql = format!(
+        "{CARD_SELECT} WHERE {conditions} ORDER BY {order} LIMIT {} OFFSET {offset}",
+        SEARCH_PAGE_SIZE + 1
+    );
+    let mut cards = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &params)
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(card_of)
+        .collect::<Result<Vec<_>, _>>()?;
+    let has_next = cards.len() as i64 > SEARCH_PAGE_SIZE;
+    cards.truncate(SEARCH_PAGE_SIZE as usize);
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM products p JOIN shops s ON s.id = p.shop_id \
+           JOIN districts d ON d.id = s.district_id WHERE {conditions} LIMIT {}) matches",
+        COUNT_CAP + 1
+    );
+    let total: i64 = bind_all(sqlx::query(sqlx::AssertSqlSafe(count_sql)), &params)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)?;
+    Ok(SearchResults {
+        cards,
+        has_next,
+        total,
+    })
+}
+
+/// Newest published products; `featured` keeps only those the council featured.
+pub async fn newest(db: &Db, featured: bool, limit: i64) -> Result<Vec<ProductCard>, sqlx::Error> {
+    let sql = format!(
+        "{CARD_SELECT} WHERE p.status = 'published' {} \
+         ORDER BY p.published_at DESC, p.id DESC LIMIT $1",
+        if featured { "AND p.featured = 1" } else { "" }
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(card_of)
+        .collect()
+}
+
+/// A shop's published products, newest first.
+pub async fn published_of_shop(db: &Db, shop_id: i64) -> Result<Vec<ProductCard>, sqlx::Error> {
+    let sql = format!(
+        "{CARD_SELECT} WHERE p.shop_id = $1 AND p.status = 'published' \
+         ORDER BY p.published_at DESC, p.id DESC LIMIT 200"
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(shop_id)
+        .fetch_all(&db.pool)
+        .await?
+        .into_iter()
+        .map(card_of)
+        .collect()
+}
+
+/// Districts with the most shops that have something published, for the home page.
+pub async fn districts_with_shops(
+    db: &Db,
+    limit: i64,
+) -> Result<Vec<(i64, String, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT d.id, d.name_ar, d.name_en, CAST(COUNT(*) AS BIGINT) AS shops \
+         FROM shops s JOIN districts d ON d.id = s.district_id \
+         WHERE EXISTS (SELECT 1 FROM products p WHERE p.shop_id = s.id AND p.status = 'published') \
+         GROUP BY d.id, d.name_ar, d.name_en ORDER BY shops DESC, d.id LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await
+}
+
+/// A pending product waiting for a moderator, with its shop.
+pub struct PendingProduct {
+    pub product: Product,
+    pub shop: Shop,
+}
+
+/// Products waiting for review by this association (households linked to it
+/// by a line or a benefit), or, for the council (`None`), those whose
+/// household no association is linked to; oldest first.
+pub async fn moderation_queue(
+    db: &Db,
+    association_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PendingProduct>, sqlx::Error> {
+    let linked = "SELECT household_id FROM application_lines WHERE association_id = $1 \
+                  UNION SELECT household_id FROM benefits WHERE association_id = $1";
+    let any_linked = "SELECT household_id FROM application_lines WHERE association_id IS NOT NULL \
+                      UNION SELECT household_id FROM benefits";
+    let ids: Vec<(i64, i64)> = match association_id {
+        Some(association_id) => {
+            let sql = format!(
+                "SELECT p.id, s.id FROM products p JOIN shops s ON s.id = p.shop_id \
+                 WHERE p.status = 'pending' AND s.household_id IN ({linked}) \
+                 ORDER BY p.updated_at, p.id LIMIT $2"
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(association_id)
+                .bind(limit)
+                .fetch_all(&db.pool)
+                .await?
+        }
+        None => {
+            let sql = format!(
+                "SELECT p.id, s.id FROM products p JOIN shops s ON s.id = p.shop_id \
+                 WHERE p.status = 'pending' \
+                   AND (s.household_id IS NULL OR s.household_id NOT IN ({any_linked})) \
+                 ORDER BY p.updated_at, p.id LIMIT $1"
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(limit)
+                .fetch_all(&db.pool)
+                .await?
+        }
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    for (product_id, shop_id) in ids {
+        if let (Some(product), Some(shop)) =
+            (product(db, product_id).await?, shop(db, shop_id).await?)
+        {
+            out.push(PendingProduct {
+                product,
+                shop: shop.shop,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The associations that moderate a shop's products: those linked to its household.
+pub async fn moderating_associations(
+    db: &Db,
+    household_id: Option<i64>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let Some(household_id) = household_id else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT association_id FROM application_lines \
+           WHERE household_id = $1 AND association_id IS NOT NULL \
+         UNION SELECT association_id FROM benefits WHERE household_id = $1",
+    )
+    .bind(household_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// What the sitemap lists: published products and the shops that have one,
+/// with their last change.
+pub async fn sitemap_entries(db: &Db) -> Result<(Vec<(i64, i64)>, Vec<(i64, i64)>), sqlx::Error> {
+    let products: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT id, updated_at FROM products WHERE status = 'published' ORDER BY id LIMIT 50000",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    let shops: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT s.id, s.updated_at FROM shops s WHERE EXISTS \
+           (SELECT 1 FROM products p WHERE p.shop_id = s.id AND p.status = 'published') \
+         ORDER BY s.id LIMIT 50000",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok((products, shops))
+}

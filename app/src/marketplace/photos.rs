@@ -1,0 +1,327 @@
+//! The photo pipeline: an upload is trusted for nothing. Its type is decided
+//! by its bytes, its size and pixel count are bounded before decoding, it is
+//! decoded, turned upright, and re-encoded as WebP at a few widths from the
+//! pixels alone, so no metadata survives (phone photos carry the home's GPS
+//! position). Files are stored under a server-generated name.
+
+use std::io::Cursor;
+use std::path::{Path, PathBuf};
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+
+use super::{MAX_PHOTO_BYTES, photo_widths};
+
+/// More pixels than any phone camera takes: beyond this is a decompression bomb.
+const MAX_PIXELS: u64 = 50_000_000;
+/// Memory a decode may allocate.
+const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+/// WebP quality: photos of food and crafts stay sharp at a third of JPEG's size.
+const WEBP_QUALITY: f32 = 78.0;
+
+/// Why an upload was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    #[error("the file is larger than 10 MB")]
+    TooLarge,
+    #[error("the file is not a JPEG, PNG or WebP image")]
+    NotAnImage,
+    #[error("the image is damaged or incomplete")]
+    Corrupt,
+    #[error("the image has too many pixels")]
+    TooManyPixels,
+    #[error("the photo could not be stored: {0}")]
+    Store(#[from] std::io::Error),
+}
+
+/// A photo ready to store: each width's WebP bytes, largest last.
+pub struct Processed {
+    pub width: u32,
+    pub height: u32,
+    pub variants: Vec<(u32, Vec<u8>)>,
+}
+
+/// Decodes, orients, resizes and re-encodes an upload. CPU-bound: call it
+/// from a blocking task.
+pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
+    if bytes.len() > MAX_PHOTO_BYTES {
+        return Err(PhotoError::TooLarge);
+    }
+    let format = image::guess_format(bytes).map_err(|_| PhotoError::NotAnImage)?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
+        return Err(PhotoError::NotAnImage);
+    }
+    if format == ImageFormat::Jpeg && !jpeg_is_complete(bytes) {
+        return Err(PhotoError::Corrupt);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = Limits::default();
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|_| PhotoError::Corrupt)?;
+    let (width, height) = decoder.dimensions();
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(PhotoError::TooManyPixels);
+    }
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|error| match error {
+        image::ImageError::Limits(_) => PhotoError::TooManyPixels,
+        _ => PhotoError::Corrupt,
+    })?;
+    image.apply_orientation(orientation);
+    let (width, height) = (image.width(), image.height());
+    let variants = photo_widths(width)
+        .map(|w| {
+            let resized = if w == width {
+                image.clone()
+            } else {
+                let h = ((u64::from(height) * u64::from(w)) / u64::from(width)).max(1) as u32;
+                image.resize_exact(w, h, image::imageops::FilterType::Triangle)
+            };
+            (w, encode_webp(&resized))
+        })
+        .collect::<Vec<_>>();
+    let (largest, _) = variants[variants.len() - 1];
+    Ok(Processed {
+        width: largest,
+        height: ((u64::from(height) * u64::from(largest)) / u64::from(width)).max(1) as u32,
+        variants,
+    })
+}
+
+/// A JPEG decoder fills a cut-off file with grey instead of failing, so a
+/// photo cut short by a dropped connection would be published half grey:
+/// require the end-of-image marker after the last start-of-scan. (Inside the
+/// compressed data every 0xFF byte is followed by 0x00, so neither marker can
+/// appear by accident; an EXIF thumbnail's own markers come before the scan.)
+fn jpeg_is_complete(bytes: &[u8]) -> bool {
+    let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+    let end = bytes.windows(2).rposition(|w| w == [0xFF, 0xD9]);
+    matches!((last_scan, end), (Some(scan), Some(end)) if end > scan)
+}
+
+fn encode_webp(image: &DynamicImage) -> Vec<u8> {
+    if image.color().has_alpha() {
+        let rgba = image.to_rgba8();
+        webp::Encoder::from_rgba(rgba.as_raw(), rgba.width(), rgba.height())
+            .encode(WEBP_QUALITY)
+            .to_vec()
+    } else {
+        let rgb = image.to_rgb8();
+        webp::Encoder::from_rgb(rgb.as_raw(), rgb.width(), rgb.height())
+            .encode(WEBP_QUALITY)
+            .to_vec()
+    }
+}
+
+/// A new random file key: 128 bits, hex.
+pub fn new_key() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The file of one width of a stored photo.
+pub fn file_path(dir: &Path, key: &str, width: u32) -> PathBuf {
+    dir.join(format!("{key}-{width}.webp"))
+}
+
+/// Whether `name` is a file name this pipeline writes (`<32 hex>-<width>.webp`),
+/// so the file route never serves anything else.
+pub fn is_photo_file_name(name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".webp") else {
+        return false;
+    };
+    let Some((key, width)) = stem.split_once('-') else {
+        return false;
+    };
+    key.len() == 32
+        && key.bytes().all(|b| b.is_ascii_hexdigit())
+        && !width.is_empty()
+        && width.len() <= 4
+        && width.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Writes every width of a processed photo under `key`; each file is
+/// written to a temporary name and renamed, so a reader never sees half a file.
+pub async fn store(dir: &Path, key: &str, photo: &Processed) -> Result<(), PhotoError> {
+    tokio::fs::create_dir_all(dir).await?;
+    for (width, bytes) in &photo.variants {
+        let path = file_path(dir, key, *width);
+        let partial = path.with_extension("partial");
+        tokio::fs::write(&partial, bytes).await?;
+        tokio::fs::rename(&partial, &path).await?;
+    }
+    Ok(())
+}
+
+/// Removes every width of a stored photo of this (largest) width; missing
+/// files are not an error.
+pub async fn remove(dir: &Path, key: &str, width: u32) {
+    for w in photo_widths(width) {
+        let _ = tokio::fs::remove_file(file_path(dir, key, w)).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageEncoder, Rgb, RgbImage};
+
+    /// A photo-like gradient, so the encoders have real content.
+    fn picture(width: u32, height: u32) -> RgbImage {
+        RgbImage::from_fn(width, height, |x, y| {
+            Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 120])
+        })
+    }
+
+    /// An EXIF block with a GPS position (21.5433 N, 39.1728 E: Jeddah) and an
+    /// orientation tag, little-endian TIFF.
+    fn exif_with_gps(orientation: u16) -> Vec<u8> {
+        let mut tiff: Vec<u8> = b"II\x2a\x00\x08\x00\x00\x00".to_vec();
+        // IFD0 at 8: two entries (Orientation, GPS IFD pointer).
+        tiff.extend_from_slice(&2u16.to_le_bytes());
+        tiff.extend_from_slice(&0x0112u16.to_le_bytes());
+        tiff.extend_from_slice(&3u16.to_le_bytes());
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        tiff.extend_from_slice(&orientation.to_le_bytes());
+        tiff.extend_from_slice(&[0, 0]);
+        let gps_ifd = 8 + 2 + 2 * 12 + 4;
+        tiff.extend_from_slice(&0x8825u16.to_le_bytes());
+        tiff.extend_from_slice(&4u16.to_le_bytes());
+        tiff.extend_from_slice(&1u32.to_le_bytes());
+        tiff.extend_from_slice(&(gps_ifd as u32).to_le_bytes());
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        // GPS IFD: latitude ref "N" and latitude 21/1 32/1 36/1.
+        let rationals = gps_ifd + 2 + 2 * 12 + 4;
+        tiff.extend_from_slice(&2u16.to_le_bytes());
+        tiff.extend_from_slice(&0x0001u16.to_le_bytes());
+        tiff.extend_from_slice(&2u16.to_le_bytes());
+        tiff.extend_from_slice(&2u32.to_le_bytes());
+        tiff.extend_from_slice(b"N\0\0\0");
+        tiff.extend_from_slice(&0x0002u16.to_le_bytes());
+        tiff.extend_from_slice(&5u16.to_le_bytes());
+        tiff.extend_from_slice(&3u32.to_le_bytes());
+        tiff.extend_from_slice(&(rationals as u32).to_le_bytes());
+        tiff.extend_from_slice(&0u32.to_le_bytes());
+        for value in [21u32, 32, 36] {
+            tiff.extend_from_slice(&value.to_le_bytes());
+            tiff.extend_from_slice(&1u32.to_le_bytes());
+        }
+        tiff
+    }
+
+    fn jpeg(image: &RgbImage, exif: Option<Vec<u8>>) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
+        if let Some(exif) = exif {
+            encoder.set_exif_metadata(exif).unwrap();
+        }
+        encoder
+            .write_image(
+                image.as_raw(),
+                image.width(),
+                image.height(),
+                image::ExtendedColorType::Rgb8,
+            )
+            .unwrap();
+        out
+    }
+
+    fn png(image: &RgbImage) -> Vec<u8> {
+        let mut out = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(
+                image.as_raw(),
+                image.width(),
+                image.height(),
+                image::ExtendedColorType::Rgb8,
+            )
+            .unwrap();
+        out
+    }
+
+    fn decoded(webp: &[u8]) -> DynamicImage {
+        image::load_from_memory_with_format(webp, ImageFormat::WebP).unwrap()
+    }
+
+    #[test]
+    fn jpeg_png_and_webp_are_reencoded_at_several_widths() {
+        let source = picture(1600, 1200);
+        let jpeg = jpeg(&source, None);
+        let processed = process(&jpeg).unwrap();
+        assert_eq!((processed.width, processed.height), (1280, 960));
+        let widths: Vec<u32> = processed.variants.iter().map(|(w, _)| *w).collect();
+        assert_eq!(widths, vec![320, 640, 1280]);
+        for (w, bytes) in &processed.variants {
+            assert_eq!(image::guess_format(bytes).unwrap(), ImageFormat::WebP);
+            assert_eq!(decoded(bytes).width(), *w);
+        }
+        let small = png(&picture(200, 100));
+        let processed = process(&small).unwrap();
+        assert_eq!(processed.variants.len(), 1, "never upscaled");
+        assert_eq!((processed.width, processed.height), (200, 100));
+        // A WebP upload goes through the same pipeline.
+        let webp = processed.variants[0].1.clone();
+        assert_eq!(process(&webp).unwrap().width, 200);
+    }
+
+    #[test]
+    fn gps_and_all_other_metadata_are_stripped_and_orientation_applied() {
+        let source = picture(400, 300);
+        let with_gps = jpeg(&source, Some(exif_with_gps(6)));
+        assert!(
+            with_gps.windows(4).any(|w| w == b"Exif"),
+            "fixture carries EXIF"
+        );
+        let processed = process(&with_gps).unwrap();
+        for (_, bytes) in &processed.variants {
+            assert!(!bytes.windows(4).any(|w| w == b"Exif" || w == b"EXIF"));
+            assert!(!bytes.windows(4).any(|w| w == b"XMP "));
+        }
+        // Orientation 6 (rotate 90°): the stored photo is upright, 300 × 400.
+        assert_eq!((processed.width, processed.height), (300, 400));
+        assert_eq!(decoded(&processed.variants[0].1).height(), 400);
+    }
+
+    #[test]
+    fn disguised_corrupt_oversized_and_bomb_files_are_refused() {
+        let text = "هذا ملف نصي وليس صورة".as_bytes();
+        assert!(matches!(process(text), Err(PhotoError::NotAnImage)));
+        let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;";
+        assert!(matches!(process(gif), Err(PhotoError::NotAnImage)));
+        let whole = jpeg(&picture(300, 200), None);
+        let truncated = &whole[..whole.len() / 2];
+        assert!(matches!(process(truncated), Err(PhotoError::Corrupt)));
+        let huge = vec![0xFFu8; MAX_PHOTO_BYTES + 1];
+        assert!(matches!(process(&huge), Err(PhotoError::TooLarge)));
+        // A PNG header that claims 60 000 × 60 000 pixels: refused before any
+        // pixel is allocated.
+        let mut bomb = png(&picture(1, 1));
+        bomb[16..20].copy_from_slice(&60_000u32.to_be_bytes());
+        bomb[20..24].copy_from_slice(&60_000u32.to_be_bytes());
+        assert!(matches!(
+            process(&bomb),
+            Err(PhotoError::TooManyPixels | PhotoError::Corrupt)
+        ));
+    }
+
+    #[test]
+    fn only_generated_names_are_photo_files() {
+        assert!(is_photo_file_name(
+            "0123456789abcdef0123456789abcdef-640.webp"
+        ));
+        assert!(!is_photo_file_name("../etc/passwd"));
+        assert!(!is_photo_file_name(
+            "0123456789abcdef0123456789abcdef-640.webp.partial"
+        ));
+        assert!(!is_photo_file_name("short-640.webp"));
+        assert!(!is_photo_file_name(&new_key()));
+        assert!(is_photo_file_name(&format!("{}-320.webp", new_key())));
+    }
+}

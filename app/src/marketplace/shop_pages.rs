@@ -1,0 +1,364 @@
+//! The family's shop pages (open the shop, list products, upload photos,
+//! send for review) and the moderators' review queue. Every form is a plain
+//! POST; the photo upload is a multipart form.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::api::{
+    ChangePhoto, ModerateProduct, ModerationView, MyShopView, ProductEditor, SaveProduct, SaveShop,
+    SubmitProduct, get_moderation_queue, get_my_shop, get_product_editor,
+};
+use super::pages::{AvailabilityName, CategoryName, PhotoImg, Price, ProductBody};
+use super::{
+    Availability, Category, MAX_PHOTOS, MY_PRODUCT_PAGE, Product, ProductStatus, edit_url,
+    product_url, shop_url,
+};
+use crate::i18n::*;
+use crate::text::format_riyals;
+use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
+
+/// A product status in the page's language.
+#[component]
+pub fn ProductStatusName(status: ProductStatus) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = match status {
+        ProductStatus::Draft => t!(i18n, my_shop.status_draft).into_any(),
+        ProductStatus::Pending => t!(i18n, my_shop.status_pending).into_any(),
+        ProductStatus::Published => t!(i18n, my_shop.status_published).into_any(),
+        ProductStatus::Rejected => t!(i18n, my_shop.status_rejected).into_any(),
+        ProductStatus::Hidden => t!(i18n, my_shop.status_hidden).into_any(),
+    };
+    view! { <span class=format!("state state-{}", status.as_str())>{label}</span> }
+}
+
+/// `/my-shop`: the shop form and the shop's products.
+#[component]
+pub fn MyShopPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new_blocking(|| (), |_| get_my_shop());
+    let error = error_from_query();
+    view! {
+        <Title text=move || t_string!(i18n, my_shop.title).to_string() />
+        <section class="card wide">
+            <h1>{t!(i18n, my_shop.title)}</h1>
+            {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
+            {loaded(data, |view| view! { <MyShop view /> })}
+        </section>
+    }
+}
+
+#[component]
+fn MyShop(view: MyShopView) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let shop = view.shop.clone();
+    let district = shop
+        .as_ref()
+        .map(|s| s.district_id)
+        .or(view.household_district_id);
+    let whatsapp = shop
+        .as_ref()
+        .and_then(|s| s.whatsapp.clone())
+        .or(view.household_phone.clone())
+        .map(|international| local_phone(&international))
+        .unwrap_or_default();
+    let value = |f: fn(&super::Shop) -> String| shop.as_ref().map(f).unwrap_or_default();
+    let products = view.products.clone();
+    view! {
+        {shop.as_ref().map(|s| view! {
+            <p>
+                <a class="button secondary" href=shop_url(s.id)>{t!(i18n, my_shop.public_page)}</a>
+                " "
+                <a class="button primary" id="new-product" href=format!("{MY_PRODUCT_PAGE}/new")>{t!(i18n, my_shop.new_product)}</a>
+            </p>
+            <h2>{t!(i18n, my_shop.products)}</h2>
+            {if products.is_empty() {
+                view! { <p class="muted">{t!(i18n, my_shop.no_products)}</p> }.into_any()
+            } else {
+                view! { <ul class="my-products">{products.iter().map(|p| view! { <MyProductRow product=p.clone() /> }).collect_view()}</ul> }.into_any()
+            }}
+        })}
+        <h2>{if shop.is_some() { t!(i18n, my_shop.edit_shop).into_any() } else { t!(i18n, my_shop.open_shop).into_any() }}</h2>
+        {shop.is_none().then(|| view! { <p class="muted">{t!(i18n, my_shop.open_intro)}</p> })}
+        <form method="post" action=SaveShop::PATH class="stack">
+            <div class="field">
+                <label for="name-ar">{t!(i18n, my_shop.name_ar)}</label>
+                <input id="name-ar" name="name_ar" required maxlength="80" value=value(|s| s.name_ar.clone()) aria-describedby="form-error" />
+            </div>
+            <div class="field">
+                <label for="name-en">{t!(i18n, my_shop.name_en)}</label>
+                <input id="name-en" name="name_en" maxlength="80" dir="ltr" value=value(|s| s.name_en.clone().unwrap_or_default()) />
+            </div>
+            <div class="field">
+                <label for="bio">{t!(i18n, my_shop.bio)}</label>
+                <textarea id="bio" name="bio" maxlength="600" rows="3">{value(|s| s.bio.clone())}</textarea>
+            </div>
+            <div class="field">
+                <label for="district">{t!(i18n, my_shop.district)}</label>
+                <select id="district" name="district_id" required>
+                    <option value="">{t!(i18n, my_shop.choose)}</option>
+                    {view.places.iter().map(|(city, districts)| view! {
+                        <optgroup label=pick(english, &city.name_ar, &city.name_en)>
+                            {districts.iter().map(|d| view! {
+                                <option value=d.id.to_string() selected=district == Some(d.id)>{pick(english, &d.name_ar, &d.name_en)}</option>
+                            }).collect_view()}
+                        </optgroup>
+                    }).collect_view()}
+                </select>
+            </div>
+            <fieldset class="field">
+                <legend>{t!(i18n, my_shop.how_to_get)}</legend>
+                <label class="choice-row"><input type="checkbox" name="pickup" value="1" checked=shop.as_ref().is_none_or(|s| s.pickup) /> {t!(i18n, market.pickup)}</label>
+                <label class="choice-row"><input type="checkbox" name="delivery" value="1" checked=shop.as_ref().is_some_and(|s| s.delivery) /> {t!(i18n, market.delivery)}</label>
+            </fieldset>
+            <div class="field">
+                <label for="delivery-areas">{t!(i18n, my_shop.delivery_areas)}</label>
+                <input id="delivery-areas" name="delivery_areas" maxlength="200" value=value(|s| s.delivery_areas.clone()) />
+            </div>
+            <div class="field">
+                <label for="delivery-fee">{t!(i18n, my_shop.delivery_fee)}</label>
+                <input id="delivery-fee" name="delivery_fee" inputmode="decimal" value=value(|s| s.delivery_fee_halalas.map(format_riyals).unwrap_or_default()) />
+            </div>
+            <label class="choice-row"><input type="checkbox" name="whatsapp_opt_in" value="1" checked=shop.as_ref().is_none_or(|s| s.whatsapp.is_some()) /> {t!(i18n, my_shop.whatsapp_opt_in)}</label>
+            <div class="field">
+                <label for="whatsapp">{t!(i18n, my_shop.whatsapp)}</label>
+                <input id="whatsapp" name="whatsapp" inputmode="tel" dir="ltr" value=whatsapp />
+            </div>
+            <div class="field">
+                <label for="hours">{t!(i18n, my_shop.hours)}</label>
+                <input id="hours" name="working_hours" maxlength="120" value=value(|s| s.working_hours.clone()) placeholder=move || t_string!(i18n, my_shop.hours_hint) />
+            </div>
+            <button type="submit" class="button primary">{t!(i18n, my_shop.save_shop)}</button>
+        </form>
+    }
+}
+
+/// `9665XXXXXXXX` as families write it: `05XXXXXXXX`.
+fn local_phone(international: &str) -> String {
+    match international.strip_prefix("966") {
+        Some(rest) => format!("0{rest}"),
+        None => international.to_string(),
+    }
+}
+
+#[component]
+fn MyProductRow(product: Product) -> impl IntoView {
+    let i18n = use_i18n();
+    let cover = product.photos.first().cloned();
+    view! {
+        <li class="my-product">
+            {cover.map(|photo| view! { <PhotoImg photo alt=String::new() sizes="4rem" /> })}
+            <div>
+                <a href=edit_url(product.id)>{product.title_ar.clone()}</a>
+                <p class="small"><Price halalas=product.price_halalas /> " · " <ProductStatusName status=product.status /></p>
+                {product.moderation_reason.clone().map(|reason| view! { <p class="small">{t!(i18n, my_shop.reason)} ": " {reason}</p> })}
+            </div>
+        </li>
+    }
+}
+
+/// `/my-shop/products/<id>` (or `new`): the product form, its photos, review.
+#[component]
+pub fn ProductEditorPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let id = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let data = Resource::new_blocking(|| (), move |_| get_product_editor(id));
+    let error = error_from_query();
+    view! {
+        <Title text=move || t_string!(i18n, my_shop.product_title).to_string() />
+        <section class="card wide">
+            <h1>{t!(i18n, my_shop.product_title)}</h1>
+            {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
+            {loaded(data, |editor| view! { <ProductForm editor /> })}
+            <p><a href=super::MY_SHOP_PAGE>{t!(i18n, my_shop.back)}</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn ProductForm(editor: ProductEditor) -> impl IntoView {
+    let i18n = use_i18n();
+    let product = editor.product.clone();
+    let value = |f: fn(&Product) -> String| product.as_ref().map(f).unwrap_or_default();
+    let category = product.as_ref().map(|p| p.category);
+    let availability = product
+        .as_ref()
+        .map_or(Availability::InStock, |p| p.availability);
+    view! {
+        {product.as_ref().map(|p| view! {
+            <p>
+                <ProductStatusName status=p.status />
+                {(p.status == ProductStatus::Published).then(|| view! { " " <a href=product_url(p.id)>{t!(i18n, my_shop.see_public)}</a> })}
+            </p>
+            {p.moderation_reason.clone().map(|reason| view! {
+                <div class="alert alert-error" role="status">{t!(i18n, my_shop.reason)} ": " {reason}</div>
+            })}
+            {(p.status == ProductStatus::Published).then(|| view! { <p class="muted small">{t!(i18n, my_shop.edit_returns_to_review)}</p> })}
+        })}
+        <form method="post" action=SaveProduct::PATH class="stack">
+            {product.as_ref().map(|p| view! { <input type="hidden" name="product_id" value=p.id.to_string() /> })}
+            <div class="field">
+                <label for="title-ar">{t!(i18n, my_shop.title_ar)}</label>
+                <input id="title-ar" name="title_ar" required maxlength="120" value=value(|p| p.title_ar.clone()) aria-describedby="form-error" />
+            </div>
+            <div class="field">
+                <label for="title-en">{t!(i18n, my_shop.title_en)}</label>
+                <input id="title-en" name="title_en" maxlength="120" dir="ltr" value=value(|p| p.title_en.clone().unwrap_or_default()) />
+            </div>
+            <div class="field">
+                <label for="description-ar">{t!(i18n, my_shop.description_ar)}</label>
+                <textarea id="description-ar" name="description_ar" required rows="4" maxlength="2000">{value(|p| p.description_ar.clone())}</textarea>
+            </div>
+            <div class="field">
+                <label for="description-en">{t!(i18n, my_shop.description_en)}</label>
+                <textarea id="description-en" name="description_en" rows="3" dir="ltr" maxlength="2000">{value(|p| p.description_en.clone().unwrap_or_default())}</textarea>
+            </div>
+            <div class="field">
+                <label for="category">{t!(i18n, market.category)}</label>
+                <select id="category" name="category" required>
+                    {Category::ALL.into_iter().map(|c| view! {
+                        <option value=c.as_str() selected=category == Some(c)><CategoryName category=c /></option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="price">{t!(i18n, my_shop.price)}</label>
+                <input id="price" name="price" required inputmode="decimal" value=value(|p| format_riyals(p.price_halalas)) />
+            </div>
+            <div class="field">
+                <label for="unit">{t!(i18n, my_shop.unit)}</label>
+                <input id="unit" name="unit_ar" maxlength="40" value=value(|p| p.unit_ar.clone()) placeholder=move || t_string!(i18n, my_shop.unit_hint) />
+            </div>
+            <fieldset class="field">
+                <legend>{t!(i18n, market.availability)}</legend>
+                {Availability::ALL.into_iter().map(|a| view! {
+                    <label class="choice-row"><input type="radio" name="availability" value=a.as_str() checked=availability == a /> <AvailabilityName availability=a /></label>
+                }).collect_view()}
+            </fieldset>
+            <div class="field">
+                <label for="lead-time">{t!(i18n, my_shop.lead_time)}</label>
+                <input id="lead-time" name="lead_time_days" inputmode="numeric" value=value(|p| p.lead_time_days.map(|d| d.to_string()).unwrap_or_default()) />
+            </div>
+            <button type="submit" class="button primary">{t!(i18n, my_shop.save_product)}</button>
+        </form>
+        {product.map(|p| view! { <PhotosSection product=p /> })}
+    }
+}
+
+#[component]
+fn PhotosSection(product: Product) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = product.id.to_string();
+    let upload = super::PHOTO_UPLOAD.replace("{id}", &id);
+    let can_add = product.photos.len() < MAX_PHOTOS;
+    let can_submit = matches!(
+        product.status,
+        ProductStatus::Draft | ProductStatus::Rejected
+    );
+    view! {
+        <h2>{t!(i18n, my_shop.photos)}</h2>
+        <p class="muted small">{t!(i18n, my_shop.photos_hint)}</p>
+        <ul class="photo-list">
+            {product.photos.iter().map(|photo| {
+                let photo_id = photo.id.to_string();
+                view! {
+                    <li>
+                        <PhotoImg photo=photo.clone() alt=String::new() sizes="8rem" />
+                        {if photo.is_cover {
+                            view! { <span class="badge">{t!(i18n, my_shop.cover)}</span> }.into_any()
+                        } else {
+                            view! {
+                                <form method="post" action=ChangePhoto::PATH class="inline-form">
+                                    <input type="hidden" name="product_id" value=id.clone() />
+                                    <input type="hidden" name="photo_id" value=photo_id.clone() />
+                                    <input type="hidden" name="action" value="cover" />
+                                    <button type="submit" class="button small secondary">{t!(i18n, my_shop.make_cover)}</button>
+                                </form>
+                            }.into_any()
+                        }}
+                        <form method="post" action=ChangePhoto::PATH class="inline-form">
+                            <input type="hidden" name="product_id" value=id.clone() />
+                            <input type="hidden" name="photo_id" value=photo_id />
+                            <input type="hidden" name="action" value="remove" />
+                            <button type="submit" class="button small secondary">{t!(i18n, my_shop.remove_photo)}</button>
+                        </form>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        {can_add.then(|| view! {
+            <form method="post" action=upload enctype="multipart/form-data" class="stack">
+                <div class="field">
+                    <label for="photo">{t!(i18n, my_shop.add_photo)}</label>
+                    <input id="photo" type="file" name="photo" accept="image/jpeg,image/png,image/webp" required />
+                </div>
+                <button type="submit" class="button secondary">{t!(i18n, my_shop.upload)}</button>
+            </form>
+        })}
+        {can_submit.then(|| view! {
+            <form method="post" action=SubmitProduct::PATH class="stack">
+                <input type="hidden" name="product_id" value=id.clone() />
+                <button type="submit" class="button primary" id="submit-for-review">{t!(i18n, my_shop.submit_for_review)}</button>
+            </form>
+        })}
+    }
+}
+
+/// `/association/moderation`: products waiting for review, as the public will see them.
+#[component]
+pub fn ModerationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = Resource::new_blocking(|| (), |_| get_moderation_queue());
+    let error = error_from_query();
+    view! {
+        <Title text=move || t_string!(i18n, moderation.title).to_string() />
+        <section class="card wide">
+            <h1>{t!(i18n, moderation.title)}</h1>
+            {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
+            {loaded(data, |view| view! { <ModerationQueue view /> })}
+        </section>
+    }
+}
+
+#[component]
+fn ModerationQueue(view: ModerationView) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let whose = match &view.association {
+        Some(a) => pick(english, &a.name_ar, &a.name_en),
+        None => t_string!(i18n, moderation.council_queue).to_string(),
+    };
+    view! {
+        <p class="muted">{whose}</p>
+        {if view.items.is_empty() {
+            view! { <p>{t!(i18n, moderation.empty)}</p> }.into_any()
+        } else {
+            view.items.iter().map(|item| {
+                let id = item.product.id.to_string();
+                view! {
+                    <article class="moderation-item" data-product-id=id.clone()>
+                        <ProductBody product=item.product.clone() shop=item.shop.clone() />
+                        <form method="post" action=ModerateProduct::PATH class="inline-form">
+                            <input type="hidden" name="product_id" value=id.clone() />
+                            <input type="hidden" name="decision" value="approve" />
+                            <button type="submit" class="button primary">{t!(i18n, moderation.approve)}</button>
+                        </form>
+                        <form method="post" action=ModerateProduct::PATH class="stack">
+                            <input type="hidden" name="product_id" value=id.clone() />
+                            <input type="hidden" name="decision" value="reject" />
+                            <div class="field">
+                                <label for=format!("reason-{id}")>{t!(i18n, moderation.reason)}</label>
+                                <input id=format!("reason-{id}") name="reason" maxlength="500" />
+                            </div>
+                            <button type="submit" class="button secondary">{t!(i18n, moderation.reject)}</button>
+                        </form>
+                    </article>
+                }
+            }).collect_view().into_any()
+        }}
+    }
+}

@@ -1,0 +1,75 @@
+import { test, expect } from "@playwright/test";
+import { shot, signIn, signOut } from "./helpers";
+
+// Phone projects only (see playwright.config.ts). Each project's seller is a person with
+// no household yet, so the council moderates the product.
+const SELLER: Record<string, { id: string; title: string; query: string; phone: string }> = {
+  "phone-ar-js": { id: "1000000057", title: "كليجا بالهيل", query: "الكليجا", phone: "0551112233" },
+  "phone-ar-nojs": { id: "1000000024", title: "غريبة بالسمن البلدي", query: "غُرَيْبة", phone: "0551112244" },
+};
+
+test("a family opens a shop and lists a product with a photo; the council publishes it; a visitor finds it and orders on WhatsApp", async ({ page }, info) => {
+  const seller = SELLER[info.project.name];
+  // A real photo to upload: one of the demo products' (WebP is accepted like JPEG and PNG).
+  await page.goto("/market");
+  const demoPhoto = await page.locator(".product-card img").first().getAttribute("src");
+  const photo = await (await page.request.get(demoPhoto!)).body();
+
+  await signIn(page, seller.id);
+  await page.getByRole("link", { name: "متجري" }).click();
+  await expect(page.getByRole("heading", { name: "افتح متجرك" })).toBeVisible();
+  await page.getByLabel("اسم المتجر (بالعربية)").fill(`متجر ${seller.title}`);
+  await page.getByLabel("الحي").selectOption({ index: 5 });
+  await page.getByLabel("رقم واتساب").fill(seller.phone);
+  await shot(page, "60-shop-open");
+  await page.getByRole("button", { name: "احفظ المتجر" }).click();
+
+  await page.getByRole("link", { name: "أضف منتجًا" }).click();
+  await page.getByLabel("اسم المنتج (بالعربية)").fill(seller.title);
+  await page.getByLabel("الوصف (بالعربية)").fill("مخبوزات بيتية طازجة تُجهّز يوم الطلب");
+  await page.getByLabel("القسم").selectOption("baked_goods");
+  // A price of zero is refused with the reason.
+  await page.getByLabel("السعر بالريال").fill("0");
+  await page.getByRole("button", { name: "احفظ المنتج" }).click();
+  await expect(page.getByRole("alert")).toContainText("السعر");
+  await page.getByLabel("اسم المنتج (بالعربية)").fill(seller.title);
+  await page.getByLabel("الوصف (بالعربية)").fill("مخبوزات بيتية طازجة تُجهّز يوم الطلب");
+  await page.getByLabel("القسم").selectOption("baked_goods");
+  await page.getByLabel("السعر بالريال").fill("٣٥");
+  await page.getByRole("button", { name: "احفظ المنتج" }).click();
+  await expect(page.getByText("مسودة")).toBeVisible();
+
+  await page.getByLabel("أضف صورة").setInputFiles({ name: "photo.webp", mimeType: "image/webp", buffer: photo });
+  await page.getByRole("button", { name: "ارفع الصورة" }).click();
+  await expect(page.locator(".photo-list li")).toHaveCount(1);
+  await expect(page.locator(".photo-list .badge")).toHaveText("الغلاف");
+  await shot(page, "61-product-editor");
+  await page.getByRole("button", { name: "أرسل للمراجعة" }).click();
+  await expect(page.getByText("بانتظار المراجعة")).toBeVisible();
+  await signOut(page);
+
+  // The council reviews the product as the public will see it, and publishes it.
+  await signIn(page, "1000000016");
+  await page.goto("/association/moderation");
+  const item = page.locator("article.moderation-item", { hasText: seller.title });
+  await expect(item).toBeVisible();
+  await shot(page, "62-moderation");
+  await item.getByRole("button", { name: "انشر" }).click();
+  await expect(page.locator("article.moderation-item", { hasText: seller.title })).toHaveCount(0);
+  await signOut(page);
+
+  // A visitor with no account finds it by an Arabic search with the article or diacritics.
+  await page.goto("/market");
+  await page.getByLabel("ابحث في السوق").fill(seller.query);
+  await page.getByRole("button", { name: "بحث", exact: true }).click();
+  const card = page.locator(".product-card", { hasText: seller.title });
+  await expect(card).toBeVisible();
+  await shot(page, "63-search-results");
+  await card.getByRole("link").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(seller.title);
+  const whatsapp = page.locator("#order-whatsapp");
+  const href = (await whatsapp.getAttribute("href"))!;
+  expect(href).toContain(`https://wa.me/966${seller.phone.slice(1)}?text=`);
+  expect(decodeURIComponent(href.split("text=")[1])).toContain(`«${seller.title}»`);
+  await shot(page, "64-product-page");
+});

@@ -1,0 +1,346 @@
+//! The marketplace on SQLite and PostgreSQL: a family opens a shop and lists
+//! a product with a real photo; moderation rights; Arabic search through each
+//! engine's full-text index; filters and pages; hidden products never reach
+//! public pages or the sitemap.
+
+mod common;
+
+use app::identity::RoleKind;
+use app::marketplace::api::{MyShopView, SearchView};
+use app::marketplace::db::{ProductInput, ShopInput};
+use app::marketplace::{Availability, Category, ProductStatus};
+use common::{Browser, TestApp, persona};
+
+const NOURA: &str = "1000000065";
+const STAFF_NAKHLA: &str = "1000000032";
+const STAFF_BAHR: &str = "1000000040";
+
+/// A small real JPEG with an EXIF block that carries a GPS tag.
+fn jpeg_with_gps() -> Vec<u8> {
+    use image::ImageEncoder;
+    let picture = image::RgbImage::from_fn(900, 600, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 150])
+    });
+    // Little-endian TIFF: IFD0 with one entry, the GPS IFD pointer, then a
+    // GPS IFD with the latitude reference "N".
+    let mut exif: Vec<u8> = b"II\x2a\x00\x08\x00\x00\x00\x01\x00".to_vec();
+    exif.extend_from_slice(&[
+        0x25, 0x88, 0x04, 0x00, 0x01, 0x00, 0x00, 0x00, 0x1a, 0x00, 0x00, 0x00,
+    ]);
+    exif.extend_from_slice(&[0, 0, 0, 0]);
+    exif.extend_from_slice(&[
+        0x01, 0x00, 0x01, 0x00, 0x02, 0x00, 0x02, 0x00, 0x00, 0x00, b'N', 0, 0, 0,
+    ]);
+    exif.extend_from_slice(&[0, 0, 0, 0]);
+    let mut out = Vec::new();
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
+    encoder.set_exif_metadata(exif).unwrap();
+    encoder
+        .write_image(picture.as_raw(), 900, 600, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+/// Uploads a file as the photo form does; `html` sends it as a browser without JavaScript.
+async fn upload(
+    browser: &Browser,
+    product: i64,
+    name: &str,
+    bytes: Vec<u8>,
+    html: bool,
+) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+    let form = reqwest::multipart::Form::new().part("photo", part);
+    let mut request = browser
+        .client
+        .post(browser.url(&format!("/my-shop/products/{product}/photos")))
+        .multipart(form);
+    if !html {
+        request = request.header("accept", "application/json");
+    }
+    request.send().await.unwrap()
+}
+
+async fn search(browser: &Browser, params: &[(&str, &str)]) -> SearchView {
+    let form: Vec<(String, &str)> = params
+        .iter()
+        .map(|(k, v)| (format!("params[{k}]"), *v))
+        .collect();
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let r = browser.post_api("/api/search_products", &form).await;
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+async fn product_id(app: &TestApp, title: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM products WHERE title_ar = $1")
+        .bind(title)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    id
+}
+
+async fn status(app: &TestApp, id: i64) -> String {
+    let (status,): (String,) = sqlx::query_as("SELECT status FROM products WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    status
+}
+
+const TITLE: &str = "معمول بالتمر";
+
+both_engines! {
+    async fn a_family_lists_a_product_that_is_moderated_found_and_hidden(app: TestApp) {
+        let noura = app.signed_in(NOURA).await;
+        let district = common::jeddah_district(&app.state.db, 0).await;
+        common::register_household(&noura, district).await;
+        let district = district.to_string();
+
+        // Without a shop there is nothing to add products to.
+        let r = noura.post_api("/api/get_product_editor", &[]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("shop_required"));
+
+        // The shop form refuses what is missing, with reasons.
+        let shop = |name: &'static str, pickup: bool| {
+            let mut form = vec![("name_ar", name), ("district_id", "")];
+            if pickup {
+                form.push(("pickup", "1"));
+            }
+            form.extend([("whatsapp_opt_in", "1"), ("whatsapp", "٠٥٥١٢٣٤٥٦٧"), ("bio", "حلويات بيتية")]);
+            form
+        };
+        let mut form = shop("", true);
+        form[1].1 = &district;
+        let r = noura.post_api("/api/save_shop", &form).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("shop_name_required"));
+        let mut form = shop("حلويات نورة", false);
+        form[1].1 = &district;
+        let r = noura.post_api("/api/save_shop", &form).await;
+        assert!(r.text().await.unwrap().contains("pickup_or_delivery"));
+        let mut form = shop("حلويات نورة", true);
+        form[1].1 = &district;
+        assert_eq!(noura.post_api("/api/save_shop", &form).await.status(), 200);
+        let mine: MyShopView = noura.post_api("/api/get_my_shop", &[]).await.json().await.unwrap();
+        let shop = mine.shop.expect("shop opened");
+        assert_eq!(shop.whatsapp.as_deref(), Some("966551234567"));
+        let (linked,): (Option<i64>,) = sqlx::query_as("SELECT household_id FROM shops WHERE id = $1")
+            .bind(shop.id).fetch_one(&app.state.db.pool).await.unwrap();
+        assert!(linked.is_some(), "the shop belongs to the household");
+
+        // A product: a bad price is refused and nothing is created.
+        let product_form = |price: &'static str| vec![
+            ("title_ar", TITLE), ("description_ar", "معمول طازج محشو بتمر المدينة"),
+            ("category", "sweets"), ("price", price), ("unit_ar", "علبة"), ("availability", "in_stock"),
+        ];
+        let r = noura.post_api("/api/save_product", &product_form("0")).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("price_invalid"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM products").await, 0);
+        assert_eq!(noura.post_api("/api/save_product", &product_form("٤٥")).await.status(), 200);
+        let id = product_id(&app, TITLE).await;
+        assert_eq!(status(&app, id).await, "draft");
+
+        // Review needs a photo; bad files are refused and nothing is lost.
+        let r = noura.post_api("/api/submit_product", &[("product_id", &id.to_string())]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("photo_required"));
+        let r = upload(&noura, id, "photo.jpg", "ليست صورة".as_bytes().to_vec(), false).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("photo_not_image"));
+        let photo = jpeg_with_gps();
+        let r = upload(&noura, id, "cut.jpg", photo[..photo.len() / 3].to_vec(), false).await;
+        assert_eq!(r.status(), 422);
+        assert!(r.text().await.unwrap().contains("photo_corrupt"));
+        let r = upload(&noura, id, "maamoul.jpg", photo.clone(), true).await;
+        assert_eq!(r.status(), 303, "a form post goes back to the editor");
+        assert_eq!(common::location(&r), format!("/my-shop/products/{id}"));
+        let r = upload(&noura, id, "bad.jpg", b"GIF89a".to_vec(), true).await;
+        assert_eq!(common::location(&r), format!("/my-shop/products/{id}?error=photo_not_image"));
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM product_photos WHERE product_id = {id}")).await, 1);
+        assert_eq!(status(&app, id).await, "draft");
+        // The stored photo is WebP with no trace of the GPS block.
+        let (key, width): (String, i64) = sqlx::query_as("SELECT file_key, width FROM product_photos WHERE product_id = $1")
+            .bind(id).fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!(width, 900);
+        let file = app.get(&format!("/photos/{key}-640.webp")).await;
+        assert_eq!(file.status(), 200);
+        assert_eq!(file.headers()["content-type"], "image/webp");
+        let bytes = file.bytes().await.unwrap();
+        assert!(!bytes.windows(4).any(|w| w == b"Exif"));
+        assert_eq!(app.get("/photos/..%2F..%2Fetc%2Fpasswd").await.status(), 404);
+        // Someone else cannot add photos to this product.
+        let other = app.signed_in("2000000071").await;
+        let r = upload(&other, id, "x.jpg", photo.clone(), false).await;
+        assert_eq!(r.status(), 403);
+
+        assert_eq!(noura.post_api("/api/submit_product", &[("product_id", &id.to_string())]).await.status(), 200);
+        assert_eq!(status(&app, id).await, "pending");
+        assert_eq!(app.get(&format!("/market/products/{id}")).await.status(), 404);
+        assert!(search(&app, &[("q", "معمول")]).await.cards.is_empty(), "pending is not public");
+
+        // Moderation: not the family, not an association unlinked to the household.
+        let decide = |decision: &'static str, reason: &'static str| {
+            vec![("product_id", id.to_string()), ("decision", decision.to_string()), ("reason", reason.to_string())]
+        };
+        let as_form = |f: &Vec<(&'static str, String)>| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+        let approve = as_form(&decide("approve", ""));
+        let approve: Vec<(&str, &str)> = approve.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(noura.post_api("/api/moderate_product", &approve).await.status(), 403);
+        let nakhla = app.signed_in(STAFF_NAKHLA).await;
+        let bahr = app.signed_in(STAFF_BAHR).await;
+        assert_eq!(nakhla.post_api("/api/moderate_product", &approve).await.status(), 403);
+        let queue: app::marketplace::api::ModerationView = nakhla.post_api("/api/get_moderation_queue", &[]).await.json().await.unwrap();
+        assert!(queue.items.is_empty());
+        // The council's queue holds households no association serves yet.
+        let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
+        let queue: app::marketplace::api::ModerationView = council.post_api("/api/get_moderation_queue", &[]).await.json().await.unwrap();
+        assert_eq!(queue.items.len(), 1);
+        // Once the household applies (routed to Al Nakhla), Al Nakhla moderates it.
+        let (training,): (i64,) = sqlx::query_as("SELECT id FROM assistance_types WHERE code = 'training'")
+            .fetch_one(&app.state.db.pool).await.unwrap();
+        let key: app::applications::api::ApplyForm = noura.post_api("/api/get_apply_form", &[]).await.json().await.unwrap();
+        let r = noura.post_api("/api/submit_application", &[
+            ("submission_key", key.submission_key.as_str()),
+            ("lines[0][assistance_type_id]", &training.to_string()),
+            ("lines[0][chosen]", "1"),
+            ("lines[0][description]", "أحتاج دورة في تغليف الحلويات"),
+            ("lines[0][amount]", ""),
+        ]).await;
+        assert_eq!(r.status(), 200);
+        let queue: app::marketplace::api::ModerationView = nakhla.post_api("/api/get_moderation_queue", &[]).await.json().await.unwrap();
+        assert_eq!(queue.items.len(), 1);
+        assert_eq!(bahr.post_api("/api/moderate_product", &approve).await.status(), 403);
+        let reject = as_form(&decide("reject", ""));
+        let reject: Vec<(&str, &str)> = reject.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = nakhla.post_api("/api/moderate_product", &reject).await;
+        assert_eq!(r.status(), 422, "a rejection needs a reason");
+        assert_eq!(nakhla.post_api("/api/moderate_product", &approve).await.status(), 200);
+        assert_eq!(nakhla.post_api("/api/moderate_product", &approve).await.status(), 409, "decided once");
+        assert_eq!(status(&app, id).await, "published");
+
+        // Public: the page, Open Graph, canonical, WhatsApp with number and text.
+        let page = app.get(&format!("/market/products/{id}")).await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains(TITLE));
+        assert!(html.contains("property=\"og:title\""));
+        assert!(html.contains("rel=\"canonical\""));
+        assert!(html.contains(&format!("href=\"{}/market/products/{id}\"", app.base)));
+        assert!(html.contains("https://wa.me/966551234567?text="));
+        assert!(html.contains(&app::marketplace::url_encode("«معمول بالتمر»")));
+        assert!(html.contains("srcset=\"/photos/"));
+        for query in ["معمول", "المعمول", "مَعْمُول", "حلويات نورة", "حلويات"] {
+            let found = search(&app, &[("q", query)]).await;
+            assert_eq!(found.cards.len(), 1, "{query}");
+            assert_eq!(found.cards[0].id, id);
+        }
+        assert!(search(&app, &[("q", "عطر")]).await.cards.is_empty());
+        let html = app.get(&format!("/market/search?q={}", app::marketplace::url_encode("المعمول"))).await.text().await.unwrap();
+        assert!(html.contains(&format!("href=\"/market/products/{id}\"")));
+        let sitemap = app.get("/sitemap.xml").await.text().await.unwrap();
+        assert!(sitemap.contains(&format!("/market/products/{id}</loc>")));
+        assert!(sitemap.contains(&format!("/market/shops/{}</loc>", shop.id)));
+        let robots = app.get("/robots.txt").await.text().await.unwrap();
+        assert!(robots.contains("Sitemap: ") && robots.contains("Disallow: /my-shop"));
+
+        // Editing the price keeps it public; editing the title sends it back to review.
+        let mut edit = product_form("50");
+        let id_text = id.to_string();
+        edit.push(("product_id", &id_text));
+        assert_eq!(noura.post_api("/api/save_product", &edit).await.status(), 200);
+        assert_eq!(status(&app, id).await, "published");
+        edit[0].1 = "معمول بالتمر المديني";
+        assert_eq!(noura.post_api("/api/save_product", &edit).await.status(), 200);
+        assert_eq!(status(&app, id).await, "pending");
+        assert!(search(&app, &[("q", "معمول")]).await.cards.is_empty());
+        assert_eq!(council.post_api("/api/moderate_product", &approve).await.status(), 200, "the council may moderate any");
+
+        // Hidden by a moderator: gone from every public page and the sitemap.
+        let hide = as_form(&decide("hide", "صورة غير واضحة"));
+        let hide: Vec<(&str, &str)> = hide.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(nakhla.post_api("/api/moderate_product", &hide).await.status(), 200);
+        assert_eq!(status(&app, id).await, ProductStatus::Hidden.as_str());
+        assert_eq!(app.get(&format!("/market/products/{id}")).await.status(), 404);
+        assert_eq!(app.get(&format!("/market/shops/{}", shop.id)).await.status(), 404);
+        assert!(search(&app, &[("q", "معمول")]).await.cards.is_empty());
+        let sitemap = app.get("/sitemap.xml").await.text().await.unwrap();
+        assert!(!sitemap.contains("/market/products/"));
+        let mine: MyShopView = noura.post_api("/api/get_my_shop", &[]).await.json().await.unwrap();
+        assert_eq!(mine.products[0].moderation_reason.as_deref(), Some("صورة غير واضحة"));
+    }
+
+    async fn search_filters_sorts_and_pages(app: TestApp) {
+        let db = &app.state.db;
+        let mut shops = Vec::new();
+        for (n, delivery) in [(0i64, true), (1, false)] {
+            let id = app::identity::NationalId::parse(&app::identity::with_check_digit(&format!("10888888{n}"))).unwrap();
+            let (user, _) = app::identity::db::grant_role(db, &id, RoleKind::FamilyMember, None, None).await.unwrap();
+            let district = common::jeddah_district(db, n).await;
+            let shop = app::marketplace::db::save_shop(db, user, None, &ShopInput {
+                name_ar: format!("متجر رقم {n}"), name_en: None, bio: String::new(), district_id: district,
+                pickup: !delivery, delivery, delivery_areas: String::new(), delivery_fee_halalas: None,
+                whatsapp: None, working_hours: String::new(),
+            }).await.unwrap();
+            shops.push((shop, district));
+        }
+        // 30 products: riyal prices 1..=30, alternating shops and categories.
+        for i in 1..=30i64 {
+            let (shop, _) = shops[(i % 2) as usize];
+            let (title, category) = if i % 2 == 0 { ("كعك بالسمسم", Category::BakedGoods) } else { ("بخور العود", Category::PerfumeIncense) };
+            let id = app::marketplace::db::save_product(db, shop, None, &ProductInput {
+                title_ar: format!("{title} {i}"), title_en: None, description_ar: "وصف المنتج للتجربة".into(),
+                description_en: None, category, price_halalas: i * 100, unit_ar: String::new(),
+                availability: if i <= 5 { Availability::Paused } else { Availability::InStock }, lead_time_days: None,
+            }).await.unwrap();
+            app::marketplace::db::submit_for_review(db, shop, id).await.unwrap();
+            app::marketplace::db::set_status(db, id, ProductStatus::Pending, ProductStatus::Published, None).await.unwrap();
+        }
+        let all = search(&app, &[]).await;
+        assert_eq!((all.cards.len(), all.has_next, all.total), (24, true, 30));
+        let page2 = search(&app, &[("page", "2")]).await;
+        assert_eq!((page2.cards.len(), page2.has_next), (6, false));
+        let mut seen: Vec<i64> = all.cards.iter().chain(page2.cards.iter()).map(|c| c.id).collect();
+        seen.sort();
+        seen.dedup();
+        assert_eq!(seen.len(), 30, "pages neither repeat nor skip");
+
+        let cheap = search(&app, &[("sort", "price_low"), ("max", "٣")]).await;
+        assert_eq!(cheap.cards.iter().map(|c| c.price_halalas).collect::<Vec<_>>(), vec![100, 200, 300]);
+        let dear = search(&app, &[("sort", "price_high"), ("min", "28")]).await;
+        assert_eq!(dear.cards.iter().map(|c| c.price_halalas).collect::<Vec<_>>(), vec![3000, 2900, 2800]);
+        let baked = search(&app, &[("category", "baked_goods")]).await;
+        assert_eq!(baked.total, 15);
+        assert!(baked.cards.iter().all(|c| c.category == Category::BakedGoods));
+        let by_word = search(&app, &[("q", "الكعك")]).await;
+        assert_eq!(by_word.total, 15);
+        let by_category_name = search(&app, &[("q", "مخبوزات")]).await;
+        assert_eq!(by_category_name.total, 15, "the category's name is searchable");
+        let both = search(&app, &[("q", "بخور"), ("available", "1")]).await;
+        assert_eq!(both.total, 12, "odd prices 7..=29 are in stock");
+        let delivering = search(&app, &[("delivery", "1")]).await;
+        assert_eq!(delivering.total, 15);
+        let district = shops[1].1.to_string();
+        let in_district = search(&app, &[("district", &district)]).await;
+        assert_eq!(in_district.total, 15);
+        assert_eq!(search(&app, &[("q", "بخور"), ("district", &district)]).await.total, 15);
+        // Wrong parameters are ignored, never an error.
+        let odd = search(&app, &[("page", "abc"), ("sort", "sideways"), ("category", "cars"), ("min", "x")]).await;
+        assert_eq!(odd.total, 30);
+        // The same search as a plain GET URL (no JavaScript) with stable page links.
+        let html = app.get("/market/search?category=baked_goods&sort=price_low").await.text().await.unwrap();
+        assert!(html.contains("كعك بالسمسم 2"));
+        assert!(!html.contains("بخور العود"));
+        let html = app.get("/market/search?page=2").await.text().await.unwrap();
+        assert!(html.contains("rel=\"prev\" href=\"/market/search\""));
+        let home = app.get("/market").await;
+        assert_eq!(home.status(), 200);
+        let html = home.text().await.unwrap();
+        assert!(html.contains("<meta name=\"description\""));
+        assert_eq!(html.matches("<meta name=\"description\"").count(), 1);
+    }
+}
