@@ -32,8 +32,8 @@ export default defineConfig({
   },
   projects: [
     { name: "phone-ar-js", testIgnore: /rejection/, use: { ...devices["Desktop Chrome"], ...phone, locale: "ar-SA", javaScriptEnabled: true } },
-    { name: "phone-ar-nojs", testIgnore: /council/, use: { ...devices["Desktop Chrome"], ...phone, locale: "ar-SA", javaScriptEnabled: false } },
-    { name: "desktop-en-js", testIgnore: /rejection|household|shop/, use: { ...devices["Desktop Chrome"], locale: "en-US", javaScriptEnabled: true } },
+    { name: "phone-ar-nojs", testIgnore: /council|review/, use: { ...devices["Desktop Chrome"], ...phone, locale: "ar-SA", javaScriptEnabled: false } },
+    { name: "desktop-en-js", testIgnore: /rejection|household|shop|review/, use: { ...devices["Desktop Chrome"], locale: "en-US", javaScriptEnabled: true } },
   ],
   webServer: {
     command: "bash ../scripts/e2e-server.sh",

@@ -711,3 +711,201 @@ pub async fn seed_demo_market(db: &Db, photo_dir: &std::path::Path) -> Result<us
     }
     Ok(created)
 }
+
+/// What a marketplace generator run created.
+#[derive(Debug, Default)]
+pub struct GeneratedMarket {
+    pub shops: usize,
+    pub products: usize,
+}
+
+/// Product words per category, combined with [`PRODUCT_DETAILS`] into titles.
+const PRODUCT_WORDS: [(Category, &[&str]); 8] = [
+    (
+        Category::Sweets,
+        &["معمول", "بسبوسة", "لقيمات", "كنافة", "غريبة"],
+    ),
+    (Category::BakedGoods, &["كعك", "خبز تميس", "فطائر", "كليجا"]),
+    (Category::Food, &["سمبوسة", "مطبق", "ورق عنب", "كبسة"]),
+    (Category::Spices, &["بهارات", "زعفران", "هيل مطحون"]),
+    (Category::SewingEmbroidery, &["جلابية", "مفرش", "عباءة"]),
+    (Category::Handicrafts, &["سلة خوص", "مبخرة", "فخار"]),
+    (Category::PerfumeIncense, &["بخور", "دهن عود", "عطر"]),
+    (Category::Beauty, &["صابون", "زيت شعر", "كريم"]),
+];
+const PRODUCT_DETAILS: [&str; 8] = [
+    "بالتمر",
+    "بالفستق",
+    "بالسمسم",
+    "مطرز",
+    "طبيعي",
+    "بيتي",
+    "فاخر",
+    "بالورد",
+];
+
+/// Generates `count` published products across `count / 10` shops of
+/// fictional families (national IDs starting with 16), each with a photo.
+/// Photos come from a pool of 24 generated ones, hard-linked under each
+/// product's own key, so the data is realistic for pages and search without
+/// encoding 10^5 images. For benchmarks.
+pub async fn generate_market(
+    db: &Db,
+    photo_dir: &std::path::Path,
+    count: usize,
+) -> Result<GeneratedMarket, SeedError> {
+    use crate::marketplace::{photo_widths, photos, search_document};
+    const BATCH: usize = 500;
+    let districts = crate::places::db::district_cities(db).await?;
+    let mut pool = Vec::new();
+    for n in 0..24u32 {
+        let colour = [
+            (60 + n * 37 % 180) as u8,
+            (90 + n * 53 % 150) as u8,
+            (40 + n * 71 % 160) as u8,
+        ];
+        let processed = photos::process(&demo_photo(colour, n))?;
+        let key = photos::new_key();
+        photos::store(photo_dir, &key, &processed).await?;
+        pool.push((key, processed.width, processed.height));
+    }
+    let at = crate::database::now();
+    let (start,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM users")
+        .fetch_one(&db.pool)
+        .await?;
+    let shop_count = (count / 10).max(1);
+    let mut report = GeneratedMarket::default();
+    let mut shop_ids = Vec::with_capacity(shop_count);
+    while shop_ids.len() < shop_count {
+        let n = BATCH.min(shop_count - shop_ids.len());
+        let mut tx = db.begin_write().await?;
+        let mut sql = String::from("INSERT INTO users (national_id, name_ar, created_at) VALUES ");
+        for i in 0..n {
+            let serial = start as usize + shop_ids.len() + i;
+            sql.push_str(&format!(
+                "{}('{}', 'أسرة منتجة {serial}', {at})",
+                if i == 0 { "" } else { ", " },
+                with_check_digit(&format!("16{serial:07}"))
+            ));
+        }
+        sql.push_str(" RETURNING id");
+        let users: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&mut *tx)
+            .await?;
+        let mut sql = String::from(
+            "INSERT INTO shops (owner_user_id, name_ar, bio, district_id, pickup, delivery, \
+               whatsapp, working_hours, created_at, updated_at) VALUES ",
+        );
+        for (i, (user,)) in users.iter().enumerate() {
+            let (district, _) = districts[(*user as usize * 7919) % districts.len()];
+            sql.push_str(&format!(
+                "{}({user}, 'متجر الأسرة {user}', 'منتجات بيتية', {district}, 1, {}, \
+                 '9665{:08}', 'يوميًا', {at}, {at})",
+                if i == 0 { "" } else { ", " },
+                user % 2,
+                user * 7 % 100_000_000
+            ));
+        }
+        sql.push_str(" RETURNING id");
+        let shops: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .fetch_all(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        shop_ids.extend(shops.into_iter().map(|(id,)| id));
+    }
+    report.shops = shop_ids.len();
+    let mut done = 0;
+    while done < count {
+        let n = BATCH.min(count - done);
+        let mut rows = Vec::with_capacity(n);
+        for k in 0..n {
+            let serial = done + k;
+            let (category, words) = PRODUCT_WORDS[serial % PRODUCT_WORDS.len()];
+            let title = format!(
+                "{} {}",
+                words[(serial / 8) % words.len()],
+                PRODUCT_DETAILS[(serial / 3) % PRODUCT_DETAILS.len()]
+            );
+            let shop = shop_ids[serial % shop_ids.len()];
+            let price = 500 + (serial as i64 * 7_919) % 30_000;
+            rows.push((shop, title, category, price, at - (count - serial) as i64));
+        }
+        let mut tx = db.begin_write().await?;
+        let mut sql = String::from(
+            "INSERT INTO products (shop_id, title_ar, description_ar, category, price_halalas, \
+               unit_ar, availability, status, created_at, updated_at, published_at) VALUES ",
+        );
+        for (i, _) in rows.iter().enumerate() {
+            let b = i * 5;
+            sql.push_str(&format!(
+                "{}(${}, ${}, 'صناعة بيتية طازجة بمكونات مختارة', ${}, ${}, 'حبة', \
+                 'in_stock', 'published', ${}, ${}, ${})",
+                if i == 0 { "" } else { ", " },
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 5,
+                b + 5
+            ));
+        }
+        sql.push_str(" RETURNING id");
+        let mut query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+        for (shop, title, category, price, published) in &rows {
+            query = query
+                .bind(shop)
+                .bind(title)
+                .bind(category.as_str())
+                .bind(price)
+                .bind(published);
+        }
+        let ids: Vec<(i64,)> = query.fetch_all(&mut *tx).await?;
+        let mut photos_sql = String::from(
+            "INSERT INTO product_photos (product_id, file_key, width, height, is_cover, created_at) VALUES ",
+        );
+        let mut search_sql = match db.engine {
+            crate::database::Engine::Sqlite => {
+                String::from("INSERT INTO product_search (rowid, body) VALUES ")
+            }
+            crate::database::Engine::Postgres => {
+                String::from("INSERT INTO product_search (product_id, body) VALUES ")
+            }
+        };
+        let mut bodies = Vec::with_capacity(n);
+        for (i, ((shop, title, category, _, _), (id,))) in rows.iter().zip(&ids).enumerate() {
+            let (pool_key, width, height) = &pool[*id as usize % pool.len()];
+            let key = photos::new_key();
+            for w in photo_widths(*width) {
+                std::fs::hard_link(
+                    photos::file_path(photo_dir, pool_key, w),
+                    photos::file_path(photo_dir, &key, w),
+                )
+                .map_err(photos::PhotoError::Store)?;
+            }
+            let sep = if i == 0 { "" } else { ", " };
+            photos_sql.push_str(&format!("{sep}({id}, '{key}', {width}, {height}, 1, {at})"));
+            search_sql.push_str(&format!("{sep}({id}, ${})", i + 1));
+            let (ar, en) = category.names();
+            bodies.push(search_document(&[
+                title,
+                "صناعة بيتية طازجة بمكونات مختارة",
+                ar,
+                en,
+                &format!("متجر الأسرة {shop}"),
+            ]));
+        }
+        sqlx::query(sqlx::AssertSqlSafe(photos_sql))
+            .execute(&mut *tx)
+            .await?;
+        let mut query = sqlx::query(sqlx::AssertSqlSafe(search_sql));
+        for body in &bodies {
+            query = query.bind(body);
+        }
+        query.execute(&mut *tx).await?;
+        tx.commit().await?;
+        done += n;
+    }
+    report.products = done;
+    Ok(report)
+}

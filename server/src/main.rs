@@ -29,6 +29,10 @@ enum Command {
     Seed {
         #[arg(long)]
         demo: bool,
+        /// Also generate this many published products across a tenth as many
+        /// shops of fictional families (for benchmarks).
+        #[arg(long)]
+        products: Option<usize>,
         /// Also generate this many fictional registered households (for benchmarks).
         #[arg(long)]
         households: Option<usize>,
@@ -100,7 +104,11 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Seed { demo, households } => {
+        Command::Seed {
+            demo,
+            households,
+            products,
+        } => {
             let state = build_state(&config, leptos).await?;
             let report = if demo {
                 app::demo::seed_demo(&state.db).await?
@@ -128,6 +136,18 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                     "generated: {} households, {} application lines in {:.1} s",
                     generated.households,
                     generated.lines,
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            if let Some(count) = products {
+                let started = std::time::Instant::now();
+                let generated =
+                    app::demo::generate_market(&state.db, &config.settings.photo_dir, count)
+                        .await?;
+                println!(
+                    "generated: {} shops, {} products in {:.1} s",
+                    generated.shops,
+                    generated.products,
                     started.elapsed().as_secs_f64()
                 );
             }

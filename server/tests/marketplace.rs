@@ -234,6 +234,9 @@ both_engines! {
         assert!(html.contains("https://wa.me/966551234567?text="));
         assert!(html.contains(&app::marketplace::url_encode("«معمول بالتمر»")));
         assert!(html.contains("srcset=\"/photos/"));
+        assert!(!html.contains("value=\"hide\""), "visitors get no moderation form");
+        let as_moderator = nakhla.get(&format!("/market/products/{id}")).await.text().await.unwrap();
+        assert!(as_moderator.contains("value=\"hide\""));
         for query in ["معمول", "المعمول", "مَعْمُول", "حلويات نورة", "حلويات"] {
             let found = search(&app, &[("q", query)]).await;
             assert_eq!(found.cards.len(), 1, "{query}");

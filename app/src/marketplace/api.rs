@@ -183,6 +183,8 @@ pub struct ProductView {
     /// "Order on WhatsApp", when the family opted in.
     pub whatsapp_link: Option<String>,
     pub canonical: String,
+    /// The visitor moderates this shop's products (may hide it from here).
+    pub can_moderate: bool,
 }
 
 #[server(endpoint = "get_product_page")]
@@ -195,10 +197,20 @@ pub async fn get_product_page(product_id: i64) -> Result<ProductView, AppError> 
                 .await?
                 .filter(|p| p.status == ProductStatus::Published)
                 .ok_or(AppError::NotFound)?;
-            let shop = db::shop(db, product.shop_id)
+            let record = db::shop(db, product.shop_id)
                 .await?
-                .ok_or(AppError::NotFound)?
-                .shop;
+                .ok_or(AppError::NotFound)?;
+            let can_moderate = match session::current_user() {
+                Some(user) if user.is_council_admin() => true,
+                Some(user) => {
+                    let moderators = db::moderating_associations(db, record.household_id).await?;
+                    user.association_ids()
+                        .iter()
+                        .any(|id| moderators.contains(id))
+                }
+                None => false,
+            };
+            let shop = record.shop;
             let canonical = format!(
                 "{}{}",
                 state.settings.public_url,
@@ -219,6 +231,7 @@ pub async fn get_product_page(product_id: i64) -> Result<ProductView, AppError> 
                 shop,
                 others,
                 canonical,
+                can_moderate,
             })
         }
         .await,

@@ -48,12 +48,19 @@ pub fn CategoryName(category: Category) -> impl IntoView {
     pick(is_english(), ar, en)
 }
 
-/// A price with the currency, kept left-to-right inside Arabic text.
+/// A price with the Saudi Riyal sign (drawn from the icon sprite: fonts do
+/// not carry U+20C1 yet; screen readers hear "riyal"), kept left-to-right
+/// inside Arabic text.
 #[component]
 pub fn Price(halalas: i64) -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <bdi class="price" dir="ltr">{format_riyals(halalas)} " " <span class="currency">{t!(i18n, market.currency)}</span></bdi>
+        <bdi class="price" dir="ltr">
+            {format_riyals(halalas)} " "
+            <svg class="icon riyal" role="img" aria-label=move || t_string!(i18n, market.currency)>
+                <use_ href="/icons.svg#riyal" />
+            </svg>
+        </bdi>
     }
 }
 
@@ -101,14 +108,17 @@ pub fn ProductCardView(card: ProductCard, #[prop(optional)] eager: bool) -> impl
             <a href=product_url(card.id)>
                 {match card.cover.clone() {
                     Some(photo) => view! {
-                        <PhotoImg photo alt=title.clone() sizes="(min-width: 60rem) 15rem, 45vw" eager />
+                        // The title follows inside the same link: the photo adds no words.
+                        <PhotoImg photo alt=String::new() sizes="(min-width: 60rem) 15rem, 45vw" eager />
                     }.into_any(),
                     None => view! { <span class="no-photo" aria-hidden="true"><Icon name=IconName::Store /></span> }.into_any(),
                 }}
                 <span class="product-title">{title.clone()}</span>
             </a>
-            <Price halalas=card.price_halalas />
-            {(!card.unit_ar.is_empty()).then(|| view! { <span class="muted small">" / " {card.unit_ar.clone()}</span> })}
+            <p>
+                <Price halalas=card.price_halalas />
+                {(!card.unit_ar.is_empty()).then(|| view! { <span class="muted small">" / " {card.unit_ar.clone()}</span> })}
+            </p>
             <p class="muted small">{shop} " · " {district}</p>
             {(card.availability != Availability::InStock).then(|| view! {
                 <p class="small"><AvailabilityName availability=card.availability /></p>
@@ -432,11 +442,31 @@ fn ProductDetail(view: ProductView) -> impl IntoView {
                 })}
             </div>
             <ShopCard shop=view.shop.clone() />
+            {view.can_moderate.then(|| view! { <HideForm product_id=product.id /> })}
             {(!view.others.is_empty()).then(|| view! {
                 <h2>{t!(i18n, market.more_from_shop)}</h2>
                 <ProductGrid cards=view.others.clone() />
             })}
         </article>
+    }
+}
+
+/// For moderators on a published product's page: take it down, with a
+/// reason the family sees.
+#[component]
+fn HideForm(product_id: i64) -> impl IntoView {
+    use leptos::server_fn::ServerFn;
+    let i18n = use_i18n();
+    view! {
+        <form method="post" action=super::api::ModerateProduct::PATH class="stack moderation-item">
+            <input type="hidden" name="product_id" value=product_id.to_string() />
+            <input type="hidden" name="decision" value="hide" />
+            <div class="field">
+                <label for="hide-reason">{t!(i18n, moderation.hide_reason)}</label>
+                <input id="hide-reason" name="reason" required maxlength="500" />
+            </div>
+            <button type="submit" class="button danger">{t!(i18n, moderation.hide)}</button>
+        </form>
     }
 }
 
