@@ -45,6 +45,7 @@ CREATE TABLE products (
     published_at       BIGINT
 );
 CREATE INDEX products_public ON products(status, published_at, id);
+CREATE INDEX products_featured ON products(featured, status, published_at, id);
 CREATE INDEX products_category ON products(status, category, published_at, id);
 CREATE INDEX products_price ON products(status, price_halalas, id);
 CREATE INDEX products_shop ON products(shop_id, status);

@@ -223,6 +223,7 @@ both_engines! {
         assert_eq!(nakhla.post_api("/api/moderate_product", &approve).await.status(), 409, "decided once");
         assert_eq!(status(&app, id).await, "published");
 
+        let id_text = id.to_string();
         // Public: the page, Open Graph, canonical, WhatsApp with number and text.
         let page = app.get(&format!("/market/products/{id}")).await;
         assert_eq!(page.status(), 200);
@@ -237,6 +238,12 @@ both_engines! {
         assert!(!html.contains("value=\"hide\""), "visitors get no moderation form");
         let as_moderator = nakhla.get(&format!("/market/products/{id}")).await.text().await.unwrap();
         assert!(as_moderator.contains("value=\"hide\""));
+        // The council features it on the home page; nobody else may.
+        let feature = [("product_id", id_text.as_str()), ("featured", "true")];
+        assert_eq!(nakhla.post_api("/api/feature_product", &feature).await.status(), 403);
+        assert_eq!(council.post_api("/api/feature_product", &feature).await.status(), 200);
+        let home: app::marketplace::api::MarketHome = app.post_api("/api/get_market_home", &[]).await.json().await.unwrap();
+        assert_eq!(home.featured.iter().map(|c| c.id).collect::<Vec<_>>(), vec![id]);
         for query in ["معمول", "المعمول", "مَعْمُول", "حلويات نورة", "حلويات"] {
             let found = search(&app, &[("q", query)]).await;
             assert_eq!(found.cards.len(), 1, "{query}");
@@ -253,7 +260,6 @@ both_engines! {
 
         // Editing the price keeps it public; editing the title sends it back to review.
         let mut edit = product_form("50");
-        let id_text = id.to_string();
         edit.push(("product_id", &id_text));
         assert_eq!(noura.post_api("/api/save_product", &edit).await.status(), 200);
         assert_eq!(status(&app, id).await, "published");
@@ -345,5 +351,31 @@ both_engines! {
         let html = home.text().await.unwrap();
         assert!(html.contains("<meta name=\"description\""));
         assert_eq!(html.matches("<meta name=\"description\"").count(), 1);
+    }
+
+    async fn a_common_word_and_a_rare_one_both_page_correctly_at_scale(app: TestApp) {
+        let generated = app::demo::generate_market(&app.state.db, &app.state.settings.photo_dir, 1_200).await.unwrap();
+        assert_eq!((generated.shops, generated.products), (120, 1_200));
+        // Every generated description says «صناعة بيتية طازجة»: more matches than
+        // the count goes, so the products are walked in order.
+        let common = search(&app, &[("q", "طازجة")]).await;
+        assert_eq!((common.total, common.cards.len(), common.has_next), (1_001, 24, true));
+        let newest: Vec<i64> = common.cards.iter().map(|c| c.id).collect();
+        let mut sorted = newest.clone();
+        sorted.sort_by(|a, b| b.cmp(a));
+        assert_eq!(newest, sorted, "newest first");
+        let page2 = search(&app, &[("q", "طازجة"), ("page", "2")]).await;
+        assert!(page2.cards.iter().all(|c| !newest.contains(&c.id)));
+        // A rare word: its few matches drive the query and are sorted.
+        let rare = search(&app, &[("q", "معمول طازجة"), ("sort", "price_low")]).await;
+        assert!(rare.total > 0 && rare.total < 1_000, "{}", rare.total);
+        assert!(rare.cards.iter().all(|c| c.title_ar.starts_with("معمول")));
+        let prices: Vec<i64> = rare.cards.iter().map(|c| c.price_halalas).collect();
+        assert!(prices.windows(2).all(|w| w[0] <= w[1]));
+        // The photos are real files under each product's own name.
+        let card = &common.cards[0];
+        let photo = card.cover.as_ref().unwrap();
+        let file = app.get(&app::marketplace::photo_url(&photo.key, photo.width, 320)).await;
+        assert_eq!(file.status(), 200);
     }
 }

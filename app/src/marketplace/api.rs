@@ -185,6 +185,9 @@ pub struct ProductView {
     pub canonical: String,
     /// The visitor moderates this shop's products (may hide it from here).
     pub can_moderate: bool,
+    /// The visitor is the council, which features products on the home page.
+    pub can_feature: bool,
+    pub featured: bool,
 }
 
 #[server(endpoint = "get_product_page")]
@@ -200,7 +203,9 @@ pub async fn get_product_page(product_id: i64) -> Result<ProductView, AppError> 
             let record = db::shop(db, product.shop_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let can_moderate = match session::current_user() {
+            let viewer = session::current_user();
+            let can_feature = viewer.as_ref().is_some_and(|u| u.is_council_admin());
+            let can_moderate = match viewer {
                 Some(user) if user.is_council_admin() => true,
                 Some(user) => {
                     let moderators = db::moderating_associations(db, record.household_id).await?;
@@ -232,6 +237,8 @@ pub async fn get_product_page(product_id: i64) -> Result<ProductView, AppError> 
                 others,
                 canonical,
                 can_moderate,
+                can_feature,
+                featured: db::is_featured(db, product_id).await?,
             })
         }
         .await,
@@ -700,6 +707,34 @@ pub async fn moderate_product(
             )
             .await?;
             leptos_axum::redirect(super::MODERATION_PAGE);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The council features a published product on the marketplace home, or stops featuring it.
+#[server(endpoint = "feature_product")]
+pub async fn feature_product(product_id: i64, featured: bool) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::CouncilAdmin).await?;
+            db::set_featured(&state.db, product_id, featured).await?;
+            audit::record(
+                &state.db,
+                AuditEvent {
+                    actor_user_id: Some(user.user_id),
+                    action: audit::action::PRODUCT_MODERATED,
+                    subject_type: Some("product"),
+                    subject_id: Some(product_id.to_string()),
+                    detail: Some(if featured { "featured" } else { "unfeatured" }.to_string()),
+                    client_ip: Some(session::client_ip()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            leptos_axum::redirect(&super::product_url(product_id));
             Ok(())
         }
         .await,

@@ -374,6 +374,31 @@ pub async fn set_status(
     }
 }
 
+/// Features a published product on the home page (or stops); only published
+/// products can be featured.
+pub async fn set_featured(db: &Db, product_id: i64, featured: bool) -> Result<(), MarketError> {
+    let done =
+        sqlx::query("UPDATE products SET featured = $1 WHERE id = $2 AND status = 'published'")
+            .bind(i64::from(featured))
+            .bind(product_id)
+            .execute(&db.pool)
+            .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(MarketError::WrongStatus)
+    }
+}
+
+/// Whether a product is featured.
+pub async fn is_featured(db: &Db, product_id: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT featured FROM products WHERE id = $1")
+        .bind(product_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.is_some_and(|(f,)| f == 1))
+}
+
 /// Records a stored photo; the first becomes the cover. Photos are reviewed
 /// content: a published product goes back to review.
 pub async fn add_photo(
@@ -639,6 +664,16 @@ fn bind_all<'q>(
     query
 }
 
+/// The text part of a search in the engine's own terms.
+struct TextMatch {
+    /// Joins the matches to the products (the matches drive the query).
+    join: String,
+    /// The match itself, with the joined index.
+    condition: String,
+    /// The same match as a membership test (the products drive the query).
+    membership: String,
+}
+
 /// Results of a search: one page of cards, whether a next page exists, and
 /// the number of matches up to [`COUNT_CAP`] (counting further costs time and
 /// tells a visitor nothing).
@@ -653,42 +688,56 @@ pub const COUNT_CAP: i64 = 1000;
 
 /// Published products matching a search: the text through the engine's
 /// full-text index, then the filters, sorted and paged.
+///
+/// The count runs first, driven by the text index and stopped at
+/// [`COUNT_CAP`] + 1 rows. A rare text (at most the cap) then drives the page
+/// too: its few matches are sorted. A common one walks the products in the
+/// page's order and keeps the matches, which come soon because they are dense.
+/// (SQLite has no statistics on the text index to make that choice itself.)
 pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx::Error> {
     let mut params: Vec<Param> = Vec::new();
+    // How the text index joins the products, and how it is asked. Terms are
+    // letters and digits only, so they cannot carry query syntax; every term
+    // must match, as a prefix (Arabic suffixes, typing in progress).
+    let terms = search_terms(&query.text);
+    let text = (!terms.is_empty()).then(|| {
+        let expression = match db.engine {
+            Engine::Sqlite => terms
+                .iter()
+                .map(|t| format!("\"{t}\"*"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            Engine::Postgres => terms
+                .iter()
+                .map(|t| format!("{t}:*"))
+                .collect::<Vec<_>>()
+                .join(" & "),
+        };
+        params.push(Param::Text(expression));
+        let p = format!("${}", params.len());
+        match db.engine {
+            Engine::Sqlite => TextMatch {
+                join: "JOIN product_search ON product_search.rowid = p.id".to_string(),
+                condition: format!("product_search MATCH {p}"),
+                membership: format!(
+                    "p.id IN (SELECT rowid FROM product_search WHERE product_search MATCH {p})"
+                ),
+            },
+            Engine::Postgres => TextMatch {
+                join: "JOIN product_search ON product_search.product_id = p.id".to_string(),
+                condition: format!("product_search.document @@ to_tsquery('simple', {p})"),
+                membership: format!(
+                    "p.id IN (SELECT product_id FROM product_search \
+                       WHERE document @@ to_tsquery('simple', {p}))"
+                ),
+            },
+        }
+    });
     let mut conditions = vec!["p.status = 'published'".to_string()];
     let mut add = |sql: &str, param: Param| {
         params.push(param);
         conditions.push(sql.replace('?', &format!("${}", params.len())));
     };
-    let terms = search_terms(&query.text);
-    if !terms.is_empty() {
-        // Every term must match; the last may be a prefix (typing in progress
-        // and Arabic suffixes). Terms are letters and digits only, so they
-        // cannot carry query syntax.
-        match db.engine {
-            Engine::Sqlite => add(
-                "p.id IN (SELECT rowid FROM product_search WHERE product_search MATCH ?)",
-                Param::Text(
-                    terms
-                        .iter()
-                        .map(|t| format!("\"{t}\"*"))
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                ),
-            ),
-            Engine::Postgres => add(
-                "p.id IN (SELECT product_id FROM product_search \
-                   WHERE document @@ to_tsquery('simple', ?))",
-                Param::Text(
-                    terms
-                        .iter()
-                        .map(|t| format!("{t}:*"))
-                        .collect::<Vec<_>>()
-                        .join(" & "),
-                ),
-            ),
-        }
-    }
     if let Some(category) = query.category {
         add("p.category = ?", Param::Text(category.as_str().to_string()));
     }
@@ -712,15 +761,40 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
     if query.available_now {
         conditions.push("p.availability = 'in_stock'".to_string());
     }
-    let conditions = conditions.join(" AND ");
+    let filters = conditions.join(" AND ");
+    let count_sql = match &text {
+        Some(t) => format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM products p JOIN shops s ON s.id = p.shop_id \
+               JOIN districts d ON d.id = s.district_id {} WHERE {filters} AND {} LIMIT {}) matches",
+            t.join,
+            t.condition,
+            COUNT_CAP + 1
+        ),
+        None => format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM products p JOIN shops s ON s.id = p.shop_id \
+               JOIN districts d ON d.id = s.district_id WHERE {filters} LIMIT {}) matches",
+            COUNT_CAP + 1
+        ),
+    };
+    let total: i64 = bind_all(sqlx::query(sqlx::AssertSqlSafe(count_sql)), &params)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)?;
     let order = match query.sort {
         SearchSort::Newest => "p.published_at DESC, p.id DESC",
         SearchSort::PriceLow => "p.price_halalas ASC, p.id ASC",
         SearchSort::PriceHigh => "p.price_halalas DESC, p.id DESC",
     };
     let offset = (query.page.max(1) - 1) * SEARCH_PAGE_SIZE;
+    let (join, condition) = match &text {
+        Some(t) if total <= COUNT_CAP => {
+            (t.join.as_str(), format!("{filters} AND {}", t.condition))
+        }
+        Some(t) => ("", format!("{filters} AND {}", t.membership)),
+        None => ("", filters),
+    };
     let sql = format!(
-        "{CARD_SELECT} WHERE {conditions} ORDER BY {order} LIMIT {} OFFSET {offset}",
+        "{CARD_SELECT} {join} WHERE {condition} ORDER BY {order} LIMIT {} OFFSET {offset}",
         SEARCH_PAGE_SIZE + 1
     );
     let mut cards = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &params)
@@ -731,15 +805,6 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
         .collect::<Result<Vec<_>, _>>()?;
     let has_next = cards.len() as i64 > SEARCH_PAGE_SIZE;
     cards.truncate(SEARCH_PAGE_SIZE as usize);
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM (SELECT 1 FROM products p JOIN shops s ON s.id = p.shop_id \
-           JOIN districts d ON d.id = s.district_id WHERE {conditions} LIMIT {}) matches",
-        COUNT_CAP + 1
-    );
-    let total: i64 = bind_all(sqlx::query(sqlx::AssertSqlSafe(count_sql)), &params)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get(0)?;
     Ok(SearchResults {
         cards,
         has_next,
@@ -749,10 +814,11 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
 
 /// Newest published products; `featured` keeps only those the council featured.
 pub async fn newest(db: &Db, featured: bool, limit: i64) -> Result<Vec<ProductCard>, sqlx::Error> {
+    // Featured first in the condition: its own index (few rows) serves it.
     let sql = format!(
-        "{CARD_SELECT} WHERE p.status = 'published' {} \
+        "{CARD_SELECT} WHERE {} p.status = 'published' \
          ORDER BY p.published_at DESC, p.id DESC LIMIT $1",
-        if featured { "AND p.featured = 1" } else { "" }
+        if featured { "p.featured = 1 AND" } else { "" }
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(limit)
@@ -778,16 +844,17 @@ pub async fn published_of_shop(db: &Db, shop_id: i64) -> Result<Vec<ProductCard>
         .collect()
 }
 
-/// Districts with the most shops that have something published, for the home page.
+/// Districts with the most shops, for the home page (counted from the
+/// district index alone: the home page is the busiest page).
 pub async fn districts_with_shops(
     db: &Db,
     limit: i64,
 ) -> Result<Vec<(i64, String, String, i64)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT d.id, d.name_ar, d.name_en, CAST(COUNT(*) AS BIGINT) AS shops \
-         FROM shops s JOIN districts d ON d.id = s.district_id \
-         WHERE EXISTS (SELECT 1 FROM products p WHERE p.shop_id = s.id AND p.status = 'published') \
-         GROUP BY d.id, d.name_ar, d.name_en ORDER BY shops DESC, d.id LIMIT $1",
+        "SELECT d.id, d.name_ar, d.name_en, c.shops FROM \
+           (SELECT district_id, CAST(COUNT(*) AS BIGINT) AS shops FROM shops \
+            GROUP BY district_id ORDER BY shops DESC, district_id LIMIT $1) c \
+         JOIN districts d ON d.id = c.district_id ORDER BY c.shops DESC, d.id",
     )
     .bind(limit)
     .fetch_all(&db.pool)

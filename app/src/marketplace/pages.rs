@@ -442,12 +442,29 @@ fn ProductDetail(view: ProductView) -> impl IntoView {
                 })}
             </div>
             <ShopCard shop=view.shop.clone() />
+            {view.can_feature.then(|| view! { <FeatureForm product_id=product.id featured=view.featured /> })}
             {view.can_moderate.then(|| view! { <HideForm product_id=product.id /> })}
             {(!view.others.is_empty()).then(|| view! {
                 <h2>{t!(i18n, market.more_from_shop)}</h2>
                 <ProductGrid cards=view.others.clone() />
             })}
         </article>
+    }
+}
+
+/// For the council on a product's page: feature it on the home page, or stop.
+#[component]
+fn FeatureForm(product_id: i64, featured: bool) -> impl IntoView {
+    use leptos::server_fn::ServerFn;
+    let i18n = use_i18n();
+    view! {
+        <form method="post" action=super::api::FeatureProduct::PATH class="inline-form">
+            <input type="hidden" name="product_id" value=product_id.to_string() />
+            <input type="hidden" name="featured" value=(!featured).to_string() />
+            <button type="submit" class="button secondary">
+                {if featured { t!(i18n, moderation.unfeature).into_any() } else { t!(i18n, moderation.feature).into_any() }}
+            </button>
+        </form>
     }
 }
 
