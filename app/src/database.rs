@@ -70,10 +70,15 @@ impl Db {
                     if engine == Engine::Sqlite {
                         // Per-connection settings: durability for registrations,
                         // enforced foreign keys, and waiting instead of failing
-                        // when another writer holds the lock.
+                        // when another writer holds the lock. `optimize` keeps the
+                        // planner's statistics fresh (SQLite's advice for
+                        // long-lived connections; the pool renews them every
+                        // 30 minutes): without them it walks a whole index for a
+                        // filter another index answers at once.
                         conn.execute(
                             "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                             PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;",
                         )
                         .await?;
                     }
@@ -102,6 +107,12 @@ impl Db {
             Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Engine::Postgres => self.pool.begin().await,
         }
+    }
+
+    /// Refreshes the planner's statistics after a bulk load (the generators).
+    pub async fn analyze(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("ANALYZE").execute(&self.pool).await?;
+        Ok(())
     }
 
     /// Answers whether the database can run a query (for `/healthz`).

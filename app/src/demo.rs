@@ -426,6 +426,7 @@ pub async fn generate_households(db: &Db, count: usize) -> Result<GeneratedRepor
         done += n;
         report.households = done;
     }
+    db.analyze().await?;
     Ok(report)
 }
 
@@ -907,5 +908,6 @@ pub async fn generate_market(
         done += n;
     }
     report.products = done;
+    db.analyze().await?;
     Ok(report)
 }

@@ -606,14 +606,12 @@ async fn attach_photos(db: &Db, products: &mut [Product]) -> Result<(), sqlx::Er
     Ok(())
 }
 
-const CARD_SELECT: &str = "SELECT p.id, p.title_ar, p.title_en, p.price_halalas, p.unit_ar, \
+const CARD_COLUMNS: &str = "p.id, p.title_ar, p.title_en, p.price_halalas, p.unit_ar, \
        p.category, p.availability, ph.id, ph.file_key, ph.width, ph.height, \
-       s.id, s.name_ar, s.name_en, d.name_ar, d.name_en \
-     FROM products p \
-     JOIN shops s ON s.id = p.shop_id \
+       s.id, s.name_ar, s.name_en, d.name_ar, d.name_en";
+const CARD_JOINS: &str = "JOIN shops s ON s.id = p.shop_id \
      JOIN districts d ON d.id = s.district_id \
      LEFT JOIN product_photos ph ON ph.product_id = p.id AND ph.is_cover = 1";
-
 fn card_of(row: sqlx::any::AnyRow) -> Result<ProductCard, sqlx::Error> {
     let category: String = row.try_get(5)?;
     let availability: String = row.try_get(6)?;
@@ -666,8 +664,10 @@ fn bind_all<'q>(
 
 /// The text part of a search in the engine's own terms.
 struct TextMatch {
-    /// Joins the matches to the products (the matches drive the query).
-    join: String,
+    /// The matches joined to the products, matches first: SQLite keeps a
+    /// CROSS JOIN's order, so the text index drives the query (left to
+    /// itself it asks the index once per product).
+    from: &'static str,
     /// The match itself, with the joined index.
     condition: String,
     /// The same match as a membership test (the products drive the query).
@@ -717,14 +717,14 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
         let p = format!("${}", params.len());
         match db.engine {
             Engine::Sqlite => TextMatch {
-                join: "JOIN product_search ON product_search.rowid = p.id".to_string(),
+                from: "product_search CROSS JOIN products p ON p.id = product_search.rowid",
                 condition: format!("product_search MATCH {p}"),
                 membership: format!(
                     "p.id IN (SELECT rowid FROM product_search WHERE product_search MATCH {p})"
                 ),
             },
             Engine::Postgres => TextMatch {
-                join: "JOIN product_search ON product_search.product_id = p.id".to_string(),
+                from: "product_search JOIN products p ON p.id = product_search.product_id",
                 condition: format!("product_search.document @@ to_tsquery('simple', {p})"),
                 membership: format!(
                     "p.id IN (SELECT product_id FROM product_search \
@@ -764,9 +764,9 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
     let filters = conditions.join(" AND ");
     let count_sql = match &text {
         Some(t) => format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM products p JOIN shops s ON s.id = p.shop_id \
-               JOIN districts d ON d.id = s.district_id {} WHERE {filters} AND {} LIMIT {}) matches",
-            t.join,
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {} JOIN shops s ON s.id = p.shop_id \
+               JOIN districts d ON d.id = s.district_id WHERE {filters} AND {} LIMIT {}) matches",
+            t.from,
             t.condition,
             COUNT_CAP + 1
         ),
@@ -786,15 +786,14 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
         SearchSort::PriceHigh => "p.price_halalas DESC, p.id DESC",
     };
     let offset = (query.page.max(1) - 1) * SEARCH_PAGE_SIZE;
-    let (join, condition) = match &text {
-        Some(t) if total <= COUNT_CAP => {
-            (t.join.as_str(), format!("{filters} AND {}", t.condition))
-        }
-        Some(t) => ("", format!("{filters} AND {}", t.membership)),
-        None => ("", filters),
+    let (from, condition) = match &text {
+        Some(t) if total <= COUNT_CAP => (t.from, format!("{filters} AND {}", t.condition)),
+        Some(t) => ("products p", format!("{filters} AND {}", t.membership)),
+        None => ("products p", filters),
     };
     let sql = format!(
-        "{CARD_SELECT} {join} WHERE {condition} ORDER BY {order} LIMIT {} OFFSET {offset}",
+        "SELECT {CARD_COLUMNS} FROM {from} {CARD_JOINS} WHERE {condition} \
+         ORDER BY {order} LIMIT {} OFFSET {offset}",
         SEARCH_PAGE_SIZE + 1
     );
     let mut cards = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &params)
@@ -816,7 +815,7 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
 pub async fn newest(db: &Db, featured: bool, limit: i64) -> Result<Vec<ProductCard>, sqlx::Error> {
     // Featured first in the condition: its own index (few rows) serves it.
     let sql = format!(
-        "{CARD_SELECT} WHERE {} p.status = 'published' \
+        "SELECT {CARD_COLUMNS} FROM products p {CARD_JOINS} WHERE {} p.status = 'published' \
          ORDER BY p.published_at DESC, p.id DESC LIMIT $1",
         if featured { "p.featured = 1 AND" } else { "" }
     );
@@ -832,7 +831,7 @@ pub async fn newest(db: &Db, featured: bool, limit: i64) -> Result<Vec<ProductCa
 /// A shop's published products, newest first.
 pub async fn published_of_shop(db: &Db, shop_id: i64) -> Result<Vec<ProductCard>, sqlx::Error> {
     let sql = format!(
-        "{CARD_SELECT} WHERE p.shop_id = $1 AND p.status = 'published' \
+        "SELECT {CARD_COLUMNS} FROM products p {CARD_JOINS} WHERE p.shop_id = $1 AND p.status = 'published' \
          ORDER BY p.published_at DESC, p.id DESC LIMIT 200"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
