@@ -33,4 +33,19 @@ test("a walk-in with a known mobile number is reviewed by the council as a possi
   const count = await page.locator("article.candidate").count();
   await page.locator("article.candidate").first().getByRole("button", { name: "أسرتان مختلفتان" }).click();
   await expect(page.locator("article.candidate")).toHaveCount(count - 1);
+  // A line's detail as the council reads it, then the family's own pages, on the desktop.
+  await page.goto("/association/queue?association=1");
+  const line = page.locator("a[href^='/association/lines/']").first();
+  if (await line.count()) {
+    await line.click();
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await shot(page, "44-line-desktop");
+  }
+  await signOut(page);
+  await signIn(page, "1000000065");
+  await page.goto("/household");
+  await shot(page, "45-household-desktop");
+  await page.goto("/applications");
+  await expect(page.locator("main")).toContainText("التدريب");
+  await shot(page, "46-applications-desktop");
 });

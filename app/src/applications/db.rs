@@ -513,10 +513,15 @@ pub async fn queue(
         || filter.older_than_days.is_some_and(|d| d > 0);
     let total: i64 = if narrowed {
         use sqlx::Row;
-        let count_sql = format!(
-            "SELECT COUNT(*) FROM application_lines l JOIN households h ON h.id = l.household_id \
-             WHERE {conditions}"
-        );
+        // The households join only when the district narrows: otherwise the
+        // count reads the queue indexes alone.
+        let join = if filter.district_id.is_some() {
+            "JOIN households h ON h.id = l.household_id"
+        } else {
+            ""
+        };
+        let count_sql =
+            format!("SELECT COUNT(*) FROM application_lines l {join} WHERE {conditions}");
         bind_queue(sqlx::query(sqlx::AssertSqlSafe(count_sql)), &params)
             .fetch_one(&db.pool)
             .await?

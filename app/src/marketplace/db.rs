@@ -123,60 +123,37 @@ pub async fn save_shop(
 ) -> Result<i64, sqlx::Error> {
     let at = now();
     let mut tx = db.begin_write().await?;
-    let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM shops WHERE owner_user_id = $1")
-        .bind(owner_user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let shop_id = match existing {
-        Some((id,)) => {
-            sqlx::query(
-                "UPDATE shops SET household_id = COALESCE(household_id, $1), name_ar = $2, \
-                   name_en = $3, bio = $4, district_id = $5, pickup = $6, delivery = $7, \
-                   delivery_areas = $8, delivery_fee_halalas = $9, whatsapp = $10, \
-                   working_hours = $11, updated_at = $12 WHERE id = $13",
-            )
-            .bind(household_id)
-            .bind(&input.name_ar)
-            .bind(&input.name_en)
-            .bind(&input.bio)
-            .bind(input.district_id)
-            .bind(i64::from(input.pickup))
-            .bind(i64::from(input.delivery))
-            .bind(&input.delivery_areas)
-            .bind(input.delivery_fee_halalas)
-            .bind(&input.whatsapp)
-            .bind(&input.working_hours)
-            .bind(at)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-            id
-        }
-        None => {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO shops (owner_user_id, household_id, name_ar, name_en, bio, \
-                   district_id, pickup, delivery, delivery_areas, delivery_fee_halalas, whatsapp, \
-                   working_hours, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
-            )
-            .bind(owner_user_id)
-            .bind(household_id)
-            .bind(&input.name_ar)
-            .bind(&input.name_en)
-            .bind(&input.bio)
-            .bind(input.district_id)
-            .bind(i64::from(input.pickup))
-            .bind(i64::from(input.delivery))
-            .bind(&input.delivery_areas)
-            .bind(input.delivery_fee_halalas)
-            .bind(&input.whatsapp)
-            .bind(&input.working_hours)
-            .bind(at)
-            .fetch_one(&mut *tx)
-            .await?;
-            id
-        }
-    };
+    // One shop per owner: the owner's second save updates it; a shop opened
+    // before registering keeps the household it gets later.
+    let (shop_id,): (i64,) = sqlx::query_as(
+        "INSERT INTO shops (owner_user_id, household_id, name_ar, name_en, bio, district_id, \
+           pickup, delivery, delivery_areas, delivery_fee_halalas, whatsapp, working_hours, \
+           created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+         ON CONFLICT (owner_user_id) DO UPDATE SET \
+           household_id = COALESCE(shops.household_id, excluded.household_id), \
+           name_ar = excluded.name_ar, name_en = excluded.name_en, bio = excluded.bio, \
+           district_id = excluded.district_id, pickup = excluded.pickup, \
+           delivery = excluded.delivery, delivery_areas = excluded.delivery_areas, \
+           delivery_fee_halalas = excluded.delivery_fee_halalas, whatsapp = excluded.whatsapp, \
+           working_hours = excluded.working_hours, updated_at = excluded.updated_at \
+         RETURNING id",
+    )
+    .bind(owner_user_id)
+    .bind(household_id)
+    .bind(&input.name_ar)
+    .bind(&input.name_en)
+    .bind(&input.bio)
+    .bind(input.district_id)
+    .bind(i64::from(input.pickup))
+    .bind(i64::from(input.delivery))
+    .bind(&input.delivery_areas)
+    .bind(input.delivery_fee_halalas)
+    .bind(&input.whatsapp)
+    .bind(&input.working_hours)
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
     let products: Vec<(i64,)> = sqlx::query_as("SELECT id FROM products WHERE shop_id = $1")
         .bind(shop_id)
         .fetch_all(&mut *tx)

@@ -5,7 +5,6 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::api::{
     ChangePhoto, ModerateProduct, ModerationView, MyShopView, ProductEditor, SaveProduct, SaveShop,
@@ -164,8 +163,7 @@ fn MyProductRow(product: Product) -> impl IntoView {
 #[component]
 pub fn ProductEditorPage() -> impl IntoView {
     let i18n = use_i18n();
-    let params = use_params_map();
-    let id = params.with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()));
+    let id = super::pages::id_param();
     let data = Resource::new_blocking(|| (), move |_| get_product_editor(id));
     let error = error_from_query();
     view! {
