@@ -238,7 +238,8 @@ pub async fn get_product_page(product_id: i64) -> Result<ProductView, AppError> 
                 canonical,
                 can_moderate,
                 can_feature,
-                featured: db::is_featured(db, product_id).await?,
+                // Only the council sees the toggle; visitors skip the query.
+                featured: can_feature && db::is_featured(db, product_id).await?,
             })
         }
         .await,

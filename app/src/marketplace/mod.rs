@@ -411,6 +411,26 @@ pub struct Product {
     pub updated_at: i64,
 }
 
+impl Product {
+    /// The title in the page's language (Arabic when there is no English one).
+    pub fn title(&self, english: bool) -> String {
+        crate::ui::pick(
+            english,
+            &self.title_ar,
+            self.title_en.as_deref().unwrap_or(""),
+        )
+    }
+
+    /// The description in the page's language.
+    pub fn description(&self, english: bool) -> String {
+        crate::ui::pick(
+            english,
+            &self.description_ar,
+            self.description_en.as_deref().unwrap_or(""),
+        )
+    }
+}
+
 /// What a search asks for; every field comes from the URL.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchQuery {

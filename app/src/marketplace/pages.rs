@@ -409,16 +409,8 @@ fn ProductDetail(view: ProductView) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
     let product = view.product.clone();
-    let title = pick(
-        english,
-        &product.title_ar,
-        product.title_en.as_deref().unwrap_or(""),
-    );
-    let description = pick(
-        english,
-        &product.description_ar,
-        product.description_en.as_deref().unwrap_or(""),
-    );
+    let title = product.title(english);
+    let description = product.description(english);
     let image = product.photos.first().map(|p| {
         format!(
             "{}{}",
@@ -494,16 +486,8 @@ fn HideForm(product_id: i64) -> impl IntoView {
 pub fn ProductBody(product: super::Product, shop: Shop) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
-    let title = pick(
-        english,
-        &product.title_ar,
-        product.title_en.as_deref().unwrap_or(""),
-    );
-    let description = pick(
-        english,
-        &product.description_ar,
-        product.description_en.as_deref().unwrap_or(""),
-    );
+    let title = product.title(english);
+    let description = product.description(english);
     let shop_name = pick(
         english,
         &shop.name_ar,
