@@ -73,10 +73,21 @@ pub enum ErrorKey {
     PhotoRequired,
     ProductStatusWrong,
     ShopRequired,
+    CourseNotOpen,
+    CourseNotEligible,
+    AlreadyEnrolled,
+    CourseOverlap,
+    NotEnrolled,
+    CourseStatusWrong,
+    SessionInvalid,
+    SeatsInvalid,
+    SessionsRequired,
+    TrainerNameRequired,
+    OnlineLinkInvalid,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 54] = [
+    pub const ALL: [ErrorKey; 65] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -131,6 +142,17 @@ impl ErrorKey {
         ErrorKey::PhotoRequired,
         ErrorKey::ProductStatusWrong,
         ErrorKey::ShopRequired,
+        ErrorKey::CourseNotOpen,
+        ErrorKey::CourseNotEligible,
+        ErrorKey::AlreadyEnrolled,
+        ErrorKey::CourseOverlap,
+        ErrorKey::NotEnrolled,
+        ErrorKey::CourseStatusWrong,
+        ErrorKey::SessionInvalid,
+        ErrorKey::SeatsInvalid,
+        ErrorKey::SessionsRequired,
+        ErrorKey::TrainerNameRequired,
+        ErrorKey::OnlineLinkInvalid,
     ];
 
     /// The snake-case name used in URLs.
@@ -190,6 +212,17 @@ impl ErrorKey {
             ErrorKey::PhotoRequired => "photo_required",
             ErrorKey::ProductStatusWrong => "product_status_wrong",
             ErrorKey::ShopRequired => "shop_required",
+            ErrorKey::CourseNotOpen => "course_not_open",
+            ErrorKey::CourseNotEligible => "course_not_eligible",
+            ErrorKey::AlreadyEnrolled => "already_enrolled",
+            ErrorKey::CourseOverlap => "course_overlap",
+            ErrorKey::NotEnrolled => "not_enrolled",
+            ErrorKey::CourseStatusWrong => "course_status_wrong",
+            ErrorKey::SessionInvalid => "session_invalid",
+            ErrorKey::SeatsInvalid => "seats_invalid",
+            ErrorKey::SessionsRequired => "sessions_required",
+            ErrorKey::TrainerNameRequired => "trainer_name_required",
+            ErrorKey::OnlineLinkInvalid => "online_link_invalid",
         }
     }
 

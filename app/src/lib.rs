@@ -29,6 +29,7 @@ pub mod marketplace;
 pub mod places;
 pub mod registry;
 pub mod text;
+pub mod training;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -196,6 +197,40 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("coverage"), StaticSegment("proposals"))
                             view=coverage::pages::ProposalsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("courses") view=training::pages::CoursesPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("courses"), ParamSegment("id"))
+                            view=training::pages::CoursePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("my-courses") view=training::pages::MyCoursesPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("certificates"), ParamSegment("code"))
+                            view=training::pages::CertificatePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("verify") view=training::pages::VerifyPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("verify"), ParamSegment("code"))
+                            view=training::pages::VerifyPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("training") view=training::manage_pages::TrainingDashboardPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("training"), StaticSegment("trainers"))
+                            view=training::manage_pages::TrainersPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("training"), StaticSegment("courses"), ParamSegment("id"))
+                            view=training::manage_pages::CourseManagePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("training"), StaticSegment("courses"), ParamSegment("id"), StaticSegment("attendance"))
+                            view=training::manage_pages::AttendancePage
                             ssr=SsrMode::Async
                         />
                         <Route

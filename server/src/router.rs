@@ -8,6 +8,7 @@ use app::identity::{callback::nafath_callback, session::load_session};
 use app::marketplace::http::{UPLOAD_BODY_LIMIT, photo_file, robots, sitemap, upload_photo};
 use app::marketplace::{PHOTO_FILES, PHOTO_UPLOAD};
 use app::state::AppState;
+use app::training::{ROSTER_CSV, http::roster_csv};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(shell_options.clone()),
         )
         .route(MATRIX_CSV, get(matrix_csv))
+        .route(ROSTER_CSV, get(roster_csv))
         .route(
             PHOTO_UPLOAD,
             post(upload_photo).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),

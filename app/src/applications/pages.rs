@@ -319,6 +319,7 @@ fn OwnerHeading(owner: QueueOwner, base: &'static str) -> impl IntoView {
             <a href=FAMILIES_PAGE aria-current=(base == FAMILIES_PAGE).then_some("page")>{t!(i18n, families.title)}</a>
             <a href=crate::registry::WALK_IN_PAGE>{t!(i18n, walk_in.title)}</a>
             <a href=crate::marketplace::MODERATION_PAGE>{t!(i18n, moderation.title)}</a>
+            <a href=crate::training::MANAGE_PAGE>{t!(i18n, training.manage_nav_link)}</a>
             <a href=crate::coverage::MATRIX_PAGE>{t!(i18n, coverage.matrix_title)}</a>
         </nav>
         {(owner.choices.len() > 1).then(|| view! {

@@ -29,4 +29,11 @@ pub mod action {
     pub const SHOP_SAVED: &str = "shop_saved";
     pub const PRODUCT_SUBMITTED: &str = "product_submitted";
     pub const PRODUCT_MODERATED: &str = "product_moderated";
+    pub const COURSE_SAVED: &str = "course_saved";
+    pub const COURSE_STATUS_CHANGED: &str = "course_status_changed";
+    pub const COURSE_ENROLLED: &str = "course_enrolled";
+    pub const ENROLLMENT_CANCELLED: &str = "enrollment_cancelled";
+    pub const ATTENDANCE_MARKED: &str = "attendance_marked";
+    pub const TRAINER_SAVED: &str = "trainer_saved";
+    pub const FOLLOW_UP_RESOLVED: &str = "follow_up_resolved";
 }

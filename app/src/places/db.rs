@@ -112,6 +112,17 @@ pub async fn district_cities(db: &Db) -> Result<Vec<(i64, i64)>, sqlx::Error> {
         .await
 }
 
+/// A district's names (Arabic, English).
+pub async fn district_names(
+    db: &Db,
+    district_id: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT name_ar, name_en FROM districts WHERE id = $1")
+        .bind(district_id)
+        .fetch_optional(&db.pool)
+        .await
+}
+
 /// The city a district belongs to.
 pub async fn city_of_district(db: &Db, district_id: i64) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT city_id FROM districts WHERE id = $1")

@@ -113,6 +113,8 @@ fn Navigation() -> impl IntoView {
             || u.has(RoleKind::AssociationStaff)
             || u.is_council_admin()
     });
+    // Association staff reach training from their area's tabs.
+    let trains = !staff && user.as_ref().is_some_and(|u| u.has(RoleKind::Trainer));
     view! {
         <nav class="site-nav" aria-label=move || t_string!(i18n, nav.label)>
             <ul class="container">
@@ -126,6 +128,12 @@ fn Navigation() -> impl IntoView {
                     <a href=crate::marketplace::MARKET_PAGE>
                         <Icon name=IconName::Store />
                         {t!(i18n, market.nav_link)}
+                    </a>
+                </li>
+                <li>
+                    <a href=crate::training::COURSES_PAGE>
+                        <Icon name=IconName::Book />
+                        {t!(i18n, training.nav_link)}
                     </a>
                 </li>
                 {match user {
@@ -158,6 +166,12 @@ fn Navigation() -> impl IntoView {
                                                 {t!(i18n, my_shop.nav_link)}
                                             </a>
                                         </li>
+                                        <li>
+                                            <a href=crate::training::MY_COURSES_PAGE>
+                                                <Icon name=IconName::Book />
+                                                {t!(i18n, training.my_nav_link)}
+                                            </a>
+                                        </li>
                                     }
                                 })}
                             {staff
@@ -167,6 +181,17 @@ fn Navigation() -> impl IntoView {
                                             <a href=crate::applications::QUEUE_PAGE>
                                                 <Icon name=IconName::Shield />
                                                 {t!(i18n, nav.staff_area)}
+                                            </a>
+                                        </li>
+                                    }
+                                })}
+                            {trains
+                                .then(|| {
+                                    view! {
+                                        <li>
+                                            <a href=crate::training::MANAGE_PAGE>
+                                                <Icon name=IconName::Users />
+                                                {t!(i18n, training.manage_nav_link)}
                                             </a>
                                         </li>
                                     }
@@ -314,6 +339,17 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::PhotoRequired => t!(i18n, errors.photo_required).into_any(),
         ErrorKey::ProductStatusWrong => t!(i18n, errors.product_status_wrong).into_any(),
         ErrorKey::ShopRequired => t!(i18n, errors.shop_required).into_any(),
+        ErrorKey::CourseNotOpen => t!(i18n, errors.course_not_open).into_any(),
+        ErrorKey::CourseNotEligible => t!(i18n, errors.course_not_eligible).into_any(),
+        ErrorKey::AlreadyEnrolled => t!(i18n, errors.already_enrolled).into_any(),
+        ErrorKey::CourseOverlap => t!(i18n, errors.course_overlap).into_any(),
+        ErrorKey::NotEnrolled => t!(i18n, errors.not_enrolled).into_any(),
+        ErrorKey::CourseStatusWrong => t!(i18n, errors.course_status_wrong).into_any(),
+        ErrorKey::SessionInvalid => t!(i18n, errors.session_invalid).into_any(),
+        ErrorKey::SeatsInvalid => t!(i18n, errors.seats_invalid).into_any(),
+        ErrorKey::SessionsRequired => t!(i18n, errors.sessions_required).into_any(),
+        ErrorKey::TrainerNameRequired => t!(i18n, errors.trainer_name_required).into_any(),
+        ErrorKey::OnlineLinkInvalid => t!(i18n, errors.online_link_invalid).into_any(),
     }
 }
 
@@ -408,8 +444,52 @@ pub fn format_date(unix_seconds: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// The same day in the Umm al-Qura calendar (the Hijri calendar of Saudi
+/// Arabia), `YYYY-MM-DD`, shown beside Gregorian dates where families read
+/// them (DESIGN.md §7). Pages are rendered on the server, which alone has the
+/// calendar; the browser build never renders these pages.
+pub fn format_hijri(unix_seconds: i64) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use icu_calendar::Date;
+        use icu_calendar::cal::Hijri;
+        let gregorian = format_date(unix_seconds);
+        let mut parts = gregorian.split('-').map(|p| p.parse::<i32>().unwrap_or(1));
+        let (y, m, d) = (
+            parts.next().unwrap_or(1970),
+            parts.next().unwrap_or(1),
+            parts.next().unwrap_or(1),
+        );
+        match Date::try_new_iso(y, m as u8, d as u8) {
+            Ok(iso) => {
+                let hijri = iso.to_calendar(Hijri::new_umm_al_qura());
+                format!(
+                    "{:04}-{:02}-{:02}",
+                    hijri.era_year().year,
+                    hijri.month().ordinal,
+                    hijri.day_of_month().0
+                )
+            }
+            Err(_) => String::new(),
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = unix_seconds;
+        String::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    #[cfg(feature = "ssr")]
+    fn hijri_dates_follow_umm_al_qura() {
+        // The Hijri new year 1447 fell on 2025-06-26 in Saudi Arabia.
+        assert_eq!(super::format_hijri(1750928400), "1447-01-01");
+        assert_eq!(super::format_hijri(1750842000), "1446-12-29");
+    }
+
     #[test]
     fn formats_dates_in_saudi_time() {
         assert_eq!(super::format_date(0), "1970-01-01");

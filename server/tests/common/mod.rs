@@ -261,11 +261,12 @@ impl std::ops::Deref for TestApp {
     }
 }
 
-/// One visitor: a cookie jar on a server.
+/// One visitor: a cookie jar on a server (a clone shares the cookies).
+#[derive(Clone)]
 pub struct Browser {
     pub base: String,
     pub client: reqwest::Client,
-    db: app::database::Db,
+    pub db: app::database::Db,
 }
 
 impl Browser {

@@ -1,0 +1,120 @@
+//! `GET /training/courses/<id>/roster.csv`: a course's roster for its
+//! provider's staff and its trainer (the same people who take attendance).
+//! National IDs are masked, as everywhere outside the owner's own pages.
+
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use super::api::may_take_attendance;
+use super::{AttendanceMark, db};
+use crate::identity::session::SessionUser;
+use crate::state::AppState;
+use crate::text::mask_identifier;
+
+/// The handler; the session middleware has put the signed-in person (if any)
+/// in the request's extensions.
+pub async fn roster_csv(
+    State(state): State<AppState>,
+    Path(course_id): Path<i64>,
+    session: Option<axum::Extension<SessionUser>>,
+) -> Response {
+    let Some(axum::Extension(session)) = session else {
+        return StatusCode::UNAUTHORIZED.into_response();
+    };
+    match build(&state, course_id, &session).await {
+        Ok(Some(body)) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"takamul-course-{course_id}-roster.csv\""),
+                ),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+            body,
+        )
+            .into_response(),
+        Ok(None) => StatusCode::FORBIDDEN.into_response(),
+        Err(RosterCsvError::NotFound) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, "roster export failed");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum RosterCsvError {
+    #[error("no such course")]
+    NotFound,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Buffer(#[from] csv::IntoInnerError<csv::Writer<Vec<u8>>>),
+}
+
+/// The CSV bytes, or `None` when this person may not see the roster.
+async fn build(
+    state: &AppState,
+    course_id: i64,
+    session: &SessionUser,
+) -> Result<Option<Vec<u8>>, RosterCsvError> {
+    let course = db::course(&state.db, course_id)
+        .await?
+        .ok_or(RosterCsvError::NotFound)?;
+    if !may_take_attendance(&state.db, &session.user, &course).await? {
+        return Ok(None);
+    }
+    let sessions = db::sessions(&state.db, course_id).await?;
+    let mut out = csv::Writer::from_writer(Vec::new());
+    let mut header = vec![
+        "name_ar".to_string(),
+        "name_en".to_string(),
+        "national_id".to_string(),
+        "phone".to_string(),
+        "district".to_string(),
+        "status".to_string(),
+        "waitlist_position".to_string(),
+        "present".to_string(),
+    ];
+    header.extend(sessions.iter().map(|(_, span)| super::format_session(span)));
+    out.write_record(&header)?;
+    for entry in db::roster(&state.db, course_id).await? {
+        let present = entry
+            .marks
+            .iter()
+            .filter(|m| **m == Some(AttendanceMark::Present))
+            .count();
+        let mut record = vec![
+            entry.name_ar.clone(),
+            entry.name_en.clone().unwrap_or_default(),
+            mask_identifier(&entry.national_id),
+            entry
+                .phone
+                .clone()
+                .map(|p| format!("+{p}"))
+                .unwrap_or_default(),
+            entry.district_name_ar.clone().unwrap_or_default(),
+            entry.status.as_str().to_string(),
+            entry
+                .waitlist_position
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            format!("{present}/{}", entry.marks.len()),
+        ];
+        record.extend(
+            entry
+                .marks
+                .iter()
+                .map(|m| m.map(|m| m.as_str().to_string()).unwrap_or_default()),
+        );
+        out.write_record(&record)?;
+    }
+    // A byte-order mark so spreadsheet programs read the Arabic as UTF-8.
+    let mut body = b"\xEF\xBB\xBF".to_vec();
+    body.extend(out.into_inner()?);
+    Ok(Some(body))
+}

@@ -1,0 +1,601 @@
+//! The providers' pages: the dashboard (fill, waitlist, attendance and
+//! completion per course, follow-up flags), the course form with its
+//! sessions, status and roster, the phone attendance sheet (one tap per
+//! person, saved at once) and the shared trainer registry.
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::api::{
+    AddCourseSession, AttendanceView, ChangeCourseStatus, CourseEditor, DashboardView,
+    MarkAttendance, RemoveCourseSession, ResolveFollowUp, SaveCourse, SaveTrainer, TrainersView,
+    get_attendance, get_course_editor, get_trainers, get_training_dashboard,
+};
+use super::pages::{CourseStatusBadge, SessionTime, SpecialtyName};
+use super::{
+    AttendanceMark, CourseFigures, CourseMode, CourseStatus, EnrollmentStatus, MANAGE_PAGE,
+    Specialty, TRAINERS_PAGE, course_url, manage_url, roster_csv_url,
+};
+use crate::i18n::*;
+use crate::marketplace::pages::id_param;
+use crate::text::{format_riyals, mask_identifier};
+use crate::ui::{ErrorAlert, error_from_query, format_date, is_english, loaded, pick};
+
+/// A share as a whole percentage, or a dash when there is nothing to share.
+fn percent(part: i64, whole: i64) -> String {
+    if whole <= 0 {
+        "—".to_string()
+    } else {
+        format!("{}%", part * 100 / whole)
+    }
+}
+
+/// `/training`: the courses this person manages or teaches, with their figures.
+#[component]
+pub fn TrainingDashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let error = error_from_query();
+    let data = Resource::new_blocking(|| (), |_| get_training_dashboard());
+    view! {
+        <Title text=move || t_string!(i18n, training.dashboard_title).to_string() />
+        <section class="card wide">
+            <h1>{t!(i18n, training.dashboard_title)}</h1>
+            {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
+            {loaded(data, |view| view! { <Dashboard view /> })}
+        </section>
+    }
+}
+
+#[component]
+fn Dashboard(view: DashboardView) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    view! {
+        <p>
+            {view.can_create.then(|| view! {
+                <a class="button primary" id="new-course" href=format!("{}/new", super::MANAGE_COURSE_PAGE)>{t!(i18n, training.new_course)}</a>
+                " "
+            })}
+            <a class="button secondary" href=TRAINERS_PAGE>{t!(i18n, training.trainers_title)}</a>
+        </p>
+        {if view.courses.is_empty() {
+            view! { <p class="muted">{t!(i18n, training.no_managed_courses)}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-wrap">
+                    <table class="data">
+                        <thead><tr>
+                            <th>{t!(i18n, training.course)}</th>
+                            <th>{t!(i18n, training.status)}</th>
+                            <th>{t!(i18n, training.fill_rate)}</th>
+                            <th>{t!(i18n, training.waitlist)}</th>
+                            <th>{t!(i18n, training.attendance_rate)}</th>
+                            <th>{t!(i18n, training.completion_rate)}</th>
+                            <th>{t!(i18n, training.actions)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {view.courses.into_iter().map(|row| {
+                                let c = row.course;
+                                let f: CourseFigures = row.figures;
+                                view! {
+                                    <tr>
+                                        <td><a href=manage_url(c.id)>{c.title(english).to_string()}</a></td>
+                                        <td><CourseStatusBadge course=c.clone() /></td>
+                                        <td>{c.enrolled} "/" {c.seats} " (" {percent(c.enrolled, c.seats)} ")"</td>
+                                        <td>{c.waitlisted}</td>
+                                        <td>{percent(f.present, f.marks)}</td>
+                                        <td>{percent(f.completed, f.completed + f.not_completed)}</td>
+                                        <td class="actions">
+                                            <a href=format!("{}/attendance", manage_url(c.id))>{t!(i18n, training.take_attendance)}</a>
+                                            " · "
+                                            <a href=roster_csv_url(c.id) download="">{t!(i18n, training.roster_csv)}</a>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+        <h2>{t!(i18n, training.follow_ups)}</h2>
+        {if view.flags.is_empty() {
+            view! { <p class="muted">{t!(i18n, training.no_follow_ups)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="flags">
+                    {view.flags.into_iter().map(|flag| view! {
+                        <li class="flag">
+                            <p>
+                                <strong>{flag.head_name_ar.clone()}</strong> " — "
+                                {t!(i18n, training.flag_absence_streak)}
+                                {flag.course_title_ar.clone().map(|ar| format!(" ({})", pick(english, &ar, flag.course_title_en.as_deref().unwrap_or(""))))}
+                                " · " <bdi dir="ltr">{format_date(flag.raised_at)}</bdi>
+                            </p>
+                            <form method="post" action=ResolveFollowUp::PATH class="inline-form">
+                                <input type="hidden" name="flag_id" value=flag.id.to_string() />
+                                <button type="submit" class="button secondary small">{t!(i18n, training.followed_up)}</button>
+                            </form>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+    }
+}
+
+/// `/training/courses/<id>` (or `new`): the course form, sessions, status, roster.
+#[component]
+pub fn CourseManagePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = id_param();
+    let error = error_from_query();
+    let data = Resource::new_blocking(|| (), move |_| get_course_editor(id));
+    view! {
+        <Title text=move || t_string!(i18n, training.manage_title).to_string() />
+        <section class="card wide">
+            <h1>{t!(i18n, training.manage_title)}</h1>
+            {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
+            {loaded(data, |editor| view! { <CourseManager editor /> })}
+            <p><a href=MANAGE_PAGE>{t!(i18n, training.back_to_dashboard)}</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn CourseManager(editor: CourseEditor) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let course = editor.course.clone();
+    view! {
+        {course.clone().map(|c| {
+            let status = c.status;
+            let next: Vec<(CourseStatus, &'static str)> = [
+                (CourseStatus::Open, "open"),
+                (CourseStatus::Running, "running"),
+                (CourseStatus::Finished, "finished"),
+                (CourseStatus::Cancelled, "cancelled"),
+            ]
+            .into_iter()
+            .filter(|(to, _)| status.can_become(*to))
+            .collect();
+            view! {
+                <p>
+                    <CourseStatusBadge course=c.clone() /> " "
+                    {(status != CourseStatus::Draft).then(|| view! { <a href=course_url(c.id)>{t!(i18n, training.public_page)}</a> })}
+                </p>
+                <div class="button-row">
+                    {next.into_iter().map(|(to, code)| view! {
+                        <form method="post" action=ChangeCourseStatus::PATH class="inline-form">
+                            <input type="hidden" name="course_id" value=c.id.to_string() />
+                            <input type="hidden" name="to" value=code />
+                            <button type="submit" class=if to == CourseStatus::Cancelled { "button danger" } else { "button primary" } id=format!("to-{code}")>
+                                {match to {
+                                    CourseStatus::Open => t!(i18n, training.do_open).into_any(),
+                                    CourseStatus::Running => t!(i18n, training.do_start).into_any(),
+                                    CourseStatus::Finished => t!(i18n, training.do_finish).into_any(),
+                                    _ => t!(i18n, training.do_cancel).into_any(),
+                                }}
+                            </button>
+                        </form>
+                    }).collect_view()}
+                </div>
+                {(status == CourseStatus::Running).then(|| view! { <p class="muted small">{t!(i18n, training.finish_explained, percent = move || c.completion_percent)}</p> })}
+            }
+        })}
+        <CourseForm editor=editor.clone() />
+        {course.clone().map(|c| view! {
+            <h2>{t!(i18n, training.sessions)}</h2>
+            <ol class="sessions">
+                {editor.sessions.iter().map(|(session_id, span)| view! {
+                    <li>
+                        <SessionTime span=*span />
+                        {(c.status == CourseStatus::Draft).then(|| view! {
+                            " "
+                            <form method="post" action=RemoveCourseSession::PATH class="inline-form">
+                                <input type="hidden" name="course_id" value=c.id.to_string() />
+                                <input type="hidden" name="session_id" value=session_id.to_string() />
+                                <button type="submit" class="link-button">{t!(i18n, training.remove)}</button>
+                            </form>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ol>
+            {matches!(c.status, CourseStatus::Draft | CourseStatus::Open).then(|| view! {
+                <form method="post" action=AddCourseSession::PATH class="filters" id="add-session">
+                    <input type="hidden" name="course_id" value=c.id.to_string() />
+                    <div class="field">
+                        <label for="session-date">{t!(i18n, training.session_date)}</label>
+                        <input id="session-date" type="date" name="date" required />
+                    </div>
+                    <div class="field">
+                        <label for="session-starts">{t!(i18n, training.session_starts)}</label>
+                        <input id="session-starts" type="time" name="starts" required />
+                    </div>
+                    <div class="field">
+                        <label for="session-ends">{t!(i18n, training.session_ends)}</label>
+                        <input id="session-ends" type="time" name="ends" required />
+                    </div>
+                    <button type="submit" class="button secondary">{t!(i18n, training.add_session)}</button>
+                </form>
+            })}
+            <h2>{t!(i18n, training.roster)}</h2>
+            <p>
+                <a class="button secondary" href=format!("{}/attendance", manage_url(c.id))>{t!(i18n, training.take_attendance)}</a>
+                " "
+                <a class="button secondary" href=roster_csv_url(c.id) download="">{t!(i18n, training.roster_csv)}</a>
+            </p>
+            {if editor.roster.is_empty() {
+                view! { <p class="muted">{t!(i18n, training.roster_empty)}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-wrap">
+                        <table class="data">
+                            <thead><tr>
+                                <th>{t!(i18n, training.member)}</th>
+                                <th>{t!(i18n, training.national_id)}</th>
+                                <th>{t!(i18n, training.district)}</th>
+                                <th>{t!(i18n, training.status)}</th>
+                                <th>{t!(i18n, training.present_count)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {editor.roster.iter().map(|e| view! {
+                                    <tr>
+                                        <td>{pick(english, &e.name_ar, e.name_en.as_deref().unwrap_or(""))}</td>
+                                        <td><bdi dir="ltr">{mask_identifier(&e.national_id)}</bdi></td>
+                                        <td>{pick(english, e.district_name_ar.as_deref().unwrap_or(""), e.district_name_en.as_deref().unwrap_or(""))}</td>
+                                        <td><EnrollmentStatusName status=e.status position=e.waitlist_position /></td>
+                                        <td>{e.marks.iter().filter(|m| **m == Some(AttendanceMark::Present)).count()} "/" {e.marks.len()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        })}
+    }
+}
+
+/// An enrollment's status, with the waitlist position.
+#[component]
+fn EnrollmentStatusName(status: EnrollmentStatus, position: Option<i64>) -> impl IntoView {
+    let i18n = use_i18n();
+    let n = position.unwrap_or(0);
+    match status {
+        EnrollmentStatus::Enrolled => t!(i18n, training.state_enrolled).into_any(),
+        EnrollmentStatus::Waitlisted => {
+            t!(i18n, training.state_waitlisted, position = move || n).into_any()
+        }
+        EnrollmentStatus::Completed => t!(i18n, training.state_completed).into_any(),
+        EnrollmentStatus::NotCompleted => t!(i18n, training.state_not_completed).into_any(),
+        EnrollmentStatus::Cancelled => t!(i18n, training.state_cancelled).into_any(),
+    }
+}
+
+#[component]
+fn CourseForm(editor: CourseEditor) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let c = editor.course.clone();
+    let value = |f: fn(&super::Course) -> String| c.as_ref().map(f).unwrap_or_default();
+    let editable = c
+        .as_ref()
+        .is_none_or(|c| matches!(c.status, CourseStatus::Draft | CourseStatus::Open));
+    let provider = c.as_ref().map(|c| c.provider_id);
+    let trainer = c.as_ref().and_then(|c| c.trainer_id);
+    let specialty = c.as_ref().map(|c| c.specialty);
+    let mode = c.as_ref().map_or(CourseMode::InPerson, |c| c.mode);
+    let district = c.as_ref().and_then(|c| c.district_id);
+    let eligible = c
+        .as_ref()
+        .map(|c| c.eligible_districts.clone())
+        .unwrap_or_default();
+    if !editable {
+        return ().into_any();
+    }
+    view! {
+        <h2>{if c.is_some() { t!(i18n, training.edit_course).into_any() } else { t!(i18n, training.new_course).into_any() }}</h2>
+        <form method="post" action=SaveCourse::PATH class="stack" id="course-form">
+            {c.as_ref().map(|c| view! { <input type="hidden" name="course_id" value=c.id.to_string() /> })}
+            <div class="field">
+                <label for="provider">{t!(i18n, training.provider)}</label>
+                <select id="provider" name="provider_id" required>
+                    {editor.providers.iter().map(|p| view! {
+                        <option value=p.id.to_string() selected=provider == Some(p.id)>{pick(english, &p.name_ar, &p.name_en)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="title-ar">{t!(i18n, training.title_ar)}</label>
+                <input id="title-ar" name="title_ar" required maxlength="120" value=value(|c| c.title_ar.clone()) />
+            </div>
+            <div class="field">
+                <label for="title-en">{t!(i18n, training.title_en)}</label>
+                <input id="title-en" name="title_en" maxlength="120" dir="ltr" value=value(|c| c.title_en.clone()) />
+            </div>
+            <div class="field">
+                <label for="description-ar">{t!(i18n, training.description_ar)}</label>
+                <textarea id="description-ar" name="description_ar" rows="3" maxlength="2000">{value(|c| c.description_ar.clone())}</textarea>
+            </div>
+            <div class="field">
+                <label for="description-en">{t!(i18n, training.description_en)}</label>
+                <textarea id="description-en" name="description_en" rows="3" maxlength="2000" dir="ltr">{value(|c| c.description_en.clone())}</textarea>
+            </div>
+            <div class="field">
+                <label for="specialty">{t!(i18n, training.specialty)}</label>
+                <select id="specialty" name="specialty" required>
+                    {Specialty::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=specialty == Some(*s)><SpecialtyName specialty=*s /></option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="trainer">{t!(i18n, training.trainer)}</label>
+                <select id="trainer" name="trainer_id">
+                    <option value="">{t!(i18n, training.no_trainer_yet)}</option>
+                    {editor.trainers.iter().map(|t| view! {
+                        <option value=t.id.to_string() selected=trainer == Some(t.id)>{pick(english, &t.name_ar, &t.name_en)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <fieldset class="field">
+                <legend>{t!(i18n, training.mode)}</legend>
+                <label class="choice-row"><input type="radio" name="mode" value="in_person" checked=mode == CourseMode::InPerson /> {t!(i18n, training.in_person)}</label>
+                <label class="choice-row"><input type="radio" name="mode" value="online" checked=mode == CourseMode::Online /> {t!(i18n, training.online)}</label>
+            </fieldset>
+            <div class="field">
+                <label for="district">{t!(i18n, training.venue_district)}</label>
+                <select id="district" name="district_id">
+                    <option value="">{t!(i18n, training.choose)}</option>
+                    {editor.places.iter().map(|(city, districts)| view! {
+                        <optgroup label=pick(english, &city.name_ar, &city.name_en)>
+                            {districts.iter().map(|d| view! {
+                                <option value=d.id.to_string() selected=district == Some(d.id)>{pick(english, &d.name_ar, &d.name_en)}</option>
+                            }).collect_view()}
+                        </optgroup>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="venue">{t!(i18n, training.venue)}</label>
+                <input id="venue" name="venue" maxlength="200" value=value(|c| c.venue.clone()) />
+            </div>
+            <div class="field">
+                <label for="online-url">{t!(i18n, training.online_url)}</label>
+                <input id="online-url" name="online_url" type="url" dir="ltr" maxlength="300" placeholder="https://" value=value(|c| c.online_url.clone()) />
+            </div>
+            <div class="field">
+                <label for="seats">{t!(i18n, training.seats)}</label>
+                <input id="seats" name="seats" inputmode="numeric" required value=value(|c| c.seats.to_string()) />
+            </div>
+            <div class="field">
+                <label for="opens-on">{t!(i18n, training.opens_on)}</label>
+                <input id="opens-on" name="opens_on" type="date" required value=value(|c| format_date(c.opens_at)) />
+            </div>
+            <div class="field">
+                <label for="closes-on">{t!(i18n, training.closes_on)}</label>
+                <input id="closes-on" name="closes_on" type="date" required value=value(|c| format_date(c.closes_at)) />
+            </div>
+            <div class="field">
+                <label for="eligible">{t!(i18n, training.eligible_districts)}</label>
+                <select id="eligible" name="eligible_districts[]" multiple size="4" aria-describedby="eligible-hint">
+                    {editor.places.iter().map(|(city, districts)| view! {
+                        <optgroup label=pick(english, &city.name_ar, &city.name_en)>
+                            {districts.iter().map(|d| view! {
+                                <option value=d.id.to_string() selected=eligible.contains(&d.id)>{pick(english, &d.name_ar, &d.name_en)}</option>
+                            }).collect_view()}
+                        </optgroup>
+                    }).collect_view()}
+                </select>
+                <p class="hint" id="eligible-hint">{t!(i18n, training.eligible_hint)}</p>
+            </div>
+            <div class="field">
+                <label for="fee">{t!(i18n, training.fee_sar)}</label>
+                <input id="fee" name="fee" inputmode="decimal" value=value(|c| if c.fee_halalas == 0 { String::new() } else { format_riyals(c.fee_halalas) }) placeholder=move || t_string!(i18n, training.free) />
+            </div>
+            <div class="field">
+                <label for="completion">{t!(i18n, training.completion_percent)}</label>
+                <input id="completion" name="completion_percent" inputmode="numeric" value=c.as_ref().map_or("75".to_string(), |c| c.completion_percent.to_string()) />
+            </div>
+            <button type="submit" class="button primary">{t!(i18n, training.save_course)}</button>
+        </form>
+    }
+    .into_any()
+}
+
+/// `/training/courses/<id>/attendance?session=<id>`: one tap per person.
+#[component]
+pub fn AttendancePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let id = id_param();
+    let session =
+        use_query_map().with_untracked(|q| q.get("session").and_then(|s| s.parse::<i64>().ok()));
+    let error = error_from_query();
+    let data = Resource::new_blocking(
+        || (),
+        move |_| async move {
+            get_attendance(id.ok_or(crate::error::AppError::NotFound)?, session).await
+        },
+    );
+    view! {
+        <Title text=move || t_string!(i18n, training.attendance_title).to_string() />
+        <section class="card wide">
+            <h1>{t!(i18n, training.attendance_title)}</h1>
+            {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
+            {loaded(data, |view| view! { <AttendanceSheet view /> })}
+        </section>
+    }
+}
+
+#[component]
+fn AttendanceSheet(view: AttendanceView) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let course = view.course.clone();
+    let Some(current) = view.current else {
+        return view! { <p class="muted">{t!(i18n, training.no_sessions)}</p> }.into_any();
+    };
+    let (session_id, span) = view.sessions[current];
+    let base = format!("{}/attendance", manage_url(course.id));
+    view! {
+        <p class="lead">{course.title(english).to_string()}</p>
+        <nav class="tabs session-tabs" aria-label=move || t_string!(i18n, training.sessions)>
+            {view.sessions.iter().enumerate().map(|(i, (id, span))| view! {
+                <a href=format!("{base}?session={id}") aria-current=(i == current).then_some("page")>
+                    {i + 1} ". " <bdi dir="ltr">{format_date(span.starts_at)}</bdi>
+                </a>
+            }).collect_view()}
+        </nav>
+        <p><SessionTime span /></p>
+        {if view.roster.is_empty() {
+            view! { <p class="muted">{t!(i18n, training.roster_empty)}</p> }.into_any()
+        } else {
+            view! {
+                <ul class="attendance">
+                    {view.roster.iter().map(|e| {
+                        let mark = e.marks.get(current).copied().flatten();
+                        let taking = e.status == EnrollmentStatus::Enrolled;
+                        view! {
+                            <li class="attendance-row" id=format!("e{}", e.enrollment_id)>
+                                <span class="attendance-name">{pick(english, &e.name_ar, e.name_en.as_deref().unwrap_or(""))}</span>
+                                {if taking {
+                                    view! {
+                                        <span class="attendance-marks">
+                                            {AttendanceMark::ALL.into_iter().map(|m| view! {
+                                                <form method="post" action=MarkAttendance::PATH class="inline-form">
+                                                    <input type="hidden" name="course_id" value=course.id.to_string() />
+                                                    <input type="hidden" name="session_id" value=session_id.to_string() />
+                                                    <input type="hidden" name="enrollment_id" value=e.enrollment_id.to_string() />
+                                                    <input type="hidden" name="mark" value=m.as_str() />
+                                                    <button
+                                                        type="submit"
+                                                        class=format!("mark mark-{}", m.as_str())
+                                                        aria-pressed=if mark == Some(m) { "true" } else { "false" }
+                                                    >
+                                                        {match m {
+                                                            AttendanceMark::Present => t!(i18n, training.present).into_any(),
+                                                            AttendanceMark::Absent => t!(i18n, training.absent).into_any(),
+                                                            AttendanceMark::Excused => t!(i18n, training.excused).into_any(),
+                                                        }}
+                                                    </button>
+                                                </form>
+                                            }).collect_view()}
+                                        </span>
+                                    }.into_any()
+                                } else {
+                                    view! { <EnrollmentStatusName status=e.status position=None /> }.into_any()
+                                }}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <p><a href=manage_url(course.id)>{t!(i18n, training.back_to_course)}</a></p>
+    }
+    .into_any()
+}
+
+/// `/training/trainers`: the shared registry, and adding a trainer.
+#[component]
+pub fn TrainersPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let specialty = use_query_map().with_untracked(|q| q.get("specialty"));
+    let error = error_from_query();
+    let data = Resource::new_blocking(|| (), move |_| get_trainers(specialty.clone()));
+    view! {
+        <Title text=move || t_string!(i18n, training.trainers_title).to_string() />
+        <section class="card wide">
+            <h1>{t!(i18n, training.trainers_title)}</h1>
+            <p class="muted">{t!(i18n, training.trainers_intro)}</p>
+            {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
+            {loaded(data, |view| view! { <Trainers view /> })}
+            <p><a href=MANAGE_PAGE>{t!(i18n, training.back_to_dashboard)}</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn Trainers(view: TrainersView) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let chosen = view.specialty.clone().unwrap_or_default();
+    view! {
+        <form method="get" action=TRAINERS_PAGE class="filters">
+            <div class="field">
+                <label for="specialty-filter">{t!(i18n, training.specialty)}</label>
+                <select id="specialty-filter" name="specialty">
+                    <option value="">{t!(i18n, training.any)}</option>
+                    {Specialty::ALL.iter().map(|s| view! {
+                        <option value=s.as_str() selected=chosen == s.as_str()><SpecialtyName specialty=*s /></option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <button type="submit" class="button secondary">{t!(i18n, training.filter)}</button>
+        </form>
+        <ul class="trainers">
+            {view.trainers.iter().map(|t| view! {
+                <li class="trainer">
+                    <h2>{pick(english, &t.name_ar, &t.name_en)}</h2>
+                    <p class="small">
+                        {t.specialties.iter().map(|s| view! { <span class="tag"><SpecialtyName specialty=*s /></span> " " }).collect_view()}
+                    </p>
+                    {(!t.qualifications.is_empty()).then(|| view! { <p>{t.qualifications.clone()}</p> })}
+                    <p class="small muted">
+                        {t.providers.iter().map(|(ar, en)| pick(english, ar, en)).collect::<Vec<_>>().join("، ")}
+                        {t.phone.clone().map(|p| view! { " · " <a href=format!("tel:+{p}") dir="ltr">{format!("+{p}")}</a> })}
+                        {t.email.clone().map(|e| view! { " · " <a href=format!("mailto:{e}") dir="ltr">{e.clone()}</a> })}
+                    </p>
+                </li>
+            }).collect_view()}
+        </ul>
+        {(!view.providers.is_empty()).then(|| view! {
+            <h2>{t!(i18n, training.add_trainer)}</h2>
+            <form method="post" action=SaveTrainer::PATH class="stack">
+                <div class="field">
+                    <label for="trainer-provider">{t!(i18n, training.provider)}</label>
+                    <select id="trainer-provider" name="provider_id" required>
+                        {view.providers.iter().map(|p| view! { <option value=p.id.to_string()>{pick(english, &p.name_ar, &p.name_en)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="trainer-name-ar">{t!(i18n, training.name_ar)}</label>
+                    <input id="trainer-name-ar" name="name_ar" required maxlength="120" />
+                </div>
+                <div class="field">
+                    <label for="trainer-name-en">{t!(i18n, training.name_en)}</label>
+                    <input id="trainer-name-en" name="name_en" maxlength="120" dir="ltr" />
+                </div>
+                <fieldset class="field">
+                    <legend>{t!(i18n, training.specialties)}</legend>
+                    <div class="choice-grid">
+                        {Specialty::ALL.iter().map(|s| view! {
+                            <label class="choice-row"><input type="checkbox" name="specialties[]" value=s.as_str() /> <SpecialtyName specialty=*s /></label>
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <div class="field">
+                    <label for="qualifications">{t!(i18n, training.qualifications)}</label>
+                    <textarea id="qualifications" name="qualifications" rows="2" maxlength="600"></textarea>
+                </div>
+                <div class="field">
+                    <label for="trainer-phone">{t!(i18n, training.phone)}</label>
+                    <input id="trainer-phone" name="phone" inputmode="tel" dir="ltr" />
+                </div>
+                <div class="field">
+                    <label for="trainer-email">{t!(i18n, training.email)}</label>
+                    <input id="trainer-email" name="email" type="email" dir="ltr" />
+                </div>
+                <div class="field">
+                    <label for="trainer-national-id">{t!(i18n, training.trainer_national_id)}</label>
+                    <input id="trainer-national-id" name="national_id" inputmode="numeric" dir="ltr" aria-describedby="trainer-id-hint" />
+                    <p class="hint" id="trainer-id-hint">{t!(i18n, training.trainer_national_id_hint)}</p>
+                </div>
+                <button type="submit" class="button primary">{t!(i18n, training.save_trainer)}</button>
+            </form>
+        })}
+    }
+}
