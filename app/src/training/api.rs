@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{AttendanceMark, Course, EnrollmentStatus, TimeSpan};
+use super::{Course, EnrollmentStatus, TimeSpan};
 use crate::error::AppError;
 use crate::places::{City, District};
 
@@ -17,7 +17,7 @@ pub use super::{
 #[cfg(feature = "ssr")]
 use {
     super::db::{self, TrainingError},
-    super::{CourseMode, CourseStatus, Placement, Specialty},
+    super::{AttendanceMark, CourseMode, CourseStatus, Placement, Specialty},
     crate::audit::{self, AuditEvent},
     crate::error::{ErrorKey, respond},
     crate::identity::{CurrentUser, Requirement, RoleKind, session},
@@ -604,10 +604,10 @@ pub async fn save_course(
                 None => 75,
             };
             let trainer_id = field(trainer_id, 12).and_then(|t| t.parse::<i64>().ok());
-            if let Some(id) = trainer_id {
-                if !db::trainers(db, None).await?.iter().any(|t| t.id == id) {
-                    return Err(AppError::validation("trainer_id", ErrorKey::ValueInvalid));
-                }
+            if let Some(id) = trainer_id
+                && !db::trainers(db, None).await?.iter().any(|t| t.id == id)
+            {
+                return Err(AppError::validation("trainer_id", ErrorKey::ValueInvalid));
             }
             let mut eligible = Vec::new();
             for raw in eligible_districts {

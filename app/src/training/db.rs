@@ -931,9 +931,16 @@ pub async fn cancel(db: &Db, course_id: i64, user_id: i64) -> Result<Option<i64>
     Ok(promoted)
 }
 
+/// course, status, waitlist position, certificate code, promoted at.
+type EnrollmentRow = (i64, String, Option<i64>, Option<String>, Option<i64>);
+/// course, user, name (ar, en), verified at, completed at.
+type CertificateRow = (i64, i64, String, Option<String>, Option<i64>, i64);
+/// id, household, head's name, course title (ar, en), raised at.
+type FlagRow = (i64, i64, String, Option<String>, Option<String>, i64);
+
 /// A person's enrollments (not the cancelled ones), newest first.
 pub async fn enrollments_of(db: &Db, user_id: i64) -> Result<Vec<MyEnrollment>, sqlx::Error> {
-    let rows: Vec<(i64, String, Option<i64>, Option<String>, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<EnrollmentRow> = sqlx::query_as(
         "SELECT e.course_id, e.status, \
            CASE WHEN e.status = 'waitlisted' THEN (SELECT COUNT(*) FROM enrollments w \
              WHERE w.course_id = e.course_id AND w.status = 'waitlisted' AND w.waitlist_seq <= e.waitlist_seq) END, \
@@ -1201,7 +1208,7 @@ pub async fn finish_course(db: &Db, course_id: i64) -> Result<(usize, usize), Tr
 
 /// The certificate with this (normalized) code.
 pub async fn certificate(db: &Db, code: &str) -> Result<Option<Certificate>, sqlx::Error> {
-    let row: Option<(i64, i64, String, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+    let row: Option<CertificateRow> = sqlx::query_as(
         "SELECT e.course_id, u.id, u.name_ar, u.name_en, u.verified_at, e.completed_at \
          FROM enrollments e JOIN users u ON u.id = e.user_id \
          WHERE e.certificate_code = $1 AND e.status = 'completed'",
@@ -1281,10 +1288,9 @@ pub async fn open_flags(
          LEFT JOIN courses c ON c.id = f.course_id \
          WHERE f.resolved_at IS NULL AND ({linked} {unlinked}) ORDER BY f.id DESC LIMIT 200"
     );
-    let rows: Vec<(i64, i64, String, Option<String>, Option<String>, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .fetch_all(&db.pool)
-            .await?;
+    let rows: Vec<FlagRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .fetch_all(&db.pool)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| FollowUpFlag {

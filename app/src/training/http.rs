@@ -53,7 +53,7 @@ enum RosterCsvError {
     #[error(transparent)]
     Csv(#[from] csv::Error),
     #[error(transparent)]
-    Buffer(#[from] csv::IntoInnerError<csv::Writer<Vec<u8>>>),
+    Buffer(#[from] Box<csv::IntoInnerError<csv::Writer<Vec<u8>>>>),
 }
 
 /// The CSV bytes, or `None` when this person may not see the roster.
@@ -115,6 +115,6 @@ async fn build(
     }
     // A byte-order mark so spreadsheet programs read the Arabic as UTF-8.
     let mut body = b"\xEF\xBB\xBF".to_vec();
-    body.extend(out.into_inner()?);
+    body.extend(out.into_inner().map_err(Box::new)?);
     Ok(Some(body))
 }

@@ -723,7 +723,7 @@ mod tests {
 
     #[test]
     fn certificate_codes_are_grouped_base32_and_read_back_forgivingly() {
-        let code = format_certificate_code(0x0123_4567_89ab_cdef_0123_4567_89);
+        let code = format_certificate_code(0x0001_2345_6789_abcd_ef01_2345_6789);
         assert_eq!(code.len(), CODE_LENGTH + 4);
         assert_eq!(code.matches('-').count(), 4);
         assert_eq!(
@@ -762,7 +762,7 @@ mod tests {
         assert_eq!(parse_session("2026-12-05", "18:00", "16:00"), None);
         assert_eq!(parse_session("2026-02-30", "10:00", "11:00"), None);
         assert_eq!(parse_session("2026-12-05", "25:00", "26:00"), None);
-        assert_eq!(parse_date("2028-02-29").is_some(), true);
+        assert!(parse_date("2028-02-29").is_some());
     }
 
     #[test]
