@@ -84,10 +84,11 @@ pub enum ErrorKey {
     SessionsRequired,
     TrainerNameRequired,
     OnlineLinkInvalid,
+    AccountNotFound,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 65] = [
+    pub const ALL: [ErrorKey; 66] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -153,6 +154,7 @@ impl ErrorKey {
         ErrorKey::SessionsRequired,
         ErrorKey::TrainerNameRequired,
         ErrorKey::OnlineLinkInvalid,
+        ErrorKey::AccountNotFound,
     ];
 
     /// The snake-case name used in URLs.
@@ -223,6 +225,7 @@ impl ErrorKey {
             ErrorKey::SessionsRequired => "sessions_required",
             ErrorKey::TrainerNameRequired => "trainer_name_required",
             ErrorKey::OnlineLinkInvalid => "online_link_invalid",
+            ErrorKey::AccountNotFound => "account_not_found",
         }
     }
 

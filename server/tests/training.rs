@@ -613,5 +613,39 @@ both_engines! {
         assert_eq!(location(&r), "/training/trainers");
         let registry = bahr.get("/training/trainers?specialty=packaging").await.text().await.unwrap();
         assert!(registry.contains("منيرة التغليف") && !registry.contains("سارة محمد الخياطة"));
+
+        // The council registers a training center and lists its staff; the staff
+        // member then creates the center's courses (and no one else's).
+        let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
+        let r = hind.post_form("/api/register_center", &[("name_ar", "مركز مستقل")]).await;
+        assert!(location(&r).contains("error=forbidden"));
+        let r = council.post_form("/api/register_center", &[("name_ar", "مركز الرواد للتدريب"), ("name_en", "Al Rowad Training")]).await;
+        assert_eq!(location(&r), "/training");
+        let (center,): (i64,) = sqlx::query_as("SELECT id FROM training_providers WHERE name_ar = 'مركز الرواد للتدريب'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+        let center = center.to_string();
+        let r = council
+            .post_form("/api/add_center_staff", &[("provider_id", center.as_str()), ("national_id", "1055555559")])
+            .await;
+        assert!(location(&r).contains("error=account_not_found"), "{}", location(&r));
+        let noura = app.signed_in(NOURA).await;
+        let mut form = base_form("8", "in_person");
+        form[0].1 = center.clone();
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = noura.post_form("/api/save_course", &pairs).await;
+        assert!(location(&r).contains("error=forbidden"), "not yet the center's staff");
+        let r = council
+            .post_form("/api/add_center_staff", &[("provider_id", center.as_str()), ("national_id", NOURA)])
+            .await;
+        assert_eq!(location(&r), "/training");
+        let r = noura.post_form("/api/save_course", &pairs).await;
+        assert!(location(&r).starts_with("/training/courses/"), "{}", location(&r));
+        form[0].1 = provider.clone();
+        let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = noura.post_form("/api/save_course", &pairs).await;
+        assert!(location(&r).contains("error=forbidden"), "not Al Nakhla's staff");
+        assert!(noura.get("/").await.text().await.unwrap().contains("href=\"/training\""), "the training area is in their navigation");
     }
 }

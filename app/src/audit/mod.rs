@@ -35,5 +35,6 @@ pub mod action {
     pub const ENROLLMENT_CANCELLED: &str = "enrollment_cancelled";
     pub const ATTENDANCE_MARKED: &str = "attendance_marked";
     pub const TRAINER_SAVED: &str = "trainer_saved";
+    pub const PROVIDER_SAVED: &str = "provider_saved";
     pub const FOLLOW_UP_RESOLVED: &str = "follow_up_resolved";
 }

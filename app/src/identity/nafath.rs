@@ -462,7 +462,16 @@ impl NafathProvider for SimulatedNafath {
                         name_ar: Some(name_ar),
                         name_en: Some(name_en),
                     },
-                    None => AssertedPerson::default(),
+                    // Real Nafath always names the person; the simulator gives
+                    // people it does not know a fictional name from their ID.
+                    None => {
+                        let id = national_id.as_str();
+                        let tail = &id[id.len().saturating_sub(4)..];
+                        AssertedPerson {
+                            name_ar: Some(format!("شخص تجريبي {tail}")),
+                            name_en: Some(format!("Demo person {tail}")),
+                        }
+                    }
                 }))
             }
             other => parse_status(other, None),

@@ -395,6 +395,8 @@ pub struct DashboardView {
     pub can_create: bool,
     /// Open follow-up flags of the households of the person's associations.
     pub flags: Vec<FollowUpFlag>,
+    /// For the council: the training centers and their staff counts.
+    pub centers: Vec<(Provider, i64)>,
 }
 
 /// Whether this person has any part in training (staff, trainer, council).
@@ -432,6 +434,11 @@ pub async fn get_training_dashboard() -> Result<DashboardView, AppError> {
                 can_create: user.is_council_admin() || !providers.is_empty(),
                 flags: db::open_flags(&state.db, &user.association_ids(), user.is_council_admin())
                     .await?,
+                centers: if user.is_council_admin() {
+                    db::centers(&state.db).await?
+                } else {
+                    Vec::new()
+                },
             })
         }
         .await,
@@ -1021,6 +1028,95 @@ pub async fn resolve_follow_up(flag_id: i64) -> Result<(), AppError> {
                     action: audit::action::FOLLOW_UP_RESOLVED,
                     subject_type: Some("household"),
                     subject_id: Some(household.to_string()),
+                    client_ip: Some(session::client_ip()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            leptos_axum::redirect(super::MANAGE_PAGE);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The council registers a training center.
+#[server(endpoint = "register_center")]
+pub async fn register_center(name_ar: String, name_en: Option<String>) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::CouncilAdmin).await?;
+            let name_ar = field(Some(name_ar), 120)
+                .ok_or_else(|| AppError::validation("name_ar", ErrorKey::TitleRequired))?;
+            let id = db::upsert_center(
+                &state.db,
+                &name_ar,
+                &field(name_en, 120).unwrap_or_default(),
+            )
+            .await?;
+            audit::record(
+                &state.db,
+                AuditEvent {
+                    actor_user_id: Some(user.user_id),
+                    action: audit::action::PROVIDER_SAVED,
+                    subject_type: Some("training_provider"),
+                    subject_id: Some(id.to_string()),
+                    client_ip: Some(session::client_ip()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            leptos_axum::redirect(super::MANAGE_PAGE);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// The council lists a person (who has signed in at least once) as staff of a
+/// training center: they then create and manage its courses.
+#[server(endpoint = "add_center_staff")]
+pub async fn add_center_staff(provider_id: i64, national_id: String) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::CouncilAdmin).await?;
+            let id = crate::identity::NationalId::parse(&national_id)
+                .map_err(|e| AppError::validation("national_id", e))?;
+            if !db::centers(&state.db)
+                .await?
+                .iter()
+                .any(|(p, _)| p.id == provider_id)
+            {
+                return Err(AppError::NotFound);
+            }
+            let account: Option<(i64,)> =
+                sqlx::query_as("SELECT id FROM users WHERE national_id = $1")
+                    .bind(id.as_str())
+                    .fetch_optional(&state.db.pool)
+                    .await?;
+            let (staff,) = account.ok_or(AppError::Conflict(ErrorKey::AccountNotFound))?;
+            db::add_provider_staff(&state.db, provider_id, staff).await?;
+            // The trainer role opens the training area in their navigation;
+            // what they may manage still comes from provider_staff.
+            crate::identity::db::grant_role(
+                &state.db,
+                &id,
+                RoleKind::Trainer,
+                None,
+                Some(user.user_id),
+            )
+            .await
+            .map_err(|_| AppError::Internal)?;
+            audit::record(
+                &state.db,
+                AuditEvent {
+                    actor_user_id: Some(user.user_id),
+                    action: audit::action::PROVIDER_SAVED,
+                    subject_type: Some("training_provider"),
+                    subject_id: Some(provider_id.to_string()),
+                    detail: Some(format!("staff user {staff}")),
                     client_ip: Some(session::client_ip()),
                     ..Default::default()
                 },

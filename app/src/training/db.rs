@@ -95,6 +95,31 @@ pub async fn association_provider(db: &Db, association_id: i64) -> Result<i64, s
     Ok(id)
 }
 
+/// The training centers (not associations), with how many staff each lists.
+pub async fn centers(db: &Db) -> Result<Vec<(Provider, i64)>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT p.id, p.name_ar, p.name_en, \
+           (SELECT COUNT(*) FROM provider_staff s WHERE s.provider_id = p.id) \
+         FROM training_providers p WHERE p.kind = 'center' ORDER BY p.name_ar",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name_ar, name_en, staff)| {
+            (
+                Provider {
+                    id,
+                    association_id: None,
+                    name_ar,
+                    name_en,
+                },
+                staff,
+            )
+        })
+        .collect())
+}
+
 /// Registers a training center (by the council), or finds it by its Arabic name.
 pub async fn upsert_center(db: &Db, name_ar: &str, name_en: &str) -> Result<i64, sqlx::Error> {
     let existing: Option<(i64,)> =
@@ -1040,11 +1065,19 @@ pub async fn roster(db: &Db, course_id: i64) -> Result<Vec<RosterEntry>, sqlx::E
     rows.into_iter()
         .map(|row| {
             let enrollment_id: i64 = row.try_get(0)?;
+            let national_id: String = row.try_get(3)?;
+            let name_ar: String = row.try_get(1)?;
             Ok(RosterEntry {
                 enrollment_id,
-                name_ar: row.try_get(1)?,
+                // Nafath names everyone it vouches for; a person registered
+                // before any sign-in may have no name yet.
+                name_ar: if name_ar.trim().is_empty() {
+                    crate::text::mask_identifier(&national_id)
+                } else {
+                    name_ar
+                },
                 name_en: row.try_get(2)?,
-                national_id: row.try_get(3)?,
+                national_id,
                 phone: row.try_get(4)?,
                 district_name_ar: row.try_get(5)?,
                 district_name_en: row.try_get(6)?,

@@ -9,9 +9,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    AddCourseSession, AttendanceView, ChangeCourseStatus, CourseEditor, DashboardView,
-    MarkAttendance, RemoveCourseSession, ResolveFollowUp, SaveCourse, SaveTrainer, TrainersView,
-    get_attendance, get_course_editor, get_trainers, get_training_dashboard,
+    AddCenterStaff, AddCourseSession, AttendanceView, ChangeCourseStatus, CourseEditor,
+    DashboardView, MarkAttendance, RegisterCenter, RemoveCourseSession, ResolveFollowUp,
+    SaveCourse, SaveTrainer, TrainersView, get_attendance, get_course_editor, get_trainers,
+    get_training_dashboard,
 };
 use super::pages::{CourseStatusBadge, SessionTime, SpecialtyName};
 use super::{
@@ -52,6 +53,7 @@ pub fn TrainingDashboardPage() -> impl IntoView {
 fn Dashboard(view: DashboardView) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
+    let council = crate::identity::signed_in_user().is_some_and(|u| u.is_council_admin());
     view! {
         <p>
             {view.can_create.then(|| view! {
@@ -123,6 +125,49 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
+        {council.then(|| view! { <Centers centers=view.centers.clone() /> })}
+    }
+}
+
+/// The council's list of training centers, and the forms that add one or its staff.
+#[component]
+fn Centers(centers: Vec<(super::Provider, i64)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    view! {
+        <h2>{t!(i18n, training.centers)}</h2>
+        <ul class="flags">
+            {centers.iter().map(|(p, staff)| view! {
+                <li class="flag"><p>{pick(english, &p.name_ar, &p.name_en)}</p><p class="small muted">{t!(i18n, training.staff_count)} ": " {*staff}</p></li>
+            }).collect_view()}
+        </ul>
+        <form method="post" action=RegisterCenter::PATH class="filters">
+            <div class="field">
+                <label for="center-name-ar">{t!(i18n, training.center_name_ar)}</label>
+                <input id="center-name-ar" name="name_ar" required maxlength="120" />
+            </div>
+            <div class="field">
+                <label for="center-name-en">{t!(i18n, training.center_name_en)}</label>
+                <input id="center-name-en" name="name_en" maxlength="120" dir="ltr" />
+            </div>
+            <button type="submit" class="button secondary">{t!(i18n, training.register_center)}</button>
+        </form>
+        {(!centers.is_empty()).then(|| view! {
+            <form method="post" action=AddCenterStaff::PATH class="filters">
+                <div class="field">
+                    <label for="staff-center">{t!(i18n, training.centers)}</label>
+                    <select id="staff-center" name="provider_id">
+                        {centers.iter().map(|(p, _)| view! { <option value=p.id.to_string()>{pick(english, &p.name_ar, &p.name_en)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="staff-national-id">{t!(i18n, training.staff_national_id)}</label>
+                    <input id="staff-national-id" name="national_id" inputmode="numeric" dir="ltr" required aria-describedby="staff-hint" />
+                    <p class="hint" id="staff-hint">{t!(i18n, training.staff_hint)}</p>
+                </div>
+                <button type="submit" class="button secondary">{t!(i18n, training.add_center_staff)}</button>
+            </form>
+        })}
     }
 }
 
@@ -171,6 +216,9 @@ fn CourseManager(editor: CourseEditor) -> impl IntoView {
                         <form method="post" action=ChangeCourseStatus::PATH class="inline-form">
                             <input type="hidden" name="course_id" value=c.id.to_string() />
                             <input type="hidden" name="to" value=code />
+                            {(to == CourseStatus::Cancelled).then(|| view! {
+                                <label class="choice-row small"><input type="checkbox" name="confirm" value="1" required /> {t!(i18n, training.confirm_cancel)}</label>
+                            })}
                             <button type="submit" class=if to == CourseStatus::Cancelled { "button danger" } else { "button primary" } id=format!("to-{code}")>
                                 {match to {
                                     CourseStatus::Open => t!(i18n, training.do_open).into_any(),

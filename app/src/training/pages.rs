@@ -259,7 +259,7 @@ fn CourseDetail(view: CourseView) -> impl IntoView {
                 {(course.waitlisted > 0).then(|| view! { " · " {t!(i18n, training.waitlist)} " " {course.waitlisted} })}
             </dd>
             <dt>{t!(i18n, training.enrollment_window)}</dt>
-            <dd><bdi dir="ltr">{format_date(course.opens_at)} " – " {format_date(course.closes_at)}</bdi></dd>
+            <dd><span class="nowrap"><bdi dir="ltr">{format_date(course.opens_at)}</bdi> " –"</span> " " <span class="nowrap"><bdi dir="ltr">{format_date(course.closes_at)}</bdi></span></dd>
             <dt>{t!(i18n, training.eligibility)}</dt>
             <dd>{eligible}</dd>
             <dt>{t!(i18n, training.fee)}</dt>
