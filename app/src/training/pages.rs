@@ -460,9 +460,13 @@ pub fn VerifyPage() -> impl IntoView {
             from_path
         }
     };
-    let asked = !code.trim().is_empty();
     let typed = code.clone();
-    let data = Resource::new_blocking(|| (), move |_| verify_certificate(code.clone()));
+    // Only a typed code is looked up (an unread resource would still run and
+    // finish after the page is gone).
+    let result = (!code.trim().is_empty()).then(|| {
+        let data = Resource::new_blocking(|| (), move |_| verify_certificate(code.clone()));
+        loaded(data, |found| view! { <VerifyResult found /> })
+    });
     view! {
         <PageMeta title=t_string!(i18n, training.verify_title).to_string() description=t_string!(i18n, training.verify_intro).to_string() />
         <section class="card narrow">
@@ -475,7 +479,7 @@ pub fn VerifyPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button primary">{t!(i18n, training.verify)}</button>
             </form>
-            {asked.then(|| loaded(data, |found| view! { <VerifyResult found /> }))}
+            {result}
         </section>
     }
 }
