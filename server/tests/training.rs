@@ -551,6 +551,16 @@ both_engines! {
         }
         let r = post(base_form("10", "in_person")).await;
         let draft: i64 = location(&r).rsplit('/').next().unwrap().parse().unwrap();
+        // Editing saves over the same course.
+        let mut edit = base_form("12", "in_person");
+        edit[1].1 = "دورة مسودة معدلة".to_string();
+        edit.push(("course_id", draft.to_string()));
+        let r = post(edit).await;
+        assert_eq!(location(&r), format!("/training/courses/{draft}"));
+        assert_eq!(
+            app.count(&format!("SELECT COUNT(*) FROM courses WHERE id = {draft} AND seats = 12 AND title_ar = 'دورة مسودة معدلة'")).await,
+            1
+        );
         assert_eq!(visitor.get(&format!("/courses/{draft}")).await.status(), 404);
         assert_eq!(hind.get(&format!("/courses/{draft}")).await.status(), 200);
         let r = hind.post_form("/api/change_course_status", &[("course_id", draft.to_string().as_str()), ("to", "open")]).await;

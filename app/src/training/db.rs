@@ -325,78 +325,53 @@ pub async fn save_course(
 ) -> Result<i64, TrainingError> {
     let at = now();
     let mut tx = db.begin_write().await?;
-    let id = match course_id {
-        Some(id) => {
-            let updated = sqlx::query(
-                "UPDATE courses SET provider_id = $2, trainer_id = $3, title_ar = $4, title_en = $5, \
-                 description_ar = $6, description_en = $7, specialty = $8, mode = $9, district_id = $10, \
-                 venue = $11, online_url = $12, seats = $13, opens_at = $14, closes_at = $15, \
-                 eligibility = $16, fee_halalas = $17, completion_percent = $18, updated_at = $19 \
-                 WHERE id = $1 AND status IN ('draft', 'open') AND enrolled <= $13",
-            )
-            .bind(id)
-            .bind(input.provider_id)
-            .bind(input.trainer_id)
-            .bind(&input.title_ar)
-            .bind(&input.title_en)
-            .bind(&input.description_ar)
-            .bind(&input.description_en)
-            .bind(input.specialty.as_str())
-            .bind(input.mode.as_str())
-            .bind(input.district_id)
-            .bind(&input.venue)
-            .bind(&input.online_url)
-            .bind(input.seats)
-            .bind(input.opens_at)
-            .bind(input.closes_at)
-            .bind(eligibility(input))
-            .bind(input.fee_halalas)
-            .bind(input.completion_percent)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-            if updated.rows_affected() == 0 {
-                return Err(TrainingError::WrongStatus);
-            }
-            sqlx::query("DELETE FROM course_districts WHERE course_id = $1")
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-            id
+    // One statement either way, the same 17 fields in the same order; $18 is
+    // the course (update) or its author (insert).
+    let sql = match course_id {
+        Some(_) => {
+            "UPDATE courses SET provider_id = $1, trainer_id = $2, title_ar = $3, title_en = $4, \
+             description_ar = $5, description_en = $6, specialty = $7, mode = $8, district_id = $9, \
+             venue = $10, online_url = $11, seats = $12, opens_at = $13, closes_at = $14, \
+             eligibility = $15, fee_halalas = $16, completion_percent = $17, updated_at = $19 \
+             WHERE id = $18 AND status IN ('draft', 'open') AND enrolled <= $12 RETURNING id"
         }
         None => {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO courses (provider_id, trainer_id, title_ar, title_en, description_ar, \
-                 description_en, specialty, mode, district_id, venue, online_url, seats, opens_at, \
-                 closes_at, eligibility, fee_halalas, completion_percent, status, created_by, \
-                 created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-                 'draft', $18, $19, $19) RETURNING id",
-            )
-            .bind(input.provider_id)
-            .bind(input.trainer_id)
-            .bind(&input.title_ar)
-            .bind(&input.title_en)
-            .bind(&input.description_ar)
-            .bind(&input.description_en)
-            .bind(input.specialty.as_str())
-            .bind(input.mode.as_str())
-            .bind(input.district_id)
-            .bind(&input.venue)
-            .bind(&input.online_url)
-            .bind(input.seats)
-            .bind(input.opens_at)
-            .bind(input.closes_at)
-            .bind(eligibility(input))
-            .bind(input.fee_halalas)
-            .bind(input.completion_percent)
-            .bind(by)
-            .bind(at)
-            .fetch_one(&mut *tx)
-            .await?;
-            id
+            "INSERT INTO courses (provider_id, trainer_id, title_ar, title_en, description_ar, \
+             description_en, specialty, mode, district_id, venue, online_url, seats, opens_at, \
+             closes_at, eligibility, fee_halalas, completion_percent, created_by, created_at, \
+             updated_at, status) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+             $18, $19, $19, 'draft') RETURNING id"
         }
     };
+    let saved: Option<(i64,)> = sqlx::query_as(sql)
+        .bind(input.provider_id)
+        .bind(input.trainer_id)
+        .bind(&input.title_ar)
+        .bind(&input.title_en)
+        .bind(&input.description_ar)
+        .bind(&input.description_en)
+        .bind(input.specialty.as_str())
+        .bind(input.mode.as_str())
+        .bind(input.district_id)
+        .bind(&input.venue)
+        .bind(&input.online_url)
+        .bind(input.seats)
+        .bind(input.opens_at)
+        .bind(input.closes_at)
+        .bind(eligibility(input))
+        .bind(input.fee_halalas)
+        .bind(input.completion_percent)
+        .bind(course_id.or(by))
+        .bind(at)
+        .fetch_optional(&mut *tx)
+        .await?;
+    // An update finds nothing when the course has started or has more members than the new seats.
+    let (id,) = saved.ok_or(TrainingError::WrongStatus)?;
+    sqlx::query("DELETE FROM course_districts WHERE course_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     for district_id in &input.eligible_districts {
         sqlx::query(
             "INSERT INTO course_districts (course_id, district_id) VALUES ($1, $2) \
