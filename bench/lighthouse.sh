@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Lighthouse (mobile preset, Debian Chromium) on the marketplace home and a
-# product page of a running server. Prints Performance, LCP, CLS and
+# Lighthouse (mobile preset, Debian Chromium) on the marketplace home, a
+# product page and the course list of a running server. Prints Performance, LCP, CLS and
 # Accessibility per page. Usage: bench/lighthouse.sh [http://127.0.0.1:3000]
 # Installs the npm package `lighthouse` into the tools folder on first use.
 set -euo pipefail
@@ -11,7 +11,7 @@ export CHROME_PATH=/usr/bin/chromium
 product=$(curl -s "$base/market" | grep -oE '/market/products/[0-9]+' | head -1)
 out="$(mktemp -d)"
 printf '%-28s %12s %8s %6s %14s\n' page performance lcp_ms cls accessibility
-for path in /market "$product"; do
+for path in /market "$product" /courses; do
   "$tools/node_modules/.bin/lighthouse" "$base$path" --quiet --output=json --output-path="$out/report.json" \
     --only-categories=performance,accessibility --form-factor=mobile --screenEmulation.mobile \
     --chrome-flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync" >/dev/null 2>&1
