@@ -72,19 +72,7 @@ pub async fn list_courses(
                 upcoming: params.upcoming.as_deref().is_some_and(|v| !v.is_empty()),
             };
             let courses = db::public_courses(&state.db, &filter).await?;
-            let all = db::public_courses(&state.db, &db::CourseFilter::default()).await?;
-            let mut districts: Vec<(i64, String, String)> = all
-                .iter()
-                .filter_map(|c| {
-                    Some((
-                        c.district_id?,
-                        c.district_name_ar.clone()?,
-                        c.district_name_en.clone()?,
-                    ))
-                })
-                .collect();
-            districts.sort();
-            districts.dedup();
+            let districts = db::public_course_districts(&state.db).await?;
             Ok(CourseListView {
                 params,
                 courses,
@@ -471,6 +459,10 @@ pub async fn get_course_editor(course_id: Option<i64>) -> Result<CourseEditor, A
                 }
                 None => (session::require(&state, Requirement::SignedIn).await?, None),
             };
+            // An association's provider row is made the first time its staff open the form.
+            for association_id in user.association_ids() {
+                db::association_provider(db, association_id).await?;
+            }
             let mine = db::providers_of(db, user.user_id, &user.association_ids()).await?;
             let providers: Vec<Provider> = db::providers(db)
                 .await?
@@ -612,7 +604,7 @@ pub async fn save_course(
             };
             let trainer_id = field(trainer_id, 12).and_then(|t| t.parse::<i64>().ok());
             if let Some(id) = trainer_id
-                && !db::trainers(db, None).await?.iter().any(|t| t.id == id)
+                && !db::trainer_exists(db, id).await?
             {
                 return Err(AppError::validation("trainer_id", ErrorKey::ValueInvalid));
             }

@@ -67,8 +67,15 @@ pub async fn providers_of(
             .into_iter()
             .map(|(id,)| id)
             .collect();
+    // Read only: this runs on every page that checks rights; the rows are
+    // created where a provider is chosen (`association_provider`).
     for association_id in association_ids {
-        ids.push(association_provider(db, *association_id).await?);
+        let row: Option<(i64,)> =
+            sqlx::query_as("SELECT id FROM training_providers WHERE association_id = $1")
+                .bind(association_id)
+                .fetch_optional(&db.pool)
+                .await?;
+        ids.extend(row.map(|(id,)| id));
     }
     ids.sort_unstable();
     ids.dedup();
@@ -282,6 +289,25 @@ pub async fn trainers(db: &Db, specialty: Option<Specialty>) -> Result<Vec<Train
             })
         })
         .collect()
+}
+
+/// Whether the registry has this trainer.
+pub async fn trainer_exists(db: &Db, trainer_id: i64) -> Result<bool, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM trainers WHERE id = $1")
+        .bind(trainer_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Districts that have a public in-person course, for the list's filter.
+pub async fn public_course_districts(db: &Db) -> Result<Vec<(i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT DISTINCT d.id, d.name_ar, d.name_en FROM courses c JOIN districts d ON d.id = c.district_id \
+         WHERE c.status IN ('open', 'running', 'finished') ORDER BY d.name_ar",
+    )
+    .fetch_all(&db.pool)
+    .await
 }
 
 /// The trainer record of a person's account.
