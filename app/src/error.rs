@@ -331,7 +331,7 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
-pub use ssr::{respond, respond_at};
+pub use ssr::{is_plain_form_post, respond, respond_at};
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -347,6 +347,19 @@ mod ssr {
     /// show the translated message next to what the user typed.
     pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
         finish(result, None)
+    }
+
+    /// Whether the current server-function call is a plain HTML form post (no
+    /// JavaScript): its errors become a redirect back to the form.
+    pub fn is_plain_form_post() -> bool {
+        use_context::<Parts>().is_some_and(|parts| {
+            parts.uri.path().starts_with("/api/")
+                && parts
+                    .headers
+                    .get(ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("text/html"))
+        })
     }
 
     /// Like [`respond`], but form errors go to `page` instead of back to the

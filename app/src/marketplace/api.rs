@@ -445,14 +445,47 @@ pub async fn save_shop(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProductEditor {
     pub product: Option<Product>,
+    /// What the family typed when the server last refused this form.
+    pub draft: Option<ProductDraft>,
 }
 
+/// The product form's fields as typed, kept when the server refuses them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductDraft {
+    pub title_ar: String,
+    pub title_en: String,
+    pub description_ar: String,
+    pub description_en: String,
+    pub category: String,
+    pub price: String,
+    pub unit_ar: String,
+    pub availability: String,
+    pub lead_time_days: String,
+}
+
+/// The name product drafts are kept under.
+#[cfg(feature = "ssr")]
+const PRODUCT_FORM: &str = "product";
+
+/// The product editor: the product (none for a new one) and, with the token
+/// of a refused post, what was typed.
 #[server(endpoint = "get_product_editor")]
-pub async fn get_product_editor(product_id: Option<i64>) -> Result<ProductEditor, AppError> {
+pub async fn get_product_editor(
+    product_id: Option<i64>,
+    draft: Option<String>,
+) -> Result<ProductEditor, AppError> {
     respond(
         async {
             let state = app_state()?;
-            let (_, record) = own_shop(&state).await?;
+            let (user, record) = own_shop(&state).await?;
+            let draft = match draft {
+                Some(token) => {
+                    crate::ui::drafts::read(&state.db, user.user_id, PRODUCT_FORM, &token)
+                        .await?
+                        .and_then(|fields| serde_json::from_str::<ProductDraft>(&fields).ok())
+                }
+                None => None,
+            };
             let product = match product_id {
                 Some(id) => Some(
                     db::product(&state.db, id)
@@ -462,13 +495,14 @@ pub async fn get_product_editor(product_id: Option<i64>) -> Result<ProductEditor
                 ),
                 None => None,
             };
-            Ok(ProductEditor { product })
+            Ok(ProductEditor { product, draft })
         }
         .await,
     )
 }
 
 /// Creates or edits a product of the family's shop; a new one starts as a draft.
+/// A form post the server refuses goes back to the form with what was typed.
 #[server(endpoint = "save_product")]
 pub async fn save_product(
     product_id: Option<i64>,
@@ -482,58 +516,97 @@ pub async fn save_product(
     availability: String,
     lead_time_days: Option<String>,
 ) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let (_, record) = own_shop(&state).await?;
-            let title_ar = title_ar.trim().chars().take(120).collect::<String>();
-            if title_ar.is_empty() {
-                return Err(AppError::validation("title_ar", ErrorKey::TitleRequired));
-            }
-            let description_ar = description_ar.trim().chars().take(2000).collect::<String>();
-            if description_ar.chars().count() < 10 {
-                return Err(AppError::validation(
-                    "description_ar",
-                    ErrorKey::ProductDescriptionRequired,
-                ));
-            }
-            let category = Category::parse(&category)
-                .ok_or_else(|| AppError::validation("category", ErrorKey::BadRequest))?;
-            let price_halalas = super::parse_price(&price)
-                .ok_or_else(|| AppError::validation("price", ErrorKey::PriceInvalid))?;
-            let availability = Availability::parse(&availability)
-                .ok_or_else(|| AppError::validation("availability", ErrorKey::BadRequest))?;
-            let lead_time_days = match optional(lead_time_days, 10)
-                .filter(|_| availability == Availability::MadeToOrder)
-            {
-                Some(raw) => Some(
-                    crate::text::fold_digits(&raw)
-                        .parse::<i64>()
-                        .ok()
-                        .filter(|d| (1..=90).contains(d))
-                        .ok_or_else(|| {
-                            AppError::validation("lead_time_days", ErrorKey::LeadTimeInvalid)
-                        })?,
-                ),
-                None => None,
-            };
-            let input = db::ProductInput {
-                title_ar,
-                title_en: optional(title_en, 120),
-                description_ar,
-                description_en: optional(description_en, 2000),
-                category,
-                price_halalas,
-                unit_ar: optional(unit_ar, 40).unwrap_or_default(),
-                availability,
-                lead_time_days,
-            };
-            let id = db::save_product(&state.db, record.shop.id, product_id, &input).await?;
-            leptos_axum::redirect(&super::edit_url(id));
-            Ok(())
+    let typed = ProductDraft {
+        title_ar: title_ar.clone(),
+        title_en: title_en.clone().unwrap_or_default(),
+        description_ar: description_ar.clone(),
+        description_en: description_en.clone().unwrap_or_default(),
+        category: category.clone(),
+        price: price.clone(),
+        unit_ar: unit_ar.clone().unwrap_or_default(),
+        availability: availability.clone(),
+        lead_time_days: lead_time_days.clone().unwrap_or_default(),
+    };
+    let result = async {
+        let state = app_state()?;
+        let (_, record) = own_shop(&state).await?;
+        let title_ar = title_ar.trim().chars().take(120).collect::<String>();
+        if title_ar.is_empty() {
+            return Err(AppError::validation("title_ar", ErrorKey::TitleRequired));
         }
-        .await,
-    )
+        let description_ar = description_ar.trim().chars().take(2000).collect::<String>();
+        if description_ar.chars().count() < 10 {
+            return Err(AppError::validation(
+                "description_ar",
+                ErrorKey::ProductDescriptionRequired,
+            ));
+        }
+        let category = Category::parse(&category)
+            .ok_or_else(|| AppError::validation("category", ErrorKey::BadRequest))?;
+        let price_halalas = super::parse_price(&price)
+            .ok_or_else(|| AppError::validation("price", ErrorKey::PriceInvalid))?;
+        let availability = Availability::parse(&availability)
+            .ok_or_else(|| AppError::validation("availability", ErrorKey::BadRequest))?;
+        let lead_time_days = match optional(lead_time_days, 10)
+            .filter(|_| availability == Availability::MadeToOrder)
+        {
+            Some(raw) => Some(
+                crate::text::fold_digits(&raw)
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|d| (1..=90).contains(d))
+                    .ok_or_else(|| {
+                        AppError::validation("lead_time_days", ErrorKey::LeadTimeInvalid)
+                    })?,
+            ),
+            None => None,
+        };
+        let input = db::ProductInput {
+            title_ar,
+            title_en: optional(title_en, 120),
+            description_ar,
+            description_en: optional(description_en, 2000),
+            category,
+            price_halalas,
+            unit_ar: optional(unit_ar, 40).unwrap_or_default(),
+            availability,
+            lead_time_days,
+        };
+        let id = db::save_product(&state.db, record.shop.id, product_id, &input).await?;
+        leptos_axum::redirect(&super::edit_url(id));
+        Ok(())
+    }
+    .await;
+    match result {
+        Err(error @ AppError::Validation { .. }) if crate::error::is_plain_form_post() => {
+            let form = product_id.map_or_else(
+                || format!("{}/new", super::MY_PRODUCT_PAGE),
+                super::edit_url,
+            );
+            let page = match keep_product_draft(&typed).await {
+                Some(token) => format!("{form}?draft={token}"),
+                None => form,
+            };
+            crate::error::respond_at(&page, Err(error))
+        }
+        other => respond(other),
+    }
+}
+
+/// Keeps what was typed into a refused product form; `None` if it cannot
+/// (the form then comes back empty, as before drafts existed).
+#[cfg(feature = "ssr")]
+async fn keep_product_draft(typed: &ProductDraft) -> Option<String> {
+    let state = app_state().ok()?;
+    let user = session::current_user()?;
+    let fields = serde_json::to_string(typed).ok()?;
+    match crate::ui::drafts::keep(&state.db, user.user_id, PRODUCT_FORM, &fields).await {
+        Ok(token) => Some(token),
+        Err(error) => {
+            tracing::error!(%error, "keeping a product draft failed");
+            None
+        }
+    }
 }
 
 /// Sends a draft (or a rejected product, after edits) for review.

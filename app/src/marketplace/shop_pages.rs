@@ -5,10 +5,11 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::api::{
-    ChangePhoto, ModerateProduct, ModerationView, MyShopView, ProductEditor, SaveProduct, SaveShop,
-    SubmitProduct, get_moderation_queue, get_my_shop, get_product_editor,
+    ChangePhoto, ModerateProduct, ModerationView, MyShopView, ProductDraft, ProductEditor,
+    SaveProduct, SaveShop, SubmitProduct, get_moderation_queue, get_my_shop, get_product_editor,
 };
 use super::pages::{AvailabilityName, CategoryName, PhotoImg, Price, ProductBody};
 use super::{
@@ -164,7 +165,8 @@ fn MyProductRow(product: Product) -> impl IntoView {
 pub fn ProductEditorPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = super::pages::id_param();
-    let data = Resource::new_blocking(|| (), move |_| get_product_editor(id));
+    let draft = use_query_map().with_untracked(|q| q.get("draft"));
+    let data = Resource::new_blocking(|| (), move |_| get_product_editor(id, draft.clone()));
     let error = error_from_query();
     view! {
         <Title text=move || t_string!(i18n, my_shop.product_title).to_string() />
@@ -181,11 +183,24 @@ pub fn ProductEditorPage() -> impl IntoView {
 fn ProductForm(editor: ProductEditor) -> impl IntoView {
     let i18n = use_i18n();
     let product = editor.product.clone();
-    let value = |f: fn(&Product) -> String| product.as_ref().map(f).unwrap_or_default();
-    let category = product.as_ref().map(|p| p.category);
-    let availability = product
+    let draft = editor.draft.clone();
+    // What was typed into a refused post first, else the saved product.
+    let value = |typed: fn(&ProductDraft) -> String, saved: fn(&Product) -> String| {
+        draft
+            .as_ref()
+            .map(typed)
+            .or_else(|| product.as_ref().map(saved))
+            .unwrap_or_default()
+    };
+    let category = draft
         .as_ref()
-        .map_or(Availability::InStock, |p| p.availability);
+        .and_then(|d| Category::parse(&d.category))
+        .or(product.as_ref().map(|p| p.category));
+    let availability = draft
+        .as_ref()
+        .and_then(|d| Availability::parse(&d.availability))
+        .or(product.as_ref().map(|p| p.availability))
+        .unwrap_or(Availability::InStock);
     view! {
         {product.as_ref().map(|p| view! {
             <p>
@@ -201,19 +216,19 @@ fn ProductForm(editor: ProductEditor) -> impl IntoView {
             {product.as_ref().map(|p| view! { <input type="hidden" name="product_id" value=p.id.to_string() /> })}
             <div class="field">
                 <label for="title-ar">{t!(i18n, my_shop.title_ar)}</label>
-                <input id="title-ar" name="title_ar" required maxlength="120" value=value(|p| p.title_ar.clone()) aria-describedby="form-error" />
+                <input id="title-ar" name="title_ar" required maxlength="120" value=value(|d| d.title_ar.clone(), |p| p.title_ar.clone()) aria-describedby="form-error" />
             </div>
             <div class="field">
                 <label for="title-en">{t!(i18n, my_shop.title_en)}</label>
-                <input id="title-en" name="title_en" maxlength="120" dir="ltr" value=value(|p| p.title_en.clone().unwrap_or_default()) />
+                <input id="title-en" name="title_en" maxlength="120" dir="ltr" value=value(|d| d.title_en.clone(), |p| p.title_en.clone().unwrap_or_default()) />
             </div>
             <div class="field">
                 <label for="description-ar">{t!(i18n, my_shop.description_ar)}</label>
-                <textarea id="description-ar" name="description_ar" required rows="4" maxlength="2000">{value(|p| p.description_ar.clone())}</textarea>
+                <textarea id="description-ar" name="description_ar" required rows="4" maxlength="2000">{value(|d| d.description_ar.clone(), |p| p.description_ar.clone())}</textarea>
             </div>
             <div class="field">
                 <label for="description-en">{t!(i18n, my_shop.description_en)}</label>
-                <textarea id="description-en" name="description_en" rows="3" dir="ltr" maxlength="2000">{value(|p| p.description_en.clone().unwrap_or_default())}</textarea>
+                <textarea id="description-en" name="description_en" rows="3" dir="ltr" maxlength="2000">{value(|d| d.description_en.clone(), |p| p.description_en.clone().unwrap_or_default())}</textarea>
             </div>
             <div class="field">
                 <label for="category">{t!(i18n, market.category)}</label>
@@ -225,11 +240,11 @@ fn ProductForm(editor: ProductEditor) -> impl IntoView {
             </div>
             <div class="field">
                 <label for="price">{t!(i18n, my_shop.price)}</label>
-                <input id="price" name="price" required inputmode="decimal" value=value(|p| format_riyals(p.price_halalas)) />
+                <input id="price" name="price" required inputmode="decimal" value=value(|d| d.price.clone(), |p| format_riyals(p.price_halalas)) />
             </div>
             <div class="field">
                 <label for="unit">{t!(i18n, my_shop.unit)}</label>
-                <input id="unit" name="unit_ar" maxlength="40" value=value(|p| p.unit_ar.clone()) placeholder=move || t_string!(i18n, my_shop.unit_hint) />
+                <input id="unit" name="unit_ar" maxlength="40" value=value(|d| d.unit_ar.clone(), |p| p.unit_ar.clone()) placeholder=move || t_string!(i18n, my_shop.unit_hint) />
             </div>
             <fieldset class="field">
                 <legend>{t!(i18n, market.availability)}</legend>
@@ -239,7 +254,7 @@ fn ProductForm(editor: ProductEditor) -> impl IntoView {
             </fieldset>
             <div class="field">
                 <label for="lead-time">{t!(i18n, my_shop.lead_time)}</label>
-                <input id="lead-time" name="lead_time_days" inputmode="numeric" value=value(|p| p.lead_time_days.map(|d| d.to_string()).unwrap_or_default()) />
+                <input id="lead-time" name="lead_time_days" inputmode="numeric" value=value(|d| d.lead_time_days.clone(), |p| p.lead_time_days.map(|d| d.to_string()).unwrap_or_default()) />
             </div>
             <button type="submit" class="button primary">{t!(i18n, my_shop.save_product)}</button>
         </form>

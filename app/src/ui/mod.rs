@@ -2,6 +2,8 @@
 //! error messages and the not-found page.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod drafts;
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
