@@ -3,7 +3,9 @@
 # N/10 shops, with photos) once, then measures with wrk (64 connections):
 # - home and search requests per second, side by side with nginx serving the
 #   same HTML bytes as static files (same tool, same run);
-# - search latency p50/p95/p99 over a mix of Arabic queries and filters;
+# - search latency p50/p95/p99 over a mix of Arabic queries and filters, with
+#   pages kept in memory (the default) and, on a second server, without (every
+#   request renders: what a crawler walking new filter combinations costs);
 # - the first-visit brotli transfer of the public pages (bench/page-weight.sh).
 # Usage: bench/market.sh [sqlite|postgres] [N]   (release build first: make build)
 set -euo pipefail
@@ -27,11 +29,16 @@ fi
 if [ "${existing:-0}" -lt "$n" ]; then
   "$SERVER_BIN" seed --demo --products "$n"
 fi
-export LEPTOS_SITE_ADDR="127.0.0.1:$port"
-"$SERVER_BIN" serve >"$work/market-server.log" 2>&1 &
+uncached_port=3202
+LEPTOS_SITE_ADDR="127.0.0.1:$port" "$SERVER_BIN" serve >"$work/market-server.log" 2>&1 &
 server=$!
-trap 'kill $server 2>/dev/null; [ -n "${nginx_pid:-}" ] && kill $nginx_pid 2>/dev/null; true' EXIT
-for _ in $(seq 60); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.5; done
+LEPTOS_SITE_ADDR="127.0.0.1:$uncached_port" TAKAMUL_PAGE_CACHE_MB=0 \
+  "$SERVER_BIN" serve >"$work/market-server-uncached.log" 2>&1 &
+uncached=$!
+trap 'kill $server $uncached 2>/dev/null; [ -n "${nginx_pid:-}" ] && kill $nginx_pid 2>/dev/null; true' EXIT
+for p in $port $uncached_port; do
+  for _ in $(seq 60); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.5; done
+done
 
 # The same bytes as static files behind nginx.
 static="$work/nginx"; mkdir -p "$static/root"
@@ -88,7 +95,11 @@ run "home, takamul" "http://127.0.0.1:$port/market"
 run "home, nginx (same bytes)" "http://127.0.0.1:$nginx_port/market.html"
 run "search 'معمول', takamul" "http://127.0.0.1:$port/market/search?q=$q"
 run "search 'معمول', nginx (same bytes)" "http://127.0.0.1:$nginx_port/search.html"
-run "search mix (16 queries), takamul" "http://127.0.0.1:$port" "$work/searches.lua"
+run "search mix (18 queries), takamul" "http://127.0.0.1:$port" "$work/searches.lua"
+echo "== the same server with no page kept in memory (TAKAMUL_PAGE_CACHE_MB=0)"
+run "home, rendered each time" "http://127.0.0.1:$uncached_port/market"
+run "search 'معمول', rendered each time" "http://127.0.0.1:$uncached_port/market/search?q=$q"
+run "search mix, rendered each time" "http://127.0.0.1:$uncached_port" "$work/searches.lua"
 product=$(grep -oE '/market/products/[0-9]+' "$static/root/market.html" | head -1)
 echo "== first-visit transfer (brotli), bytes"
 bench/page-weight.sh "http://127.0.0.1:$port" /market "/market/search?q=$q" "$product"

@@ -1045,15 +1045,25 @@ pub async fn generate_market(
             rows.push((shop, title, category, price, at - (count - serial) as i64));
         }
         let mut tx = db.begin_write().await?;
+        // Publication numbers: SQLite's writer holds the database, so the next
+        // ones follow the highest; PostgreSQL draws them from its sequence.
+        let (last_seq,): (i64,) =
+            sqlx::query_as("SELECT COALESCE(MAX(published_seq), 0) FROM products")
+                .fetch_one(&mut *tx)
+                .await?;
         let mut sql = String::from(
             "INSERT INTO products (shop_id, title_ar, description_ar, category, price_halalas, \
-               unit_ar, availability, status, created_at, updated_at, published_at) VALUES ",
+               unit_ar, availability, status, created_at, updated_at, published_at, published_seq) VALUES ",
         );
         for (i, _) in rows.iter().enumerate() {
             let b = i * 5;
+            let seq = match db.engine {
+                crate::database::Engine::Sqlite => (last_seq + 1 + i as i64).to_string(),
+                crate::database::Engine::Postgres => "nextval('product_publications')".to_string(),
+            };
             sql.push_str(&format!(
                 "{}(${}, ${}, 'صناعة بيتية طازجة بمكونات مختارة', ${}, ${}, 'حبة', \
-                 'in_stock', 'published', ${}, ${}, ${})",
+                 'in_stock', 'published', ${}, ${}, ${}, {seq})",
                 if i == 0 { "" } else { ", " },
                 b + 1,
                 b + 2,
@@ -1064,8 +1074,8 @@ pub async fn generate_market(
                 b + 5
             ));
         }
-        sql.push_str(" RETURNING id");
-        let mut query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+        sql.push_str(" RETURNING id, published_seq");
+        let mut query = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql));
         for (shop, title, category, price, published) in &rows {
             query = query
                 .bind(shop)
@@ -1074,7 +1084,7 @@ pub async fn generate_market(
                 .bind(price)
                 .bind(published);
         }
-        let ids: Vec<(i64,)> = query.fetch_all(&mut *tx).await?;
+        let ids: Vec<(i64, i64)> = query.fetch_all(&mut *tx).await?;
         let mut photos_sql = String::from(
             "INSERT INTO product_photos (product_id, file_key, width, height, is_cover, created_at) VALUES ",
         );
@@ -1083,11 +1093,11 @@ pub async fn generate_market(
                 String::from("INSERT INTO product_search (rowid, body) VALUES ")
             }
             crate::database::Engine::Postgres => {
-                String::from("INSERT INTO product_search (product_id, body) VALUES ")
+                String::from("INSERT INTO product_search (published_seq, product_id, body) VALUES ")
             }
         };
         let mut bodies = Vec::with_capacity(n);
-        for (i, ((shop, title, category, _, _), (id,))) in rows.iter().zip(&ids).enumerate() {
+        for (i, ((shop, title, category, _, _), (id, seq))) in rows.iter().zip(&ids).enumerate() {
             let (pool_key, width, height) = &pool[*id as usize % pool.len()];
             let key = photos::new_key();
             for w in photo_widths(*width) {
@@ -1099,7 +1109,14 @@ pub async fn generate_market(
             }
             let sep = if i == 0 { "" } else { ", " };
             photos_sql.push_str(&format!("{sep}({id}, '{key}', {width}, {height}, 1, {at})"));
-            search_sql.push_str(&format!("{sep}({id}, ${})", i + 1));
+            match db.engine {
+                crate::database::Engine::Sqlite => {
+                    search_sql.push_str(&format!("{sep}({seq}, ${})", i + 1))
+                }
+                crate::database::Engine::Postgres => {
+                    search_sql.push_str(&format!("{sep}({seq}, {id}, ${})", i + 1))
+                }
+            }
             let (ar, en) = category.names();
             bodies.push(search_document(&[
                 title,

@@ -31,6 +31,11 @@ pub struct Settings {
     /// The site's public address, for canonical URLs, the sitemap and links
     /// shared on WhatsApp.
     pub public_url: String,
+    /// Memory for public marketplace pages kept rendered (0: none kept).
+    pub page_cache_bytes: u64,
+    /// How often an instance reads the market revision to learn of changes
+    /// made through another instance.
+    pub page_cache_check_ms: u64,
 }
 
 impl Default for Settings {
@@ -45,6 +50,8 @@ impl Default for Settings {
             sign_in_limit_per_ip: 30,
             photo_dir: std::path::PathBuf::from("data/photos"),
             public_url: "http://127.0.0.1:3000".to_string(),
+            page_cache_bytes: 64 * 1024 * 1024,
+            page_cache_check_ms: 1000,
         }
     }
 }

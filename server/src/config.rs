@@ -119,6 +119,18 @@ impl Config {
                 public_url: var("TAKAMUL_PUBLIC_URL")
                     .map(|url| url.trim_end_matches('/').to_string())
                     .unwrap_or(defaults.public_url),
+                page_cache_bytes: number(
+                    "TAKAMUL_PAGE_CACHE_MB",
+                    (defaults.page_cache_bytes >> 20) as i64,
+                )?
+                .clamp(0, 64 * 1024) as u64
+                    * 1024
+                    * 1024,
+                page_cache_check_ms: number(
+                    "TAKAMUL_PAGE_CACHE_CHECK_MS",
+                    defaults.page_cache_check_ms as i64,
+                )?
+                .clamp(1, 3_600_000) as u64,
             },
         })
     }

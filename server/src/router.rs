@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use app::coverage::{MATRIX_CSV, export::matrix_csv};
 use app::identity::{callback::nafath_callback, session::load_session};
 use app::marketplace::http::{UPLOAD_BODY_LIMIT, photo_file, robots, sitemap, upload_photo};
+use app::marketplace::page_cache::{PageCache, serve_public_pages};
 use app::marketplace::{PHOTO_FILES, PHOTO_UPLOAD};
 use app::state::AppState;
 use app::training::{ROSTER_CSV, http::roster_csv};
@@ -32,6 +33,11 @@ pub fn router(state: AppState) -> Router {
     let context_state = state.clone();
     let shell_options = state.leptos_options.clone();
     let site_root = state.leptos_options.site_root.to_string();
+    let page_cache = PageCache::new(
+        state.db.clone(),
+        state.settings.page_cache_bytes,
+        std::time::Duration::from_millis(state.settings.page_cache_check_ms),
+    );
 
     let not_found = {
         let state = state.clone();
@@ -84,7 +90,6 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             security_headers,
         ))
-        .layer(middleware::from_fn(count_responses))
         // Pages and JSON; static files arrive precompressed and pass through.
         .layer(
             tower_http::compression::CompressionLayer::new()
@@ -92,6 +97,12 @@ pub fn router(state: AppState) -> Router {
                 .gzip(true)
                 .quality(tower_http::CompressionLevel::Fastest),
         )
+        // Outside compression: stored pages are compressed once, not per request.
+        .layer(middleware::from_fn_with_state(
+            page_cache,
+            serve_public_pages,
+        ))
+        .layer(middleware::from_fn(count_responses))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

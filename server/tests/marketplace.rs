@@ -92,6 +92,15 @@ async fn status(app: &TestApp, id: i64) -> String {
 
 const TITLE: &str = "معمول بالتمر";
 
+/// A visitor without an account or cookies: one GET with these headers.
+async fn visit(base: &str, path: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut request = reqwest::Client::new().get(format!("{base}{path}"));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    request.send().await.unwrap()
+}
+
 both_engines! {
     async fn a_family_lists_a_product_that_is_moderated_found_and_hidden(app: TestApp) {
         let noura = app.signed_in(NOURA).await;
@@ -140,6 +149,19 @@ both_engines! {
         let r = noura.post_api("/api/save_product", &product_form("0")).await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("price_invalid"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM products").await, 0);
+        // Without JavaScript the refused form comes back with what was typed,
+        // for its author only.
+        let r = noura.post_form_from("/my-shop/products/new", "/api/save_product", &product_form("مجاناً")).await;
+        assert_eq!(r.status(), 303);
+        let back = common::location(&r);
+        assert!(back.starts_with("/my-shop/products/new?draft=") && back.ends_with("&error=price_invalid"), "{back}");
+        let form = noura.get(&back).await.text().await.unwrap();
+        assert!(form.contains("value=\"مجاناً\"") && form.contains("معمول طازج محشو بتمر المدينة"), "typed text kept");
+        assert!(form.contains("value=\"sweets\" selected"));
+        let stranger = app.signed_in("2000000071").await;
+        let theirs = stranger.get(&back).await.text().await.unwrap();
+        assert!(!theirs.contains("معمول طازج محشو بتمر المدينة"));
         assert_eq!(app.count("SELECT COUNT(*) FROM products").await, 0);
         assert_eq!(noura.post_api("/api/save_product", &product_form("٤٥")).await.status(), 200);
         let id = product_id(&app, TITLE).await;
@@ -377,5 +399,88 @@ both_engines! {
         let photo = card.cover.as_ref().unwrap();
         let file = app.get(&app::marketplace::photo_url(&photo.key, photo.width, 320)).await;
         assert_eq!(file.status(), 200);
+    }
+
+    async fn public_pages_are_kept_in_memory_until_the_market_changes(app: TestApp) {
+        let db = &app.state.db;
+        let national_id = app::identity::NationalId::parse(&app::identity::with_check_digit("108888890")).unwrap();
+        let (user, _) = app::identity::db::grant_role(db, &national_id, RoleKind::FamilyMember, None, None).await.unwrap();
+        let shop = app::marketplace::db::save_shop(db, user, None, &ShopInput {
+            name_ar: "بخور أم سعد".into(), name_en: None, bio: String::new(),
+            district_id: common::jeddah_district(db, 0).await, pickup: true, delivery: false,
+            delivery_areas: String::new(), delivery_fee_halalas: None, whatsapp: None, working_hours: String::new(),
+        }).await.unwrap();
+        let id = app::marketplace::db::save_product(db, shop, None, &ProductInput {
+            title_ar: "بخور معطر".into(), title_en: Some("Scented incense".into()),
+            description_ar: "بخور بيتي".into(), description_en: None, category: Category::PerfumeIncense,
+            price_halalas: 2_500, unit_ar: String::new(), availability: Availability::InStock, lead_time_days: None,
+        }).await.unwrap();
+        app::marketplace::db::submit_for_review(db, shop, id).await.unwrap();
+        app::marketplace::db::set_status(db, id, ProductStatus::Pending, ProductStatus::Published, None).await.unwrap();
+
+        // A second instance over the same database that looks for changes every 100 ms.
+        let second_db = app::database::Db::connect(&app.database.url, 4).await.unwrap();
+        let nafath: std::sync::Arc<dyn app::identity::nafath::NafathProvider> =
+            std::sync::Arc::new(app::identity::nafath::SimulatedNafath::new(second_db.clone()));
+        let settings = app::state::Settings { page_cache_check_ms: 100, ..Default::default() };
+        let second = common::start_sharing(second_db, nafath, settings).await;
+        let get = visit;
+        let page = format!("/market/products/{id}");
+        let outcome = |r: &reqwest::Response| r.headers().get("x-page-cache").map(|v| v.to_str().unwrap().to_string());
+
+        // Rendered once, then served from memory, in each language, compressed once.
+        let first = get(&second.base, &page, &[]).await;
+        assert_eq!((first.status().as_u16(), outcome(&first).as_deref()), (200, Some("miss")));
+        let first = first.text().await.unwrap();
+        assert!(first.contains("بخور معطر") && first.contains("lang=\"ar\""));
+        let again = get(&second.base, &page, &[]).await;
+        assert_eq!(outcome(&again).as_deref(), Some("hit"));
+        assert!(again.headers()["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+        assert!(!again.headers()["content-security-policy"].to_str().unwrap().contains("nonce-"));
+        assert_eq!(again.text().await.unwrap(), first);
+        let english = get(&second.base, &page, &[("accept-language", "en-US,en;q=0.9")]).await;
+        assert_eq!(outcome(&english).as_deref(), Some("miss"), "another language, another page");
+        assert!(english.text().await.unwrap().contains("Scented incense"));
+        let chosen = get(&second.base, &page, &[("cookie", "i18n_pref_locale=en")]).await;
+        assert_eq!(outcome(&chosen).as_deref(), Some("hit"));
+        assert!(chosen.text().await.unwrap().contains("lang=\"en\""));
+        let compressed = get(&second.base, &page, &[("accept-encoding", "br")]).await;
+        assert_eq!(compressed.headers()["content-encoding"], "br");
+        let bytes = compressed.bytes().await.unwrap();
+        let mut decoded = Vec::new();
+        brotli::BrotliDecompress(&mut &bytes[..], &mut decoded).unwrap();
+        assert_eq!(String::from_utf8(decoded).unwrap(), first);
+
+        // A signed-in person always gets their own page (their name, their links).
+        let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
+        let own = council.get(&page).await;
+        assert_eq!(own.status(), 200);
+        assert!(outcome(&own).is_none());
+        assert!(own.text().await.unwrap().contains("value=\"hide\""), "the moderator's form");
+
+        // Hidden through the first instance: gone there at once...
+        assert_eq!(outcome(&get(&app.base, &page, &[]).await).as_deref(), Some("miss"));
+        assert_eq!(outcome(&get(&app.base, &page, &[]).await).as_deref(), Some("hit"));
+        let hide = [("product_id", id.to_string()), ("decision", "hide".into()), ("reason", "صورة غير واضحة".into())];
+        let hide: Vec<(&str, &str)> = hide.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(council.post_api("/api/moderate_product", &hide).await.status(), 200);
+        assert_eq!(get(&app.base, &page, &[]).await.status(), 404);
+        // ...and from the second within its check interval.
+        let mut gone_after = None;
+        for attempt in 0..40 {
+            if get(&second.base, &page, &[]).await.status() == 404 {
+                gone_after = Some(attempt);
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        assert!(gone_after.is_some(), "the second instance still shows a hidden product");
+        let sitemap = get(&second.base, "/sitemap.xml", &[]).await.text().await.unwrap();
+        assert!(!sitemap.contains(&page));
+
+        // A change made outside any server (the CLI, another tool) is seen too.
+        app::marketplace::db::set_status(db, id, ProductStatus::Hidden, ProductStatus::Published, None).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        assert_eq!(get(&second.base, &page, &[]).await.status(), 200);
     }
 }

@@ -159,26 +159,44 @@ pub async fn save_shop(
         .fetch_all(&mut *tx)
         .await?;
     for (product_id,) in products {
-        reindex(&mut tx, db.engine, product_id).await?;
+        sync_search(&mut tx, db.engine, product_id).await?;
     }
     tx.commit().await?;
     Ok(shop_id)
 }
 
-/// Rewrites a product's search document from its current text and its shop's names.
-async fn reindex(
+/// Brings a product's entry in the text index in line with the product: its
+/// current text and shop names while it is published (under its publication
+/// number), no entry otherwise.
+async fn sync_search(
     tx: &mut Transaction<'static, Any>,
     engine: Engine,
     product_id: i64,
 ) -> Result<(), sqlx::Error> {
     let row = sqlx::query(
         "SELECT p.title_ar, p.title_en, p.description_ar, p.description_en, p.category, \
-           s.name_ar, s.name_en \
+           s.name_ar, s.name_en, p.status, p.published_seq \
          FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id = $1",
     )
     .bind(product_id)
     .fetch_one(&mut **tx)
     .await?;
+    let published_seq: Option<i64> = row.try_get(8)?;
+    let Some(seq) = published_seq else {
+        // Never published: never indexed.
+        return Ok(());
+    };
+    match engine {
+        Engine::Sqlite => sqlx::query("DELETE FROM product_search WHERE rowid = $1").bind(seq),
+        Engine::Postgres => {
+            sqlx::query("DELETE FROM product_search WHERE product_id = $1").bind(product_id)
+        }
+    }
+    .execute(&mut **tx)
+    .await?;
+    if row.try_get::<String, _>(7)? != ProductStatus::Published.as_str() {
+        return Ok(());
+    }
     let text = |i: usize| -> Result<String, sqlx::Error> {
         Ok(row.try_get::<Option<String>, _>(i)?.unwrap_or_default())
     };
@@ -195,28 +213,18 @@ async fn reindex(
         &text(6)?,
     ]);
     match engine {
-        Engine::Sqlite => {
-            sqlx::query("DELETE FROM product_search WHERE rowid = $1")
-                .bind(product_id)
-                .execute(&mut **tx)
-                .await?;
-            sqlx::query("INSERT INTO product_search (rowid, body) VALUES ($1, $2)")
-                .bind(product_id)
-                .bind(&body)
-                .execute(&mut **tx)
-                .await?;
-        }
-        Engine::Postgres => {
-            sqlx::query(
-                "INSERT INTO product_search (product_id, body) VALUES ($1, $2) \
-                 ON CONFLICT (product_id) DO UPDATE SET body = excluded.body",
-            )
-            .bind(product_id)
-            .bind(&body)
-            .execute(&mut **tx)
-            .await?;
-        }
+        Engine::Sqlite => sqlx::query("INSERT INTO product_search (rowid, body) VALUES ($1, $2)")
+            .bind(seq)
+            .bind(&body),
+        Engine::Postgres => sqlx::query(
+            "INSERT INTO product_search (published_seq, product_id, body) VALUES ($1, $2, $3)",
+        )
+        .bind(seq)
+        .bind(product_id)
+        .bind(&body),
     }
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -298,7 +306,7 @@ pub async fn save_product(
             id
         }
     };
-    reindex(&mut tx, db.engine, id).await?;
+    sync_search(&mut tx, db.engine, id).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -322,7 +330,7 @@ pub async fn submit_for_review(db: &Db, shop_id: i64, product_id: i64) -> Result
 }
 
 /// Moves a product from `from` to `to` (a moderator's decision), only if it
-/// is still in `from`; publication stamps the first publication time.
+/// is still in `from`; the first publication stamps its time and number.
 pub async fn set_status(
     db: &Db,
     product_id: i64,
@@ -331,24 +339,34 @@ pub async fn set_status(
     reason: Option<&str>,
 ) -> Result<(), MarketError> {
     let at = now();
-    let done = sqlx::query(
+    // SQLite's writer holds the whole database, so the next number follows
+    // the highest; PostgreSQL draws it from a sequence (no two alike).
+    let next_seq = match db.engine {
+        Engine::Sqlite => "(SELECT COALESCE(MAX(published_seq), 0) + 1 FROM products)",
+        Engine::Postgres => "nextval('product_publications')",
+    };
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE products SET status = $1, moderation_reason = $2, updated_at = $3, \
            published_at = CASE WHEN $1 = 'published' THEN COALESCE(published_at, $3) \
-                               ELSE published_at END \
-         WHERE id = $4 AND status = $5",
-    )
+                               ELSE published_at END, \
+           published_seq = CASE WHEN $1 = 'published' AND published_seq IS NULL THEN {next_seq} \
+                                ELSE published_seq END \
+         WHERE id = $4 AND status = $5"
+    )))
     .bind(to.as_str())
     .bind(reason)
     .bind(at)
     .bind(product_id)
     .bind(from.as_str())
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(MarketError::WrongStatus)
+    if done.rows_affected() != 1 {
+        return Err(MarketError::WrongStatus);
     }
+    sync_search(&mut tx, db.engine, product_id).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Features a published product on the home page (or stops); only published
@@ -415,6 +433,7 @@ pub async fn add_photo(
     .bind(product_id)
     .execute(&mut *tx)
     .await?;
+    sync_search(&mut tx, db.engine, product_id).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -639,16 +658,18 @@ fn bind_all<'q>(
     query
 }
 
-/// The text part of a search in the engine's own terms.
+/// The text part of a search in the engine's own terms. The text index holds
+/// published products only, keyed by their publication number.
 struct TextMatch {
     /// The matches joined to the products, matches first: SQLite keeps a
-    /// CROSS JOIN's order, so the text index drives the query (left to
-    /// itself it asks the index once per product).
+    /// CROSS JOIN's order, so the text index drives the query.
     from: &'static str,
     /// The match itself, with the joined index.
     condition: String,
     /// The same match as a membership test (the products drive the query).
     membership: String,
+    /// Newest first, in the index's own order (no sorting).
+    newest: &'static str,
 }
 
 /// Results of a search: one page of cards, whether a next page exists, and
@@ -666,11 +687,13 @@ pub const COUNT_CAP: i64 = 1000;
 /// Published products matching a search: the text through the engine's
 /// full-text index, then the filters, sorted and paged.
 ///
-/// The count runs first, driven by the text index and stopped at
-/// [`COUNT_CAP`] + 1 rows. A rare text (at most the cap) then drives the page
-/// too: its few matches are sorted. A common one walks the products in the
-/// page's order and keeps the matches, which come soon because they are dense.
-/// (SQLite has no statistics on the text index to make that choice itself.)
+/// The count runs first, stopped at [`COUNT_CAP`] + 1 rows; without filters
+/// it reads the text index alone. Newest first, the text index drives the
+/// page in its own order and stops at it. Sorted by price, a rare text (at
+/// most the cap) drives the page too and its few matches are sorted; a common
+/// one walks the products in price order and keeps the matches, which come
+/// soon because they are dense. (SQLite has no statistics on the text index
+/// to make that choice itself.)
 pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx::Error> {
     let mut params: Vec<Param> = Vec::new();
     // How the text index joins the products, and how it is asked. Terms are
@@ -694,19 +717,22 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
         let p = format!("${}", params.len());
         match db.engine {
             Engine::Sqlite => TextMatch {
-                from: "product_search CROSS JOIN products p ON p.id = product_search.rowid",
+                from: "product_search CROSS JOIN products p ON p.published_seq = product_search.rowid",
                 condition: format!("product_search MATCH {p}"),
                 membership: format!(
-                    "p.id IN (SELECT rowid FROM product_search WHERE product_search MATCH {p})"
+                    "p.published_seq IN \
+                       (SELECT rowid FROM product_search WHERE product_search MATCH {p})"
                 ),
+                newest: "product_search.rowid DESC",
             },
             Engine::Postgres => TextMatch {
                 from: "product_search JOIN products p ON p.id = product_search.product_id",
                 condition: format!("product_search.document @@ to_tsquery('simple', {p})"),
                 membership: format!(
-                    "p.id IN (SELECT product_id FROM product_search \
+                    "p.published_seq IN (SELECT published_seq FROM product_search \
                        WHERE document @@ to_tsquery('simple', {p}))"
                 ),
+                newest: "product_search.published_seq DESC",
             },
         }
     });
@@ -738,8 +764,15 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
     if query.available_now {
         conditions.push("p.availability = 'in_stock'".to_string());
     }
+    let filtered = conditions.len() > 1;
     let filters = conditions.join(" AND ");
     let count_sql = match &text {
+        // The text index holds published products only: it answers alone.
+        Some(t) if !filtered => format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM product_search WHERE {} LIMIT {}) matches",
+            t.condition,
+            COUNT_CAP + 1
+        ),
         Some(t) => format!(
             "SELECT COUNT(*) FROM (SELECT 1 FROM {} JOIN shops s ON s.id = p.shop_id \
                JOIN districts d ON d.id = s.district_id WHERE {filters} AND {} LIMIT {}) matches",
@@ -757,14 +790,17 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
         .fetch_one(&db.pool)
         .await?
         .try_get(0)?;
-    let order = match query.sort {
-        SearchSort::Newest => "p.published_at DESC, p.id DESC",
-        SearchSort::PriceLow => "p.price_halalas ASC, p.id ASC",
-        SearchSort::PriceHigh => "p.price_halalas DESC, p.id DESC",
+    let order = match (query.sort, &text) {
+        (SearchSort::Newest, Some(t)) => t.newest,
+        (SearchSort::Newest, None) => "p.published_seq DESC",
+        (SearchSort::PriceLow, _) => "p.price_halalas ASC, p.id ASC",
+        (SearchSort::PriceHigh, _) => "p.price_halalas DESC, p.id DESC",
     };
     let offset = (query.page.max(1) - 1) * SEARCH_PAGE_SIZE;
     let (from, condition) = match &text {
-        Some(t) if total <= COUNT_CAP => (t.from, format!("{filters} AND {}", t.condition)),
+        Some(t) if query.sort == SearchSort::Newest || total <= COUNT_CAP => {
+            (t.from, format!("{filters} AND {}", t.condition))
+        }
         Some(t) => ("products p", format!("{filters} AND {}", t.membership)),
         None => ("products p", filters),
     };
@@ -793,7 +829,7 @@ pub async fn newest(db: &Db, featured: bool, limit: i64) -> Result<Vec<ProductCa
     // Featured first in the condition: its own index (few rows) serves it.
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM products p {CARD_JOINS} WHERE {} p.status = 'published' \
-         ORDER BY p.published_at DESC, p.id DESC LIMIT $1",
+         ORDER BY p.published_seq DESC LIMIT $1",
         if featured { "p.featured = 1 AND" } else { "" }
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -809,7 +845,7 @@ pub async fn newest(db: &Db, featured: bool, limit: i64) -> Result<Vec<ProductCa
 pub async fn published_of_shop(db: &Db, shop_id: i64) -> Result<Vec<ProductCard>, sqlx::Error> {
     let sql = format!(
         "SELECT {CARD_COLUMNS} FROM products p {CARD_JOINS} WHERE p.shop_id = $1 AND p.status = 'published' \
-         ORDER BY p.published_at DESC, p.id DESC LIMIT 200"
+         ORDER BY p.published_seq DESC LIMIT 200"
     );
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(shop_id)
@@ -930,4 +966,12 @@ pub async fn sitemap_entries(db: &Db) -> Result<(Vec<(i64, i64)>, Vec<(i64, i64)
     .fetch_all(&db.pool)
     .await?;
     Ok((products, shops))
+}
+
+/// The market revision: raised by the database with every change that shows
+/// on the public pages (see `page_cache`).
+pub async fn market_revision(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT revision FROM market_revision WHERE id = 1")
+        .fetch_one(&db.pool)
+        .await
 }

@@ -3,7 +3,8 @@
 //! Arabic search that need no account and no JavaScript. This module holds the
 //! types and pure rules; `db.rs` the SQL (one search function over each
 //! engine's full-text facility), `photos.rs` the photo pipeline, `http.rs` the
-//! plain axum handlers (photo upload and files, sitemap, robots), `api.rs` the
+//! plain axum handlers (photo upload and files, sitemap, robots),
+//! `page_cache.rs` the public pages kept rendered in memory, `api.rs` the
 //! server functions, `pages.rs` the public pages and `shop_pages.rs` the
 //! family's and the moderators' pages.
 
@@ -12,6 +13,8 @@ pub mod api;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod http;
+#[cfg(feature = "ssr")]
+pub mod page_cache;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod photos;
