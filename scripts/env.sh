@@ -3,6 +3,8 @@
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:${TAKAMUL_TOOLS_DIR:-$HOME/.cache/takamul-tools}/node_modules/.bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+# The S3 server the photo bucket tests start (installed by install-tools.sh).
+export TAKAMUL_TEST_S3_SERVER="${TAKAMUL_TEST_S3_SERVER:-${TAKAMUL_TOOLS_DIR:-$HOME/.cache/takamul-tools}/moto/bin/moto_server}"
 export LEPTOS_OUTPUT_NAME=takamul
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 export LEPTOS_SITE_PKG_DIR=pkg

@@ -6,6 +6,7 @@ set -euo pipefail
 CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0
+MOTO_VERSION=5.2.5
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 TOOLS_DIR="${TAKAMUL_TOOLS_DIR:-$HOME/.cache/takamul-tools}"
 
@@ -45,6 +46,14 @@ fi
 if [ -d "$ROOT/end2end" ] && ! [ -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
   log "installing the Playwright test runner (no browser download)"
   (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
+
+# moto's S3 server: the tests' stand-in for an S3-compatible photo bucket
+# (it speaks the S3 protocol; the real client is what is tested).
+if ! [ -x "$TOOLS_DIR/moto/bin/moto_server" ] || ! "$TOOLS_DIR/moto/bin/pip" show moto 2>/dev/null | grep -q "Version: $MOTO_VERSION"; then
+  log "installing moto $MOTO_VERSION (a local S3 server for the photo bucket tests) from PyPI"
+  python3 -m venv "$TOOLS_DIR/moto"
+  "$TOOLS_DIR/moto/bin/pip" install -q "moto[server]==$MOTO_VERSION"
 fi
 
 log "tools ready: $(cargo-leptos --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version)"

@@ -5,6 +5,7 @@
 
 use crate::database::Db;
 use crate::identity::{NationalId, RoleKind, db as identity_db, with_check_digit};
+use crate::marketplace::photos::PhotoStore;
 use crate::marketplace::{Availability, Category, ProductStatus};
 
 /// A demo association: licence number, Arabic and English names.
@@ -837,8 +838,8 @@ fn demo_photo(colour: [u8; 3], seed: u32) -> Vec<u8> {
 }
 
 /// Demo shops of four fictional Jeddah families, each product published with
-/// a generated photo stored in `photo_dir`. Idempotent: shops that exist are kept.
-pub async fn seed_demo_market(db: &Db, photo_dir: &std::path::Path) -> Result<usize, SeedError> {
+/// a generated photo stored in `photo_store`. Idempotent: shops that exist are kept.
+pub async fn seed_demo_market(db: &Db, photo_store: &PhotoStore) -> Result<usize, SeedError> {
     use crate::marketplace::{db as market, photos};
     let jeddah: Option<(i64,)> = sqlx::query_as("SELECT id FROM cities WHERE name_en = 'Jeddah'")
         .fetch_optional(&db.pool)
@@ -909,7 +910,7 @@ pub async fn seed_demo_market(db: &Db, photo_dir: &std::path::Path) -> Result<us
             let jpeg = demo_photo(*colour, (index * 10 + n) as u32);
             let processed = photos::process(&jpeg)?;
             let key = photos::new_key();
-            photos::store(photo_dir, &key, &processed).await?;
+            photo_store.put(&key, &processed).await?;
             market::add_photo(db, product_id, &key, processed.width, processed.height).await?;
             market::submit_for_review(db, shop_id, product_id).await?;
             market::set_status(
@@ -960,15 +961,15 @@ const PRODUCT_DETAILS: [&str; 8] = [
 
 /// Generates `count` published products across `count / 10` shops of
 /// fictional families (national IDs starting with 16), each with a photo.
-/// Photos come from a pool of 24 generated ones, hard-linked under each
-/// product's own key, so the data is realistic for pages and search without
+/// Photos come from a pool of 24 generated ones, stored again under each
+/// product's own key (a hard link, or a copy inside a bucket), so the data is realistic for pages and search without
 /// encoding 10^5 images. For benchmarks.
 pub async fn generate_market(
     db: &Db,
-    photo_dir: &std::path::Path,
+    photo_store: &PhotoStore,
     count: usize,
 ) -> Result<GeneratedMarket, SeedError> {
-    use crate::marketplace::{photo_widths, photos, search_document};
+    use crate::marketplace::{photos, search_document};
     const BATCH: usize = 500;
     let districts = crate::places::db::district_cities(db).await?;
     let mut pool = Vec::new();
@@ -980,7 +981,7 @@ pub async fn generate_market(
         ];
         let processed = photos::process(&demo_photo(colour, n))?;
         let key = photos::new_key();
-        photos::store(photo_dir, &key, &processed).await?;
+        photo_store.put(&key, &processed).await?;
         pool.push((key, processed.width, processed.height));
     }
     let at = crate::database::now();
@@ -1100,13 +1101,7 @@ pub async fn generate_market(
         for (i, ((shop, title, category, _, _), (id, seq))) in rows.iter().zip(&ids).enumerate() {
             let (pool_key, width, height) = &pool[*id as usize % pool.len()];
             let key = photos::new_key();
-            for w in photo_widths(*width) {
-                std::fs::hard_link(
-                    photos::file_path(photo_dir, pool_key, w),
-                    photos::file_path(photo_dir, &key, w),
-                )
-                .map_err(photos::PhotoError::Store)?;
-            }
+            photo_store.duplicate(pool_key, &key, *width).await?;
             let sep = if i == 0 { "" } else { ", " };
             photos_sql.push_str(&format!("{sep}({id}, '{key}', {width}, {height}, 1, {at})"));
             match db.engine {

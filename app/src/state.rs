@@ -26,8 +26,10 @@ pub struct Settings {
     /// Sign-in starts allowed per client IP in ten minutes.
     pub sign_in_limit_per_ip: i64,
     /// Where product photos are stored (a shared volume when several
-    /// instances serve the site).
+    /// instances serve the site), unless a bucket is given.
     pub photo_dir: std::path::PathBuf,
+    /// An S3-compatible bucket for product photos, instead of the directory.
+    pub photo_bucket: Option<crate::marketplace::photos::BucketSettings>,
     /// The site's public address, for canonical URLs, the sitemap and links
     /// shared on WhatsApp.
     pub public_url: String,
@@ -49,6 +51,7 @@ impl Default for Settings {
             sign_in_limit_per_id: 5,
             sign_in_limit_per_ip: 30,
             photo_dir: std::path::PathBuf::from("data/photos"),
+            photo_bucket: None,
             public_url: "http://127.0.0.1:3000".to_string(),
             page_cache_bytes: 64 * 1024 * 1024,
             page_cache_check_ms: 1000,
@@ -62,6 +65,8 @@ pub struct AppState {
     pub db: Db,
     pub nafath: Arc<dyn NafathProvider>,
     pub settings: Arc<Settings>,
+    /// Where product photos are read and written.
+    pub photos: crate::marketplace::photos::PhotoStore,
     pub leptos_options: LeptosOptions,
 }
 

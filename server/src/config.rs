@@ -116,6 +116,21 @@ impl Config {
                 photo_dir: var("TAKAMUL_PHOTO_DIR")
                     .map(std::path::PathBuf::from)
                     .unwrap_or(defaults.photo_dir),
+                photo_bucket: match var("TAKAMUL_PHOTO_BUCKET") {
+                    None => None,
+                    Some(bucket) => {
+                        let required =
+                            |name: &'static str| var(name).ok_or(ConfigError::Missing(name));
+                        Some(app::marketplace::photos::BucketSettings {
+                            bucket,
+                            endpoint: required("TAKAMUL_PHOTO_BUCKET_ENDPOINT")?,
+                            region: var("TAKAMUL_PHOTO_BUCKET_REGION")
+                                .unwrap_or_else(|| "us-east-1".to_string()),
+                            access_key_id: required("TAKAMUL_PHOTO_BUCKET_KEY_ID")?,
+                            secret_access_key: required("TAKAMUL_PHOTO_BUCKET_SECRET")?,
+                        })
+                    }
+                },
                 public_url: var("TAKAMUL_PUBLIC_URL")
                     .map(|url| url.trim_end_matches('/').to_string())
                     .unwrap_or(defaults.public_url),

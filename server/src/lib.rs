@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use app::database::{Db, DbSetupError};
 use app::identity::nafath::{HttpNafath, NafathError, NafathProvider, SimulatedNafath};
+use app::marketplace::photos::PhotoStore;
 use app::state::AppState;
 use leptos::config::LeptosOptions;
 
@@ -27,6 +28,8 @@ pub enum StartError {
     Nafath(#[from] NafathError),
     #[error("cannot read the Leptos configuration: {0}")]
     Leptos(String),
+    #[error("cannot set up the photo store: {0}")]
+    Photos(#[from] app::marketplace::photos::PhotoError),
 }
 
 /// Opens and migrates the database and builds the shared state.
@@ -40,10 +43,15 @@ pub async fn build_state(
         NafathMode::Simulator => Arc::new(SimulatedNafath::new(db.clone())),
         NafathMode::Live(client) => Arc::new(HttpNafath::new(client.clone())?),
     };
+    let photos = PhotoStore::new(
+        &config.settings.photo_dir,
+        config.settings.photo_bucket.as_ref(),
+    )?;
     Ok(AppState {
         db,
         nafath,
         settings: Arc::new(config.settings.clone()),
+        photos,
         leptos_options,
     })
 }

@@ -125,8 +125,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 report.coverage_cells
             );
             if demo {
-                let products =
-                    app::demo::seed_demo_market(&state.db, &config.settings.photo_dir).await?;
+                let products = app::demo::seed_demo_market(&state.db, &state.photos).await?;
                 println!("seeded: {products} demo marketplace products");
             }
             if let Some(count) = households {
@@ -141,9 +140,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             }
             if let Some(count) = products {
                 let started = std::time::Instant::now();
-                let generated =
-                    app::demo::generate_market(&state.db, &config.settings.photo_dir, count)
-                        .await?;
+                let generated = app::demo::generate_market(&state.db, &state.photos, count).await?;
                 println!(
                     "generated: {} shops, {} products in {:.1} s",
                     generated.shops,

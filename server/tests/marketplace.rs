@@ -376,7 +376,7 @@ both_engines! {
     }
 
     async fn a_common_word_and_a_rare_one_both_page_correctly_at_scale(app: TestApp) {
-        let generated = app::demo::generate_market(&app.state.db, &app.state.settings.photo_dir, 1_200).await.unwrap();
+        let generated = app::demo::generate_market(&app.state.db, &app.state.photos, 1_200).await.unwrap();
         assert_eq!((generated.shops, generated.products), (120, 1_200));
         // Every generated description says «صناعة بيتية طازجة»: more matches than
         // the count goes, so the products are walked in order.

@@ -658,7 +658,7 @@ pub async fn change_photo(product_id: i64, photo_id: i64, action: String) -> Res
                 "cover" => db::set_cover(&state.db, product_id, photo_id).await?,
                 "remove" => {
                     let (key, width) = db::remove_photo(&state.db, product_id, photo_id).await?;
-                    super::photos::remove(&state.settings.photo_dir, &key, width).await;
+                    state.photos.remove(&key, width).await;
                 }
                 _ => return Err(AppError::validation("action", ErrorKey::BadRequest)),
             }

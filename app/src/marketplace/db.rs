@@ -687,8 +687,9 @@ pub const COUNT_CAP: i64 = 1000;
 /// Published products matching a search: the text through the engine's
 /// full-text index, then the filters, sorted and paged.
 ///
-/// The count runs first, stopped at [`COUNT_CAP`] + 1 rows; without filters
-/// it reads the text index alone. Newest first, the text index drives the
+/// The count stops at [`COUNT_CAP`] + 1 rows; without filters it reads the
+/// text index alone, and a first page that holds every match needs no count
+/// (a search that finds nothing costs one walk, not two). Newest first, the text index drives the
 /// page in its own order and stops at it. Sorted by price, a rare text (at
 /// most the cap) drives the page too and its few matches are sorted; a common
 /// one walks the products in price order and keeps the matches, which come
@@ -786,10 +787,6 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
             COUNT_CAP + 1
         ),
     };
-    let total: i64 = bind_all(sqlx::query(sqlx::AssertSqlSafe(count_sql)), &params)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get(0)?;
     let order = match (query.sort, &text) {
         (SearchSort::Newest, Some(t)) => t.newest,
         (SearchSort::Newest, None) => "p.published_seq DESC",
@@ -797,8 +794,16 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
         (SearchSort::PriceHigh, _) => "p.price_halalas DESC, p.id DESC",
     };
     let offset = (query.page.max(1) - 1) * SEARCH_PAGE_SIZE;
+    // Sorted by price, a text's count chooses what drives the page; otherwise
+    // the page comes first, and a first page that is all there is counts itself.
+    let counted = match (&text, query.sort) {
+        (Some(_), SearchSort::PriceLow | SearchSort::PriceHigh) => {
+            Some(count_matches(db, count_sql.clone(), &params).await?)
+        }
+        _ => None,
+    };
     let (from, condition) = match &text {
-        Some(t) if query.sort == SearchSort::Newest || total <= COUNT_CAP => {
+        Some(t) if counted.is_none_or(|total| total <= COUNT_CAP) => {
             (t.from, format!("{filters} AND {}", t.condition))
         }
         Some(t) => ("products p", format!("{filters} AND {}", t.membership)),
@@ -817,11 +822,24 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
         .collect::<Result<Vec<_>, _>>()?;
     let has_next = cards.len() as i64 > SEARCH_PAGE_SIZE;
     cards.truncate(SEARCH_PAGE_SIZE as usize);
+    let total = match counted {
+        Some(total) => total,
+        None if offset == 0 && !has_next => cards.len() as i64,
+        None => count_matches(db, count_sql, &params).await?,
+    };
     Ok(SearchResults {
         cards,
         has_next,
         total,
     })
+}
+
+/// Runs a search's count query.
+async fn count_matches(db: &Db, sql: String, params: &[Param]) -> Result<i64, sqlx::Error> {
+    bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get(0)
 }
 
 /// Newest published products; `featured` keeps only those the council featured.

@@ -61,7 +61,7 @@ pub async fn upload_photo(
             .await
             .map_err(|_| AppError::Internal)??;
         let key = photos::new_key();
-        photos::store(&state.settings.photo_dir, &key, &processed).await?;
+        state.photos.put(&key, &processed).await?;
         if let Err(error) = db::add_photo(
             &state.db,
             product_id,
@@ -71,7 +71,7 @@ pub async fn upload_photo(
         )
         .await
         {
-            photos::remove(&state.settings.photo_dir, &key, processed.width).await;
+            state.photos.remove(&key, processed.width).await;
             return Err(error.into());
         }
         Ok(())
@@ -139,8 +139,8 @@ pub async fn photo_file(State(state): State<AppState>, Path(file): Path<String>)
     if !photos::is_photo_file_name(&file) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match tokio::fs::read(state.settings.photo_dir.join(&file)).await {
-        Ok(bytes) => (
+    match state.photos.read(&file).await {
+        Ok(Some(bytes)) => (
             [
                 (header::CONTENT_TYPE, "image/webp"),
                 (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
@@ -148,7 +148,11 @@ pub async fn photo_file(State(state): State<AppState>, Path(file): Path<String>)
             bytes,
         )
             .into_response(),
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(%error, %file, "reading a photo failed");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
     }
 }
 

@@ -66,6 +66,8 @@ pub struct PageCache {
 }
 
 struct Inner {
+    /// False with no memory given: every page is rendered for its request.
+    enabled: bool,
     db: Db,
     pages: quick_cache::sync::Cache<Key, Arc<StoredPage>, PageWeight>,
     /// The market revision last read from the database.
@@ -116,11 +118,13 @@ enum Encoding {
 }
 
 impl PageCache {
-    /// A cache holding about `capacity_bytes` of pages (0 stores nothing).
+    /// A cache holding about `capacity_bytes` of pages (0: none, and no
+    /// sharing of a render between concurrent requests either).
     pub fn new(db: Db, capacity_bytes: u64, check_every: Duration) -> Self {
         let estimated_pages = (capacity_bytes / 40_000).clamp(16, 100_000) as usize;
         Self {
             inner: Arc::new(Inner {
+                enabled: capacity_bytes > 0,
                 db,
                 pages: quick_cache::sync::Cache::with_weighter(
                     estimated_pages,
@@ -190,7 +194,7 @@ pub async fn serve_public_pages(
         cache.note_possible_write();
         return response;
     }
-    let Some(key) = cache_key(&request) else {
+    let Some(key) = cache_key(&request).filter(|_| cache.inner.enabled) else {
         return next.run(request).await;
     };
     let revision = match cache.current_revision().await {

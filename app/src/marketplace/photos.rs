@@ -2,12 +2,16 @@
 //! by its bytes, its size and pixel count are bounded before decoding, it is
 //! decoded, turned upright, and re-encoded as WebP at a few widths from the
 //! pixels alone, so no metadata survives (phone photos carry the home's GPS
-//! position). Files are stored under a server-generated name.
+//! position). Files are stored under a server-generated name, in a directory
+//! or an S3-compatible bucket ([`PhotoStore`]).
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use object_store::ObjectStore;
+use object_store::path::Path as ObjectPath;
 
 use super::{MAX_PHOTO_BYTES, photo_widths};
 
@@ -126,9 +130,9 @@ pub fn new_key() -> String {
     hex::encode(bytes)
 }
 
-/// The file of one width of a stored photo.
-pub fn file_path(dir: &Path, key: &str, width: u32) -> PathBuf {
-    dir.join(format!("{key}-{width}.webp"))
+/// The file name of one width of a stored photo.
+pub fn file_name(key: &str, width: u32) -> String {
+    format!("{key}-{width}.webp")
 }
 
 /// Whether `name` is a file name this pipeline writes (`<32 hex>-<width>.webp`),
@@ -147,24 +151,146 @@ pub fn is_photo_file_name(name: &str) -> bool {
         && width.bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Writes every width of a processed photo under `key`; each file is
-/// written to a temporary name and renamed, so a reader never sees half a file.
-pub async fn store(dir: &Path, key: &str, photo: &Processed) -> Result<(), PhotoError> {
-    tokio::fs::create_dir_all(dir).await?;
-    for (width, bytes) in &photo.variants {
-        let path = file_path(dir, key, *width);
-        let partial = path.with_extension("partial");
-        tokio::fs::write(&partial, bytes).await?;
-        tokio::fs::rename(&partial, &path).await?;
-    }
-    Ok(())
+/// An S3-compatible bucket for photos (several instances, no shared volume).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BucketSettings {
+    pub bucket: String,
+    /// The service's address (`https://…`; plain `http://` is allowed for a
+    /// service on the same private network).
+    pub endpoint: String,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
 }
 
-/// Removes every width of a stored photo of this (largest) width; missing
-/// files are not an error.
-pub async fn remove(dir: &Path, key: &str, width: u32) {
-    for w in photo_widths(width) {
-        let _ = tokio::fs::remove_file(file_path(dir, key, w)).await;
+/// Where photo files live: a directory (one server, or a volume shared by
+/// several) or an S3-compatible bucket. Files are written whole or not at all,
+/// so a reader never sees half a photo.
+#[derive(Clone)]
+pub enum PhotoStore {
+    Directory(PathBuf),
+    Bucket(Arc<dyn ObjectStore>),
+}
+
+impl std::fmt::Debug for PhotoStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PhotoStore::Directory(dir) => write!(f, "PhotoStore::Directory({})", dir.display()),
+            PhotoStore::Bucket(store) => write!(f, "PhotoStore::Bucket({store})"),
+        }
+    }
+}
+
+fn bucket_error(error: object_store::Error) -> PhotoError {
+    PhotoError::Store(std::io::Error::other(error))
+}
+
+impl PhotoStore {
+    /// The bucket when one is configured, else the directory.
+    pub fn new(dir: &Path, bucket: Option<&BucketSettings>) -> Result<Self, PhotoError> {
+        let Some(settings) = bucket else {
+            return Ok(PhotoStore::Directory(dir.to_path_buf()));
+        };
+        let store = object_store::aws::AmazonS3Builder::new()
+            .with_bucket_name(&settings.bucket)
+            .with_endpoint(&settings.endpoint)
+            .with_allow_http(settings.endpoint.starts_with("http://"))
+            .with_region(&settings.region)
+            .with_access_key_id(&settings.access_key_id)
+            .with_secret_access_key(&settings.secret_access_key)
+            // Path-style addresses: what S3-compatible services all accept.
+            .with_virtual_hosted_style_request(false)
+            .build()
+            .map_err(bucket_error)?;
+        Ok(PhotoStore::Bucket(Arc::new(store)))
+    }
+
+    /// Writes every width of a processed photo under `key`.
+    pub async fn put(&self, key: &str, photo: &Processed) -> Result<(), PhotoError> {
+        match self {
+            PhotoStore::Directory(dir) => {
+                tokio::fs::create_dir_all(dir).await?;
+                for (width, bytes) in &photo.variants {
+                    let path = dir.join(file_name(key, *width));
+                    let partial = path.with_extension("partial");
+                    tokio::fs::write(&partial, bytes).await?;
+                    tokio::fs::rename(&partial, &path).await?;
+                }
+            }
+            PhotoStore::Bucket(store) => {
+                for (width, bytes) in &photo.variants {
+                    store
+                        .put(
+                            &ObjectPath::from(file_name(key, *width)),
+                            bytes.clone().into(),
+                        )
+                        .await
+                        .map_err(bucket_error)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Stores the photo `from` again under `to` (the generator's many
+    /// products share a few pictures): a hard link, or a copy inside the bucket.
+    pub async fn duplicate(&self, from: &str, to: &str, width: u32) -> Result<(), PhotoError> {
+        for w in photo_widths(width) {
+            match self {
+                PhotoStore::Directory(dir) => {
+                    tokio::fs::hard_link(dir.join(file_name(from, w)), dir.join(file_name(to, w)))
+                        .await?
+                }
+                PhotoStore::Bucket(store) => store
+                    .copy(
+                        &ObjectPath::from(file_name(from, w)),
+                        &ObjectPath::from(file_name(to, w)),
+                    )
+                    .await
+                    .map_err(bucket_error)?,
+            }
+        }
+        Ok(())
+    }
+
+    /// The bytes of a stored file, or `None` when there is no such file.
+    pub async fn read(&self, name: &str) -> Result<Option<Vec<u8>>, PhotoError> {
+        match self {
+            PhotoStore::Directory(dir) => match tokio::fs::read(dir.join(name)).await {
+                Ok(bytes) => Ok(Some(bytes)),
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
+                Err(error) => Err(error.into()),
+            },
+            PhotoStore::Bucket(store) => match store.get(&ObjectPath::from(name)).await {
+                Ok(found) => Ok(Some(found.bytes().await.map_err(bucket_error)?.to_vec())),
+                Err(object_store::Error::NotFound { .. }) => Ok(None),
+                Err(error) => Err(bucket_error(error)),
+            },
+        }
+    }
+
+    /// Removes every width of a stored photo of this (largest) width; missing
+    /// files are not an error, and a failure is logged (an orphan file is
+    /// harmless: nothing links to it).
+    pub async fn remove(&self, key: &str, width: u32) {
+        for w in photo_widths(width) {
+            let name = file_name(key, w);
+            let result = match self {
+                PhotoStore::Directory(dir) => match tokio::fs::remove_file(dir.join(&name)).await {
+                    Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error.into()),
+                    _ => Ok(()),
+                },
+                PhotoStore::Bucket(store) => {
+                    match store.delete(&ObjectPath::from(name.as_str())).await {
+                        Err(object_store::Error::NotFound { .. }) | Ok(()) => Ok(()),
+                        Err(error) => Err(bucket_error(error)),
+                    }
+                }
+            };
+            if let Err(error) = result {
+                tracing::warn!(%error, file = %name, "removing a photo file failed");
+            }
+        }
     }
 }
 

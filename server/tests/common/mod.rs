@@ -197,10 +197,16 @@ pub async fn start_sharing(
         .site_root(site_root.path().to_string_lossy().to_string())
         .site_addr(addr)
         .build();
+    let photos = app::marketplace::photos::PhotoStore::new(
+        &settings.photo_dir,
+        settings.photo_bucket.as_ref(),
+    )
+    .expect("photo store");
     let state = AppState {
         db,
         nafath,
         settings: Arc::new(settings),
+        photos,
         leptos_options,
     };
     let router = server::router(state.clone());
