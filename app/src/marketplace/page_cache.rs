@@ -189,10 +189,16 @@ pub async fn serve_public_pages(
     request: Request,
     next: Next,
 ) -> Response {
-    if request.method() != Method::GET {
+    if !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         let response = next.run(request).await;
         cache.note_possible_write();
         return response;
+    }
+    if request.method() != Method::GET {
+        return next.run(request).await;
     }
     let Some(key) = cache_key(&request).filter(|_| cache.inner.enabled) else {
         return next.run(request).await;
