@@ -69,21 +69,24 @@ done = function(summary, latency, requests)
 end
 LUA
 # A mix of searches: Arabic words with and without the article or diacritics, filters, sorts, pages.
-cat >"$work/searches.lua" <<'LUA'
-local paths = {}
-for _, q in ipairs({"معمول", "المعمول", "مَعْمُول", "بخور", "كعك بالسمسم", "جلابية مطرز", "صابون طبيعي", "بهارات"}) do
-  local e = q:gsub("[^%w]", function(c) return string.format("%%%02X", string.byte(c)) end)
-  table.insert(paths, "/market/search?q=" .. e)
-  table.insert(paths, "/market/search?q=" .. e .. "&sort=price_low&page=2")
-end
-table.insert(paths, "/market/search?category=sweets&max=100")
-table.insert(paths, "/market/search?city=1&delivery=1&available=1")
+mix=()
+for word in "معمول" "المعمول" "مَعْمُول" "بخور" "كعك بالسمسم" "جلابية مطرز" "صابون طبيعي" "بهارات"; do
+  e=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$word")
+  mix+=("/market/search?q=$e" "/market/search?q=$e&sort=price_low&page=2")
+done
+mix+=("/market/search?category=sweets&max=100" "/market/search?city=1&delivery=1&available=1")
+{
+  echo 'local paths = {'
+  printf '  "%s",\n' "${mix[@]}"
+  echo '}'
+  cat <<'LUA'
 local i = 0
 request = function()
   i = i % #paths + 1
   return wrk.format("GET", paths[i])
 end
 LUA
+} >"$work/searches.lua"
 cat "$work/percentiles.lua" >>"$work/searches.lua"
 
 run() { # label url [script]
@@ -100,6 +103,12 @@ echo "== the same server with no page kept in memory (TAKAMUL_PAGE_CACHE_MB=0)"
 run "home, rendered each time" "http://127.0.0.1:$uncached_port/market"
 run "search 'معمول', rendered each time" "http://127.0.0.1:$uncached_port/market/search?q=$q"
 run "search mix, rendered each time" "http://127.0.0.1:$uncached_port" "$work/searches.lua"
+echo "== each search of the mix alone, rendered each time: median of 9 sequential requests, ms"
+for path in "${mix[@]}"; do
+  for _ in $(seq 9); do
+    curl -s -o /dev/null -w '%{time_total}\n' "http://127.0.0.1:$uncached_port$path"
+  done | sort -n | sed -n 5p | awk -v p="$path" '{printf "  %7.1f  %s\n", $1 * 1000, p}'
+done
 product=$(grep -oE '/market/products/[0-9]+' "$static/root/market.html" | head -1)
 echo "== first-visit transfer (brotli), bytes"
 bench/page-weight.sh "http://127.0.0.1:$port" /market "/market/search?q=$q" "$product"

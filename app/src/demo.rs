@@ -1124,6 +1124,8 @@ pub async fn generate_market(
         sqlx::query(sqlx::AssertSqlSafe(photos_sql))
             .execute(&mut *tx)
             .await?;
+        crate::marketplace::db::copy_shop_place(&mut tx, crate::marketplace::db::PlaceOf::Unplaced)
+            .await?;
         let mut query = sqlx::query(sqlx::AssertSqlSafe(search_sql));
         for body in &bodies {
             query = query.bind(body);

@@ -61,13 +61,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#0f5c4d" />
                 <AutoReload options=options.clone() />
                 {page_has_islands().then(|| view! { <HydrationScripts options islands=true /> })}
+                // After the font preload among the meta tags, which the
+                // browser should find first.
                 <MetaTags />
+                {stylesheet()}
             </head>
             <body>
                 <App />
             </body>
         </html>
     }
+}
+
+/// The stylesheet: inline in production (see [`state::InlineStyle`]), else a
+/// link that cargo-leptos reloads in development.
+fn stylesheet() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(style) = use_context::<state::AppState>().and_then(|state| state.inline_style) {
+        return view! { <style inner_html=style.css.to_string()></style> }.into_any();
+    }
+    view! { <link rel="stylesheet" id="leptos" href="/pkg/takamul.css" /> }.into_any()
 }
 
 /// Paths (prefixes) of the pages that contain an `#[island]`. Only these load
@@ -102,9 +115,13 @@ fn set_page_security_policy() {
     ) else {
         return;
     };
+    let inline_style = use_context::<state::AppState>()
+        .and_then(|state| state.inline_style)
+        .map(|style| format!(" {}", style.csp_source))
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         style-src 'self'{inline_style}; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
          object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {
@@ -118,7 +135,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <I18nContextProvider>
-            <Link rel="stylesheet" id="leptos" href="/pkg/takamul.css" />
             <Link rel="icon" href="/favicon.svg" attr:r#type="image/svg+xml" />
             <Link rel="manifest" href="/manifest.webmanifest" />
             <DefaultTitle />

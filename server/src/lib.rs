@@ -52,6 +52,7 @@ pub async fn build_state(
         nafath,
         settings: Arc::new(config.settings.clone()),
         photos,
+        inline_style: app::state::InlineStyle::load(&leptos_options),
         leptos_options,
     })
 }

@@ -195,6 +195,20 @@ both_engines! {
         let bytes = file.bytes().await.unwrap();
         assert!(!bytes.windows(4).any(|w| w == b"Exif"));
         assert_eq!(app.get("/photos/..%2F..%2Fetc%2Fpasswd").await.status(), 404);
+        // A photo stored before a width existed gets it on its first request,
+        // made from a larger file and kept.
+        let app::marketplace::photos::PhotoStore::Directory(dir) = &app.state.photos else { unreachable!() };
+        let missing = dir.join(format!("{key}-480.webp"));
+        std::fs::remove_file(&missing).unwrap();
+        let file = app.get(&format!("/photos/{key}-480.webp")).await;
+        assert_eq!(file.status(), 200);
+        let made = image::load_from_memory(&file.bytes().await.unwrap()).unwrap();
+        assert_eq!(made.width(), 480);
+        assert!(missing.exists());
+        for wrong in ["1280", "500"] {
+            assert_eq!(app.get(&format!("/photos/{key}-{wrong}.webp")).await.status(), 404, "{wrong}");
+        }
+        assert_eq!(app.get("/photos/0123456789abcdef0123456789abcdef-480.webp").await.status(), 404);
         // Someone else cannot add photos to this product.
         let other = app.signed_in("2000000071").await;
         let r = upload(&other, id, "x.jpg", photo.clone(), false).await;
@@ -308,6 +322,7 @@ both_engines! {
     async fn search_filters_sorts_and_pages(app: TestApp) {
         let db = &app.state.db;
         let mut shops = Vec::new();
+        let mut owners = Vec::new();
         for (n, delivery) in [(0i64, true), (1, false)] {
             let id = app::identity::NationalId::parse(&app::identity::with_check_digit(&format!("10888888{n}"))).unwrap();
             let (user, _) = app::identity::db::grant_role(db, &id, RoleKind::FamilyMember, None, None).await.unwrap();
@@ -318,6 +333,7 @@ both_engines! {
                 whatsapp: None, working_hours: String::new(),
             }).await.unwrap();
             shops.push((shop, district));
+            owners.push(user);
         }
         // 30 products: riyal prices 1..=30, alternating shops and categories.
         for i in 1..=30i64 {
@@ -359,6 +375,21 @@ both_engines! {
         let in_district = search(&app, &[("district", &district)]).await;
         assert_eq!(in_district.total, 15);
         assert_eq!(search(&app, &[("q", "بخور"), ("district", &district)]).await.total, 15);
+        let (city,): (i64,) = sqlx::query_as("SELECT city_id FROM districts WHERE id = $1")
+            .bind(shops[1].1).fetch_one(&db.pool).await.unwrap();
+        let city = city.to_string();
+        assert_eq!(search(&app, &[("city", &city), ("pickup", "1")]).await.total, 15);
+        // Products are where their shop is: a shop that moves to the other
+        // district and starts delivering takes its products along.
+        app::marketplace::db::save_shop(db, owners[1], None, &ShopInput {
+            name_ar: "متجر رقم 1".into(), name_en: None, bio: String::new(), district_id: shops[0].1,
+            pickup: false, delivery: true, delivery_areas: String::new(), delivery_fee_halalas: None,
+            whatsapp: None, working_hours: String::new(),
+        }).await.unwrap();
+        assert_eq!(search(&app, &[("district", &district)]).await.total, 0);
+        assert_eq!(search(&app, &[("district", &shops[0].1.to_string())]).await.total, 30);
+        assert_eq!(search(&app, &[("delivery", "1")]).await.total, 30);
+        assert_eq!(search(&app, &[("city", &city), ("pickup", "1")]).await.total, 0);
         // Wrong parameters are ignored, never an error.
         let odd = search(&app, &[("page", "abc"), ("sort", "sideways"), ("category", "cars"), ("min", "x")]).await;
         assert_eq!(odd.total, 30);
@@ -370,7 +401,16 @@ both_engines! {
         assert!(html.contains("rel=\"prev\" href=\"/market/search\""));
         let home = app.get("/market").await;
         assert_eq!(home.status(), 200);
+        // The stylesheet is in the page (a phone paints without a second
+        // request), unescaped, and the policy allows exactly it by its hash.
+        use base64::Engine as _;
+        use sha2::Digest as _;
+        let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(common::TEST_STYLESHEET));
+        let policy = home.headers()["content-security-policy"].to_str().unwrap().to_string();
+        assert!(policy.contains(&format!("style-src 'self' 'sha256-{hash}';")), "{policy}");
         let html = home.text().await.unwrap();
+        assert!(html.contains(&format!("<style>{}</style>", common::TEST_STYLESHEET)));
+        assert!(!html.contains("rel=\"stylesheet\""));
         assert!(html.contains("<meta name=\"description\""));
         assert_eq!(html.matches("<meta name=\"description\"").count(), 1);
     }
@@ -394,6 +434,17 @@ both_engines! {
         assert!(rare.cards.iter().all(|c| c.title_ar.starts_with("معمول")));
         let prices: Vec<i64> = rare.cards.iter().map(|c| c.price_halalas).collect();
         assert!(prices.windows(2).all(|w| w[0] <= w[1]));
+        // Generated products carry their shop's place: each filter finds what
+        // the shops say.
+        let (district, in_district): (i64, i64) = sqlx::query_as(
+            "SELECT s.district_id, CAST(COUNT(*) AS BIGINT) FROM products p JOIN shops s ON s.id = p.shop_id \
+             GROUP BY s.district_id ORDER BY COUNT(*) DESC, s.district_id LIMIT 1",
+        ).fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!(search(&app, &[("district", &district.to_string())]).await.total, in_district);
+        let (delivering,): (i64,) = sqlx::query_as(
+            "SELECT CAST(COUNT(*) AS BIGINT) FROM products p JOIN shops s ON s.id = p.shop_id WHERE s.delivery = 1",
+        ).fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!(search(&app, &[("delivery", "1")]).await.total, delivering.min(1_001));
         // The photos are real files under each product's own name.
         let card = &common.cards[0];
         let photo = card.cover.as_ref().unwrap();

@@ -154,6 +154,7 @@ pub async fn save_shop(
     .bind(at)
     .fetch_one(&mut *tx)
     .await?;
+    copy_shop_place(&mut tx, PlaceOf::Shop(shop_id)).await?;
     let products: Vec<(i64,)> = sqlx::query_as("SELECT id FROM products WHERE shop_id = $1")
         .bind(shop_id)
         .fetch_all(&mut *tx)
@@ -163,6 +164,44 @@ pub async fn save_shop(
     }
     tx.commit().await?;
     Ok(shop_id)
+}
+
+/// Which products take their shop's place again.
+pub(crate) enum PlaceOf {
+    Product(i64),
+    Shop(i64),
+    /// Products inserted without it (the generator's batches).
+    Unplaced,
+}
+
+/// Copies the shop's district, city, pick-up and delivery onto products,
+/// which search filters on without joining the shops (migration
+/// `0011_product_place`). Called in the transaction that wrote the shop or
+/// the product.
+pub(crate) async fn copy_shop_place(
+    tx: &mut Transaction<'static, Any>,
+    which: PlaceOf,
+) -> Result<(), sqlx::Error> {
+    let (condition, id) = match which {
+        PlaceOf::Product(id) => ("id = $1", Some(id)),
+        PlaceOf::Shop(id) => ("shop_id = $1", Some(id)),
+        PlaceOf::Unplaced => ("district_id IS NULL", None),
+    };
+    let sql = format!(
+        "UPDATE products SET (district_id, city_id, pickup, delivery) = \
+           (SELECT s.district_id, d.city_id, s.pickup, s.delivery \
+              FROM shops s JOIN districts d ON d.id = s.district_id \
+             WHERE s.id = products.shop_id) \
+         WHERE {condition}"
+    );
+    let query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    match id {
+        Some(id) => query.bind(id),
+        None => query,
+    }
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Brings a product's entry in the text index in line with the product: its
@@ -303,6 +342,7 @@ pub async fn save_product(
             .bind(at)
             .fetch_one(&mut *tx)
             .await?;
+            copy_shop_place(&mut tx, PlaceOf::Product(id)).await?;
             id
         }
     };
@@ -606,7 +646,7 @@ const CARD_COLUMNS: &str = "p.id, p.title_ar, p.title_en, p.price_halalas, p.uni
        p.category, p.availability, ph.id, ph.file_key, ph.width, ph.height, \
        s.id, s.name_ar, s.name_en, d.name_ar, d.name_en";
 const CARD_JOINS: &str = "JOIN shops s ON s.id = p.shop_id \
-     JOIN districts d ON d.id = s.district_id \
+     JOIN districts d ON d.id = p.district_id \
      LEFT JOIN product_photos ph ON ph.product_id = p.id AND ph.is_cover = 1";
 fn card_of(row: sqlx::any::AnyRow) -> Result<ProductCard, sqlx::Error> {
     let category: String = row.try_get(5)?;
@@ -746,9 +786,9 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
         add("p.category = ?", Param::Text(category.as_str().to_string()));
     }
     if let Some(district) = query.district_id {
-        add("s.district_id = ?", Param::Int(district));
+        add("p.district_id = ?", Param::Int(district));
     } else if let Some(city) = query.city_id {
-        add("d.city_id = ?", Param::Int(city));
+        add("p.city_id = ?", Param::Int(city));
     }
     if let Some(min) = query.min_halalas {
         add("p.price_halalas >= ?", Param::Int(min));
@@ -757,10 +797,10 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
         add("p.price_halalas <= ?", Param::Int(max));
     }
     if query.delivery {
-        conditions.push("s.delivery = 1".to_string());
+        conditions.push("p.delivery = 1".to_string());
     }
     if query.pickup {
-        conditions.push("s.pickup = 1".to_string());
+        conditions.push("p.pickup = 1".to_string());
     }
     if query.available_now {
         conditions.push("p.availability = 'in_stock'".to_string());
@@ -775,15 +815,13 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
             COUNT_CAP + 1
         ),
         Some(t) => format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM {} JOIN shops s ON s.id = p.shop_id \
-               JOIN districts d ON d.id = s.district_id WHERE {filters} AND {} LIMIT {}) matches",
+            "SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {filters} AND {} LIMIT {}) matches",
             t.from,
             t.condition,
             COUNT_CAP + 1
         ),
         None => format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM products p JOIN shops s ON s.id = p.shop_id \
-               JOIN districts d ON d.id = s.district_id WHERE {filters} LIMIT {}) matches",
+            "SELECT COUNT(*) FROM (SELECT 1 FROM products p WHERE {filters} LIMIT {}) matches",
             COUNT_CAP + 1
         ),
     };
@@ -984,6 +1022,16 @@ pub async fn sitemap_entries(db: &Db) -> Result<(Vec<(i64, i64)>, Vec<(i64, i64)
     .fetch_all(&db.pool)
     .await?;
     Ok((products, shops))
+}
+
+/// The stored (largest) width of the photo with this file key, if any.
+pub async fn photo_width(db: &Db, file_key: &str) -> Result<Option<u32>, sqlx::Error> {
+    let width: Option<(i64,)> =
+        sqlx::query_as("SELECT width FROM product_photos WHERE file_key = $1")
+            .bind(file_key)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(width.and_then(|(w,)| u32::try_from(w).ok()))
 }
 
 /// The market revision: raised by the database with every change that shows

@@ -139,7 +139,7 @@ pub async fn photo_file(State(state): State<AppState>, Path(file): Path<String>)
     if !photos::is_photo_file_name(&file) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match state.photos.read(&file).await {
+    match read_or_fill(&state, &file).await {
         Ok(Some(bytes)) => (
             [
                 (header::CONTENT_TYPE, "image/webp"),
@@ -150,10 +150,29 @@ pub async fn photo_file(State(state): State<AppState>, Path(file): Path<String>)
             .into_response(),
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => {
-            tracing::error!(%error, %file, "reading a photo failed");
+            tracing::error!(?error, %file, "reading a photo failed");
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
     }
+}
+
+/// A stored photo file, or one width of a stored photo made now if the photo
+/// predates that width (see [`photos::PhotoStore::fill_width`]).
+async fn read_or_fill(state: &AppState, file: &str) -> Result<Option<Vec<u8>>, AppError> {
+    if let Some(bytes) = state.photos.read(file).await? {
+        return Ok(Some(bytes));
+    }
+    let Some((key, width)) = file
+        .strip_suffix(".webp")
+        .and_then(|stem| stem.split_once('-'))
+        .and_then(|(key, width)| Some((key, width.parse::<u32>().ok()?)))
+    else {
+        return Ok(None);
+    };
+    let Some(largest) = db::photo_width(&state.db, key).await? else {
+        return Ok(None);
+    };
+    Ok(state.photos.fill_width(key, largest, width).await?)
 }
 
 /// `GET /sitemap.xml`: the public pages, published products and shops.

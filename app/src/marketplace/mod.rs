@@ -46,8 +46,12 @@ pub const SEARCH_PAGE_SIZE: i64 = 24;
 pub const MAX_PHOTOS: usize = 5;
 /// Largest accepted upload.
 pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
-/// Widths a photo is stored at (never upscaled), for `srcset`.
-pub const PHOTO_WIDTHS: [u32; 3] = [320, 640, 1280];
+/// Widths a photo is stored at (never upscaled), for `srcset`. Chosen so a
+/// phone finds one just above what it shows: a card is 290–470 device pixels
+/// wide (320, 480), a product photo 660–720 on a common phone (800), 1,080 on
+/// the sharpest (1280). Photos stored before a width was added get it made on
+/// their first request ([`photos::PhotoStore::fill_width`]).
+pub const PHOTO_WIDTHS: [u32; 5] = [320, 480, 640, 800, 1280];
 
 /// The URL of a product's public page.
 pub fn product_url(product_id: i64) -> String {

@@ -122,6 +122,15 @@ fn encode_webp(image: &DynamicImage) -> Vec<u8> {
     }
 }
 
+/// A stored WebP file scaled down to `width`, or `None` if it does not decode
+/// (it was written by this pipeline, so that means damage, not an attack).
+fn resize_stored(bytes: &[u8], width: u32) -> Option<Vec<u8>> {
+    let image = image::load_from_memory_with_format(bytes, ImageFormat::WebP).ok()?;
+    let height = ((u64::from(image.height()) * u64::from(width)) / u64::from(image.width())).max(1);
+    let resized = image.resize_exact(width, height as u32, image::imageops::FilterType::Triangle);
+    Some(encode_webp(&resized))
+}
+
 /// A new random file key: 128 bits, hex.
 pub fn new_key() -> String {
     use rand::RngCore;
@@ -207,29 +216,62 @@ impl PhotoStore {
 
     /// Writes every width of a processed photo under `key`.
     pub async fn put(&self, key: &str, photo: &Processed) -> Result<(), PhotoError> {
+        for (width, bytes) in &photo.variants {
+            self.put_file(&file_name(key, *width), bytes).await?;
+        }
+        Ok(())
+    }
+
+    /// Writes one file whole: a reader sees the old state or the new file.
+    async fn put_file(&self, name: &str, bytes: &[u8]) -> Result<(), PhotoError> {
         match self {
             PhotoStore::Directory(dir) => {
                 tokio::fs::create_dir_all(dir).await?;
-                for (width, bytes) in &photo.variants {
-                    let path = dir.join(file_name(key, *width));
-                    let partial = path.with_extension("partial");
-                    tokio::fs::write(&partial, bytes).await?;
-                    tokio::fs::rename(&partial, &path).await?;
-                }
+                let path = dir.join(name);
+                // Unique per write: two requests filling the same width at
+                // once must not write into one partial file.
+                let partial = path.with_extension(format!("{}.partial", new_key()));
+                tokio::fs::write(&partial, bytes).await?;
+                tokio::fs::rename(&partial, &path).await?;
             }
             PhotoStore::Bucket(store) => {
-                for (width, bytes) in &photo.variants {
-                    store
-                        .put(
-                            &ObjectPath::from(file_name(key, *width)),
-                            bytes.clone().into(),
-                        )
-                        .await
-                        .map_err(bucket_error)?;
-                }
+                store
+                    .put(&ObjectPath::from(name), bytes.to_vec().into())
+                    .await
+                    .map_err(bucket_error)?;
             }
         }
         Ok(())
+    }
+
+    /// Makes one missing width of a stored photo whose largest width is
+    /// `largest`, from the next larger file it has, stores it and returns it;
+    /// `None` when `width` is not one of the photo's widths or no larger file
+    /// is left to make it from. Photos stored before a width was added to
+    /// [`PHOTO_WIDTHS`](super::PHOTO_WIDTHS) get it this way on first request.
+    pub async fn fill_width(
+        &self,
+        key: &str,
+        largest: u32,
+        width: u32,
+    ) -> Result<Option<Vec<u8>>, PhotoError> {
+        if !photo_widths(largest).any(|w| w == width) {
+            return Ok(None);
+        }
+        for source in photo_widths(largest).filter(|w| *w > width) {
+            let Some(bytes) = self.read(&file_name(key, source)).await? else {
+                continue;
+            };
+            let resized = tokio::task::spawn_blocking(move || resize_stored(&bytes, width))
+                .await
+                .map_err(std::io::Error::other)?;
+            let Some(resized) = resized else {
+                continue;
+            };
+            self.put_file(&file_name(key, width), &resized).await?;
+            return Ok(Some(resized));
+        }
+        Ok(None)
     }
 
     /// Stores the photo `from` again under `to` (the generator's many
@@ -383,7 +425,7 @@ mod tests {
         let processed = process(&jpeg).unwrap();
         assert_eq!((processed.width, processed.height), (1280, 960));
         let widths: Vec<u32> = processed.variants.iter().map(|(w, _)| *w).collect();
-        assert_eq!(widths, vec![320, 640, 1280]);
+        assert_eq!(widths, vec![320, 480, 640, 800, 1280]);
         for (w, bytes) in &processed.variants {
             assert_eq!(image::guess_format(bytes).unwrap(), ImageFormat::WebP);
             assert_eq!(decoded(bytes).width(), *w);

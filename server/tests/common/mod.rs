@@ -192,10 +192,14 @@ pub async fn start_sharing(
         settings.photo_dir = site_root.path().join("photos");
     }
     settings.public_url = format!("http://{addr}");
+    // A stylesheet where cargo-leptos puts it, so pages carry it inline as in production.
+    std::fs::create_dir_all(site_root.path().join("pkg")).unwrap();
+    std::fs::write(site_root.path().join("pkg/takamul.css"), TEST_STYLESHEET).unwrap();
     let leptos_options = LeptosOptions::builder()
         .output_name("takamul")
         .site_root(site_root.path().to_string_lossy().to_string())
         .site_addr(addr)
+        .env(leptos::config::Env::PROD)
         .build();
     let photos = app::marketplace::photos::PhotoStore::new(
         &settings.photo_dir,
@@ -207,6 +211,7 @@ pub async fn start_sharing(
         nafath,
         settings: Arc::new(settings),
         photos,
+        inline_style: app::state::InlineStyle::load(&leptos_options),
         leptos_options,
     };
     let router = server::router(state.clone());
@@ -225,6 +230,10 @@ pub async fn start_sharing(
         site_root,
     }
 }
+
+/// The stylesheet every test instance serves (a child combinator: it must
+/// reach the page unescaped).
+pub const TEST_STYLESHEET: &str = "main > p { color: #0f5c4d }\n";
 
 /// A client like a browser with JavaScript off: keeps cookies, sends
 /// `Accept: text/html` and this site's Origin, does not follow redirects.
