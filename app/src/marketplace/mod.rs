@@ -559,14 +559,21 @@ mod tests {
 
     #[test]
     fn photos_are_never_upscaled() {
-        assert_eq!(photo_widths(2000).collect::<Vec<_>>(), vec![320, 640, 1280]);
-        assert_eq!(photo_widths(800).collect::<Vec<_>>(), vec![320, 640, 800]);
+        assert_eq!(
+            photo_widths(2000).collect::<Vec<_>>(),
+            vec![320, 480, 640, 800, 1280]
+        );
+        assert_eq!(
+            photo_widths(700).collect::<Vec<_>>(),
+            vec![320, 480, 640, 700]
+        );
         assert_eq!(photo_widths(200).collect::<Vec<_>>(), vec![200]);
         assert_eq!(
-            photo_srcset("ab", 800),
-            "/photos/ab-320.webp 320w, /photos/ab-640.webp 640w, /photos/ab-800.webp 800w"
+            photo_srcset("ab", 700),
+            "/photos/ab-320.webp 320w, /photos/ab-480.webp 480w, /photos/ab-640.webp 640w, \
+             /photos/ab-700.webp 700w"
         );
-        assert_eq!(photo_url("ab", 800, 400), "/photos/ab-640.webp");
+        assert_eq!(photo_url("ab", 800, 400), "/photos/ab-480.webp");
         assert_eq!(photo_url("ab", 200, 400), "/photos/ab-200.webp");
     }
 }
