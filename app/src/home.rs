@@ -14,9 +14,9 @@ pub fn HomePage() -> impl IntoView {
     let signed_in = signed_in_user().is_some();
     view! {
         <Title text="" />
-        <Meta name="description" content=move || t_string!(i18n, site.description).to_string() />
-        <Meta property="og:title" content=move || t_string!(i18n, site.name).to_string() />
-        <Meta property="og:description" content=move || t_string!(i18n, site.description).to_string() />
+        <Meta name="description" content=t_string!(i18n, site.description).to_string() />
+        <Meta property="og:title" content=t_string!(i18n, site.name).to_string() />
+        <Meta property="og:description" content=t_string!(i18n, site.description).to_string() />
         <section class="hero">
             <h1>{t!(i18n, home.headline)}</h1>
             <p class="lead">{t!(i18n, home.subline)}</p>

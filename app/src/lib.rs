@@ -277,10 +277,12 @@ fn FontPreload() -> impl IntoView {
 #[component]
 fn DefaultTitle() -> impl IntoView {
     let i18n = use_i18n();
+    // Read now, not in the formatter: leptos_axum runs the formatter after
+    // the page's reactive owner may be gone (a panic under load).
+    let site = t_string!(i18n, site.name).to_string();
     view! {
         <Title formatter=move |page: String| {
-            let site = t_string!(i18n, site.name);
-            if page.is_empty() { site.to_string() } else { format!("{page} · {site}") }
+            if page.is_empty() { site.clone() } else { format!("{page} · {site}") }
         } />
     }
 }

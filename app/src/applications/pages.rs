@@ -56,7 +56,7 @@ pub fn MyApplicationsPage() -> impl IntoView {
     let error = error_from_query();
     let data = Resource::new_blocking(|| (), |_| get_my_applications());
     view! {
-        <Title text=move || t_string!(i18n, applications.mine_title).to_string() />
+        <Title text=t_string!(i18n, applications.mine_title).to_string() />
         <section class="card narrow">
             <h1>{t!(i18n, applications.mine_title)}</h1>
             {submitted.then(|| view! {
@@ -177,7 +177,7 @@ pub fn ApplyPage() -> impl IntoView {
     let error = error_from_query();
     let data = Resource::new_blocking(|| (), |_| get_apply_form());
     view! {
-        <Title text=move || t_string!(i18n, applications.apply_title).to_string() />
+        <Title text=t_string!(i18n, applications.apply_title).to_string() />
         <section class="card narrow">
             <h1>{t!(i18n, applications.apply_title)}</h1>
             {error.map(|key| view! { <ErrorAlert key id="apply-error" /> })}
@@ -295,7 +295,7 @@ pub fn QueuePage() -> impl IntoView {
     );
     let error = error_from_query();
     view! {
-        <Title text=move || t_string!(i18n, queue.title).to_string() />
+        <Title text=t_string!(i18n, queue.title).to_string() />
         <section class="card wide">
             {error.map(|key| view! { <ErrorAlert key /> })}
             {loaded(data, |queue| view! { <Queue queue /> })}
@@ -499,7 +499,7 @@ pub fn LinePage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, line.title).to_string() />
+        <Title text=t_string!(i18n, line.title).to_string() />
         <section class="card wide">
             {error.map(|key| view! { <ErrorAlert key id="line-error" /> })}
             {loaded(data, |detail| view! { <Line detail /> })}
@@ -707,7 +707,7 @@ pub fn FamiliesPage() -> impl IntoView {
     let (association, page) = (query_number("association"), query_number("page"));
     let data = Resource::new_blocking(|| (), move |_| get_our_families(association, page));
     view! {
-        <Title text=move || t_string!(i18n, families.title).to_string() />
+        <Title text=t_string!(i18n, families.title).to_string() />
         <section class="card wide">
             {loaded(data, |view| view! { <Families view /> })}
         </section>

@@ -27,7 +27,7 @@ pub fn MatrixPage() -> impl IntoView {
     let filter = status.clone();
     let data = Resource::new_blocking(|| (), move |_| get_coverage_matrix(city, filter.clone()));
     view! {
-        <Title text=move || t_string!(i18n, coverage.matrix_title).to_string() />
+        <Title text=t_string!(i18n, coverage.matrix_title).to_string() />
         <section class="card wide">
             <h1>{t!(i18n, coverage.matrix_title)}</h1>
             <p class="muted">{t!(i18n, coverage.matrix_intro)}</p>
@@ -209,7 +209,7 @@ pub fn ProposalsPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), move |_| get_coverage_proposals(city, show.clone()));
     let error = error_from_query();
     view! {
-        <Title text=move || t_string!(i18n, coverage.proposals_title).to_string() />
+        <Title text=t_string!(i18n, coverage.proposals_title).to_string() />
         <section class="card wide">
             <h1>{t!(i18n, coverage.proposals_title)}</h1>
             {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}

@@ -22,7 +22,7 @@ pub fn SignInPage() -> impl IntoView {
     let error = error_from_query();
     let invalid = error.is_some().then_some("true");
     view! {
-        <Title text=move || t_string!(i18n, sign_in.title).to_string() />
+        <Title text=t_string!(i18n, sign_in.title).to_string() />
         <section class="card narrow">
             <h1>{t!(i18n, sign_in.title)}</h1>
             <p class="lead">{t!(i18n, sign_in.intro)}</p>
@@ -72,7 +72,7 @@ pub fn WaitPage() -> impl IntoView {
     let i18n = use_i18n();
     let pending = Resource::new_blocking(|| (), |_| get_pending_sign_in());
     view! {
-        <Title text=move || t_string!(i18n, wait.title).to_string() />
+        <Title text=t_string!(i18n, wait.title).to_string() />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match pending.await {
@@ -179,7 +179,7 @@ pub fn AccountPage() -> impl IntoView {
         })
         .collect_view();
     view! {
-        <Title text=move || t_string!(i18n, account.title).to_string() />
+        <Title text=t_string!(i18n, account.title).to_string() />
         <section class="card">
             <h1>{t!(i18n, account.title)}</h1>
             <dl class="facts">
@@ -247,7 +247,7 @@ pub fn SimulatorPage() -> impl IntoView {
     let i18n = use_i18n();
     let requests = Resource::new_blocking(|| (), |_| list_simulator_requests());
     view! {
-        <Title text=move || t_string!(i18n, simulator.title).to_string() />
+        <Title text=t_string!(i18n, simulator.title).to_string() />
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 match requests.await {

@@ -41,7 +41,7 @@ pub fn MyShopPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| get_my_shop());
     let error = error_from_query();
     view! {
-        <Title text=move || t_string!(i18n, my_shop.title).to_string() />
+        <Title text=t_string!(i18n, my_shop.title).to_string() />
         <section class="card wide">
             <h1>{t!(i18n, my_shop.title)}</h1>
             {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
@@ -169,7 +169,7 @@ pub fn ProductEditorPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), move |_| get_product_editor(id, draft.clone()));
     let error = error_from_query();
     view! {
-        <Title text=move || t_string!(i18n, my_shop.product_title).to_string() />
+        <Title text=t_string!(i18n, my_shop.product_title).to_string() />
         <section class="card wide">
             <h1>{t!(i18n, my_shop.product_title)}</h1>
             {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
@@ -328,7 +328,7 @@ pub fn ModerationPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| get_moderation_queue());
     let error = error_from_query();
     view! {
-        <Title text=move || t_string!(i18n, moderation.title).to_string() />
+        <Title text=t_string!(i18n, moderation.title).to_string() />
         <section class="card wide">
             <h1>{t!(i18n, moderation.title)}</h1>
             {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}

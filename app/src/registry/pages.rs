@@ -49,7 +49,7 @@ pub fn HouseholdPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), move |_| get_household_wizard(city));
     let error = error_from_query();
     view! {
-        <Title text=move || t_string!(i18n, household.title).to_string() />
+        <Title text=t_string!(i18n, household.title).to_string() />
         <section class="card narrow wizard">
             <h1>{t!(i18n, household.title)}</h1>
             <Progress current=step.clone() />
@@ -418,7 +418,7 @@ pub fn DuplicatesPage() -> impl IntoView {
     let error = error_from_query();
     let data = Resource::new_blocking(|| (), |_| super::api::get_duplicate_candidates());
     view! {
-        <Title text=move || t_string!(i18n, duplicates.title).to_string() />
+        <Title text=t_string!(i18n, duplicates.title).to_string() />
         <section class="card wide">
             <h1>{t!(i18n, duplicates.title)}</h1>
             <p class="muted">{t!(i18n, duplicates.intro)}</p>
@@ -512,7 +512,7 @@ pub fn WalkInPage() -> impl IntoView {
     let error = error_from_query();
     let data = Resource::new_blocking(|| (), move |_| super::api::get_walk_in_form(city));
     view! {
-        <Title text=move || t_string!(i18n, walk_in.title).to_string() />
+        <Title text=t_string!(i18n, walk_in.title).to_string() />
         <section class="card narrow">
             <h1>{t!(i18n, walk_in.title)}</h1>
             <p class="muted">{t!(i18n, walk_in.intro)}</p>

@@ -40,7 +40,7 @@ pub fn TrainingDashboardPage() -> impl IntoView {
     let error = error_from_query();
     let data = Resource::new_blocking(|| (), |_| get_training_dashboard());
     view! {
-        <Title text=move || t_string!(i18n, training.dashboard_title).to_string() />
+        <Title text=t_string!(i18n, training.dashboard_title).to_string() />
         <section class="card wide">
             <h1>{t!(i18n, training.dashboard_title)}</h1>
             {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
@@ -179,7 +179,7 @@ pub fn CourseManagePage() -> impl IntoView {
     let error = error_from_query();
     let data = Resource::new_blocking(|| (), move |_| get_course_editor(id));
     view! {
-        <Title text=move || t_string!(i18n, training.manage_title).to_string() />
+        <Title text=t_string!(i18n, training.manage_title).to_string() />
         <section class="card wide">
             <h1>{t!(i18n, training.manage_title)}</h1>
             {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
@@ -469,7 +469,7 @@ pub fn AttendancePage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=move || t_string!(i18n, training.attendance_title).to_string() />
+        <Title text=t_string!(i18n, training.attendance_title).to_string() />
         <section class="card wide">
             <h1>{t!(i18n, training.attendance_title)}</h1>
             {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
@@ -555,7 +555,7 @@ pub fn TrainersPage() -> impl IntoView {
     let error = error_from_query();
     let data = Resource::new_blocking(|| (), move |_| get_trainers(specialty.clone()));
     view! {
-        <Title text=move || t_string!(i18n, training.trainers_title).to_string() />
+        <Title text=t_string!(i18n, training.trainers_title).to_string() />
         <section class="card wide">
             <h1>{t!(i18n, training.trainers_title)}</h1>
             <p class="muted">{t!(i18n, training.trainers_intro)}</p>

@@ -338,7 +338,7 @@ pub fn MyCoursesPage() -> impl IntoView {
     let error = error_from_query();
     let data = Resource::new_blocking(|| (), |_| get_my_courses());
     view! {
-        <Title text=move || t_string!(i18n, training.my_title).to_string() />
+        <Title text=t_string!(i18n, training.my_title).to_string() />
         <section class="card wide">
             <h1>{t!(i18n, training.my_title)}</h1>
             {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
@@ -422,7 +422,7 @@ fn CertificateSheet(view: CertificateView) -> impl IntoView {
     let c = view.certificate.clone();
     let name = pick(english, &c.name_ar, c.name_en.as_deref().unwrap_or(""));
     view! {
-        <Title text=move || t_string!(i18n, training.certificate).to_string() />
+        <Title text=t_string!(i18n, training.certificate).to_string() />
         <p class="no-print muted">{t!(i18n, training.print_hint)}</p>
         <article class="certificate" id="certificate">
             <p class="certificate-org">{t!(i18n, site.name)}</p>
