@@ -9,8 +9,8 @@ use server::config::Config;
 use server::{StartError, build_state, router};
 
 /// mimalloc: rendering and serving pages allocate many small, short-lived
-/// values across threads, which it serves faster than the system allocator
-/// (bench/market.sh).
+/// values across threads, its strength. (Not measured against the system
+/// allocator on its own; bench/market.sh measures the whole server.)
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -83,8 +83,7 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
             let resized = if w == width {
                 image.clone()
             } else {
-                let h = ((u64::from(height) * u64::from(w)) / u64::from(width)).max(1) as u32;
-                image.resize_exact(w, h, image::imageops::FilterType::Triangle)
+                scale_to_width(&image, w)
             };
             (w, encode_webp(&resized))
         })
@@ -126,9 +125,13 @@ fn encode_webp(image: &DynamicImage) -> Vec<u8> {
 /// (it was written by this pipeline, so that means damage, not an attack).
 fn resize_stored(bytes: &[u8], width: u32) -> Option<Vec<u8>> {
     let image = image::load_from_memory_with_format(bytes, ImageFormat::WebP).ok()?;
-    let height = ((u64::from(image.height()) * u64::from(width)) / u64::from(image.width())).max(1);
-    let resized = image.resize_exact(width, height as u32, image::imageops::FilterType::Triangle);
-    Some(encode_webp(&resized))
+    Some(encode_webp(&scale_to_width(&image, width)))
+}
+
+/// The image at `width`, its height in proportion.
+fn scale_to_width(image: &DynamicImage, width: u32) -> DynamicImage {
+    let height = (u64::from(image.height()) * u64::from(width) / u64::from(image.width())).max(1);
+    image.resize_exact(width, height as u32, image::imageops::FilterType::Triangle)
 }
 
 /// A new random file key: 128 bits, hex.
