@@ -30,15 +30,17 @@ if [ "${existing:-0}" -lt "$n" ]; then
   "$SERVER_BIN" seed --demo --products "$n"
 fi
 uncached_port=3202
+wait_up() { for _ in $(seq 60); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && break; sleep 0.5; done; }
 LEPTOS_SITE_ADDR="127.0.0.1:$port" "$SERVER_BIN" serve >"$work/market-server.log" 2>&1 &
 server=$!
+trap 'kill $server ${uncached:-} 2>/dev/null; [ -n "${nginx_pid:-}" ] && kill $nginx_pid 2>/dev/null; true' EXIT
+# One at a time: the first applies any new migration (SQLite has no
+# migration lock for a second server to wait on).
+wait_up $port
 LEPTOS_SITE_ADDR="127.0.0.1:$uncached_port" TAKAMUL_PAGE_CACHE_MB=0 \
   "$SERVER_BIN" serve >"$work/market-server-uncached.log" 2>&1 &
 uncached=$!
-trap 'kill $server $uncached 2>/dev/null; [ -n "${nginx_pid:-}" ] && kill $nginx_pid 2>/dev/null; true' EXIT
-for p in $port $uncached_port; do
-  for _ in $(seq 60); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.5; done
-done
+wait_up $uncached_port
 
 # The same bytes as static files behind nginx.
 static="$work/nginx"; mkdir -p "$static/root"

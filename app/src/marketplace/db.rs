@@ -732,8 +732,9 @@ pub const COUNT_CAP: i64 = 1000;
 /// (a search that finds nothing costs one walk, not two). Newest first, the text index drives the
 /// page in its own order and stops at it. Sorted by price, a rare text (at
 /// most the cap) drives the page too and its few matches are sorted; a common
-/// one walks the products in price order and keeps the matches, which come
-/// soon because they are dense. (SQLite has no statistics on the text index
+/// one is a membership test on the products, which the engine answers from
+/// the publication-order index that also carries the price (no table reads),
+/// or by walking the price index. (SQLite has no statistics on the text index
 /// to make that choice itself.)
 pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx::Error> {
     let mut params: Vec<Param> = Vec::new();
@@ -847,9 +848,18 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
         Some(t) => ("products p", format!("{filters} AND {}", t.membership)),
         None => ("products p", filters),
     };
+    // The page is chosen from the products (and the text index) alone, then
+    // joined to its shops, districts and photos: sorted by price, the sort
+    // reads every match, and joining them all first cost a common word ~20 ms.
+    let page_order = match query.sort {
+        SearchSort::Newest => "p.published_seq DESC",
+        SearchSort::PriceLow | SearchSort::PriceHigh => order,
+    };
     let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM {from} {CARD_JOINS} WHERE {condition} \
-         ORDER BY {order} LIMIT {} OFFSET {offset}",
+        "SELECT {CARD_COLUMNS} FROM \
+           (SELECT p.id FROM {from} WHERE {condition} \
+             ORDER BY {order} LIMIT {} OFFSET {offset}) page \
+         JOIN products p ON p.id = page.id {CARD_JOINS} ORDER BY {page_order}",
         SEARCH_PAGE_SIZE + 1
     );
     let mut cards = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &params)
