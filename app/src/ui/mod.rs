@@ -14,7 +14,16 @@ use crate::error::ErrorKey;
 use crate::i18n::*;
 use crate::identity::{self, RoleKind};
 
-/// The icons of `public/icons.svg`, one `<symbol>` each.
+/// The icon sprite, written into every page (hidden) rather than fetched: on
+/// a phone's first visit every request before the first paint waits its turn
+/// for a connection, and the sprite is small (≈1 KB brotli).
+const ICON_SPRITE: &str = include_str!("icons.svg");
+
+/// The logo, drawn inline in the header for the same reason (the file in
+/// `public/` serves the favicon and the web app manifest).
+const LOGO: &str = include_str!("../../../public/logo.svg");
+
+/// The icons of the sprite (`icons.svg`), one `<symbol>` each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IconName {
     Home,
@@ -66,7 +75,7 @@ pub fn Icon(name: IconName) -> impl IntoView {
     };
     view! {
         <svg class=class aria-hidden="true" focusable="false">
-            <use_ href=format!("/icons.svg#{}", name.id()) />
+            <use_ href=format!("#{}", name.id()) />
         </svg>
     }
 }
@@ -81,11 +90,12 @@ pub fn is_english() -> bool {
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     view! {
+        <div hidden inner_html=ICON_SPRITE></div>
         <a class="skip-link" href="#main">{t!(i18n, nav.skip_to_content)}</a>
         <header class="site-header">
             <div class="container header-row">
                 <a class="brand" href="/">
-                    <img src="/logo.svg" alt="" width="32" height="32" />
+                    <span class="brand-logo" aria-hidden="true" inner_html=LOGO></span>
                     <span>{t!(i18n, site.name)}</span>
                 </a>
                 <LanguageSwitch />
