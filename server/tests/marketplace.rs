@@ -495,6 +495,15 @@ both_engines! {
         let chosen = get(&second.base, &page, &[("cookie", "i18n_pref_locale=en")]).await;
         assert_eq!(outcome(&chosen).as_deref(), Some("hit"));
         assert!(chosen.text().await.unwrap().contains("lang=\"en\""));
+        // A visitor who chose a language is the first to ask for a page: it is
+        // kept (no cookie set again) and sent compressed.
+        let shop_page = format!("/market/shops/{shop}");
+        let chooser = get(&second.base, &shop_page, &[("cookie", "i18n_pref_locale=en"), ("accept-encoding", "br")]).await;
+        assert_eq!(outcome(&chooser).as_deref(), Some("miss"));
+        assert!(chooser.headers().get("set-cookie").is_none());
+        assert_eq!(chooser.headers()["content-encoding"], "br");
+        let browser_english = get(&second.base, &shop_page, &[("accept-language", "en")]).await;
+        assert_eq!(outcome(&browser_english).as_deref(), Some("hit"));
         let compressed = get(&second.base, &page, &[("accept-encoding", "br")]).await;
         assert_eq!(compressed.headers()["content-encoding"], "br");
         let bytes = compressed.bytes().await.unwrap();

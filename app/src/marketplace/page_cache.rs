@@ -17,7 +17,8 @@
 //!   while it is current, and for at most [`MAX_AGE`].
 //! - Only `GET` of the listed public paths, only requests whose cookies are at
 //!   most the language choice, and only 200 and 404 answers without
-//!   `Set-Cookie` are stored; the page's CSP nonce is removed from the stored
+//!   `Set-Cookie` (once a repeat of the page's language is dropped) are
+//!   stored, the others sent once, compressed; the page's CSP nonce is removed from the stored
 //!   policy (no public page carries a script, and a nonce must not repeat).
 //!
 //! Concurrent requests for a page being rendered wait for that render instead
@@ -223,13 +224,15 @@ pub async fn serve_public_pages(
                 pages.remove(&key);
             }
             Err(guard) => {
-                return match render(request, next, revision).await {
-                    Ok(page) => {
+                return match render(request, next, revision, key.locale).await {
+                    Ok(Rendered::Storable(page)) => {
                         let page = Arc::new(page);
                         let _ = guard.insert(page.clone());
                         respond(&page, encoding, "miss")
                     }
-                    // Not storable: whoever waits renders for themselves.
+                    // Not storable: compressed all the same (the render was
+                    // asked for none); whoever waits renders for themselves.
+                    Ok(Rendered::Once(page)) => respond(&page, encoding, "not-stored"),
                     Err(response) => response,
                 };
             }
@@ -279,17 +282,30 @@ fn request_locale(headers: &HeaderMap, chosen: Option<&str>) -> Locale {
     Locale::find_locale(&languages)
 }
 
+/// A page rendered for the cache.
+enum Rendered {
+    /// The same for every visitor of its language: kept.
+    Storable(StoredPage),
+    /// This request's own (a `Set-Cookie`, a redirect, an error): sent once.
+    Once(StoredPage),
+}
+
 /// Renders the page with no compression (the cache compresses once per
-/// encoding): the page to store, or the response when it may not be stored.
-async fn render(mut request: Request, next: Next, revision: i64) -> Result<StoredPage, Response> {
+/// encoding), or passes on a response it cannot hold.
+async fn render(
+    mut request: Request,
+    next: Next,
+    revision: i64,
+    locale: Locale,
+) -> Result<Rendered, Response> {
     request.headers_mut().remove(header::ACCEPT_ENCODING);
-    let response = next.run(request).await;
-    let storable = matches!(response.status(), StatusCode::OK | StatusCode::NOT_FOUND)
-        && !response.headers().contains_key(header::SET_COOKIE)
-        && !response.headers().contains_key(header::CONTENT_ENCODING);
-    if !storable {
+    let mut response = next.run(request).await;
+    if response.headers().contains_key(header::CONTENT_ENCODING) {
         return Err(response);
     }
+    drop_language_echo(response.headers_mut(), locale);
+    let storable = matches!(response.status(), StatusCode::OK | StatusCode::NOT_FOUND)
+        && !response.headers().contains_key(header::SET_COOKIE);
     let (parts, body) = response.into_parts();
     let body = match axum::body::to_bytes(body, MAX_PAGE_BYTES).await {
         Ok(body) => body,
@@ -302,13 +318,14 @@ async fn render(mut request: Request, next: Next, revision: i64) -> Result<Store
     };
     let mut headers = parts.headers;
     headers.remove(header::CONTENT_LENGTH);
-    if let Some(policy) = headers.get(header::CONTENT_SECURITY_POLICY)
+    if storable
+        && let Some(policy) = headers.get(header::CONTENT_SECURITY_POLICY)
         && let Ok(policy) = policy.to_str()
         && let Ok(value) = HeaderValue::from_str(&without_nonce(policy))
     {
         headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
-    Ok(StoredPage {
+    let page = StoredPage {
         revision,
         stored_at: Instant::now(),
         status: parts.status,
@@ -316,7 +333,33 @@ async fn render(mut request: Request, next: Next, revision: i64) -> Result<Store
         body,
         brotli: OnceLock::new(),
         gzip: OnceLock::new(),
+    };
+    Ok(if storable {
+        Rendered::Storable(page)
+    } else {
+        Rendered::Once(page)
     })
+}
+
+/// Removes the `Set-Cookie` headers that only repeat the language the page
+/// is rendered in. leptos_i18n writes its cookie back on every page rendered
+/// for a visitor who has it; left in, no page a visitor who chose a language
+/// asks for first could be kept. The browser already holds that choice
+/// (`ui::api::set_language` wrote it, for a year).
+fn drop_language_echo(headers: &mut HeaderMap, locale: Locale) {
+    let echoes_only = headers.get_all(header::SET_COOKIE).iter().all(|cookie| {
+        cookie
+            .to_str()
+            .ok()
+            .and_then(|cookie| cookie.split(';').next())
+            .and_then(|pair| pair.trim().split_once('='))
+            .is_some_and(|(name, value)| {
+                name == LANGUAGE_COOKIE && value.parse::<Locale>().ok() == Some(locale)
+            })
+    });
+    if echoes_only {
+        headers.remove(header::SET_COOKIE);
+    }
 }
 
 /// A Content-Security-Policy without its `'nonce-…'` sources.
@@ -497,6 +540,31 @@ mod tests {
         assert_eq!(encoding("br;q=0, gzip;q=0.8"), Encoding::Gzip);
         assert_eq!(encoding("identity"), Encoding::Identity);
         assert_eq!(preferred_encoding(&HeaderMap::new()), Encoding::Identity);
+    }
+
+    #[test]
+    fn only_a_repeat_of_the_page_language_is_dropped() {
+        let after = |cookies: &[&str], locale: Locale| {
+            let mut headers = HeaderMap::new();
+            for cookie in cookies {
+                headers.append(header::SET_COOKIE, HeaderValue::from_str(cookie).unwrap());
+            }
+            drop_language_echo(&mut headers, locale);
+            headers.get_all(header::SET_COOKIE).iter().count()
+        };
+        assert_eq!(after(&["i18n_pref_locale=ar"], Locale::ar), 0);
+        assert_eq!(after(&["i18n_pref_locale=en; Path=/"], Locale::en), 0);
+        assert_eq!(
+            after(&["i18n_pref_locale=en"], Locale::ar),
+            1,
+            "another language"
+        );
+        assert_eq!(
+            after(&["i18n_pref_locale=ar", "takamul_session=abc"], Locale::ar),
+            2,
+            "a session is never dropped, nor what comes with it"
+        );
+        assert_eq!(after(&[], Locale::ar), 0);
     }
 
     #[test]
