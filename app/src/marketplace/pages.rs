@@ -58,7 +58,7 @@ pub fn Price(halalas: i64) -> impl IntoView {
         <bdi class="price" dir="ltr">
             {format_riyals(halalas)} " "
             <svg class="icon riyal" role="img" aria-label=move || t_string!(i18n, market.currency)>
-                <use_ href="#riyal" />
+                <use_ href="#icon-riyal" />
             </svg>
         </bdi>
     }

@@ -16,7 +16,9 @@ use crate::identity::{self, RoleKind};
 
 /// The icon sprite, written into every page (hidden) rather than fetched: on
 /// a phone's first visit every request before the first paint waits its turn
-/// for a connection, and the sprite is small (≈1 KB brotli).
+/// for a connection, and the sprite is small (≈1 KB brotli). Its ids start
+/// with `icon-`: they share the page with the forms' ids (`phone`, `map`…),
+/// and a label finds the first element of its id.
 const ICON_SPRITE: &str = include_str!("icons.svg");
 
 /// The logo, drawn inline in the header for the same reason (the file in
@@ -75,7 +77,7 @@ pub fn Icon(name: IconName) -> impl IntoView {
     };
     view! {
         <svg class=class aria-hidden="true" focusable="false">
-            <use_ href=format!("#{}", name.id()) />
+            <use_ href=format!("#icon-{}", name.id()) />
         </svg>
     }
 }
@@ -495,6 +497,40 @@ pub fn format_hijri(unix_seconds: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_icon_is_in_the_sprite_under_an_id_no_form_uses() {
+        use super::{ICON_SPRITE, IconName};
+        let ids: Vec<&str> = ICON_SPRITE
+            .split("id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        assert!(ids.iter().all(|id| id.starts_with("icon-")), "{ids:?}");
+        for name in [
+            IconName::Home,
+            IconName::User,
+            IconName::SignIn,
+            IconName::SignOut,
+            IconName::Globe,
+            IconName::Shield,
+            IconName::Phone,
+            IconName::Check,
+            IconName::Cross,
+            IconName::Clock,
+            IconName::Store,
+            IconName::Book,
+            IconName::Users,
+            IconName::Map,
+            IconName::Alert,
+        ] {
+            assert!(
+                ids.contains(&format!("icon-{}", name.id()).as_str()),
+                "{name:?}"
+            );
+        }
+        assert!(ids.contains(&"icon-riyal"));
+    }
+
     #[test]
     #[cfg(feature = "ssr")]
     fn hijri_dates_follow_umm_al_qura() {
