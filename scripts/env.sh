@@ -10,5 +10,10 @@ export LEPTOS_SITE_ROOT="$ROOT/target/site"
 export LEPTOS_SITE_PKG_DIR=pkg
 export LEPTOS_SITE_ADDR="${LEPTOS_SITE_ADDR:-127.0.0.1:3000}"
 export LEPTOS_ENV="${LEPTOS_ENV:-PROD}"
+# The server's default is production (Secure cookies, real Nafath, no demo
+# data). These scripts run the local demo, so they ask for development and the
+# Nafath simulator by name; the simulator still listens on loopback only.
+export TAKAMUL_ENV="${TAKAMUL_ENV:-development}"
+export NAFATH_MODE="${NAFATH_MODE:-simulator}"
 SERVER_BIN="$CARGO_TARGET_DIR/release/server"
 cd "$ROOT"

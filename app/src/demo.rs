@@ -164,10 +164,10 @@ pub async fn seed_demo(db: &Db) -> Result<SeedReport, SeedError> {
         .execute(&db.pool)
         .await?;
         let association_id = persona.association.map(|i| association_ids[i]);
-        identity_db::grant_role(db, &id, persona.role, association_id, None).await?;
+        identity_db::grant_role(db, &id, persona.role, association_id, None, None).await?;
         if persona.role != RoleKind::FamilyMember {
             // Staff are people too: they may register their own household.
-            identity_db::grant_role(db, &id, RoleKind::FamilyMember, None, None).await?;
+            identity_db::grant_role(db, &id, RoleKind::FamilyMember, None, None, None).await?;
         }
         report.personas += 1;
     }
@@ -854,7 +854,7 @@ pub async fn seed_demo_market(db: &Db, photo_store: &PhotoStore) -> Result<usize
         let national_id = NationalId::parse(&with_check_digit(&format!("10999990{index}")))
             .map_err(|_| SeedError::BadId(format!("10999990{index}")))?;
         let (user_id, _) =
-            identity_db::grant_role(db, &national_id, RoleKind::FamilyMember, None, None).await?;
+            identity_db::grant_role(db, &national_id, RoleKind::FamilyMember, None, None, None).await?;
         if market::shop_of_owner(db, user_id).await?.is_some() {
             continue;
         }
@@ -879,6 +879,7 @@ pub async fn seed_demo_market(db: &Db, photo_store: &PhotoStore) -> Result<usize
                 },
                 delivery_fee_halalas: (index % 2 == 0).then_some(1_500),
                 whatsapp: Some(format!("96655500000{index}")),
+                public_phone: None,
                 working_hours: "يوميًا ٤ م – ١٠ م".to_string(),
             },
         )

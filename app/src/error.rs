@@ -84,11 +84,12 @@ pub enum ErrorKey {
     SessionsRequired,
     TrainerNameRequired,
     OnlineLinkInvalid,
+    TrainerLinkByCouncil,
     AccountNotFound,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 66] = [
+    pub const ALL: [ErrorKey; 67] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -154,6 +155,7 @@ impl ErrorKey {
         ErrorKey::SessionsRequired,
         ErrorKey::TrainerNameRequired,
         ErrorKey::OnlineLinkInvalid,
+        ErrorKey::TrainerLinkByCouncil,
         ErrorKey::AccountNotFound,
     ];
 
@@ -225,6 +227,7 @@ impl ErrorKey {
             ErrorKey::SessionsRequired => "sessions_required",
             ErrorKey::TrainerNameRequired => "trainer_name_required",
             ErrorKey::OnlineLinkInvalid => "online_link_invalid",
+            ErrorKey::TrainerLinkByCouncil => "trainer_link_by_council",
             ErrorKey::AccountNotFound => "account_not_found",
         }
     }
@@ -418,11 +421,22 @@ mod ssr {
         if authority != host {
             return None;
         }
-        Some(if path.is_empty() {
+        Some(local_path(path))
+    }
+
+    /// A path of this site for a `Location` header: `//host/…` and `/\\host/…`
+    /// would send the browser to another site (an open redirect), so they
+    /// and anything not starting with one `/` become the home page.
+    pub(crate) fn local_path(path: &str) -> String {
+        let foreign = !path.starts_with('/')
+            || path.starts_with("//")
+            || path.starts_with("/\\")
+            || path.chars().any(|c| c.is_control());
+        if foreign {
             "/".to_string()
         } else {
             path.to_string()
-        })
+        }
     }
 
     /// Replaces any `error=` parameter of `path` with this one.
@@ -474,6 +488,17 @@ mod tests {
             with_error_param("/sign-in?next=/a&error=internal", "forbidden"),
             "/sign-in?next=/a&error=forbidden"
         );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn redirects_stay_on_this_site() {
+        use super::ssr::local_path;
+        assert_eq!(local_path("/market?q=1"), "/market?q=1");
+        assert_eq!(local_path("//evil.example/x"), "/");
+        assert_eq!(local_path("/\\evil.example"), "/");
+        assert_eq!(local_path(""), "/");
+        assert_eq!(local_path("/a\nb"), "/");
     }
 
     #[test]

@@ -52,6 +52,16 @@ use crate::i18n::*;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_page_security_policy();
+    // Leptos writes every resolved resource into the page for hydration
+    // (`__RESOLVED_RESOURCES`), whether the page shows all of it or not. A
+    // page without islands has nothing in the browser to read it, so nothing
+    // is written: the page carries what it shows and no more.
+    #[cfg(feature = "ssr")]
+    if !page_has_islands() {
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html>
@@ -150,6 +160,7 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("account") view=identity::pages::AccountPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("access") view=identity::access_page::AccessPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("household") view=registry::pages::HouseholdPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("applications") view=applications::pages::MyApplicationsPage ssr=SsrMode::Async />
                         <Route

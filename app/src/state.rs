@@ -8,11 +8,13 @@ use leptos::config::LeptosOptions;
 use crate::database::Db;
 use crate::identity::nafath::NafathProvider;
 
-/// Behaviour that differs between development, tests and production.
+/// Behaviour that differs between development, tests and production. The
+/// default is production's: every convenience must be asked for.
 #[derive(Debug, Clone)]
 pub struct Settings {
-    /// Production: Secure cookies, HSTS, and no Nafath simulator.
-    pub production: bool,
+    /// Development (`TAKAMUL_ENV=development`, asked for explicitly): cookies
+    /// without `Secure` or the `__Host-` prefix, no HSTS. Off by default.
+    pub development: bool,
     /// A session ends after this long without a request.
     pub session_idle_secs: i64,
     /// A session ends this long after sign-in, whatever the activity.
@@ -21,7 +23,8 @@ pub struct Settings {
     pub sign_in_wait_secs: i64,
     /// How often the waiting page refreshes itself to poll.
     pub sign_in_refresh_secs: i64,
-    /// Sign-in starts allowed per national ID in ten minutes.
+    /// Sign-in starts allowed per (national ID, client) pair in ten minutes;
+    /// past it the wait doubles with each further refusal.
     pub sign_in_limit_per_id: i64,
     /// Sign-in starts allowed per client IP in ten minutes.
     pub sign_in_limit_per_ip: i64,
@@ -38,12 +41,34 @@ pub struct Settings {
     /// How often an instance reads the market revision to learn of changes
     /// made through another instance.
     pub page_cache_check_ms: u64,
+    /// Reverse proxies whose `X-Forwarded-For` is believed
+    /// (`TAKAMUL_TRUSTED_PROXIES`); everyone else's is ignored.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// A bearer token that opens `/metrics` from anywhere; without it only a
+    /// direct loopback client (no proxy in between) may read it.
+    pub metrics_token: Option<String>,
+}
+
+impl Settings {
+    /// Development settings: what `make run`, the browser tests and most
+    /// integration tests use (cookies over plain HTTP on loopback).
+    pub fn development() -> Self {
+        Self {
+            development: true,
+            ..Self::default()
+        }
+    }
+
+    /// Whether cookies carry `Secure` and the `__Host-` prefix.
+    pub fn secure_cookies(&self) -> bool {
+        !self.development
+    }
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
-            production: false,
+            development: false,
             session_idle_secs: 60 * 60,
             session_absolute_secs: 12 * 60 * 60,
             sign_in_wait_secs: 180,
@@ -55,6 +80,8 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:3000".to_string(),
             page_cache_bytes: 64 * 1024 * 1024,
             page_cache_check_ms: 1000,
+            trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }

@@ -20,6 +20,8 @@ pub struct Config {
     pub database_url: String,
     pub db_max_connections: u32,
     pub nafath: NafathMode,
+    /// Development only: the simulator may listen on a network address.
+    pub simulator_on_network: bool,
     pub settings: Settings,
 }
 
@@ -31,12 +33,36 @@ pub enum ConfigError {
     #[error("{name} has an invalid value {value:?}")]
     Invalid { name: &'static str, value: String },
     #[error(
-        "production (TAKAMUL_ENV=production) refuses the Nafath simulator: set NAFATH_MODE=live"
+        "the Nafath simulator runs only when asked for: NAFATH_MODE=simulator with TAKAMUL_ENV=development \
+         (production, the default, needs NAFATH_MODE=live)"
     )]
     SimulatorInProduction,
+    #[error(
+        "the Nafath simulator approves anyone's sign-in: it listens only on a loopback address \
+         (LEPTOS_SITE_ADDR={0}); set TAKAMUL_SIMULATOR_ON_NETWORK=yes to show a demo to other devices"
+    )]
+    SimulatorOnNetwork(std::net::SocketAddr),
 }
 
 impl Config {
+    /// Whether demo data (fixed personas with the council role, fictional
+    /// households and shops) may be written: development with the simulator
+    /// only, never a configuration that real people sign in to.
+    pub fn allows_demo_data(&self) -> bool {
+        self.settings.development && matches!(self.nafath, NafathMode::Simulator)
+    }
+
+    /// Refuses to serve the simulator anywhere but loopback unless asked.
+    pub fn check_listen_address(&self, addr: std::net::SocketAddr) -> Result<(), ConfigError> {
+        if matches!(self.nafath, NafathMode::Simulator)
+            && !addr.ip().is_loopback()
+            && !self.simulator_on_network
+        {
+            return Err(ConfigError::SimulatorOnNetwork(addr));
+        }
+        Ok(())
+    }
+
     /// Reads the environment; see README.md for each variable.
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_lookup(|name| std::env::var(name).ok())
@@ -54,9 +80,10 @@ impl Config {
                     .map_err(|_| ConfigError::Invalid { name, value }),
             }
         };
-        let production = match var("TAKAMUL_ENV").as_deref() {
-            None | Some("development") | Some("test") => false,
-            Some("production") => true,
+        // Production unless development is asked for by name.
+        let development = match var("TAKAMUL_ENV").as_deref() {
+            None | Some("production") => false,
+            Some("development") => true,
             Some(other) => {
                 return Err(ConfigError::Invalid {
                     name: "TAKAMUL_ENV",
@@ -65,8 +92,8 @@ impl Config {
             }
         };
         let nafath = match var("NAFATH_MODE").as_deref() {
-            None | Some("simulator") => NafathMode::Simulator,
-            Some("live") => NafathMode::Live(NafathClientConfig {
+            Some("simulator") => NafathMode::Simulator,
+            None | Some("live") => NafathMode::Live(NafathClientConfig {
                 base_url: var("NAFATH_BASE_URL")
                     .ok_or(ConfigError::Missing("NAFATH_BASE_URL"))?
                     .trim_end_matches('/')
@@ -83,17 +110,36 @@ impl Config {
                 });
             }
         };
-        if production && matches!(nafath, NafathMode::Simulator) {
+        if !development && matches!(nafath, NafathMode::Simulator) {
             return Err(ConfigError::SimulatorInProduction);
         }
+        let trusted_proxies = match var("TAKAMUL_TRUSTED_PROXIES") {
+            None => Vec::new(),
+            Some(list) => list
+                .split(',')
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .map(|p| {
+                    p.parse::<ipnet::IpNet>()
+                        .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                        .map_err(|_| ConfigError::Invalid {
+                            name: "TAKAMUL_TRUSTED_PROXIES",
+                            value: p.to_string(),
+                        })
+                })
+                .collect::<Result<_, _>>()?,
+        };
         let defaults = Settings::default();
         Ok(Self {
             database_url: var("DATABASE_URL")
                 .unwrap_or_else(|| "sqlite://data/takamul.db".to_string()),
             db_max_connections: number("TAKAMUL_DB_MAX_CONNECTIONS", 16)?.clamp(1, 1000) as u32,
             nafath,
+            simulator_on_network: var("TAKAMUL_SIMULATOR_ON_NETWORK").as_deref() == Some("yes"),
             settings: Settings {
-                production,
+                development,
+                trusted_proxies,
+                metrics_token: var("TAKAMUL_METRICS_TOKEN"),
                 session_idle_secs: number("TAKAMUL_SESSION_IDLE_SECS", defaults.session_idle_secs)?,
                 session_absolute_secs: number(
                     "TAKAMUL_SESSION_ABSOLUTE_SECS",
@@ -164,23 +210,53 @@ mod tests {
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
+    const DEV: [(&str, &str); 2] = [("TAKAMUL_ENV", "development"), ("NAFATH_MODE", "simulator")];
+
     #[test]
-    fn defaults_to_sqlite_and_the_simulator() {
-        let c = config(&[]).unwrap();
+    fn defaults_to_production_and_live_nafath() {
+        // Nothing set: production, which needs the real Nafath's credentials.
+        assert!(matches!(
+            config(&[]),
+            Err(ConfigError::Missing("NAFATH_BASE_URL"))
+        ));
+        let c = config(&DEV).unwrap();
         assert_eq!(c.database_url, "sqlite://data/takamul.db");
         assert!(matches!(c.nafath, NafathMode::Simulator));
-        assert!(!c.settings.production);
+        assert!(c.settings.development);
+        assert!(c.allows_demo_data());
     }
 
     #[test]
-    fn production_refuses_the_simulator() {
+    fn the_simulator_needs_development_and_loopback() {
         assert!(matches!(
-            config(&[("TAKAMUL_ENV", "production")]),
+            config(&[("NAFATH_MODE", "simulator")]),
             Err(ConfigError::SimulatorInProduction)
         ));
         assert!(matches!(
             config(&[("TAKAMUL_ENV", "production"), ("NAFATH_MODE", "simulator")]),
             Err(ConfigError::SimulatorInProduction)
+        ));
+        let c = config(&DEV).unwrap();
+        assert!(c.check_listen_address("127.0.0.1:3000".parse().unwrap()).is_ok());
+        assert!(matches!(
+            c.check_listen_address("0.0.0.0:3000".parse().unwrap()),
+            Err(ConfigError::SimulatorOnNetwork(_))
+        ));
+        let c = config(&[DEV[0], DEV[1], ("TAKAMUL_SIMULATOR_ON_NETWORK", "yes")]).unwrap();
+        assert!(c.check_listen_address("0.0.0.0:3000".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_ranges() {
+        let c = config(&[DEV[0], DEV[1], ("TAKAMUL_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7")])
+            .unwrap();
+        assert_eq!(c.settings.trusted_proxies.len(), 2);
+        assert!(matches!(
+            config(&[DEV[0], DEV[1], ("TAKAMUL_TRUSTED_PROXIES", "nginx")]),
+            Err(ConfigError::Invalid {
+                name: "TAKAMUL_TRUSTED_PROXIES",
+                ..
+            })
         ));
     }
 
@@ -198,7 +274,8 @@ mod tests {
             ("NAFATH_APP_KEY", "key"),
         ])
         .unwrap();
-        assert!(c.settings.production);
+        assert!(!c.settings.development);
+        assert!(!c.allows_demo_data());
         match c.nafath {
             NafathMode::Live(client) => assert_eq!(client.base_url, "https://nafath.example"),
             NafathMode::Simulator => panic!("expected live"),
@@ -208,7 +285,7 @@ mod tests {
     #[test]
     fn bad_values_are_named() {
         assert!(matches!(
-            config(&[("TAKAMUL_SESSION_IDLE_SECS", "soon")]),
+            config(&[DEV[0], DEV[1], ("TAKAMUL_SESSION_IDLE_SECS", "soon")]),
             Err(ConfigError::Invalid {
                 name: "TAKAMUL_SESSION_IDLE_SECS",
                 ..

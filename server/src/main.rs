@@ -102,11 +102,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let leptos = leptos::config::get_configuration(None)
         .map_err(|e| StartError::Leptos(e.to_string()))?
         .leptos_options;
-    let config = Config::from_env().map_err(StartError::from)?;
+    // Read when a command needs it: `precompress` runs at build time, where
+    // no deployment's variables are set.
+    let config = || Config::from_env().map_err(StartError::from);
     match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(&config, leptos).await,
+        Command::Serve => serve(&config()?, leptos).await,
         Command::Migrate => {
-            build_state(&config, leptos).await?;
+            build_state(&config()?, leptos).await?;
             println!("migrations applied");
             Ok(())
         }
@@ -115,6 +117,16 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             households,
             products,
         } => {
+            let config = config()?;
+            let fictional = demo || households.is_some() || products.is_some();
+            if fictional && !config.allows_demo_data() {
+                return Err(CliError::Usage(
+                    "demo and generated data are refused on a live configuration: they grant the \
+                     council role to published national IDs. They need TAKAMUL_ENV=development and \
+                     NAFATH_MODE=simulator (as `make run` sets)."
+                        .to_string(),
+                ));
+            }
             let state = build_state(&config, leptos).await?;
             let report = if demo {
                 app::demo::seed_demo(&state.db).await?
@@ -167,13 +179,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                     association,
                 },
         } => {
-            let state = build_state(&config, leptos).await?;
+            let state = build_state(&config()?, leptos).await?;
             let id = NationalId::parse(&national_id)
                 .map_err(|e| CliError::Usage(format!("national ID: {e}")))?;
             let role = RoleKind::parse(&role)
                 .ok_or_else(|| CliError::Usage(format!("unknown role {role}")))?;
             let (user_id, new) =
-                app::identity::db::grant_role(&state.db, &id, role, association, None).await?;
+                app::identity::db::grant_role(&state.db, &id, role, association, None, None).await?;
             if new {
                 app::audit::record(
                     &state.db,
@@ -225,6 +237,7 @@ fn print_personas() {
 
 async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result<(), CliError> {
     let addr: SocketAddr = leptos.site_addr;
+    config.check_listen_address(addr).map_err(StartError::from)?;
     let state = build_state(config, leptos).await?;
     spawn_session_purger(state.clone());
     let app = router(state);

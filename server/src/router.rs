@@ -61,7 +61,7 @@ pub fn router(state: AppState) -> Router {
             async move { Ok::<_, std::convert::Infallible>(not_found(request).await) }
         }));
 
-    Router::new()
+    let routes = Router::new()
         .leptos_routes_with_context(
             &state,
             routes,
@@ -84,7 +84,17 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback_service(static_files)
-        .layer(middleware::from_fn(server_fn_error_status))
+        .layer(middleware::from_fn(server_fn_error_status));
+    protect(routes, state, page_cache)
+}
+
+/// The layers every response passes through, outermost last: a panic
+/// becomes a 500 page, private answers are never stored, foreign posts are
+/// refused, security headers, compression, the public page memory, counts.
+pub fn protect(routes: Router<AppState>, state: AppState, page_cache: PageCache) -> Router {
+    routes
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_page))
+        .layer(middleware::from_fn_with_state(state.clone(), private_no_store))
         .layer(middleware::from_fn(reject_foreign_origin))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -105,6 +115,47 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn(count_responses))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// A panic in a handler: a 500 page instead of a dropped connection (the
+/// panic itself is in the log, with its message; the visitor sees none of it).
+fn panic_page(_panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        "<!DOCTYPE html><html lang=\"ar\" dir=\"rtl\"><meta charset=\"utf-8\">\
+         <title>خطأ · Error</title><h1>حدث خطأ من جهتنا</h1>\
+         <p>لم يُحفظ شيء جديد. حاول مرة أخرى بعد قليل.</p>\
+         <p lang=\"en\" dir=\"ltr\">Something went wrong on our side. Please try again shortly.</p>\
+         <p><a href=\"/\">تكامل · Takamul</a></p></html>",
+    )
+        .into_response()
+}
+
+/// `Cache-Control: no-store` on every server-function answer and on every
+/// response to a signed-in browser (or one in the middle of signing in), so
+/// no shared cache or back button keeps a person's data. Answers that chose
+/// their own caching (immutable photos) keep it.
+async fn private_no_store(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let settings = &state.settings;
+    let private = request.uri().path().starts_with("/api/")
+        || [
+            app::identity::session::session_cookie(settings),
+            app::identity::session::pending_cookie(settings),
+        ]
+        .iter()
+        .any(|name| app::identity::session::cookie_value(request.headers(), name).is_some());
+    let mut response = next.run(request).await;
+    if private && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 /// What every page render and server function finds in its context.
@@ -142,8 +193,34 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
-/// `GET /metrics`: Prometheus text format.
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+/// Whether this request may read `/metrics`: with the configured bearer
+/// token, or straight from a loopback address with no proxy in between (a
+/// reverse proxy on the same host connects from loopback too, but says so
+/// in `X-Forwarded-For`/`Forwarded`).
+fn may_read_metrics(settings: &app::state::Settings, peer: std::net::IpAddr, headers: &header::HeaderMap) -> bool {
+    if let Some(token) = &settings.metrics_token {
+        let given = headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        if let Some(given) = given {
+            use sha2::Digest;
+            // Compared as digests: equal length, no early exit on the secret.
+            return sha2::Sha256::digest(given.as_bytes()) == sha2::Sha256::digest(token.as_bytes());
+        }
+    }
+    peer.is_loopback() && !headers.contains_key("x-forwarded-for") && !headers.contains_key(header::FORWARDED)
+}
+
+/// `GET /metrics`: Prometheus text format, for the operator only.
+async fn metrics(
+    State(state): State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: header::HeaderMap,
+) -> Response {
+    if !may_read_metrics(&state.settings, peer.ip(), &headers) {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    }
     let db_up = state.db.ping().await;
     let counts: Option<(i64, i64)> =
         sqlx::query_as("SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM sessions)")
@@ -173,7 +250,7 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         REQUESTS_5XX.load(Ordering::Relaxed),
         u8::from(db_up),
     );
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body)
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
 async fn count_responses(request: Request, next: Next) -> Response {
@@ -250,7 +327,7 @@ async fn security_headers(State(state): State<AppState>, request: Request, next:
             ),
         );
     }
-    if state.settings.production {
+    if !state.settings.development {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static("max-age=31536000; includeSubDomains"),

@@ -241,7 +241,17 @@ both_engines! {
         let q = queue(&bahr_staff).await;
         assert_eq!(q.lines.iter().map(|l| (l.id, l.state)).collect::<Vec<_>>(), vec![(equipment_line, LineState::Referred)]);
         assert_eq!(act(&bahr_staff, equipment_line, "accept_referral", &[]).await.status(), 200);
-        let detail: LineDetail = bahr_staff.post_api("/api/get_line_detail", &[("line_id", &equipment_line.to_string())]).await.json().await.unwrap();
+        let raw = bahr_staff.post_api("/api/get_line_detail", &[("line_id", &equipment_line.to_string())]).await.text().await.unwrap();
+        // The training line is Al Nakhla's: Al Bahr learns its type, state and
+        // association, never the family's words about it.
+        assert!(!raw.contains(NEED), "{raw}");
+        let detail: LineDetail = serde_json::from_str(&raw).unwrap();
+        assert_eq!(detail.other_lines.len(), 1);
+        assert!(detail.other_lines[0].association_name_ar.is_some());
+        // Nor does the page carry it, shown or not (no serialized resources).
+        let page = bahr_staff.get(&format!("/association/lines/{equipment_line}")).await.text().await.unwrap();
+        assert!(!page.contains(NEED), "{page}");
+        assert!(!page.contains("\"other_lines\""), "the page embeds no data: {page}");
         assert_eq!(detail.line.referred_from_id, Some(association_id(&app, "DEMO-001").await));
         assert!(detail.notes.is_empty(), "another association's notes stay private");
         assert!(detail.actions.contains(&"approve".to_string()));

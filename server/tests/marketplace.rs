@@ -330,7 +330,7 @@ both_engines! {
             let shop = app::marketplace::db::save_shop(db, user, None, &ShopInput {
                 name_ar: format!("متجر رقم {n}"), name_en: None, bio: String::new(), district_id: district,
                 pickup: !delivery, delivery, delivery_areas: String::new(), delivery_fee_halalas: None,
-                whatsapp: None, working_hours: String::new(),
+                whatsapp: None, public_phone: None, working_hours: String::new(),
             }).await.unwrap();
             shops.push((shop, district));
             owners.push(user);
@@ -384,7 +384,7 @@ both_engines! {
         app::marketplace::db::save_shop(db, owners[1], None, &ShopInput {
             name_ar: "متجر رقم 1".into(), name_en: None, bio: String::new(), district_id: shops[0].1,
             pickup: false, delivery: true, delivery_areas: String::new(), delivery_fee_halalas: None,
-            whatsapp: None, working_hours: String::new(),
+            whatsapp: None, public_phone: None, working_hours: String::new(),
         }).await.unwrap();
         assert_eq!(search(&app, &[("district", &district)]).await.total, 0);
         assert_eq!(search(&app, &[("district", &shops[0].1.to_string())]).await.total, 30);
@@ -459,7 +459,7 @@ both_engines! {
         let shop = app::marketplace::db::save_shop(db, user, None, &ShopInput {
             name_ar: "بخور أم سعد".into(), name_en: None, bio: String::new(),
             district_id: common::jeddah_district(db, 0).await, pickup: true, delivery: false,
-            delivery_areas: String::new(), delivery_fee_halalas: None, whatsapp: None, working_hours: String::new(),
+            delivery_areas: String::new(), delivery_fee_halalas: None, whatsapp: None, public_phone: None, working_hours: String::new(),
         }).await.unwrap();
         let id = app::marketplace::db::save_product(db, shop, None, &ProductInput {
             title_ar: "بخور معطر".into(), title_en: Some("Scented incense".into()),
@@ -473,7 +473,7 @@ both_engines! {
         let second_db = app::database::Db::connect(&app.database.url, 4).await.unwrap();
         let nafath: std::sync::Arc<dyn app::identity::nafath::NafathProvider> =
             std::sync::Arc::new(app::identity::nafath::SimulatedNafath::new(second_db.clone()));
-        let settings = app::state::Settings { page_cache_check_ms: 100, ..Default::default() };
+        let settings = app::state::Settings { page_cache_check_ms: 100, ..app::state::Settings::development() };
         let second = common::start_sharing(second_db, nafath, settings).await;
         let get = visit;
         let page = format!("/market/products/{id}");

@@ -107,7 +107,7 @@ async fn photos_go_to_the_bucket_are_served_from_it_and_removed_from_it() {
             access_key_id: "takamul-test".to_string(),
             secret_access_key: "takamul-test-secret".to_string(),
         }),
-        ..Settings::default()
+        ..Settings::development()
     };
     let app = common::spawn_app_with(Engine::Sqlite, settings)
         .await
@@ -137,6 +137,7 @@ async fn photos_go_to_the_bucket_are_served_from_it_and_removed_from_it() {
             delivery_areas: String::new(),
             delivery_fee_halalas: None,
             whatsapp: None,
+            public_phone: None,
             working_hours: String::new(),
         },
     )

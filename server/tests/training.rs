@@ -201,7 +201,7 @@ both_engines! {
         // database, as behind a load balancer.
         let db2 = Db::connect(&app.database.url, 8).await.unwrap();
         let nafath: Arc<dyn NafathProvider> = Arc::new(SimulatedNafath::new(db2.clone()));
-        let second = common::start_sharing(db2, nafath, Settings::default()).await;
+        let second = common::start_sharing(db2, nafath, Settings::development()).await;
 
         let id = course_id.to_string();
         let mut tasks = Vec::new();
@@ -426,6 +426,19 @@ both_engines! {
         assert_eq!(text.lines().count(), 4);
         assert!(text.contains("present,present,present,present"));
         assert!(!text.contains(&app::identity::with_check_digit("170000000")), "IDs are masked");
+        // A trainer serves no household: no phone in the CSV, and the sheet's
+        // JSON carries neither a whole ID nor a phone (the page masks them; the
+        // answer must too).
+        assert!(!text.contains("966551234567"), "no phone for a trainer: {text}");
+        let sheet = trainer.post_api("/api/get_attendance", &[("course_id", id.as_str())]).await;
+        assert_eq!(sheet.status(), 200);
+        let sheet = sheet.text().await.unwrap();
+        assert!(sheet.contains("masked_national_id"), "{sheet}");
+        assert!(!sheet.contains(&app::identity::with_check_digit("170000000")), "{sheet}");
+        assert!(!sheet.contains("966551234567"), "{sheet}");
+        let editor = hind.post_api("/api/get_course_editor", &[("course_id", id.as_str())]).await.text().await.unwrap();
+        assert!(!editor.contains(&app::identity::with_check_digit("170000000")), "{editor}");
+        assert!(!editor.contains("966551234567"), "these members' households are not Al Nakhla's: {editor}");
 
         // The dashboard's figures: 12 marks, 8 of them "present".
         let dashboard = hind.get("/training").await.text().await.unwrap();

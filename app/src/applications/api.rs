@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Benefit, LineEvent, LineNote, LineState, LineSummary, Notification, QueueFilter, ServedFamily,
+    Benefit, LineElsewhere, LineEvent, LineNote, LineState, LineSummary, Notification, QueueFilter, ServedFamily,
 };
 use crate::assistance::AssistanceType;
 use crate::associations::Association;
@@ -660,7 +660,7 @@ pub struct LineDetail {
     pub notes: Vec<LineNote>,
     pub benefits: Vec<Benefit>,
     /// The household's other lines (any association): type, state, where.
-    pub other_lines: Vec<LineSummary>,
+    pub other_lines: Vec<LineElsewhere>,
     /// Actions the viewer may take now, by name.
     pub actions: Vec<String>,
     pub may_write_notes: bool,
@@ -732,6 +732,7 @@ pub async fn get_line_detail(line_id: i64) -> Result<LineDetail, AppError> {
                 .await?
                 .into_iter()
                 .filter(|l| l.id != line_id)
+                .map(LineElsewhere::from)
                 .collect();
             let referral_targets = crate::associations::db::list(&state.db)
                 .await?

@@ -62,6 +62,30 @@ pub struct LineSummary {
     pub last_action_at: i64,
 }
 
+/// Another line of the same household, as staff reading one line may see it:
+/// what was asked, where it stands and with whom. Never the family's words,
+/// an amount, or another association's reasons and notes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineElsewhere {
+    pub type_name_ar: String,
+    pub type_name_en: String,
+    pub state: LineState,
+    pub association_name_ar: Option<String>,
+    pub association_name_en: Option<String>,
+}
+
+impl From<LineSummary> for LineElsewhere {
+    fn from(line: LineSummary) -> Self {
+        Self {
+            type_name_ar: line.type_name_ar,
+            type_name_en: line.type_name_en,
+            state: line.state,
+            association_name_ar: line.association_name_ar,
+            association_name_en: line.association_name_en,
+        }
+    }
+}
+
 /// A transition in a line's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LineEvent {

@@ -575,7 +575,9 @@ fn Line(detail: LineDetail) -> impl IntoView {
             view! {
                 <li>
                     {pick(english, &l.type_name_ar, &l.type_name_en)} " · " <StateBadge state=l.state />
-                    {association_of(l, english).map(|a| view! { " · " {a} })}
+                    {l.association_name_ar.as_ref().map(|ar| view! {
+                        " · " {pick(english, ar, l.association_name_en.as_deref().unwrap_or(""))}
+                    })}
                 </li>
             }
         })

@@ -17,6 +17,16 @@ pub struct AuditEvent<'a> {
 /// Appends an event. Callers treat a failure as a failure of the audited
 /// action: nothing happens unaudited.
 pub async fn record(db: &Db, event: AuditEvent<'_>) -> Result<(), sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    record_in(&mut conn, event).await
+}
+
+/// Appends an event inside the caller's transaction, so the change and its
+/// audit row are stored together or not at all.
+pub async fn record_in(
+    conn: &mut sqlx::AnyConnection,
+    event: AuditEvent<'_>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_events (occurred_at, actor_user_id, acting_for_association_id, action, \
            subject_type, subject_id, detail, client_ip) \
@@ -30,7 +40,7 @@ pub async fn record(db: &Db, event: AuditEvent<'_>) -> Result<(), sqlx::Error> {
     .bind(event.subject_id)
     .bind(event.detail)
     .bind(event.client_ip)
-    .execute(&db.pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

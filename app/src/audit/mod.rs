@@ -5,7 +5,7 @@
 #[cfg(feature = "ssr")]
 mod db;
 #[cfg(feature = "ssr")]
-pub use db::{AuditEvent, count_actions, record};
+pub use db::{AuditEvent, count_actions, record, record_in};
 
 /// The audited actions, as stored in `audit_events.action`.
 pub mod action {
@@ -14,6 +14,10 @@ pub mod action {
     pub const SIGN_OUT: &str = "sign_out";
     pub const SIGN_OUT_EVERYWHERE: &str = "sign_out_everywhere";
     pub const ROLE_GRANTED: &str = "role_granted";
+    pub const ROLE_REVOKED: &str = "role_revoked";
+    pub const ACCOUNT_DISABLED: &str = "account_disabled";
+    pub const ACCOUNT_ENABLED: &str = "account_enabled";
+    pub const SESSIONS_ENDED: &str = "sessions_ended";
     pub const ACCESS_DENIED: &str = "access_denied";
     pub const HOUSEHOLD_VIEWED: &str = "household_viewed";
     pub const COVERAGE_PROPOSED: &str = "coverage_proposed";

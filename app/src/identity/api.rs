@@ -13,7 +13,7 @@ use {
     super::{
         NationalId, db,
         nafath::NafathStatus,
-        session::{self, PENDING_COOKIE, SESSION_COOKIE},
+        session::{self, CookieLife},
     },
     crate::audit::{self, AuditEvent},
     crate::database::now,
@@ -36,6 +36,25 @@ pub async fn start_sign_in(national_id: String) -> Result<(), AppError> {
     respond(start_sign_in_inner(national_id).await)
 }
 
+/// The window of the sign-in limits.
+#[cfg(feature = "ssr")]
+const SIGN_IN_WINDOW_SECS: i64 = 600;
+
+/// Polls allowed per sign-in attempt in a window (the waiting page polls
+/// every few seconds for three minutes).
+#[cfg(feature = "ssr")]
+const POLLS_PER_ATTEMPT: i64 = 300;
+
+#[cfg(feature = "ssr")]
+fn client_counter(client_ip: &str) -> String {
+    format!("client:{client_ip}")
+}
+
+#[cfg(feature = "ssr")]
+fn pair_counter(national_id: &NationalId, client_ip: &str) -> String {
+    format!("pair:{}|{client_ip}", national_id.as_str())
+}
+
 #[cfg(feature = "ssr")]
 async fn start_sign_in_inner(national_id: String) -> Result<(), AppError> {
     let state = app_state()?;
@@ -43,12 +62,31 @@ async fn start_sign_in_inner(national_id: String) -> Result<(), AppError> {
         NationalId::parse(&national_id).map_err(|e| AppError::validation("national_id", e))?;
     let client_ip = session::client_ip();
 
-    // Limits live in the database so that every server instance counts the same attempts.
-    let (per_id, per_ip) =
-        db::recent_attempts(&state.db, &national_id, &client_ip, now() - 600).await?;
-    if per_id >= state.settings.sign_in_limit_per_id
-        || per_ip >= state.settings.sign_in_limit_per_ip
+    // Limits live in the database so that every server instance counts the
+    // same attempts. A national ID is counted with the client trying it, so a
+    // stranger elsewhere cannot lock its owner out; the client's own count
+    // stops one address from trying many IDs.
+    let refused = match db::count_event(
+        &state.db,
+        &client_counter(&client_ip),
+        state.settings.sign_in_limit_per_ip,
+        SIGN_IN_WINDOW_SECS,
+    )
+    .await?
     {
+        db::Allowance::RefusedUntil(_) => true,
+        db::Allowance::Allowed => {
+            db::count_event(
+                &state.db,
+                &pair_counter(&national_id, &client_ip),
+                state.settings.sign_in_limit_per_id,
+                SIGN_IN_WINDOW_SECS,
+            )
+            .await?
+                != db::Allowance::Allowed
+        }
+    };
+    if refused {
         audit::record(
             &state.db,
             AuditEvent {
@@ -79,10 +117,10 @@ async fn start_sign_in_inner(national_id: String) -> Result<(), AppError> {
     )
     .await?;
     session::set_response_cookie(
-        PENDING_COOKIE,
+        session::pending_cookie(&state.settings),
         &pending_token,
-        state.settings.sign_in_wait_secs + 120,
-        state.settings.production,
+        CookieLife::Seconds(state.settings.sign_in_wait_secs + 120),
+        state.settings.secure_cookies(),
     );
     leptos_axum::redirect(WAIT_PAGE);
     Ok(())
@@ -97,7 +135,7 @@ pub async fn get_pending_sign_in() -> Result<Option<PendingSignIn>, AppError> {
 #[cfg(feature = "ssr")]
 async fn get_pending_sign_in_inner() -> Result<Option<PendingSignIn>, AppError> {
     let state = app_state()?;
-    let Some(token) = session::request_cookie(PENDING_COOKIE) else {
+    let Some(token) = session::request_cookie(session::pending_cookie(&state.settings)) else {
         return Ok(None);
     };
     let attempt = db::attempt_by_pending_token(&state.db, &session::hash_token(&token)).await?;
@@ -124,11 +162,24 @@ async fn poll_sign_in_inner() -> Result<SignInState, AppError> {
     use crate::error::ErrorKey;
 
     let state = app_state()?;
-    let token = session::request_cookie(PENDING_COOKIE)
+    let token = session::request_cookie(session::pending_cookie(&state.settings))
         .ok_or(AppError::Conflict(ErrorKey::SignInNotFound))?;
     let mut attempt = db::attempt_by_pending_token(&state.db, &session::hash_token(&token))
         .await?
         .ok_or(AppError::Conflict(ErrorKey::SignInNotFound))?;
+    // Each poll may ask Nafath: a script hammering the poll of one attempt
+    // gets refused long before Nafath would refuse us.
+    if db::count_event(
+        &state.db,
+        &format!("poll:{}", attempt.id),
+        POLLS_PER_ATTEMPT,
+        SIGN_IN_WINDOW_SECS,
+    )
+    .await?
+        != db::Allowance::Allowed
+    {
+        return Err(AppError::RateLimited);
+    }
 
     if attempt.state == SignInState::Waiting {
         let (next, name_ar, name_en) =
@@ -184,7 +235,12 @@ async fn poll_sign_in_inner() -> Result<SignInState, AppError> {
         }
         SignInState::Completed => Err(AppError::Conflict(ErrorKey::SignInNotFound)),
         failed => {
-            session::set_response_cookie(PENDING_COOKIE, "", 0, state.settings.production);
+            session::set_response_cookie(
+                session::pending_cookie(&state.settings),
+                "",
+                CookieLife::Delete,
+                state.settings.secure_cookies(),
+            );
             audit::record(
                 &state.db,
                 AuditEvent {
@@ -214,7 +270,7 @@ async fn complete_sign_in(state: &AppState, attempt: &db::SignInAttempt) -> Resu
 
     let token = session::new_token();
     let token_hash = session::hash_token(&token);
-    let mut tx = state.db.pool.begin().await?;
+    let mut tx = state.db.begin_write().await?;
     if !db::consume_attempt(&mut tx, attempt.id).await? {
         return Err(AppError::Conflict(ErrorKey::SignInNotFound));
     }
@@ -225,6 +281,9 @@ async fn complete_sign_in(state: &AppState, attempt: &db::SignInAttempt) -> Resu
         attempt.person_name_en.as_deref(),
     )
     .await?;
+    if db::is_disabled(&mut tx, user_id).await? {
+        return Err(AppError::Forbidden);
+    }
     db::insert_session(
         &mut tx,
         &token_hash,
@@ -232,21 +291,8 @@ async fn complete_sign_in(state: &AppState, attempt: &db::SignInAttempt) -> Resu
         session::user_agent().as_deref(),
     )
     .await?;
-    tx.commit().await?;
-
-    if let Some(previous) = session::current_session() {
-        db::delete_session(&state.db, &previous.token_hash).await?;
-    }
-    let secure = state.settings.production;
-    session::set_response_cookie(
-        SESSION_COOKIE,
-        &token,
-        state.settings.session_absolute_secs,
-        secure,
-    );
-    session::set_response_cookie(PENDING_COOKIE, "", 0, secure);
-    audit::record(
-        &state.db,
+    audit::record_in(
+        &mut tx,
         AuditEvent {
             actor_user_id: Some(user_id),
             action: audit::action::SIGN_IN,
@@ -255,6 +301,27 @@ async fn complete_sign_in(state: &AppState, attempt: &db::SignInAttempt) -> Resu
         },
     )
     .await?;
+    tx.commit().await?;
+    if let Ok(national_id) = NationalId::parse(&attempt.national_id) {
+        db::clear_counter(&state.db, &pair_counter(&national_id, &session::client_ip())).await?;
+    }
+
+    if let Some(previous) = session::current_session() {
+        db::delete_session(&state.db, &previous.token_hash).await?;
+    }
+    let secure = state.settings.secure_cookies();
+    session::set_response_cookie(
+        session::session_cookie(&state.settings),
+        &token,
+        CookieLife::BrowserSession,
+        secure,
+    );
+    session::set_response_cookie(
+        session::pending_cookie(&state.settings),
+        "",
+        CookieLife::Delete,
+        secure,
+    );
     Ok(())
 }
 
@@ -279,7 +346,12 @@ async fn sign_out_inner(everywhere: bool) -> Result<(), AppError> {
     } else {
         db::delete_session(&state.db, &current.token_hash).await?;
     }
-    session::set_response_cookie(SESSION_COOKIE, "", 0, state.settings.production);
+    session::set_response_cookie(
+        session::session_cookie(&state.settings),
+        "",
+        CookieLife::Delete,
+        state.settings.secure_cookies(),
+    );
     audit::record(
         &state.db,
         AuditEvent {
@@ -393,32 +465,19 @@ async fn grant_role_inner(
     let actor = session::require(&state, requirement).await?;
     let national_id =
         NationalId::parse(&national_id).map_err(|e| AppError::validation("national_id", e))?;
-    let (user_id, new) = db::grant_role(
+    let client_ip = session::client_ip();
+    db::grant_role(
         &state.db,
         &national_id,
         role,
         association_id,
         Some(actor.user_id),
+        Some(&client_ip),
     )
     .await
     .map_err(|e| match e {
         db::GrantError::Database(e) => AppError::from(e),
         _ => AppError::BadRequest,
     })?;
-    if new {
-        audit::record(
-            &state.db,
-            AuditEvent {
-                actor_user_id: Some(actor.user_id),
-                acting_for_association_id: association_id,
-                action: audit::action::ROLE_GRANTED,
-                subject_type: Some("user"),
-                subject_id: Some(user_id.to_string()),
-                detail: Some(role.as_str().to_string()),
-                client_ip: Some(session::client_ip()),
-            },
-        )
-        .await?;
-    }
     Ok(())
 }

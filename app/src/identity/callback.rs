@@ -2,8 +2,10 @@
 //! alternative to polling. The body carries a JWT signed by Nafath (RS256),
 //! verified against Nafath's published JWK set before anything is believed.
 
+use std::net::SocketAddr;
+
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use http::StatusCode;
 use serde::Deserialize;
 
@@ -11,6 +13,10 @@ use super::SignInState;
 use super::db;
 use super::nafath::{NafathError, NafathStatus};
 use crate::state::AppState;
+
+/// Callbacks accepted from one address in ten minutes (Nafath sends one per
+/// decision; this leaves room for a busy market day behind one egress).
+const CALLBACKS_PER_WINDOW: i64 = 3000;
 
 /// What Nafath posts: the token, and copies of ids we do not trust unsigned.
 #[derive(Debug, Deserialize)]
@@ -22,8 +28,28 @@ pub struct CallbackBody {
 /// already known), 401 for a token that fails verification, 400 otherwise.
 pub async fn nafath_callback(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: http::HeaderMap,
     Json(body): Json<CallbackBody>,
 ) -> StatusCode {
+    // Verifying a token costs a signature check (and maybe a key fetch): a
+    // flood from one address is refused before any of it.
+    let client = super::session::client_address(peer.ip(), &headers, &state.settings.trusted_proxies);
+    match db::count_event(
+        &state.db,
+        &format!("callback:{client}"),
+        CALLBACKS_PER_WINDOW,
+        600,
+    )
+    .await
+    {
+        Ok(db::Allowance::Allowed) => {}
+        Ok(db::Allowance::RefusedUntil(_)) => return StatusCode::TOO_MANY_REQUESTS,
+        Err(error) => {
+            tracing::error!(%error, "could not count a Nafath callback");
+            return StatusCode::INTERNAL_SERVER_ERROR;
+        }
+    }
     let assertion = match state.nafath.verify_callback(&body.token).await {
         Ok(assertion) => assertion,
         Err(NafathError::InvalidToken(reason)) => {

@@ -47,23 +47,67 @@ fn attempt_from_row(row: AttemptRow) -> SignInAttempt {
     }
 }
 
-/// Counts the sign-in starts for this national ID and for this IP since `since`.
-pub async fn recent_attempts(
+/// What a rate counter answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Allowance {
+    Allowed,
+    /// Refused until this time (Unix seconds).
+    RefusedUntil(i64),
+}
+
+/// Counts one event against `key` (a fixed window of `window_secs`) and says
+/// whether it is allowed. The count is one atomic statement, so concurrent
+/// requests on any instance cannot all slip under the limit. Past `limit`,
+/// the key is refused for a window, then two, four… (at most a day): each
+/// refusal while over the limit is a strike.
+pub async fn count_event(
     db: &Db,
-    national_id: &NationalId,
-    client_ip: &str,
-    since: i64,
-) -> Result<(i64, i64), sqlx::Error> {
-    sqlx::query_as(
-        "SELECT \
-           (SELECT COUNT(*) FROM nafath_requests WHERE national_id = $1 AND created_at > $3), \
-           (SELECT COUNT(*) FROM nafath_requests WHERE client_ip = $2 AND created_at > $3)",
+    key: &str,
+    limit: i64,
+    window_secs: i64,
+) -> Result<Allowance, sqlx::Error> {
+    let at = now();
+    let (starts, strikes, blocked_until): (i64, i64, i64) = sqlx::query_as(
+        "INSERT INTO sign_in_counters (counter_key, window_start, starts) VALUES ($1, $2, 1) \
+         ON CONFLICT (counter_key) DO UPDATE SET \
+           starts = CASE WHEN sign_in_counters.window_start <= $3 THEN 1 \
+                         ELSE sign_in_counters.starts + 1 END, \
+           window_start = CASE WHEN sign_in_counters.window_start <= $3 THEN $2 \
+                               ELSE sign_in_counters.window_start END \
+         RETURNING starts, strikes, blocked_until",
     )
-    .bind(national_id.as_str())
-    .bind(client_ip)
-    .bind(since)
+    .bind(key)
+    .bind(at)
+    .bind(at - window_secs)
     .fetch_one(&db.pool)
-    .await
+    .await?;
+    if blocked_until > at {
+        return Ok(Allowance::RefusedUntil(blocked_until));
+    }
+    if starts <= limit {
+        return Ok(Allowance::Allowed);
+    }
+    let wait = (window_secs << strikes.clamp(0, 8)).min(24 * 60 * 60);
+    let until = at + wait;
+    sqlx::query(
+        "UPDATE sign_in_counters SET strikes = strikes + 1, blocked_until = $2 \
+         WHERE counter_key = $1 AND blocked_until <= $3",
+    )
+    .bind(key)
+    .bind(until)
+    .bind(at)
+    .execute(&db.pool)
+    .await?;
+    Ok(Allowance::RefusedUntil(until))
+}
+
+/// Forgets a counter (a completed sign-in clears its pair's strikes).
+pub async fn clear_counter(db: &Db, key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sign_in_counters WHERE counter_key = $1")
+        .bind(key)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 pub async fn insert_attempt(
@@ -217,8 +261,9 @@ pub async fn live_session(
 ) -> Result<Option<LiveSession>, sqlx::Error> {
     let at = now();
     let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT user_id, last_seen_at FROM sessions \
-         WHERE token_hash = $1 AND last_seen_at > $2 AND created_at > $3",
+        "SELECT s.user_id, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3 \
+           AND u.disabled_at IS NULL",
     )
     .bind(token_hash)
     .bind(at - idle_secs)
@@ -335,12 +380,15 @@ pub enum GrantError {
 /// Grants a role to the holder of `national_id`, creating the person (to be
 /// verified at their first Nafath sign-in) when unknown. Returns the user id
 /// and whether the grant is new.
+///
+/// A new grant writes its `role_granted` audit row in the same transaction.
 pub async fn grant_role(
     db: &Db,
     national_id: &NationalId,
     role: RoleKind,
     association_id: Option<i64>,
     granted_by: Option<i64>,
+    client_ip: Option<&str>,
 ) -> Result<(i64, bool), GrantError> {
     match (role.is_per_association(), association_id) {
         (true, None) => return Err(GrantError::AssociationRequired(role.as_str())),
@@ -357,7 +405,7 @@ pub async fn grant_role(
         }
     }
     let at = now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let (user_id,): (i64,) = sqlx::query_as(
         "INSERT INTO users (national_id, name_ar, created_at) VALUES ($1, '', $2) \
          ON CONFLICT (national_id) DO UPDATE SET national_id = users.national_id \
@@ -386,6 +434,155 @@ pub async fn grant_role(
     .await?
     .rows_affected()
         == 1;
+    if inserted {
+        crate::audit::record_in(
+            &mut tx,
+            crate::audit::AuditEvent {
+                actor_user_id: granted_by,
+                acting_for_association_id: association_id,
+                action: crate::audit::action::ROLE_GRANTED,
+                subject_type: Some("user"),
+                subject_id: Some(user_id.to_string()),
+                detail: Some(role.as_str().to_string()),
+                client_ip: client_ip.map(str::to_string),
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok((user_id, inserted))
+}
+
+/// Whether this person's account is disabled.
+pub async fn is_disabled(
+    tx: &mut Transaction<'_, Any>,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let (disabled,): (Option<i64>,) =
+        sqlx::query_as("SELECT disabled_at FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(disabled.is_some())
+}
+
+/// A person as the access page lists them (the national ID masked by the caller).
+pub struct PersonAccessRow {
+    pub user: CurrentUser,
+    pub disabled_at: Option<i64>,
+    pub last_sign_in_at: Option<i64>,
+    pub live_sessions: i64,
+}
+
+/// People holding a staff, admin, trainer or council role — all of them
+/// (`association` None, for the council) or those of one association — and,
+/// when given, the holder of one national ID.
+pub async fn people_with_access(
+    db: &Db,
+    association: Option<i64>,
+    national_id: Option<&NationalId>,
+) -> Result<Vec<PersonAccessRow>, sqlx::Error> {
+    let ids: Vec<(i64,)> = sqlx::query_as(
+        "SELECT DISTINCT u.id FROM users u LEFT JOIN role_grants g ON g.user_id = u.id \
+         WHERE ($1 = 0 AND g.role IS NOT NULL AND g.role <> 'family_member') \
+            OR ($1 = 1 AND g.association_id = $2) \
+            OR u.national_id = $3 \
+         ORDER BY u.id LIMIT 500",
+    )
+    .bind(i64::from(association.is_some()))
+    .bind(association.unwrap_or(0))
+    .bind(national_id.map(|id| id.as_str()).unwrap_or(""))
+    .fetch_all(&db.pool)
+    .await?;
+    let mut people = Vec::new();
+    for (id,) in ids {
+        let Some(user) = load_user(db, id).await? else {
+            continue;
+        };
+        let (disabled_at, last_sign_in_at, live_sessions): (Option<i64>, Option<i64>, i64) =
+            sqlx::query_as(
+                "SELECT u.disabled_at, u.last_sign_in_at, \
+                   (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id) \
+                 FROM users u WHERE u.id = $1",
+            )
+            .bind(id)
+            .fetch_one(&db.pool)
+            .await?;
+        people.push(PersonAccessRow {
+            user,
+            disabled_at,
+            last_sign_in_at,
+            live_sessions,
+        });
+    }
+    Ok(people)
+}
+
+/// Takes one role away; the `role_revoked` audit row is written in the same
+/// transaction. `false` when there was no such grant.
+pub async fn revoke_role(
+    db: &Db,
+    user_id: i64,
+    role: RoleKind,
+    association_id: Option<i64>,
+    audit: crate::audit::AuditEvent<'_>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let removed = sqlx::query(
+        "DELETE FROM role_grants WHERE user_id = $1 AND role = $2 \
+         AND COALESCE(association_id, 0) = COALESCE($3, 0)",
+    )
+    .bind(user_id)
+    .bind(role.as_str())
+    .bind(association_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        > 0;
+    if removed {
+        crate::audit::record_in(&mut tx, audit).await?;
+    }
+    tx.commit().await?;
+    Ok(removed)
+}
+
+/// Disables (or enables again) an account; disabling ends every session.
+/// The audit row is written in the same transaction.
+pub async fn set_disabled(
+    db: &Db,
+    user_id: i64,
+    disabled: bool,
+    audit: crate::audit::AuditEvent<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("UPDATE users SET disabled_at = $2 WHERE id = $1")
+        .bind(user_id)
+        .bind(disabled.then(now))
+        .execute(&mut *tx)
+        .await?;
+    if disabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    crate::audit::record_in(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends every session of a person, audited in the same transaction.
+pub async fn end_sessions(
+    db: &Db,
+    user_id: i64,
+    audit: crate::audit::AuditEvent<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    crate::audit::record_in(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(())
 }

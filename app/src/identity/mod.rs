@@ -4,6 +4,8 @@
 //! `api.rs` the server functions; `db.rs`, `nafath.rs` and `session.rs` the
 //! server-only parts; `pages.rs` the pages.
 
+pub mod access;
+pub mod access_page;
 pub mod api;
 pub mod pages;
 

@@ -104,7 +104,13 @@ pub struct HttpNafath {
     http: reqwest::Client,
     /// JWK set used to verify callbacks; refreshed when a token names an unknown key.
     keys: Arc<RwLock<Option<JwkSet>>>,
+    /// When the key set was last fetched: forged tokens naming made-up keys
+    /// must not turn every callback into a request to Nafath.
+    keys_fetched_at: Arc<RwLock<Option<std::time::Instant>>>,
 }
+
+/// The shortest time between two fetches of Nafath's key set.
+pub const JWKS_REFRESH_INTERVAL: Duration = Duration::from_secs(60);
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -178,12 +184,16 @@ impl HttpNafath {
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
+            // A redirect would carry APP-ID and APP-KEY to wherever it
+            // points: Nafath's API answers where it was asked, or fails.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| NafathError::Transport(e.to_string()))?;
         Ok(Self {
             config,
             http,
             keys: Arc::new(RwLock::new(None)),
+            keys_fetched_at: Arc::new(RwLock::new(None)),
         })
     }
 
@@ -227,12 +237,24 @@ impl HttpNafath {
 
     async fn key_for(&self, kid: Option<&str>) -> Result<DecodingKey, NafathError> {
         for refresh in [false, true] {
-            if refresh || self.keys.read().await.is_none() {
+            let missing = self.keys.read().await.is_none();
+            if missing || refresh {
+                let recent = self
+                    .keys_fetched_at
+                    .read()
+                    .await
+                    .is_some_and(|at| at.elapsed() < JWKS_REFRESH_INTERVAL);
+                if recent && !missing {
+                    break;
+                }
                 let fresh = self.fetch_keys().await?;
                 *self.keys.write().await = Some(fresh);
+                *self.keys_fetched_at.write().await = Some(std::time::Instant::now());
             }
             let guard = self.keys.read().await;
-            let set = guard.as_ref().expect("just fetched");
+            let Some(set) = guard.as_ref() else {
+                break;
+            };
             let jwk = match kid {
                 Some(kid) => set.find(kid),
                 None if set.keys.len() == 1 => set.keys.first(),

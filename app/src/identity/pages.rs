@@ -161,6 +161,7 @@ pub fn AccountPage() -> impl IntoView {
     let english = is_english();
     let name = user.display_name(english).to_string();
     let verified = user.verified_at.map(crate::ui::format_date);
+    let manages_access = user.is_council_admin() || user.has(RoleKind::AssociationAdmin);
     let roles = user
         .roles
         .iter()
@@ -209,6 +210,9 @@ pub fn AccountPage() -> impl IntoView {
             </dl>
             <h2>{t!(i18n, account.roles)}</h2>
             <ul class="roles">{roles}</ul>
+            {manages_access.then(|| view! {
+                <p><a class="button secondary" href=super::access::ACCESS_PAGE>{t!(i18n, access.link)}</a></p>
+            })}
             <div class="actions">
                 <form method="post" action=SignOut::PATH>
                     <button type="submit" class="button secondary">

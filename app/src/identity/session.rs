@@ -6,7 +6,7 @@
 //! request; server functions and pages read the result with [`current_user`]
 //! and guard themselves with [`require`].
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
@@ -24,12 +24,36 @@ use super::{CurrentUser, Requirement, db};
 use crate::audit::{self, AuditEvent};
 use crate::database::now;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, Settings};
 
-/// The session cookie.
+/// The session cookie's name in development (plain HTTP on loopback).
 pub const SESSION_COOKIE: &str = "takamul_session";
-/// The cookie binding a pending Nafath sign-in to the browser that started it.
+/// The cookie binding a pending Nafath sign-in to the browser that started it
+/// (development name).
 pub const PENDING_COOKIE: &str = "takamul_pending";
+/// The names outside development: `__Host-` makes the browser refuse them
+/// unless they are `Secure`, for this host only (no `Domain`) and `Path=/`,
+/// so neither a sibling subdomain nor plain HTTP can plant or read them.
+const SESSION_COOKIE_SECURE: &str = "__Host-takamul_session";
+const PENDING_COOKIE_SECURE: &str = "__Host-takamul_pending";
+
+/// The session cookie's name under these settings.
+pub fn session_cookie(settings: &Settings) -> &'static str {
+    if settings.secure_cookies() {
+        SESSION_COOKIE_SECURE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The pending sign-in cookie's name under these settings.
+pub fn pending_cookie(settings: &Settings) -> &'static str {
+    if settings.secure_cookies() {
+        PENDING_COOKIE_SECURE
+    } else {
+        PENDING_COOKIE
+    }
+}
 /// Touch `last_seen_at` at most this often, to spare the database a write per request.
 const TOUCH_INTERVAL_SECS: i64 = 60;
 
@@ -65,16 +89,33 @@ pub fn cookie_value(headers: &http::HeaderMap, name: &str) -> Option<String> {
         .map(|c| c.value().to_string())
 }
 
-/// Builds a Set-Cookie value: HttpOnly, SameSite=Lax, Path=/, Secure in
-/// production; `max_age_secs = 0` deletes the cookie.
-pub fn set_cookie_header(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
-    let cookie = Cookie::build((name, value))
+/// How long a cookie lives in the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CookieLife {
+    /// Until the browser closes (no `Max-Age`): the server's idle and
+    /// absolute timeouts decide when a session ends, and a shared phone's
+    /// browser forgets it when closed.
+    BrowserSession,
+    /// This many seconds.
+    Seconds(i64),
+    /// Deleted now.
+    Delete,
+}
+
+/// Builds a Set-Cookie value: HttpOnly, SameSite=Lax, Path=/, and Secure
+/// unless `secure` is false (development only).
+pub fn set_cookie_header(name: &str, value: &str, life: CookieLife, secure: bool) -> HeaderValue {
+    let mut cookie = Cookie::build((name, value))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(secure)
-        .max_age(cookie::time::Duration::seconds(max_age_secs))
         .build();
+    match life {
+        CookieLife::BrowserSession => {}
+        CookieLife::Seconds(secs) => cookie.set_max_age(cookie::time::Duration::seconds(secs)),
+        CookieLife::Delete => cookie.set_max_age(cookie::time::Duration::ZERO),
+    }
     HeaderValue::from_str(&cookie.to_string()).expect("cookie values are hex or empty")
 }
 
@@ -84,7 +125,7 @@ pub async fn load_session(
     mut request: Request,
     next: Next,
 ) -> Response {
-    if let Some(token) = cookie_value(request.headers(), SESSION_COOKIE) {
+    if let Some(token) = cookie_value(request.headers(), session_cookie(&state.settings)) {
         let token_hash = hash_token(&token);
         match resolve(&state, &token_hash).await {
             Ok(Some(user)) => {
@@ -133,17 +174,56 @@ pub fn current_user() -> Option<CurrentUser> {
     current_session().map(|s| s.user)
 }
 
-/// The client's address as the server saw it (the direct peer; put a proxy's
-/// own rate limiting in front if one terminates connections).
+/// The client's address: the direct peer, or, when the peer is one of the
+/// trusted proxies, the first address in `X-Forwarded-For` read from the
+/// right that is not a trusted proxy. A client can write anything in the
+/// header, but only what our own proxies appended is believed.
+pub fn client_address(
+    peer: IpAddr,
+    headers: &http::HeaderMap,
+    trusted_proxies: &[ipnet::IpNet],
+) -> IpAddr {
+    let trusted = |ip: &IpAddr| trusted_proxies.iter().any(|net| net.contains(ip));
+    if !trusted(&peer) {
+        return peer;
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let mut client = peer;
+    for hop in forwarded.iter().rev() {
+        // An unparsable hop ends the chain of trust: keep the last good one.
+        let Ok(ip) = hop.parse::<IpAddr>() else {
+            break;
+        };
+        client = ip;
+        if !trusted(&ip) {
+            break;
+        }
+    }
+    client
+}
+
+/// The current request's client address (see [`client_address`]).
 pub fn client_ip() -> String {
-    request_parts()
-        .and_then(|parts| {
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string())
-        })
-        .unwrap_or_else(|| "unknown".to_string())
+    let Some(parts) = request_parts() else {
+        return "unknown".to_string();
+    };
+    let Some(peer) = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+    else {
+        return "unknown".to_string();
+    };
+    let trusted = use_context::<AppState>()
+        .map(|state| state.settings.trusted_proxies.clone())
+        .unwrap_or_default();
+    client_address(peer, &parts.headers, &trusted).to_string()
 }
 
 /// The request's User-Agent, for the session list.
@@ -162,12 +242,9 @@ pub fn request_cookie(name: &str) -> Option<String> {
 }
 
 /// Adds a Set-Cookie header to the current response.
-pub fn set_response_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) {
+pub fn set_response_cookie(name: &str, value: &str, life: CookieLife, secure: bool) {
     if let Some(response) = use_context::<ResponseOptions>() {
-        response.append_header(
-            SET_COOKIE,
-            set_cookie_header(name, value, max_age_secs, secure),
-        );
+        response.append_header(SET_COOKIE, set_cookie_header(name, value, life, secure));
     }
 }
 
@@ -222,11 +299,45 @@ mod tests {
 
     #[test]
     fn cookies_are_http_only_and_lax() {
-        let header = set_cookie_header(SESSION_COOKIE, "abc", 60, true);
+        let header = set_cookie_header(SESSION_COOKIE, "abc", CookieLife::Seconds(60), true);
         let text = header.to_str().unwrap();
         assert!(text.contains("HttpOnly"));
         assert!(text.contains("SameSite=Lax"));
         assert!(text.contains("Secure"));
         assert!(text.contains("Path=/"));
+        let session = set_cookie_header(SESSION_COOKIE, "abc", CookieLife::BrowserSession, true);
+        assert!(!session.to_str().unwrap().contains("Max-Age"));
+    }
+
+    #[test]
+    fn secure_names_are_host_prefixed_by_default() {
+        assert_eq!(
+            session_cookie(&Settings::default()),
+            "__Host-takamul_session"
+        );
+        assert_eq!(session_cookie(&Settings::development()), SESSION_COOKIE);
+        assert!(pending_cookie(&Settings::default()).starts_with("__Host-"));
+    }
+
+    #[test]
+    fn forwarded_for_is_believed_only_from_trusted_proxies() {
+        let proxies: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 203.0.113.9, 10.0.0.7"),
+        );
+        let direct: IpAddr = "198.51.100.1".parse().unwrap();
+        // A stranger's header is ignored.
+        assert_eq!(client_address(direct, &headers, &proxies), direct);
+        // Through our proxies: the rightmost address that is not ours; what
+        // the client wrote before it (6.6.6.6) is not believed.
+        let proxy: IpAddr = "10.0.0.5".parse().unwrap();
+        assert_eq!(
+            client_address(proxy, &headers, &proxies),
+            "203.0.113.9".parse::<IpAddr>().unwrap()
+        );
+        // A proxy without the header is the client as far as we can tell.
+        assert_eq!(client_address(proxy, &http::HeaderMap::new(), &proxies), proxy);
     }
 }

@@ -283,9 +283,9 @@ pub struct MyShopView {
     pub products: Vec<Product>,
     /// Every city with its districts, for the district choice.
     pub places: Vec<(City, Vec<District>)>,
-    /// The household's district and mobile, the defaults of a new shop.
+    /// The household's district, the default of a new shop. (Its phone is
+    /// not offered: what the public sees is only what the family writes.)
     pub household_district_id: Option<i64>,
-    pub household_phone: Option<String>,
 }
 
 /// The signed-in family member and the household they head, if any.
@@ -332,7 +332,6 @@ pub async fn get_my_shop() -> Result<MyShopView, AppError> {
                 products,
                 places,
                 household_district_id: household.as_ref().and_then(|h| h.district_id),
-                household_phone: household.and_then(|h| h.phone),
             })
         }
         .await,
@@ -360,6 +359,7 @@ pub async fn save_shop(
     delivery_fee: Option<String>,
     whatsapp_opt_in: Option<String>,
     whatsapp: Option<String>,
+    public_phone: Option<String>,
     working_hours: Option<String>,
 ) -> Result<(), AppError> {
     respond(
@@ -407,6 +407,15 @@ pub async fn save_shop(
             } else {
                 None
             };
+            let public_phone = match optional(public_phone, 30) {
+                Some(raw) => Some(
+                    SaudiPhone::parse(&raw)
+                        .map_err(|_| AppError::validation("public_phone", ErrorKey::PhoneFormat))?
+                        .international()
+                        .to_string(),
+                ),
+                None => None,
+            };
             let input = db::ShopInput {
                 name_ar,
                 name_en: optional(name_en, 80),
@@ -419,6 +428,7 @@ pub async fn save_shop(
                     .unwrap_or_default(),
                 delivery_fee_halalas,
                 whatsapp,
+                public_phone,
                 working_hours: optional(working_hours, 120).unwrap_or_default(),
             };
             let shop_id = db::save_shop(&state.db, user.user_id, household_id, &input).await?;

@@ -36,6 +36,8 @@ pub struct ShopInput {
     pub delivery_fee_halalas: Option<i64>,
     /// International form; `None`: no WhatsApp orders.
     pub whatsapp: Option<String>,
+    /// International form; `None`: no "Call" button.
+    pub public_phone: Option<String>,
     pub working_hours: String,
 }
 
@@ -55,9 +57,8 @@ pub struct ProductInput {
 
 const SHOP_SELECT: &str = "SELECT s.id, s.name_ar, s.name_en, s.bio, s.district_id, d.name_ar, \
        d.name_en, c.name_ar, c.name_en, s.pickup, s.delivery, s.delivery_areas, \
-       s.delivery_fee_halalas, s.whatsapp, h.phone, s.working_hours, s.household_id, s.owner_user_id \
-     FROM shops s JOIN districts d ON d.id = s.district_id JOIN cities c ON c.id = d.city_id \
-     LEFT JOIN households h ON h.id = s.household_id";
+       s.delivery_fee_halalas, s.whatsapp, s.public_phone, s.working_hours, s.household_id, s.owner_user_id \
+     FROM shops s JOIN districts d ON d.id = s.district_id JOIN cities c ON c.id = d.city_id";
 
 /// A shop and who it belongs to.
 pub struct ShopRecord {
@@ -128,15 +129,16 @@ pub async fn save_shop(
     let (shop_id,): (i64,) = sqlx::query_as(
         "INSERT INTO shops (owner_user_id, household_id, name_ar, name_en, bio, district_id, \
            pickup, delivery, delivery_areas, delivery_fee_halalas, whatsapp, working_hours, \
-           created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) \
+           created_at, updated_at, public_phone) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) \
          ON CONFLICT (owner_user_id) DO UPDATE SET \
            household_id = COALESCE(shops.household_id, excluded.household_id), \
            name_ar = excluded.name_ar, name_en = excluded.name_en, bio = excluded.bio, \
            district_id = excluded.district_id, pickup = excluded.pickup, \
            delivery = excluded.delivery, delivery_areas = excluded.delivery_areas, \
            delivery_fee_halalas = excluded.delivery_fee_halalas, whatsapp = excluded.whatsapp, \
-           working_hours = excluded.working_hours, updated_at = excluded.updated_at \
+           working_hours = excluded.working_hours, updated_at = excluded.updated_at, \
+           public_phone = excluded.public_phone \
          RETURNING id",
     )
     .bind(owner_user_id)
@@ -152,6 +154,7 @@ pub async fn save_shop(
     .bind(&input.whatsapp)
     .bind(&input.working_hours)
     .bind(at)
+    .bind(&input.public_phone)
     .fetch_one(&mut *tx)
     .await?;
     copy_shop_place(&mut tx, PlaceOf::Shop(shop_id)).await?;

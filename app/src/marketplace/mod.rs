@@ -393,7 +393,7 @@ pub struct Shop {
     pub delivery_fee_halalas: Option<i64>,
     /// Only when the family opted in to WhatsApp orders.
     pub whatsapp: Option<String>,
-    /// Shown for "call".
+    /// The number the family wrote for "Call" (never the registry's phone).
     pub phone: Option<String>,
     pub working_hours: String,
 }

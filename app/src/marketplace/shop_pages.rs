@@ -59,10 +59,16 @@ fn MyShop(view: MyShopView) -> impl IntoView {
         .as_ref()
         .map(|s| s.district_id)
         .or(view.household_district_id);
+    // Empty until the family writes a number: nothing from the registry is
+    // offered for publication.
     let whatsapp = shop
         .as_ref()
         .and_then(|s| s.whatsapp.clone())
-        .or(view.household_phone.clone())
+        .map(|international| local_phone(&international))
+        .unwrap_or_default();
+    let public_phone = shop
+        .as_ref()
+        .and_then(|s| s.phone.clone())
         .map(|international| local_phone(&international))
         .unwrap_or_default();
     let value = |f: fn(&super::Shop) -> String| shop.as_ref().map(f).unwrap_or_default();
@@ -122,10 +128,15 @@ fn MyShop(view: MyShopView) -> impl IntoView {
                 <label for="delivery-fee">{t!(i18n, my_shop.delivery_fee)}</label>
                 <input id="delivery-fee" name="delivery_fee" inputmode="decimal" value=value(|s| s.delivery_fee_halalas.map(format_riyals).unwrap_or_default()) />
             </div>
-            <label class="choice-row"><input type="checkbox" name="whatsapp_opt_in" value="1" checked=shop.as_ref().is_none_or(|s| s.whatsapp.is_some()) /> {t!(i18n, my_shop.whatsapp_opt_in)}</label>
+            <label class="choice-row"><input type="checkbox" name="whatsapp_opt_in" value="1" checked=shop.as_ref().is_some_and(|s| s.whatsapp.is_some()) /> {t!(i18n, my_shop.whatsapp_opt_in)}</label>
             <div class="field">
                 <label for="whatsapp">{t!(i18n, my_shop.whatsapp)}</label>
                 <input id="whatsapp" name="whatsapp" inputmode="tel" dir="ltr" value=whatsapp />
+            </div>
+            <div class="field">
+                <label for="public-phone">{t!(i18n, my_shop.public_phone)}</label>
+                <input id="public-phone" name="public_phone" inputmode="tel" dir="ltr" value=public_phone aria-describedby="public-phone-hint" />
+                <p class="hint" id="public-phone-hint">{t!(i18n, my_shop.public_phone_hint)}</p>
             </div>
             <div class="field">
                 <label for="hours">{t!(i18n, my_shop.hours)}</label>

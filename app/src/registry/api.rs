@@ -23,6 +23,7 @@ impl From<RegistryError> for AppError {
                 AppError::Conflict(ErrorKey::PersonInOtherHousehold)
             }
             RegistryError::NotFound => AppError::NotFound,
+            RegistryError::TooManyClaims => AppError::RateLimited,
             RegistryError::NotEditable(field) => {
                 tracing::error!(%field, "a server function named a field that is not editable");
                 AppError::Internal

@@ -13,6 +13,8 @@ pub enum RegistryError {
     PersonInOtherHousehold,
     #[error("no such household or member")]
     NotFound,
+    #[error("too many members with a national ID added today")]
+    TooManyClaims,
     #[error("{0} is not an editable household field")]
     NotEditable(String),
     #[error(transparent)]
@@ -348,7 +350,16 @@ fn member_summary(full_name: &str, relation: &str, birth_date: &str) -> String {
     format!("{full_name} ({relation}, {birth_date})")
 }
 
-/// Adds a member; a member's national ID may belong to one household only.
+/// Members with a national ID a household may add in a day, and hold.
+const CLAIMS_PER_DAY: i64 = 10;
+const CLAIMS_HELD: i64 = 20;
+
+/// Adds a member. A national ID given for a member is only a *claim*: it
+/// becomes the member's (and counts in `household_identities`) when that
+/// person signs in and confirms it ([`confirm_claim`]). So a claim never
+/// blocks the real person from registering or applying, and the answer is the
+/// same whether the ID is known or not; a claim on an ID some household
+/// already holds shows up in the council's duplicate review.
 pub async fn add_member(
     db: &Db,
     household_id: i64,
@@ -358,10 +369,20 @@ pub async fn add_member(
     birth_date: &str,
     national_id: Option<&str>,
 ) -> Result<i64, RegistryError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let version = next_version(&mut tx, household_id).await?;
-    if let Some(id) = national_id {
-        claim_identity(&mut tx, id, household_id, "member").await?;
+    if national_id.is_some() {
+        let (today, held): (i64, i64) = sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN created_at > $2 THEN 1 ELSE 0 END), 0), COUNT(*) \
+             FROM household_members WHERE household_id = $1 AND national_id IS NOT NULL",
+        )
+        .bind(household_id)
+        .bind(now() - 86_400)
+        .fetch_one(&mut *tx)
+        .await?;
+        if today >= CLAIMS_PER_DAY || held >= CLAIMS_HELD {
+            return Err(RegistryError::TooManyClaims);
+        }
     }
     let (member_id,): (i64,) = sqlx::query_as(
         "INSERT INTO household_members (household_id, full_name, relation, birth_date, national_id, created_at) \
@@ -512,4 +533,114 @@ pub async fn district_exists(db: &Db, district_id: i64) -> Result<bool, sqlx::Er
         .fetch_optional(&db.pool)
         .await?;
     Ok(row.is_some())
+}
+
+/// A household that lists this person as a member, awaiting their answer.
+#[derive(Debug, Clone)]
+pub struct PendingClaim {
+    pub member_id: i64,
+    pub household_id: i64,
+    pub head_name_ar: String,
+    pub relation: String,
+}
+
+/// The claims on this national ID that its holder has not answered.
+pub async fn pending_claims(
+    db: &Db,
+    national_id: &str,
+) -> Result<Vec<PendingClaim>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT m.id, m.household_id, h.head_name_ar, m.relation FROM household_members m \
+         JOIN households h ON h.id = m.household_id \
+         WHERE m.national_id = $1 AND h.merged_into_id IS NULL \
+           AND NOT EXISTS (SELECT 1 FROM household_identities i \
+                           WHERE i.national_id = m.national_id AND i.household_id = m.household_id) \
+         ORDER BY m.id",
+    )
+    .bind(national_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(member_id, household_id, head_name_ar, relation)| PendingClaim {
+            member_id,
+            household_id,
+            head_name_ar,
+            relation,
+        })
+        .collect())
+}
+
+/// The person confirms they are this member: the ID becomes the household's
+/// (refused when it already belongs to another household).
+pub async fn confirm_claim(
+    db: &Db,
+    member_id: i64,
+    national_id: &str,
+    user_id: i64,
+) -> Result<(), RegistryError> {
+    let mut tx = db.begin_write().await?;
+    let found: Option<(i64,)> = sqlx::query_as(
+        "SELECT household_id FROM household_members WHERE id = $1 AND national_id = $2",
+    )
+    .bind(member_id)
+    .bind(national_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (household_id,) = found.ok_or(RegistryError::NotFound)?;
+    let version = next_version(&mut tx, household_id).await?;
+    claim_identity(&mut tx, national_id, household_id, "member").await?;
+    record(
+        &mut tx,
+        household_id,
+        version,
+        user_id,
+        "member_confirmed",
+        None,
+        Some(crate::text::mask_identifier(national_id)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The person says they are not this member: the ID is taken off the member.
+pub async fn decline_claim(
+    db: &Db,
+    member_id: i64,
+    national_id: &str,
+    user_id: i64,
+) -> Result<(), RegistryError> {
+    let mut tx = db.begin_write().await?;
+    let found: Option<(i64,)> = sqlx::query_as(
+        "SELECT household_id FROM household_members WHERE id = $1 AND national_id = $2",
+    )
+    .bind(member_id)
+    .bind(national_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (household_id,) = found.ok_or(RegistryError::NotFound)?;
+    let version = next_version(&mut tx, household_id).await?;
+    sqlx::query("UPDATE household_members SET national_id = NULL WHERE id = $1")
+        .bind(member_id)
+        .execute(&mut *tx)
+        .await?;
+    // A confirmed ID is freed too (the person withdraws from the household).
+    sqlx::query("DELETE FROM household_identities WHERE national_id = $1 AND household_id = $2")
+        .bind(national_id)
+        .bind(household_id)
+        .execute(&mut *tx)
+        .await?;
+    record(
+        &mut tx,
+        household_id,
+        version,
+        user_id,
+        "member_declined",
+        Some(crate::text::mask_identifier(national_id)),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -4,6 +4,7 @@
 //! `mod.rs`: types and pure rules; `api.rs`: server functions; `db.rs`: SQL.
 
 pub mod api;
+pub mod claims;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]

@@ -54,6 +54,7 @@ pub fn HouseholdPage() -> impl IntoView {
             <h1>{t!(i18n, household.title)}</h1>
             <Progress current=step.clone() />
             {error.map(|key| view! { <ErrorAlert key id="step-error" /> })}
+            <super::claims::MemberClaims />
             <Suspense fallback=|| ()>
                 {
                     let step = step.clone();

@@ -481,7 +481,7 @@ pub async fn get_course_editor(course_id: Option<i64>) -> Result<CourseEditor, A
                 Some(c) => (
                     db::sessions(db, c.id).await?,
                     db::figures(db, c.id).await?,
-                    db::roster(db, c.id).await?,
+                    db::roster(db, c.id, &user.association_ids()).await?,
                 ),
                 None => (Vec::new(), CourseFigures::default(), Vec::new()),
             };
@@ -795,7 +795,7 @@ pub async fn get_attendance(
                     .rposition(|(_, span)| span.starts_at <= now)
                     .or(if sessions.is_empty() { None } else { Some(0) }),
             };
-            let roster = db::roster(&state.db, course_id)
+            let roster = db::roster(&state.db, course_id, &user.association_ids())
                 .await?
                 .into_iter()
                 .filter(|e| e.status != EnrollmentStatus::Waitlisted)
@@ -870,6 +870,8 @@ pub struct TrainersView {
     pub specialty: Option<String>,
     /// The providers this person may add trainers for.
     pub providers: Vec<Provider>,
+    /// Whether the form offers to link a trainer to a person's account (the council).
+    pub may_link_accounts: bool,
 }
 
 /// Visible to every association's staff, every provider and every trainer.
@@ -893,6 +895,7 @@ pub async fn get_trainers(specialty: Option<String>) -> Result<TrainersView, App
                     .await?,
                 specialty,
                 providers,
+                may_link_accounts: user.is_council_admin(),
             })
         }
         .await,
@@ -933,30 +936,31 @@ pub async fn save_trainer(
                 ),
                 None => None,
             };
+            // Linking a record to a person's account makes them a trainer
+            // (the role, and the attendance of that record's courses): the
+            // council decides it. A provider's save makes a new, unlinked
+            // record, so it can never rewrite a trainer another provider owns.
             let user_id = match field(national_id, 20) {
                 Some(raw) => {
                     let id = crate::identity::NationalId::parse(&raw)
                         .map_err(|e| AppError::validation("national_id", e))?;
-                    let account: Option<(i64,)> =
-                        sqlx::query_as("SELECT id FROM users WHERE national_id = $1")
-                            .bind(id.as_str())
-                            .fetch_optional(&db.pool)
-                            .await?;
-                    let account = account.map(|(id,)| id);
-                    if let Some(account) = account {
-                        crate::identity::db::grant_role(
-                            db,
-                            &id,
-                            RoleKind::Trainer,
-                            None,
-                            Some(user.user_id),
-                        )
-                        .await
-                        .map_err(|_| AppError::Internal)?;
-                        Some(account)
-                    } else {
-                        None
+                    if !user.is_council_admin() {
+                        return Err(AppError::validation(
+                            "national_id",
+                            ErrorKey::TrainerLinkByCouncil,
+                        ));
                     }
+                    let (account, _) = crate::identity::db::grant_role(
+                        db,
+                        &id,
+                        RoleKind::Trainer,
+                        None,
+                        Some(user.user_id),
+                        Some(&session::client_ip()),
+                    )
+                    .await
+                    .map_err(|_| AppError::Internal)?;
+                    Some(account)
                 }
                 None => None,
             };
@@ -1098,6 +1102,7 @@ pub async fn add_center_staff(provider_id: i64, national_id: String) -> Result<(
                 RoleKind::Trainer,
                 None,
                 Some(user.user_id),
+                Some(&session::client_ip()),
             )
             .await
             .map_err(|_| AppError::Internal)?;

@@ -1038,19 +1038,41 @@ pub async fn mark_promotions_read(db: &Db, user_id: i64) -> Result<(), sqlx::Err
 }
 
 /// The roster: seat holders (and finished members) by name, then the waitlist in order.
-pub async fn roster(db: &Db, course_id: i64) -> Result<Vec<RosterEntry>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT e.id, u.name_ar, u.name_en, u.national_id, h.phone, d.name_ar, d.name_en, e.status, \
+///
+/// `phone_for` are the associations of the person reading: a household's
+/// phone is read only where one of them serves it (a line or a benefit).
+pub async fn roster(
+    db: &Db,
+    course_id: i64,
+    phone_for: &[i64],
+) -> Result<Vec<RosterEntry>, sqlx::Error> {
+    let ids = phone_for
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(",");
+    let phone = if ids.is_empty() {
+        "NULL".to_string()
+    } else {
+        // Integers from the signed-in person's roles, inlined.
+        format!(
+            "CASE WHEN e.household_id IN (SELECT household_id FROM application_lines WHERE association_id IN ({ids}) \
+             UNION SELECT household_id FROM benefits WHERE association_id IN ({ids})) THEN h.phone END"
+        )
+    };
+    let sql = format!(
+        "SELECT e.id, u.name_ar, u.name_en, u.national_id, {phone}, d.name_ar, d.name_en, e.status, \
            CASE WHEN e.status = 'waitlisted' THEN (SELECT COUNT(*) FROM enrollments w \
              WHERE w.course_id = e.course_id AND w.status = 'waitlisted' AND w.waitlist_seq <= e.waitlist_seq) END \
          FROM enrollments e JOIN users u ON u.id = e.user_id \
          LEFT JOIN households h ON h.id = e.household_id LEFT JOIN districts d ON d.id = h.district_id \
          WHERE e.course_id = $1 AND e.status <> 'cancelled' \
-         ORDER BY CASE WHEN e.status = 'waitlisted' THEN 1 ELSE 0 END, e.waitlist_seq, u.name_ar, e.id",
-    )
-    .bind(course_id)
-    .fetch_all(&db.pool)
-    .await?;
+         ORDER BY CASE WHEN e.status = 'waitlisted' THEN 1 ELSE 0 END, e.waitlist_seq, u.name_ar, e.id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(course_id)
+        .fetch_all(&db.pool)
+        .await?;
     let session_ids: Vec<i64> = sessions(db, course_id)
         .await?
         .into_iter()
@@ -1078,7 +1100,7 @@ pub async fn roster(db: &Db, course_id: i64) -> Result<Vec<RosterEntry>, sqlx::E
                     name_ar
                 },
                 name_en: row.try_get(2)?,
-                national_id,
+                masked_national_id: crate::text::mask_identifier(&national_id),
                 phone: row.try_get(4)?,
                 district_name_ar: row.try_get(5)?,
                 district_name_en: row.try_get(6)?,

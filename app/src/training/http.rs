@@ -1,6 +1,7 @@
 //! `GET /training/courses/<id>/roster.csv`: a course's roster for its
 //! provider's staff and its trainer (the same people who take attendance).
-//! National IDs are masked, as everywhere outside the owner's own pages.
+//! National IDs are masked, as everywhere outside the owner's own pages, and
+//! a household's phone is there only for staff of an association serving it.
 
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -10,7 +11,6 @@ use super::api::may_take_attendance;
 use super::{AttendanceMark, db};
 use crate::identity::session::SessionUser;
 use crate::state::AppState;
-use crate::text::mask_identifier;
 
 /// The handler; the session middleware has put the signed-in person (if any)
 /// in the request's extensions.
@@ -82,7 +82,7 @@ async fn build(
     ];
     header.extend(sessions.iter().map(|(_, span)| super::format_session(span)));
     out.write_record(&header)?;
-    for entry in db::roster(&state.db, course_id).await? {
+    for entry in db::roster(&state.db, course_id, &session.user.association_ids()).await? {
         let present = entry
             .marks
             .iter()
@@ -91,7 +91,7 @@ async fn build(
         let mut record = vec![
             entry.name_ar.clone(),
             entry.name_en.clone().unwrap_or_default(),
-            mask_identifier(&entry.national_id),
+            entry.masked_national_id.clone(),
             entry
                 .phone
                 .clone()

@@ -21,7 +21,7 @@ use super::{
 };
 use crate::i18n::*;
 use crate::marketplace::pages::id_param;
-use crate::text::{format_riyals, mask_identifier};
+use crate::text::format_riyals;
 use crate::ui::{ErrorAlert, error_from_query, format_date, is_english, loaded, pick};
 
 /// A share as a whole percentage, or a dash when there is nothing to share.
@@ -292,7 +292,7 @@ fn CourseManager(editor: CourseEditor) -> impl IntoView {
                                 {editor.roster.iter().map(|e| view! {
                                     <tr>
                                         <td>{pick(english, &e.name_ar, e.name_en.as_deref().unwrap_or(""))}</td>
-                                        <td><bdi dir="ltr">{mask_identifier(&e.national_id)}</bdi></td>
+                                        <td><bdi dir="ltr">{e.masked_national_id.clone()}</bdi></td>
                                         <td>{pick(english, e.district_name_ar.as_deref().unwrap_or(""), e.district_name_en.as_deref().unwrap_or(""))}</td>
                                         <td><EnrollmentStatusName status=e.status position=e.waitlist_position /></td>
                                         <td>{e.marks.iter().filter(|m| **m == Some(AttendanceMark::Present)).count()} "/" {e.marks.len()}</td>
@@ -568,6 +568,7 @@ pub fn TrainersPage() -> impl IntoView {
 
 #[component]
 fn Trainers(view: TrainersView) -> impl IntoView {
+    let may_link = view.may_link_accounts;
     let i18n = use_i18n();
     let english = is_english();
     let chosen = view.specialty.clone().unwrap_or_default();
@@ -637,11 +638,13 @@ fn Trainers(view: TrainersView) -> impl IntoView {
                     <label for="trainer-email">{t!(i18n, training.email)}</label>
                     <input id="trainer-email" name="email" type="email" dir="ltr" />
                 </div>
-                <div class="field">
-                    <label for="trainer-national-id">{t!(i18n, training.trainer_national_id)}</label>
-                    <input id="trainer-national-id" name="national_id" inputmode="numeric" dir="ltr" aria-describedby="trainer-id-hint" />
-                    <p class="hint" id="trainer-id-hint">{t!(i18n, training.trainer_national_id_hint)}</p>
-                </div>
+                {may_link.then(|| view! {
+                    <div class="field">
+                        <label for="trainer-national-id">{t!(i18n, training.trainer_national_id)}</label>
+                        <input id="trainer-national-id" name="national_id" inputmode="numeric" dir="ltr" aria-describedby="trainer-id-hint" />
+                        <p class="hint" id="trainer-id-hint">{t!(i18n, training.trainer_national_id_hint)}</p>
+                    </div>
+                })}
                 <button type="submit" class="button primary">{t!(i18n, training.save_trainer)}</button>
             </form>
         })}

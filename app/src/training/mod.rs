@@ -600,13 +600,15 @@ pub struct MyEnrollment {
     pub promoted_at: Option<i64>,
 }
 
-/// One person on a course's roster.
+/// One person on a course's roster, as its provider's staff and its trainer
+/// see it: the national ID masked, and the household's phone only for staff
+/// of an association that serves the household (never for a trainer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterEntry {
     pub enrollment_id: i64,
     pub name_ar: String,
     pub name_en: Option<String>,
-    pub national_id: String,
+    pub masked_national_id: String,
     pub phone: Option<String>,
     pub district_name_ar: Option<String>,
     pub district_name_en: Option<String>,

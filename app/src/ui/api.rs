@@ -20,11 +20,11 @@ fn set_language_inner(lang: String) -> Result<(), AppError> {
     if lang != "ar" && lang != "en" {
         return Err(AppError::BadRequest);
     }
-    let production = crate::state::app_state()?.settings.production;
+    let secure = crate::state::app_state()?.settings.secure_cookies();
     let cookie = Cookie::build((LANGUAGE_COOKIE, lang))
         .path("/")
         .same_site(SameSite::Lax)
-        .secure(production)
+        .secure(secure)
         .max_age(cookie::time::Duration::days(365))
         .build();
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {

@@ -364,6 +364,7 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::SessionsRequired => t!(i18n, errors.sessions_required).into_any(),
         ErrorKey::TrainerNameRequired => t!(i18n, errors.trainer_name_required).into_any(),
         ErrorKey::OnlineLinkInvalid => t!(i18n, errors.online_link_invalid).into_any(),
+        ErrorKey::TrainerLinkByCouncil => t!(i18n, errors.trainer_link_by_council).into_any(),
         ErrorKey::AccountNotFound => t!(i18n, errors.account_not_found).into_any(),
     }
 }

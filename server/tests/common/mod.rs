@@ -136,8 +136,10 @@ pub struct TestApp {
     pub site_root: tempfile::TempDir,
 }
 
+/// A server as `make run` starts it (development settings: cookies without
+/// `Secure`, so the test client sends them over plain HTTP).
 pub async fn spawn_app(engine: Engine) -> Option<TestApp> {
-    spawn_app_with(engine, Settings::default()).await
+    spawn_app_with(engine, Settings::development()).await
 }
 
 pub async fn spawn_app_with(engine: Engine, settings: Settings) -> Option<TestApp> {

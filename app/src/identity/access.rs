@@ -1,0 +1,261 @@
+//! Who holds which role, and taking access away: the council and association
+//! admins revoke roles, end a person's sessions, and (the council) disable an
+//! account. Every change writes its audit row in the same transaction.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Role, RoleKind};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{CurrentUser, NationalId, Requirement, db, session},
+    crate::audit::{self, AuditEvent},
+    crate::error::respond,
+    crate::state::{AppState, app_state},
+};
+
+/// The access page.
+pub const ACCESS_PAGE: &str = "/access";
+
+/// One person with access, as an admin sees them: the national ID masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonAccess {
+    pub user_id: i64,
+    pub name_ar: String,
+    pub name_en: Option<String>,
+    pub masked_national_id: String,
+    /// The roles this admin may see (an association admin: their association's).
+    pub roles: Vec<Role>,
+    pub disabled: bool,
+    pub last_sign_in_at: Option<i64>,
+    pub live_sessions: i64,
+}
+
+/// The access page's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessView {
+    pub people: Vec<PersonAccess>,
+    /// The council sees everyone and may disable accounts.
+    pub council: bool,
+    /// The associations this person administers.
+    pub associations: Vec<(i64, String, String)>,
+}
+
+/// The associations a person administers (none for the council, who sees all).
+#[cfg(feature = "ssr")]
+fn administered(user: &CurrentUser) -> Vec<&Role> {
+    user.roles
+        .iter()
+        .filter(|r| r.kind == RoleKind::AssociationAdmin)
+        .collect()
+}
+
+/// The people the caller may manage: the council, everyone with a role
+/// (and one person by national ID); an association admin, their staff.
+#[server(endpoint = "get_access")]
+pub async fn get_access(national_id: Option<String>) -> Result<AccessView, AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::SignedIn).await?;
+            let council = user.is_council_admin();
+            let admin_of = administered(&user);
+            if !council && admin_of.is_empty() {
+                return Err(session::require(&state, Requirement::CouncilAdmin)
+                    .await
+                    .err()
+                    .unwrap_or(AppError::Forbidden));
+            }
+            let mut people = Vec::new();
+            if council {
+                let wanted = match national_id.as_deref().map(str::trim) {
+                    Some(raw) if !raw.is_empty() => Some(
+                        NationalId::parse(raw)
+                            .map_err(|e| AppError::validation("national_id", e))?,
+                    ),
+                    _ => None,
+                };
+                people = db::people_with_access(&state.db, None, wanted.as_ref()).await?;
+            } else {
+                for role in &admin_of {
+                    people.extend(
+                        db::people_with_access(&state.db, role.association_id, None).await?,
+                    );
+                }
+            }
+            let mine: Vec<i64> = admin_of.iter().filter_map(|r| r.association_id).collect();
+            let people = people
+                .into_iter()
+                .map(|p| PersonAccess {
+                    user_id: p.user.user_id,
+                    name_ar: p.user.name_ar.clone(),
+                    name_en: p.user.name_en.clone(),
+                    masked_national_id: crate::text::mask_identifier(&p.user.national_id),
+                    roles: p
+                        .user
+                        .roles
+                        .into_iter()
+                        .filter(|r| {
+                            council || r.association_id.is_some_and(|id| mine.contains(&id))
+                        })
+                        .collect(),
+                    disabled: p.disabled_at.is_some(),
+                    last_sign_in_at: p.last_sign_in_at,
+                    live_sessions: p.live_sessions,
+                })
+                .collect();
+            Ok(AccessView {
+                people,
+                council,
+                associations: admin_of
+                    .iter()
+                    .filter_map(|r| {
+                        Some((
+                            r.association_id?,
+                            r.association_name_ar.clone().unwrap_or_default(),
+                            r.association_name_en.clone().unwrap_or_default(),
+                        ))
+                    })
+                    .collect(),
+            })
+        }
+        .await,
+    )
+}
+
+/// Whether the caller may manage `target`'s access: the council anyone but
+/// themself; an association admin, people holding a role in their association.
+#[cfg(feature = "ssr")]
+fn may_manage(caller: &CurrentUser, target: &CurrentUser) -> bool {
+    if caller.user_id == target.user_id {
+        return false;
+    }
+    if caller.is_council_admin() {
+        return true;
+    }
+    let mine: Vec<i64> = administered(caller)
+        .iter()
+        .filter_map(|r| r.association_id)
+        .collect();
+    target
+        .roles
+        .iter()
+        .any(|r| r.association_id.is_some_and(|id| mine.contains(&id)))
+}
+
+/// The person `user_id`, when the caller may manage them; 403 (audited) otherwise.
+#[cfg(feature = "ssr")]
+async fn managed_person(state: &AppState, user_id: i64) -> Result<(CurrentUser, CurrentUser), AppError> {
+    let caller = session::require(state, Requirement::SignedIn).await?;
+    let target = db::load_user(&state.db, user_id).await?;
+    match target {
+        Some(target) if may_manage(&caller, &target) => Ok((caller, target)),
+        _ => Err(session::require(state, Requirement::CouncilAdmin)
+            .await
+            .err()
+            .unwrap_or(AppError::Forbidden)),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn event<'a>(caller: &CurrentUser, action: &'a str, target: i64, detail: Option<String>) -> AuditEvent<'a> {
+    AuditEvent {
+        actor_user_id: Some(caller.user_id),
+        action,
+        subject_type: Some("user"),
+        subject_id: Some(target.to_string()),
+        detail,
+        client_ip: Some(session::client_ip()),
+        ..Default::default()
+    }
+}
+
+/// Takes a role away. An association admin takes only roles of their own
+/// association; global roles (council, trainer) only the council.
+#[server(endpoint = "revoke_role")]
+pub async fn revoke_role(
+    user_id: i64,
+    role: String,
+    association_id: Option<i64>,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let role = RoleKind::parse(&role).ok_or(AppError::BadRequest)?;
+            let (caller, target) = managed_person(&state, user_id).await?;
+            let allowed = caller.is_council_admin()
+                || association_id.is_some_and(|id| {
+                    administered(&caller)
+                        .iter()
+                        .any(|r| r.association_id == Some(id))
+                });
+            if !allowed {
+                return Err(session::require(&state, Requirement::CouncilAdmin)
+                    .await
+                    .err()
+                    .unwrap_or(AppError::Forbidden));
+            }
+            let mut audit = event(
+                &caller,
+                audit::action::ROLE_REVOKED,
+                target.user_id,
+                Some(role.as_str().to_string()),
+            );
+            audit.acting_for_association_id = association_id;
+            db::revoke_role(&state.db, target.user_id, role, association_id, audit).await?;
+            leptos_axum::redirect(ACCESS_PAGE);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Ends every session of a person (they must sign in again).
+#[server(endpoint = "end_sessions")]
+pub async fn end_sessions(user_id: i64) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let (caller, target) = managed_person(&state, user_id).await?;
+            db::end_sessions(
+                &state.db,
+                target.user_id,
+                event(&caller, audit::action::SESSIONS_ENDED, target.user_id, None),
+            )
+            .await?;
+            leptos_axum::redirect(ACCESS_PAGE);
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Disables an account (no sign-in, sessions ended) or enables it again.
+/// The council only: an account is also a family's way in.
+#[server(endpoint = "set_account_disabled")]
+pub async fn set_account_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            session::require(&state, Requirement::CouncilAdmin).await?;
+            let (caller, target) = managed_person(&state, user_id).await?;
+            let action = if disabled {
+                audit::action::ACCOUNT_DISABLED
+            } else {
+                audit::action::ACCOUNT_ENABLED
+            };
+            db::set_disabled(
+                &state.db,
+                target.user_id,
+                disabled,
+                event(&caller, action, target.user_id, None),
+            )
+            .await?;
+            leptos_axum::redirect(ACCESS_PAGE);
+            Ok(())
+        }
+        .await,
+    )
+}
