@@ -854,7 +854,8 @@ pub async fn seed_demo_market(db: &Db, photo_store: &PhotoStore) -> Result<usize
         let national_id = NationalId::parse(&with_check_digit(&format!("10999990{index}")))
             .map_err(|_| SeedError::BadId(format!("10999990{index}")))?;
         let (user_id, _) =
-            identity_db::grant_role(db, &national_id, RoleKind::FamilyMember, None, None, None).await?;
+            identity_db::grant_role(db, &national_id, RoleKind::FamilyMember, None, None, None)
+                .await?;
         if market::shop_of_owner(db, user_id).await?.is_some() {
             continue;
         }

@@ -85,11 +85,12 @@ pub enum ErrorKey {
     TrainerNameRequired,
     OnlineLinkInvalid,
     TrainerLinkByCouncil,
+    MemberAlreadyListed,
     AccountNotFound,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 67] = [
+    pub const ALL: [ErrorKey; 68] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -156,6 +157,7 @@ impl ErrorKey {
         ErrorKey::TrainerNameRequired,
         ErrorKey::OnlineLinkInvalid,
         ErrorKey::TrainerLinkByCouncil,
+        ErrorKey::MemberAlreadyListed,
         ErrorKey::AccountNotFound,
     ];
 
@@ -228,6 +230,7 @@ impl ErrorKey {
             ErrorKey::TrainerNameRequired => "trainer_name_required",
             ErrorKey::OnlineLinkInvalid => "online_link_invalid",
             ErrorKey::TrainerLinkByCouncil => "trainer_link_by_council",
+            ErrorKey::MemberAlreadyListed => "member_already_listed",
             ErrorKey::AccountNotFound => "account_not_found",
         }
     }

@@ -57,10 +57,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     // page without islands has nothing in the browser to read it, so nothing
     // is written: the page carries what it shows and no more.
     #[cfg(feature = "ssr")]
-    if !page_has_islands() {
-        if let Some(context) = Owner::current_shared_context() {
-            context.set_is_hydrating(false);
-        }
+    if !page_has_islands()
+        && let Some(context) = Owner::current_shared_context()
+    {
+        context.set_is_hydrating(false);
     }
     view! {
         <!DOCTYPE html>

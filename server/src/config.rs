@@ -237,19 +237,29 @@ mod tests {
             Err(ConfigError::SimulatorInProduction)
         ));
         let c = config(&DEV).unwrap();
-        assert!(c.check_listen_address("127.0.0.1:3000".parse().unwrap()).is_ok());
+        assert!(
+            c.check_listen_address("127.0.0.1:3000".parse().unwrap())
+                .is_ok()
+        );
         assert!(matches!(
             c.check_listen_address("0.0.0.0:3000".parse().unwrap()),
             Err(ConfigError::SimulatorOnNetwork(_))
         ));
         let c = config(&[DEV[0], DEV[1], ("TAKAMUL_SIMULATOR_ON_NETWORK", "yes")]).unwrap();
-        assert!(c.check_listen_address("0.0.0.0:3000".parse().unwrap()).is_ok());
+        assert!(
+            c.check_listen_address("0.0.0.0:3000".parse().unwrap())
+                .is_ok()
+        );
     }
 
     #[test]
     fn trusted_proxies_are_addresses_or_ranges() {
-        let c = config(&[DEV[0], DEV[1], ("TAKAMUL_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7")])
-            .unwrap();
+        let c = config(&[
+            DEV[0],
+            DEV[1],
+            ("TAKAMUL_TRUSTED_PROXIES", "10.0.0.0/8, 192.0.2.7"),
+        ])
+        .unwrap();
         assert_eq!(c.settings.trusted_proxies.len(), 2);
         assert!(matches!(
             config(&[DEV[0], DEV[1], ("TAKAMUL_TRUSTED_PROXIES", "nginx")]),

@@ -5,7 +5,7 @@ pub mod config;
 pub mod precompress;
 mod router;
 
-pub use router::router;
+pub use router::{protect, router};
 
 use std::sync::Arc;
 

@@ -185,7 +185,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             let role = RoleKind::parse(&role)
                 .ok_or_else(|| CliError::Usage(format!("unknown role {role}")))?;
             let (user_id, new) =
-                app::identity::db::grant_role(&state.db, &id, role, association, None, None).await?;
+                app::identity::db::grant_role(&state.db, &id, role, association, None, None)
+                    .await?;
             if new {
                 app::audit::record(
                     &state.db,
@@ -237,7 +238,9 @@ fn print_personas() {
 
 async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result<(), CliError> {
     let addr: SocketAddr = leptos.site_addr;
-    config.check_listen_address(addr).map_err(StartError::from)?;
+    config
+        .check_listen_address(addr)
+        .map_err(StartError::from)?;
     let state = build_state(config, leptos).await?;
     spawn_session_purger(state.clone());
     let app = router(state);

@@ -94,7 +94,10 @@ pub fn router(state: AppState) -> Router {
 pub fn protect(routes: Router<AppState>, state: AppState, page_cache: PageCache) -> Router {
     routes
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_page))
-        .layer(middleware::from_fn_with_state(state.clone(), private_no_store))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            private_no_store,
+        ))
         .layer(middleware::from_fn(reject_foreign_origin))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -197,7 +200,11 @@ async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
 /// token, or straight from a loopback address with no proxy in between (a
 /// reverse proxy on the same host connects from loopback too, but says so
 /// in `X-Forwarded-For`/`Forwarded`).
-fn may_read_metrics(settings: &app::state::Settings, peer: std::net::IpAddr, headers: &header::HeaderMap) -> bool {
+fn may_read_metrics(
+    settings: &app::state::Settings,
+    peer: std::net::IpAddr,
+    headers: &header::HeaderMap,
+) -> bool {
     if let Some(token) = &settings.metrics_token {
         let given = headers
             .get(header::AUTHORIZATION)
@@ -206,10 +213,13 @@ fn may_read_metrics(settings: &app::state::Settings, peer: std::net::IpAddr, hea
         if let Some(given) = given {
             use sha2::Digest;
             // Compared as digests: equal length, no early exit on the secret.
-            return sha2::Sha256::digest(given.as_bytes()) == sha2::Sha256::digest(token.as_bytes());
+            return sha2::Sha256::digest(given.as_bytes())
+                == sha2::Sha256::digest(token.as_bytes());
         }
     }
-    peer.is_loopback() && !headers.contains_key("x-forwarded-for") && !headers.contains_key(header::FORWARDED)
+    peer.is_loopback()
+        && !headers.contains_key("x-forwarded-for")
+        && !headers.contains_key(header::FORWARDED)
 }
 
 /// `GET /metrics`: Prometheus text format, for the operator only.

@@ -325,7 +325,7 @@ both_engines! {
         let mut owners = Vec::new();
         for (n, delivery) in [(0i64, true), (1, false)] {
             let id = app::identity::NationalId::parse(&app::identity::with_check_digit(&format!("10888888{n}"))).unwrap();
-            let (user, _) = app::identity::db::grant_role(db, &id, RoleKind::FamilyMember, None, None).await.unwrap();
+            let (user, _) = app::identity::db::grant_role(db, &id, RoleKind::FamilyMember, None, None, None).await.unwrap();
             let district = common::jeddah_district(db, n).await;
             let shop = app::marketplace::db::save_shop(db, user, None, &ShopInput {
                 name_ar: format!("متجر رقم {n}"), name_en: None, bio: String::new(), district_id: district,
@@ -455,7 +455,7 @@ both_engines! {
     async fn public_pages_are_kept_in_memory_until_the_market_changes(app: TestApp) {
         let db = &app.state.db;
         let national_id = app::identity::NationalId::parse(&app::identity::with_check_digit("108888890")).unwrap();
-        let (user, _) = app::identity::db::grant_role(db, &national_id, RoleKind::FamilyMember, None, None).await.unwrap();
+        let (user, _) = app::identity::db::grant_role(db, &national_id, RoleKind::FamilyMember, None, None, None).await.unwrap();
         let shop = app::marketplace::db::save_shop(db, user, None, &ShopInput {
             name_ar: "بخور أم سعد".into(), name_en: None, bio: String::new(),
             district_id: common::jeddah_district(db, 0).await, pickup: true, delivery: false,

@@ -120,6 +120,7 @@ async fn photos_go_to_the_bucket_are_served_from_it_and_removed_from_it() {
         RoleKind::FamilyMember,
         None,
         None,
+        None,
     )
     .await
     .unwrap();

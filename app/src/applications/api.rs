@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Benefit, LineElsewhere, LineEvent, LineNote, LineState, LineSummary, Notification, QueueFilter, ServedFamily,
+    Benefit, LineElsewhere, LineEvent, LineNote, LineState, LineSummary, Notification, QueueFilter,
+    ServedFamily,
 };
 use crate::assistance::AssistanceType;
 use crate::associations::Association;

@@ -147,7 +147,10 @@ fn may_manage(caller: &CurrentUser, target: &CurrentUser) -> bool {
 
 /// The person `user_id`, when the caller may manage them; 403 (audited) otherwise.
 #[cfg(feature = "ssr")]
-async fn managed_person(state: &AppState, user_id: i64) -> Result<(CurrentUser, CurrentUser), AppError> {
+async fn managed_person(
+    state: &AppState,
+    user_id: i64,
+) -> Result<(CurrentUser, CurrentUser), AppError> {
     let caller = session::require(state, Requirement::SignedIn).await?;
     let target = db::load_user(&state.db, user_id).await?;
     match target {
@@ -160,7 +163,12 @@ async fn managed_person(state: &AppState, user_id: i64) -> Result<(CurrentUser, 
 }
 
 #[cfg(feature = "ssr")]
-fn event<'a>(caller: &CurrentUser, action: &'a str, target: i64, detail: Option<String>) -> AuditEvent<'a> {
+fn event<'a>(
+    caller: &CurrentUser,
+    action: &'a str,
+    target: i64,
+    detail: Option<String>,
+) -> AuditEvent<'a> {
     AuditEvent {
         actor_user_id: Some(caller.user_id),
         action,

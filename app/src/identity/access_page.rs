@@ -6,7 +6,9 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::access::{AccessView, EndSessions, RevokeRole, SetAccountDisabled, get_access, ACCESS_PAGE};
+use super::access::{
+    ACCESS_PAGE, AccessView, EndSessions, RevokeRole, SetAccountDisabled, get_access,
+};
 use super::pages::RoleName;
 use crate::i18n::*;
 use crate::ui::{ErrorAlert, error_from_query, format_date, is_english, pick};

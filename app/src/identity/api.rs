@@ -303,7 +303,11 @@ async fn complete_sign_in(state: &AppState, attempt: &db::SignInAttempt) -> Resu
     .await?;
     tx.commit().await?;
     if let Ok(national_id) = NationalId::parse(&attempt.national_id) {
-        db::clear_counter(&state.db, &pair_counter(&national_id, &session::client_ip())).await?;
+        db::clear_counter(
+            &state.db,
+            &pair_counter(&national_id, &session::client_ip()),
+        )
+        .await?;
     }
 
     if let Some(previous) = session::current_session() {

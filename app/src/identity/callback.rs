@@ -34,7 +34,8 @@ pub async fn nafath_callback(
 ) -> StatusCode {
     // Verifying a token costs a signature check (and maybe a key fetch): a
     // flood from one address is refused before any of it.
-    let client = super::session::client_address(peer.ip(), &headers, &state.settings.trusted_proxies);
+    let client =
+        super::session::client_address(peer.ip(), &headers, &state.settings.trusted_proxies);
     match db::count_event(
         &state.db,
         &format!("callback:{client}"),

@@ -454,15 +454,11 @@ pub async fn grant_role(
 }
 
 /// Whether this person's account is disabled.
-pub async fn is_disabled(
-    tx: &mut Transaction<'_, Any>,
-    user_id: i64,
-) -> Result<bool, sqlx::Error> {
-    let (disabled,): (Option<i64>,) =
-        sqlx::query_as("SELECT disabled_at FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(&mut **tx)
-            .await?;
+pub async fn is_disabled(tx: &mut Transaction<'_, Any>, user_id: i64) -> Result<bool, sqlx::Error> {
+    let (disabled,): (Option<i64>,) = sqlx::query_as("SELECT disabled_at FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut **tx)
+        .await?;
     Ok(disabled.is_some())
 }
 

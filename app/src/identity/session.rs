@@ -338,6 +338,9 @@ mod tests {
             "203.0.113.9".parse::<IpAddr>().unwrap()
         );
         // A proxy without the header is the client as far as we can tell.
-        assert_eq!(client_address(proxy, &http::HeaderMap::new(), &proxies), proxy);
+        assert_eq!(
+            client_address(proxy, &http::HeaderMap::new(), &proxies),
+            proxy
+        );
     }
 }

@@ -24,6 +24,7 @@ impl From<RegistryError> for AppError {
             }
             RegistryError::NotFound => AppError::NotFound,
             RegistryError::TooManyClaims => AppError::RateLimited,
+            RegistryError::AlreadyListed => AppError::Conflict(ErrorKey::MemberAlreadyListed),
             RegistryError::NotEditable(field) => {
                 tracing::error!(%field, "a server function named a field that is not editable");
                 AppError::Internal

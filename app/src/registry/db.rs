@@ -15,6 +15,8 @@ pub enum RegistryError {
     NotFound,
     #[error("too many members with a national ID added today")]
     TooManyClaims,
+    #[error("this national ID is already listed in this household")]
+    AlreadyListed,
     #[error("{0} is not an editable household field")]
     NotEditable(String),
     #[error(transparent)]
@@ -383,6 +385,16 @@ pub async fn add_member(
         if today >= CLAIMS_PER_DAY || held >= CLAIMS_HELD {
             return Err(RegistryError::TooManyClaims);
         }
+        let (listed,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM household_members WHERE household_id = $1 AND national_id = $2",
+        )
+        .bind(household_id)
+        .bind(national_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if listed > 0 {
+            return Err(RegistryError::AlreadyListed);
+        }
     }
     let (member_id,): (i64,) = sqlx::query_as(
         "INSERT INTO household_members (household_id, full_name, relation, birth_date, national_id, created_at) \
@@ -545,10 +557,7 @@ pub struct PendingClaim {
 }
 
 /// The claims on this national ID that its holder has not answered.
-pub async fn pending_claims(
-    db: &Db,
-    national_id: &str,
-) -> Result<Vec<PendingClaim>, sqlx::Error> {
+pub async fn pending_claims(db: &Db, national_id: &str) -> Result<Vec<PendingClaim>, sqlx::Error> {
     let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
         "SELECT m.id, m.household_id, h.head_name_ar, m.relation FROM household_members m \
          JOIN households h ON h.id = m.household_id \
@@ -562,12 +571,14 @@ pub async fn pending_claims(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(member_id, household_id, head_name_ar, relation)| PendingClaim {
-            member_id,
-            household_id,
-            head_name_ar,
-            relation,
-        })
+        .map(
+            |(member_id, household_id, head_name_ar, relation)| PendingClaim {
+                member_id,
+                household_id,
+                head_name_ar,
+                relation,
+            },
+        )
         .collect())
 }
 

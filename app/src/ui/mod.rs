@@ -365,6 +365,7 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::TrainerNameRequired => t!(i18n, errors.trainer_name_required).into_any(),
         ErrorKey::OnlineLinkInvalid => t!(i18n, errors.online_link_invalid).into_any(),
         ErrorKey::TrainerLinkByCouncil => t!(i18n, errors.trainer_link_by_council).into_any(),
+        ErrorKey::MemberAlreadyListed => t!(i18n, errors.member_already_listed).into_any(),
         ErrorKey::AccountNotFound => t!(i18n, errors.account_not_found).into_any(),
     }
 }
