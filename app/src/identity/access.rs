@@ -5,12 +5,12 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{Role, RoleKind};
+use super::Role;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{CurrentUser, NationalId, Requirement, db, session},
+    super::{CurrentUser, NationalId, Requirement, RoleKind, db, session},
     crate::audit::{self, AuditEvent},
     crate::error::respond,
     crate::state::{AppState, app_state},
