@@ -50,6 +50,16 @@ pub fn normalize_arabic(input: &str) -> String {
     out
 }
 
+/// A text cell for a CSV export that spreadsheets will not run: a cell that
+/// starts with `=`, `+`, `-`, `@` (or a tab or carriage return) is a formula
+/// to Excel and LibreOffice, so it gets a leading apostrophe (OWASP's advice).
+pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    match value.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}").into(),
+        _ => value.into(),
+    }
+}
+
 /// Masks an identity number for display outside its owner's pages: `1•••••••89`.
 pub fn mask_identifier(id: &str) -> String {
     let chars: Vec<char> = id.chars().collect();
@@ -146,6 +156,16 @@ pub fn format_riyals(halalas: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        assert_eq!(super::csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(super::csv_cell("+966"), "'+966");
+        assert_eq!(super::csv_cell("-1"), "'-1");
+        assert_eq!(super::csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::csv_cell("نورة"), "نورة");
+        assert_eq!(super::csv_cell(""), "");
+    }
+
     use super::*;
 
     #[test]

@@ -20,6 +20,8 @@ test("a family opens a shop and lists a product with a photo; the council publis
   await expect(page.getByRole("heading", { name: "افتح متجرك" })).toBeVisible();
   await page.getByLabel("اسم المتجر (بالعربية)").fill(`متجر ${seller.title}`);
   await page.getByLabel("الحي").selectOption({ index: 5 });
+  // Nothing is published until the family says so: WhatsApp orders are opted into.
+  await page.getByLabel("استقبال الطلبات عبر واتساب").check();
   await page.getByLabel("رقم واتساب").fill(seller.phone);
   await shot(page, "60-shop-open");
   await page.getByRole("button", { name: "احفظ المتجر" }).click();

@@ -39,6 +39,8 @@ enum Script {
 #[derive(Clone, Default)]
 struct Fake {
     scripts: Arc<Mutex<HashMap<String, Script>>>,
+    /// How many times the key set was fetched.
+    jwk_fetches: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 fn authorized(headers: &HeaderMap) -> bool {
@@ -90,7 +92,9 @@ async fn status(State(fake): State<Fake>, headers: HeaderMap, Json(body): Json<V
     }
 }
 
-async fn jwk() -> Response {
+async fn jwk(State(fake): State<Fake>) -> Response {
+    fake.jwk_fetches
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     let jwks: Value = serde_json::from_str(include_str!("fixtures/nafath_test_jwks.json")).unwrap();
     Json(jwks).into_response()
 }
@@ -102,6 +106,11 @@ async fn spawn_fake() -> (String, Fake) {
         .route("/api/v1/mfa/request", post(request))
         .route("/api/v1/mfa/request/status", post(status))
         .route("/api/v1/mfa/jwk", get(jwk))
+        // A redirect that would carry the app key elsewhere.
+        .route(
+            "/moved/api/v1/mfa/request",
+            post(|| async { axum::response::Redirect::temporary("/api/v1/mfa/request") }),
+        )
         .with_state(fake.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -233,6 +242,46 @@ async fn wrong_app_key_is_refused_and_unreachable_nafath_is_reported() {
         ),
         "{result:?}"
     );
+}
+
+#[tokio::test]
+async fn forged_key_ids_fetch_the_key_set_at_most_once_a_minute() {
+    let (base, fake) = spawn_fake().await;
+    let nafath = client(&base, APP_KEY);
+    let id = person("109000011");
+    for _ in 0..5 {
+        let unknown_kid = token(GOOD_KEY, "made-up", claims(&id, "COMPLETED"));
+        assert!(matches!(
+            nafath.verify_callback(&unknown_kid).await,
+            Err(NafathError::InvalidToken(_))
+        ));
+    }
+    assert_eq!(
+        fake.jwk_fetches.load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+    // The known key still verifies without another fetch.
+    let good = token(GOOD_KEY, "test-key-1", claims(&id, "COMPLETED"));
+    assert!(nafath.verify_callback(&good).await.is_ok());
+    assert_eq!(
+        fake.jwk_fetches.load(std::sync::atomic::Ordering::SeqCst),
+        1
+    );
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed_with_the_app_key() {
+    let (base, _) = spawn_fake().await;
+    // Nafath "moved": its request path answers with a redirect to a path that
+    // would succeed. Following it would send APP-KEY wherever it points.
+    let moved = client(&format!("{base}/moved"), APP_KEY);
+    match moved.request(&person("109000012")).await {
+        Err(NafathError::Http(307)) => {}
+        other => panic!(
+            "the redirect must not be followed: {:?}",
+            other.map(|t| t.trans_id)
+        ),
+    }
 }
 
 #[tokio::test]

@@ -637,6 +637,15 @@ pub async fn get_queue(
             };
             let (lines, total, counts) =
                 db::queue(&state.db, owner.association.as_ref().map(|a| a.id), &filter).await?;
+            audit::record_list_read(
+                &state.db,
+                user.user_id,
+                owner.association.as_ref().map(|a| a.id),
+                "queue",
+                lines.len(),
+                session::client_ip(),
+            )
+            .await?;
             Ok(QueueView {
                 owner,
                 filter,
@@ -808,6 +817,15 @@ pub async fn get_our_families(
             let families =
                 db::households_served_by(&state.db, association_id, size, (page - 1) * size)
                     .await?;
+            audit::record_list_read(
+                &state.db,
+                user.user_id,
+                Some(association_id),
+                "our_families",
+                families.len(),
+                session::client_ip(),
+            )
+            .await?;
             Ok(FamiliesView {
                 owner,
                 families,

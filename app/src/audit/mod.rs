@@ -7,6 +7,36 @@ mod db;
 #[cfg(feature = "ssr")]
 pub use db::{AuditEvent, count_actions, record, record_in};
 
+/// Records a read of a list that carries households' personal data (a queue
+/// page, "our families", a course roster, an export): who read which list,
+/// for which association, and how many rows. Nothing when the list is empty.
+#[cfg(feature = "ssr")]
+pub async fn record_list_read(
+    db: &crate::database::Db,
+    actor_user_id: i64,
+    acting_for_association_id: Option<i64>,
+    list: &str,
+    rows: usize,
+    client_ip: String,
+) -> Result<(), sqlx::Error> {
+    if rows == 0 {
+        return Ok(());
+    }
+    record(
+        db,
+        AuditEvent {
+            actor_user_id: Some(actor_user_id),
+            acting_for_association_id,
+            action: action::PERSONAL_DATA_LISTED,
+            subject_type: Some("list"),
+            subject_id: Some(list.to_string()),
+            detail: Some(format!("{rows} rows")),
+            client_ip: Some(client_ip),
+        },
+    )
+    .await
+}
+
 /// The audited actions, as stored in `audit_events.action`.
 pub mod action {
     pub const SIGN_IN: &str = "sign_in";
@@ -18,6 +48,7 @@ pub mod action {
     pub const ACCOUNT_DISABLED: &str = "account_disabled";
     pub const ACCOUNT_ENABLED: &str = "account_enabled";
     pub const SESSIONS_ENDED: &str = "sessions_ended";
+    pub const PERSONAL_DATA_LISTED: &str = "personal_data_listed";
     pub const ACCESS_DENIED: &str = "access_denied";
     pub const HOUSEHOLD_VIEWED: &str = "household_viewed";
     pub const COVERAGE_PROPOSED: &str = "coverage_proposed";

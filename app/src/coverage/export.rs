@@ -71,6 +71,7 @@ pub async fn matrix_csv(
                         .collect::<Vec<_>>()
                         .join(" | ")
                 };
+                let (primaries, supporting) = (names(&cell.primaries), names(&cell.supporting));
                 let record = [
                     city.name_ar.as_str(),
                     city.name_en.as_str(),
@@ -78,10 +79,11 @@ pub async fn matrix_csv(
                     row.district.name_en.as_str(),
                     kind.code.as_str(),
                     cell.status.as_str(),
-                    &names(&cell.primaries),
-                    &names(&cell.supporting),
-                ];
-                if let Err(error) = out.write_record(record) {
+                    primaries.as_str(),
+                    supporting.as_str(),
+                ]
+                .map(crate::text::csv_cell);
+                if let Err(error) = out.write_record(record.iter().map(|cell| cell.as_bytes())) {
                     return internal(error);
                 }
             }

@@ -19,6 +19,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod photos;
 pub mod shop_pages;
+#[cfg(feature = "ssr")]
+mod stored_page;
 
 use serde::{Deserialize, Serialize};
 

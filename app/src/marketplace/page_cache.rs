@@ -35,6 +35,7 @@ use axum::response::Response;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use leptos_i18n::Locale as _;
 
+use super::stored_page::{without_data_scripts, without_nonce};
 use crate::database::Db;
 use crate::i18n::Locale;
 use crate::ui::api::LANGUAGE_COOKIE;
@@ -367,56 +368,6 @@ fn drop_language_echo(headers: &mut HeaderMap, locale: Locale) {
     }
 }
 
-/// The page without Leptos' data scripts (`<script nonce=…>__RESOLVED_RESOURCES=…`
-/// and `__INCOMPLETE_CHUNKS=…`). A page without islands has nothing to read
-/// them, and a stored page loses its nonce, so the browser would only block
-/// them and log a CSP error on every visit.
-fn without_data_scripts(body: Bytes) -> Bytes {
-    const OPEN: &[u8] = b"<script";
-    const CLOSE: &[u8] = b"</script>";
-    let find = |haystack: &[u8], needle: &[u8], from: usize| {
-        haystack[from..]
-            .windows(needle.len())
-            .position(|w| w == needle)
-            .map(|i| i + from)
-    };
-    let mut out = Vec::with_capacity(body.len());
-    let mut at = 0;
-    let mut changed = false;
-    while let Some(start) = find(&body, OPEN, at) {
-        let Some(tag_end) = find(&body, b">", start) else {
-            break;
-        };
-        let Some(end) = find(&body, CLOSE, tag_end) else {
-            break;
-        };
-        let content = &body[tag_end + 1..end];
-        let data = content.starts_with(b"__RESOLVED_RESOURCES=")
-            || content.starts_with(b"__INCOMPLETE_CHUNKS=");
-        out.extend_from_slice(&body[at..start]);
-        if data {
-            changed = true;
-        } else {
-            out.extend_from_slice(&body[start..end + CLOSE.len()]);
-        }
-        at = end + CLOSE.len();
-    }
-    if !changed {
-        return body;
-    }
-    out.extend_from_slice(&body[at..]);
-    Bytes::from(out)
-}
-
-/// A Content-Security-Policy without its `'nonce-…'` sources.
-fn without_nonce(policy: &str) -> String {
-    policy
-        .split(' ')
-        .filter(|source| !source.starts_with("'nonce-"))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// The best encoding the client accepts: brotli, then gzip, else none.
 fn preferred_encoding(headers: &HeaderMap) -> Encoding {
     let accepted = headers
@@ -611,33 +562,6 @@ mod tests {
             "a session is never dropped, nor what comes with it"
         );
         assert_eq!(after(&[], Locale::ar), 0);
-    }
-
-    #[test]
-    fn stored_pages_lose_the_data_scripts() {
-        let page = Bytes::from_static(
-            b"<html><head><script type=\"application/ld+json\">{}</script></head><body>x</body>\
-              <script nonce=\"n1\">__RESOLVED_RESOURCES=[];__SERIALIZED_ERRORS=[];</script>\
-              <script nonce=\"n1\">__INCOMPLETE_CHUNKS=[];</script></html>",
-        );
-        let kept = without_data_scripts(page);
-        assert_eq!(
-            std::str::from_utf8(&kept).unwrap(),
-            "<html><head><script type=\"application/ld+json\">{}</script></head><body>x</body>\
-              </html>"
-        );
-        let plain = Bytes::from_static(b"<p>no scripts</p>");
-        assert_eq!(without_data_scripts(plain.clone()), plain);
-    }
-
-    #[test]
-    fn the_stored_policy_loses_its_nonce() {
-        assert_eq!(
-            without_nonce(
-                "default-src 'self'; script-src 'self' 'nonce-abc123' 'wasm-unsafe-eval'"
-            ),
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'"
-        );
     }
 
     #[test]

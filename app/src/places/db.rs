@@ -45,7 +45,7 @@ pub fn bundled_places() -> Result<(Vec<City>, Vec<District>), csv::Error> {
 /// it twice changes nothing.
 pub async fn seed(db: &Db) -> Result<(usize, usize), sqlx::Error> {
     let (cities, districts) = bundled_places().map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     for city in &cities {
         sqlx::query("INSERT INTO cities (id, name_ar, name_en) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING")
             .bind(city.id)

@@ -71,7 +71,11 @@ pub async fn list_courses(
                 mode: params.mode.as_deref().and_then(CourseMode::parse),
                 upcoming: params.upcoming.as_deref().is_some_and(|v| !v.is_empty()),
             };
-            let courses = db::public_courses(&state.db, &filter).await?;
+            let mut courses = db::public_courses(&state.db, &filter).await?;
+            // An online course's meeting link is for the people enrolled in it.
+            for course in &mut courses {
+                course.online_url.clear();
+            }
             let districts = db::public_course_districts(&state.db).await?;
             Ok(CourseListView {
                 params,
@@ -104,7 +108,7 @@ pub async fn get_course(course_id: i64) -> Result<CourseView, AppError> {
     respond(
         async {
             let state = app_state()?;
-            let course = db::course(&state.db, course_id)
+            let mut course = db::course(&state.db, course_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
             let user = session::current_user();
@@ -120,6 +124,18 @@ pub async fn get_course(course_id: i64) -> Result<CourseView, AppError> {
                 Some(u) => db::enrollment_in(&state.db, course_id, u.user_id).await?,
                 None => None,
             };
+            let holds_a_seat = matches!(
+                mine,
+                Some((
+                    EnrollmentStatus::Enrolled
+                        | EnrollmentStatus::Completed
+                        | EnrollmentStatus::NotCompleted,
+                    _
+                ))
+            );
+            if !can_manage && !holds_a_seat {
+                course.online_url.clear();
+            }
             let mut eligible_district_names = Vec::new();
             for id in &course.eligible_districts {
                 let row: Option<(String, String)> =
@@ -231,8 +247,17 @@ pub async fn get_my_courses() -> Result<MyCoursesView, AppError> {
                 .collect();
             // Shown once, on this page.
             db::mark_promotions_read(&state.db, user.user_id).await?;
+            let mut enrollments = db::enrollments_of(&state.db, user.user_id).await?;
+            for e in &mut enrollments {
+                if matches!(
+                    e.status,
+                    EnrollmentStatus::Waitlisted | EnrollmentStatus::Cancelled
+                ) {
+                    e.course.online_url.clear();
+                }
+            }
             Ok(MyCoursesView {
-                enrollments: db::enrollments_of(&state.db, user.user_id).await?,
+                enrollments,
                 promotions,
                 now: crate::database::now(),
             })
@@ -485,6 +510,17 @@ pub async fn get_course_editor(course_id: Option<i64>) -> Result<CourseEditor, A
                 ),
                 None => (Vec::new(), CourseFigures::default(), Vec::new()),
             };
+            if let Some(c) = &course {
+                audit::record_list_read(
+                    db,
+                    user.user_id,
+                    None,
+                    &format!("course {} roster", c.id),
+                    roster.len(),
+                    session::client_ip(),
+                )
+                .await?;
+            }
             Ok(CourseEditor {
                 course,
                 sessions,
@@ -795,11 +831,21 @@ pub async fn get_attendance(
                     .rposition(|(_, span)| span.starts_at <= now)
                     .or(if sessions.is_empty() { None } else { Some(0) }),
             };
-            let roster = db::roster(&state.db, course_id, &user.association_ids())
-                .await?
-                .into_iter()
-                .filter(|e| e.status != EnrollmentStatus::Waitlisted)
-                .collect();
+            let roster: Vec<RosterEntry> =
+                db::roster(&state.db, course_id, &user.association_ids())
+                    .await?
+                    .into_iter()
+                    .filter(|e| e.status != EnrollmentStatus::Waitlisted)
+                    .collect();
+            audit::record_list_read(
+                &state.db,
+                user.user_id,
+                None,
+                &format!("course {course_id} attendance"),
+                roster.len(),
+                session::client_ip(),
+            )
+            .await?;
             Ok(AttendanceView {
                 course,
                 sessions,

@@ -17,12 +17,20 @@ use crate::state::AppState;
 pub async fn roster_csv(
     State(state): State<AppState>,
     Path(course_id): Path<i64>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: http::HeaderMap,
     session: Option<axum::Extension<SessionUser>>,
 ) -> Response {
     let Some(axum::Extension(session)) = session else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    match build(&state, course_id, &session).await {
+    let client_ip = crate::identity::session::client_address(
+        peer.ip(),
+        &headers,
+        &state.settings.trusted_proxies,
+    )
+    .to_string();
+    match build(&state, course_id, &session, client_ip).await {
         Ok(Some(body)) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -61,6 +69,7 @@ async fn build(
     state: &AppState,
     course_id: i64,
     session: &SessionUser,
+    client_ip: String,
 ) -> Result<Option<Vec<u8>>, RosterCsvError> {
     let course = db::course(&state.db, course_id)
         .await?
@@ -82,22 +91,33 @@ async fn build(
     ];
     header.extend(sessions.iter().map(|(_, span)| super::format_session(span)));
     out.write_record(&header)?;
-    for entry in db::roster(&state.db, course_id, &session.user.association_ids()).await? {
+    let roster = db::roster(&state.db, course_id, &session.user.association_ids()).await?;
+    crate::audit::record_list_read(
+        &state.db,
+        session.user.user_id,
+        None,
+        &format!("course {course_id} roster.csv"),
+        roster.len(),
+        client_ip,
+    )
+    .await?;
+    for entry in roster {
         let present = entry
             .marks
             .iter()
             .filter(|m| **m == Some(AttendanceMark::Present))
             .count();
         let mut record = vec![
-            entry.name_ar.clone(),
-            entry.name_en.clone().unwrap_or_default(),
+            crate::text::csv_cell(&entry.name_ar).into_owned(),
+            crate::text::csv_cell(entry.name_en.as_deref().unwrap_or_default()).into_owned(),
             entry.masked_national_id.clone(),
             entry
                 .phone
                 .clone()
                 .map(|p| format!("+{p}"))
                 .unwrap_or_default(),
-            entry.district_name_ar.clone().unwrap_or_default(),
+            crate::text::csv_cell(entry.district_name_ar.as_deref().unwrap_or_default())
+                .into_owned(),
             entry.status.as_str().to_string(),
             entry
                 .waitlist_position

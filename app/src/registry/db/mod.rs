@@ -3,6 +3,9 @@
 
 use sqlx::{Any, Transaction};
 
+mod claims;
+pub use claims::{PendingClaim, confirm_claim, decline_claim, pending_claims};
+
 use super::{Household, HouseholdChange, HouseholdStatus, Member};
 use crate::database::{Db, is_unique_violation, now};
 
@@ -179,7 +182,7 @@ pub async fn open_household(
         return Ok(id);
     }
     let at = now();
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
         "INSERT INTO households (head_user_id, head_national_id, head_name_ar, verified, \
            registered_by_user_id, created_at, updated_at) \
@@ -291,7 +294,7 @@ pub async fn update_fields(
     changed_by: i64,
     fields: &[(&str, FieldValue)],
 ) -> Result<(), RegistryError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut version = None;
     for (field, value) in fields {
         assert!(
@@ -430,7 +433,7 @@ pub async fn remove_member(
     changed_by: i64,
     member_id: i64,
 ) -> Result<(), RegistryError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let member: Option<(String, String, String, Option<String>)> = sqlx::query_as(
         "SELECT full_name, relation, birth_date, national_id FROM household_members WHERE id = $1 AND household_id = $2",
     )
@@ -475,7 +478,7 @@ pub async fn submit(
     changed_by: i64,
     consent_version: &str,
 ) -> Result<(), RegistryError> {
-    let mut tx = db.pool.begin().await?;
+    let mut tx = db.begin_write().await?;
     let version = next_version(&mut tx, household_id).await?;
     // The head submits it themself, signed in with Nafath: a walk-in record
     // registered by staff becomes verified here, and is linked to the head's account.
@@ -545,113 +548,4 @@ pub async fn district_exists(db: &Db, district_id: i64) -> Result<bool, sqlx::Er
         .fetch_optional(&db.pool)
         .await?;
     Ok(row.is_some())
-}
-
-/// A household that lists this person as a member, awaiting their answer.
-#[derive(Debug, Clone)]
-pub struct PendingClaim {
-    pub member_id: i64,
-    pub household_id: i64,
-    pub head_name_ar: String,
-    pub relation: String,
-}
-
-/// The claims on this national ID that its holder has not answered.
-pub async fn pending_claims(db: &Db, national_id: &str) -> Result<Vec<PendingClaim>, sqlx::Error> {
-    let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
-        "SELECT m.id, m.household_id, h.head_name_ar, m.relation FROM household_members m \
-         JOIN households h ON h.id = m.household_id \
-         WHERE m.national_id = $1 AND h.merged_into_id IS NULL \
-           AND NOT EXISTS (SELECT 1 FROM household_identities i \
-                           WHERE i.national_id = m.national_id AND i.household_id = m.household_id) \
-         ORDER BY m.id",
-    )
-    .bind(national_id)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(member_id, household_id, head_name_ar, relation)| PendingClaim {
-                member_id,
-                household_id,
-                head_name_ar,
-                relation,
-            },
-        )
-        .collect())
-}
-
-/// The person confirms they are this member: the ID becomes the household's
-/// (refused when it already belongs to another household).
-pub async fn confirm_claim(
-    db: &Db,
-    member_id: i64,
-    national_id: &str,
-    user_id: i64,
-) -> Result<(), RegistryError> {
-    let mut tx = db.begin_write().await?;
-    let found: Option<(i64,)> = sqlx::query_as(
-        "SELECT household_id FROM household_members WHERE id = $1 AND national_id = $2",
-    )
-    .bind(member_id)
-    .bind(national_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (household_id,) = found.ok_or(RegistryError::NotFound)?;
-    let version = next_version(&mut tx, household_id).await?;
-    claim_identity(&mut tx, national_id, household_id, "member").await?;
-    record(
-        &mut tx,
-        household_id,
-        version,
-        user_id,
-        "member_confirmed",
-        None,
-        Some(crate::text::mask_identifier(national_id)),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The person says they are not this member: the ID is taken off the member.
-pub async fn decline_claim(
-    db: &Db,
-    member_id: i64,
-    national_id: &str,
-    user_id: i64,
-) -> Result<(), RegistryError> {
-    let mut tx = db.begin_write().await?;
-    let found: Option<(i64,)> = sqlx::query_as(
-        "SELECT household_id FROM household_members WHERE id = $1 AND national_id = $2",
-    )
-    .bind(member_id)
-    .bind(national_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (household_id,) = found.ok_or(RegistryError::NotFound)?;
-    let version = next_version(&mut tx, household_id).await?;
-    sqlx::query("UPDATE household_members SET national_id = NULL WHERE id = $1")
-        .bind(member_id)
-        .execute(&mut *tx)
-        .await?;
-    // A confirmed ID is freed too (the person withdraws from the household).
-    sqlx::query("DELETE FROM household_identities WHERE national_id = $1 AND household_id = $2")
-        .bind(national_id)
-        .bind(household_id)
-        .execute(&mut *tx)
-        .await?;
-    record(
-        &mut tx,
-        household_id,
-        version,
-        user_id,
-        "member_declined",
-        Some(crate::text::mask_identifier(national_id)),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }

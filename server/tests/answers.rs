@@ -1,0 +1,403 @@
+//! The answer-reading test (issue 13): signs in as each role, calls every
+//! server function (listed from the server-function registry, so a new one
+//! cannot be missed: it fails here until it has a fixture) and opens every
+//! page route, with ids the caller may and may not see, and fails when a
+//! whole national ID or a registry phone that is not the caller's own (or,
+//! for staff, of a household their association serves) appears anywhere in
+//! a body, JSON or HTML.
+
+mod common;
+
+use std::collections::{BTreeMap, HashSet};
+
+use app::identity::RoleKind;
+use common::{Browser, TestApp, persona};
+
+const NOURA: &str = "1000000065";
+const AMINA: &str = "2000000071";
+const MONA_NAKHLA_STAFF: &str = "1000000032";
+const REEM_BAHR_STAFF: &str = "1000000040";
+const HIND_NAKHLA_ADMIN: &str = "1000000024";
+/// The registry phones of the two families (international form).
+const NOURA_PHONE: &str = "966551234567";
+const AMINA_PHONE: &str = "966559876543";
+
+/// Server functions not called here, with the reason.
+const NOT_CALLED: &[(&str, &str)] = &[
+    ("sign_out", "ends the caller's session; tested in identity"),
+    (
+        "sign_out_everywhere",
+        "ends the caller's sessions; tested in identity",
+    ),
+    (
+        "poll_sign_in",
+        "a GET that finishes a sign-in; tested in identity",
+    ),
+    (
+        "list_simulator_requests",
+        "the Nafath simulator (development on loopback only) plays a person's phone",
+    ),
+];
+
+/// Runs of digits shaped like a national ID or a Saudi mobile in a body
+/// (the caller keeps those the registry holds: timestamps look alike).
+fn secrets_in(body: &str) -> Vec<String> {
+    let bytes = body.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_digit()) {
+            let start = i;
+            while i < bytes.len() && bytes[i].is_ascii_digit() {
+                i += 1;
+            }
+            let run = &body[start..i];
+            let id = run.len() == 10 && (run.starts_with('1') || run.starts_with('2'));
+            let phone = (run.len() == 12 && run.starts_with("9665"))
+                || (run.len() == 10 && run.starts_with("05"));
+            if id || phone {
+                found.push(run.to_string());
+            }
+        } else {
+            i += 1;
+        }
+    }
+    found
+}
+
+struct Caller {
+    name: &'static str,
+    browser: Browser,
+    /// What this caller may receive whole.
+    allowed: HashSet<String>,
+}
+
+async fn id_of(app: &TestApp, sql: &str) -> String {
+    let (id,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql.to_string()))
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    id.to_string()
+}
+
+async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
+    // Two registered families; Noura's line is with Al Nakhla.
+    let noura = app.signed_in(NOURA).await;
+    common::register_household(&noura, common::jeddah_district(&app.state.db, 0).await).await;
+    let amina = app.signed_in(AMINA).await;
+    common::register_household(&amina, common::jeddah_district(&app.state.db, 40).await).await;
+    let r = amina
+        .post_api("/api/save_household_contact", &[("phone", "0559876543")])
+        .await;
+    assert_eq!(r.status(), 200);
+    let key: serde_json::Value = noura
+        .post_api("/api/get_apply_form", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let training = id_of(
+        &app,
+        "SELECT id FROM assistance_types WHERE code = 'training'",
+    )
+    .await;
+    let r = noura
+        .post_api(
+            "/api/submit_application",
+            &[
+                ("submission_key", key["submission_key"].as_str().unwrap()),
+                ("lines[0][assistance_type_id]", training.as_str()),
+                ("lines[0][chosen]", "1"),
+                ("lines[0][description]", "أحتاج دورة"),
+                ("lines[0][amount]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let line = id_of(&app, "SELECT id FROM application_lines").await;
+    let noura_household = id_of(
+        &app,
+        &format!("SELECT id FROM households WHERE head_national_id = '{NOURA}'"),
+    )
+    .await;
+    let amina_household = id_of(
+        &app,
+        &format!("SELECT id FROM households WHERE head_national_id = '{AMINA}'"),
+    )
+    .await;
+    let course = id_of(&app, "SELECT MIN(id) FROM courses").await;
+    let nakhla = id_of(
+        &app,
+        "SELECT id FROM associations WHERE licence_number = 'DEMO-001'",
+    )
+    .await;
+    let bahr = id_of(
+        &app,
+        "SELECT id FROM associations WHERE licence_number = 'DEMO-002'",
+    )
+    .await;
+    let mona_user = id_of(
+        &app,
+        &format!("SELECT id FROM users WHERE national_id = '{MONA_NAKHLA_STAFF}'"),
+    )
+    .await;
+    // (An enrollment puts Noura on a roster, if this course takes her.)
+    noura
+        .post_api("/api/enroll", &[("course_id", course.as_str())])
+        .await;
+
+    // What the registry holds: every national ID and phone (both forms).
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT national_id FROM users UNION SELECT head_national_id FROM households \
+         UNION SELECT national_id FROM household_members WHERE national_id IS NOT NULL \
+         UNION SELECT phone FROM households WHERE phone IS NOT NULL",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    let mut known: HashSet<String> = HashSet::new();
+    for (value,) in rows {
+        if value.starts_with("9665") {
+            known.insert(format!("0{}", &value[3..]));
+        }
+        known.insert(value);
+    }
+    assert!(known.contains(NOURA_PHONE) && known.contains(AMINA_PHONE) && known.contains(NOURA));
+    let (trainer, council) = (persona(RoleKind::Trainer), persona(RoleKind::CouncilAdmin));
+    // Who calls, and what each may receive whole.
+    let mut callers = vec![Caller {
+        name: "anonymous",
+        browser: app.browser(),
+        allowed: HashSet::new(),
+    }];
+    for (name, id, phones) in [
+        ("family", NOURA, vec![NOURA_PHONE]),
+        ("another family", AMINA, vec![AMINA_PHONE]),
+        ("staff of A", MONA_NAKHLA_STAFF, vec![NOURA_PHONE]),
+        ("admin of A", HIND_NAKHLA_ADMIN, vec![NOURA_PHONE]),
+        ("staff of B", REEM_BAHR_STAFF, vec![]),
+        ("trainer", trainer.as_str(), vec![]),
+        ("council", council.as_str(), vec![NOURA_PHONE, AMINA_PHONE]),
+    ] {
+        let mut allowed: HashSet<String> = phones.iter().map(|p| p.to_string()).collect();
+        allowed.insert(id.to_string());
+        // A phone is also written locally (05…) on its owner's forms.
+        for p in &phones {
+            allowed.insert(format!("0{}", &p[3..]));
+        }
+        callers.push(Caller {
+            name,
+            browser: app.signed_in(id).await,
+            allowed,
+        });
+    }
+
+    // Arguments per server function: ids the caller may and may not see.
+    let fixtures: BTreeMap<&str, Vec<Vec<(&str, String)>>> = BTreeMap::from([
+        (
+            "get_access",
+            vec![vec![], vec![("national_id", NOURA.to_string())]],
+        ),
+        (
+            "revoke_role",
+            vec![vec![
+                ("user_id", mona_user.clone()),
+                ("role", "association_staff".into()),
+                ("association_id", bahr.clone()),
+            ]],
+        ),
+        ("end_sessions", vec![vec![("user_id", "0".into())]]),
+        (
+            "set_account_disabled",
+            vec![vec![("user_id", "0".into()), ("disabled", "false".into())]],
+        ),
+        ("start_sign_in", vec![vec![]]),
+        ("get_pending_sign_in", vec![vec![]]),
+        ("get_current_user", vec![vec![]]),
+        ("decide_simulator_request", vec![vec![]]),
+        ("grant_role", vec![vec![]]),
+        ("set_language", vec![vec![("lang", "ar".into())]]),
+        ("list_courses", vec![vec![]]),
+        ("get_course", vec![vec![("course_id", course.clone())]]),
+        ("enroll", vec![vec![]]),
+        ("cancel_enrollment", vec![vec![]]),
+        ("get_my_courses", vec![vec![]]),
+        ("get_certificate", vec![vec![("code", "NOPE".into())]]),
+        ("verify_certificate", vec![vec![("code", "NOPE".into())]]),
+        ("get_training_dashboard", vec![vec![]]),
+        (
+            "get_course_editor",
+            vec![vec![], vec![("course_id", course.clone())]],
+        ),
+        ("save_course", vec![vec![]]),
+        ("add_course_session", vec![vec![]]),
+        ("remove_course_session", vec![vec![]]),
+        ("change_course_status", vec![vec![]]),
+        ("get_attendance", vec![vec![("course_id", course.clone())]]),
+        ("mark_attendance", vec![vec![]]),
+        ("get_trainers", vec![vec![]]),
+        ("save_trainer", vec![vec![]]),
+        ("resolve_follow_up", vec![vec![("flag_id", "0".into())]]),
+        ("register_center", vec![vec![]]),
+        ("add_center_staff", vec![vec![]]),
+        ("get_market_home", vec![vec![]]),
+        ("search_products", vec![vec![]]),
+        ("get_product_page", vec![vec![("product_id", "1".into())]]),
+        ("get_shop_page", vec![vec![("shop_id", "1".into())]]),
+        ("get_my_shop", vec![vec![]]),
+        ("save_shop", vec![vec![]]),
+        ("get_product_editor", vec![vec![]]),
+        ("save_product", vec![vec![]]),
+        ("submit_product", vec![vec![("product_id", "1".into())]]),
+        ("change_photo", vec![vec![]]),
+        ("get_moderation_queue", vec![vec![]]),
+        ("moderate_product", vec![vec![]]),
+        ("feature_product", vec![vec![]]),
+        ("get_coverage_matrix", vec![vec![]]),
+        ("get_coverage_proposals", vec![vec![]]),
+        ("propose_coverage", vec![vec![]]),
+        ("decide_coverage", vec![vec![]]),
+        ("get_member_claims", vec![vec![]]),
+        (
+            "answer_member_claim",
+            vec![vec![("member_id", "0".into()), ("confirm", "false".into())]],
+        ),
+        ("get_my_household", vec![vec![]]),
+        ("save_household_contact", vec![vec![]]),
+        ("save_household_place", vec![vec![]]),
+        ("save_household_circumstances", vec![vec![]]),
+        ("save_household_crafts", vec![vec![]]),
+        ("add_household_member", vec![vec![]]),
+        (
+            "remove_household_member",
+            vec![vec![("member_id", "0".into())]],
+        ),
+        ("submit_household", vec![vec![]]),
+        (
+            "get_household_history",
+            vec![
+                vec![("household_id", noura_household.clone())],
+                vec![("household_id", amina_household.clone())],
+            ],
+        ),
+        ("get_household_wizard", vec![vec![]]),
+        ("get_duplicate_candidates", vec![vec![]]),
+        ("decide_duplicate", vec![vec![]]),
+        ("register_walk_in", vec![vec![]]),
+        ("get_walk_in_form", vec![vec![]]),
+        ("get_apply_form", vec![vec![]]),
+        ("submit_application", vec![vec![]]),
+        ("get_my_applications", vec![vec![]]),
+        ("withdraw_line", vec![vec![]]),
+        ("act_on_line", vec![vec![]]),
+        ("add_line_note", vec![vec![]]),
+        (
+            "get_queue",
+            vec![
+                vec![],
+                vec![("association", nakhla.clone())],
+                vec![("association", bahr.clone())],
+            ],
+        ),
+        ("get_line_detail", vec![vec![("line_id", line.clone())]]),
+        (
+            "get_our_families",
+            vec![
+                vec![],
+                vec![("association", nakhla.clone())],
+                vec![("association", bahr.clone())],
+            ],
+        ),
+    ]);
+
+    let paths: Vec<&'static str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
+    let mut leaks = Vec::new();
+    let mut calls = 0;
+    for path in &paths {
+        let name = path.trim_start_matches("/api/");
+        if NOT_CALLED.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let cases = fixtures.get(name).unwrap_or_else(|| {
+            panic!("{name}: a new server function; give it a fixture in answers.rs")
+        });
+        for caller in &callers {
+            for case in cases {
+                let form: Vec<(&str, &str)> = case.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let body = caller
+                    .browser
+                    .post_api(path, &form)
+                    .await
+                    .text()
+                    .await
+                    .unwrap();
+                calls += 1;
+                for secret in secrets_in(&body) {
+                    if known.contains(&secret) && !caller.allowed.contains(&secret) {
+                        leaks.push(format!("{} ← {name} {form:?}: {secret}", caller.name));
+                    }
+                }
+            }
+        }
+    }
+    // Every page route, with the same ids.
+    let routes = leptos_axum::generate_route_list(app::App);
+    for route in &routes {
+        let template = route.path();
+        let addresses: Vec<String> = if template.contains('{') {
+            [
+                line.as_str(),
+                noura_household.as_str(),
+                amina_household.as_str(),
+                course.as_str(),
+                "1",
+            ]
+            .iter()
+            .map(|id| {
+                let mut path = template.to_string();
+                for param in ["{id}", "{code}"] {
+                    path = path.replace(param, id);
+                }
+                path
+            })
+            .collect()
+        } else {
+            vec![template.to_string()]
+        };
+        for address in addresses {
+            for caller in &callers {
+                let body = caller.browser.get(&address).await.text().await.unwrap();
+                calls += 1;
+                for secret in secrets_in(&body) {
+                    if known.contains(&secret) && !caller.allowed.contains(&secret) {
+                        leaks.push(format!("{} ← GET {address}: {secret}", caller.name));
+                    }
+                }
+            }
+        }
+    }
+    assert!(calls > 500, "{calls} calls");
+    leaks.sort();
+    leaks.dedup();
+    assert!(
+        leaks.is_empty(),
+        "answers carried what their caller may not see:\n{}",
+        leaks.join("\n")
+    );
+}
+
+both_engines! {
+    async fn every_answer_is_minimal(app: TestApp) {
+        every_answer_carries_only_what_its_caller_may_see(app).await;
+    }
+}
+
+#[test]
+fn finds_ids_and_phones() {
+    assert_eq!(
+        secrets_in("x 1000000065 y 966551234567, 0551234567 not 12345 nor 10000000651"),
+        vec!["1000000065", "966551234567", "0551234567"]
+    );
+}
