@@ -31,6 +31,8 @@ pub struct PersonAccess {
     pub disabled: bool,
     pub last_sign_in_at: Option<i64>,
     pub live_sessions: i64,
+    /// The caller themself: listed, but not offered actions on themself.
+    pub is_you: bool,
 }
 
 /// The access page's data.
@@ -104,6 +106,7 @@ pub async fn get_access(national_id: Option<String>) -> Result<AccessView, AppEr
                     disabled: p.disabled_at.is_some(),
                     last_sign_in_at: p.last_sign_in_at,
                     live_sessions: p.live_sessions,
+                    is_you: p.user.user_id == user.user_id,
                 })
                 .collect();
             Ok(AccessView {

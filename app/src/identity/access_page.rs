@@ -57,6 +57,7 @@ fn People(view: AccessView) -> impl IntoView {
                 <ul class="people">
                     {view.people.into_iter().map(|p| {
                         let user_id = p.user_id.to_string();
+                        let actions = !p.is_you;
                         view! {
                             <li class="card person">
                                 <h2>{pick(english, &p.name_ar, p.name_en.as_deref().unwrap_or(&p.name_ar))}
@@ -80,7 +81,8 @@ fn People(view: AccessView) -> impl IntoView {
                                                 {r.association_name_ar.clone().map(|ar| view! {
                                                     " · " {pick(english, &ar, r.association_name_en.as_deref().unwrap_or(&ar))}
                                                 })}
-                                                <form method="post" action=RevokeRole::PATH class="inline">
+                                                {actions.then(|| view! {
+                                                <form method="post" action=RevokeRole::PATH class="inline-form">
                                                     <input type="hidden" name="user_id" value=user_id.clone() />
                                                     <input type="hidden" name="role" value=r.kind.as_str() />
                                                     {(!association.is_empty()).then(|| view! {
@@ -88,17 +90,19 @@ fn People(view: AccessView) -> impl IntoView {
                                                     })}
                                                     <button type="submit" class="button secondary small">{t!(i18n, access.revoke)}</button>
                                                 </form>
+                                                })}
                                             </li>
                                         }
                                     }).collect_view()}
                                 </ul>
+                                {actions.then(|| view! {
                                 <div class="actions">
-                                    <form method="post" action=EndSessions::PATH class="inline">
+                                    <form method="post" action=EndSessions::PATH class="inline-form">
                                         <input type="hidden" name="user_id" value=user_id.clone() />
                                         <button type="submit" class="button secondary">{t!(i18n, access.end_sessions)}</button>
                                     </form>
                                     {council.then(|| view! {
-                                        <form method="post" action=SetAccountDisabled::PATH class="inline">
+                                        <form method="post" action=SetAccountDisabled::PATH class="inline-form">
                                             <input type="hidden" name="user_id" value=user_id.clone() />
                                             <input type="hidden" name="disabled" value=(!p.disabled).to_string() />
                                             <button type="submit" class="button secondary">
@@ -107,6 +111,7 @@ fn People(view: AccessView) -> impl IntoView {
                                         </form>
                                     })}
                                 </div>
+                                })}
                             </li>
                         }
                     }).collect_view()}

@@ -87,12 +87,12 @@ pub fn MemberClaims() -> impl IntoView {
                                 view! {
                                     <li>
                                         <strong>{c.head_name_ar.clone()}</strong>
-                                        <form method="post" action=AnswerMemberClaim::PATH class="inline">
+                                        <form method="post" action=AnswerMemberClaim::PATH class="inline-form">
                                             <input type="hidden" name="member_id" value=id.clone() />
                                             <input type="hidden" name="confirm" value="true" />
                                             <button type="submit" class="button primary small">{t!(i18n, claims.confirm)}</button>
                                         </form>
-                                        <form method="post" action=AnswerMemberClaim::PATH class="inline">
+                                        <form method="post" action=AnswerMemberClaim::PATH class="inline-form">
                                             <input type="hidden" name="member_id" value=id />
                                             <input type="hidden" name="confirm" value="false" />
                                             <button type="submit" class="button secondary small">{t!(i18n, claims.decline)}</button>
