@@ -39,6 +39,24 @@ pub async fn pending_claims(db: &Db, national_id: &str) -> Result<Vec<PendingCla
         .collect())
 }
 
+/// The household of the member that lists this ID, and the household's next
+/// version; `NotFound` when the member does not list it (someone else's claim).
+async fn claimed_member(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    member_id: i64,
+    national_id: &str,
+) -> Result<(i64, i64), RegistryError> {
+    let found: Option<(i64,)> = sqlx::query_as(
+        "SELECT household_id FROM household_members WHERE id = $1 AND national_id = $2",
+    )
+    .bind(member_id)
+    .bind(national_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let (household_id,) = found.ok_or(RegistryError::NotFound)?;
+    Ok((household_id, next_version(tx, household_id).await?))
+}
+
 /// The person confirms they are this member: the ID becomes the household's
 /// (refused when it already belongs to another household).
 pub async fn confirm_claim(
@@ -48,15 +66,7 @@ pub async fn confirm_claim(
     user_id: i64,
 ) -> Result<(), RegistryError> {
     let mut tx = db.begin_write().await?;
-    let found: Option<(i64,)> = sqlx::query_as(
-        "SELECT household_id FROM household_members WHERE id = $1 AND national_id = $2",
-    )
-    .bind(member_id)
-    .bind(national_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (household_id,) = found.ok_or(RegistryError::NotFound)?;
-    let version = next_version(&mut tx, household_id).await?;
+    let (household_id, version) = claimed_member(&mut tx, member_id, national_id).await?;
     claim_identity(&mut tx, national_id, household_id, "member").await?;
     record(
         &mut tx,
@@ -80,15 +90,7 @@ pub async fn decline_claim(
     user_id: i64,
 ) -> Result<(), RegistryError> {
     let mut tx = db.begin_write().await?;
-    let found: Option<(i64,)> = sqlx::query_as(
-        "SELECT household_id FROM household_members WHERE id = $1 AND national_id = $2",
-    )
-    .bind(member_id)
-    .bind(national_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (household_id,) = found.ok_or(RegistryError::NotFound)?;
-    let version = next_version(&mut tx, household_id).await?;
+    let (household_id, version) = claimed_member(&mut tx, member_id, national_id).await?;
     sqlx::query("UPDATE household_members SET national_id = NULL WHERE id = $1")
         .bind(member_id)
         .execute(&mut *tx)
