@@ -65,10 +65,7 @@ pub async fn get_access(national_id: Option<String>) -> Result<AccessView, AppEr
             let council = user.is_council_admin();
             let admin_of = administered(&user);
             if !council && admin_of.is_empty() {
-                return Err(session::require(&state, Requirement::CouncilAdmin)
-                    .await
-                    .err()
-                    .unwrap_or(AppError::Forbidden));
+                return Err(denied(&state).await);
             }
             let mut people = Vec::new();
             if council {
@@ -148,6 +145,15 @@ fn may_manage(caller: &CurrentUser, target: &CurrentUser) -> bool {
         .any(|r| r.association_id.is_some_and(|id| mine.contains(&id)))
 }
 
+/// The Forbidden answer, with the `access_denied` audit row `require` writes.
+#[cfg(feature = "ssr")]
+async fn denied(state: &AppState) -> AppError {
+    session::require(state, Requirement::CouncilAdmin)
+        .await
+        .err()
+        .unwrap_or(AppError::Forbidden)
+}
+
 /// The person `user_id`, when the caller may manage them; 403 (audited) otherwise.
 #[cfg(feature = "ssr")]
 async fn managed_person(
@@ -158,10 +164,7 @@ async fn managed_person(
     let target = db::load_user(&state.db, user_id).await?;
     match target {
         Some(target) if may_manage(&caller, &target) => Ok((caller, target)),
-        _ => Err(session::require(state, Requirement::CouncilAdmin)
-            .await
-            .err()
-            .unwrap_or(AppError::Forbidden)),
+        _ => Err(denied(state).await),
     }
 }
 
@@ -203,10 +206,7 @@ pub async fn revoke_role(
                         .any(|r| r.association_id == Some(id))
                 });
             if !allowed {
-                return Err(session::require(&state, Requirement::CouncilAdmin)
-                    .await
-                    .err()
-                    .unwrap_or(AppError::Forbidden));
+                return Err(denied(&state).await);
             }
             let mut audit = event(
                 &caller,

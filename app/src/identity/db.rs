@@ -295,9 +295,18 @@ pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error
 
 /// Ends every session of this person (sign-out everywhere); returns how many.
 pub async fn delete_user_sessions(db: &Db, user_id: i64) -> Result<u64, sqlx::Error> {
+    let mut conn = db.pool.acquire().await?;
+    delete_user_sessions_in(&mut conn, user_id).await
+}
+
+/// Ends every session of a person inside the caller's transaction.
+async fn delete_user_sessions_in(
+    conn: &mut sqlx::AnyConnection,
+    user_id: i64,
+) -> Result<u64, sqlx::Error> {
     let result = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
         .bind(user_id)
-        .execute(&db.pool)
+        .execute(conn)
         .await?;
     Ok(result.rows_affected())
 }
@@ -478,11 +487,15 @@ pub async fn people_with_access(
     association: Option<i64>,
     national_id: Option<&NationalId>,
 ) -> Result<Vec<PersonAccessRow>, sqlx::Error> {
-    let ids: Vec<(i64,)> = sqlx::query_as(
-        "SELECT DISTINCT u.id FROM users u LEFT JOIN role_grants g ON g.user_id = u.id \
-         WHERE ($1 = 0 AND g.role IS NOT NULL AND g.role <> 'family_member') \
-            OR ($1 = 1 AND g.association_id = $2) \
-            OR u.national_id = $3 \
+    // Who, with their account's state, in one query; their roles next.
+    let rows: Vec<(i64, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT u.id, u.disabled_at, u.last_sign_in_at, \
+           (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id) \
+         FROM users u WHERE u.id IN ( \
+           SELECT u2.id FROM users u2 LEFT JOIN role_grants g ON g.user_id = u2.id \
+           WHERE ($1 = 0 AND g.role IS NOT NULL AND g.role <> 'family_member') \
+              OR ($1 = 1 AND g.association_id = $2) \
+              OR u2.national_id = $3) \
          ORDER BY u.id LIMIT 500",
     )
     .bind(i64::from(association.is_some()))
@@ -490,20 +503,11 @@ pub async fn people_with_access(
     .bind(national_id.map(|id| id.as_str()).unwrap_or(""))
     .fetch_all(&db.pool)
     .await?;
-    let mut people = Vec::new();
-    for (id,) in ids {
+    let mut people = Vec::with_capacity(rows.len());
+    for (id, disabled_at, last_sign_in_at, live_sessions) in rows {
         let Some(user) = load_user(db, id).await? else {
             continue;
         };
-        let (disabled_at, last_sign_in_at, live_sessions): (Option<i64>, Option<i64>, i64) =
-            sqlx::query_as(
-                "SELECT u.disabled_at, u.last_sign_in_at, \
-                   (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id) \
-                 FROM users u WHERE u.id = $1",
-            )
-            .bind(id)
-            .fetch_one(&db.pool)
-            .await?;
         people.push(PersonAccessRow {
             user,
             disabled_at,
@@ -557,10 +561,7 @@ pub async fn set_disabled(
         .execute(&mut *tx)
         .await?;
     if disabled {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+        delete_user_sessions_in(&mut tx, user_id).await?;
     }
     crate::audit::record_in(&mut tx, audit).await?;
     tx.commit().await?;
@@ -574,10 +575,7 @@ pub async fn end_sessions(
     audit: crate::audit::AuditEvent<'_>,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    delete_user_sessions_in(&mut tx, user_id).await?;
     crate::audit::record_in(&mut tx, audit).await?;
     tx.commit().await?;
     Ok(())
