@@ -163,6 +163,81 @@ pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// An error that may come from the database, so that a conflict worth
+/// retrying can be told apart from a refusal.
+pub trait DbFailure {
+    /// The database error inside, if this is one.
+    fn database_error(&self) -> Option<&sqlx::Error>;
+}
+
+impl DbFailure for sqlx::Error {
+    fn database_error(&self) -> Option<&sqlx::Error> {
+        Some(self)
+    }
+}
+
+/// Implements [`DbFailure`] for a domain's error enum that wraps the
+/// database's error in a `Database(sqlx::Error)` variant.
+#[macro_export]
+macro_rules! db_failure {
+    ($error:ty) => {
+        impl $crate::database::DbFailure for $error {
+            fn database_error(&self) -> Option<&sqlx::Error> {
+                match self {
+                    Self::Database(error) => Some(error),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+/// True when `error` is a conflict between concurrent transactions that a
+/// fresh attempt resolves: PostgreSQL's serialization failure, deadlock or
+/// lock timeout; SQLite's busy or locked database (after its busy timeout).
+pub fn is_transient(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            matches!(
+                db.code().as_deref(),
+                Some("40001" | "40P01" | "55P03" | "5" | "6" | "517" | "262")
+            ) || db.message().contains("database is locked")
+        }
+        _ => false,
+    }
+}
+
+/// How many times a write is tried in all when it keeps meeting another.
+const WRITE_ATTEMPTS: u32 = 4;
+
+/// Runs `write` (one whole transaction: it commits or leaves nothing) and,
+/// when it fails on a conflict with a concurrent transaction, runs it again
+/// after a short, growing, jittered pause, up to [`WRITE_ATTEMPTS`] in all.
+/// Refusals and other errors come back at once.
+pub async fn retrying<T, E, F, Fut>(mut write: F) -> Result<T, E>
+where
+    E: DbFailure,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+{
+    let mut attempt = 1;
+    loop {
+        match write().await {
+            Err(error)
+                if attempt < WRITE_ATTEMPTS && error.database_error().is_some_and(is_transient) =>
+            {
+                let jitter = u64::from(rand::random::<u8>() % 20);
+                let pause = Duration::from_millis(20 * u64::from(attempt) + jitter);
+                tracing::warn!(attempt, "a write met a concurrent one; trying again");
+                tokio::time::sleep(pause).await;
+                attempt += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
 /// True when `error` is a unique-constraint violation, on either engine.
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     match error {

@@ -70,6 +70,7 @@ pub enum ErrorKey {
     PhotoCorrupt,
     PhotoTooManyPixels,
     TooManyPhotos,
+    Busy,
     PhotoRequired,
     ProductStatusWrong,
     ShopRequired,
@@ -90,7 +91,7 @@ pub enum ErrorKey {
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 68] = [
+    pub const ALL: [ErrorKey; 69] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -142,6 +143,7 @@ impl ErrorKey {
         ErrorKey::PhotoCorrupt,
         ErrorKey::PhotoTooManyPixels,
         ErrorKey::TooManyPhotos,
+        ErrorKey::Busy,
         ErrorKey::PhotoRequired,
         ErrorKey::ProductStatusWrong,
         ErrorKey::ShopRequired,
@@ -215,6 +217,7 @@ impl ErrorKey {
             ErrorKey::PhotoCorrupt => "photo_corrupt",
             ErrorKey::PhotoTooManyPixels => "photo_too_many_pixels",
             ErrorKey::TooManyPhotos => "too_many_photos",
+            ErrorKey::Busy => "busy",
             ErrorKey::PhotoRequired => "photo_required",
             ErrorKey::ProductStatusWrong => "product_status_wrong",
             ErrorKey::ShopRequired => "shop_required",
@@ -275,6 +278,10 @@ pub enum AppError {
     /// An outside service (Nafath) failed or timed out. 503.
     #[error("upstream unavailable")]
     Unavailable,
+    /// Too much at once on our side (every decoder busy, a write that kept
+    /// meeting another); nothing was changed, try again shortly. 503.
+    #[error("busy")]
+    Busy,
     /// Malformed request that no form of ours produces. 400.
     #[error("bad request")]
     BadRequest,
@@ -301,6 +308,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::RateLimited => 429,
             AppError::Unavailable => 503,
+            AppError::Busy => 503,
             AppError::BadRequest => 400,
             AppError::Internal => 500,
         }
@@ -316,6 +324,7 @@ impl AppError {
             AppError::Conflict(key) => *key,
             AppError::RateLimited => ErrorKey::TooManyAttempts,
             AppError::Unavailable => ErrorKey::NafathUnavailable,
+            AppError::Busy => ErrorKey::Busy,
             AppError::BadRequest => ErrorKey::BadRequest,
             AppError::Internal => ErrorKey::Internal,
         }
@@ -456,9 +465,14 @@ mod ssr {
 
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
-            // Logged here, once; the client only learns that something failed.
+            // Logged here, once; the client only learns that something failed,
+            // or, for a conflict that outlasted its retries, to try again.
             tracing::error!(%error, "database error");
-            AppError::Internal
+            if crate::database::is_transient(&error) {
+                AppError::Busy
+            } else {
+                AppError::Internal
+            }
         }
     }
 }
@@ -520,6 +534,7 @@ mod tests {
         }
         assert_eq!(AppError::Internal.status(), 500);
         assert_eq!(AppError::Unavailable.status(), 503);
+        assert_eq!(AppError::Busy.status(), 503);
     }
 
     proptest::proptest! {

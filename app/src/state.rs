@@ -28,6 +28,9 @@ pub struct Settings {
     pub sign_in_limit_per_id: i64,
     /// Sign-in starts allowed per client IP in ten minutes.
     pub sign_in_limit_per_ip: i64,
+    /// Photo uploads one person may start in a day (a decode costs a core
+    /// for a second; a family adds a few photos a day).
+    pub photo_uploads_per_day: i64,
     /// Where product photos are stored (a shared volume when several
     /// instances serve the site), unless a bucket is given.
     pub photo_dir: std::path::PathBuf,
@@ -75,6 +78,7 @@ impl Default for Settings {
             sign_in_refresh_secs: 3,
             sign_in_limit_per_id: 5,
             sign_in_limit_per_ip: 30,
+            photo_uploads_per_day: 60,
             photo_dir: std::path::PathBuf::from("data/photos"),
             photo_bucket: None,
             public_url: "http://127.0.0.1:3000".to_string(),

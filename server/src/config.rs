@@ -159,6 +159,10 @@ impl Config {
                     "TAKAMUL_SIGN_IN_LIMIT_PER_IP",
                     defaults.sign_in_limit_per_ip,
                 )?,
+                photo_uploads_per_day: number(
+                    "TAKAMUL_PHOTO_UPLOADS_PER_DAY",
+                    defaults.photo_uploads_per_day,
+                )?,
                 photo_dir: var("TAKAMUL_PHOTO_DIR")
                     .map(std::path::PathBuf::from)
                     .unwrap_or(defaults.photo_dir),

@@ -74,9 +74,11 @@ pub fn router(state: AppState) -> Router {
             PHOTO_UPLOAD,
             post(upload_photo).layer(axum::extract::DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
         )
+        // Public photos for everyone; an unpublished product's for its owner
+        // and moderators, so the session is read here too.
+        .route(&format!("{PHOTO_FILES}/{{file}}"), get(photo_file))
         .route_layer(middleware::from_fn_with_state(state.clone(), load_session))
         // Public, no session needed.
-        .route(&format!("{PHOTO_FILES}/{{file}}"), get(photo_file))
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
         // Outside the session layer: machine endpoints.

@@ -177,6 +177,28 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
         .post_api("/api/enroll", &[("course_id", course.as_str())])
         .await;
 
+    // Centre staff: a person the council lists as staff of the demo
+    // training centre (they manage its courses and see its rosters).
+    let centre_staff = app::identity::with_check_digit("108000001");
+    app.signed_in(&centre_staff).await;
+    let centre = id_of(
+        &app,
+        "SELECT MIN(id) FROM training_providers WHERE kind = 'center'",
+    )
+    .await;
+    let r = app
+        .signed_in(&persona(RoleKind::CouncilAdmin))
+        .await
+        .post_api(
+            "/api/add_center_staff",
+            &[
+                ("provider_id", centre.as_str()),
+                ("national_id", centre_staff.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+
     // What the registry holds: every national ID and phone (both forms).
     let rows: Vec<(String,)> = sqlx::query_as(
         "SELECT national_id FROM users UNION SELECT head_national_id FROM households \
@@ -209,6 +231,7 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
         ("staff of B", REEM_BAHR_STAFF, vec![]),
         ("trainer", trainer.as_str(), vec![]),
         ("council", council.as_str(), vec![NOURA_PHONE, AMINA_PHONE]),
+        ("centre staff", centre_staff.as_str(), vec![]),
     ] {
         let mut allowed: HashSet<String> = phones.iter().map(|p| p.to_string()).collect();
         allowed.insert(id.to_string());
@@ -283,6 +306,13 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
         ("change_photo", vec![vec![]]),
         ("get_moderation_queue", vec![vec![]]),
         ("moderate_product", vec![vec![]]),
+        (
+            "moderate_shop",
+            vec![vec![
+                ("shop_id", "1".into()),
+                ("decision", "approve".into()),
+            ]],
+        ),
         ("feature_product", vec![vec![]]),
         ("get_coverage_matrix", vec![vec![]]),
         ("get_coverage_proposals", vec![vec![]]),

@@ -41,6 +41,18 @@ fn jpeg_with_gps() -> Vec<u8> {
     out
 }
 
+/// Approves a shop's name and bio as a moderator would (the shops these
+/// tests open straight in the database).
+async fn approve_shop_text(app: &TestApp, shop_id: i64) {
+    let event = app::audit::AuditEvent {
+        action: app::audit::action::SHOP_TEXT_MODERATED,
+        ..Default::default()
+    };
+    app::marketplace::db::decide_shop_text(&app.state.db, shop_id, true, None, event)
+        .await
+        .unwrap();
+}
+
 /// Uploads a file as the photo form does; `html` sends it as a browser without JavaScript.
 async fn upload(
     browser: &Browser,
@@ -189,8 +201,14 @@ both_engines! {
         let (key, width): (String, i64) = sqlx::query_as("SELECT file_key, width FROM product_photos WHERE product_id = $1")
             .bind(id).fetch_one(&app.state.db.pool).await.unwrap();
         assert_eq!(width, 900);
-        let file = app.get(&format!("/photos/{key}-640.webp")).await;
+        // A draft's photo is the family's own: not for visitors or strangers,
+        // and never kept by a shared cache.
+        let photo_url = format!("/photos/{key}-640.webp");
+        assert_eq!(app.get(&photo_url).await.status(), 404);
+        assert_eq!(stranger.get(&photo_url).await.status(), 404);
+        let file = noura.get(&photo_url).await;
         assert_eq!(file.status(), 200);
+        assert_eq!(file.headers()["cache-control"], "private, no-store");
         assert_eq!(file.headers()["content-type"], "image/webp");
         let bytes = file.bytes().await.unwrap();
         assert!(!bytes.windows(4).any(|w| w == b"Exif"));
@@ -200,18 +218,17 @@ both_engines! {
         let app::marketplace::photos::PhotoStore::Directory(dir) = &app.state.photos else { unreachable!() };
         let missing = dir.join(format!("{key}-480.webp"));
         std::fs::remove_file(&missing).unwrap();
-        let file = app.get(&format!("/photos/{key}-480.webp")).await;
+        let file = noura.get(&format!("/photos/{key}-480.webp")).await;
         assert_eq!(file.status(), 200);
         let made = image::load_from_memory(&file.bytes().await.unwrap()).unwrap();
         assert_eq!(made.width(), 480);
         assert!(missing.exists());
         for wrong in ["1280", "500"] {
-            assert_eq!(app.get(&format!("/photos/{key}-{wrong}.webp")).await.status(), 404, "{wrong}");
+            assert_eq!(noura.get(&format!("/photos/{key}-{wrong}.webp")).await.status(), 404, "{wrong}");
         }
-        assert_eq!(app.get("/photos/0123456789abcdef0123456789abcdef-480.webp").await.status(), 404);
+        assert_eq!(noura.get("/photos/0123456789abcdef0123456789abcdef-480.webp").await.status(), 404);
         // Someone else cannot add photos to this product.
-        let other = app.signed_in("2000000071").await;
-        let r = upload(&other, id, "x.jpg", photo.clone(), false).await;
+        let r = upload(&stranger, id, "x.jpg", photo.clone(), false).await;
         assert_eq!(r.status(), 403);
 
         assert_eq!(noura.post_api("/api/submit_product", &[("product_id", &id.to_string())]).await.status(), 200);
@@ -258,6 +275,65 @@ both_engines! {
         assert_eq!(nakhla.post_api("/api/moderate_product", &approve).await.status(), 200);
         assert_eq!(nakhla.post_api("/api/moderate_product", &approve).await.status(), 409, "decided once");
         assert_eq!(status(&app, id).await, "published");
+        // Published, the photo is public: kept an hour, then revalidated by its name.
+        let file = app.get(&photo_url).await;
+        assert_eq!(file.status(), 200);
+        assert_eq!(file.headers()["cache-control"], "public, max-age=3600");
+        let etag = file.headers()["etag"].to_str().unwrap().to_string();
+        let again = visit(&app.base, &photo_url, &[("if-none-match", &etag)]).await;
+        assert_eq!(again.status(), 304);
+
+        // The shop's name and bio are reviewed text too: until a moderator
+        // approves them the public sees "a productive family", never them.
+        let page = app.get(&format!("/market/products/{id}")).await.text().await.unwrap();
+        assert!(!page.contains("حلويات نورة") && page.contains("أسرة منتجة"));
+        assert!(search(&app, &[("q", "حلويات نورة")]).await.cards.iter().all(|c| c.shop_name_ar.is_empty()));
+        let queue: app::marketplace::api::ModerationView = nakhla.post_api("/api/get_moderation_queue", &[]).await.json().await.unwrap();
+        assert_eq!(queue.shops.len(), 1);
+        assert_eq!(queue.shops[0].proposed.name_ar, "حلويات نورة");
+        let shop_id = shop.id.to_string();
+        let shop_text = |decision: &'static str, reason: &'static str| {
+            [("shop_id", shop_id.clone()), ("decision", decision.to_string()), ("reason", reason.to_string())]
+        };
+        let decide_text = |moderator: &Browser, decision: &'static str, reason: &'static str| {
+            let form = shop_text(decision, reason);
+            let moderator = moderator.clone();
+            async move {
+                let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                moderator.post_api("/api/moderate_shop", &form).await.status()
+            }
+        };
+        assert_eq!(decide_text(&bahr, "approve", "").await, 403);
+        assert_eq!(decide_text(&noura, "approve", "").await, 403);
+        assert_eq!(decide_text(&nakhla, "reject", "").await, 422, "a refusal needs a reason");
+        assert_eq!(decide_text(&nakhla, "approve", "").await, 200);
+        assert_eq!(decide_text(&nakhla, "approve", "").await, 409, "decided once");
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'shop_text_moderated'").await, 1);
+        let page = app.get(&format!("/market/products/{id}")).await.text().await.unwrap();
+        assert!(page.contains("حلويات نورة"));
+        // A new name waits again; the approved one stays public meanwhile,
+        // and a refused one stays the family's with the reason.
+        let shop_form = |name: &'static str| {
+            vec![("name_ar", name), ("district_id", district.as_str()), ("pickup", "1"), ("bio", "حلويات بيتية"),
+                 ("whatsapp_opt_in", "1"), ("whatsapp", "٠٥٥١٢٣٤٥٦٧")]
+        };
+        let renamed = "حلويات نورة — اتصلوا على الخاص";
+        assert_eq!(noura.post_api("/api/save_shop", &shop_form(renamed)).await.status(), 200);
+        let page = app.get(&format!("/market/products/{id}")).await.text().await.unwrap();
+        assert!(page.contains("حلويات نورة") && !page.contains("اتصلوا على الخاص"));
+        let reason = "لا أرقام أو دعوات للتواصل الخاص في الاسم";
+        assert_eq!(decide_text(&nakhla, "reject", reason).await, 200);
+        let mine: MyShopView = noura.post_api("/api/get_my_shop", &[]).await.json().await.unwrap();
+        let review = mine.text_review.expect("the refused text stays with the family");
+        assert_eq!(review.text.name_ar, renamed);
+        assert_eq!(review.rejection_reason.as_deref(), Some(reason));
+        assert_eq!(mine.shop.unwrap().name_ar, "حلويات نورة");
+        let my_page = noura.get("/my-shop").await.text().await.unwrap();
+        assert!(my_page.contains(reason) && my_page.contains(renamed));
+        // Saving the approved name again withdraws the refused one.
+        assert_eq!(noura.post_api("/api/save_shop", &shop_form("حلويات نورة")).await.status(), 200);
+        let mine: MyShopView = noura.post_api("/api/get_my_shop", &[]).await.json().await.unwrap();
+        assert!(mine.text_review.is_none());
 
         let id_text = id.to_string();
         // Public: the page, Open Graph, canonical, WhatsApp with number and text.
@@ -312,6 +388,13 @@ both_engines! {
         assert_eq!(status(&app, id).await, ProductStatus::Hidden.as_str());
         assert_eq!(app.get(&format!("/market/products/{id}")).await.status(), 404);
         assert_eq!(app.get(&format!("/market/shops/{}", shop.id)).await.status(), 404);
+        // Its photos too, even to a browser that kept them; the family and
+        // the moderators still see them.
+        assert_eq!(app.get(&photo_url).await.status(), 404);
+        assert_eq!(visit(&app.base, &photo_url, &[("if-none-match", &etag)]).await.status(), 404);
+        assert_eq!(noura.get(&photo_url).await.status(), 200);
+        assert_eq!(nakhla.get(&photo_url).await.status(), 200);
+        assert_eq!(bahr.get(&photo_url).await.status(), 404);
         assert!(search(&app, &[("q", "معمول")]).await.cards.is_empty());
         let sitemap = app.get("/sitemap.xml").await.text().await.unwrap();
         assert!(!sitemap.contains("/market/products/"));
@@ -331,7 +414,8 @@ both_engines! {
                 name_ar: format!("متجر رقم {n}"), name_en: None, bio: String::new(), district_id: district,
                 pickup: !delivery, delivery, delivery_areas: String::new(), delivery_fee_halalas: None,
                 whatsapp: None, public_phone: None, working_hours: String::new(),
-            }).await.unwrap();
+            }, None).await.unwrap();
+            approve_shop_text(&app, shop).await;
             shops.push((shop, district));
             owners.push(user);
         }
@@ -385,7 +469,7 @@ both_engines! {
             name_ar: "متجر رقم 1".into(), name_en: None, bio: String::new(), district_id: shops[0].1,
             pickup: false, delivery: true, delivery_areas: String::new(), delivery_fee_halalas: None,
             whatsapp: None, public_phone: None, working_hours: String::new(),
-        }).await.unwrap();
+        }, None).await.unwrap();
         assert_eq!(search(&app, &[("district", &district)]).await.total, 0);
         assert_eq!(search(&app, &[("district", &shops[0].1.to_string())]).await.total, 30);
         assert_eq!(search(&app, &[("delivery", "1")]).await.total, 30);
@@ -460,7 +544,7 @@ both_engines! {
             name_ar: "بخور أم سعد".into(), name_en: None, bio: String::new(),
             district_id: common::jeddah_district(db, 0).await, pickup: true, delivery: false,
             delivery_areas: String::new(), delivery_fee_halalas: None, whatsapp: None, public_phone: None, working_hours: String::new(),
-        }).await.unwrap();
+        }, None).await.unwrap();
         let id = app::marketplace::db::save_product(db, shop, None, &ProductInput {
             title_ar: "بخور معطر".into(), title_en: Some("Scented incense".into()),
             description_ar: "بخور بيتي".into(), description_en: None, category: Category::PerfumeIncense,
@@ -543,4 +627,64 @@ both_engines! {
         tokio::time::sleep(std::time::Duration::from_millis(150)).await;
         assert_eq!(get(&second.base, &page, &[]).await.status(), 200);
     }
+}
+
+/// Photo uploads are counted per person before anything is read or decoded.
+async fn photo_uploads_are_counted_per_person(engine: app::database::Engine) {
+    let settings = app::state::Settings {
+        photo_uploads_per_day: 2,
+        ..app::state::Settings::development()
+    };
+    let Some(app) = common::spawn_app_with(engine, settings).await else {
+        return;
+    };
+    let noura = app.signed_in(NOURA).await;
+    let district = common::jeddah_district(&app.state.db, 0).await.to_string();
+    let shop = [
+        ("name_ar", "حلويات نورة"),
+        ("district_id", district.as_str()),
+        ("pickup", "1"),
+    ];
+    assert_eq!(noura.post_api("/api/save_shop", &shop).await.status(), 200);
+    let product = [
+        ("title_ar", TITLE),
+        ("description_ar", "معمول طازج"),
+        ("category", "sweets"),
+        ("price", "45"),
+        ("unit_ar", "علبة"),
+        ("availability", "in_stock"),
+    ];
+    assert_eq!(
+        noura.post_api("/api/save_product", &product).await.status(),
+        200
+    );
+    let id = product_id(&app, TITLE).await;
+    let photo = jpeg_with_gps();
+    for _ in 0..2 {
+        assert_eq!(
+            upload(&noura, id, "p.jpg", photo.clone(), false)
+                .await
+                .status(),
+            204
+        );
+    }
+    let r = upload(&noura, id, "p.jpg", photo.clone(), false).await;
+    assert_eq!(r.status(), 429);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM product_photos WHERE product_id = {id}"
+        ))
+        .await,
+        2
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photo_uploads_are_counted_per_person_sqlite() {
+    photo_uploads_are_counted_per_person(app::database::Engine::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photo_uploads_are_counted_per_person_postgres() {
+    photo_uploads_are_counted_per_person(app::database::Engine::Postgres).await;
 }

@@ -141,6 +141,7 @@ async fn photos_go_to_the_bucket_are_served_from_it_and_removed_from_it() {
             public_phone: None,
             working_hours: String::new(),
         },
+        None,
     )
     .await
     .unwrap();
@@ -215,8 +216,9 @@ async fn photos_go_to_the_bucket_are_served_from_it_and_removed_from_it() {
         "no photo was written to the directory"
     );
 
-    // Served from the bucket through the site's own address.
-    let served = app.get(&format!("/photos/{key}-320.webp")).await;
+    // Served from the bucket through the site's own address (to the family:
+    // the product is a draft).
+    let served = family.get(&format!("/photos/{key}-320.webp")).await;
     assert_eq!(served.status(), 200);
     assert_eq!(served.headers()["content-type"], "image/webp");
     let expected = in_bucket(format!("{key}-320.webp")).await.unwrap();

@@ -307,7 +307,63 @@ async fn error_redirects_stay_on_this_site(app: TestApp) {
     assert!(location(&r).starts_with("/?error="), "{}", location(&r));
 }
 
+/// Two writers that lock the same two rows in opposite orders: on
+/// PostgreSQL one of them is chosen as a deadlock victim and fails, and
+/// `retrying` runs it again, so both land; on SQLite the second writer waits
+/// for the first (`BEGIN IMMEDIATE`). Without the retry the victim's change
+/// would be lost with a 500.
+async fn writes_that_meet_are_retried(app: TestApp) {
+    let db = app.state.db.clone();
+    sqlx::query("CREATE TABLE retry_probe (id BIGINT PRIMARY KEY, n BIGINT NOT NULL)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO retry_probe (id, n) VALUES (1, 0), (2, 0)")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let attempts = std::sync::Arc::new(std::sync::atomic::AtomicU32::new(0));
+    let writer = |first: i64, second: i64| {
+        let db = db.clone();
+        let attempts = attempts.clone();
+        tokio::spawn(async move {
+            app::database::retrying(|| async {
+                attempts.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let mut tx = db.begin_write().await?;
+                for id in [first, second] {
+                    sqlx::query("UPDATE retry_probe SET n = n + 1 WHERE id = $1")
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+                }
+                tx.commit().await?;
+                Ok::<_, sqlx::Error>(())
+            })
+            .await
+        })
+    };
+    let (a, b) = tokio::join!(writer(1, 2), writer(2, 1));
+    a.unwrap().expect("the first writer landed");
+    b.unwrap().expect("the second writer landed");
+    let total: i64 = sqlx::query_scalar("SELECT CAST(SUM(n) AS BIGINT) FROM retry_probe")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(total, 4, "both writers' changes are there, once each");
+    if db.engine == Engine::Postgres {
+        assert_eq!(
+            attempts.load(std::sync::atomic::Ordering::SeqCst),
+            3,
+            "the deadlock's victim ran again"
+        );
+    }
+}
+
 both_engines! {
+    async fn conflicting_writes_are_retried(app: TestApp) {
+        writes_that_meet_are_retried(app).await;
+    }
     async fn cross_site_posts_are_refused(app: TestApp) {
         every_form_refuses_cross_site_posts(app).await;
     }

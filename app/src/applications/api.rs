@@ -207,18 +207,15 @@ pub async fn submit_application(
                 .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
             // A possible duplicate household is flagged on the new lines.
             crate::registry::duplicates::check(&state.db, household.id).await?;
-            let outcome = db::submit(
-                &state.db,
-                &Submission {
-                    household_id: household.id,
-                    district_id,
-                    submitted_by: user.user_id,
-                    notify_user_id: Some(user.user_id),
-                    submission_key: key.to_string(),
-                    lines: requested,
-                },
-            )
-            .await?;
+            let submission = Submission {
+                household_id: household.id,
+                district_id,
+                submitted_by: user.user_id,
+                notify_user_id: Some(user.user_id),
+                submission_key: key.to_string(),
+                lines: requested,
+            };
+            let outcome = crate::database::retrying(|| db::submit(&state.db, &submission)).await?;
             if let SubmitOutcome::Created(lines) = &outcome {
                 audit::record(
                     &state.db,

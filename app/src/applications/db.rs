@@ -29,6 +29,8 @@ pub enum ApplicationError {
     Database(#[from] sqlx::Error),
 }
 
+crate::db_failure!(ApplicationError);
+
 /// One requested assistance type.
 #[derive(Debug, Clone)]
 pub struct RequestedLine {

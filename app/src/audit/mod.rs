@@ -64,6 +64,7 @@ pub mod action {
     pub const SHOP_SAVED: &str = "shop_saved";
     pub const PRODUCT_SUBMITTED: &str = "product_submitted";
     pub const PRODUCT_MODERATED: &str = "product_moderated";
+    pub const SHOP_TEXT_MODERATED: &str = "shop_text_moderated";
     pub const COURSE_SAVED: &str = "course_saved";
     pub const COURSE_STATUS_CHANGED: &str = "course_status_changed";
     pub const COURSE_ENROLLED: &str = "course_enrolled";

@@ -14,6 +14,8 @@ pub enum CoverageError {
     Database(#[from] sqlx::Error),
 }
 
+crate::db_failure!(CoverageError);
+
 fn role_of(value: &str) -> CoverageRole {
     if value == "primary" {
         CoverageRole::Primary

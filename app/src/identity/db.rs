@@ -386,6 +386,8 @@ pub enum GrantError {
     Database(#[from] sqlx::Error),
 }
 
+crate::db_failure!(GrantError);
+
 /// Grants a role to the holder of `national_id`, creating the person (to be
 /// verified at their first Nafath sign-in) when unknown. Returns the user id
 /// and whether the grant is new.

@@ -279,7 +279,11 @@ pub async fn get_shop_page(shop_id: i64) -> Result<ShopView, AppError> {
 /// The family's shop page: the shop form and its products in every status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MyShopView {
+    /// The shop as the public sees it (its approved name and bio).
     pub shop: Option<Shop>,
+    /// The name and bio the family wrote, while they wait for review or
+    /// after a moderator refused them.
+    pub text_review: Option<super::shop_review::ShopTextUnderReview>,
     pub products: Vec<Product>,
     /// Every city with its districts, for the district choice.
     pub places: Vec<(City, Vec<District>)>,
@@ -314,9 +318,12 @@ pub async fn get_my_shop() -> Result<MyShopView, AppError> {
             let (user, household_id) = family_member(&state).await?;
             let db = &state.db;
             let record = db::shop_of_owner(db, user.user_id).await?;
-            let products = match &record {
-                Some(r) => db::products_of_shop(db, r.shop.id).await?,
-                None => Vec::new(),
+            let (products, text_review) = match &record {
+                Some(r) => (
+                    db::products_of_shop(db, r.shop.id).await?,
+                    db::shop_text_under_review(db, r.shop.id).await?,
+                ),
+                None => (Vec::new(), None),
             };
             let household = match household_id {
                 Some(id) => crate::registry::db::load(db, id).await?,
@@ -329,6 +336,7 @@ pub async fn get_my_shop() -> Result<MyShopView, AppError> {
             }
             Ok(MyShopView {
                 shop: record.map(|r| r.shop),
+                text_review,
                 products,
                 places,
                 household_district_id: household.as_ref().and_then(|h| h.district_id),
@@ -431,19 +439,14 @@ pub async fn save_shop(
                 public_phone,
                 working_hours: optional(working_hours, 120).unwrap_or_default(),
             };
-            let shop_id = db::save_shop(&state.db, user.user_id, household_id, &input).await?;
-            audit::record(
-                &state.db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    action: audit::action::SHOP_SAVED,
-                    subject_type: Some("shop"),
-                    subject_id: Some(shop_id.to_string()),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let event = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                action: audit::action::SHOP_SAVED,
+                subject_type: Some("shop"),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            db::save_shop(&state.db, user.user_id, household_id, &input, Some(event)).await?;
             leptos_axum::redirect(super::MY_SHOP_PAGE);
             Ok(())
         }
@@ -690,13 +693,15 @@ pub struct PendingItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModerationView {
     pub items: Vec<PendingItem>,
+    /// Shops whose new name or bio waits for review.
+    pub shops: Vec<super::shop_review::PendingShopText>,
     /// Whose queue: an association's name, or `None` for the council's.
     pub association: Option<crate::associations::Association>,
 }
 
 /// The association a staff member moderates for, or the council (`None`).
 #[cfg(feature = "ssr")]
-async fn moderator(
+pub(crate) async fn moderator(
     state: &AppState,
 ) -> Result<(CurrentUser, Option<crate::associations::Association>), AppError> {
     let user = session::require(state, Requirement::SignedIn).await?;
@@ -716,13 +721,36 @@ async fn moderator(
         .unwrap_or(AppError::Forbidden))
 }
 
+/// Whether `user` moderates the shop of this household: the council, or
+/// staff of an association linked to the household (a line or a benefit).
+#[cfg(feature = "ssr")]
+pub(crate) async fn moderates(
+    db: &crate::database::Db,
+    user: &CurrentUser,
+    household_id: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    if user.is_council_admin() {
+        return Ok(true);
+    }
+    if user.association_ids().is_empty() {
+        return Ok(false);
+    }
+    let moderators = db::moderating_associations(db, household_id).await?;
+    Ok(user
+        .association_ids()
+        .iter()
+        .any(|id| moderators.contains(id)))
+}
+
 #[server(endpoint = "get_moderation_queue")]
 pub async fn get_moderation_queue() -> Result<ModerationView, AppError> {
     respond(
         async {
             let state = app_state()?;
             let (_, association) = moderator(&state).await?;
-            let items = db::moderation_queue(&state.db, association.as_ref().map(|a| a.id), 50)
+            let association_id = association.as_ref().map(|a| a.id);
+            let shops = db::pending_shop_texts(&state.db, association_id, 50).await?;
+            let items = db::moderation_queue(&state.db, association_id, 50)
                 .await?
                 .into_iter()
                 .map(|p| PendingItem {
@@ -730,7 +758,11 @@ pub async fn get_moderation_queue() -> Result<ModerationView, AppError> {
                     shop: p.shop,
                 })
                 .collect();
-            Ok(ModerationView { items, association })
+            Ok(ModerationView {
+                items,
+                shops,
+                association,
+            })
         }
         .await,
     )
@@ -755,13 +787,7 @@ pub async fn moderate_product(
             let record = db::shop(db, product.shop_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let allowed = user.is_council_admin() || {
-                let moderators = db::moderating_associations(db, record.household_id).await?;
-                user.association_ids()
-                    .iter()
-                    .any(|id| moderators.contains(id))
-            };
-            if !allowed {
+            if !moderates(db, &user, record.household_id).await? {
                 return Err(session::require(&state, Requirement::CouncilAdmin)
                     .await
                     .err()

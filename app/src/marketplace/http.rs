@@ -2,6 +2,9 @@
 //! form that works without JavaScript), the photo files, `sitemap.xml` and
 //! `robots.txt`.
 
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
+
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -9,7 +12,9 @@ use axum::response::{IntoResponse, Response};
 use super::db;
 use super::photos::{self, PhotoError};
 use crate::error::{AppError, ErrorKey};
+use crate::identity::CurrentUser;
 use crate::identity::session::SessionUser;
+use crate::marketplace::ProductStatus;
 use crate::state::AppState;
 
 /// The request body limit of the upload route: one photo and the form around it.
@@ -23,6 +28,7 @@ impl From<PhotoError> for AppError {
             PhotoError::NotAnImage => AppError::validation(field, ErrorKey::PhotoNotImage),
             PhotoError::Corrupt => AppError::validation(field, ErrorKey::PhotoCorrupt),
             PhotoError::TooManyPixels => AppError::validation(field, ErrorKey::PhotoTooManyPixels),
+            PhotoError::Busy => AppError::Busy,
             PhotoError::Store(e) => {
                 tracing::error!(error = %e, "storing a photo failed");
                 AppError::Internal
@@ -53,13 +59,21 @@ pub async fn upload_photo(
             .await?
             .filter(|p| p.shop_id == shop.shop.id)
             .ok_or(AppError::NotFound)?;
-        if product.photos.len() >= super::MAX_PHOTOS {
-            return Err(AppError::Conflict(ErrorKey::TooManyPhotos));
+        // Counted per person before anything is read or decoded.
+        let quota = crate::identity::db::count_event(
+            &state.db,
+            &format!("photo_upload:{}", user.user_id),
+            state.settings.photo_uploads_per_day,
+            24 * 60 * 60,
+        )
+        .await?;
+        if quota != crate::identity::db::Allowance::Allowed {
+            return Err(AppError::RateLimited);
         }
+        let _slot = UploadSlot::reserve(product_id, product.photos.len())
+            .ok_or(AppError::Conflict(ErrorKey::TooManyPhotos))?;
         let bytes = read_photo_field(multipart.map_err(|_| AppError::BadRequest)?).await?;
-        let processed = tokio::task::spawn_blocking(move || photos::process(&bytes))
-            .await
-            .map_err(|_| AppError::Internal)??;
+        let processed = photos::decode(move || photos::process(&bytes)).await??;
         let key = photos::new_key();
         state.photos.put(&key, &processed).await?;
         if let Err(error) = db::add_photo(
@@ -93,6 +107,41 @@ pub async fn upload_photo(
             axum::Json(error),
         )
             .into_response(),
+    }
+}
+
+/// Uploads being processed, per product. They count with the stored photos,
+/// so parallel uploads cannot decode more photos than a product may keep
+/// (the database checks again when a photo is recorded, across instances).
+static UPLOADING: LazyLock<Mutex<HashMap<i64, usize>>> = LazyLock::new(Default::default);
+
+/// One reserved place for a photo being uploaded; given back when dropped.
+struct UploadSlot {
+    product_id: i64,
+}
+
+impl UploadSlot {
+    /// A place beside the `stored` photos and the uploads under way, if one is left.
+    fn reserve(product_id: i64, stored: usize) -> Option<UploadSlot> {
+        let mut uploading = UPLOADING.lock().unwrap_or_else(|e| e.into_inner());
+        let under_way = uploading.entry(product_id).or_insert(0);
+        if stored + *under_way >= super::MAX_PHOTOS {
+            return None;
+        }
+        *under_way += 1;
+        Some(UploadSlot { product_id })
+    }
+}
+
+impl Drop for UploadSlot {
+    fn drop(&mut self) {
+        let mut uploading = UPLOADING.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(under_way) = uploading.get_mut(&self.product_id) {
+            *under_way = under_way.saturating_sub(1);
+            if *under_way == 0 {
+                uploading.remove(&self.product_id);
+            }
+        }
     }
 }
 
@@ -133,17 +182,60 @@ fn see_other(location: &str) -> Response {
     }
 }
 
-/// `GET /photos/{file}`: a stored photo. Names are random and never reused,
-/// so browsers may keep them for a year.
-pub async fn photo_file(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+/// `GET /photos/{file}`: a stored photo. A published product's photos are
+/// public; those of a draft, pending, rejected or hidden product only for the
+/// shop's owner and its moderators, never kept by a shared cache. Public
+/// photos are kept an hour and then revalidated (a name never changes its
+/// content, so the name is the ETag): a photo taken down stops being served
+/// within the hour, even to a browser that kept it.
+pub async fn photo_file(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    session: Option<axum::Extension<SessionUser>>,
+    headers: HeaderMap,
+) -> Response {
     if !photos::is_photo_file_name(&file) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    match read_or_fill(&state, &file).await {
+    let key = file.split('-').next().unwrap_or_default();
+    let user = session.map(|axum::Extension(s)| s.user);
+    let access = match photo_access(&state, key, user.as_ref()).await {
+        Ok(Some(access)) => access,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(error) => {
+            tracing::error!(?error, %file, "checking a photo's access failed");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let public = access.status == ProductStatus::Published;
+    let cache = if public {
+        "public, max-age=3600"
+    } else {
+        "private, no-store"
+    };
+    let etag = format!("\"{file}\"");
+    let unchanged = public
+        && headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
+    let etag = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
+    if unchanged {
+        return (
+            StatusCode::NOT_MODIFIED,
+            [
+                (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+                (header::ETAG, etag),
+            ],
+        )
+            .into_response();
+    }
+    match read_or_fill(&state, &file, access.largest_width).await {
         Ok(Some(bytes)) => (
             [
-                (header::CONTENT_TYPE, "image/webp"),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+                (header::CONTENT_TYPE, HeaderValue::from_static("image/webp")),
+                (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+                (header::ETAG, etag),
             ],
             bytes,
         )
@@ -156,9 +248,35 @@ pub async fn photo_file(State(state): State<AppState>, Path(file): Path<String>)
     }
 }
 
+/// The photo's access facts when `user` may fetch it: anyone for a published
+/// product; otherwise the shop's owner, the council, or staff of an
+/// association that moderates the shop. `None`: not found, for everyone else.
+async fn photo_access(
+    state: &AppState,
+    key: &str,
+    user: Option<&CurrentUser>,
+) -> Result<Option<db::PhotoAccess>, sqlx::Error> {
+    let Some(access) = db::photo_access(&state.db, key).await? else {
+        return Ok(None);
+    };
+    if access.status == ProductStatus::Published {
+        return Ok(Some(access));
+    }
+    let Some(user) = user else {
+        return Ok(None);
+    };
+    let allowed = user.user_id == access.owner_user_id
+        || super::api::moderates(&state.db, user, access.household_id).await?;
+    Ok(allowed.then_some(access))
+}
+
 /// A stored photo file, or one width of a stored photo made now if the photo
 /// predates that width (see [`photos::PhotoStore::fill_width`]).
-async fn read_or_fill(state: &AppState, file: &str) -> Result<Option<Vec<u8>>, AppError> {
+async fn read_or_fill(
+    state: &AppState,
+    file: &str,
+    largest: u32,
+) -> Result<Option<Vec<u8>>, AppError> {
     if let Some(bytes) = state.photos.read(file).await? {
         return Ok(Some(bytes));
     }
@@ -167,9 +285,6 @@ async fn read_or_fill(state: &AppState, file: &str) -> Result<Option<Vec<u8>>, A
         .and_then(|stem| stem.split_once('-'))
         .and_then(|(key, width)| Some((key, width.parse::<u32>().ok()?)))
     else {
-        return Ok(None);
-    };
-    let Some(largest) = db::photo_width(&state.db, key).await? else {
         return Ok(None);
     };
     Ok(state.photos.fill_width(key, largest, width).await?)
@@ -223,4 +338,24 @@ pub async fn robots(State(state): State<AppState>) -> Response {
         state.settings.public_url
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uploads_under_way_hold_their_place_until_they_end() {
+        let product = -7;
+        let first = UploadSlot::reserve(product, 3).expect("a fourth photo fits");
+        let second = UploadSlot::reserve(product, 3).expect("a fifth photo fits");
+        assert!(
+            UploadSlot::reserve(product, 3).is_none(),
+            "a sixth would not"
+        );
+        drop(first);
+        let third = UploadSlot::reserve(product, 3).expect("the place came back");
+        drop((second, third));
+        assert!(!UPLOADING.lock().unwrap().contains_key(&product));
+    }
 }

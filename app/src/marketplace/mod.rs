@@ -5,8 +5,9 @@
 //! engine's full-text facility), `photos.rs` the photo pipeline, `http.rs` the
 //! plain axum handlers (photo upload and files, sitemap, robots),
 //! `page_cache.rs` the public pages kept rendered in memory, `api.rs` the
-//! server functions, `pages.rs` the public pages and `shop_pages.rs` the
-//! family's and the moderators' pages.
+//! server functions, `pages.rs` the public pages, `shop_pages.rs` the
+//! family's and the moderators' pages, and `shop_review.rs` the review of
+//! shop names and bios.
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -19,6 +20,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod photos;
 pub mod shop_pages;
+pub mod shop_review;
 #[cfg(feature = "ssr")]
 mod stored_page;
 

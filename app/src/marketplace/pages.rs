@@ -106,11 +106,7 @@ pub fn ProductCardView(card: ProductCard, #[prop(optional)] eager: bool) -> impl
         &card.title_ar,
         card.title_en.as_deref().unwrap_or(""),
     );
-    let shop = pick(
-        english,
-        &card.shop_name_ar,
-        card.shop_name_en.as_deref().unwrap_or(""),
-    );
+    let shop = shop_name(english, &card.shop_name_ar, card.shop_name_en.as_deref());
     let district = pick(english, &card.district_name_ar, &card.district_name_en);
     view! {
         <li class="product-card">
@@ -487,6 +483,17 @@ fn HideForm(product_id: i64) -> impl IntoView {
     }
 }
 
+/// A shop's public name; while its first name waits for review, "a
+/// productive family" (the public never sees text nobody reviewed).
+fn shop_name(english: bool, name_ar: &str, name_en: Option<&str>) -> String {
+    if name_ar.is_empty() {
+        let i18n = use_i18n();
+        t_string!(i18n, market.unnamed_shop).to_string()
+    } else {
+        pick(english, name_ar, name_en.unwrap_or(""))
+    }
+}
+
 /// A product's photos and details as the public sees them (the moderators
 /// review exactly this).
 #[component]
@@ -495,11 +502,7 @@ pub fn ProductBody(product: super::Product, shop: Shop) -> impl IntoView {
     let english = is_english();
     let title = product.title(english);
     let description = product.description(english);
-    let shop_name = pick(
-        english,
-        &shop.name_ar,
-        shop.name_en.as_deref().unwrap_or(""),
-    );
+    let shop_name = shop_name(english, &shop.name_ar, shop.name_en.as_deref());
     view! {
         <h1>{title.clone()}</h1>
         <ul class="gallery">
@@ -531,7 +534,7 @@ fn ShopCard(shop: Shop) -> impl IntoView {
     let english = is_english();
     view! {
         <aside class="shop-card">
-            <h2><a href=shop_url(shop.id)>{pick(english, &shop.name_ar, shop.name_en.as_deref().unwrap_or(""))}</a></h2>
+            <h2><a href=shop_url(shop.id)>{shop_name(english, &shop.name_ar, shop.name_en.as_deref())}</a></h2>
             <ShopFacts shop />
         </aside>
     }
@@ -574,11 +577,7 @@ fn ShopDetail(view: ShopView) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
     let shop = view.shop.clone();
-    let name = pick(
-        english,
-        &shop.name_ar,
-        shop.name_en.as_deref().unwrap_or(""),
-    );
+    let name = shop_name(english, &shop.name_ar, shop.name_en.as_deref());
     let description = if shop.bio.is_empty() {
         t_string!(i18n, market.description).to_string()
     } else {

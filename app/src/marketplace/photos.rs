@@ -7,7 +7,8 @@
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
+use std::time::Duration;
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 use object_store::ObjectStore;
@@ -33,8 +34,35 @@ pub enum PhotoError {
     Corrupt,
     #[error("the image has too many pixels")]
     TooManyPixels,
+    #[error("every photo decoder stayed busy")]
+    Busy,
     #[error("the photo could not be stored: {0}")]
     Store(#[from] std::io::Error),
+}
+
+/// Photos are decoded a few at a time, for uploads and for widths made on
+/// request alike: a decode may take hundreds of megabytes and a core for a
+/// second, so a burst of uploads waits here instead of exhausting memory.
+static DECODERS: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    tokio::sync::Semaphore::new(cores.clamp(1, 4))
+});
+
+/// How long a decode waits for a free decoder before the answer is "busy".
+const DECODE_WAIT: Duration = Duration::from_secs(20);
+
+/// Runs `work` (a decode or an encode) on a blocking thread once a decoder is
+/// free; [`PhotoError::Busy`] when none frees up within [`DECODE_WAIT`].
+pub async fn decode<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, PhotoError> {
+    let _permit = tokio::time::timeout(DECODE_WAIT, DECODERS.acquire())
+        .await
+        .map_err(|_| PhotoError::Busy)?
+        .map_err(|_| PhotoError::Busy)?;
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|error| PhotoError::Store(std::io::Error::other(error)))
 }
 
 /// A photo ready to store: each width's WebP bytes, largest last.
@@ -265,9 +293,7 @@ impl PhotoStore {
             let Some(bytes) = self.read(&file_name(key, source)).await? else {
                 continue;
             };
-            let resized = tokio::task::spawn_blocking(move || resize_stored(&bytes, width))
-                .await
-                .map_err(std::io::Error::other)?;
+            let resized = decode(move || resize_stored(&bytes, width)).await?;
             let Some(resized) = resized else {
                 continue;
             };

@@ -12,6 +12,7 @@ use super::api::{
     SaveProduct, SaveShop, SubmitProduct, get_moderation_queue, get_my_shop, get_product_editor,
 };
 use super::pages::{AvailabilityName, CategoryName, PhotoImg, Price, ProductBody};
+use super::shop_review::{ModerateShop, PendingShopText, ShopText, TextReview};
 use super::{
     Availability, Category, MAX_PHOTOS, MY_PRODUCT_PAGE, Product, ProductStatus, edit_url,
     product_url, shop_url,
@@ -72,6 +73,16 @@ fn MyShop(view: MyShopView) -> impl IntoView {
         .map(|international| local_phone(&international))
         .unwrap_or_default();
     let value = |f: fn(&super::Shop) -> String| shop.as_ref().map(f).unwrap_or_default();
+    // The form shows what the family wrote, even while it waits for review.
+    let review = view.text_review.clone();
+    let text = review
+        .as_ref()
+        .map(|r| r.text.clone())
+        .unwrap_or_else(|| ShopText {
+            name_ar: value(|s| s.name_ar.clone()),
+            name_en: shop.as_ref().and_then(|s| s.name_en.clone()),
+            bio: value(|s| s.bio.clone()),
+        });
     let products = view.products.clone();
     view! {
         {shop.as_ref().map(|s| view! {
@@ -89,18 +100,24 @@ fn MyShop(view: MyShopView) -> impl IntoView {
         })}
         <h2>{if shop.is_some() { t!(i18n, my_shop.edit_shop).into_any() } else { t!(i18n, my_shop.open_shop).into_any() }}</h2>
         {shop.is_none().then(|| view! { <p class="muted">{t!(i18n, my_shop.open_intro)}</p> })}
+        {review.map(|r| match r.review {
+            TextReview::Rejected => view! {
+                <p class="alert alert-error" role="status">{t!(i18n, my_shop.text_rejected)} " " <q>{r.rejection_reason.unwrap_or_default()}</q></p>
+            }.into_any(),
+            _ => view! { <p class="alert" role="status">{t!(i18n, my_shop.text_pending)}</p> }.into_any(),
+        })}
         <form method="post" action=SaveShop::PATH class="stack">
             <div class="field">
                 <label for="name-ar">{t!(i18n, my_shop.name_ar)}</label>
-                <input id="name-ar" name="name_ar" required maxlength="80" value=value(|s| s.name_ar.clone()) aria-describedby="form-error" />
+                <input id="name-ar" name="name_ar" required maxlength="80" value=text.name_ar.clone() aria-describedby="form-error" />
             </div>
             <div class="field">
                 <label for="name-en">{t!(i18n, my_shop.name_en)}</label>
-                <input id="name-en" name="name_en" maxlength="80" dir="ltr" value=value(|s| s.name_en.clone().unwrap_or_default()) />
+                <input id="name-en" name="name_en" maxlength="80" dir="ltr" value=text.name_en.clone().unwrap_or_default() />
             </div>
             <div class="field">
                 <label for="bio">{t!(i18n, my_shop.bio)}</label>
-                <textarea id="bio" name="bio" maxlength="600" rows="3">{value(|s| s.bio.clone())}</textarea>
+                <textarea id="bio" name="bio" maxlength="600" rows="3">{text.bio.clone()}</textarea>
             </div>
             <div class="field">
                 <label for="district">{t!(i18n, my_shop.district)}</label>
@@ -358,7 +375,12 @@ fn ModerationQueue(view: ModerationView) -> impl IntoView {
     };
     view! {
         <p class="muted">{whose}</p>
-        {if view.items.is_empty() {
+        {(!view.shops.is_empty()).then(|| view! {
+            <h2>{t!(i18n, moderation.shop_texts)}</h2>
+            {view.shops.iter().map(|pending| view! { <ShopTextItem pending=pending.clone() /> }).collect_view()}
+            <h2>{t!(i18n, moderation.products)}</h2>
+        })}
+        {if view.items.is_empty() && view.shops.is_empty() {
             view! { <p>{t!(i18n, moderation.empty)}</p> }.into_any()
         } else {
             view.items.iter().map(|item| {
@@ -384,5 +406,42 @@ fn ModerationQueue(view: ModerationView) -> impl IntoView {
                 }
             }).collect_view().into_any()
         }}
+    }
+}
+
+/// A shop's new name and bio beside the public ones, with the decision forms.
+#[component]
+fn ShopTextItem(pending: PendingShopText) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = pending.shop_id.to_string();
+    let proposed = pending.proposed;
+    let public = pending.public;
+    view! {
+        <article class="moderation-item" data-shop-id=id.clone()>
+            <dl class="facts">
+                <dt>{t!(i18n, my_shop.name_ar)}</dt>
+                <dd>{proposed.name_ar.clone()}</dd>
+                {proposed.name_en.clone().map(|en| view! { <dt>{t!(i18n, my_shop.name_en)}</dt><dd dir="ltr">{en}</dd> })}
+                {(!proposed.bio.is_empty()).then(|| view! { <dt>{t!(i18n, my_shop.bio)}</dt><dd>{proposed.bio.clone()}</dd> })}
+                {(!public.name_ar.is_empty()).then(|| view! {
+                    <dt>{t!(i18n, moderation.shown_now)}</dt>
+                    <dd class="muted">{public.name_ar.clone()}</dd>
+                })}
+            </dl>
+            <form method="post" action=ModerateShop::PATH class="inline-form">
+                <input type="hidden" name="shop_id" value=id.clone() />
+                <input type="hidden" name="decision" value="approve" />
+                <button type="submit" class="button primary">{t!(i18n, moderation.approve)}</button>
+            </form>
+            <form method="post" action=ModerateShop::PATH class="stack">
+                <input type="hidden" name="shop_id" value=id.clone() />
+                <input type="hidden" name="decision" value="reject" />
+                <div class="field">
+                    <label for=format!("shop-reason-{id}")>{t!(i18n, moderation.reason)}</label>
+                    <input id=format!("shop-reason-{id}") name="reason" maxlength="500" />
+                </div>
+                <button type="submit" class="button secondary">{t!(i18n, moderation.reject)}</button>
+            </form>
+        </article>
     }
 }

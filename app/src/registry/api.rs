@@ -246,15 +246,17 @@ pub async fn add_household_member(
                 None => None,
             };
             let (user, id) = own_household(&state).await?;
-            db::add_member(
-                &state.db,
-                id,
-                user.user_id,
-                &full_name,
-                &relation,
-                &birth_date,
-                national_id.as_ref().map(NationalId::as_str),
-            )
+            crate::database::retrying(|| {
+                db::add_member(
+                    &state.db,
+                    id,
+                    user.user_id,
+                    &full_name,
+                    &relation,
+                    &birth_date,
+                    national_id.as_ref().map(NationalId::as_str),
+                )
+            })
             .await?;
             Ok(())
         }
@@ -295,7 +297,10 @@ pub async fn submit_household(consent: Option<String>) -> Result<(), AppError> {
             {
                 return Err(AppError::Conflict(ErrorKey::HouseholdIncomplete));
             }
-            db::submit(&state.db, id, user.user_id, super::PRIVACY_NOTICE_VERSION).await?;
+            crate::database::retrying(|| {
+                db::submit(&state.db, id, user.user_id, super::PRIVACY_NOTICE_VERSION)
+            })
+            .await?;
             super::duplicates::check(&state.db, id).await?;
             leptos_axum::redirect(&format!("{}?step=review", super::WIZARD_PAGE));
             Ok(())

@@ -20,6 +20,8 @@ pub enum DuplicateError {
     Database(#[from] sqlx::Error),
 }
 
+crate::db_failure!(DuplicateError);
+
 /// district, phone, head's ID, head's name, merged into.
 type FingerprintRow = (Option<i64>, Option<String>, String, String, Option<i64>);
 

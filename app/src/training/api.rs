@@ -172,7 +172,9 @@ pub async fn enroll(course_id: i64) -> Result<(), AppError> {
             let member = db::member(&state.db, user.user_id, &user.national_id)
                 .await?
                 .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
-            let placement = db::enroll(&state.db, course_id, member).await?;
+            let placement =
+                crate::database::retrying(|| db::enroll(&state.db, course_id, member.clone()))
+                    .await?;
             audit::record(
                 &state.db,
                 AuditEvent {

@@ -34,6 +34,8 @@ pub enum TrainingError {
     Database(#[from] sqlx::Error),
 }
 
+crate::db_failure!(TrainingError);
+
 /// Every provider, by name.
 pub async fn providers(db: &Db) -> Result<Vec<Provider>, sqlx::Error> {
     let rows: Vec<(i64, Option<i64>, String, String)> = sqlx::query_as(

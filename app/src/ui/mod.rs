@@ -350,6 +350,7 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::PhotoCorrupt => t!(i18n, errors.photo_corrupt).into_any(),
         ErrorKey::PhotoTooManyPixels => t!(i18n, errors.photo_too_many_pixels).into_any(),
         ErrorKey::TooManyPhotos => t!(i18n, errors.too_many_photos).into_any(),
+        ErrorKey::Busy => t!(i18n, errors.busy).into_any(),
         ErrorKey::PhotoRequired => t!(i18n, errors.photo_required).into_any(),
         ErrorKey::ProductStatusWrong => t!(i18n, errors.product_status_wrong).into_any(),
         ErrorKey::ShopRequired => t!(i18n, errors.shop_required).into_any(),

@@ -26,6 +26,8 @@ pub enum RegistryError {
     Database(#[from] sqlx::Error),
 }
 
+crate::db_failure!(RegistryError);
+
 /// A value of one editable household field.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldValue {

@@ -5,10 +5,22 @@
 use sqlx::{Any, Row, Transaction};
 
 use super::{
-    Availability, Category, Photo, Product, ProductCard, ProductStatus, SEARCH_PAGE_SIZE,
-    SearchQuery, SearchSort, Shop, search_document, search_terms,
+    Availability, Category, Photo, Product, ProductCard, ProductStatus, Shop, search_document,
 };
+use crate::audit::AuditEvent;
 use crate::database::{Db, Engine, now};
+use crate::marketplace::shop_review::{
+    AfterSave, ShopText, ShopTextUnderReview, TextReview, after_save,
+};
+
+mod moderation;
+mod photos;
+mod search;
+
+pub use moderation::*;
+pub use photos::*;
+use photos::{attach_photos, photos_of};
+pub use search::*;
 
 /// Why a marketplace write was refused.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +34,8 @@ pub enum MarketError {
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
+
+crate::db_failure!(MarketError);
 
 /// What the family writes about its shop.
 #[derive(Debug, Clone)]
@@ -116,36 +130,38 @@ pub async fn shop(db: &Db, shop_id: i64) -> Result<Option<ShopRecord>, sqlx::Err
 
 /// Opens or updates the owner's shop (one per person, one per household) and
 /// re-indexes its products, whose search document holds the shop's names.
+/// The name and bio are reviewed text: a change waits in `proposed_*` (see
+/// [`shop_review`](crate::marketplace::shop_review)); the public keeps the
+/// approved text. `event` is audited in the same transaction.
 pub async fn save_shop(
     db: &Db,
     owner_user_id: i64,
     household_id: Option<i64>,
     input: &ShopInput,
+    event: Option<AuditEvent<'_>>,
 ) -> Result<i64, sqlx::Error> {
     let at = now();
     let mut tx = db.begin_write().await?;
     // One shop per owner: the owner's second save updates it; a shop opened
-    // before registering keeps the household it gets later.
-    let (shop_id,): (i64,) = sqlx::query_as(
+    // before registering keeps the household it gets later. A new shop has
+    // no public text until its first is approved.
+    let row = sqlx::query(
         "INSERT INTO shops (owner_user_id, household_id, name_ar, name_en, bio, district_id, \
            pickup, delivery, delivery_areas, delivery_fee_halalas, whatsapp, working_hours, \
            created_at, updated_at, public_phone) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14) \
+         VALUES ($1, $2, '', NULL, '', $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) \
          ON CONFLICT (owner_user_id) DO UPDATE SET \
            household_id = COALESCE(shops.household_id, excluded.household_id), \
-           name_ar = excluded.name_ar, name_en = excluded.name_en, bio = excluded.bio, \
            district_id = excluded.district_id, pickup = excluded.pickup, \
            delivery = excluded.delivery, delivery_areas = excluded.delivery_areas, \
            delivery_fee_halalas = excluded.delivery_fee_halalas, whatsapp = excluded.whatsapp, \
            working_hours = excluded.working_hours, updated_at = excluded.updated_at, \
            public_phone = excluded.public_phone \
-         RETURNING id",
+         RETURNING id, name_ar, name_en, bio, proposed_name_ar, proposed_name_en, proposed_bio, \
+           text_review",
     )
     .bind(owner_user_id)
     .bind(household_id)
-    .bind(&input.name_ar)
-    .bind(&input.name_en)
-    .bind(&input.bio)
     .bind(input.district_id)
     .bind(i64::from(input.pickup))
     .bind(i64::from(input.delivery))
@@ -157,16 +173,106 @@ pub async fn save_shop(
     .bind(&input.public_phone)
     .fetch_one(&mut *tx)
     .await?;
+    let shop_id: i64 = row.try_get(0)?;
+    let public = ShopText {
+        name_ar: row.try_get(1)?,
+        name_en: row.try_get(2)?,
+        bio: row.try_get(3)?,
+    };
+    let proposed = match row.try_get::<Option<String>, _>(4)? {
+        Some(name_ar) => Some(ShopText {
+            name_ar,
+            name_en: row.try_get(5)?,
+            bio: row.try_get::<Option<String>, _>(6)?.unwrap_or_default(),
+        }),
+        None => None,
+    };
+    let review = TextReview::parse(&row.try_get::<String, _>(7)?).unwrap_or(TextReview::Pending);
+    let wanted = ShopText {
+        name_ar: input.name_ar.clone(),
+        name_en: input.name_en.clone(),
+        bio: input.bio.clone(),
+    };
+    match after_save(&public, proposed.as_ref(), review, wanted) {
+        AfterSave::StillRejected => {}
+        AfterSave::Public => {
+            sqlx::query(
+                "UPDATE shops SET proposed_name_ar = NULL, proposed_name_en = NULL, \
+                   proposed_bio = NULL, text_review = 'approved', text_rejection_reason = NULL \
+                 WHERE id = $1 AND text_review <> 'approved'",
+            )
+            .bind(shop_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        AfterSave::Review(text) => {
+            sqlx::query(
+                "UPDATE shops SET proposed_name_ar = $2, proposed_name_en = $3, proposed_bio = $4, \
+                   text_review = 'pending', text_rejection_reason = NULL WHERE id = $1",
+            )
+            .bind(shop_id)
+            .bind(&text.name_ar)
+            .bind(&text.name_en)
+            .bind(&text.bio)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
     copy_shop_place(&mut tx, PlaceOf::Shop(shop_id)).await?;
-    let products: Vec<(i64,)> = sqlx::query_as("SELECT id FROM products WHERE shop_id = $1")
-        .bind(shop_id)
-        .fetch_all(&mut *tx)
-        .await?;
-    for (product_id,) in products {
-        sync_search(&mut tx, db.engine, product_id).await?;
+    if let Some(mut event) = event {
+        event.subject_id = Some(shop_id.to_string());
+        crate::audit::record_in(&mut tx, event).await?;
     }
     tx.commit().await?;
     Ok(shop_id)
+}
+
+/// The family's shop text under review, if any waits or was refused.
+pub async fn shop_text_under_review(
+    db: &Db,
+    shop_id: i64,
+) -> Result<Option<ShopTextUnderReview>, sqlx::Error> {
+    let row: Option<(
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT proposed_name_ar, proposed_name_en, proposed_bio, text_review, \
+               text_rejection_reason FROM shops WHERE id = $1",
+    )
+    .bind(shop_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.and_then(|(name_ar, name_en, bio, review, reason)| {
+        let review = TextReview::parse(&review)?;
+        (review != TextReview::Approved).then(|| ShopTextUnderReview {
+            text: ShopText {
+                name_ar: name_ar.unwrap_or_default(),
+                name_en,
+                bio: bio.unwrap_or_default(),
+            },
+            review,
+            rejection_reason: reason,
+        })
+    }))
+}
+
+/// Re-indexes every product of a shop (its names are in their search document).
+pub(super) async fn sync_shop_search(
+    tx: &mut Transaction<'static, Any>,
+    engine: Engine,
+    shop_id: i64,
+) -> Result<(), sqlx::Error> {
+    let products: Vec<(i64,)> = sqlx::query_as("SELECT id FROM products WHERE shop_id = $1")
+        .bind(shop_id)
+        .fetch_all(&mut **tx)
+        .await?;
+    for (product_id,) in products {
+        sync_search(tx, engine, product_id).await?;
+    }
+    Ok(())
 }
 
 /// Which products take their shop's place again.
@@ -210,7 +316,7 @@ pub(crate) async fn copy_shop_place(
 /// Brings a product's entry in the text index in line with the product: its
 /// current text and shop names while it is published (under its publication
 /// number), no entry otherwise.
-async fn sync_search(
+pub(super) async fn sync_search(
     tx: &mut Transaction<'static, Any>,
     engine: Engine,
     product_id: i64,
@@ -437,144 +543,6 @@ pub async fn is_featured(db: &Db, product_id: i64) -> Result<bool, sqlx::Error> 
     Ok(row.is_some_and(|(f,)| f == 1))
 }
 
-/// Records a stored photo; the first becomes the cover. Photos are reviewed
-/// content: a published product goes back to review.
-pub async fn add_photo(
-    db: &Db,
-    product_id: i64,
-    key: &str,
-    width: u32,
-    height: u32,
-) -> Result<(), MarketError> {
-    let mut tx = db.begin_write().await?;
-    let (count,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM product_photos WHERE product_id = $1")
-            .bind(product_id)
-            .fetch_one(&mut *tx)
-            .await?;
-    if count as usize >= super::MAX_PHOTOS {
-        return Err(MarketError::TooManyPhotos);
-    }
-    let at = now();
-    sqlx::query(
-        "INSERT INTO product_photos (product_id, file_key, width, height, is_cover, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(product_id)
-    .bind(key)
-    .bind(i64::from(width))
-    .bind(i64::from(height))
-    .bind(i64::from(count == 0))
-    .bind(at)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE products SET status = CASE WHEN status = 'published' THEN 'pending' ELSE status END, \
-           updated_at = $1 WHERE id = $2",
-    )
-    .bind(at)
-    .bind(product_id)
-    .execute(&mut *tx)
-    .await?;
-    sync_search(&mut tx, db.engine, product_id).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Deletes a photo record (the caller removes its files); when it was the
-/// cover, the oldest remaining photo becomes the cover. Returns its key and width.
-pub async fn remove_photo(
-    db: &Db,
-    product_id: i64,
-    photo_id: i64,
-) -> Result<(String, u32), MarketError> {
-    let mut tx = db.begin_write().await?;
-    let row: Option<(String, i64, i64)> = sqlx::query_as(
-        "SELECT file_key, width, is_cover FROM product_photos WHERE id = $1 AND product_id = $2",
-    )
-    .bind(photo_id)
-    .bind(product_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (key, width, was_cover) = row.ok_or(MarketError::NotFound)?;
-    sqlx::query("DELETE FROM product_photos WHERE id = $1")
-        .bind(photo_id)
-        .execute(&mut *tx)
-        .await?;
-    if was_cover == 1 {
-        sqlx::query(
-            "UPDATE product_photos SET is_cover = 1 WHERE id = \
-               (SELECT MIN(id) FROM product_photos WHERE product_id = $1)",
-        )
-        .bind(product_id)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await?;
-    Ok((key, u32::try_from(width).unwrap_or(1)))
-}
-
-/// Makes one of a product's photos its cover.
-pub async fn set_cover(db: &Db, product_id: i64, photo_id: i64) -> Result<(), MarketError> {
-    let mut tx = db.begin_write().await?;
-    let found: Option<(i64,)> =
-        sqlx::query_as("SELECT id FROM product_photos WHERE id = $1 AND product_id = $2")
-            .bind(photo_id)
-            .bind(product_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    if found.is_none() {
-        return Err(MarketError::NotFound);
-    }
-    sqlx::query(
-        "UPDATE product_photos SET is_cover = CASE WHEN id = $1 THEN 1 ELSE 0 END \
-         WHERE product_id = $2",
-    )
-    .bind(photo_id)
-    .bind(product_id)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-type PhotoRow = (i64, i64, String, i64, i64, i64);
-
-/// The photos of these products, cover first, then in upload order.
-async fn photos_of(db: &Db, product_ids: &[i64]) -> Result<Vec<(i64, Photo)>, sqlx::Error> {
-    if product_ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids = product_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    // The ids are integers from our own query, never user text.
-    let sql = format!(
-        "SELECT product_id, id, file_key, width, height, is_cover FROM product_photos \
-         WHERE product_id IN ({ids}) ORDER BY product_id, is_cover DESC, id"
-    );
-    let rows: Vec<PhotoRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_all(&db.pool)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(product_id, id, key, width, height, is_cover)| {
-            (
-                product_id,
-                Photo {
-                    id,
-                    key,
-                    width: u32::try_from(width).unwrap_or(1),
-                    height: u32::try_from(height).unwrap_or(1),
-                    is_cover: is_cover == 1,
-                },
-            )
-        })
-        .collect())
-}
-
 const PRODUCT_SELECT: &str = "SELECT id, shop_id, title_ar, title_en, description_ar, \
        description_en, category, price_halalas, unit_ar, availability, lead_time_days, status, \
        moderation_reason, updated_at FROM products";
@@ -635,23 +603,13 @@ pub async fn products_of_shop(db: &Db, shop_id: i64) -> Result<Vec<Product>, sql
     Ok(products)
 }
 
-async fn attach_photos(db: &Db, products: &mut [Product]) -> Result<(), sqlx::Error> {
-    let ids: Vec<i64> = products.iter().map(|p| p.id).collect();
-    for (product_id, photo) in photos_of(db, &ids).await? {
-        if let Some(p) = products.iter_mut().find(|p| p.id == product_id) {
-            p.photos.push(photo);
-        }
-    }
-    Ok(())
-}
-
-const CARD_COLUMNS: &str = "p.id, p.title_ar, p.title_en, p.price_halalas, p.unit_ar, \
+pub(super) const CARD_COLUMNS: &str = "p.id, p.title_ar, p.title_en, p.price_halalas, p.unit_ar, \
        p.category, p.availability, ph.id, ph.file_key, ph.width, ph.height, \
        s.id, s.name_ar, s.name_en, d.name_ar, d.name_en";
-const CARD_JOINS: &str = "JOIN shops s ON s.id = p.shop_id \
+pub(super) const CARD_JOINS: &str = "JOIN shops s ON s.id = p.shop_id \
      JOIN districts d ON d.id = p.district_id \
      LEFT JOIN product_photos ph ON ph.product_id = p.id AND ph.is_cover = 1";
-fn card_of(row: sqlx::any::AnyRow) -> Result<ProductCard, sqlx::Error> {
+pub(super) fn card_of(row: sqlx::any::AnyRow) -> Result<ProductCard, sqlx::Error> {
     let category: String = row.try_get(5)?;
     let availability: String = row.try_get(6)?;
     let photo_id: Option<i64> = row.try_get(7)?;
@@ -680,217 +638,6 @@ fn card_of(row: sqlx::any::AnyRow) -> Result<ProductCard, sqlx::Error> {
         district_name_ar: row.try_get(14)?,
         district_name_en: row.try_get(15)?,
     })
-}
-
-/// A bound value of a dynamic query.
-enum Param {
-    Int(i64),
-    Text(String),
-}
-
-fn bind_all<'q>(
-    mut query: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>,
-    params: &'q [Param],
-) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments> {
-    for param in params {
-        query = match param {
-            Param::Int(v) => query.bind(*v),
-            Param::Text(v) => query.bind(v.as_str()),
-        };
-    }
-    query
-}
-
-/// The text part of a search in the engine's own terms. The text index holds
-/// published products only, keyed by their publication number.
-struct TextMatch {
-    /// The matches joined to the products, matches first: SQLite keeps a
-    /// CROSS JOIN's order, so the text index drives the query.
-    from: &'static str,
-    /// The match itself, with the joined index.
-    condition: String,
-    /// The same match as a membership test (the products drive the query).
-    membership: String,
-    /// Newest first, in the index's own order (no sorting).
-    newest: &'static str,
-}
-
-/// Results of a search: one page of cards, whether a next page exists, and
-/// the number of matches up to [`COUNT_CAP`] (counting further costs time and
-/// tells a visitor nothing).
-pub struct SearchResults {
-    pub cards: Vec<ProductCard>,
-    pub has_next: bool,
-    pub total: i64,
-}
-
-/// Matches beyond this are shown as "more than".
-pub const COUNT_CAP: i64 = 1000;
-
-/// Published products matching a search: the text through the engine's
-/// full-text index, then the filters, sorted and paged.
-///
-/// The count stops at [`COUNT_CAP`] + 1 rows; without filters it reads the
-/// text index alone, and a first page that holds every match needs no count
-/// (a search that finds nothing costs one walk, not two). Newest first, the text index drives the
-/// page in its own order and stops at it. Sorted by price, a rare text (at
-/// most the cap) drives the page too and its few matches are sorted; a common
-/// one is a membership test on the products, which the engine answers from
-/// the publication-order index that also carries the price (no table reads),
-/// or by walking the price index. (SQLite has no statistics on the text index
-/// to make that choice itself.)
-pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx::Error> {
-    let mut params: Vec<Param> = Vec::new();
-    // How the text index joins the products, and how it is asked. Terms are
-    // letters and digits only, so they cannot carry query syntax; every term
-    // must match, as a prefix (Arabic suffixes, typing in progress).
-    let terms = search_terms(&query.text);
-    let text = (!terms.is_empty()).then(|| {
-        let expression = match db.engine {
-            Engine::Sqlite => terms
-                .iter()
-                .map(|t| format!("\"{t}\"*"))
-                .collect::<Vec<_>>()
-                .join(" "),
-            Engine::Postgres => terms
-                .iter()
-                .map(|t| format!("{t}:*"))
-                .collect::<Vec<_>>()
-                .join(" & "),
-        };
-        params.push(Param::Text(expression));
-        let p = format!("${}", params.len());
-        match db.engine {
-            Engine::Sqlite => TextMatch {
-                from: "product_search CROSS JOIN products p ON p.published_seq = product_search.rowid",
-                condition: format!("product_search MATCH {p}"),
-                membership: format!(
-                    "p.published_seq IN \
-                       (SELECT rowid FROM product_search WHERE product_search MATCH {p})"
-                ),
-                newest: "product_search.rowid DESC",
-            },
-            Engine::Postgres => TextMatch {
-                from: "product_search JOIN products p ON p.id = product_search.product_id",
-                condition: format!("product_search.document @@ to_tsquery('simple', {p})"),
-                membership: format!(
-                    "p.published_seq IN (SELECT published_seq FROM product_search \
-                       WHERE document @@ to_tsquery('simple', {p}))"
-                ),
-                newest: "product_search.published_seq DESC",
-            },
-        }
-    });
-    let mut conditions = vec!["p.status = 'published'".to_string()];
-    let mut add = |sql: &str, param: Param| {
-        params.push(param);
-        conditions.push(sql.replace('?', &format!("${}", params.len())));
-    };
-    if let Some(category) = query.category {
-        add("p.category = ?", Param::Text(category.as_str().to_string()));
-    }
-    if let Some(district) = query.district_id {
-        add("p.district_id = ?", Param::Int(district));
-    } else if let Some(city) = query.city_id {
-        add("p.city_id = ?", Param::Int(city));
-    }
-    if let Some(min) = query.min_halalas {
-        add("p.price_halalas >= ?", Param::Int(min));
-    }
-    if let Some(max) = query.max_halalas {
-        add("p.price_halalas <= ?", Param::Int(max));
-    }
-    if query.delivery {
-        conditions.push("p.delivery = 1".to_string());
-    }
-    if query.pickup {
-        conditions.push("p.pickup = 1".to_string());
-    }
-    if query.available_now {
-        conditions.push("p.availability = 'in_stock'".to_string());
-    }
-    let filtered = conditions.len() > 1;
-    let filters = conditions.join(" AND ");
-    let count_sql = match &text {
-        // The text index holds published products only: it answers alone.
-        Some(t) if !filtered => format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM product_search WHERE {} LIMIT {}) matches",
-            t.condition,
-            COUNT_CAP + 1
-        ),
-        Some(t) => format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM {} WHERE {filters} AND {} LIMIT {}) matches",
-            t.from,
-            t.condition,
-            COUNT_CAP + 1
-        ),
-        None => format!(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM products p WHERE {filters} LIMIT {}) matches",
-            COUNT_CAP + 1
-        ),
-    };
-    let order = match (query.sort, &text) {
-        (SearchSort::Newest, Some(t)) => t.newest,
-        (SearchSort::Newest, None) => "p.published_seq DESC",
-        (SearchSort::PriceLow, _) => "p.price_halalas ASC, p.id ASC",
-        (SearchSort::PriceHigh, _) => "p.price_halalas DESC, p.id DESC",
-    };
-    let offset = (query.page.max(1) - 1) * SEARCH_PAGE_SIZE;
-    // Sorted by price, a text's count chooses what drives the page; otherwise
-    // the page comes first, and a first page that is all there is counts itself.
-    let counted = match (&text, query.sort) {
-        (Some(_), SearchSort::PriceLow | SearchSort::PriceHigh) => {
-            Some(count_matches(db, count_sql.clone(), &params).await?)
-        }
-        _ => None,
-    };
-    let (from, condition) = match &text {
-        Some(t) if counted.is_none_or(|total| total <= COUNT_CAP) => {
-            (t.from, format!("{filters} AND {}", t.condition))
-        }
-        Some(t) => ("products p", format!("{filters} AND {}", t.membership)),
-        None => ("products p", filters),
-    };
-    // The page is chosen from the products (and the text index) alone, then
-    // joined to its shops, districts and photos: sorted by price, the sort
-    // reads every match, and joining them all first cost a common word ~20 ms.
-    let page_order = match query.sort {
-        SearchSort::Newest => "p.published_seq DESC",
-        SearchSort::PriceLow | SearchSort::PriceHigh => order,
-    };
-    let sql = format!(
-        "SELECT {CARD_COLUMNS} FROM \
-           (SELECT p.id FROM {from} WHERE {condition} \
-             ORDER BY {order} LIMIT {} OFFSET {offset}) page \
-         JOIN products p ON p.id = page.id {CARD_JOINS} ORDER BY {page_order}",
-        SEARCH_PAGE_SIZE + 1
-    );
-    let mut cards = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), &params)
-        .fetch_all(&db.pool)
-        .await?
-        .into_iter()
-        .map(card_of)
-        .collect::<Result<Vec<_>, _>>()?;
-    let has_next = cards.len() as i64 > SEARCH_PAGE_SIZE;
-    cards.truncate(SEARCH_PAGE_SIZE as usize);
-    let total = match counted {
-        Some(total) => total,
-        None if offset == 0 && !has_next => cards.len() as i64,
-        None => count_matches(db, count_sql, &params).await?,
-    };
-    Ok(SearchResults {
-        cards,
-        has_next,
-        total,
-    })
-}
-
-/// Runs a search's count query.
-async fn count_matches(db: &Db, sql: String, params: &[Param]) -> Result<i64, sqlx::Error> {
-    bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), params)
-        .fetch_one(&db.pool)
-        .await?
-        .try_get(0)
 }
 
 /// Newest published products; `featured` keeps only those the council featured.
@@ -942,83 +689,6 @@ pub async fn districts_with_shops(
     .await
 }
 
-/// A pending product waiting for a moderator, with its shop.
-pub struct PendingProduct {
-    pub product: Product,
-    pub shop: Shop,
-}
-
-/// Products waiting for review by this association (households linked to it
-/// by a line or a benefit), or, for the council (`None`), those whose
-/// household no association is linked to; oldest first.
-pub async fn moderation_queue(
-    db: &Db,
-    association_id: Option<i64>,
-    limit: i64,
-) -> Result<Vec<PendingProduct>, sqlx::Error> {
-    let linked = "SELECT household_id FROM application_lines WHERE association_id = $1 \
-                  UNION SELECT household_id FROM benefits WHERE association_id = $1";
-    let any_linked = "SELECT household_id FROM application_lines WHERE association_id IS NOT NULL \
-                      UNION SELECT household_id FROM benefits";
-    let ids: Vec<(i64, i64)> = match association_id {
-        Some(association_id) => {
-            let sql = format!(
-                "SELECT p.id, s.id FROM products p JOIN shops s ON s.id = p.shop_id \
-                 WHERE p.status = 'pending' AND s.household_id IN ({linked}) \
-                 ORDER BY p.updated_at, p.id LIMIT $2"
-            );
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(association_id)
-                .bind(limit)
-                .fetch_all(&db.pool)
-                .await?
-        }
-        None => {
-            let sql = format!(
-                "SELECT p.id, s.id FROM products p JOIN shops s ON s.id = p.shop_id \
-                 WHERE p.status = 'pending' \
-                   AND (s.household_id IS NULL OR s.household_id NOT IN ({any_linked})) \
-                 ORDER BY p.updated_at, p.id LIMIT $1"
-            );
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(limit)
-                .fetch_all(&db.pool)
-                .await?
-        }
-    };
-    let mut out = Vec::with_capacity(ids.len());
-    for (product_id, shop_id) in ids {
-        if let (Some(product), Some(shop)) =
-            (product(db, product_id).await?, shop(db, shop_id).await?)
-        {
-            out.push(PendingProduct {
-                product,
-                shop: shop.shop,
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// The associations that moderate a shop's products: those linked to its household.
-pub async fn moderating_associations(
-    db: &Db,
-    household_id: Option<i64>,
-) -> Result<Vec<i64>, sqlx::Error> {
-    let Some(household_id) = household_id else {
-        return Ok(Vec::new());
-    };
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT association_id FROM application_lines \
-           WHERE household_id = $1 AND association_id IS NOT NULL \
-         UNION SELECT association_id FROM benefits WHERE household_id = $1",
-    )
-    .bind(household_id)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
-}
-
 /// What the sitemap lists: published products and the shops that have one,
 /// with their last change.
 pub async fn sitemap_entries(db: &Db) -> Result<(Vec<(i64, i64)>, Vec<(i64, i64)>), sqlx::Error> {
@@ -1035,16 +705,6 @@ pub async fn sitemap_entries(db: &Db) -> Result<(Vec<(i64, i64)>, Vec<(i64, i64)
     .fetch_all(&db.pool)
     .await?;
     Ok((products, shops))
-}
-
-/// The stored (largest) width of the photo with this file key, if any.
-pub async fn photo_width(db: &Db, file_key: &str) -> Result<Option<u32>, sqlx::Error> {
-    let width: Option<(i64,)> =
-        sqlx::query_as("SELECT width FROM product_photos WHERE file_key = $1")
-            .bind(file_key)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(width.and_then(|(w,)| u32::try_from(w).ok()))
 }
 
 /// The market revision: raised by the database with every change that shows

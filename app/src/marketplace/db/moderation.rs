@@ -1,0 +1,200 @@
+//! SQL of moderation: what waits for review, and who reviews it.
+
+use super::{MarketError, product, shop, sync_shop_search};
+use crate::audit::AuditEvent;
+use crate::database::{Db, now};
+use crate::marketplace::shop_review::{PendingShopText, ShopText};
+use crate::marketplace::{Product, Shop};
+
+/// Households an association (`$1`) moderates: those it has a line or a benefit with.
+const LINKED: &str = "SELECT household_id FROM application_lines WHERE association_id = $1 \
+                      UNION SELECT household_id FROM benefits WHERE association_id = $1";
+/// Households some association moderates; the council moderates the others.
+const ANY_LINKED: &str = "SELECT household_id FROM application_lines \
+                            WHERE association_id IS NOT NULL \
+                          UNION SELECT household_id FROM benefits";
+
+/// A pending product waiting for a moderator, with its shop.
+pub struct PendingProduct {
+    pub product: Product,
+    pub shop: Shop,
+}
+
+/// Products waiting for review by this association (households linked to it
+/// by a line or a benefit), or, for the council (`None`), those whose
+/// household no association is linked to; oldest first.
+pub async fn moderation_queue(
+    db: &Db,
+    association_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PendingProduct>, sqlx::Error> {
+    let (linked, any_linked) = (LINKED, ANY_LINKED);
+    let ids: Vec<(i64, i64)> = match association_id {
+        Some(association_id) => {
+            let sql = format!(
+                "SELECT p.id, s.id FROM products p JOIN shops s ON s.id = p.shop_id \
+                 WHERE p.status = 'pending' AND s.household_id IN ({linked}) \
+                 ORDER BY p.updated_at, p.id LIMIT $2"
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(association_id)
+                .bind(limit)
+                .fetch_all(&db.pool)
+                .await?
+        }
+        None => {
+            let sql = format!(
+                "SELECT p.id, s.id FROM products p JOIN shops s ON s.id = p.shop_id \
+                 WHERE p.status = 'pending' \
+                   AND (s.household_id IS NULL OR s.household_id NOT IN ({any_linked})) \
+                 ORDER BY p.updated_at, p.id LIMIT $1"
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(limit)
+                .fetch_all(&db.pool)
+                .await?
+        }
+    };
+    let mut out = Vec::with_capacity(ids.len());
+    for (product_id, shop_id) in ids {
+        if let (Some(product), Some(shop)) =
+            (product(db, product_id).await?, shop(db, shop_id).await?)
+        {
+            out.push(PendingProduct {
+                product,
+                shop: shop.shop,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The associations that moderate a shop's products: those linked to its household.
+pub async fn moderating_associations(
+    db: &Db,
+    household_id: Option<i64>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let Some(household_id) = household_id else {
+        return Ok(Vec::new());
+    };
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT association_id FROM application_lines \
+           WHERE household_id = $1 AND association_id IS NOT NULL \
+         UNION SELECT association_id FROM benefits WHERE household_id = $1",
+    )
+    .bind(household_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+type ShopTextRow = (
+    i64,
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// Shops whose new name or bio waits for this association's review (or, for
+/// the council, `None`, those of households no association is linked to);
+/// oldest change first.
+pub async fn pending_shop_texts(
+    db: &Db,
+    association_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<PendingShopText>, sqlx::Error> {
+    let columns = "s.id, s.name_ar, s.name_en, s.bio, s.proposed_name_ar, s.proposed_name_en, \
+                   s.proposed_bio FROM shops s WHERE s.text_review = 'pending'";
+    let rows: Vec<ShopTextRow> = match association_id {
+        Some(association_id) => {
+            let sql = format!(
+                "SELECT {columns} AND s.household_id IN ({LINKED}) \
+                 ORDER BY s.updated_at, s.id LIMIT $2"
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(association_id)
+                .bind(limit)
+                .fetch_all(&db.pool)
+                .await?
+        }
+        None => {
+            let sql = format!(
+                "SELECT {columns} \
+                   AND (s.household_id IS NULL OR s.household_id NOT IN ({ANY_LINKED})) \
+                 ORDER BY s.updated_at, s.id LIMIT $1"
+            );
+            sqlx::query_as(sqlx::AssertSqlSafe(sql))
+                .bind(limit)
+                .fetch_all(&db.pool)
+                .await?
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .map(
+            |(shop_id, name_ar, name_en, bio, proposed_ar, proposed_en, proposed_bio)| {
+                PendingShopText {
+                    shop_id,
+                    public: ShopText {
+                        name_ar,
+                        name_en,
+                        bio,
+                    },
+                    proposed: ShopText {
+                        name_ar: proposed_ar.unwrap_or_default(),
+                        name_en: proposed_en,
+                        bio: proposed_bio.unwrap_or_default(),
+                    },
+                }
+            },
+        )
+        .collect())
+}
+
+/// A moderator's decision on a shop's waiting text: approved, it becomes the
+/// public text (and the shop's products are re-indexed under it); refused, it
+/// stays the family's with the reason. Audited in the same transaction.
+/// `WrongStatus` when nothing waits (decided meanwhile).
+pub async fn decide_shop_text(
+    db: &Db,
+    shop_id: i64,
+    approve: bool,
+    reason: Option<&str>,
+    event: AuditEvent<'_>,
+) -> Result<(), MarketError> {
+    let mut tx = db.begin_write().await?;
+    let done = if approve {
+        sqlx::query(
+            "UPDATE shops SET name_ar = proposed_name_ar, name_en = proposed_name_en, \
+               bio = COALESCE(proposed_bio, ''), proposed_name_ar = NULL, proposed_name_en = NULL, \
+               proposed_bio = NULL, text_review = 'approved', text_rejection_reason = NULL, \
+               updated_at = $2 \
+             WHERE id = $1 AND text_review = 'pending'",
+        )
+        .bind(shop_id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?
+    } else {
+        sqlx::query(
+            "UPDATE shops SET text_review = 'rejected', text_rejection_reason = $2 \
+             WHERE id = $1 AND text_review = 'pending'",
+        )
+        .bind(shop_id)
+        .bind(reason)
+        .execute(&mut *tx)
+        .await?
+    };
+    if done.rows_affected() == 0 {
+        return Err(MarketError::WrongStatus);
+    }
+    if approve {
+        sync_shop_search(&mut tx, db.engine, shop_id).await?;
+    }
+    crate::audit::record_in(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
