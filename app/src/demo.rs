@@ -917,12 +917,13 @@ pub async fn seed_demo_market(db: &Db, photo_store: &PhotoStore) -> Result<usize
             let key = photos::new_key();
             photo_store.put(&key, &processed).await?;
             market::add_photo(db, product_id, &key, processed.width, processed.height).await?;
-            market::submit_for_review(db, shop_id, product_id).await?;
+            market::submit_for_review(db, shop_id, product_id, None).await?;
             market::set_status(
                 db,
                 product_id,
                 ProductStatus::Pending,
                 ProductStatus::Published,
+                None,
                 None,
             )
             .await?;

@@ -70,6 +70,9 @@ pub enum ErrorKey {
     PhotoCorrupt,
     PhotoTooManyPixels,
     TooManyPhotos,
+    MergeNeedsVerifiedHeads,
+    DocumentRequired,
+    ClaimAlreadyConfirmed,
     Busy,
     PhotoRequired,
     ProductStatusWrong,
@@ -91,7 +94,7 @@ pub enum ErrorKey {
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 69] = [
+    pub const ALL: [ErrorKey; 72] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -143,6 +146,9 @@ impl ErrorKey {
         ErrorKey::PhotoCorrupt,
         ErrorKey::PhotoTooManyPixels,
         ErrorKey::TooManyPhotos,
+        ErrorKey::MergeNeedsVerifiedHeads,
+        ErrorKey::DocumentRequired,
+        ErrorKey::ClaimAlreadyConfirmed,
         ErrorKey::Busy,
         ErrorKey::PhotoRequired,
         ErrorKey::ProductStatusWrong,
@@ -217,6 +223,9 @@ impl ErrorKey {
             ErrorKey::PhotoCorrupt => "photo_corrupt",
             ErrorKey::PhotoTooManyPixels => "photo_too_many_pixels",
             ErrorKey::TooManyPhotos => "too_many_photos",
+            ErrorKey::MergeNeedsVerifiedHeads => "merge_needs_verified_heads",
+            ErrorKey::DocumentRequired => "document_required",
+            ErrorKey::ClaimAlreadyConfirmed => "claim_already_confirmed",
             ErrorKey::Busy => "busy",
             ErrorKey::PhotoRequired => "photo_required",
             ErrorKey::ProductStatusWrong => "product_status_wrong",

@@ -25,6 +25,9 @@ test("a family opens a shop and lists a product with a photo; the council publis
   await page.getByLabel("رقم واتساب").fill(seller.phone);
   await shot(page, "60-shop-open");
   await page.getByRole("button", { name: "احفظ المتجر" }).click();
+  // The shop's name waits for review like a product; the family is told so.
+  await expect(page.getByRole("status").filter({ hasText: "بانتظار مراجعة الجمعية" })).toBeVisible();
+  await shot(page, "60-shop-pending");
 
   await page.getByRole("link", { name: "أضف منتجًا" }).click();
   await page.getByLabel("اسم المنتج (بالعربية)").fill(seller.title);
@@ -53,11 +56,16 @@ test("a family opens a shop and lists a product with a photo; the council publis
   // The council reviews the product as the public will see it, and publishes it.
   await signIn(page, "1000000016");
   await page.goto("/association/moderation");
-  const item = page.locator("article.moderation-item", { hasText: seller.title });
+  const item = page.locator("article.moderation-item[data-product-id]", { hasText: seller.title });
   await expect(item).toBeVisible();
+  const shopText = page.locator("article.moderation-item[data-shop-id]", { hasText: `متجر ${seller.title}` });
+  await expect(shopText).toBeVisible();
   await shot(page, "62-moderation");
   await item.getByRole("button", { name: "انشر" }).click();
-  await expect(page.locator("article.moderation-item", { hasText: seller.title })).toHaveCount(0);
+  await expect(page.locator("article.moderation-item[data-product-id]", { hasText: seller.title })).toHaveCount(0);
+  // The shop's name too: until then the public sees "a productive family".
+  await page.locator("article.moderation-item[data-shop-id]", { hasText: `متجر ${seller.title}` }).getByRole("button", { name: "انشر" }).click();
+  await expect(page.locator("article.moderation-item[data-shop-id]", { hasText: `متجر ${seller.title}` })).toHaveCount(0);
   await signOut(page);
 
   // A visitor with no account finds it by an Arabic search with the article or diacritics.
@@ -69,6 +77,7 @@ test("a family opens a shop and lists a product with a photo; the council publis
   await shot(page, "63-search-results");
   await card.getByRole("link").click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(seller.title);
+  await expect(page.getByRole("link", { name: `متجر ${seller.title}` }).first()).toBeVisible();
   const whatsapp = page.locator("#order-whatsapp");
   const href = (await whatsapp.getAttribute("href"))!;
   expect(href).toContain(`https://wa.me/966${seller.phone.slice(1)}?text=`);

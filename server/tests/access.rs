@@ -392,6 +392,101 @@ async fn a_member_id_is_a_claim_the_person_answers(app: TestApp) {
         )
         .await;
     assert_eq!(r.status(), 404);
+    // Staff of an association serving Amina's household may confirm a
+    // member's ID from the documents she shows; nobody else may.
+    let key: serde_json::Value = amina
+        .post_api("/api/get_apply_form", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (training,): (i64,) =
+        sqlx::query_as("SELECT id FROM assistance_types WHERE code = 'training'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let r = amina
+        .post_api(
+            "/api/submit_application",
+            &[
+                ("submission_key", key["submission_key"].as_str().unwrap()),
+                (
+                    "lines[0][assistance_type_id]",
+                    training.to_string().as_str(),
+                ),
+                ("lines[0][chosen]", "1"),
+                ("lines[0][description]", "دورة تغليف"),
+                ("lines[0][amount]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let (serving,): (String,) = sqlx::query_as(
+        "SELECT a.licence_number FROM application_lines l JOIN associations a ON a.id = l.association_id \
+         JOIN households h ON h.id = l.household_id WHERE h.head_national_id = $1",
+    )
+    .bind(AMINA)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    let (serving_staff, other_staff) = if serving == "DEMO-001" {
+        (MONA_NAKHLA_STAFF, REEM_BAHR_STAFF)
+    } else {
+        (REEM_BAHR_STAFF, MONA_NAKHLA_STAFF)
+    };
+    let unknown_id = app::identity::with_check_digit("100000777");
+    let (member,): (i64,) =
+        sqlx::query_as("SELECT id FROM household_members WHERE national_id = $1")
+            .bind(&unknown_id)
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let member = member.to_string();
+    let verify = |who: &'static str, document: &'static str| {
+        let app = &app;
+        let member = member.clone();
+        async move {
+            app.signed_in(who)
+                .await
+                .post_api(
+                    "/api/verify_member_claim",
+                    &[("member_id", member.as_str()), ("document", document)],
+                )
+                .await
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(verify(other_staff, "family_record").await, 404);
+    assert_eq!(
+        verify(AMINA, "family_record").await,
+        404,
+        "not by the household itself"
+    );
+    assert_eq!(verify(serving_staff, "a photo").await, 422);
+    assert_eq!(verify(serving_staff, "family_record").await, 200);
+    assert_eq!(
+        verify(serving_staff, "family_record").await,
+        409,
+        "confirmed once"
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM household_identities WHERE national_id = '{unknown_id}'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'member_verified'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM household_changes WHERE field = 'member_verified' AND new_value LIKE '%family_record%'")
+            .await,
+        1
+    );
     // Claims are capped: ten a day.
     for i in 0..9 {
         assert_eq!(

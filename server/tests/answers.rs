@@ -320,6 +320,13 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
         ("decide_coverage", vec![vec![]]),
         ("get_member_claims", vec![vec![]]),
         (
+            "verify_member_claim",
+            vec![vec![
+                ("member_id", "1".into()),
+                ("document", "family_record".into()),
+            ]],
+        ),
+        (
             "answer_member_claim",
             vec![vec![("member_id", "0".into()), ("confirm", "false".into())]],
         ),

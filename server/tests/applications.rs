@@ -499,9 +499,30 @@ both_engines! {
         let (keep, gone) = (candidates[0].a.household.id, candidates[0].b.household.id);
         let history_before = app.count(&format!("SELECT COUNT(*) FROM household_changes WHERE household_id IN ({keep}, {gone})")).await;
 
-        // "Same household": merged, keeping all history and lines.
+        // The merged household's shop and enrollments move with it.
+        let district = app::places::db::list_cities(&app.state.db).await.unwrap();
+        let district = app::places::db::list_districts(&app.state.db, district[0].id).await.unwrap()[0].id.to_string();
+        let shop = [("name_ar", "خياطة أمينة"), ("district_id", district.as_str()), ("pickup", "1")];
+        assert_eq!(amina.post_api("/api/save_shop", &shop).await.status(), 200);
+        let course = app.count("SELECT MIN(id) FROM courses").await.to_string();
+        amina.post_api("/api/enroll", &[("course_id", course.as_str())]).await;
+
+        // A merge joins two people's records: refused while a head has not
+        // proved who they are with Nafath (as a walk-in record has not).
         let id = candidates[0].id.to_string();
+        sqlx::query("UPDATE households SET verified = 0 WHERE id = $1").bind(gone).execute(&app.state.db.pool).await.unwrap();
+        let r = council.post_api("/api/decide_duplicate", &[("candidate_id", &id), ("decision", "same")]).await;
+        assert_eq!(r.status(), 409);
+        assert!(r.text().await.unwrap().contains("merge_needs_verified_heads"));
+        sqlx::query("UPDATE households SET verified = 1 WHERE id = $1").bind(gone).execute(&app.state.db.pool).await.unwrap();
+
+        // "Same household": merged, keeping all history and lines.
         assert_eq!(council.post_api("/api/decide_duplicate", &[("candidate_id", &id), ("decision", "same")]).await.status(), 200);
+        for table in ["shops", "enrollments", "follow_up_flags", "household_members", "benefits"] {
+            assert_eq!(app.count(&format!("SELECT COUNT(*) FROM {table} WHERE household_id = {gone}")).await, 0, "{table}");
+        }
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM shops WHERE household_id = {keep}")).await, 1, "the shop moved");
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'duplicate_decided'").await, 1);
         assert_eq!(council.post_api("/api/decide_duplicate", &[("candidate_id", &id), ("decision", "different")]).await.status(), 409);
         assert_eq!(app.count(&format!("SELECT COUNT(*) FROM application_lines WHERE household_id = {keep}")).await, 3);
         assert_eq!(app.count(&format!("SELECT COUNT(*) FROM household_changes WHERE household_id = {keep}")).await, history_before + 1);

@@ -428,8 +428,8 @@ both_engines! {
                 description_en: None, category, price_halalas: i * 100, unit_ar: String::new(),
                 availability: if i <= 5 { Availability::Paused } else { Availability::InStock }, lead_time_days: None,
             }).await.unwrap();
-            app::marketplace::db::submit_for_review(db, shop, id).await.unwrap();
-            app::marketplace::db::set_status(db, id, ProductStatus::Pending, ProductStatus::Published, None).await.unwrap();
+            app::marketplace::db::submit_for_review(db, shop, id, None).await.unwrap();
+            app::marketplace::db::set_status(db, id, ProductStatus::Pending, ProductStatus::Published, None, None).await.unwrap();
         }
         let all = search(&app, &[]).await;
         assert_eq!((all.cards.len(), all.has_next, all.total), (24, true, 30));
@@ -550,8 +550,8 @@ both_engines! {
             description_ar: "بخور بيتي".into(), description_en: None, category: Category::PerfumeIncense,
             price_halalas: 2_500, unit_ar: String::new(), availability: Availability::InStock, lead_time_days: None,
         }).await.unwrap();
-        app::marketplace::db::submit_for_review(db, shop, id).await.unwrap();
-        app::marketplace::db::set_status(db, id, ProductStatus::Pending, ProductStatus::Published, None).await.unwrap();
+        app::marketplace::db::submit_for_review(db, shop, id, None).await.unwrap();
+        app::marketplace::db::set_status(db, id, ProductStatus::Pending, ProductStatus::Published, None, None).await.unwrap();
 
         // A second instance over the same database that looks for changes every 100 ms.
         let second_db = app::database::Db::connect(&app.database.url, 4).await.unwrap();
@@ -623,7 +623,7 @@ both_engines! {
         assert!(!sitemap.contains(&page));
 
         // A change made outside any server (the CLI, another tool) is seen too.
-        app::marketplace::db::set_status(db, id, ProductStatus::Hidden, ProductStatus::Published, None).await.unwrap();
+        app::marketplace::db::set_status(db, id, ProductStatus::Hidden, ProductStatus::Published, None, None).await.unwrap();
         tokio::time::sleep(std::time::Duration::from_millis(150)).await;
         assert_eq!(get(&second.base, &page, &[]).await.status(), 200);
     }

@@ -16,7 +16,7 @@ use crate::registry::Household;
 
 #[cfg(feature = "ssr")]
 use {
-    super::db::{self, ApplicationError, LineRecord, RequestedLine, Submission, SubmitOutcome},
+    super::db::{self, ApplicationError, LineRecord, RequestedLine, Submission},
     super::{LineAction, TransitionError, transition},
     crate::audit::{self, AuditEvent},
     crate::error::{ErrorKey, respond},
@@ -215,31 +215,15 @@ pub async fn submit_application(
                 submission_key: key.to_string(),
                 lines: requested,
             };
-            let outcome = crate::database::retrying(|| db::submit(&state.db, &submission)).await?;
-            if let SubmitOutcome::Created(lines) = &outcome {
-                audit::record(
-                    &state.db,
-                    AuditEvent {
-                        actor_user_id: Some(user.user_id),
-                        action: audit::action::APPLICATION_SUBMITTED,
-                        subject_type: Some("household"),
-                        subject_id: Some(household.id.to_string()),
-                        detail: Some(
-                            lines
-                                .iter()
-                                .map(|(line, to)| match to {
-                                    Some(a) => format!("line {line} → association {a}"),
-                                    None => format!("line {line} → council"),
-                                })
-                                .collect::<Vec<_>>()
-                                .join("; "),
-                        ),
-                        client_ip: Some(session::client_ip()),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-            }
+            let audit = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                action: audit::action::APPLICATION_SUBMITTED,
+                subject_type: Some("household"),
+                subject_id: Some(household.id.to_string()),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            crate::database::retrying(|| db::submit(&state.db, &submission, audit.clone())).await?;
             leptos_axum::redirect(&format!("{}?submitted=1", super::MY_APPLICATIONS_PAGE));
             Ok(())
         }
@@ -360,6 +344,26 @@ async fn store_transition(
     refer_to: Option<i64>,
     benefit: Option<(Option<i64>, &str)>,
 ) -> Result<(), AppError> {
+    let mut audit = vec![AuditEvent {
+        actor_user_id: Some(user.user_id),
+        acting_for_association_id: acting_association_id,
+        action: audit::action::LINE_TRANSITION,
+        subject_type: Some("application_line"),
+        subject_id: Some(line.id.to_string()),
+        detail: Some(format!("{} → {}", line.state.as_str(), to.as_str())),
+        client_ip: Some(session::client_ip()),
+    }];
+    if let Some((_, given_on)) = benefit {
+        audit.push(AuditEvent {
+            actor_user_id: Some(user.user_id),
+            acting_for_association_id: acting_association_id,
+            action: audit::action::BENEFIT_RECORDED,
+            subject_type: Some("household"),
+            subject_id: Some(line.household_id.to_string()),
+            detail: Some(format!("line {} on {given_on}", line.id)),
+            client_ip: Some(session::client_ip()),
+        });
+    }
     db::apply_transition(
         &state.db,
         &db::Transition {
@@ -370,19 +374,7 @@ async fn store_transition(
             note,
             refer_to,
             benefit,
-        },
-    )
-    .await?;
-    audit::record(
-        &state.db,
-        AuditEvent {
-            actor_user_id: Some(user.user_id),
-            acting_for_association_id: acting_association_id,
-            action: audit::action::LINE_TRANSITION,
-            subject_type: Some("application_line"),
-            subject_id: Some(line.id.to_string()),
-            detail: Some(format!("{} → {}", line.state.as_str(), to.as_str())),
-            client_ip: Some(session::client_ip()),
+            audit,
         },
     )
     .await?;
@@ -486,21 +478,6 @@ pub async fn act_on_line(
                 benefit.as_ref().map(|(v, d)| (*v, d.as_str())),
             )
             .await?;
-            if let Some(benefit) = &benefit {
-                audit::record(
-                    &state.db,
-                    AuditEvent {
-                        actor_user_id: Some(user.user_id),
-                        acting_for_association_id: access.association_id(),
-                        action: audit::action::BENEFIT_RECORDED,
-                        subject_type: Some("household"),
-                        subject_id: Some(line.household_id.to_string()),
-                        detail: Some(format!("line {} on {}", line.id, benefit.1)),
-                        client_ip: Some(session::client_ip()),
-                    },
-                )
-                .await?;
-            }
             // After a referral the line has left this association's hands.
             if refer_to.is_some() {
                 leptos_axum::redirect(super::QUEUE_PAGE);
@@ -531,18 +508,22 @@ pub async fn add_line_note(line_id: i64, body: String) -> Result<(), AppError> {
             if body.is_empty() {
                 return Err(AppError::validation("body", ErrorKey::NoteRequired));
             }
-            db::add_note(&state.db, line.id, association_id, user.user_id, &body).await?;
-            audit::record(
+            let audit = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                acting_for_association_id: Some(association_id),
+                action: audit::action::LINE_NOTE_ADDED,
+                subject_type: Some("application_line"),
+                subject_id: Some(line.id.to_string()),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            db::add_note(
                 &state.db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    acting_for_association_id: Some(association_id),
-                    action: audit::action::LINE_NOTE_ADDED,
-                    subject_type: Some("application_line"),
-                    subject_id: Some(line.id.to_string()),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
+                line.id,
+                association_id,
+                user.user_id,
+                &body,
+                audit,
             )
             .await?;
             leptos_axum::redirect(&super::line_url(line.id));

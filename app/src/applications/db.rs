@@ -8,6 +8,7 @@ use super::{
     Benefit, LineEvent, LineNote, LineState, LineSummary, Notification, QUEUE_PAGE_SIZE,
     QueueFilter, ServedFamily,
 };
+use crate::audit::AuditEvent;
 use crate::coverage::{Route, route_line};
 use crate::database::{Db, now};
 
@@ -61,7 +62,12 @@ pub enum SubmitOutcome {
 }
 
 /// Submits an application: every line is checked, routed and stored, or none is.
-pub async fn submit(db: &Db, submission: &Submission) -> Result<SubmitOutcome, ApplicationError> {
+/// `audit` is written with the lines, its detail saying where each went.
+pub async fn submit(
+    db: &Db,
+    submission: &Submission,
+    audit: AuditEvent<'_>,
+) -> Result<SubmitOutcome, ApplicationError> {
     let mut tx = db.begin_write().await?;
     let at = now();
     let application: Option<(i64,)> = sqlx::query_as(
@@ -127,6 +133,22 @@ pub async fn submit(db: &Db, submission: &Submission) -> Result<SubmitOutcome, A
         }
         created.push((line_id, association_id));
     }
+    let routed = created
+        .iter()
+        .map(|(line, to)| match to {
+            Some(a) => format!("line {line} → association {a}"),
+            None => format!("line {line} → council"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    crate::audit::record_in(
+        &mut tx,
+        AuditEvent {
+            detail: Some(routed),
+            ..audit
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(SubmitOutcome::Created(created))
 }
@@ -283,6 +305,8 @@ pub struct Transition<'a> {
     pub refer_to: Option<i64>,
     /// For fulfilment: the benefit's value and date.
     pub benefit: Option<(Option<i64>, &'a str)>,
+    /// Written in the same transaction (the transition, any benefit).
+    pub audit: Vec<AuditEvent<'a>>,
 }
 
 /// Stores a transition if the line is still as it was read (state and
@@ -349,6 +373,9 @@ pub async fn apply_transition(db: &Db, t: &Transition<'_>) -> Result<(), Applica
     }
     if let Some(user) = line.head_user_id {
         notify(&mut tx, user, line.id, t.to).await?;
+    }
+    for event in &t.audit {
+        crate::audit::record_in(&mut tx, event.clone()).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -592,7 +619,9 @@ pub async fn add_note(
     association_id: i64,
     author_user_id: i64,
     body: &str,
+    audit: AuditEvent<'_>,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO line_notes (line_id, association_id, author_user_id, body, created_at) \
          VALUES ($1, $2, $3, $4, $5)",
@@ -602,8 +631,10 @@ pub async fn add_note(
     .bind(author_user_id)
     .bind(body)
     .bind(now())
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    crate::audit::record_in(&mut tx, audit).await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use super::{
     QUEUE_PAGE_SIZE, is_overdue, line_url,
 };
 use crate::i18n::*;
+use crate::registry::claims::VerifyMemberForm;
 use crate::registry::pages::RelationName;
 use crate::text::format_riyals;
 use crate::ui::{
@@ -527,14 +528,22 @@ fn Line(detail: LineDetail) -> impl IntoView {
         }
     };
     let has = |a: &str| detail.actions.iter().any(|x| x == a);
+    let back = line_url(detail.line.id);
     let members = household
         .members
         .iter()
         .map(|m| {
+            // A member's ID that is only a claim: staff may confirm it from
+            // the documents the family shows at the counter.
+            let claim = (m.national_id.is_some() && !m.id_confirmed).then(|| view! {
+                <span class="muted">" · " {t!(i18n, claims.unconfirmed)}</span>
+                <VerifyMemberForm member_id=m.id next=back.clone() />
+            });
             view! {
                 <li>
                     {m.full_name.clone()} " · " <span class="muted"><RelationName code=m.relation.clone() /> " · " <span class="date">{m.birth_date.clone()}</span></span>
                     {m.national_id.clone().map(|n| view! { " · " <bdi dir="ltr">{n}</bdi> })}
+                    {claim}
                 </li>
             }
         })

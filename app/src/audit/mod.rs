@@ -61,6 +61,7 @@ pub mod action {
     pub const BENEFIT_RECORDED: &str = "benefit_recorded";
     pub const DUPLICATE_DECIDED: &str = "duplicate_decided";
     pub const WALK_IN_REGISTERED: &str = "walk_in_registered";
+    pub const MEMBER_VERIFIED: &str = "member_verified";
     pub const SHOP_SAVED: &str = "shop_saved";
     pub const PRODUCT_SUBMITTED: &str = "product_submitted";
     pub const PRODUCT_MODERATED: &str = "product_moderated";

@@ -309,7 +309,16 @@ pub async fn propose_coverage(
                     ErrorKey::BadRequest,
                 ));
             }
-            let created = db::propose(
+            let audit = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                acting_for_association_id: Some(association_id),
+                action: audit::action::COVERAGE_PROPOSED,
+                subject_type: Some("assistance_type"),
+                subject_id: Some(assistance_type_id.to_string()),
+                detail: Some(format!("{} cells, {}", district_ids.len(), role.as_str())),
+                client_ip: Some(session::client_ip()),
+            };
+            db::propose(
                 &state.db,
                 &db::Proposal {
                     association_id,
@@ -320,19 +329,7 @@ pub async fn propose_coverage(
                     valid_to,
                     proposed_by: user.user_id,
                 },
-            )
-            .await?;
-            audit::record(
-                &state.db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    acting_for_association_id: Some(association_id),
-                    action: audit::action::COVERAGE_PROPOSED,
-                    subject_type: Some("assistance_type"),
-                    subject_id: Some(assistance_type_id.to_string()),
-                    detail: Some(format!("{created} cells, {}", role.as_str())),
-                    client_ip: Some(session::client_ip()),
-                },
+                audit,
             )
             .await?;
             leptos_axum::redirect(super::PROPOSALS_PAGE);
@@ -356,35 +353,39 @@ pub async fn decide_coverage(
             let note = note
                 .map(|n| n.trim().chars().take(500).collect::<String>())
                 .filter(|n| !n.is_empty());
-            let action = match decision.as_str() {
+            let event = |action| AuditEvent {
+                actor_user_id: Some(user.user_id),
+                action,
+                subject_type: Some("coverage_cell"),
+                subject_id: Some(cell_id.to_string()),
+                detail: note.clone(),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            match decision.as_str() {
                 "approve" | "reject" => {
                     let approve = decision == "approve";
-                    db::decide(&state.db, cell_id, approve, note.as_deref(), user.user_id).await?;
-                    if approve {
+                    let action = if approve {
                         audit::action::COVERAGE_APPROVED
                     } else {
                         audit::action::COVERAGE_REJECTED
-                    }
+                    };
+                    db::decide(
+                        &state.db,
+                        cell_id,
+                        approve,
+                        note.as_deref(),
+                        user.user_id,
+                        event(action),
+                    )
+                    .await?;
                 }
                 "end" => {
-                    db::end_cell(&state.db, cell_id, user.user_id).await?;
-                    audit::action::COVERAGE_ENDED
+                    let audit = event(audit::action::COVERAGE_ENDED);
+                    db::end_cell(&state.db, cell_id, user.user_id, audit).await?;
                 }
                 _ => return Err(AppError::validation("decision", ErrorKey::BadRequest)),
-            };
-            audit::record(
-                &state.db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    action,
-                    subject_type: Some("coverage_cell"),
-                    subject_id: Some(cell_id.to_string()),
-                    detail: note,
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            }
             leptos_axum::redirect(&if decision == "end" {
                 format!("{}?show=in_force", super::PROPOSALS_PAGE)
             } else {

@@ -3,6 +3,7 @@
 use sqlx::{Any, Transaction};
 
 use super::{CoverageCell, CoverageRole, ProposalStatus, ProposedCell};
+use crate::audit::AuditEvent;
 use crate::database::{Db, now};
 
 /// Why a coverage write was refused.
@@ -35,8 +36,13 @@ pub struct Proposal<'a> {
     pub proposed_by: i64,
 }
 
-/// Records the proposal, one cell per district; returns how many were created.
-pub async fn propose(db: &Db, proposal: &Proposal<'_>) -> Result<usize, sqlx::Error> {
+/// Records the proposal, one cell per district, with its `audit` row;
+/// returns how many were created.
+pub async fn propose(
+    db: &Db,
+    proposal: &Proposal<'_>,
+    audit: AuditEvent<'_>,
+) -> Result<usize, sqlx::Error> {
     let mut tx = db.begin_write().await?;
     let at = now();
     for district_id in proposal.district_ids {
@@ -56,19 +62,23 @@ pub async fn propose(db: &Db, proposal: &Proposal<'_>) -> Result<usize, sqlx::Er
         .execute(&mut *tx)
         .await?;
     }
+    crate::audit::record_in(&mut tx, audit).await?;
     tx.commit().await?;
     Ok(proposal.district_ids.len())
 }
 
-/// Approves or rejects a pending proposal (the council's decision).
+/// Approves or rejects a pending proposal (the council's decision), with
+/// its `audit` row.
 pub async fn decide(
     db: &Db,
     cell_id: i64,
     approve: bool,
     note: Option<&str>,
     decided_by: i64,
+    audit: AuditEvent<'_>,
 ) -> Result<(), CoverageError> {
     let status = if approve { "approved" } else { "rejected" };
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE coverage_cells SET status = $1, decided_by = $2, decided_at = $3, decision_note = $4 \
          WHERE id = $5 AND status = 'proposed'",
@@ -78,19 +88,25 @@ pub async fn decide(
     .bind(now())
     .bind(note)
     .bind(cell_id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(CoverageError::NotPending)
+    if done.rows_affected() != 1 {
+        return Err(CoverageError::NotPending);
     }
+    crate::audit::record_in(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Ends an approved cell now (the council's decision): a cell in force stops
 /// routing from this moment; one that has not started yet never will. Its
-/// history stays, so past routing remains explainable.
-pub async fn end_cell(db: &Db, cell_id: i64, ended_by: i64) -> Result<(), CoverageError> {
+/// history stays, so past routing remains explainable. `audit` is written with it.
+pub async fn end_cell(
+    db: &Db,
+    cell_id: i64,
+    ended_by: i64,
+    audit: AuditEvent<'_>,
+) -> Result<(), CoverageError> {
     let at = now();
     let mut tx = db.begin_write().await?;
     let found: Option<(i64, Option<i64>)> = sqlx::query_as(
@@ -118,6 +134,7 @@ pub async fn end_cell(db: &Db, cell_id: i64, ended_by: i64) -> Result<(), Covera
         .bind(cell_id)
         .execute(&mut *tx)
         .await?;
+    crate::audit::record_in(&mut tx, audit).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -636,19 +636,15 @@ pub async fn submit_product(product_id: i64) -> Result<(), AppError> {
             if product.photos.is_empty() {
                 return Err(AppError::Conflict(ErrorKey::PhotoRequired));
             }
-            db::submit_for_review(&state.db, record.shop.id, product_id).await?;
-            audit::record(
-                &state.db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    action: audit::action::PRODUCT_SUBMITTED,
-                    subject_type: Some("product"),
-                    subject_id: Some(product_id.to_string()),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let audit = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                action: audit::action::PRODUCT_SUBMITTED,
+                subject_type: Some("product"),
+                subject_id: Some(product_id.to_string()),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            db::submit_for_review(&state.db, record.shop.id, product_id, Some(audit)).await?;
             leptos_axum::redirect(&super::edit_url(product_id));
             Ok(())
         }
@@ -802,18 +798,22 @@ pub async fn moderate_product(
             let to = decision
                 .apply(product.status)
                 .ok_or(AppError::Conflict(ErrorKey::ProductStatusWrong))?;
-            db::set_status(db, product_id, product.status, to, reason.as_deref()).await?;
-            audit::record(
+            let audit = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                acting_for_association_id: user.association_ids().first().copied(),
+                action: audit::action::PRODUCT_MODERATED,
+                subject_type: Some("product"),
+                subject_id: Some(product_id.to_string()),
+                detail: Some(format!("{} → {}", product.status.as_str(), to.as_str())),
+                client_ip: Some(session::client_ip()),
+            };
+            db::set_status(
                 db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    acting_for_association_id: user.association_ids().first().copied(),
-                    action: audit::action::PRODUCT_MODERATED,
-                    subject_type: Some("product"),
-                    subject_id: Some(product_id.to_string()),
-                    detail: Some(format!("{} → {}", product.status.as_str(), to.as_str())),
-                    client_ip: Some(session::client_ip()),
-                },
+                product_id,
+                product.status,
+                to,
+                reason.as_deref(),
+                Some(audit),
             )
             .await?;
             leptos_axum::redirect(super::MODERATION_PAGE);
@@ -830,20 +830,16 @@ pub async fn feature_product(product_id: i64, featured: bool) -> Result<(), AppE
         async {
             let state = app_state()?;
             let user = session::require(&state, Requirement::CouncilAdmin).await?;
-            db::set_featured(&state.db, product_id, featured).await?;
-            audit::record(
-                &state.db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    action: audit::action::PRODUCT_MODERATED,
-                    subject_type: Some("product"),
-                    subject_id: Some(product_id.to_string()),
-                    detail: Some(if featured { "featured" } else { "unfeatured" }.to_string()),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let audit = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                action: audit::action::PRODUCT_MODERATED,
+                subject_type: Some("product"),
+                subject_id: Some(product_id.to_string()),
+                detail: Some(if featured { "featured" } else { "unfeatured" }.to_string()),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            db::set_featured(&state.db, product_id, featured, Some(audit)).await?;
             leptos_axum::redirect(&super::product_url(product_id));
             Ok(())
         }

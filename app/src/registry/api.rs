@@ -432,12 +432,22 @@ pub async fn decide_duplicate(candidate_id: i64, decision: String) -> Result<(),
         async {
             let state = app_state()?;
             let user = session::require(&state, Requirement::CouncilAdmin).await?;
+            let event = crate::audit::AuditEvent {
+                actor_user_id: Some(user.user_id),
+                action: crate::audit::action::DUPLICATE_DECIDED,
+                subject_type: Some("duplicate_candidate"),
+                subject_id: Some(candidate_id.to_string()),
+                detail: Some(decision.clone()),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
             let result = match decision.as_str() {
-                "same" => super::duplicates::merge(&state.db, candidate_id, user.user_id)
+                "same" => super::duplicates::merge(&state.db, candidate_id, user.user_id, event)
                     .await
                     .map(|_| ()),
                 "different" => {
-                    super::duplicates::mark_different(&state.db, candidate_id, user.user_id).await
+                    super::duplicates::mark_different(&state.db, candidate_id, user.user_id, event)
+                        .await
                 }
                 _ => return Err(AppError::validation("decision", ErrorKey::BadRequest)),
             };
@@ -445,21 +455,11 @@ pub async fn decide_duplicate(candidate_id: i64, decision: String) -> Result<(),
                 super::duplicates::DuplicateError::NotOpen => {
                     AppError::Conflict(ErrorKey::AlreadyDecided)
                 }
+                super::duplicates::DuplicateError::HeadsNotVerified => {
+                    AppError::Conflict(ErrorKey::MergeNeedsVerifiedHeads)
+                }
                 super::duplicates::DuplicateError::Database(e) => AppError::from(e),
             })?;
-            crate::audit::record(
-                &state.db,
-                crate::audit::AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    action: crate::audit::action::DUPLICATE_DECIDED,
-                    subject_type: Some("duplicate_candidate"),
-                    subject_id: Some(candidate_id.to_string()),
-                    detail: Some(decision),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
-            )
-            .await?;
             leptos_axum::redirect(super::DUPLICATES_PAGE);
             Ok(())
         }

@@ -13,10 +13,15 @@ use crate::i18n::*;
 #[cfg(feature = "ssr")]
 use {
     super::db,
-    crate::error::respond,
+    crate::audit::{self, AuditEvent},
+    crate::error::{ErrorKey, respond},
     crate::identity::{Requirement, session},
     crate::state::app_state,
 };
+
+/// The documents staff may verify a member's ID with.
+pub const VERIFYING_DOCUMENTS: [&str; 3] =
+    ["national_id_card", "family_record", "birth_certificate"];
 
 /// A household that lists the signed-in person as a member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +70,88 @@ pub async fn answer_member_claim(member_id: i64, confirm: bool) -> Result<(), Ap
         }
         .await,
     )
+}
+
+/// Staff of an association serving the household (or the council) saw the
+/// member's documents at the counter: the member's ID becomes the
+/// household's. Audited; the history names the document.
+#[server(endpoint = "verify_member_claim")]
+pub async fn verify_member_claim(
+    member_id: i64,
+    document: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    respond(
+        async {
+            let state = app_state()?;
+            let user = session::require(&state, Requirement::SignedIn).await?;
+            let Some((household_id, national_id, confirmed)) =
+                db::member_claim(&state.db, member_id).await?
+            else {
+                return Err(AppError::NotFound);
+            };
+            let serving = db::associations_serving(&state.db, household_id).await?;
+            let acting_for = user
+                .association_ids()
+                .into_iter()
+                .find(|id| serving.contains(id));
+            if acting_for.is_none() && !user.is_council_admin() {
+                // Not theirs: the same answer as a member that does not exist.
+                return Err(AppError::NotFound);
+            }
+            if confirmed {
+                return Err(AppError::Conflict(ErrorKey::ClaimAlreadyConfirmed));
+            }
+            if !VERIFYING_DOCUMENTS.contains(&document.as_str()) {
+                return Err(AppError::validation("document", ErrorKey::DocumentRequired));
+            }
+            let event = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                acting_for_association_id: acting_for,
+                action: audit::action::MEMBER_VERIFIED,
+                subject_type: Some("household"),
+                subject_id: Some(household_id.to_string()),
+                detail: Some(format!("member {member_id}: {document}")),
+                client_ip: Some(session::client_ip()),
+            };
+            db::verify_claim(
+                &state.db,
+                member_id,
+                &national_id,
+                user.user_id,
+                &document,
+                event,
+            )
+            .await?;
+            if let Some(next) = next.filter(|n| n.starts_with('/') && !n.starts_with("//")) {
+                leptos_axum::redirect(&next);
+            }
+            Ok(())
+        }
+        .await,
+    )
+}
+
+/// Staff's form to verify a member's ID with a document, for a member whose
+/// ID is still only a claim. `next` is the page to come back to.
+#[component]
+pub fn VerifyMemberForm(member_id: i64, next: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("document-{member_id}");
+    view! {
+        <form method="post" action=VerifyMemberClaim::PATH class="inline-form verify-member">
+            <input type="hidden" name="member_id" value=member_id.to_string() />
+            <input type="hidden" name="next" value=next />
+            <label for=id.clone()>{t!(i18n, claims.verify_with)}</label>
+            <select id=id name="document" required>
+                <option value="">{t!(i18n, claims.choose_document)}</option>
+                <option value="national_id_card">{t!(i18n, claims.document_national_id_card)}</option>
+                <option value="family_record">{t!(i18n, claims.document_family_record)}</option>
+                <option value="birth_certificate">{t!(i18n, claims.document_birth_certificate)}</option>
+            </select>
+            <button type="submit" class="button secondary small">{t!(i18n, claims.verify)}</button>
+        </form>
+    }
 }
 
 /// The claims waiting for the signed-in person, with confirm and decline

@@ -16,6 +16,10 @@ use crate::database::{Db, now};
 pub enum DuplicateError {
     #[error("no such open candidate")]
     NotOpen,
+    /// A merge joins two people's records: each head must have proved who
+    /// they are with Nafath first (a walk-in head has not).
+    #[error("both heads must be verified before a merge")]
+    HeadsNotVerified,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -188,12 +192,15 @@ pub async fn open_candidates(db: &Db, limit: i64) -> Result<Vec<DuplicateCandida
     Ok(out)
 }
 
-/// Marks a pair as two different households (never proposed again).
+/// Marks a pair as two different households (never proposed again);
+/// `event` is audited in the same transaction.
 pub async fn mark_different(
     db: &Db,
     candidate_id: i64,
     decided_by: i64,
+    event: crate::audit::AuditEvent<'_>,
 ) -> Result<(), DuplicateError> {
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE duplicate_candidates SET status = 'different', decided_by = $1, decided_at = $2 \
          WHERE id = $3 AND status = 'open'",
@@ -201,31 +208,47 @@ pub async fn mark_different(
     .bind(decided_by)
     .bind(now())
     .bind(candidate_id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(DuplicateError::NotOpen)
+    if done.rows_affected() != 1 {
+        return Err(DuplicateError::NotOpen);
     }
+    crate::audit::record_in(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
-/// Merges the pair into its older household (the lower id): members,
-/// identities, applications, lines, benefits and history move over; a line
-/// the survivor already has active for the same type is withdrawn (it is
-/// the same request twice); the other household points at the survivor.
-/// Returns the survivor's id.
-pub async fn merge(db: &Db, candidate_id: i64, decided_by: i64) -> Result<i64, DuplicateError> {
+/// Merges the pair into its older household (the lower id), when both heads
+/// are verified: members, identities, applications, lines, benefits,
+/// enrollments, follow-up flags and history move over; a line the survivor
+/// already has active for the same type is withdrawn (it is the same request
+/// twice), and so is an open follow-up flag it already has for the same
+/// course; the merged household's shop moves too unless the survivor has
+/// one (then it stays its owner's, unlinked, and the history says so); the
+/// other household points at the survivor. `event` is audited in the same
+/// transaction. Returns the survivor's id.
+pub async fn merge(
+    db: &Db,
+    candidate_id: i64,
+    decided_by: i64,
+    event: crate::audit::AuditEvent<'_>,
+) -> Result<i64, DuplicateError> {
     let mut tx = db.begin_write().await?;
-    let pair: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT household_a, household_b FROM duplicate_candidates WHERE id = $1 AND status = 'open'",
+    let pair: Option<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT c.household_a, c.household_b, \
+           (SELECT COUNT(*) FROM households h WHERE h.id IN (c.household_a, c.household_b) \
+              AND h.verified = 1) \
+         FROM duplicate_candidates c WHERE c.id = $1 AND c.status = 'open'",
     )
     .bind(candidate_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((keep, gone)) = pair else {
+    let Some((keep, gone, verified)) = pair else {
         return Err(DuplicateError::NotOpen);
     };
+    if verified < 2 {
+        return Err(DuplicateError::HeadsNotVerified);
+    }
     let at = now();
     // The same request twice: the merged household's copy is withdrawn.
     sqlx::query(
@@ -240,6 +263,21 @@ pub async fn merge(db: &Db, candidate_id: i64, decided_by: i64) -> Result<i64, D
     .bind(at)
     .execute(&mut *tx)
     .await?;
+    // The same course followed up twice: the merged household's open flag
+    // is resolved (one open flag per household and course).
+    sqlx::query(
+        "UPDATE follow_up_flags SET resolved_at = $3, resolved_by = $4 \
+         WHERE household_id = $2 AND resolved_at IS NULL \
+           AND course_id IN (SELECT course_id FROM follow_up_flags \
+             WHERE household_id = $1 AND resolved_at IS NULL)",
+    )
+    .bind(keep)
+    .bind(gone)
+    .bind(at)
+    .bind(decided_by)
+    .execute(&mut *tx)
+    .await?;
+    let shop_note = move_shop(&mut tx, keep, gone).await?;
     for table in [
         "applications",
         "application_lines",
@@ -247,6 +285,8 @@ pub async fn merge(db: &Db, candidate_id: i64, decided_by: i64) -> Result<i64, D
         "household_members",
         "household_identities",
         "household_changes",
+        "enrollments",
+        "follow_up_flags",
     ] {
         let sql = format!("UPDATE {table} SET household_id = $1 WHERE household_id = $2");
         sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -286,11 +326,39 @@ pub async fn merge(db: &Db, candidate_id: i64, decided_by: i64) -> Result<i64, D
         decided_by,
         "merged_from",
         None,
-        Some(gone.to_string()),
+        Some(match shop_note {
+            Some(note) => format!("{gone}; {note}"),
+            None => gone.to_string(),
+        }),
     )
     .await?;
+    crate::audit::record_in(&mut tx, event).await?;
     tx.commit().await?;
     Ok(keep)
+}
+
+/// Moves the merged household's shop to the survivor, which may hold one
+/// shop: when it already has one, the other stays with its owner, unlinked
+/// (the council's moderation queue then reviews it). Returns a note for the
+/// history when a shop could not move.
+async fn move_shop(
+    tx: &mut Transaction<'static, Any>,
+    keep: i64,
+    gone: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let (survivor_shops,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM shops WHERE household_id = $1")
+            .bind(keep)
+            .fetch_one(&mut **tx)
+            .await?;
+    let moved_to = (survivor_shops == 0).then_some(keep);
+    let done = sqlx::query("UPDATE shops SET household_id = $1 WHERE household_id = $2")
+        .bind(moved_to)
+        .bind(gone)
+        .execute(&mut **tx)
+        .await?;
+    Ok((done.rows_affected() > 0 && moved_to.is_none())
+        .then(|| "its shop stays with its owner, unlinked".to_string()))
 }
 
 async fn merge_head_as_member(

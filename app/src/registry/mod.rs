@@ -131,6 +131,9 @@ pub struct Member {
     pub birth_date: String,
     /// Masked outside the household's own pages.
     pub national_id: Option<String>,
+    /// The ID is the household's: its holder confirmed it after Nafath, or
+    /// staff verified it with documents. Otherwise it is only a claim.
+    pub id_confirmed: bool,
 }
 
 /// A household as its own family sees it.

@@ -17,7 +17,7 @@ pub use super::{
 #[cfg(feature = "ssr")]
 use {
     super::db::{self, TrainingError},
-    super::{AttendanceMark, CourseMode, CourseStatus, Placement, Specialty},
+    super::{AttendanceMark, CourseMode, CourseStatus, Specialty},
     crate::audit::{self, AuditEvent},
     crate::error::{ErrorKey, respond},
     crate::identity::{CurrentUser, Requirement, RoleKind, session},
@@ -172,24 +172,17 @@ pub async fn enroll(course_id: i64) -> Result<(), AppError> {
             let member = db::member(&state.db, user.user_id, &user.national_id)
                 .await?
                 .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
-            let placement =
-                crate::database::retrying(|| db::enroll(&state.db, course_id, member.clone()))
-                    .await?;
-            audit::record(
-                &state.db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    action: audit::action::COURSE_ENROLLED,
-                    subject_type: Some("course"),
-                    subject_id: Some(course_id.to_string()),
-                    detail: Some(match placement {
-                        Placement::Seat => "seat".to_string(),
-                        Placement::Waitlist(n) => format!("waitlist {n}"),
-                    }),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
-            )
+            let audit = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                action: audit::action::COURSE_ENROLLED,
+                subject_type: Some("course"),
+                subject_id: Some(course_id.to_string()),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            crate::database::retrying(|| {
+                db::enroll(&state.db, course_id, member.clone(), audit.clone())
+            })
             .await?;
             leptos_axum::redirect(&super::course_url(course_id));
             Ok(())
@@ -206,20 +199,15 @@ pub async fn cancel_enrollment(course_id: i64) -> Result<(), AppError> {
         async {
             let state = app_state()?;
             let user = session::require(&state, Requirement::SignedIn).await?;
-            let promoted = db::cancel(&state.db, course_id, user.user_id).await?;
-            audit::record(
-                &state.db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    action: audit::action::ENROLLMENT_CANCELLED,
-                    subject_type: Some("course"),
-                    subject_id: Some(course_id.to_string()),
-                    detail: promoted.map(|u| format!("promoted user {u}")),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let audit = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                action: audit::action::ENROLLMENT_CANCELLED,
+                subject_type: Some("course"),
+                subject_id: Some(course_id.to_string()),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            db::cancel(&state.db, course_id, user.user_id, audit).await?;
             leptos_axum::redirect(super::MY_COURSES_PAGE);
             Ok(())
         }

@@ -11,6 +11,7 @@ use super::{
     FollowUpFlag, MyEnrollment, Placement, Provider, RosterEntry, Specialty, TimeSpan, Trainer,
     absence_streak, format_certificate_code, meets_completion, promotion, schedules_overlap,
 };
+use crate::audit::AuditEvent;
 use crate::database::{Db, is_unique_violation, now};
 
 /// Why an enrollment, a cancellation or a course change was refused.
@@ -719,7 +720,14 @@ pub async fn member(
 
 /// Enrolls a member: a seat if one is free, else the waitlist. All in one
 /// transaction; see the module comment for why it holds under concurrency.
-pub async fn enroll(db: &Db, course_id: i64, member: Member) -> Result<Placement, TrainingError> {
+/// `audit` is written with the enrollment, its detail saying where the
+/// member was placed.
+pub async fn enroll(
+    db: &Db,
+    course_id: i64,
+    member: Member,
+    audit: AuditEvent<'_>,
+) -> Result<Placement, TrainingError> {
     let at = now();
     let mut tx = db.begin_write().await?;
     // Serializes this person's enrollments (the overlap check below reads
@@ -828,6 +836,18 @@ pub async fn enroll(db: &Db, course_id: i64, member: Member) -> Result<Placement
         .await?;
         Placement::Waitlist(waitlist_position(&mut tx, course_id, seq).await?)
     };
+    let detail = match placement {
+        Placement::Seat => "seat".to_string(),
+        Placement::Waitlist(n) => format!("waitlist {n}"),
+    };
+    crate::audit::record_in(
+        &mut tx,
+        AuditEvent {
+            detail: Some(detail),
+            ..audit
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(placement)
 }
@@ -881,7 +901,13 @@ async fn waitlist_position(
 /// Cancels a member's enrollment. A freed seat goes, in the same transaction,
 /// to the first on the waitlist, who gets an in-app notification. Returns the
 /// promoted person's user id.
-pub async fn cancel(db: &Db, course_id: i64, user_id: i64) -> Result<Option<i64>, TrainingError> {
+/// `audit` is written with the cancellation (its detail names a promotion).
+pub async fn cancel(
+    db: &Db,
+    course_id: i64,
+    user_id: i64,
+    audit: AuditEvent<'_>,
+) -> Result<Option<i64>, TrainingError> {
     let at = now();
     let mut tx = db.begin_write().await?;
     // The course row first (as enroll takes it last), so two cancellations of
@@ -955,6 +981,14 @@ pub async fn cancel(db: &Db, course_id: i64, user_id: i64) -> Result<Option<i64>
             None
         }
     };
+    crate::audit::record_in(
+        &mut tx,
+        AuditEvent {
+            detail: promoted.map(|u| format!("promoted user {u}")),
+            ..audit
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(promoted)
 }

@@ -460,8 +460,14 @@ pub async fn save_product(
     Ok(id)
 }
 
-/// Sends a draft or rejected product to review.
-pub async fn submit_for_review(db: &Db, shop_id: i64, product_id: i64) -> Result<(), MarketError> {
+/// Sends a draft or rejected product to review; `audit` is written with it.
+pub async fn submit_for_review(
+    db: &Db,
+    shop_id: i64,
+    product_id: i64,
+    audit: Option<AuditEvent<'_>>,
+) -> Result<(), MarketError> {
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE products SET status = 'pending', moderation_reason = NULL, updated_at = $1 \
          WHERE id = $2 AND shop_id = $3 AND status IN ('draft', 'rejected')",
@@ -469,23 +475,36 @@ pub async fn submit_for_review(db: &Db, shop_id: i64, product_id: i64) -> Result
     .bind(now())
     .bind(product_id)
     .bind(shop_id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(MarketError::WrongStatus)
+    if done.rows_affected() != 1 {
+        return Err(MarketError::WrongStatus);
     }
+    commit_audited(tx, audit).await
+}
+
+/// Writes `audit` (if any) in the transaction and commits it.
+async fn commit_audited(
+    mut tx: Transaction<'static, Any>,
+    audit: Option<AuditEvent<'_>>,
+) -> Result<(), MarketError> {
+    if let Some(event) = audit {
+        crate::audit::record_in(&mut tx, event).await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Moves a product from `from` to `to` (a moderator's decision), only if it
 /// is still in `from`; the first publication stamps its time and number.
+/// `audit` is written with it.
 pub async fn set_status(
     db: &Db,
     product_id: i64,
     from: ProductStatus,
     to: ProductStatus,
     reason: Option<&str>,
+    audit: Option<AuditEvent<'_>>,
 ) -> Result<(), MarketError> {
     let at = now();
     // SQLite's writer holds the whole database, so the next number follows
@@ -514,24 +533,28 @@ pub async fn set_status(
         return Err(MarketError::WrongStatus);
     }
     sync_search(&mut tx, db.engine, product_id).await?;
-    tx.commit().await?;
-    Ok(())
+    commit_audited(tx, audit).await
 }
 
 /// Features a published product on the home page (or stops); only published
 /// products can be featured.
-pub async fn set_featured(db: &Db, product_id: i64, featured: bool) -> Result<(), MarketError> {
+pub async fn set_featured(
+    db: &Db,
+    product_id: i64,
+    featured: bool,
+    audit: Option<AuditEvent<'_>>,
+) -> Result<(), MarketError> {
+    let mut tx = db.begin_write().await?;
     let done =
         sqlx::query("UPDATE products SET featured = $1 WHERE id = $2 AND status = 'published'")
             .bind(i64::from(featured))
             .bind(product_id)
-            .execute(&db.pool)
+            .execute(&mut *tx)
             .await?;
-    if done.rows_affected() == 1 {
-        Ok(())
-    } else {
-        Err(MarketError::WrongStatus)
+    if done.rows_affected() != 1 {
+        return Err(MarketError::WrongStatus);
     }
+    commit_audited(tx, audit).await
 }
 
 /// Whether a product is featured.

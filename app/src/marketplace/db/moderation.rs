@@ -69,23 +69,15 @@ pub async fn moderation_queue(
     Ok(out)
 }
 
-/// The associations that moderate a shop's products: those linked to its household.
+/// The associations that moderate a shop's products: those serving its household.
 pub async fn moderating_associations(
     db: &Db,
     household_id: Option<i64>,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let Some(household_id) = household_id else {
-        return Ok(Vec::new());
-    };
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT association_id FROM application_lines \
-           WHERE household_id = $1 AND association_id IS NOT NULL \
-         UNION SELECT association_id FROM benefits WHERE household_id = $1",
-    )
-    .bind(household_id)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
+    match household_id {
+        Some(household_id) => crate::registry::db::associations_serving(db, household_id).await,
+        None => Ok(Vec::new()),
+    }
 }
 
 type ShopTextRow = (

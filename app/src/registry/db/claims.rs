@@ -114,3 +114,70 @@ pub async fn decline_claim(
     tx.commit().await?;
     Ok(())
 }
+
+/// The household, national ID and state of a member's claim: `None` when
+/// the member lists no ID.
+pub async fn member_claim(
+    db: &Db,
+    member_id: i64,
+) -> Result<Option<(i64, String, bool)>, sqlx::Error> {
+    let row: Option<(i64, String, i64)> = sqlx::query_as(
+        "SELECT m.household_id, m.national_id, \
+           CASE WHEN EXISTS (SELECT 1 FROM household_identities i \
+             WHERE i.national_id = m.national_id AND i.household_id = m.household_id) \
+           THEN 1 ELSE 0 END \
+         FROM household_members m WHERE m.id = $1 AND m.national_id IS NOT NULL",
+    )
+    .bind(member_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(household, id, confirmed)| (household, id, confirmed == 1)))
+}
+
+/// Staff of an association serving the household saw the member's documents
+/// (`document`: which one): the ID becomes the household's, as if its holder
+/// had confirmed it. Refused when the ID belongs to another household (the
+/// duplicate review decides between them). Audited in the same transaction.
+pub async fn verify_claim(
+    db: &Db,
+    member_id: i64,
+    national_id: &str,
+    staff_user_id: i64,
+    document: &str,
+    event: crate::audit::AuditEvent<'_>,
+) -> Result<(), RegistryError> {
+    let mut tx = db.begin_write().await?;
+    let (household_id, version) = claimed_member(&mut tx, member_id, national_id).await?;
+    claim_identity(&mut tx, national_id, household_id, "member").await?;
+    record(
+        &mut tx,
+        household_id,
+        version,
+        staff_user_id,
+        "member_verified",
+        None,
+        Some(format!(
+            "{} ({document})",
+            crate::text::mask_identifier(national_id)
+        )),
+    )
+    .await?;
+    crate::audit::record_in(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The associations serving a household: those with an application line or
+/// a benefit for it. (The one answer for registry-level checks; the
+/// marketplace's moderators are the same associations.)
+pub async fn associations_serving(db: &Db, household_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT association_id FROM application_lines \
+           WHERE household_id = $1 AND association_id IS NOT NULL \
+         UNION SELECT association_id FROM benefits WHERE household_id = $1",
+    )
+    .bind(household_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

@@ -4,7 +4,10 @@
 use sqlx::{Any, Transaction};
 
 mod claims;
-pub use claims::{PendingClaim, confirm_claim, decline_claim, pending_claims};
+pub use claims::{
+    PendingClaim, associations_serving, confirm_claim, decline_claim, member_claim, pending_claims,
+    verify_claim,
+};
 
 use super::{Household, HouseholdChange, HouseholdStatus, Member};
 use crate::database::{Db, is_unique_violation, now};
@@ -127,9 +130,12 @@ pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx:
     else {
         return Ok(None);
     };
-    let members: Vec<(i64, String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT id, full_name, relation, birth_date, national_id FROM household_members \
-         WHERE household_id = $1 ORDER BY id",
+    let members: Vec<(i64, String, String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT m.id, m.full_name, m.relation, m.birth_date, m.national_id, \
+           CASE WHEN EXISTS (SELECT 1 FROM household_identities i \
+             WHERE i.national_id = m.national_id AND i.household_id = m.household_id) \
+           THEN 1 ELSE 0 END \
+         FROM household_members m WHERE m.household_id = $1 ORDER BY m.id",
     )
     .bind(id)
     .fetch_all(&db.pool)
@@ -157,12 +163,13 @@ pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx:
         members: members
             .into_iter()
             .map(
-                |(id, full_name, relation, birth_date, national_id)| Member {
+                |(id, full_name, relation, birth_date, national_id, confirmed)| Member {
                     id,
                     full_name,
                     relation,
                     birth_date,
                     national_id,
+                    id_confirmed: confirmed == 1,
                 },
             )
             .collect(),
