@@ -180,10 +180,8 @@ pub async fn enroll(course_id: i64) -> Result<(), AppError> {
                 client_ip: Some(session::client_ip()),
                 ..Default::default()
             };
-            crate::database::retrying(|| {
-                db::enroll(&state.db, course_id, member.clone(), audit.clone())
-            })
-            .await?;
+            crate::database::retrying(|| db::enroll(&state.db, course_id, member, audit.clone()))
+                .await?;
             leptos_axum::redirect(&super::course_url(course_id));
             Ok(())
         }

@@ -227,18 +227,21 @@ pub async fn save_shop(
     Ok(shop_id)
 }
 
+/// proposed name (ar, en), proposed bio, review state, rejection reason.
+type ReviewRow = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
+
 /// The family's shop text under review, if any waits or was refused.
 pub async fn shop_text_under_review(
     db: &Db,
     shop_id: i64,
 ) -> Result<Option<ShopTextUnderReview>, sqlx::Error> {
-    let row: Option<(
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-        Option<String>,
-    )> = sqlx::query_as(
+    let row: Option<ReviewRow> = sqlx::query_as(
         "SELECT proposed_name_ar, proposed_name_en, proposed_bio, text_review, \
                text_rejection_reason FROM shops WHERE id = $1",
     )
