@@ -199,6 +199,7 @@ async fn seed_demo_training(db: &Db, nakhla: i64) -> Result<usize, SeedError> {
         db,
         "مركز جدة للتدريب المهني (تجريبي)",
         "Jeddah Vocational Training Center (demo)",
+        None,
     )
     .await?;
     let nakhla = training::association_provider(db, nakhla).await?;
@@ -237,6 +238,7 @@ async fn seed_demo_training(db: &Db, nakhla: i64) -> Result<usize, SeedError> {
             )
         },
         None,
+        None,
     )
     .await?;
     let sara = training::save_trainer(
@@ -248,6 +250,7 @@ async fn seed_demo_training(db: &Db, nakhla: i64) -> Result<usize, SeedError> {
             &[Specialty::Sewing, Specialty::Embroidery],
             nakhla,
         ),
+        None,
         None,
     )
     .await?;
@@ -264,6 +267,7 @@ async fn seed_demo_training(db: &Db, nakhla: i64) -> Result<usize, SeedError> {
             ],
             center,
         ),
+        None,
         None,
     )
     .await?;
@@ -373,13 +377,14 @@ async fn seed_demo_training(db: &Db, nakhla: i64) -> Result<usize, SeedError> {
     ];
     let count = plan.len();
     for (input, sessions, status) in plan {
-        let id = training::save_course(db, None, &input, None).await?;
+        let id = training::save_course(db, None, &input, None, None).await?;
         for span in sessions {
-            training::add_session(db, id, span).await?;
+            training::add_session(db, id, span, None).await?;
         }
-        training::set_course_status(db, id, CourseStatus::Draft, CourseStatus::Open).await?;
+        training::set_course_status(db, id, CourseStatus::Draft, CourseStatus::Open, None).await?;
         if status == CourseStatus::Running {
-            training::set_course_status(db, id, CourseStatus::Open, CourseStatus::Running).await?;
+            training::set_course_status(db, id, CourseStatus::Open, CourseStatus::Running, None)
+                .await?;
         }
     }
     Ok(count)

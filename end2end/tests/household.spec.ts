@@ -3,6 +3,8 @@ import { shot, signIn, signOut } from "./helpers";
 
 // Phone projects only (see playwright.config.ts); each uses its own family.
 const FAMILY: Record<string, string> = { "phone-ar-js": "1000000065", "phone-ar-nojs": "2000000071" };
+// The daughter's national ID: only a claim until she confirms it or staff see a document.
+const DAUGHTER_ID: Record<string, string> = { "phone-ar-js": "1100005014", "phone-ar-nojs": "1100005022" };
 
 test("a family registers its household through the wizard, step by step", async ({ page }, info) => {
   await signIn(page, FAMILY[info.project.name]);
@@ -35,6 +37,7 @@ test("a family registers its household through the wizard, step by step", async 
   await page.getByLabel("الاسم الكامل").fill("سارة محمد الأسرية");
   await page.getByLabel("صلة القرابة").selectOption("daughter");
   await page.getByLabel("تاريخ الميلاد").fill("2010-03-04");
+  await page.getByLabel("رقم الهوية (اختياري)").fill(DAUGHTER_ID[info.project.name]);
   await page.getByRole("button", { name: "إضافة فرد" }).click();
   await expect(page.locator("ul.members")).toContainText("سارة محمد الأسرية");
   await shot(page, "13-wizard-members");
@@ -92,7 +95,19 @@ test("the family applies for two types; one association approves one and refers 
   const row = (type: string) => page.locator("table.queue tr").filter({ hasText: familyName }).filter({ hasText: type });
   await row("التدريب والتأهيل").getByRole("link").click();
   await expect(page.locator("dl.facts").first()).toContainText("تغليف الحلويات");
+  // The daughter's ID is a claim: staff confirm it from the family record the mother shows.
+  const daughter = page.locator("ul.members li").filter({ hasText: "سارة محمد الأسرية" });
+  await expect(daughter).toContainText("بانتظار تأكيد صاحب الهوية");
   await shot(page, "23-line-detail");
+  await daughter.getByLabel("تحقّقت الجمعية من الهوية بـ").selectOption("family_record");
+  await daughter.getByRole("button", { name: "تأكيد الهوية" }).click();
+  await expect(page.locator("ul.members li").filter({ hasText: "سارة محمد الأسرية" })).not.toContainText("بانتظار تأكيد");
+  // The same page in English, at phone width.
+  await page.locator(".language-switch").click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await shot(page, "23-line-detail-en");
+  await page.locator(".language-switch").click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "ar");
   await page.getByRole("button", { name: "بدء الدراسة" }).click();
   await page.getByRole("button", { name: "قبول الطلب" }).click();
   await expect(page.locator("main").getByText("مقبول").first()).toBeVisible();

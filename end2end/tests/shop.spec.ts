@@ -28,6 +28,11 @@ test("a family opens a shop and lists a product with a photo; the council publis
   // The shop's name waits for review like a product; the family is told so.
   await expect(page.getByRole("status").filter({ hasText: "بانتظار مراجعة الجمعية" })).toBeVisible();
   await shot(page, "60-shop-pending");
+  await page.locator(".language-switch").click();
+  await expect(page.getByRole("status").filter({ hasText: "waiting for review" })).toBeVisible();
+  await shot(page, "60-shop-pending-en");
+  await page.locator(".language-switch").click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "ar");
 
   await page.getByRole("link", { name: "أضف منتجًا" }).click();
   await page.getByLabel("اسم المنتج (بالعربية)").fill(seller.title);
@@ -61,6 +66,11 @@ test("a family opens a shop and lists a product with a photo; the council publis
   const shopText = page.locator("article.moderation-item[data-shop-id]", { hasText: `متجر ${seller.title}` });
   await expect(shopText).toBeVisible();
   await shot(page, "62-moderation");
+  await page.locator(".language-switch").click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  await shot(page, "62-moderation-en");
+  await page.locator(".language-switch").click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "ar");
   await item.getByRole("button", { name: "انشر" }).click();
   await expect(page.locator("article.moderation-item[data-product-id]", { hasText: seller.title })).toHaveCount(0);
   // The shop's name too: until then the public sees "a productive family".

@@ -456,9 +456,19 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
     );
 }
 
-both_engines! {
-    async fn every_answer_is_minimal(app: TestApp) {
-        every_answer_carries_only_what_its_caller_may_see(app).await;
+/// Both engines one after the other, not side by side as the other suites
+/// run them: with two servers rendering every page at once in one test
+/// process, a page render was seen to hang (2 runs in 9, never with one
+/// server; under investigation, see docs/SECURITY.md). Each request has a
+/// 60-second limit, so a hang fails with its address instead of stalling.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_answer_is_minimal() {
+    let sqlite = common::spawn_app(app::database::Engine::Sqlite)
+        .await
+        .unwrap();
+    every_answer_carries_only_what_its_caller_may_see(sqlite).await;
+    if let Some(postgres) = common::spawn_app(app::database::Engine::Postgres).await {
+        every_answer_carries_only_what_its_caller_may_see(postgres).await;
     }
 }
 

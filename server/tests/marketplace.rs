@@ -291,6 +291,8 @@ both_engines! {
         let queue: app::marketplace::api::ModerationView = nakhla.post_api("/api/get_moderation_queue", &[]).await.json().await.unwrap();
         assert_eq!(queue.shops.len(), 1);
         assert_eq!(queue.shops[0].proposed.name_ar, "حلويات نورة");
+        assert!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'personal_data_listed' AND subject_id = 'moderation_queue'").await >= 1,
+            "reading the moderation queue is audited");
         let shop_id = shop.id.to_string();
         let shop_text = |decision: &'static str, reason: &'static str| {
             [("shop_id", shop_id.clone()), ("decision", decision.to_string()), ("reason", reason.to_string())]

@@ -597,6 +597,7 @@ both_engines! {
             &app.state.db,
             draft,
             app::training::parse_session("2099-03-01", "10:00", "11:00").unwrap(),
+            None,
         )
         .await
         .unwrap();

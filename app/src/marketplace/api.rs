@@ -743,10 +743,10 @@ pub async fn get_moderation_queue() -> Result<ModerationView, AppError> {
     respond(
         async {
             let state = app_state()?;
-            let (_, association) = moderator(&state).await?;
+            let (user, association) = moderator(&state).await?;
             let association_id = association.as_ref().map(|a| a.id);
             let shops = db::pending_shop_texts(&state.db, association_id, 50).await?;
-            let items = db::moderation_queue(&state.db, association_id, 50)
+            let items: Vec<PendingItem> = db::moderation_queue(&state.db, association_id, 50)
                 .await?
                 .into_iter()
                 .map(|p| PendingItem {
@@ -754,6 +754,16 @@ pub async fn get_moderation_queue() -> Result<ModerationView, AppError> {
                     shop: p.shop,
                 })
                 .collect();
+            // Families' shops and products, before they are public: a list read.
+            audit::record_list_read(
+                &state.db,
+                user.user_id,
+                association_id,
+                "moderation_queue",
+                items.len() + shops.len(),
+                session::client_ip(),
+            )
+            .await?;
             Ok(ModerationView {
                 items,
                 shops,

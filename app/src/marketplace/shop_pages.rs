@@ -388,20 +388,7 @@ fn ModerationQueue(view: ModerationView) -> impl IntoView {
                 view! {
                     <article class="moderation-item" data-product-id=id.clone()>
                         <ProductBody product=item.product.clone() shop=item.shop.clone() />
-                        <form method="post" action=ModerateProduct::PATH class="inline-form">
-                            <input type="hidden" name="product_id" value=id.clone() />
-                            <input type="hidden" name="decision" value="approve" />
-                            <button type="submit" class="button primary">{t!(i18n, moderation.approve)}</button>
-                        </form>
-                        <form method="post" action=ModerateProduct::PATH class="stack">
-                            <input type="hidden" name="product_id" value=id.clone() />
-                            <input type="hidden" name="decision" value="reject" />
-                            <div class="field">
-                                <label for=format!("reason-{id}")>{t!(i18n, moderation.reason)}</label>
-                                <input id=format!("reason-{id}") name="reason" maxlength="500" />
-                            </div>
-                            <button type="submit" class="button secondary">{t!(i18n, moderation.reject)}</button>
-                        </form>
+                        <Decision action=ModerateProduct::PATH id_name="product_id" id=id.clone() />
                     </article>
                 }
             }).collect_view().into_any()
@@ -428,20 +415,31 @@ fn ShopTextItem(pending: PendingShopText) -> impl IntoView {
                     <dd class="muted">{public.name_ar.clone()}</dd>
                 })}
             </dl>
-            <form method="post" action=ModerateShop::PATH class="inline-form">
-                <input type="hidden" name="shop_id" value=id.clone() />
-                <input type="hidden" name="decision" value="approve" />
-                <button type="submit" class="button primary">{t!(i18n, moderation.approve)}</button>
-            </form>
-            <form method="post" action=ModerateShop::PATH class="stack">
-                <input type="hidden" name="shop_id" value=id.clone() />
-                <input type="hidden" name="decision" value="reject" />
-                <div class="field">
-                    <label for=format!("shop-reason-{id}")>{t!(i18n, moderation.reason)}</label>
-                    <input id=format!("shop-reason-{id}") name="reason" maxlength="500" />
-                </div>
-                <button type="submit" class="button secondary">{t!(i18n, moderation.reject)}</button>
-            </form>
+            <Decision action=ModerateShop::PATH id_name="shop_id" id=id.clone() />
         </article>
+    }
+}
+
+/// A moderator's two forms for one item: approve, or send back with a
+/// reason. `id_name` is the field naming the item (`product_id`, `shop_id`).
+#[component]
+fn Decision(action: &'static str, id_name: &'static str, id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let reason_id = format!("reason-{id_name}-{id}");
+    view! {
+        <form method="post" action=action class="inline-form">
+            <input type="hidden" name=id_name value=id.clone() />
+            <input type="hidden" name="decision" value="approve" />
+            <button type="submit" class="button primary">{t!(i18n, moderation.approve)}</button>
+        </form>
+        <form method="post" action=action class="stack">
+            <input type="hidden" name=id_name value=id />
+            <input type="hidden" name="decision" value="reject" />
+            <div class="field">
+                <label for=reason_id.clone()>{t!(i18n, moderation.reason)}</label>
+                <input id=reason_id name="reason" maxlength="500" />
+            </div>
+            <button type="submit" class="button secondary">{t!(i18n, moderation.reject)}</button>
+        </form>
     }
 }

@@ -513,18 +513,18 @@ pub async fn register_walk_in(
             {
                 return Err(AppError::Conflict(ErrorKey::HouseholdExists));
             }
-            let id = db::open_household(
+            let audit = crate::audit::AuditEvent {
+                actor_user_id: Some(user.user_id),
+                acting_for_association_id: Some(association_id),
+                action: crate::audit::action::WALK_IN_REGISTERED,
+                subject_type: Some("household"),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            let id = db::register_walk_in(
                 &state.db,
                 national_id.as_str(),
                 &head_name,
-                None,
-                user.user_id,
-                false,
-            )
-            .await?;
-            db::update_fields(
-                &state.db,
-                id,
                 user.user_id,
                 &[
                     (
@@ -533,22 +533,10 @@ pub async fn register_walk_in(
                     ),
                     ("district_id", FieldValue::Int(Some(district_id))),
                 ],
+                audit,
             )
             .await?;
             super::duplicates::check(&state.db, id).await?;
-            crate::audit::record(
-                &state.db,
-                crate::audit::AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    acting_for_association_id: Some(association_id),
-                    action: crate::audit::action::WALK_IN_REGISTERED,
-                    subject_type: Some("household"),
-                    subject_id: Some(id.to_string()),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
-            )
-            .await?;
             leptos_axum::redirect(&format!("{}?registered=1", super::WALK_IN_PAGE));
             Ok(())
         }

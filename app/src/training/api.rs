@@ -662,8 +662,9 @@ pub async fn save_course(
                 fee_halalas,
                 completion_percent,
             };
-            let id = db::save_course(db, course_id, &input, Some(user.user_id)).await?;
-            audit_course(&state, &user, id, audit::action::COURSE_SAVED, None).await?;
+            let audit = course_event(&user, course_id, audit::action::COURSE_SAVED, None);
+            let id =
+                db::save_course(db, course_id, &input, Some(user.user_id), Some(audit)).await?;
             leptos_axum::redirect(&super::manage_url(id));
             Ok(())
         }
@@ -671,28 +672,23 @@ pub async fn save_course(
     )
 }
 
+/// The audit row of a change to a course (written with the change).
 #[cfg(feature = "ssr")]
-async fn audit_course(
-    state: &AppState,
+fn course_event(
     user: &CurrentUser,
-    course_id: i64,
+    course_id: Option<i64>,
     action: &'static str,
     detail: Option<String>,
-) -> Result<(), AppError> {
-    audit::record(
-        &state.db,
-        AuditEvent {
-            actor_user_id: Some(user.user_id),
-            acting_for_association_id: user.association_ids().first().copied(),
-            action,
-            subject_type: Some("course"),
-            subject_id: Some(course_id.to_string()),
-            detail,
-            client_ip: Some(session::client_ip()),
-        },
-    )
-    .await?;
-    Ok(())
+) -> AuditEvent<'static> {
+    AuditEvent {
+        actor_user_id: Some(user.user_id),
+        acting_for_association_id: user.association_ids().first().copied(),
+        action,
+        subject_type: Some("course"),
+        subject_id: course_id.map(|id| id.to_string()),
+        detail,
+        client_ip: Some(session::client_ip()),
+    }
 }
 
 /// Adds a session (date, start and end in Saudi time).
@@ -709,15 +705,13 @@ pub async fn add_course_session(
             let (user, _) = managed_course(&state, course_id).await?;
             let span = super::parse_session(&date, &starts, &ends)
                 .ok_or_else(|| AppError::validation("date", ErrorKey::SessionInvalid))?;
-            db::add_session(&state.db, course_id, span).await?;
-            audit_course(
-                &state,
+            let audit = course_event(
                 &user,
-                course_id,
+                Some(course_id),
                 audit::action::COURSE_SAVED,
                 Some("session added".into()),
-            )
-            .await?;
+            );
+            db::add_session(&state.db, course_id, span, Some(audit)).await?;
             leptos_axum::redirect(&super::manage_url(course_id));
             Ok(())
         }
@@ -732,15 +726,13 @@ pub async fn remove_course_session(course_id: i64, session_id: i64) -> Result<()
         async {
             let state = app_state()?;
             let (user, _) = managed_course(&state, course_id).await?;
-            db::remove_session(&state.db, course_id, session_id).await?;
-            audit_course(
-                &state,
+            let audit = course_event(
                 &user,
-                course_id,
+                Some(course_id),
                 audit::action::COURSE_SAVED,
                 Some("session removed".into()),
-            )
-            .await?;
+            );
+            db::remove_session(&state.db, course_id, session_id, Some(audit)).await?;
             leptos_axum::redirect(&super::manage_url(course_id));
             Ok(())
         }
@@ -761,21 +753,18 @@ pub async fn change_course_status(course_id: i64, to: String) -> Result<(), AppE
             if to == CourseStatus::Open && course.sessions.is_empty() {
                 return Err(AppError::Conflict(ErrorKey::SessionsRequired));
             }
-            let detail = if to == CourseStatus::Finished {
-                let (completed, not_completed) = db::finish_course(&state.db, course_id).await?;
-                format!("finished: {completed} completed, {not_completed} not")
-            } else {
-                db::set_course_status(&state.db, course_id, course.status, to).await?;
-                format!("{} → {}", course.status.as_str(), to.as_str())
-            };
-            audit_course(
-                &state,
+            let detail = format!("{} → {}", course.status.as_str(), to.as_str());
+            let audit = course_event(
                 &user,
-                course_id,
+                Some(course_id),
                 audit::action::COURSE_STATUS_CHANGED,
                 Some(detail),
-            )
-            .await?;
+            );
+            if to == CourseStatus::Finished {
+                db::finish_course(&state.db, course_id, Some(audit)).await?;
+            } else {
+                db::set_course_status(&state.db, course_id, course.status, to, Some(audit)).await?;
+            }
             leptos_axum::redirect(&super::manage_url(course_id));
             Ok(())
         }
@@ -866,25 +855,23 @@ pub async fn mark_attendance(
             }
             let mark = AttendanceMark::parse(&mark)
                 .ok_or_else(|| AppError::validation("mark", ErrorKey::BadRequest))?;
-            let flagged = db::mark_attendance(
+            let audit = course_event(
+                &user,
+                Some(course_id),
+                audit::action::ATTENDANCE_MARKED,
+                Some(format!(
+                    "enrollment {enrollment_id} session {session_id}: {}",
+                    mark.as_str()
+                )),
+            );
+            db::mark_attendance(
                 &state.db,
                 course_id,
                 enrollment_id,
                 session_id,
                 mark,
                 user.user_id,
-            )
-            .await?;
-            audit_course(
-                &state,
-                &user,
-                course_id,
-                audit::action::ATTENDANCE_MARKED,
-                Some(format!(
-                    "enrollment {enrollment_id} session {session_id}: {}{}",
-                    mark.as_str(),
-                    if flagged { ", follow-up flagged" } else { "" }
-                )),
+                Some(audit),
             )
             .await?;
             leptos_axum::redirect(&format!(
@@ -1011,19 +998,14 @@ pub async fn save_trainer(
                 email: field(email, 120),
                 provider_id,
             };
-            let id = db::save_trainer(db, &input, Some(user.user_id)).await?;
-            audit::record(
-                db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    action: audit::action::TRAINER_SAVED,
-                    subject_type: Some("trainer"),
-                    subject_id: Some(id.to_string()),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let audit = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                action: audit::action::TRAINER_SAVED,
+                subject_type: Some("trainer"),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            db::save_trainer(db, &input, Some(user.user_id), Some(audit)).await?;
             leptos_axum::redirect(super::TRAINERS_PAGE);
             Ok(())
         }
@@ -1049,20 +1031,16 @@ pub async fn resolve_follow_up(flag_id: i64) -> Result<(), AppError> {
             if !allowed {
                 return Err(denied(&state).await);
             }
-            db::resolve_flag(&state.db, flag_id, user.user_id).await?;
-            audit::record(
-                &state.db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    acting_for_association_id: user.association_ids().first().copied(),
-                    action: audit::action::FOLLOW_UP_RESOLVED,
-                    subject_type: Some("household"),
-                    subject_id: Some(household.to_string()),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let audit = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                acting_for_association_id: user.association_ids().first().copied(),
+                action: audit::action::FOLLOW_UP_RESOLVED,
+                subject_type: Some("household"),
+                subject_id: Some(household.to_string()),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            db::resolve_flag(&state.db, flag_id, user.user_id, Some(audit)).await?;
             leptos_axum::redirect(super::MANAGE_PAGE);
             Ok(())
         }
@@ -1079,22 +1057,18 @@ pub async fn register_center(name_ar: String, name_en: Option<String>) -> Result
             let user = session::require(&state, Requirement::CouncilAdmin).await?;
             let name_ar = field(Some(name_ar), 120)
                 .ok_or_else(|| AppError::validation("name_ar", ErrorKey::TitleRequired))?;
-            let id = db::upsert_center(
+            let audit = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                action: audit::action::PROVIDER_SAVED,
+                subject_type: Some("training_provider"),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            db::upsert_center(
                 &state.db,
                 &name_ar,
                 &field(name_en, 120).unwrap_or_default(),
-            )
-            .await?;
-            audit::record(
-                &state.db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    action: audit::action::PROVIDER_SAVED,
-                    subject_type: Some("training_provider"),
-                    subject_id: Some(id.to_string()),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
+                Some(audit),
             )
             .await?;
             leptos_axum::redirect(super::MANAGE_PAGE);
@@ -1127,7 +1101,16 @@ pub async fn add_center_staff(provider_id: i64, national_id: String) -> Result<(
                     .fetch_optional(&state.db.pool)
                     .await?;
             let (staff,) = account.ok_or(AppError::Conflict(ErrorKey::AccountNotFound))?;
-            db::add_provider_staff(&state.db, provider_id, staff).await?;
+            let audit = AuditEvent {
+                actor_user_id: Some(user.user_id),
+                action: audit::action::PROVIDER_SAVED,
+                subject_type: Some("training_provider"),
+                subject_id: Some(provider_id.to_string()),
+                detail: Some(format!("staff user {staff}")),
+                client_ip: Some(session::client_ip()),
+                ..Default::default()
+            };
+            db::add_provider_staff(&state.db, provider_id, staff, Some(audit)).await?;
             // The trainer role opens the training area in their navigation;
             // what they may manage still comes from provider_staff.
             crate::identity::db::grant_role(
@@ -1140,19 +1123,6 @@ pub async fn add_center_staff(provider_id: i64, national_id: String) -> Result<(
             )
             .await
             .map_err(|_| AppError::Internal)?;
-            audit::record(
-                &state.db,
-                AuditEvent {
-                    actor_user_id: Some(user.user_id),
-                    action: audit::action::PROVIDER_SAVED,
-                    subject_type: Some("training_provider"),
-                    subject_id: Some(provider_id.to_string()),
-                    detail: Some(format!("staff user {staff}")),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
-            )
-            .await?;
             leptos_axum::redirect(super::MANAGE_PAGE);
             Ok(())
         }

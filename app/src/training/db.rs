@@ -131,7 +131,12 @@ pub async fn centers(db: &Db) -> Result<Vec<(Provider, i64)>, sqlx::Error> {
 }
 
 /// Registers a training center (by the council), or finds it by its Arabic name.
-pub async fn upsert_center(db: &Db, name_ar: &str, name_en: &str) -> Result<i64, sqlx::Error> {
+pub async fn upsert_center(
+    db: &Db,
+    name_ar: &str,
+    name_en: &str,
+    audit: Option<AuditEvent<'_>>,
+) -> Result<i64, sqlx::Error> {
     let existing: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM training_providers WHERE kind = 'center' AND name_ar = $1")
             .bind(name_ar)
@@ -140,6 +145,7 @@ pub async fn upsert_center(db: &Db, name_ar: &str, name_en: &str) -> Result<i64,
     if let Some((id,)) = existing {
         return Ok(id);
     }
+    let mut tx = db.begin_write().await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO training_providers (kind, name_ar, name_en, created_at) \
          VALUES ('center', $1, $2, $3) RETURNING id",
@@ -147,8 +153,16 @@ pub async fn upsert_center(db: &Db, name_ar: &str, name_en: &str) -> Result<i64,
     .bind(name_ar)
     .bind(name_en)
     .bind(now())
-    .fetch_one(&db.pool)
+    .fetch_one(&mut *tx)
     .await?;
+    if let Some(event) = audit {
+        let event = AuditEvent {
+            subject_id: Some(id.to_string()),
+            ..event
+        };
+        crate::audit::record_in(&mut tx, event).await?;
+    }
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -157,15 +171,21 @@ pub async fn add_provider_staff(
     db: &Db,
     provider_id: i64,
     user_id: i64,
+    audit: Option<AuditEvent<'_>>,
 ) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO provider_staff (provider_id, user_id) VALUES ($1, $2) \
          ON CONFLICT (provider_id, user_id) DO NOTHING",
     )
     .bind(provider_id)
     .bind(user_id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    if let Some(event) = audit {
+        crate::audit::record_in(&mut tx, event).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -188,6 +208,7 @@ pub async fn save_trainer(
     db: &Db,
     input: &TrainerInput,
     by: Option<i64>,
+    audit: Option<AuditEvent<'_>>,
 ) -> Result<i64, sqlx::Error> {
     let specialties = input
         .specialties
@@ -250,6 +271,13 @@ pub async fn save_trainer(
     .bind(input.provider_id)
     .execute(&mut *tx)
     .await?;
+    if let Some(event) = audit {
+        let event = AuditEvent {
+            subject_id: Some(id.to_string()),
+            ..event
+        };
+        crate::audit::record_in(&mut tx, event).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }
@@ -351,6 +379,7 @@ pub async fn save_course(
     course_id: Option<i64>,
     input: &CourseInput,
     by: Option<i64>,
+    audit: Option<AuditEvent<'_>>,
 ) -> Result<i64, TrainingError> {
     let at = now();
     let mut tx = db.begin_write().await?;
@@ -411,6 +440,13 @@ pub async fn save_course(
         .execute(&mut *tx)
         .await?;
     }
+    if let Some(event) = audit {
+        let event = AuditEvent {
+            subject_id: Some(id.to_string()),
+            ..event
+        };
+        crate::audit::record_in(&mut tx, event).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }
@@ -424,7 +460,12 @@ fn eligibility(input: &CourseInput) -> &'static str {
 }
 
 /// Adds a session to a course that has not started running.
-pub async fn add_session(db: &Db, course_id: i64, span: TimeSpan) -> Result<i64, TrainingError> {
+pub async fn add_session(
+    db: &Db,
+    course_id: i64,
+    span: TimeSpan,
+    audit: Option<AuditEvent<'_>>,
+) -> Result<i64, TrainingError> {
     let mut tx = db.begin_write().await?;
     let status: Option<(String,)> = sqlx::query_as("SELECT status FROM courses WHERE id = $1")
         .bind(course_id)
@@ -443,24 +484,37 @@ pub async fn add_session(db: &Db, course_id: i64, span: TimeSpan) -> Result<i64,
     .bind(span.ends_at)
     .fetch_one(&mut *tx)
     .await?;
+    if let Some(event) = audit {
+        crate::audit::record_in(&mut tx, event).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }
 
 /// Removes a session of a draft course (an open one may have members who
 /// planned around it).
-pub async fn remove_session(db: &Db, course_id: i64, session_id: i64) -> Result<(), TrainingError> {
+pub async fn remove_session(
+    db: &Db,
+    course_id: i64,
+    session_id: i64,
+    audit: Option<AuditEvent<'_>>,
+) -> Result<(), TrainingError> {
+    let mut tx = db.begin_write().await?;
     let removed = sqlx::query(
         "DELETE FROM course_sessions WHERE id = $1 AND course_id = $2 \
          AND course_id IN (SELECT id FROM courses WHERE status = 'draft')",
     )
     .bind(session_id)
     .bind(course_id)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
     if removed.rows_affected() == 0 {
         return Err(TrainingError::WrongStatus);
     }
+    if let Some(event) = audit {
+        crate::audit::record_in(&mut tx, event).await?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -652,6 +706,7 @@ pub async fn set_course_status(
     course_id: i64,
     from: CourseStatus,
     to: CourseStatus,
+    audit: Option<AuditEvent<'_>>,
 ) -> Result<(), TrainingError> {
     if !from.can_become(to) || to == CourseStatus::Finished {
         return Err(TrainingError::WrongStatus);
@@ -683,6 +738,9 @@ pub async fn set_course_status(
             .bind(course_id)
             .execute(&mut *tx)
             .await?;
+    }
+    if let Some(event) = audit {
+        crate::audit::record_in(&mut tx, event).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -1167,6 +1225,7 @@ pub async fn mark_attendance(
     session_id: i64,
     mark: AttendanceMark,
     by: i64,
+    audit: Option<AuditEvent<'_>>,
 ) -> Result<bool, TrainingError> {
     let at = now();
     let mut tx = db.begin_write().await?;
@@ -1225,6 +1284,12 @@ pub async fn mark_attendance(
         .await?;
         flagged = raised.rows_affected() == 1;
     }
+    if let Some(mut event) = audit {
+        if flagged {
+            event.detail = event.detail.map(|d| format!("{d}, follow-up flagged"));
+        }
+        crate::audit::record_in(&mut tx, event).await?;
+    }
     tx.commit().await?;
     Ok(flagged)
 }
@@ -1232,7 +1297,11 @@ pub async fn mark_attendance(
 /// Finishes a running course: each seat holder completes (with a new
 /// certificate code) or not by the course's rule; the waitlist is closed.
 /// Returns (completed, not completed).
-pub async fn finish_course(db: &Db, course_id: i64) -> Result<(usize, usize), TrainingError> {
+pub async fn finish_course(
+    db: &Db,
+    course_id: i64,
+    audit: Option<AuditEvent<'_>>,
+) -> Result<(usize, usize), TrainingError> {
     use rand::RngCore;
     let at = now();
     let mut tx = db.begin_write().await?;
@@ -1294,6 +1363,17 @@ pub async fn finish_course(db: &Db, course_id: i64) -> Result<(usize, usize), Tr
     .bind(at)
     .execute(&mut *tx)
     .await?;
+    if let Some(event) = audit {
+        let detail = format!("finished: {completed} completed, {not_completed} not");
+        crate::audit::record_in(
+            &mut tx,
+            AuditEvent {
+                detail: Some(detail),
+                ..event
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok((completed, not_completed))
 }
@@ -1408,14 +1488,27 @@ pub async fn flag_household(db: &Db, flag_id: i64) -> Result<Option<i64>, sqlx::
 }
 
 /// Closes a follow-up flag (the caseworker followed up).
-pub async fn resolve_flag(db: &Db, flag_id: i64, by: i64) -> Result<bool, sqlx::Error> {
+pub async fn resolve_flag(
+    db: &Db,
+    flag_id: i64,
+    by: i64,
+    audit: Option<AuditEvent<'_>>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "UPDATE follow_up_flags SET resolved_at = $2, resolved_by = $3 WHERE id = $1 AND resolved_at IS NULL",
     )
     .bind(flag_id)
     .bind(now())
     .bind(by)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(done.rows_affected() == 1)
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    if let Some(event) = audit {
+        crate::audit::record_in(&mut tx, event).await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }

@@ -248,6 +248,9 @@ pub fn browser_client(base: &str) -> reqwest::Client {
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .default_headers(headers)
+        // A request that hangs fails the test with its address instead of
+        // holding the whole run.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap()
 }

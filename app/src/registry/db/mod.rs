@@ -190,8 +190,78 @@ pub async fn open_household(
     if let Some(id) = household_id_of_head(db, head_national_id).await? {
         return Ok(id);
     }
-    let at = now();
     let mut tx = db.begin_write().await?;
+    let id = match insert_household(
+        &mut tx,
+        head_national_id,
+        head_name_ar,
+        head_user_id,
+        registered_by,
+        verified,
+    )
+    .await
+    {
+        Ok(id) => id,
+        // Another request created it a moment ago: use that one.
+        Err(RegistryError::Database(e)) if is_unique_violation(&e) => {
+            drop(tx);
+            return household_id_of_head(db, head_national_id)
+                .await?
+                .ok_or(RegistryError::NotFound);
+        }
+        Err(e) => return Err(e),
+    };
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Staff register a walk-in household (unverified until its head signs in
+/// with Nafath and submits it) with its first fields, and `audit`, all in
+/// one transaction: it exists whole or not at all.
+pub async fn register_walk_in(
+    db: &Db,
+    head_national_id: &str,
+    head_name_ar: &str,
+    registered_by: i64,
+    fields: &[(&str, FieldValue)],
+    audit: crate::audit::AuditEvent<'_>,
+) -> Result<i64, RegistryError> {
+    let mut tx = db.begin_write().await?;
+    let id = insert_household(
+        &mut tx,
+        head_national_id,
+        head_name_ar,
+        None,
+        registered_by,
+        false,
+    )
+    .await
+    .map_err(|e| match e {
+        RegistryError::Database(e) if is_unique_violation(&e) => {
+            RegistryError::PersonInOtherHousehold
+        }
+        e => e,
+    })?;
+    update_fields_in(&mut tx, id, registered_by, fields).await?;
+    let audit = crate::audit::AuditEvent {
+        subject_id: Some(id.to_string()),
+        ..audit
+    };
+    crate::audit::record_in(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Inserts a household and its head's identity, with the first history entry.
+async fn insert_household(
+    tx: &mut Transaction<'_, Any>,
+    head_national_id: &str,
+    head_name_ar: &str,
+    head_user_id: Option<i64>,
+    registered_by: i64,
+    verified: bool,
+) -> Result<i64, RegistryError> {
+    let at = now();
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
         "INSERT INTO households (head_user_id, head_national_id, head_name_ar, verified, \
            registered_by_user_id, created_at, updated_at) \
@@ -203,22 +273,12 @@ pub async fn open_household(
     .bind(i64::from(verified))
     .bind(registered_by)
     .bind(at)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await;
-    let (id,) = match inserted {
-        Ok(row) => row,
-        // Another request created it a moment ago: use that one.
-        Err(e) if is_unique_violation(&e) => {
-            drop(tx);
-            return household_id_of_head(db, head_national_id)
-                .await?
-                .ok_or(RegistryError::NotFound);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    claim_identity(&mut tx, head_national_id, id, "head").await?;
+    let (id,) = inserted?;
+    claim_identity(tx, head_national_id, id, "head").await?;
     record(
-        &mut tx,
+        tx,
         id,
         1,
         registered_by,
@@ -227,7 +287,6 @@ pub async fn open_household(
         Some(head_name_ar.to_string()),
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -304,6 +363,18 @@ pub async fn update_fields(
     fields: &[(&str, FieldValue)],
 ) -> Result<(), RegistryError> {
     let mut tx = db.begin_write().await?;
+    update_fields_in(&mut tx, household_id, changed_by, fields).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`update_fields`] inside the caller's transaction.
+async fn update_fields_in(
+    tx: &mut Transaction<'_, Any>,
+    household_id: i64,
+    changed_by: i64,
+    fields: &[(&str, FieldValue)],
+) -> Result<(), RegistryError> {
     let mut version = None;
     for (field, value) in fields {
         assert!(
@@ -316,7 +387,7 @@ pub async fn update_fields(
                     "SELECT {field} FROM households WHERE id = $1"
                 )))
                 .bind(household_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut **tx)
                 .await?
                 .ok_or(RegistryError::NotFound)?
                 .0
@@ -325,7 +396,7 @@ pub async fn update_fields(
                 format!("SELECT {field} FROM households WHERE id = $1"),
             ))
             .bind(household_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .ok_or(RegistryError::NotFound)?
             .0
@@ -338,7 +409,7 @@ pub async fn update_fields(
         let v = match version {
             Some(v) => v,
             None => {
-                let v = next_version(&mut tx, household_id).await?;
+                let v = next_version(tx, household_id).await?;
                 version = Some(v);
                 v
             }
@@ -351,11 +422,10 @@ pub async fn update_fields(
             FieldValue::Text(t) => update.bind(t.clone()),
             FieldValue::Int(n) => update.bind(*n),
         }
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        record(&mut tx, household_id, v, changed_by, field, current, new).await?;
+        record(tx, household_id, v, changed_by, field, current, new).await?;
     }
-    tx.commit().await?;
     Ok(())
 }
 
