@@ -348,7 +348,7 @@ pub async fn get_my_shop() -> Result<MyShopView, AppError> {
 
 /// Trims a form field; empty is `None`.
 #[cfg(feature = "ssr")]
-fn optional(value: Option<String>, max_chars: usize) -> Option<String> {
+pub(super) fn optional(value: Option<String>, max_chars: usize) -> Option<String> {
     value
         .map(|v| v.trim().chars().take(max_chars).collect::<String>())
         .filter(|v| !v.is_empty())
@@ -738,6 +738,23 @@ pub(crate) async fn moderates(
         .any(|id| moderators.contains(id)))
 }
 
+/// Refuses `user` unless they moderate this household's shop (the refusal
+/// is audited like any missing role).
+#[cfg(feature = "ssr")]
+pub(super) async fn require_moderates(
+    state: &AppState,
+    user: &CurrentUser,
+    household_id: Option<i64>,
+) -> Result<(), AppError> {
+    if moderates(&state.db, user, household_id).await? {
+        return Ok(());
+    }
+    Err(session::require(state, Requirement::CouncilAdmin)
+        .await
+        .err()
+        .unwrap_or(AppError::Forbidden))
+}
+
 #[server(endpoint = "get_moderation_queue")]
 pub async fn get_moderation_queue() -> Result<ModerationView, AppError> {
     respond(
@@ -793,12 +810,7 @@ pub async fn moderate_product(
             let record = db::shop(db, product.shop_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            if !moderates(db, &user, record.household_id).await? {
-                return Err(session::require(&state, Requirement::CouncilAdmin)
-                    .await
-                    .err()
-                    .unwrap_or(AppError::Forbidden));
-            }
+            require_moderates(&state, &user, record.household_id).await?;
             let decision = Moderation::parse(&decision)
                 .ok_or_else(|| AppError::validation("decision", ErrorKey::BadRequest))?;
             let reason = optional(reason, 500);

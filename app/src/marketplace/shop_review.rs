@@ -116,17 +116,13 @@ pub async fn moderate_shop(
             let (user, _) = super::api::moderator(&state).await?;
             let db = &state.db;
             let record = db::shop(db, shop_id).await?.ok_or(AppError::NotFound)?;
-            if !super::api::moderates(db, &user, record.household_id).await? {
-                return Err(AppError::Forbidden);
-            }
+            super::api::require_moderates(&state, &user, record.household_id).await?;
             let approve = match decision.as_str() {
                 "approve" => true,
                 "reject" => false,
                 _ => return Err(AppError::validation("decision", ErrorKey::BadRequest)),
             };
-            let reason = reason
-                .map(|r| r.trim().chars().take(500).collect::<String>())
-                .filter(|r| !r.is_empty());
+            let reason = super::api::optional(reason, 500);
             if !approve && reason.is_none() {
                 return Err(AppError::validation("reason", ErrorKey::ReasonRequired));
             }

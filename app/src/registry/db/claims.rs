@@ -1,7 +1,7 @@
 //! SQL of member claims (see `registry::claims`): the households that list a
 //! person, and that person's answer.
 
-use super::{RegistryError, claim_identity, next_version, record};
+use super::{ID_CONFIRMED, RegistryError, claim_identity, next_version, record};
 use crate::database::Db;
 
 /// A household that lists this person as a member, awaiting their answer.
@@ -121,16 +121,14 @@ pub async fn member_claim(
     db: &Db,
     member_id: i64,
 ) -> Result<Option<(i64, String, bool)>, sqlx::Error> {
-    let row: Option<(i64, String, i64)> = sqlx::query_as(
-        "SELECT m.household_id, m.national_id, \
-           CASE WHEN EXISTS (SELECT 1 FROM household_identities i \
-             WHERE i.national_id = m.national_id AND i.household_id = m.household_id) \
-           THEN 1 ELSE 0 END \
-         FROM household_members m WHERE m.id = $1 AND m.national_id IS NOT NULL",
-    )
-    .bind(member_id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let sql = format!(
+        "SELECT m.household_id, m.national_id, {ID_CONFIRMED} \
+         FROM household_members m WHERE m.id = $1 AND m.national_id IS NOT NULL"
+    );
+    let row: Option<(i64, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(member_id)
+        .fetch_optional(&db.pool)
+        .await?;
     Ok(row.map(|(household, id, confirmed)| (household, id, confirmed == 1)))
 }
 

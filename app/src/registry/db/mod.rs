@@ -10,6 +10,11 @@ pub use claims::{
 };
 
 use super::{Household, HouseholdChange, HouseholdStatus, Member};
+
+/// 1 when member `m`'s national ID is the household's (confirmed by its
+/// holder or by staff), 0 while it is only a claim.
+const ID_CONFIRMED: &str = "CASE WHEN EXISTS (SELECT 1 FROM household_identities i \
+     WHERE i.national_id = m.national_id AND i.household_id = m.household_id) THEN 1 ELSE 0 END";
 use crate::database::{Db, is_unique_violation, now};
 
 /// Why a registry write was refused.
@@ -130,16 +135,15 @@ pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx:
     else {
         return Ok(None);
     };
-    let members: Vec<(i64, String, String, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT m.id, m.full_name, m.relation, m.birth_date, m.national_id, \
-           CASE WHEN EXISTS (SELECT 1 FROM household_identities i \
-             WHERE i.national_id = m.national_id AND i.household_id = m.household_id) \
-           THEN 1 ELSE 0 END \
-         FROM household_members m WHERE m.household_id = $1 ORDER BY m.id",
-    )
-    .bind(id)
-    .fetch_all(&db.pool)
-    .await?;
+    let sql = format!(
+        "SELECT m.id, m.full_name, m.relation, m.birth_date, m.national_id, {ID_CONFIRMED} \
+         FROM household_members m WHERE m.household_id = $1 ORDER BY m.id"
+    );
+    let members: Vec<(i64, String, String, String, Option<String>, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_all(&db.pool)
+            .await?;
     Ok(Some(Household {
         id,
         head_name_ar,
