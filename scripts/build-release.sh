@@ -1,12 +1,5 @@
 #!/usr/bin/env bash
-# Release build: server + islands WASM (wasm-release profile, wasm-opt),
-# then brotli/gzip copies of the static assets.
+# `make build`: the deployable build (release profile), the same steps as `make run`'s.
 set -euo pipefail
-source "$(dirname "$0")/env.sh"
-cargo leptos build --release
-"$SERVER_BIN" precompress "$LEPTOS_SITE_ROOT"
-wasm="$LEPTOS_SITE_ROOT/pkg/takamul.wasm"
-if [ -f "$wasm" ]; then
-  printf 'WASM: %s bytes raw, %s bytes brotli, %s bytes gzip\n' \
-    "$(stat -c %s "$wasm")" "$(stat -c %s "$wasm.br")" "$(stat -c %s "$wasm.gz")"
-fi
+export TAKAMUL_PROFILE=release
+exec "$(dirname "$0")/build-site.sh"

@@ -1,10 +1,12 @@
 # Shared environment of the scripts: tool paths and the Leptos settings the
-# server binary reads when it is started directly (not by cargo-leptos).
+# server binary reads when it is started directly.
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export PATH="$HOME/.cargo/bin:${TAKAMUL_TOOLS_DIR:-$HOME/.cache/takamul-tools}/node_modules/.bin:$PATH"
+TOOLS_DIR="${TAKAMUL_TOOLS_DIR:-$HOME/.cache/takamul-tools}"
+export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 # The S3 server the photo bucket tests start (installed by install-tools.sh).
-export TAKAMUL_TEST_S3_SERVER="${TAKAMUL_TEST_S3_SERVER:-${TAKAMUL_TOOLS_DIR:-$HOME/.cache/takamul-tools}/moto/bin/moto_server}"
+export TAKAMUL_TEST_S3_SERVER="${TAKAMUL_TEST_S3_SERVER:-$TOOLS_DIR/moto/bin/moto_server}"
+# Read at compile time too (leptos_config falls back to it): set before any cargo command.
 export LEPTOS_OUTPUT_NAME=takamul
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 export LEPTOS_SITE_PKG_DIR=pkg
@@ -15,5 +17,15 @@ export LEPTOS_ENV="${LEPTOS_ENV:-PROD}"
 # Nafath simulator by name; the simulator still listens on loopback only.
 export TAKAMUL_ENV="${TAKAMUL_ENV:-development}"
 export NAFATH_MODE="${NAFATH_MODE:-simulator}"
-SERVER_BIN="$CARGO_TARGET_DIR/release/server"
+# Which cargo profile `make run`, `make dev` and the browser tests serve: `dev`
+# shares every compiled crate with `make test` (docs/ARCHITECTURE.md, "The build",
+# has the measurements); `make build` makes the `release` binary for deployment.
+export TAKAMUL_PROFILE="${TAKAMUL_PROFILE:-dev}"
+if [ "$TAKAMUL_PROFILE" = dev ]; then
+  SERVER_BIN="$CARGO_TARGET_DIR/debug/server"
+else
+  SERVER_BIN="$CARGO_TARGET_DIR/$TAKAMUL_PROFILE/server"
+fi
+# Whether any component is an `#[island]`: only then is there WASM to build.
+app_has_islands() { grep -rqE '^\s*#\[(leptos::)?island' "$ROOT/app/src"; }
 cd "$ROOT"

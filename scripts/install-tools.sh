@@ -3,38 +3,37 @@
 # Tools already present at the right version are reused, never rebuilt.
 set -euo pipefail
 
-CARGO_LEPTOS_VERSION=0.3.10
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0
 MOTO_VERSION=5.2.5
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-TOOLS_DIR="${TAKAMUL_TOOLS_DIR:-$HOME/.cache/takamul-tools}"
+LIGHTNINGCSS_VERSION=1.33.0
+source "$(dirname "$0")/env.sh"
 
 log() { printf '\033[1;34m[tools]\033[0m %s\n' "$*"; }
 
-export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
 if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
 
-if ! command -v cargo-leptos >/dev/null || ! cargo-leptos --version | grep -q "$CARGO_LEPTOS_VERSION"; then
-  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 13 minutes on 2 cores)"
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked
+# The stylesheet's minifier (prebuilt, from npm); and, only when the app has
+# islands, the WASM tools. cargo-leptos is not needed to build or test: it is
+# installed by `make dev` for its live reload, on first use.
+npm_tools=("lightningcss-cli@$LIGHTNINGCSS_VERSION")
+if app_has_islands; then
+  if ! command -v wasm-bindgen >/dev/null || ! wasm-bindgen --version | grep -q "$WASM_BINDGEN_VERSION"; then
+    log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (the app has islands)"
+    # Not --locked: its lock file pins a yanked webpki-roots.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+  fi
+  # binaryen from npm: Debian's binaryen 108 produces wasm that breaks hydration.
+  npm_tools+=("binaryen@$BINARYEN_VERSION")
 fi
-
-if ! command -v wasm-bindgen >/dev/null || ! wasm-bindgen --version | grep -q "$WASM_BINDGEN_VERSION"; then
-  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
-  # Not --locked: its lock file pins a yanked webpki-roots.
-  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
-fi
-
-# binaryen from npm: Debian's binaryen 108 produces wasm that breaks hydration.
-if ! [ -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ] || ! "$TOOLS_DIR/node_modules/.bin/wasm-opt" --version | grep -q "${BINARYEN_VERSION%%.*}"; then
-  log "installing binaryen $BINARYEN_VERSION (wasm-opt) from npm"
+if ! (cd "$TOOLS_DIR" 2>/dev/null && npm ls --depth=0 "${npm_tools[@]}" >/dev/null 2>&1); then
+  log "installing ${npm_tools[*]} from npm"
   mkdir -p "$TOOLS_DIR"
-  (cd "$TOOLS_DIR" && { [ -f package.json ] || echo '{"private":true}' > package.json; } && npm install --no-audit --no-fund "binaryen@$BINARYEN_VERSION")
+  (cd "$TOOLS_DIR" && { [ -f package.json ] || echo '{"private":true}' > package.json; } && npm install --no-audit --no-fund "${npm_tools[@]}")
 fi
 
 if ! [ -x /usr/bin/chromium ]; then
@@ -56,4 +55,4 @@ if ! [ -x "$TOOLS_DIR/moto/bin/moto_server" ] || ! "$TOOLS_DIR/moto/bin/pip" sho
   "$TOOLS_DIR/moto/bin/pip" install -q "moto[server]==$MOTO_VERSION"
 fi
 
-log "tools ready: $(cargo-leptos --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version)"
+log "tools ready: lightningcss $(lightningcss --version)$(app_has_islands && echo ", $(wasm-bindgen --version), wasm-opt $(wasm-opt --version)")"

@@ -271,7 +271,7 @@ async fn seed_demo_training(db: &Db, nakhla: i64) -> Result<usize, SeedError> {
         None,
     )
     .await?;
-    let today = crate::training::parse_date(&crate::ui::format_date(crate::database::now()))
+    let today = crate::training::parse_date(&crate::time::format_date(crate::database::now()))
         .unwrap_or_default();
     let day = 86_400;
     let at = |days: i64, hour: i64, minutes: i64| TimeSpan {

@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use server_fn_error::{FromServerFnError, ServerFnErrorErr};
 
-use crate::identity::NationalIdError;
+use crate::ids::NationalIdError;
 
 // `server_fn` is re-exported by leptos; the alias keeps the imports short.
 mod server_fn_error {

@@ -25,10 +25,15 @@ pub mod coverage;
 pub mod error;
 pub mod home;
 pub mod identity;
+pub mod ids;
+pub mod layout;
 pub mod marketplace;
+pub mod paths;
+pub mod photos;
 pub mod places;
 pub mod registry;
 pub mod text;
+pub mod time;
 pub mod training;
 pub mod ui;
 
@@ -36,6 +41,8 @@ pub mod ui;
 pub mod database;
 #[cfg(feature = "ssr")]
 pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod nafath;
 #[cfg(feature = "ssr")]
 pub mod state;
 
@@ -150,7 +157,7 @@ pub fn App() -> impl IntoView {
             <DefaultTitle />
             <FontPreload />
             <Router>
-                <ui::Layout>
+                <layout::Layout>
                     <Routes fallback=ui::NotFoundPage>
                         <Route path=StaticSegment("") view=home::HomePage />
                         <Route path=StaticSegment("sign-in") view=identity::pages::SignInPage />
@@ -266,7 +273,7 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                     </Routes>
-                </ui::Layout>
+                </layout::Layout>
             </Router>
         </I18nContextProvider>
     }

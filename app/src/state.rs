@@ -6,7 +6,7 @@ use std::sync::Arc;
 use leptos::config::LeptosOptions;
 
 use crate::database::Db;
-use crate::identity::nafath::NafathProvider;
+use crate::nafath::NafathProvider;
 
 /// Behaviour that differs between development, tests and production. The
 /// default is production's: every convenience must be asked for.
@@ -35,7 +35,7 @@ pub struct Settings {
     /// instances serve the site), unless a bucket is given.
     pub photo_dir: std::path::PathBuf,
     /// An S3-compatible bucket for product photos, instead of the directory.
-    pub photo_bucket: Option<crate::marketplace::photos::BucketSettings>,
+    pub photo_bucket: Option<crate::photos::pipeline::BucketSettings>,
     /// The site's public address, for canonical URLs, the sitemap and links
     /// shared on WhatsApp.
     pub public_url: String,
@@ -133,7 +133,7 @@ pub struct AppState {
     pub nafath: Arc<dyn NafathProvider>,
     pub settings: Arc<Settings>,
     /// Where product photos are read and written.
-    pub photos: crate::marketplace::photos::PhotoStore,
+    pub photos: crate::photos::pipeline::PhotoStore,
     pub leptos_options: LeptosOptions,
     /// The stylesheet put inline in every page (production), else linked.
     pub inline_style: Option<InlineStyle>,

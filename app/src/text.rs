@@ -73,52 +73,6 @@ pub fn mask_identifier(id: &str) -> String {
     out
 }
 
-/// Parses a Gregorian date `YYYY-MM-DD` (Eastern digits accepted, one-digit
-/// month and day allowed) into its canonical form; years 1900–2100.
-pub fn parse_date(input: &str) -> Option<String> {
-    let folded = fold_digits(input.trim());
-    let mut parts = folded.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some()
-        || y.len() != 4
-        || m.is_empty()
-        || m.len() > 2
-        || d.is_empty()
-        || d.len() > 2
-    {
-        return None;
-    }
-    let (y, m, d): (u32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    ((1900..=2100).contains(&y) && (1..=days).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
-}
-
-/// The Unix time of the start of a canonical `YYYY-MM-DD` day in Saudi time
-/// (UTC+3): the inverse of `ui::format_date` (Howard Hinnant's days-from-civil).
-pub fn day_start(date: &str) -> Option<i64> {
-    let canonical = parse_date(date)?;
-    let mut parts = canonical.split('-').map(|p| p.parse::<i64>());
-    let (y, m, d) = (
-        parts.next()?.ok()?,
-        parts.next()?.ok()?,
-        parts.next()?.ok()?,
-    );
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some((era * 146_097 + doe - 719_468) * 86_400 - 3 * 3600)
-}
-
 /// Parses an amount of riyals (Eastern digits, Arabic separators, up to two
 /// decimals) into halalas; thousands separators are ignored.
 pub fn parse_riyals(input: &str) -> Option<i64> {
@@ -180,20 +134,6 @@ mod tests {
         }
         assert_eq!(format_riyals(500_000), "5000");
         assert_eq!(format_riyals(2_550), "25.50");
-    }
-
-    #[test]
-    fn day_start_is_the_inverse_of_format_date() {
-        for date in ["2026-11-29", "2000-02-29", "1970-01-01", "2099-12-31"] {
-            let start = day_start(date).unwrap();
-            assert_eq!(crate::ui::format_date(start), date);
-            assert_eq!(
-                crate::ui::format_date(start - 1),
-                crate::ui::format_date(start - 86_400)
-            );
-        }
-        assert_eq!(day_start("٢٠٢٦-١١-٢٩"), day_start("2026-11-29"));
-        assert_eq!(day_start("2026-02-30"), None);
     }
 
     #[test]

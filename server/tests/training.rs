@@ -91,7 +91,7 @@ async fn call_as(base: &str, token: &str, path: &str, form: &[(&str, &str)]) -> 
 }
 
 fn today() -> String {
-    app::ui::format_date(app::database::now())
+    app::time::format_date(app::database::now())
 }
 
 /// A provider admin creates a course through the form, adds sessions and

@@ -455,7 +455,8 @@ pub async fn act_on_line(
                 };
                 let date = given_on
                     .as_deref()
-                    .and_then(crate::text::parse_date)
+                    .and_then(crate::time::SaudiDate::parse)
+                    .map(|d| d.to_string())
                     .ok_or_else(|| AppError::validation("given_on", ErrorKey::DateInvalid))?;
                 Some((value, date))
             } else {
@@ -738,7 +739,7 @@ pub async fn get_line_detail(line_id: i64) -> Result<LineDetail, AppError> {
                 actions,
                 may_write_notes: matches!(access, LineAccess::Current(_) | LineAccess::Referrer(_)),
                 referral_targets,
-                today: crate::ui::format_date(crate::database::now()),
+                today: crate::time::format_date(crate::database::now()),
             })
         }
         .await,

@@ -9,7 +9,7 @@ use super::{
     QueueFilter, ServedFamily,
 };
 use crate::audit::AuditEvent;
-use crate::coverage::{Route, route_line};
+use crate::coverage::routing::{Route, cells_of_pair, route_line};
 use crate::database::{Db, now};
 
 /// Why an application write was refused.
@@ -90,8 +90,7 @@ pub async fn submit(
         if in_cooldown(&mut tx, submission.household_id, type_id, at).await? {
             return Err(ApplicationError::InCooldown(type_id));
         }
-        let cells =
-            crate::coverage::db::cells_of_pair(&mut tx, submission.district_id, type_id).await?;
+        let cells = cells_of_pair(&mut tx, submission.district_id, type_id).await?;
         let association_id = match route_line(submission.district_id, type_id, &cells, at) {
             Route::Association(id) => Some(id),
             Route::Council => None,
@@ -379,25 +378,6 @@ pub async fn apply_transition(db: &Db, t: &Transition<'_>) -> Result<(), Applica
     }
     tx.commit().await?;
     Ok(())
-}
-
-/// Whether a line, benefit or referral links the household to the association
-/// (the condition for its staff to see the full record).
-pub async fn household_linked(
-    db: &Db,
-    household_id: i64,
-    association_id: i64,
-) -> Result<bool, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM application_lines WHERE household_id = $1 \
-                   AND (association_id = $2 OR referred_from_id = $2)) \
-              + (SELECT COUNT(*) FROM benefits WHERE household_id = $1 AND association_id = $2)",
-    )
-    .bind(household_id)
-    .bind(association_id)
-    .fetch_one(&db.pool)
-    .await?;
-    Ok(n > 0)
 }
 
 const SUMMARY_SELECT: &str = "SELECT l.id, l.household_id, l.assistance_type_id, t.name_ar, t.name_en, \

@@ -3,6 +3,7 @@
 //! moves through its states. This module holds the types and the pure state
 //! machine; `db.rs` the SQL, `api.rs` the server functions, `pages.rs` the pages.
 
+pub use crate::paths::{APPLY_PAGE, FAMILIES_PAGE, LINE_PAGE, MY_APPLICATIONS_PAGE, QUEUE_PAGE};
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -10,16 +11,6 @@ pub mod pages;
 
 use serde::{Deserialize, Serialize};
 
-/// The family's applications and notifications.
-pub const MY_APPLICATIONS_PAGE: &str = "/applications";
-/// The application form.
-pub const APPLY_PAGE: &str = "/applications/new";
-/// An association's queue (the council's unrouted queue for the council admin).
-pub const QUEUE_PAGE: &str = "/association/queue";
-/// A line's detail: `/association/lines/<id>`.
-pub const LINE_PAGE: &str = "/association/lines";
-/// Households an association serves.
-pub const FAMILIES_PAGE: &str = "/association/families";
 /// A line untouched this long is marked overdue in the queue.
 pub const OVERDUE_AFTER_SECS: i64 = 7 * 86_400;
 /// Lines per queue page.

@@ -19,9 +19,8 @@ use crate::i18n::*;
 use crate::registry::claims::VerifyMemberForm;
 use crate::registry::pages::RelationName;
 use crate::text::format_riyals;
-use crate::ui::{
-    ErrorAlert, Icon, IconName, error_from_query, format_date, is_english, loaded, pick,
-};
+use crate::time::format_date;
+use crate::ui::{ErrorAlert, Icon, IconName, error_from_query, is_english, loaded, pick};
 
 /// A line state in the reader's language, as a badge.
 #[component]
@@ -95,7 +94,7 @@ fn RegisterFirst() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <p>{t!(i18n, applications.register_first)}</p>
-        <a class="button primary" href=crate::registry::WIZARD_PAGE>{t!(i18n, household.nav_link)}</a>
+        <a class="button primary" href=crate::paths::WIZARD_PAGE>{t!(i18n, household.nav_link)}</a>
     }
 }
 
@@ -318,10 +317,10 @@ fn OwnerHeading(owner: QueueOwner, base: &'static str) -> impl IntoView {
         <nav class="tabs" aria-label=move || t_string!(i18n, queue.sections)>
             <a href=QUEUE_PAGE aria-current=(base == QUEUE_PAGE).then_some("page")>{t!(i18n, queue.title)}</a>
             <a href=FAMILIES_PAGE aria-current=(base == FAMILIES_PAGE).then_some("page")>{t!(i18n, families.title)}</a>
-            <a href=crate::registry::WALK_IN_PAGE>{t!(i18n, walk_in.title)}</a>
-            <a href=crate::marketplace::MODERATION_PAGE>{t!(i18n, moderation.title)}</a>
-            <a href=crate::training::MANAGE_PAGE>{t!(i18n, training.manage_nav_link)}</a>
-            <a href=crate::coverage::MATRIX_PAGE>{t!(i18n, coverage.matrix_title)}</a>
+            <a href=crate::paths::WALK_IN_PAGE>{t!(i18n, walk_in.title)}</a>
+            <a href=crate::paths::MODERATION_PAGE>{t!(i18n, moderation.title)}</a>
+            <a href=crate::paths::MANAGE_PAGE>{t!(i18n, training.manage_nav_link)}</a>
+            <a href=crate::paths::MATRIX_PAGE>{t!(i18n, coverage.matrix_title)}</a>
         </nav>
         {(owner.choices.len() > 1).then(|| view! {
             <form method="get" action=base class="filters">

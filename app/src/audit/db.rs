@@ -14,6 +14,27 @@ pub struct AuditEvent<'a> {
     pub client_ip: Option<String>,
 }
 
+impl<'a> AuditEvent<'a> {
+    /// What was acted on: a kind of row and its id.
+    pub fn subject(mut self, subject_type: &'a str, subject_id: impl ToString) -> Self {
+        self.subject_type = Some(subject_type);
+        self.subject_id = Some(subject_id.to_string());
+        self
+    }
+
+    /// The association the actor acted for.
+    pub fn acting_for(mut self, association_id: Option<i64>) -> Self {
+        self.acting_for_association_id = association_id;
+        self
+    }
+
+    /// A short, non-personal detail (a new state, a reason code, a count).
+    pub fn detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
+}
+
 /// Appends an event. Callers treat a failure as a failure of the audited
 /// action: nothing happens unaudited.
 pub async fn record(db: &Db, event: AuditEvent<'_>) -> Result<(), sqlx::Error> {

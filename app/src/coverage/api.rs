@@ -244,7 +244,7 @@ pub async fn get_coverage_proposals(
                 city_id,
                 districts,
                 types: crate::assistance::db::list_active(db).await?,
-                today: crate::ui::format_date(now()),
+                today: crate::time::format_date(now()),
                 showing_in_force,
             })
         }
@@ -275,11 +275,11 @@ pub async fn propose_coverage(
             };
             let role = CoverageRole::parse(&role)
                 .ok_or_else(|| AppError::validation("role", ErrorKey::BadRequest))?;
-            let valid_from = crate::text::day_start(&valid_from)
+            let valid_from = crate::time::day_start(&valid_from)
                 .ok_or_else(|| AppError::validation("valid_from", ErrorKey::DateInvalid))?;
             let valid_to = match valid_to.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 Some(raw) => Some(
-                    crate::text::day_start(raw)
+                    crate::time::day_start(raw)
                         .filter(|to| *to > valid_from)
                         .ok_or_else(|| AppError::validation("valid_to", ErrorKey::DateInvalid))?,
                 ),

@@ -3,6 +3,7 @@
 //! a gap; with two or more, an overlap. This module holds the pure rules: the
 //! matrix and the routing of an application line.
 
+pub use crate::paths::{MATRIX_CSV, MATRIX_PAGE, PROPOSALS_PAGE};
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -10,16 +11,16 @@ pub mod db;
 pub mod export;
 pub mod pages;
 
+/// What other domains may use of coverage: where a new line goes.
+pub mod routing {
+    #[cfg(feature = "ssr")]
+    pub use super::db::cells_of_pair;
+    pub use super::{Route, route_line};
+}
+
 use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
-
-/// The council's matrix page.
-pub const MATRIX_PAGE: &str = "/coverage";
-/// Proposals (association admins) and their approval (council).
-pub const PROPOSALS_PAGE: &str = "/coverage/proposals";
-/// The CSV export of the matrix.
-pub const MATRIX_CSV: &str = "/coverage/matrix.csv";
 
 /// Whether an association leads a (district, type) pair or helps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

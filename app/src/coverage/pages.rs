@@ -15,7 +15,8 @@ use super::{
     CellStatus, CoverageRole, MATRIX_CSV, MATRIX_PAGE, PROPOSALS_PAGE, ProposalStatus, Totals,
 };
 use crate::i18n::*;
-use crate::ui::{ErrorAlert, error_from_query, format_date, is_english, loaded, pick};
+use crate::time::format_date;
+use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
 
 /// `/coverage`: the council's matrix; read-only for association staff.
 #[component]

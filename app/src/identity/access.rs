@@ -2,6 +2,7 @@
 //! admins revoke roles, end a person's sessions, and (the council) disable an
 //! account. Every change writes its audit row in the same transaction.
 
+pub use crate::paths::ACCESS_PAGE;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -15,9 +16,6 @@ use {
     crate::error::respond,
     crate::state::{AppState, app_state},
 };
-
-/// The access page.
-pub const ACCESS_PAGE: &str = "/access";
 
 /// One person with access, as an admin sees them: the national ID masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

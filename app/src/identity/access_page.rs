@@ -11,7 +11,8 @@ use super::access::{
 };
 use super::pages::RoleName;
 use crate::i18n::*;
-use crate::ui::{ErrorAlert, error_from_query, format_date, is_english, pick};
+use crate::time::format_date;
+use crate::ui::{ErrorAlert, error_from_query, is_english, pick};
 
 /// The page.
 #[component]

@@ -2,6 +2,7 @@
 //! server and ends with [`respond`](crate::error::respond), so plain HTML
 //! forms (no JavaScript) get a redirect with the error and JSON callers a 4xx.
 
+pub use crate::paths::{AFTER_SIGN_IN, SIGN_IN_PAGE, WAIT_PAGE};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -21,13 +22,6 @@ use {
     crate::state::{AppState, app_state},
     crate::text::mask_identifier,
 };
-
-/// Where the sign-in flow sends people once they are in.
-pub const AFTER_SIGN_IN: &str = "/account";
-/// The waiting page.
-pub const WAIT_PAGE: &str = "/sign-in/wait";
-/// The sign-in page.
-pub const SIGN_IN_PAGE: &str = "/sign-in";
 
 /// Starts a Nafath sign-in for this national ID and sends the browser to the
 /// waiting page, which shows the number to pick in the Nafath app.

@@ -1,5 +1,6 @@
 //! Pages of the sign-in flow, the account page and the Nafath simulator.
 
+pub use crate::paths::SIMULATOR_PAGE;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::{Meta, Title};
@@ -11,9 +12,6 @@ use super::api::{
 use super::{RoleKind, SignInState, signed_in_user};
 use crate::i18n::*;
 use crate::ui::{ErrorAlert, Icon, IconName, error_from_query, is_english};
-
-/// The simulator's phone-app page.
-pub const SIMULATOR_PAGE: &str = "/nafath-simulator";
 
 /// Step one: the national ID.
 #[component]
@@ -160,7 +158,7 @@ pub fn AccountPage() -> impl IntoView {
     };
     let english = is_english();
     let name = user.display_name(english).to_string();
-    let verified = user.verified_at.map(crate::ui::format_date);
+    let verified = user.verified_at.map(crate::time::format_date);
     let manages_access = user.is_council_admin() || user.has(RoleKind::AssociationAdmin);
     let roles = user
         .roles

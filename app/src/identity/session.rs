@@ -17,7 +17,6 @@ use http::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use http::request::Parts;
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
-use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use super::{CurrentUser, Requirement, db};
@@ -65,12 +64,7 @@ pub struct SessionUser {
     pub token_hash: String,
 }
 
-/// A new random token (256 bits, hex) for a cookie.
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
+pub use crate::ids::new_token;
 
 /// The form in which tokens are stored.
 pub fn hash_token(token: &str) -> String {

@@ -9,6 +9,10 @@
 //! family's and the moderators' pages, and `shop_review.rs` the review of
 //! shop names and bios.
 
+pub use crate::paths::{
+    MARKET_PAGE, MODERATION_PAGE, MY_PRODUCT_PAGE, MY_SHOP_PAGE, PHOTO_FILES, PHOTO_UPLOAD,
+    PRODUCT_PAGE, SEARCH_PAGE, SHOP_PAGE,
+};
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -18,7 +22,8 @@ pub mod http;
 pub mod page_cache;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod photos;
+pub use crate::photos::pipeline as photos;
+pub use crate::photos::{MAX_PHOTO_BYTES, PHOTO_WIDTHS, photo_srcset, photo_url, photo_widths};
 pub mod shop_pages;
 pub mod shop_review;
 #[cfg(feature = "ssr")]
@@ -26,36 +31,10 @@ mod stored_page;
 
 use serde::{Deserialize, Serialize};
 
-/// The marketplace home.
-pub const MARKET_PAGE: &str = "/market";
-/// Search results (GET form; every filter is in the URL).
-pub const SEARCH_PAGE: &str = "/market/search";
-/// A product: `/market/products/<id>`.
-pub const PRODUCT_PAGE: &str = "/market/products";
-/// A shop: `/market/shops/<id>`.
-pub const SHOP_PAGE: &str = "/market/shops";
-/// The family's shop and products.
-pub const MY_SHOP_PAGE: &str = "/my-shop";
-/// A product's editor: `/my-shop/products/<id>` (`new` for a new one).
-pub const MY_PRODUCT_PAGE: &str = "/my-shop/products";
-/// Photo upload of a product (multipart POST): `/my-shop/products/<id>/photos`.
-pub const PHOTO_UPLOAD: &str = "/my-shop/products/{id}/photos";
-/// Stored photos: `/photos/<key>-<width>.webp`.
-pub const PHOTO_FILES: &str = "/photos";
-/// The moderators' review queue.
-pub const MODERATION_PAGE: &str = "/association/moderation";
 /// Results per search page.
 pub const SEARCH_PAGE_SIZE: i64 = 24;
 /// Photos per product.
 pub const MAX_PHOTOS: usize = 5;
-/// Largest accepted upload.
-pub const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
-/// Widths a photo is stored at (never upscaled), for `srcset`. Chosen so a
-/// phone finds one just above what it shows: a card is 290–470 device pixels
-/// wide (320, 480), a product photo 660–720 on a common phone (800), 1,080 on
-/// the sharpest (1280). Photos stored before a width was added get it made on
-/// their first request ([`photos::PhotoStore::fill_width`]).
-pub const PHOTO_WIDTHS: [u32; 5] = [320, 480, 640, 800, 1280];
 
 /// The URL of a product's public page.
 pub fn product_url(product_id: i64) -> String {
@@ -321,32 +300,6 @@ pub fn url_encode(text: &str) -> String {
         }
     }
     out
-}
-
-/// The `srcset` of a stored photo: each stored width up to the photo's own.
-pub fn photo_srcset(key: &str, width: u32) -> String {
-    photo_widths(width)
-        .map(|w| format!("{PHOTO_FILES}/{key}-{w}.webp {w}w"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The widths a photo of this width is stored at: the standard widths below
-/// it, and its own width when it is narrower than the largest.
-pub fn photo_widths(width: u32) -> impl Iterator<Item = u32> {
-    let largest = width.min(PHOTO_WIDTHS[PHOTO_WIDTHS.len() - 1]);
-    PHOTO_WIDTHS
-        .into_iter()
-        .filter(move |w| *w < largest)
-        .chain(std::iter::once(largest))
-}
-
-/// The URL of a photo at (at most) this width.
-pub fn photo_url(key: &str, width: u32, wanted: u32) -> String {
-    let chosen = photo_widths(width)
-        .find(|w| *w >= wanted)
-        .unwrap_or(width.min(PHOTO_WIDTHS[PHOTO_WIDTHS.len() - 1]));
-    format!("{PHOTO_FILES}/{key}-{chosen}.webp")
 }
 
 /// A stored photo of a product.

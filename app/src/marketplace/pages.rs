@@ -3,8 +3,7 @@
 //! only its HTML, the stylesheet and the photos it shows.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::api::{
     MarketHome, ProductView, SearchParams, SearchView, ShopView, get_market_home, get_product_page,
@@ -16,52 +15,13 @@ use super::{
 };
 use crate::i18n::*;
 use crate::text::format_riyals;
-use crate::ui::{Icon, IconName, is_english, loaded, pick};
-
-/// Title, description, canonical address and Open Graph tags of a public page.
-#[component]
-pub fn PageMeta(
-    title: String,
-    description: String,
-    #[prop(optional, into)] canonical: Option<String>,
-    #[prop(default = None)] image: Option<String>,
-) -> impl IntoView {
-    let description: String = description.chars().take(160).collect();
-    view! {
-        <Title text=title.clone() />
-        <Meta name="description" content=description.clone() />
-        <Meta property="og:type" content="website" />
-        <Meta property="og:title" content=title />
-        <Meta property="og:description" content=description />
-        {canonical.map(|url| view! {
-            <Link rel="canonical" href=url.clone() />
-            <Meta property="og:url" content=url />
-        })}
-        {image.map(|url| view! { <Meta property="og:image" content=url /> })}
-    }
-}
+use crate::ui::{Icon, IconName, PageMeta, Price, id_param, is_english, loaded, pick};
 
 /// A category's name in the page's language.
 #[component]
 pub fn CategoryName(category: Category) -> impl IntoView {
     let (ar, en) = category.names();
     pick(is_english(), ar, en)
-}
-
-/// A price with the Saudi Riyal sign (drawn from the icon sprite: fonts do
-/// not carry U+20C1 yet; screen readers hear "riyal"), kept left-to-right
-/// inside Arabic text.
-#[component]
-pub fn Price(halalas: i64) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <bdi class="price" dir="ltr">
-            {format_riyals(halalas)} " "
-            <svg class="icon riyal" role="img" aria-label=move || t_string!(i18n, market.currency)>
-                <use_ href="#icon-riyal" />
-            </svg>
-        </bdi>
-    }
 }
 
 /// A photo with every stored width in `srcset`, its size set (no layout
@@ -389,11 +349,6 @@ fn SearchResults(view: SearchView) -> impl IntoView {
             {view.has_next.then(|| view! { <a rel="next" href=page_url(&query, page + 1)>{t!(i18n, market.next)}</a> })}
         </nav>
     }
-}
-
-/// The page's `:id` as a number (`None` for anything else, such as `new`).
-pub fn id_param() -> Option<i64> {
-    use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
 }
 
 /// `/market/products/<id>`.

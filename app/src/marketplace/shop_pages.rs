@@ -11,7 +11,7 @@ use super::api::{
     ChangePhoto, ModerateProduct, ModerationView, MyShopView, ProductDraft, ProductEditor,
     SaveProduct, SaveShop, SubmitProduct, get_moderation_queue, get_my_shop, get_product_editor,
 };
-use super::pages::{AvailabilityName, CategoryName, PhotoImg, Price, ProductBody};
+use super::pages::{AvailabilityName, CategoryName, PhotoImg, ProductBody};
 use super::shop_review::{ModerateShop, PendingShopText, ShopText, TextReview};
 use super::{
     Availability, Category, MAX_PHOTOS, MY_PRODUCT_PAGE, Product, ProductStatus, edit_url,
@@ -20,6 +20,7 @@ use super::{
 use crate::i18n::*;
 use crate::text::format_riyals;
 use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
+use crate::ui::{Price, id_param};
 
 /// A product status in the page's language.
 #[component]
@@ -192,7 +193,7 @@ fn MyProductRow(product: Product) -> impl IntoView {
 #[component]
 pub fn ProductEditorPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = super::pages::id_param();
+    let id = id_param();
     let draft = use_query_map().with_untracked(|q| q.get("draft"));
     let data = Resource::new_blocking(|| (), move |_| get_product_editor(id, draft.clone()));
     let error = error_from_query();

@@ -321,16 +321,8 @@ pub async fn get_household_history(household_id: i64) -> Result<Vec<HouseholdCha
                 .is_some_and(|h| h.id == household_id);
             if !own {
                 // Staff read it when a line or benefit links the household to their association.
-                let mut linked = user.is_council_admin();
-                for association in user.association_ids() {
-                    linked = linked
-                        || crate::applications::db::household_linked(
-                            &state.db,
-                            household_id,
-                            association,
-                        )
-                        .await?;
-                }
+                let linked = user.is_council_admin()
+                    || db::served_by_any(&state.db, household_id, &user.association_ids()).await?;
                 if !linked {
                     session::require(&state, Requirement::CouncilAdmin).await?;
                 }

@@ -3,6 +3,7 @@
 //!
 //! `mod.rs`: types and pure rules; `api.rs`: server functions; `db.rs`: SQL.
 
+pub use crate::paths::{DUPLICATES_PAGE, WALK_IN_PAGE, WIZARD_PAGE};
 pub mod api;
 pub mod claims;
 #[cfg(feature = "ssr")]
@@ -10,12 +11,6 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod duplicates;
 pub mod pages;
-
-/// Staff register a household on a family's behalf.
-pub const WALK_IN_PAGE: &str = "/association/walk-in";
-
-/// The council's review of possible duplicate households.
-pub const DUPLICATES_PAGE: &str = "/council/duplicates";
 
 use serde::{Deserialize, Serialize};
 
@@ -109,9 +104,6 @@ pub const CRAFTS: [&str; 8] = [
     "other",
 ];
 
-/// The registration wizard's page.
-pub const WIZARD_PAGE: &str = "/household";
-
 /// The version of the privacy notice a family consents to.
 pub const PRIVACY_NOTICE_VERSION: &str = "2026-11";
 
@@ -167,7 +159,7 @@ pub struct HouseholdChange {
 /// Checks a birth date typed as `YYYY-MM-DD` (Eastern digits accepted) and
 /// returns it normalized; years 1900–2100.
 pub fn parse_birth_date(input: &str) -> Option<String> {
-    crate::text::parse_date(input)
+    crate::time::SaudiDate::parse(input).map(|d| d.to_string())
 }
 
 /// Parses the number of dependants (0–30), Eastern digits accepted.

@@ -1024,8 +1024,7 @@ pub async fn resolve_follow_up(flag_id: i64) -> Result<(), AppError> {
             let household = db::flag_household(&state.db, flag_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let linked =
-                crate::marketplace::db::moderating_associations(&state.db, Some(household)).await?;
+            let linked = crate::registry::db::associations_serving(&state.db, household).await?;
             let allowed = user.is_council_admin()
                 || user.association_ids().iter().any(|id| linked.contains(id));
             if !allowed {

@@ -1150,8 +1150,8 @@ pub async fn roster(
     } else {
         // Integers from the signed-in person's roles, inlined.
         format!(
-            "CASE WHEN e.household_id IN (SELECT household_id FROM application_lines WHERE association_id IN ({ids}) \
-             UNION SELECT household_id FROM benefits WHERE association_id IN ({ids})) THEN h.phone END"
+            "CASE WHEN e.household_id IN (SELECT household_id FROM household_associations \
+               WHERE association_id IN ({ids})) THEN h.phone END"
         )
     };
     let sql = format!(
@@ -1443,14 +1443,13 @@ pub async fn open_flags(
     } else {
         // Integers from the signed-in person's roles, inlined.
         format!(
-            "f.household_id IN (SELECT household_id FROM application_lines WHERE association_id IN ({ids}) \
-             UNION SELECT household_id FROM benefits WHERE association_id IN ({ids}))"
+            "f.household_id IN (SELECT household_id FROM household_associations \
+               WHERE association_id IN ({ids}))"
         )
     };
     let unlinked = if council {
-        "OR (NOT EXISTS (SELECT 1 FROM application_lines l WHERE l.household_id = f.household_id \
-           AND l.association_id IS NOT NULL) \
-         AND NOT EXISTS (SELECT 1 FROM benefits b WHERE b.household_id = f.household_id))"
+        "OR NOT EXISTS (SELECT 1 FROM household_associations s \
+           WHERE s.household_id = f.household_id)"
     } else {
         ""
     };

@@ -20,9 +20,10 @@ use super::{
     Specialty, TRAINERS_PAGE, course_url, manage_url, roster_csv_url,
 };
 use crate::i18n::*;
-use crate::marketplace::pages::id_param;
 use crate::text::format_riyals;
-use crate::ui::{ErrorAlert, error_from_query, format_date, is_english, loaded, pick};
+use crate::time::format_date;
+use crate::ui::id_param;
+use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
 
 /// A share as a whole percentage, or a dash when there is nothing to share.
 fn percent(part: i64, whole: i64) -> String {

@@ -9,6 +9,10 @@
 //! SQL, `api.rs` the server functions, `http.rs` the roster CSV, `pages.rs`
 //! the public and family pages and `manage_pages.rs` the providers' pages.
 
+pub use crate::paths::{
+    CERTIFICATE_PAGE, COURSE_PAGE, COURSES_PAGE, MANAGE_COURSE_PAGE, MANAGE_PAGE, MY_COURSES_PAGE,
+    ROSTER_CSV, TRAINERS_PAGE, VERIFY_PAGE,
+};
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -19,26 +23,8 @@ pub mod pages;
 
 use serde::{Deserialize, Serialize};
 
-/// The public course list.
-pub const COURSES_PAGE: &str = "/courses";
-/// A course's public page: `/courses/<id>`.
-pub const COURSE_PAGE: &str = "/courses";
-/// The family member's courses.
-pub const MY_COURSES_PAGE: &str = "/my-courses";
-/// A certificate (its owner's printable page): `/certificates/<code>`.
-pub const CERTIFICATE_PAGE: &str = "/certificates";
-/// The public verification of a certificate: `/verify/<code>`.
-pub const VERIFY_PAGE: &str = "/verify";
-/// The providers' dashboard.
-pub const MANAGE_PAGE: &str = "/training";
-/// A course's management page (sessions, roster, attendance): `/training/courses/<id>`.
-pub const MANAGE_COURSE_PAGE: &str = "/training/courses";
-/// The shared trainer registry.
-pub const TRAINERS_PAGE: &str = "/training/trainers";
-/// A course's roster as CSV: `/training/courses/<id>/roster.csv`.
-pub const ROSTER_CSV: &str = "/training/courses/{id}/roster.csv";
-/// Saudi time is UTC+3 all year (no daylight saving).
-pub const SAUDI_OFFSET_SECONDS: i64 = 3 * 3600;
+use crate::time::{SaudiDate, format_date};
+pub use crate::time::{format_time_of_day, parse_time_of_day};
 
 /// A course's public URL.
 pub fn course_url(course_id: i64) -> String {
@@ -415,46 +401,12 @@ pub fn normalize_certificate_code(input: &str) -> Option<String> {
     Some(format_certificate_code(bits))
 }
 
-/// Days since 1970-01-01 of a Gregorian date (Howard Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// A `YYYY-MM-DD` date (Eastern digits accepted) as the Unix time of its
-/// midnight in Saudi time.
+/// A course date (`YYYY-MM-DD`, Eastern digits accepted, from 2000 on) as the
+/// Unix time of its midnight in Saudi time.
 pub fn parse_date(input: &str) -> Option<i64> {
-    let folded = crate::text::fold_digits(input.trim());
-    let mut parts = folded.split('-');
-    let year: i64 = parts.next()?.parse().ok()?;
-    let month: i64 = parts.next()?.parse().ok()?;
-    let day: i64 = parts.next()?.parse().ok()?;
-    if parts.next().is_some() || !(2000..=2100).contains(&year) || !(1..=12).contains(&month) {
-        return None;
-    }
-    let month_days = match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    };
-    if !(1..=month_days).contains(&day) {
-        return None;
-    }
-    Some(days_from_civil(year, month, day) * 86_400 - SAUDI_OFFSET_SECONDS)
-}
-
-/// An `HH:MM` time of day as seconds after midnight.
-pub fn parse_time_of_day(input: &str) -> Option<i64> {
-    let folded = crate::text::fold_digits(input.trim());
-    let (h, m) = folded.split_once(':')?;
-    let (h, m): (i64, i64) = (h.parse().ok()?, m.get(..2)?.parse().ok()?);
-    ((0..24).contains(&h) && (0..60).contains(&m)).then_some(h * 3600 + m * 60)
+    SaudiDate::parse(input)
+        .filter(|d| d.year() >= 2000)
+        .map(SaudiDate::start)
 }
 
 /// A session from its form fields (date, start, end in Saudi time); `None`
@@ -468,17 +420,11 @@ pub fn parse_session(date: &str, start: &str, end: &str) -> Option<TimeSpan> {
     })
 }
 
-/// `HH:MM` of a Unix time in Saudi time.
-pub fn format_time_of_day(unix_seconds: i64) -> String {
-    let seconds = (unix_seconds + SAUDI_OFFSET_SECONDS).rem_euclid(86_400);
-    format!("{:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
-}
-
 /// A session as shown: `2026-12-05 16:00–18:00`.
 pub fn format_session(span: &TimeSpan) -> String {
     format!(
         "{} {}–{}",
-        crate::ui::format_date(span.starts_at),
+        format_date(span.starts_at),
         format_time_of_day(span.starts_at),
         format_time_of_day(span.ends_at)
     )

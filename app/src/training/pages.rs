@@ -17,10 +17,9 @@ use super::{
     VERIFY_PAGE, course_url, format_hours, format_session, manage_url,
 };
 use crate::i18n::*;
-use crate::marketplace::pages::{PageMeta, Price, id_param};
-use crate::ui::{
-    ErrorAlert, error_from_query, format_date, format_hijri, is_english, loaded, pick,
-};
+use crate::time::{format_date, format_hijri};
+use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
+use crate::ui::{PageMeta, Price, id_param};
 
 /// A specialty's name in the page's language.
 #[component]

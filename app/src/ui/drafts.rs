@@ -13,7 +13,7 @@ const DRAFT_SECS: i64 = 60 * 60;
 /// Keeps the fields (serialized by the caller) of `form` for `user_id`;
 /// returns the token to put in the address.
 pub async fn keep(db: &Db, user_id: i64, form: &str, fields: &str) -> Result<String, sqlx::Error> {
-    let token = crate::identity::session::new_token();
+    let token = crate::ids::new_token();
     let at = crate::database::now();
     // Old drafts go as new ones come: no job to schedule.
     sqlx::query("DELETE FROM form_drafts WHERE created_at < $1")

@@ -4,6 +4,9 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod drafts;
+mod page;
+
+pub use page::{PageMeta, Price, id_param};
 
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
@@ -12,18 +15,13 @@ use leptos_router::hooks::use_query_map;
 
 use crate::error::ErrorKey;
 use crate::i18n::*;
-use crate::identity::{self, RoleKind};
 
 /// The icon sprite, written into every page (hidden) rather than fetched: on
 /// a phone's first visit every request before the first paint waits its turn
 /// for a connection, and the sprite is small (≈1 KB brotli). Its ids start
 /// with `icon-`: they share the page with the forms' ids (`phone`, `map`…),
 /// and a label finds the first element of its id.
-const ICON_SPRITE: &str = include_str!("icons.svg");
-
-/// The logo, drawn inline in the header for the same reason (the file in
-/// `public/` serves the favicon and the web app manifest).
-const LOGO: &str = include_str!("../../../public/logo.svg");
+pub const ICON_SPRITE: &str = include_str!("icons.svg");
 
 /// The icons of the sprite (`icons.svg`), one `<symbol>` each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,185 +83,6 @@ pub fn Icon(name: IconName) -> impl IntoView {
 /// True when the page is being rendered in English.
 pub fn is_english() -> bool {
     use_i18n().get_locale_untracked() == Locale::en
-}
-
-/// The page frame: skip link, header with role-aware navigation, main, footer.
-#[component]
-pub fn Layout(children: Children) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <div hidden inner_html=ICON_SPRITE></div>
-        <a class="skip-link" href="#main">{t!(i18n, nav.skip_to_content)}</a>
-        <header class="site-header">
-            <div class="container header-row">
-                <a class="brand" href="/">
-                    <span class="brand-logo" aria-hidden="true" inner_html=LOGO></span>
-                    <span>{t!(i18n, site.name)}</span>
-                </a>
-                <LanguageSwitch />
-            </div>
-            <Navigation />
-        </header>
-        <main id="main" class="container">{children()}</main>
-        <footer class="site-footer">
-            <div class="container">
-                <p>{t!(i18n, site.footer)}</p>
-                <p class="muted">{t!(i18n, site.data_attribution)}</p>
-            </div>
-        </footer>
-    }
-}
-
-/// Links for what this person may do; roles come from the server session.
-#[component]
-fn Navigation() -> impl IntoView {
-    let i18n = use_i18n();
-    let user = identity::signed_in_user();
-    let simulator = identity::simulator_enabled();
-    let family = user.as_ref().is_some_and(|u| u.has(RoleKind::FamilyMember));
-    let council = user.as_ref().is_some_and(|u| u.is_council_admin());
-    let staff = user.as_ref().is_some_and(|u| {
-        u.has(RoleKind::AssociationAdmin)
-            || u.has(RoleKind::AssociationStaff)
-            || u.is_council_admin()
-    });
-    // Association staff reach training from their area's tabs.
-    let trains = !staff && user.as_ref().is_some_and(|u| u.has(RoleKind::Trainer));
-    view! {
-        <nav class="site-nav" aria-label=move || t_string!(i18n, nav.label)>
-            <ul class="container">
-                <li>
-                    <a href="/">
-                        <Icon name=IconName::Home />
-                        {t!(i18n, nav.home)}
-                    </a>
-                </li>
-                <li>
-                    <a href=crate::marketplace::MARKET_PAGE>
-                        <Icon name=IconName::Store />
-                        {t!(i18n, market.nav_link)}
-                    </a>
-                </li>
-                <li>
-                    <a href=crate::training::COURSES_PAGE>
-                        <Icon name=IconName::Book />
-                        {t!(i18n, training.nav_link)}
-                    </a>
-                </li>
-                {match user {
-                    Some(_) => {
-                        view! {
-                            <li>
-                                <a href="/account">
-                                    <Icon name=IconName::User />
-                                    {t!(i18n, nav.account)}
-                                </a>
-                            </li>
-                            <li>
-                                <a href=crate::registry::WIZARD_PAGE>
-                                    <Icon name=IconName::Users />
-                                    {t!(i18n, household.nav_link)}
-                                </a>
-                            </li>
-                            {family
-                                .then(|| {
-                                    view! {
-                                        <li>
-                                            <a href=crate::applications::MY_APPLICATIONS_PAGE>
-                                                <Icon name=IconName::Book />
-                                                {t!(i18n, applications.nav_link)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::marketplace::MY_SHOP_PAGE>
-                                                <Icon name=IconName::Store />
-                                                {t!(i18n, my_shop.nav_link)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::training::MY_COURSES_PAGE>
-                                                <Icon name=IconName::Book />
-                                                {t!(i18n, training.my_nav_link)}
-                                            </a>
-                                        </li>
-                                    }
-                                })}
-                            {staff
-                                .then(|| {
-                                    view! {
-                                        <li>
-                                            <a href=crate::applications::QUEUE_PAGE>
-                                                <Icon name=IconName::Shield />
-                                                {t!(i18n, nav.staff_area)}
-                                            </a>
-                                        </li>
-                                    }
-                                })}
-                            {trains
-                                .then(|| {
-                                    view! {
-                                        <li>
-                                            <a href=crate::training::MANAGE_PAGE>
-                                                <Icon name=IconName::Users />
-                                                {t!(i18n, training.manage_nav_link)}
-                                            </a>
-                                        </li>
-                                    }
-                                })}
-                            {council
-                                .then(|| {
-                                    view! {
-                                        <li>
-                                            <a href=crate::coverage::MATRIX_PAGE>
-                                                <Icon name=IconName::Map />
-                                                {t!(i18n, coverage.matrix_title)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::registry::DUPLICATES_PAGE>
-                                                <Icon name=IconName::Users />
-                                                {t!(i18n, duplicates.title)}
-                                            </a>
-                                        </li>
-                                    }
-                                })}
-                            <li>
-                                <form method="post" action=identity::api::SignOut::PATH class="inline-form">
-                                    <button type="submit" class="link-button">
-                                        <Icon name=IconName::SignOut />
-                                        {t!(i18n, nav.sign_out)}
-                                    </button>
-                                </form>
-                            </li>
-                        }
-                            .into_any()
-                    }
-                    None => {
-                        view! {
-                            <li>
-                                <a href="/sign-in">
-                                    <Icon name=IconName::SignIn />
-                                    {t!(i18n, nav.sign_in)}
-                                </a>
-                            </li>
-                        }
-                            .into_any()
-                    }
-                }}
-                {simulator
-                    .then(|| {
-                        view! {
-                            <li>
-                                <a href="/nafath-simulator">
-                                    <Icon name=IconName::Phone />
-                                    {t!(i18n, nav.simulator)}
-                                </a>
-                            </li>
-                        }
-                    })}
-            </ul>
-        </nav>
-    }
 }
 
 /// Switches between Arabic and English with a plain form (works without
@@ -448,59 +267,6 @@ pub fn NotFoundPage() -> impl IntoView {
     }
 }
 
-/// A Unix time as a Gregorian date, `YYYY-MM-DD` (UTC+3, Saudi time), with
-/// Western digits in both languages (DESIGN.md §7).
-pub fn format_date(unix_seconds: i64) -> String {
-    let days = (unix_seconds + 3 * 3600).div_euclid(86_400);
-    // Howard Hinnant's days-to-civil algorithm.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// The same day in the Umm al-Qura calendar (the Hijri calendar of Saudi
-/// Arabia), `YYYY-MM-DD`, shown beside Gregorian dates where families read
-/// them (DESIGN.md §7). Pages are rendered on the server, which alone has the
-/// calendar; the browser build never renders these pages.
-pub fn format_hijri(unix_seconds: i64) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        use icu_calendar::Date;
-        use icu_calendar::cal::Hijri;
-        let gregorian = format_date(unix_seconds);
-        let mut parts = gregorian.split('-').map(|p| p.parse::<i32>().unwrap_or(1));
-        let (y, m, d) = (
-            parts.next().unwrap_or(1970),
-            parts.next().unwrap_or(1),
-            parts.next().unwrap_or(1),
-        );
-        match Date::try_new_iso(y, m as u8, d as u8) {
-            Ok(iso) => {
-                let hijri = iso.to_calendar(Hijri::new_umm_al_qura());
-                format!(
-                    "{:04}-{:02}-{:02}",
-                    hijri.era_year().year,
-                    hijri.month().ordinal,
-                    hijri.day_of_month().0
-                )
-            }
-            Err(_) => String::new(),
-        }
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        let _ = unix_seconds;
-        String::new()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -535,21 +301,5 @@ mod tests {
             );
         }
         assert!(ids.contains(&"icon-riyal"));
-    }
-
-    #[test]
-    #[cfg(feature = "ssr")]
-    fn hijri_dates_follow_umm_al_qura() {
-        // The Hijri new year 1447 fell on 2025-06-26 in Saudi Arabia.
-        assert_eq!(super::format_hijri(1750928400), "1447-01-01");
-        assert_eq!(super::format_hijri(1750842000), "1446-12-29");
-    }
-
-    #[test]
-    fn formats_dates_in_saudi_time() {
-        assert_eq!(super::format_date(0), "1970-01-01");
-        // 2026-11-29 21:30 UTC is already the 30th in Riyadh.
-        assert_eq!(super::format_date(1_795_987_800), "2026-11-30");
-        assert_eq!(super::format_date(951_782_400), "2000-02-29");
     }
 }

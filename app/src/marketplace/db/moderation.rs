@@ -6,13 +6,10 @@ use crate::database::{Db, now};
 use crate::marketplace::shop_review::{PendingShopText, ShopText};
 use crate::marketplace::{Product, Shop};
 
-/// Households an association (`$1`) moderates: those it has a line or a benefit with.
-const LINKED: &str = "SELECT household_id FROM application_lines WHERE association_id = $1 \
-                      UNION SELECT household_id FROM benefits WHERE association_id = $1";
-/// Households some association moderates; the council moderates the others.
-const ANY_LINKED: &str = "SELECT household_id FROM application_lines \
-                            WHERE association_id IS NOT NULL \
-                          UNION SELECT household_id FROM benefits";
+/// Households an association (`$1`) moderates: those it serves.
+const LINKED: &str = "SELECT household_id FROM household_associations WHERE association_id = $1";
+/// Households some association serves; the council moderates the others.
+const ANY_LINKED: &str = "SELECT household_id FROM household_associations";
 
 /// A pending product waiting for a moderator, with its shop.
 pub struct PendingProduct {

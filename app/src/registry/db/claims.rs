@@ -164,18 +164,3 @@ pub async fn verify_claim(
     tx.commit().await?;
     Ok(())
 }
-
-/// The associations serving a household: those with an application line or
-/// a benefit for it. (The one answer for registry-level checks; the
-/// marketplace's moderators are the same associations.)
-pub async fn associations_serving(db: &Db, household_id: i64) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64,)> = sqlx::query_as(
-        "SELECT association_id FROM application_lines \
-           WHERE household_id = $1 AND association_id IS NOT NULL \
-         UNION SELECT association_id FROM benefits WHERE household_id = $1",
-    )
-    .bind(household_id)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows.into_iter().map(|(id,)| id).collect())
-}

@@ -4,10 +4,11 @@
 use sqlx::{Any, Transaction};
 
 mod claims;
+mod links;
 pub use claims::{
-    PendingClaim, associations_serving, confirm_claim, decline_claim, member_claim, pending_claims,
-    verify_claim,
+    PendingClaim, confirm_claim, decline_claim, member_claim, pending_claims, verify_claim,
 };
+pub use links::{associations_serving, served_by_any};
 
 use super::{Household, HouseholdChange, HouseholdStatus, Member};
 

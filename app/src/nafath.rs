@@ -14,8 +14,8 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 use tokio::sync::RwLock;
 
-use super::NationalId;
 use crate::database::{Db, now};
+use crate::ids::NationalId;
 
 /// A started Nafath transaction: the id and the number the user must pick.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,83 @@
+//! Every page's address, in one place below the domains: a link from one
+//! domain's page to another's is not a code dependency between them, and the
+//! layout's navigation reads them from here. `lib.rs` routes each one.
+
+// identity
+/// The access page.
+pub const ACCESS_PAGE: &str = "/access";
+/// Where the sign-in flow sends people once they are in.
+pub const AFTER_SIGN_IN: &str = "/account";
+/// The waiting page.
+pub const WAIT_PAGE: &str = "/sign-in/wait";
+/// The sign-in page.
+pub const SIGN_IN_PAGE: &str = "/sign-in";
+/// The simulator's phone-app page.
+pub const SIMULATOR_PAGE: &str = "/nafath-simulator";
+
+// registry
+/// Staff register a household on a family's behalf.
+pub const WALK_IN_PAGE: &str = "/association/walk-in";
+/// The council's review of possible duplicate households.
+pub const DUPLICATES_PAGE: &str = "/council/duplicates";
+/// The registration wizard's page.
+pub const WIZARD_PAGE: &str = "/household";
+
+// coverage
+/// The council's matrix page.
+pub const MATRIX_PAGE: &str = "/coverage";
+/// Proposals (association admins) and their approval (council).
+pub const PROPOSALS_PAGE: &str = "/coverage/proposals";
+/// The CSV export of the matrix.
+pub const MATRIX_CSV: &str = "/coverage/matrix.csv";
+
+// applications
+/// The family's applications and notifications.
+pub const MY_APPLICATIONS_PAGE: &str = "/applications";
+/// The application form.
+pub const APPLY_PAGE: &str = "/applications/new";
+/// An association's queue (the council's unrouted queue for the council admin).
+pub const QUEUE_PAGE: &str = "/association/queue";
+/// A line's detail: `/association/lines/<id>`.
+pub const LINE_PAGE: &str = "/association/lines";
+/// Households an association serves.
+pub const FAMILIES_PAGE: &str = "/association/families";
+
+// marketplace
+/// The marketplace home.
+pub const MARKET_PAGE: &str = "/market";
+/// Search results (GET form; every filter is in the URL).
+pub const SEARCH_PAGE: &str = "/market/search";
+/// A product: `/market/products/<id>`.
+pub const PRODUCT_PAGE: &str = "/market/products";
+/// A shop: `/market/shops/<id>`.
+pub const SHOP_PAGE: &str = "/market/shops";
+/// The family's shop and products.
+pub const MY_SHOP_PAGE: &str = "/my-shop";
+/// A product's editor: `/my-shop/products/<id>` (`new` for a new one).
+pub const MY_PRODUCT_PAGE: &str = "/my-shop/products";
+/// Photo upload of a product (multipart POST): `/my-shop/products/<id>/photos`.
+pub const PHOTO_UPLOAD: &str = "/my-shop/products/{id}/photos";
+/// Stored photos: `/photos/<key>-<width>.webp`.
+pub const PHOTO_FILES: &str = "/photos";
+/// The moderators' review queue.
+pub const MODERATION_PAGE: &str = "/association/moderation";
+
+// training
+/// The public course list.
+pub const COURSES_PAGE: &str = "/courses";
+/// A course's public page: `/courses/<id>`.
+pub const COURSE_PAGE: &str = "/courses";
+/// The family member's courses.
+pub const MY_COURSES_PAGE: &str = "/my-courses";
+/// A certificate (its owner's printable page): `/certificates/<code>`.
+pub const CERTIFICATE_PAGE: &str = "/certificates";
+/// The public verification of a certificate: `/verify/<code>`.
+pub const VERIFY_PAGE: &str = "/verify";
+/// The providers' dashboard.
+pub const MANAGE_PAGE: &str = "/training";
+/// A course's management page (sessions, roster, attendance): `/training/courses/<id>`.
+pub const MANAGE_COURSE_PAGE: &str = "/training/courses";
+/// The shared trainer registry.
+pub const TRAINERS_PAGE: &str = "/training/trainers";
+/// A course's roster as CSV: `/training/courses/<id>/roster.csv`.
+pub const ROSTER_CSV: &str = "/training/courses/{id}/roster.csv";

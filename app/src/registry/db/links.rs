@@ -1,0 +1,27 @@
+//! Which associations serve a household: the `household_associations` view
+//! (migration 0015) is the only answer, for every domain. SQL elsewhere that
+//! needs it (moderation queues, rosters, follow-up flags) reads the view.
+
+use crate::database::Db;
+
+/// The associations serving a household, in id order.
+pub async fn associations_serving(db: &Db, household_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT association_id FROM household_associations WHERE household_id = $1 \
+         ORDER BY association_id",
+    )
+    .bind(household_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// Whether any of these associations serves the household.
+pub async fn served_by_any(
+    db: &Db,
+    household_id: i64,
+    association_ids: &[i64],
+) -> Result<bool, sqlx::Error> {
+    let serving = associations_serving(db, household_id).await?;
+    Ok(serving.iter().any(|id| association_ids.contains(id)))
+}

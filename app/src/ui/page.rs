@@ -1,0 +1,53 @@
+//! Pieces every domain's pages share: a public page's meta tags, a price,
+//! the `:id` of the address.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+use crate::i18n::*;
+use crate::text::format_riyals;
+
+/// Title, description, canonical address and Open Graph tags of a public page.
+#[component]
+pub fn PageMeta(
+    title: String,
+    description: String,
+    #[prop(optional, into)] canonical: Option<String>,
+    #[prop(default = None)] image: Option<String>,
+) -> impl IntoView {
+    let description: String = description.chars().take(160).collect();
+    view! {
+        <Title text=title.clone() />
+        <Meta name="description" content=description.clone() />
+        <Meta property="og:type" content="website" />
+        <Meta property="og:title" content=title />
+        <Meta property="og:description" content=description />
+        {canonical.map(|url| view! {
+            <Link rel="canonical" href=url.clone() />
+            <Meta property="og:url" content=url />
+        })}
+        {image.map(|url| view! { <Meta property="og:image" content=url /> })}
+    }
+}
+
+/// A price with the Saudi Riyal sign (drawn from the icon sprite: fonts do
+/// not carry U+20C1 yet; screen readers hear "riyal"), kept left-to-right
+/// inside Arabic text.
+#[component]
+pub fn Price(halalas: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <bdi class="price" dir="ltr">
+            {format_riyals(halalas)} " "
+            <svg class="icon riyal" role="img" aria-label=move || t_string!(i18n, market.currency)>
+                <use_ href="#icon-riyal" />
+            </svg>
+        </bdi>
+    }
+}
+
+/// The page's `:id` as a number (`None` for anything else, such as `new`).
+pub fn id_param() -> Option<i64> {
+    use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
+}
