@@ -83,7 +83,7 @@ impl From<NationalId> for String {
 }
 
 /// The Luhn check over all ten digits (the last one is the check digit).
-fn luhn_valid(digits: &str) -> bool {
+pub(crate) fn luhn_valid(digits: &str) -> bool {
     let sum: u32 = digits
         .bytes()
         .rev()
