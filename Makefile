@@ -1,11 +1,17 @@
 # Takamul — the two commands of the quick start:
 #   make run    installs what is missing, builds, migrates, seeds demo data, serves :3000
 #   make test   formatting, clippy, unit + integration tests (SQLite and PostgreSQL),
-#               release build, and the Playwright browser suite
-.PHONY: run test build tools clean-data
+#               and the Playwright browser suite
+# and, for work on the code:
+#   make dev    `make run` that rebuilds and restarts the server when a source file changes
+#   make build  the deployable release build (target/release/server and target/site)
+.PHONY: run dev test build tools clean-data
 
 run:
 	@scripts/run.sh
+
+dev:
+	@scripts/dev.sh
 
 test:
 	@scripts/test.sh

@@ -3,7 +3,7 @@
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 scripts/install-tools.sh
-scripts/build-release.sh
+scripts/build-site.sh
 export DATABASE_URL="${DATABASE_URL:-sqlite://data/takamul.db}"
 "$SERVER_BIN" migrate
 "$SERVER_BIN" seed --demo

@@ -30,8 +30,8 @@ step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p app --features ssr
 cargo test -p server
 
-step "release build"
-scripts/build-release.sh
+step "site (the dev-profile server the tests just built, the stylesheet, assets)"
+scripts/build-site.sh
 
 step "browser tests (Playwright, Debian Chromium)"
 (cd end2end && npx playwright test)
