@@ -10,6 +10,8 @@
 # Usage: bench/market.sh [sqlite|postgres] [N]   (release build first: make build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# The release binary (make build) is what a benchmark measures.
+export TAKAMUL_PROFILE="${TAKAMUL_PROFILE:-release}"
 source scripts/env.sh
 engine="${1:-sqlite}"; n="${2:-100000}"
 work=/var/tmp/takamul-bench; mkdir -p "$work"
