@@ -124,10 +124,7 @@ pub(super) fn course_event(
     );
     match course_id {
         Some(id) => event.subject("course", id),
-        // A new course: its id is filled in where it is saved.
-        None => AuditEvent {
-            subject_type: Some("course"),
-            ..event
-        },
+        // A new course is the subject once saved.
+        None => event,
     }
 }

@@ -152,11 +152,8 @@ async fn add_trainer(ctx: Ctx, form: TrainerForm) -> Result<(), AppError> {
         email: field(form.email, 120),
         provider_id: form.provider_id,
     };
-    // The trainer's id is filled in where it is saved.
-    let event = audit::AuditEvent {
-        subject_type: Some("trainer"),
-        ..ctx.event(audit::action::TRAINER_SAVED)
-    };
+    // The trainer is the subject once saved (its id is new).
+    let event = ctx.event(audit::action::TRAINER_SAVED);
     db::save_trainer(db, &input, Some(user.user_id), Some(event)).await?;
     leptos_axum::redirect(crate::training::TRAINERS_PAGE);
     Ok(())
@@ -205,11 +202,8 @@ async fn add_center(ctx: Ctx, name_ar: String, name_en: Option<String>) -> Resul
     ctx.require(Requirement::CouncilAdmin).await?;
     let name_ar = field(Some(name_ar), 120)
         .ok_or_else(|| AppError::validation("name_ar", ErrorKey::TitleRequired))?;
-    // The center's id is filled in where it is saved.
-    let event = audit::AuditEvent {
-        subject_type: Some("training_provider"),
-        ..ctx.event(audit::action::PROVIDER_SAVED)
-    };
+    // The center is the subject once saved (its id may be new).
+    let event = ctx.event(audit::action::PROVIDER_SAVED);
     db::upsert_center(
         ctx.db(),
         &name_ar,

@@ -250,14 +250,7 @@ pub async fn finish_course(
     .await?;
     if let Some(event) = audit {
         let detail = format!("finished: {completed} completed, {not_completed} not");
-        crate::audit::record_in(
-            &mut tx,
-            AuditEvent {
-                detail: Some(detail),
-                ..event
-            },
-        )
-        .await?;
+        crate::audit::record_in(&mut tx, event.detail(detail)).await?;
     }
     tx.commit().await?;
     Ok((completed, not_completed))

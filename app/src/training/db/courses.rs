@@ -4,7 +4,6 @@ use super::TrainingError;
 use crate::audit::AuditEvent;
 use crate::database::{Db, Sql, now, stored};
 use crate::training::{Course, CourseMode, CourseStatus, Specialty, TimeSpan};
-use sqlx::Row;
 
 /// Districts that have a public in-person course, for the list's filter.
 #[tracing::instrument(skip_all)]
@@ -41,6 +40,7 @@ pub struct CourseInput {
 
 /// Creates a course (a draft) or updates one. Seats cannot go below the
 /// members already holding one (the CHECK refuses it; reported as `WrongStatus`).
+/// `audit` is written with the change, the course as its subject.
 #[tracing::instrument(skip_all)]
 pub async fn save_course(
     db: &Db,
@@ -109,11 +109,7 @@ pub async fn save_course(
         .await?;
     }
     if let Some(event) = audit {
-        let event = AuditEvent {
-            subject_id: Some(id.to_string()),
-            ..event
-        };
-        crate::audit::record_in(&mut tx, event).await?;
+        crate::audit::record_in(&mut tx, event.subject("course", id)).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -190,55 +186,85 @@ pub async fn remove_session(
     Ok(())
 }
 
-/// The course's columns in the order [`course_of`] reads them.
-const COURSE_COLUMNS: &str = "c.id, c.provider_id, p.name_ar, p.name_en, c.trainer_id, t.name_ar, t.name_en, \
-     c.title_ar, c.title_en, c.description_ar, c.description_en, c.specialty, c.mode, c.district_id, \
-     d.name_ar, d.name_en, c.venue, c.online_url, c.seats, c.enrolled, \
-     (SELECT COUNT(*) FROM enrollments w WHERE w.course_id = c.id AND w.status = 'waitlisted'), \
+/// The course's columns, named as [`CourseRow`] reads them.
+const COURSE_COLUMNS: &str = "c.id, c.provider_id, p.name_ar AS provider_name_ar, \
+     p.name_en AS provider_name_en, c.trainer_id, t.name_ar AS trainer_name_ar, \
+     t.name_en AS trainer_name_en, c.title_ar, c.title_en, c.description_ar, c.description_en, \
+     c.specialty, c.mode, c.district_id, d.name_ar AS district_name_ar, \
+     d.name_en AS district_name_en, c.venue, c.online_url, c.seats, c.enrolled, \
+     (SELECT COUNT(*) FROM enrollments w WHERE w.course_id = c.id AND w.status = 'waitlisted') \
+       AS waitlisted, \
      c.opens_at, c.closes_at, c.fee_halalas, c.completion_percent, c.status";
 
 const COURSE_FROM: &str = "FROM courses c JOIN training_providers p ON p.id = c.provider_id \
      LEFT JOIN trainers t ON t.id = c.trainer_id LEFT JOIN districts d ON d.id = c.district_id";
 
-fn course_of(row: sqlx::any::AnyRow) -> Result<Course, sqlx::Error> {
-    Ok(Course {
-        id: row.try_get(0)?,
-        provider_id: row.try_get(1)?,
-        provider_name_ar: row.try_get(2)?,
-        provider_name_en: row.try_get(3)?,
-        trainer_id: row.try_get(4)?,
-        trainer_name_ar: row.try_get(5)?,
-        trainer_name_en: row.try_get(6)?,
-        title_ar: row.try_get(7)?,
-        title_en: row.try_get(8)?,
-        description_ar: row.try_get(9)?,
-        description_en: row.try_get(10)?,
-        specialty: stored(
-            "specialty",
-            &row.try_get::<String, _>(11)?,
-            Specialty::parse,
-        )?,
-        mode: stored("mode", &row.try_get::<String, _>(12)?, CourseMode::parse)?,
-        district_id: row.try_get(13)?,
-        district_name_ar: row.try_get(14)?,
-        district_name_en: row.try_get(15)?,
-        venue: row.try_get(16)?,
-        online_url: row.try_get(17)?,
-        seats: row.try_get(18)?,
-        enrolled: row.try_get(19)?,
-        waitlisted: row.try_get(20)?,
-        opens_at: row.try_get(21)?,
-        closes_at: row.try_get(22)?,
-        eligible_districts: Vec::new(),
-        fee_halalas: row.try_get(23)?,
-        completion_percent: row.try_get(24)?,
-        status: stored(
-            "status",
-            &row.try_get::<String, _>(25)?,
-            CourseStatus::parse,
-        )?,
-        sessions: Vec::new(),
-    })
+/// A course as stored (see [`COURSE_COLUMNS`]); its kinds are still text.
+#[derive(sqlx::FromRow)]
+struct CourseRow {
+    id: i64,
+    provider_id: i64,
+    provider_name_ar: String,
+    provider_name_en: String,
+    trainer_id: Option<i64>,
+    trainer_name_ar: Option<String>,
+    trainer_name_en: Option<String>,
+    title_ar: String,
+    title_en: String,
+    description_ar: String,
+    description_en: String,
+    specialty: String,
+    mode: String,
+    district_id: Option<i64>,
+    district_name_ar: Option<String>,
+    district_name_en: Option<String>,
+    venue: String,
+    online_url: String,
+    seats: i64,
+    enrolled: i64,
+    waitlisted: i64,
+    opens_at: i64,
+    closes_at: i64,
+    fee_halalas: i64,
+    completion_percent: i64,
+    status: String,
+}
+
+impl CourseRow {
+    /// The course, its kinds parsed (an unknown one is an error, not a
+    /// default); sessions and districts come from [`complete`].
+    fn into_course(self) -> Result<Course, sqlx::Error> {
+        Ok(Course {
+            id: self.id,
+            provider_id: self.provider_id,
+            provider_name_ar: self.provider_name_ar,
+            provider_name_en: self.provider_name_en,
+            trainer_id: self.trainer_id,
+            trainer_name_ar: self.trainer_name_ar,
+            trainer_name_en: self.trainer_name_en,
+            title_ar: self.title_ar,
+            title_en: self.title_en,
+            description_ar: self.description_ar,
+            description_en: self.description_en,
+            specialty: stored("specialty", &self.specialty, Specialty::parse)?,
+            mode: stored("mode", &self.mode, CourseMode::parse)?,
+            district_id: self.district_id,
+            district_name_ar: self.district_name_ar,
+            district_name_en: self.district_name_en,
+            venue: self.venue,
+            online_url: self.online_url,
+            seats: self.seats,
+            enrolled: self.enrolled,
+            waitlisted: self.waitlisted,
+            opens_at: self.opens_at,
+            closes_at: self.closes_at,
+            eligible_districts: Vec::new(),
+            fee_halalas: self.fee_halalas,
+            completion_percent: self.completion_percent,
+            status: stored("status", &self.status, CourseStatus::parse)?,
+            sessions: Vec::new(),
+        })
+    }
 }
 
 /// Fills the sessions and eligible districts of loaded courses (two queries
@@ -281,14 +307,13 @@ async fn complete(db: &Db, mut courses: Vec<Course>) -> Result<Vec<Course>, sqlx
 /// One course with its sessions.
 #[tracing::instrument(skip_all)]
 pub async fn course(db: &Db, course_id: i64) -> Result<Option<Course>, sqlx::Error> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT {COURSE_COLUMNS} {COURSE_FROM} WHERE c.id = $1"
-    )))
-    .bind(course_id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let mut sql = Sql::new(&format!(
+        "SELECT {COURSE_COLUMNS} {COURSE_FROM} WHERE c.id = "
+    ));
+    sql.bind(course_id);
+    let row: Option<CourseRow> = sql.query_as().fetch_optional(&db.pool).await?;
     let Some(row) = row else { return Ok(None) };
-    Ok(complete(db, vec![course_of(row)?]).await?.pop())
+    Ok(complete(db, vec![row.into_course()?]).await?.pop())
 }
 
 /// The sessions of a course with their ids, in time order.
@@ -330,7 +355,7 @@ pub async fn public_courses(db: &Db, filter: &CourseFilter) -> Result<Vec<Course
            (SELECT MIN(s.starts_at) FROM course_sessions s WHERE s.course_id = c.id), c.id \
          LIMIT 100"
     );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<CourseRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(filter.specialty.map(|s| s.as_str()).unwrap_or_default())
         .bind(filter.district_id.unwrap_or(0))
         .bind(filter.mode.map(|m| m.as_str()).unwrap_or_default())
@@ -338,7 +363,10 @@ pub async fn public_courses(db: &Db, filter: &CourseFilter) -> Result<Vec<Course
         .bind(now())
         .fetch_all(&db.pool)
         .await?;
-    let courses = rows.into_iter().map(course_of).collect::<Result<_, _>>()?;
+    let courses = rows
+        .into_iter()
+        .map(CourseRow::into_course)
+        .collect::<Result<_, _>>()?;
     complete(db, courses).await
 }
 
@@ -358,8 +386,11 @@ pub async fn managed_courses(
         .push(" OR c.provider_id IN ")
         .bind_list(provider_ids)
         .push(" ORDER BY c.id DESC LIMIT 200");
-    let rows = sql.query().fetch_all(&db.pool).await?;
-    let courses = rows.into_iter().map(course_of).collect::<Result<_, _>>()?;
+    let rows: Vec<CourseRow> = sql.query_as().fetch_all(&db.pool).await?;
+    let courses = rows
+        .into_iter()
+        .map(CourseRow::into_course)
+        .collect::<Result<_, _>>()?;
     complete(db, courses).await
 }
 

@@ -162,14 +162,7 @@ pub async fn enroll(
         Placement::Seat => "seat".to_string(),
         Placement::Waitlist(n) => format!("waitlist {n}"),
     };
-    crate::audit::record_in(
-        &mut tx,
-        AuditEvent {
-            detail: Some(detail),
-            ..audit
-        },
-    )
-    .await?;
+    crate::audit::record_in(&mut tx, audit.detail(detail)).await?;
     tx.commit().await?;
     Ok(placement)
 }

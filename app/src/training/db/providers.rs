@@ -102,7 +102,8 @@ pub async fn centers(db: &Db) -> Result<Vec<(Provider, i64)>, sqlx::Error> {
         .collect())
 }
 
-/// Registers a training center (by the council), or finds it by its Arabic name.
+/// Registers a training center (by the council), or finds it by its Arabic
+/// name. `audit` is written with a new center, as its subject.
 #[tracing::instrument(skip_all)]
 pub async fn upsert_center(
     db: &Db,
@@ -129,11 +130,7 @@ pub async fn upsert_center(
     .fetch_one(&mut *tx)
     .await?;
     if let Some(event) = audit {
-        let event = AuditEvent {
-            subject_id: Some(id.to_string()),
-            ..event
-        };
-        crate::audit::record_in(&mut tx, event).await?;
+        crate::audit::record_in(&mut tx, event.subject("training_provider", id)).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -177,7 +174,8 @@ pub struct TrainerInput {
 }
 
 /// Adds a trainer to the registry (or, for a person already in it by
-/// account, updates them) and links them to the provider.
+/// account, updates them) and links them to the provider. `audit` is written
+/// with the change, the trainer as its subject.
 #[tracing::instrument(skip_all)]
 pub async fn save_trainer(
     db: &Db,
@@ -247,11 +245,7 @@ pub async fn save_trainer(
     .execute(&mut *tx)
     .await?;
     if let Some(event) = audit {
-        let event = AuditEvent {
-            subject_id: Some(id.to_string()),
-            ..event
-        };
-        crate::audit::record_in(&mut tx, event).await?;
+        crate::audit::record_in(&mut tx, event.subject("trainer", id)).await?;
     }
     tx.commit().await?;
     Ok(id)
