@@ -7,10 +7,23 @@ use crate::training::{
     ABSENCE_STREAK_FLAG, AttendanceMark, Certificate, CourseFigures, EnrollmentStatus, RosterEntry,
     absence_streak, format_certificate_code, meets_completion,
 };
-use sqlx::Row;
 
 /// course, user, name (ar, en), verified at, completed at.
 type CertificateRow = (i64, i64, String, Option<String>, Option<i64>, i64);
+
+/// One roster line as stored (the full national ID is masked before it leaves).
+#[derive(sqlx::FromRow)]
+struct RosterRow {
+    enrollment_id: i64,
+    name_ar: String,
+    name_en: Option<String>,
+    national_id: String,
+    phone: Option<String>,
+    district_name_ar: Option<String>,
+    district_name_en: Option<String>,
+    status: String,
+    waitlist_position: Option<i64>,
+}
 
 /// The roster: seat holders (and finished members) by name, then the waitlist in order.
 ///
@@ -24,15 +37,17 @@ pub async fn roster(
 ) -> Result<Vec<RosterEntry>, sqlx::Error> {
     // No associations: `IN (NULL)` matches nothing, so no phone is read.
     let mut sql = Sql::new(
-        "SELECT e.id, u.name_ar, u.name_en, u.national_id, \
+        "SELECT e.id AS enrollment_id, u.name_ar, u.name_en, u.national_id, \
            CASE WHEN e.household_id IN (SELECT household_id FROM household_associations \
              WHERE association_id IN ",
     );
     sql.bind_list(phone_for)
         .push(
-            ") THEN h.phone END, d.name_ar, d.name_en, e.status, \
+            ") THEN h.phone END AS phone, d.name_ar AS district_name_ar, \
+           d.name_en AS district_name_en, e.status, \
            CASE WHEN e.status = 'waitlisted' THEN (SELECT COUNT(*) FROM enrollments w \
              WHERE w.course_id = e.course_id AND w.status = 'waitlisted' AND w.waitlist_seq <= e.waitlist_seq) END \
+             AS waitlist_position \
          FROM enrollments e JOIN users u ON u.id = e.user_id \
          LEFT JOIN households h ON h.id = e.household_id LEFT JOIN districts d ON d.id = h.district_id \
          WHERE e.course_id = ",
@@ -42,7 +57,7 @@ pub async fn roster(
             " AND e.status <> 'cancelled' \
          ORDER BY CASE WHEN e.status = 'waitlisted' THEN 1 ELSE 0 END, e.waitlist_seq, u.name_ar, e.id",
         );
-    let rows = sql.query().fetch_all(&db.pool).await?;
+    let rows: Vec<RosterRow> = sql.query_as().fetch_all(&db.pool).await?;
     let session_ids: Vec<i64> = sessions(db, course_id)
         .await?
         .into_iter()
@@ -57,29 +72,23 @@ pub async fn roster(
     .await?;
     rows.into_iter()
         .map(|row| {
-            let enrollment_id: i64 = row.try_get(0)?;
-            let national_id: String = row.try_get(3)?;
-            let name_ar: String = row.try_get(1)?;
+            let enrollment_id = row.enrollment_id;
             Ok(RosterEntry {
                 enrollment_id,
                 // Nafath names everyone it vouches for; a person registered
                 // before any sign-in may have no name yet.
-                name_ar: if name_ar.trim().is_empty() {
-                    crate::text::mask_identifier(&national_id)
+                name_ar: if row.name_ar.trim().is_empty() {
+                    crate::text::mask_identifier(&row.national_id)
                 } else {
-                    name_ar
+                    row.name_ar
                 },
-                name_en: row.try_get(2)?,
-                masked_national_id: crate::text::mask_identifier(&national_id),
-                phone: row.try_get(4)?,
-                district_name_ar: row.try_get(5)?,
-                district_name_en: row.try_get(6)?,
-                status: stored(
-                    "status",
-                    &row.try_get::<String, _>(7)?,
-                    EnrollmentStatus::parse,
-                )?,
-                waitlist_position: row.try_get(8)?,
+                name_en: row.name_en,
+                masked_national_id: crate::text::mask_identifier(&row.national_id),
+                phone: row.phone,
+                district_name_ar: row.district_name_ar,
+                district_name_en: row.district_name_en,
+                status: stored("status", &row.status, EnrollmentStatus::parse)?,
+                waitlist_position: row.waitlist_position,
                 marks: session_ids
                     .iter()
                     .map(|session| {

@@ -3,7 +3,6 @@
 use crate::audit::AuditEvent;
 use crate::database::{Db, now};
 use crate::training::{Provider, Specialty, Trainer};
-use sqlx::Row;
 
 /// Every provider, by name.
 #[tracing::instrument(skip_all)]
@@ -251,12 +250,25 @@ pub async fn save_trainer(
     Ok(id)
 }
 
+/// A trainer as stored; `specialties` is a comma list.
+#[derive(sqlx::FromRow)]
+struct TrainerRow {
+    id: i64,
+    user_id: Option<i64>,
+    name_ar: String,
+    name_en: String,
+    specialties: String,
+    qualifications: String,
+    phone: Option<String>,
+    email: Option<String>,
+}
+
 /// The registry, optionally of one specialty, by name.
 #[tracing::instrument(skip_all)]
 pub async fn trainers(db: &Db, specialty: Option<Specialty>) -> Result<Vec<Trainer>, sqlx::Error> {
     // Specialties are a short comma list: ',' || list || ',' LIKE '%,code,%'
     // finds one exactly on both engines.
-    let rows = sqlx::query(
+    let rows: Vec<TrainerRow> = sqlx::query_as(
         "SELECT t.id, t.user_id, t.name_ar, t.name_en, t.specialties, t.qualifications, t.phone, t.email \
          FROM trainers t WHERE $1 = '' OR (',' || t.specialties || ',') LIKE ('%,' || $1 || ',%') \
          ORDER BY t.name_ar LIMIT 500",
@@ -272,16 +284,16 @@ pub async fn trainers(db: &Db, specialty: Option<Specialty>) -> Result<Vec<Train
     .await?;
     rows.into_iter()
         .map(|row| {
-            let id: i64 = row.try_get(0)?;
+            let id = row.id;
             Ok(Trainer {
                 id,
-                user_id: row.try_get(1)?,
-                name_ar: row.try_get(2)?,
-                name_en: row.try_get(3)?,
-                specialties: Specialty::parse_list(&row.try_get::<String, _>(4)?),
-                qualifications: row.try_get(5)?,
-                phone: row.try_get(6)?,
-                email: row.try_get(7)?,
+                user_id: row.user_id,
+                name_ar: row.name_ar,
+                name_en: row.name_en,
+                specialties: Specialty::parse_list(&row.specialties),
+                qualifications: row.qualifications,
+                phone: row.phone,
+                email: row.email,
                 providers: links
                     .iter()
                     .filter(|(t, _, _)| *t == id)
