@@ -65,6 +65,7 @@ enum RosterCsvError {
 }
 
 /// The CSV bytes, or `None` when this person may not see the roster.
+#[tracing::instrument(skip_all, fields(course_id = course_id))]
 async fn build(
     state: &AppState,
     course_id: i64,

@@ -5,15 +5,17 @@
 //! absence streak raises on the household.
 //!
 //! This module holds the types and pure rules (overlap, completion, absence
-//! streak, waitlist promotion, certificate codes, session times); `db.rs` the
-//! SQL, `api.rs` the server functions, `http.rs` the roster CSV, `pages.rs`
-//! the public and family pages and `manage_pages.rs` the providers' pages.
+//! streak, waitlist promotion, session times; certificate codes in
+//! `certificate.rs`); `db/` the SQL, `api/` the server functions, `http.rs`
+//! the roster CSV, `pages.rs` the public and family pages and
+//! `manage_pages.rs` the providers' pages.
 
 pub use crate::paths::{
     CERTIFICATE_PAGE, COURSE_PAGE, COURSES_PAGE, MANAGE_COURSE_PAGE, MANAGE_PAGE, MY_COURSES_PAGE,
     ROSTER_CSV, TRAINERS_PAGE, VERIFY_PAGE,
 };
 pub mod api;
+mod certificate;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
@@ -25,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::{SaudiDate, format_date};
 pub use crate::time::{format_time_of_day, parse_time_of_day};
+pub use certificate::{CODE_LENGTH, format_certificate_code, normalize_certificate_code};
 
 /// A course's public URL.
 pub fn course_url(course_id: i64) -> String {
@@ -352,55 +355,6 @@ pub fn promotion(cancelled: EnrollmentStatus, waitlist: &[(i64, i64)]) -> Option
         .map(|(id, _)| *id)
 }
 
-/// The alphabet of certificate codes: Crockford's base32 (no I, L, O, U), so a
-/// code read aloud or typed from paper is not mistaken.
-const CODE_ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-/// Characters in a certificate code: 20 × 5 = 100 random bits, beyond guessing.
-pub const CODE_LENGTH: usize = 20;
-
-/// Formats 100 random bits (the low 100 of `bits`) as a code in groups of
-/// four: `7QK2-M9XD-…`.
-pub fn format_certificate_code(bits: u128) -> String {
-    let mut out = String::with_capacity(CODE_LENGTH + CODE_LENGTH / 4);
-    for i in 0..CODE_LENGTH {
-        if i > 0 && i % 4 == 0 {
-            out.push('-');
-        }
-        let index = (bits >> (5 * (CODE_LENGTH - 1 - i))) & 0x1f;
-        out.push(char::from(CODE_ALPHABET[index as usize]));
-    }
-    out
-}
-
-/// A code as typed (any case, spaces or dashes, O for 0, I/L for 1) in its
-/// stored form; `None` when it cannot be a code.
-pub fn normalize_certificate_code(input: &str) -> Option<String> {
-    let mut chars = Vec::with_capacity(CODE_LENGTH);
-    for c in input.chars() {
-        let c = match c.to_ascii_uppercase() {
-            '-' | ' ' => continue,
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        };
-        if !CODE_ALPHABET.contains(&(c as u8)) || !c.is_ascii() {
-            return None;
-        }
-        chars.push(c);
-    }
-    if chars.len() != CODE_LENGTH {
-        return None;
-    }
-    let bits = chars.iter().fold(0u128, |acc, c| {
-        let value = CODE_ALPHABET
-            .iter()
-            .position(|a| *a == *c as u8)
-            .unwrap_or(0);
-        (acc << 5) | value as u128
-    });
-    Some(format_certificate_code(bits))
-}
-
 /// A course date (`YYYY-MM-DD`, Eastern digits accepted, from 2000 on) as the
 /// Unix time of its midnight in Saudi time.
 pub fn parse_date(input: &str) -> Option<i64> {
@@ -598,130 +552,4 @@ pub struct Certificate {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn span(start_hour: i64, end_hour: i64) -> TimeSpan {
-        TimeSpan {
-            starts_at: start_hour * 3600,
-            ends_at: end_hour * 3600,
-        }
-    }
-
-    #[test]
-    fn overlap_needs_shared_time_not_a_shared_edge() {
-        assert!(span(16, 18).overlaps(&span(17, 19)));
-        assert!(span(16, 18).overlaps(&span(15, 21)));
-        assert!(!span(16, 18).overlaps(&span(18, 20)));
-        assert!(!span(18, 20).overlaps(&span(16, 18)));
-        let evening = [span(16, 18), span(40, 42)];
-        assert!(schedules_overlap(&evening, &[span(10, 11), span(41, 43)]));
-        assert!(!schedules_overlap(&evening, &[span(18, 19), span(42, 44)]));
-        assert!(!schedules_overlap(&evening, &[]));
-    }
-
-    #[test]
-    fn completion_rule_is_a_share_of_sessions_present() {
-        assert!(meets_completion(3, 4, 75));
-        assert!(!meets_completion(2, 4, 75));
-        assert!(meets_completion(6, 8, 75));
-        assert!(!meets_completion(5, 8, 75));
-        assert!(meets_completion(1, 1, 100));
-        assert!(
-            !meets_completion(0, 0, 75),
-            "a course without sessions completes no one"
-        );
-    }
-
-    #[test]
-    fn absence_streak_counts_the_latest_unexcused_absences() {
-        use AttendanceMark::*;
-        assert_eq!(
-            absence_streak(&[Some(Present), Some(Absent), Some(Absent)]),
-            2
-        );
-        assert_eq!(
-            absence_streak(&[Some(Absent), Some(Absent), Some(Present)]),
-            0
-        );
-        assert_eq!(
-            absence_streak(&[Some(Absent), Some(Excused), Some(Absent)]),
-            2
-        );
-        assert_eq!(absence_streak(&[Some(Absent), None, Some(Absent), None]), 2);
-        assert_eq!(absence_streak(&[Some(Excused), Some(Excused)]), 0);
-        assert_eq!(absence_streak(&[]), 0);
-    }
-
-    #[test]
-    fn a_seat_while_free_then_the_end_of_the_waitlist() {
-        assert_eq!(place(0, 20, 0), Placement::Seat);
-        assert_eq!(place(19, 20, 0), Placement::Seat);
-        assert_eq!(place(20, 20, 0), Placement::Waitlist(1));
-        assert_eq!(place(20, 20, 7), Placement::Waitlist(8));
-    }
-
-    #[test]
-    fn a_freed_seat_goes_to_the_first_who_joined_the_waitlist() {
-        let waitlist = [(31, 5), (12, 2), (40, 9)];
-        assert_eq!(promotion(EnrollmentStatus::Enrolled, &waitlist), Some(12));
-        assert_eq!(promotion(EnrollmentStatus::Waitlisted, &waitlist), None);
-        assert_eq!(promotion(EnrollmentStatus::Enrolled, &[]), None);
-    }
-
-    #[test]
-    fn certificate_codes_are_grouped_base32_and_read_back_forgivingly() {
-        let code = format_certificate_code(0x0001_2345_6789_abcd_ef01_2345_6789);
-        assert_eq!(code.len(), CODE_LENGTH + 4);
-        assert_eq!(code.matches('-').count(), 4);
-        assert_eq!(
-            normalize_certificate_code(&code).as_deref(),
-            Some(code.as_str())
-        );
-        let typed = code.to_lowercase().replace('-', " ");
-        assert_eq!(
-            normalize_certificate_code(&typed).as_deref(),
-            Some(code.as_str())
-        );
-        assert_eq!(normalize_certificate_code("ABC"), None);
-        assert_eq!(normalize_certificate_code("UUUU-UUUU-UUUU-UUUU-UUUU"), None);
-        assert_eq!(
-            normalize_certificate_code("oooo-iiii-llll-0000-1111").as_deref(),
-            Some("0000-1111-1111-0000-1111")
-        );
-        // 100 bits: the top bits above them do not leak into the code.
-        assert_eq!(
-            format_certificate_code(u128::MAX),
-            format_certificate_code((1u128 << 100) - 1)
-        );
-    }
-
-    #[test]
-    fn session_times_are_saudi_time() {
-        let span = parse_session("2026-12-05", "16:00", "18:30").unwrap();
-        // 16:00 in Riyadh is 13:00 UTC.
-        assert_eq!(span.starts_at, 1_764_892_800 + 13 * 3600 + 365 * 86_400);
-        assert_eq!(format_session(&span), "2026-12-05 16:00–18:30");
-        assert_eq!(format_hours(&[span]), "2.5");
-        assert_eq!(
-            parse_session("٢٠٢٦-١٢-٠٥", "٠٩:٠٠", "١١:٠٠").map(|s| s.ends_at - s.starts_at),
-            Some(7200)
-        );
-        assert_eq!(parse_session("2026-12-05", "18:00", "16:00"), None);
-        assert_eq!(parse_session("2026-02-30", "10:00", "11:00"), None);
-        assert_eq!(parse_session("2026-12-05", "25:00", "26:00"), None);
-        assert!(parse_date("2028-02-29").is_some());
-    }
-
-    #[test]
-    fn course_statuses_move_forward_only() {
-        use CourseStatus::*;
-        assert!(Draft.can_become(Open));
-        assert!(Open.can_become(Running));
-        assert!(Running.can_become(Finished));
-        assert!(Open.can_become(Cancelled));
-        assert!(!Finished.can_become(Open));
-        assert!(!Cancelled.can_become(Open));
-        assert!(!Draft.can_become(Finished));
-    }
-}
+mod tests;

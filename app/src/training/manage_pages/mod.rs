@@ -3,25 +3,29 @@
 //! sessions, status and roster, the phone attendance sheet (one tap per
 //! person, saved at once) and the shared trainer registry.
 
+mod attendance;
+mod trainers;
+
+pub use attendance::AttendancePage;
+pub use trainers::TrainersPage;
+
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
-use super::api::{
-    AddCenterStaff, AddCourseSession, AttendanceView, ChangeCourseStatus, CourseEditor,
-    DashboardView, MarkAttendance, RegisterCenter, RemoveCourseSession, ResolveFollowUp,
-    SaveCourse, SaveTrainer, TrainersView, get_attendance, get_course_editor, get_trainers,
-    get_training_dashboard,
-};
-use super::pages::{CourseStatusBadge, SessionTime, SpecialtyName};
-use super::{
-    AttendanceMark, CourseFigures, CourseMode, CourseStatus, EnrollmentStatus, MANAGE_PAGE,
-    Specialty, TRAINERS_PAGE, course_url, manage_url, roster_csv_url,
-};
 use crate::i18n::*;
 use crate::text::format_riyals;
 use crate::time::format_date;
+use crate::training::api::{
+    AddCenterStaff, AddCourseSession, ChangeCourseStatus, CourseEditor, DashboardView,
+    RegisterCenter, RemoveCourseSession, ResolveFollowUp, SaveCourse, get_course_editor,
+    get_training_dashboard,
+};
+use crate::training::pages::{CourseStatusBadge, SessionTime, SpecialtyName};
+use crate::training::{
+    AttendanceMark, CourseFigures, CourseMode, CourseStatus, EnrollmentStatus, MANAGE_PAGE,
+    Specialty, TRAINERS_PAGE, course_url, manage_url, roster_csv_url,
+};
 use crate::ui::id_param;
 use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
 
@@ -453,201 +457,4 @@ fn CourseForm(editor: CourseEditor) -> impl IntoView {
         </form>
     }
     .into_any()
-}
-
-/// `/training/courses/<id>/attendance?session=<id>`: one tap per person.
-#[component]
-pub fn AttendancePage() -> impl IntoView {
-    let i18n = use_i18n();
-    let id = id_param();
-    let session =
-        use_query_map().with_untracked(|q| q.get("session").and_then(|s| s.parse::<i64>().ok()));
-    let error = error_from_query();
-    let data = Resource::new_blocking(
-        || (),
-        move |_| async move {
-            get_attendance(id.ok_or(crate::error::AppError::NotFound)?, session).await
-        },
-    );
-    view! {
-        <Title text=t_string!(i18n, training.attendance_title).to_string() />
-        <section class="card wide">
-            <h1>{t!(i18n, training.attendance_title)}</h1>
-            {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
-            {loaded(data, |view| view! { <AttendanceSheet view /> })}
-        </section>
-    }
-}
-
-#[component]
-fn AttendanceSheet(view: AttendanceView) -> impl IntoView {
-    let i18n = use_i18n();
-    let english = is_english();
-    let course = view.course.clone();
-    let Some(current) = view.current else {
-        return view! { <p class="muted">{t!(i18n, training.no_sessions)}</p> }.into_any();
-    };
-    let (session_id, span) = view.sessions[current];
-    let base = format!("{}/attendance", manage_url(course.id));
-    view! {
-        <p class="lead">{course.title(english).to_string()}</p>
-        <nav class="tabs session-tabs" aria-label=move || t_string!(i18n, training.sessions)>
-            {view.sessions.iter().enumerate().map(|(i, (id, span))| view! {
-                <a href=format!("{base}?session={id}") aria-current=(i == current).then_some("page")>
-                    {i + 1} ". " <bdi dir="ltr">{format_date(span.starts_at)}</bdi>
-                </a>
-            }).collect_view()}
-        </nav>
-        <p><SessionTime span /></p>
-        {if view.roster.is_empty() {
-            view! { <p class="muted">{t!(i18n, training.roster_empty)}</p> }.into_any()
-        } else {
-            view! {
-                <ul class="attendance">
-                    {view.roster.iter().map(|e| {
-                        let mark = e.marks.get(current).copied().flatten();
-                        let taking = e.status == EnrollmentStatus::Enrolled;
-                        view! {
-                            <li class="attendance-row" id=format!("e{}", e.enrollment_id)>
-                                <span class="attendance-name">{pick(english, &e.name_ar, e.name_en.as_deref().unwrap_or(""))}</span>
-                                {if taking {
-                                    view! {
-                                        <span class="attendance-marks">
-                                            {AttendanceMark::ALL.into_iter().map(|m| view! {
-                                                <form method="post" action=MarkAttendance::PATH class="inline-form">
-                                                    <input type="hidden" name="course_id" value=course.id.to_string() />
-                                                    <input type="hidden" name="session_id" value=session_id.to_string() />
-                                                    <input type="hidden" name="enrollment_id" value=e.enrollment_id.to_string() />
-                                                    <input type="hidden" name="mark" value=m.as_str() />
-                                                    <button
-                                                        type="submit"
-                                                        class=format!("mark mark-{}", m.as_str())
-                                                        aria-pressed=if mark == Some(m) { "true" } else { "false" }
-                                                    >
-                                                        {match m {
-                                                            AttendanceMark::Present => t!(i18n, training.present).into_any(),
-                                                            AttendanceMark::Absent => t!(i18n, training.absent).into_any(),
-                                                            AttendanceMark::Excused => t!(i18n, training.excused).into_any(),
-                                                        }}
-                                                    </button>
-                                                </form>
-                                            }).collect_view()}
-                                        </span>
-                                    }.into_any()
-                                } else {
-                                    view! { <EnrollmentStatusName status=e.status position=None /> }.into_any()
-                                }}
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            }.into_any()
-        }}
-        <p><a href=manage_url(course.id)>{t!(i18n, training.back_to_course)}</a></p>
-    }
-    .into_any()
-}
-
-/// `/training/trainers`: the shared registry, and adding a trainer.
-#[component]
-pub fn TrainersPage() -> impl IntoView {
-    let i18n = use_i18n();
-    let specialty = use_query_map().with_untracked(|q| q.get("specialty"));
-    let error = error_from_query();
-    let data = Resource::new_blocking(|| (), move |_| get_trainers(specialty.clone()));
-    view! {
-        <Title text=t_string!(i18n, training.trainers_title).to_string() />
-        <section class="card wide">
-            <h1>{t!(i18n, training.trainers_title)}</h1>
-            <p class="muted">{t!(i18n, training.trainers_intro)}</p>
-            {error.map(|key| view! { <ErrorAlert key id="form-error" /> })}
-            {loaded(data, |view| view! { <Trainers view /> })}
-            <p><a href=MANAGE_PAGE>{t!(i18n, training.back_to_dashboard)}</a></p>
-        </section>
-    }
-}
-
-#[component]
-fn Trainers(view: TrainersView) -> impl IntoView {
-    let may_link = view.may_link_accounts;
-    let i18n = use_i18n();
-    let english = is_english();
-    let chosen = view.specialty.clone().unwrap_or_default();
-    view! {
-        <form method="get" action=TRAINERS_PAGE class="filters">
-            <div class="field">
-                <label for="specialty-filter">{t!(i18n, training.specialty)}</label>
-                <select id="specialty-filter" name="specialty">
-                    <option value="">{t!(i18n, training.any)}</option>
-                    {Specialty::ALL.iter().map(|s| view! {
-                        <option value=s.as_str() selected=chosen == s.as_str()><SpecialtyName specialty=*s /></option>
-                    }).collect_view()}
-                </select>
-            </div>
-            <button type="submit" class="button secondary">{t!(i18n, training.filter)}</button>
-        </form>
-        <ul class="trainers">
-            {view.trainers.iter().map(|t| view! {
-                <li class="trainer">
-                    <h2>{pick(english, &t.name_ar, &t.name_en)}</h2>
-                    <p class="small">
-                        {t.specialties.iter().map(|s| view! { <span class="tag"><SpecialtyName specialty=*s /></span> " " }).collect_view()}
-                    </p>
-                    {(!t.qualifications.is_empty()).then(|| view! { <p>{t.qualifications.clone()}</p> })}
-                    <p class="small muted">
-                        {t.providers.iter().map(|(ar, en)| pick(english, ar, en)).collect::<Vec<_>>().join("، ")}
-                        {t.phone.clone().map(|p| view! { " · " <a href=format!("tel:+{p}") dir="ltr">{format!("+{p}")}</a> })}
-                        {t.email.clone().map(|e| view! { " · " <a href=format!("mailto:{e}") dir="ltr">{e.clone()}</a> })}
-                    </p>
-                </li>
-            }).collect_view()}
-        </ul>
-        {(!view.providers.is_empty()).then(|| view! {
-            <h2>{t!(i18n, training.add_trainer)}</h2>
-            <form method="post" action=SaveTrainer::PATH class="stack">
-                <div class="field">
-                    <label for="trainer-provider">{t!(i18n, training.provider)}</label>
-                    <select id="trainer-provider" name="provider_id" required>
-                        {view.providers.iter().map(|p| view! { <option value=p.id.to_string()>{pick(english, &p.name_ar, &p.name_en)}</option> }).collect_view()}
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="trainer-name-ar">{t!(i18n, training.name_ar)}</label>
-                    <input id="trainer-name-ar" name="name_ar" required maxlength="120" />
-                </div>
-                <div class="field">
-                    <label for="trainer-name-en">{t!(i18n, training.name_en)}</label>
-                    <input id="trainer-name-en" name="name_en" maxlength="120" dir="ltr" />
-                </div>
-                <fieldset class="field">
-                    <legend>{t!(i18n, training.specialties)}</legend>
-                    <div class="choice-grid">
-                        {Specialty::ALL.iter().map(|s| view! {
-                            <label class="choice-row"><input type="checkbox" name="specialties[]" value=s.as_str() /> <SpecialtyName specialty=*s /></label>
-                        }).collect_view()}
-                    </div>
-                </fieldset>
-                <div class="field">
-                    <label for="qualifications">{t!(i18n, training.qualifications)}</label>
-                    <textarea id="qualifications" name="qualifications" rows="2" maxlength="600"></textarea>
-                </div>
-                <div class="field">
-                    <label for="trainer-phone">{t!(i18n, training.phone)}</label>
-                    <input id="trainer-phone" name="phone" inputmode="tel" dir="ltr" />
-                </div>
-                <div class="field">
-                    <label for="trainer-email">{t!(i18n, training.email)}</label>
-                    <input id="trainer-email" name="email" type="email" dir="ltr" />
-                </div>
-                {may_link.then(|| view! {
-                    <div class="field">
-                        <label for="trainer-national-id">{t!(i18n, training.trainer_national_id)}</label>
-                        <input id="trainer-national-id" name="national_id" inputmode="numeric" dir="ltr" aria-describedby="trainer-id-hint" />
-                        <p class="hint" id="trainer-id-hint">{t!(i18n, training.trainer_national_id_hint)}</p>
-                    </div>
-                })}
-                <button type="submit" class="button primary">{t!(i18n, training.save_trainer)}</button>
-            </form>
-        })}
-    }
 }
