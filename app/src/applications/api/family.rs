@@ -4,14 +4,14 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::super::{Benefit, LineState, LineSummary, Notification};
+use super::super::{Benefit, LineSummary, Notification};
 use crate::assistance::AssistanceType;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
     super::super::db::{self, RequestedLine, Submission},
-    super::super::{LineAction, transition},
+    super::super::{LineAction, LineState, transition},
     super::lines::store_transition,
     crate::audit,
     crate::error::ErrorKey,
