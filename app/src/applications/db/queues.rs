@@ -6,6 +6,10 @@ use super::line_state;
 use super::lines::{SUMMARY_SELECT, SummaryRow};
 use crate::database::{Db, Sql, now};
 
+/// A page of a queue: its lines, the total matching the filter, and the
+/// owner's count of lines in each state.
+pub type QueuePage = (Vec<LineSummary>, i64, Vec<(LineState, i64)>);
+
 /// Whose lines: the association's, or (`None`) the unrouted ones.
 fn push_owner(sql: &mut Sql, association_id: Option<i64>) {
     match association_id {
@@ -42,7 +46,7 @@ pub async fn queue(
     db: &Db,
     association_id: Option<i64>,
     filter: &QueueFilter,
-) -> Result<(Vec<LineSummary>, i64, Vec<(LineState, i64)>), sqlx::Error> {
+) -> Result<QueuePage, sqlx::Error> {
     let at = now();
     let order = if filter.newest_first { " DESC" } else { " ASC" };
     let offset = (filter.page.max(1) - 1) * QUEUE_PAGE_SIZE;
