@@ -1,7 +1,7 @@
 //! Support applications (DESIGN.md §3): a household asks for one or more
 //! assistance types; each line is routed by coverage to one association and
 //! moves through its states. This module holds the types and the pure state
-//! machine; `db.rs` the SQL, `api.rs` the server functions, `pages.rs` the pages.
+//! machine; `db/` the SQL, `api/` the server functions, `pages/` the pages.
 
 pub use crate::paths::{APPLY_PAGE, FAMILIES_PAGE, LINE_PAGE, MY_APPLICATIONS_PAGE, QUEUE_PAGE};
 pub mod api;

@@ -1,0 +1,270 @@
+//! The family's side: the application form, submitting it, following the
+//! lines, and withdrawing one.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::super::{Benefit, LineSummary, Notification};
+use crate::assistance::AssistanceType;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+use {
+    super::super::db::{self, RequestedLine, Submission},
+    super::super::{LineAction, LineState, transition},
+    super::lines::store_transition,
+    crate::audit,
+    crate::error::ErrorKey,
+    crate::identity::{Ctx, CurrentUser, Requirement, serve, session},
+    crate::registry::{Household, HouseholdStatus},
+};
+
+/// An assistance type as the application form offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyChoice {
+    pub assistance_type: AssistanceType,
+    /// The active line of this type, if any: the form shows it instead.
+    pub active: Option<LineSummary>,
+    /// Granted within the cooldown.
+    pub in_cooldown: bool,
+}
+
+/// What the application form needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyForm {
+    /// Registered with a district: may apply.
+    pub ready: bool,
+    pub choices: Vec<ApplyChoice>,
+    /// Generated with the form: submitting it twice creates nothing twice.
+    pub submission_key: String,
+}
+
+/// The signed-in family member and their registered household.
+#[cfg(feature = "ssr")]
+async fn own_household(ctx: &Ctx) -> Result<(&CurrentUser, Option<Household>), AppError> {
+    let user = ctx.require(Requirement::FamilyMember).await?;
+    let household = crate::registry::db::household_of_head(ctx.db(), &user.national_id).await?;
+    Ok((user, household))
+}
+
+/// The application form: the active types, what the household already has.
+#[server(endpoint = "get_apply_form")]
+pub async fn get_apply_form() -> Result<ApplyForm, AppError> {
+    serve(apply_form).await
+}
+
+/// Builds the form: each active type with the household's active line of
+/// that type (if any) and whether it is still in its cooldown.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn apply_form(ctx: Ctx) -> Result<ApplyForm, AppError> {
+    let (_, household) = own_household(&ctx).await?;
+    let household =
+        household.filter(|h| h.status == HouseholdStatus::Registered && h.district_id.is_some());
+    let types = crate::assistance::db::list_active(ctx.db()).await?;
+    let lines = match &household {
+        Some(h) => db::lines_of_household(ctx.db(), h.id).await?,
+        None => Vec::new(),
+    };
+    let at = crate::database::now();
+    let cooldowns = crate::assistance::db::cooldown_days(ctx.db()).await?;
+    let choices = types
+        .into_iter()
+        .map(|t| {
+            let cooldown = cooldowns.get(&t.id).copied().unwrap_or(0) * 86_400;
+            ApplyChoice {
+                active: lines
+                    .iter()
+                    .find(|l| l.assistance_type_id == t.id && l.state.is_active())
+                    .cloned(),
+                in_cooldown: lines.iter().any(|l| {
+                    l.assistance_type_id == t.id
+                        && l.state == LineState::Fulfilled
+                        && l.last_action_at > at - cooldown
+                }),
+                assistance_type: t,
+            }
+        })
+        .collect();
+    Ok(ApplyForm {
+        ready: household.is_some(),
+        choices,
+        submission_key: session::new_token(),
+    })
+}
+
+/// One assistance type on the application form (checkbox, description, amount).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyLine {
+    pub assistance_type_id: i64,
+    /// Present when the checkbox is ticked.
+    pub chosen: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    /// Riyals, for financing; Eastern digits accepted.
+    pub amount: Option<String>,
+}
+
+/// Submits an application; each chosen line is routed by coverage.
+#[server(endpoint = "submit_application")]
+pub async fn submit_application(
+    submission_key: String,
+    #[server(default)] lines: Vec<ApplyLine>,
+) -> Result<(), AppError> {
+    serve(|ctx| submit(ctx, submission_key, lines)).await
+}
+
+/// The chosen lines of the form, checked: a description of at least ten
+/// characters, a positive amount when one is given.
+#[cfg(feature = "ssr")]
+fn requested_lines(lines: &[ApplyLine]) -> Result<Vec<RequestedLine>, AppError> {
+    let mut requested = Vec::new();
+    for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.chosen.is_some()) {
+        let description = line
+            .description
+            .trim()
+            .chars()
+            .take(1000)
+            .collect::<String>();
+        if description.chars().count() < 10 {
+            return Err(AppError::validation(
+                &format!("lines[{i}][description]"),
+                ErrorKey::DescriptionRequired,
+            ));
+        }
+        let amount_halalas = match line
+            .amount
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
+            Some(raw) => Some(
+                crate::text::parse_riyals(raw)
+                    .filter(|h| *h > 0)
+                    .ok_or_else(|| {
+                        AppError::validation(
+                            &format!("lines[{i}][amount]"),
+                            ErrorKey::AmountInvalid,
+                        )
+                    })?,
+            ),
+            None => None,
+        };
+        requested.push(RequestedLine {
+            assistance_type_id: line.assistance_type_id,
+            description,
+            amount_halalas,
+        });
+    }
+    if requested.is_empty() {
+        return Err(AppError::validation("lines", ErrorKey::NothingChosen));
+    }
+    Ok(requested)
+}
+
+/// Checks the form, then stores the application (retried on a transient
+/// failure; the submission key makes a retry create nothing twice).
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Result<(), AppError> {
+    let key = submission_key.trim();
+    if key.len() < 16 || key.len() > 128 {
+        return Err(AppError::BadRequest);
+    }
+    let requested = requested_lines(&lines)?;
+    let types = crate::assistance::db::list_active(ctx.db()).await?;
+    let mut seen = std::collections::HashSet::new();
+    if requested.iter().any(|l| {
+        !types.iter().any(|t| t.id == l.assistance_type_id) || !seen.insert(l.assistance_type_id)
+    }) {
+        return Err(AppError::BadRequest);
+    }
+    let (user, household) = own_household(&ctx).await?;
+    let household = household
+        .filter(|h| h.status == HouseholdStatus::Registered)
+        .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
+    let district_id = household
+        .district_id
+        .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
+    // A possible duplicate household is flagged on the new lines.
+    crate::registry::duplicates::check(ctx.db(), household.id).await?;
+    let submission = Submission {
+        household_id: household.id,
+        district_id,
+        submitted_by: user.user_id,
+        notify_user_id: Some(user.user_id),
+        submission_key: key.to_string(),
+        lines: requested,
+    };
+    let audit = ctx
+        .event(audit::action::APPLICATION_SUBMITTED)
+        .subject("household", household.id);
+    crate::database::retrying(|| db::submit(ctx.db(), &submission, audit.clone())).await?;
+    leptos_axum::redirect(&format!(
+        "{}?submitted=1",
+        super::super::MY_APPLICATIONS_PAGE
+    ));
+    Ok(())
+}
+
+/// The family's lines, benefits and notifications.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyApplications {
+    pub registered: bool,
+    pub lines: Vec<LineSummary>,
+    pub notifications: Vec<Notification>,
+    pub benefits: Vec<Benefit>,
+}
+
+/// The family's applications; showing the notifications marks them read.
+#[server(endpoint = "get_my_applications")]
+pub async fn get_my_applications() -> Result<MyApplications, AppError> {
+    serve(my_applications).await
+}
+
+/// The household's lines and benefits, the person's latest notifications
+/// (then marked read).
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn my_applications(ctx: Ctx) -> Result<MyApplications, AppError> {
+    let (user, household) = own_household(&ctx).await?;
+    let (lines, benefits) = match &household {
+        Some(h) => (
+            db::lines_of_household(ctx.db(), h.id).await?,
+            db::benefits_of_household(ctx.db(), h.id).await?,
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    let notifications = db::notifications_of(ctx.db(), user.user_id, 20).await?;
+    db::mark_notifications_read(ctx.db(), user.user_id).await?;
+    Ok(MyApplications {
+        registered: household.is_some_and(|h| h.status == HouseholdStatus::Registered),
+        lines,
+        notifications,
+        benefits,
+    })
+}
+
+/// The family takes back a line that is not decided yet.
+#[server(endpoint = "withdraw_line")]
+pub async fn withdraw_line(line_id: i64) -> Result<(), AppError> {
+    serve(|ctx| withdraw(ctx, line_id)).await
+}
+
+/// Withdraws one of the household's own lines; another household's line
+/// is answered as not found.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all, fields(line_id = line_id))]
+async fn withdraw(ctx: Ctx, line_id: i64) -> Result<(), AppError> {
+    let (_, household) = own_household(&ctx).await?;
+    let line = db::line_record(ctx.db(), line_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if household.is_none_or(|h| h.id != line.household_id) {
+        return Err(AppError::NotFound);
+    }
+    let to = transition(line.state, &LineAction::Withdraw, line.association_id)?;
+    store_transition(&ctx, &line, to, None, None, None, None).await?;
+    leptos_axum::redirect(super::super::MY_APPLICATIONS_PAGE);
+    Ok(())
+}

@@ -1,0 +1,211 @@
+//! The family's pages: the application form and "my applications".
+
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::super::api::{
+    ApplyForm, MyApplications, SubmitApplication, WithdrawLine, get_apply_form, get_my_applications,
+};
+use super::super::{APPLY_PAGE, LineState, MY_APPLICATIONS_PAGE};
+use super::{BenefitList, StateBadge, association_of};
+use crate::i18n::*;
+use crate::time::format_date;
+use crate::ui::{ErrorAlert, Icon, IconName, error_from_query, is_english, loaded, pick};
+
+/// `/applications`: the family's lines, notifications and benefits.
+#[component]
+pub fn MyApplicationsPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let submitted = use_query_map().with_untracked(|q| q.get("submitted").is_some());
+    let error = error_from_query();
+    let data = Resource::new_blocking(|| (), |_| get_my_applications());
+    view! {
+        <Title text=t_string!(i18n, applications.mine_title).to_string() />
+        <section class="card narrow">
+            <h1>{t!(i18n, applications.mine_title)}</h1>
+            {submitted.then(|| view! {
+                <div class="alert alert-ok" role="status">
+                    <Icon name=IconName::Check />
+                    <span>{t!(i18n, applications.submitted_ok)}</span>
+                </div>
+            })}
+            {error.map(|key| view! { <ErrorAlert key /> })}
+            {loaded(data, |mine| view! { <Mine mine /> })}
+        </section>
+    }
+}
+
+/// Shown instead of applications until the household is registered.
+#[component]
+fn RegisterFirst() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p>{t!(i18n, applications.register_first)}</p>
+        <a class="button primary" href=crate::paths::WIZARD_PAGE>{t!(i18n, household.nav_link)}</a>
+    }
+}
+
+#[component]
+fn Mine(mine: MyApplications) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    if !mine.registered {
+        return view! { <RegisterFirst /> }.into_any();
+    }
+    let notifications = mine
+        .notifications
+        .iter()
+        .map(|n| {
+            view! {
+                <li class:unread=!n.read>
+                    {pick(english, &n.type_name_ar, &n.type_name_en)} " · " <StateBadge state=n.state />
+                    " " <span class="muted small date">{format_date(n.created_at)}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let lines = mine
+        .lines
+        .iter()
+        .map(|line| {
+            let withdrawable = matches!(
+                line.state,
+                LineState::Submitted | LineState::InReview | LineState::Referred
+            );
+            let id = line.id.to_string();
+            view! {
+                <li class="line" data-line-id=id.clone()>
+                    <div class="line-head">
+                        <strong>{pick(english, &line.type_name_ar, &line.type_name_en)}</strong>
+                        <StateBadge state=line.state />
+                    </div>
+                    <p class="muted small">
+                        {match association_of(line, english) {
+                            Some(name) => view! { {t!(i18n, applications.with_association)} " " <span class="association">{name}</span> }.into_any(),
+                            None => t!(i18n, applications.with_council).into_any(),
+                        }}
+                        " · " <span class="date">{format_date(line.created_at)}</span>
+                    </p>
+                    {line.decision_reason.clone().map(|r| view! { <p class="reason">{t!(i18n, applications.reason)} ": " {r}</p> })}
+                    {withdrawable.then(|| view! {
+                        <form method="post" action=WithdrawLine::PATH class="inline-form">
+                            <input type="hidden" name="line_id" value=id.clone() />
+                            <button type="submit" class="button small secondary">{t!(i18n, applications.withdraw)}</button>
+                        </form>
+                    })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <p><a class="button primary" href=APPLY_PAGE>{t!(i18n, applications.apply_link)}</a></p>
+        {(!mine.notifications.is_empty()).then(|| view! {
+            <h2>{t!(i18n, applications.notifications)}</h2>
+            <ul class="notifications">{notifications}</ul>
+        })}
+        <h2>{t!(i18n, applications.lines)}</h2>
+        {if mine.lines.is_empty() {
+            view! { <p class="muted">{t!(i18n, applications.no_lines)}</p> }.into_any()
+        } else {
+            view! { <ul class="lines">{lines}</ul> }.into_any()
+        }}
+        {(!mine.benefits.is_empty()).then(|| view! {
+            <h2>{t!(i18n, applications.benefits)}</h2>
+            <BenefitList benefits=mine.benefits.clone() />
+        })}
+    }
+    .into_any()
+}
+
+/// `/applications/new`: choose assistance types, describe the need.
+#[component]
+pub fn ApplyPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let error = error_from_query();
+    let data = Resource::new_blocking(|| (), |_| get_apply_form());
+    view! {
+        <Title text=t_string!(i18n, applications.apply_title).to_string() />
+        <section class="card narrow">
+            <h1>{t!(i18n, applications.apply_title)}</h1>
+            {error.map(|key| view! { <ErrorAlert key id="apply-error" /> })}
+            {loaded(data, |form| view! { <Apply form /> })}
+        </section>
+    }
+}
+
+#[component]
+fn Apply(form: ApplyForm) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    if !form.ready {
+        return view! { <RegisterFirst /> }.into_any();
+    }
+    let choices = form
+        .choices
+        .iter()
+        .enumerate()
+        .map(|(i, choice)| {
+            let t = &choice.assistance_type;
+            let name = pick(english, &t.name_ar, &t.name_en);
+            let field = |f: &str| format!("lines[{i}][{f}]");
+            let id = |f: &str| format!("line-{i}-{f}");
+            if let Some(active) = &choice.active {
+                let place = association_of(active, english);
+                // The type id keeps the form's line indices contiguous; unchosen lines are ignored.
+                return view! {
+                    <fieldset class="field choice-block taken">
+                        <legend>{name}</legend>
+                        <input type="hidden" name=field("assistance_type_id") value=t.id.to_string() />
+                        <p class="muted">
+                            {t!(i18n, applications.already_active)} " " <StateBadge state=active.state />
+                            {place.map(|p| view! { " · " {t!(i18n, applications.with_association)} " " {p} })}
+                        </p>
+                    </fieldset>
+                }
+                .into_any();
+            }
+            if choice.in_cooldown {
+                return view! {
+                    <fieldset class="field choice-block taken">
+                        <legend>{name}</legend>
+                        <input type="hidden" name=field("assistance_type_id") value=t.id.to_string() />
+                        <p class="muted">{t!(i18n, errors.line_in_cooldown)}</p>
+                    </fieldset>
+                }
+                .into_any();
+            }
+            let financing = t.code == "financing";
+            view! {
+                <fieldset class="field choice-block">
+                    <legend class="visually-hidden">{name.clone()}</legend>
+                    <input type="hidden" name=field("assistance_type_id") value=t.id.to_string() />
+                    <label class="choice-row">
+                        <input type="checkbox" name=field("chosen") value="1" id=id("chosen") />
+                        " " {name}
+                    </label>
+                    <label for=id("description")>{t!(i18n, applications.description_label)}</label>
+                    <textarea id=id("description") name=field("description") rows="3" maxlength="1000" aria-describedby="apply-error"></textarea>
+                    {financing.then(|| view! {
+                        <label for=id("amount")>{t!(i18n, applications.amount_label)}</label>
+                        <input id=id("amount") name=field("amount") type="text" inputmode="decimal" dir="ltr" />
+                    })}
+                </fieldset>
+            }
+            .into_any()
+        })
+        .collect_view();
+    view! {
+        <p class="muted">{t!(i18n, applications.apply_intro)}</p>
+        <form method="post" action=SubmitApplication::PATH class="stack">
+            <input type="hidden" name="submission_key" value=form.submission_key.clone() />
+            {choices}
+            <div class="actions">
+                <button type="submit" class="button primary">{t!(i18n, applications.submit)}</button>
+                <a class="button secondary" href=MY_APPLICATIONS_PAGE>{t!(i18n, applications.mine_title)}</a>
+            </div>
+        </form>
+    }
+    .into_any()
+}
