@@ -222,7 +222,8 @@ pub async fn open_household(
 
 /// Staff register a walk-in household (unverified until its head signs in
 /// with Nafath and submits it) with its first fields, and `audit`, all in
-/// one transaction: it exists whole or not at all.
+/// one transaction: it exists whole or not at all. `audit` gets the new
+/// household as its subject.
 pub async fn register_walk_in(
     db: &Db,
     head_national_id: &str,
@@ -248,10 +249,7 @@ pub async fn register_walk_in(
         e => e,
     })?;
     update_fields_in(&mut tx, id, registered_by, fields).await?;
-    let audit = crate::audit::AuditEvent {
-        subject_id: Some(id.to_string()),
-        ..audit
-    };
+    let audit = audit.subject("household", id);
     crate::audit::record_in(&mut tx, audit).await?;
     tx.commit().await?;
     Ok(id)
