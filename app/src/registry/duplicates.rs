@@ -65,6 +65,7 @@ async fn fingerprint(
 /// Refreshes the household's blocking keys and records every new candidate
 /// pair it forms; returns how many were found. Pairs already decided
 /// ("different") are never proposed again: the pair's row stays.
+#[tracing::instrument(skip_all)]
 pub async fn check(db: &Db, household_id: i64) -> Result<usize, sqlx::Error> {
     let Some(me) = fingerprint(db, household_id).await? else {
         return Ok(0);
@@ -166,6 +167,7 @@ async fn side(db: &Db, household_id: i64) -> Result<Option<DuplicateSide>, sqlx:
 }
 
 /// Open candidate pairs, highest score first.
+#[tracing::instrument(skip_all)]
 pub async fn open_candidates(db: &Db, limit: i64) -> Result<Vec<DuplicateCandidate>, sqlx::Error> {
     let rows: Vec<(i64, i64, i64, i64, String)> = sqlx::query_as(
         "SELECT id, household_a, household_b, score, reasons FROM duplicate_candidates \
@@ -182,8 +184,15 @@ pub async fn open_candidates(db: &Db, limit: i64) -> Result<Vec<DuplicateCandida
                 score,
                 reasons: reasons
                     .split(',')
-                    .filter_map(DuplicateReason::parse)
-                    .collect(),
+                    .filter(|r| !r.is_empty())
+                    .map(|r| {
+                        crate::database::stored(
+                            "duplicate_candidates.reasons",
+                            r,
+                            DuplicateReason::parse,
+                        )
+                    })
+                    .collect::<Result<_, _>>()?,
                 a,
                 b,
             });
@@ -194,6 +203,7 @@ pub async fn open_candidates(db: &Db, limit: i64) -> Result<Vec<DuplicateCandida
 
 /// Marks a pair as two different households (never proposed again);
 /// `event` is audited in the same transaction.
+#[tracing::instrument(skip_all)]
 pub async fn mark_different(
     db: &Db,
     candidate_id: i64,
@@ -227,6 +237,7 @@ pub async fn mark_different(
 /// one (then it stays its owner's, unlinked, and the history says so); the
 /// other household points at the survivor. `event` is audited in the same
 /// transaction. Returns the survivor's id.
+#[tracing::instrument(skip_all)]
 pub async fn merge(
     db: &Db,
     candidate_id: i64,

@@ -114,6 +114,23 @@ pub enum HouseholdStatus {
     Registered,
 }
 
+impl HouseholdStatus {
+    /// The stored value (`households.status`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HouseholdStatus::Draft => "draft",
+            HouseholdStatus::Registered => "registered",
+        }
+    }
+
+    /// The status of a stored value; `None` for an unknown one.
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Draft, Self::Registered]
+            .into_iter()
+            .find(|s| s.as_str() == value)
+    }
+}
+
 /// A member of a household (the head is not listed here).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {

@@ -16,7 +16,7 @@ use super::{Household, HouseholdChange, HouseholdStatus, Member};
 /// holder or by staff), 0 while it is only a claim.
 const ID_CONFIRMED: &str = "CASE WHEN EXISTS (SELECT 1 FROM household_identities i \
      WHERE i.national_id = m.national_id AND i.household_id = m.household_id) THEN 1 ELSE 0 END";
-use crate::database::{Db, is_unique_violation, now};
+use crate::database::{Db, is_unique_violation, now, stored};
 
 /// Why a registry write was refused.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +78,7 @@ type HouseholdRow = (
 );
 
 /// The household whose head holds this national ID.
+#[tracing::instrument(skip_all)]
 pub async fn household_of_head(
     db: &Db,
     national_id: &str,
@@ -89,6 +90,7 @@ pub async fn household_of_head(
 }
 
 /// The id of the household whose head holds this national ID.
+#[tracing::instrument(skip_all)]
 pub async fn household_id_of_head(db: &Db, national_id: &str) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> =
         // A household merged into another (duplicate review) answers with the survivor.
@@ -102,6 +104,7 @@ pub async fn household_id_of_head(db: &Db, national_id: &str) -> Result<Option<i
 }
 
 /// The head's national ID (shown masked to staff).
+#[tracing::instrument(skip_all)]
 pub async fn head_national_id(db: &Db, household_id: i64) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(String,)> =
         sqlx::query_as("SELECT head_national_id FROM households WHERE id = $1")
@@ -112,6 +115,7 @@ pub async fn head_national_id(db: &Db, household_id: i64) -> Result<Option<Strin
 }
 
 /// A household with its members.
+#[tracing::instrument(skip_all)]
 pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx::Error> {
     let row: Option<HouseholdRow> = sqlx::query_as(
         "SELECT id, head_name_ar, phone, district_id, address, income_bracket, dependants, crafts, \
@@ -159,11 +163,7 @@ pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx:
             .map(str::to_string)
             .collect(),
         verified: verified == 1,
-        status: if status == "registered" {
-            HouseholdStatus::Registered
-        } else {
-            HouseholdStatus::Draft
-        },
+        status: stored("households.status", &status, HouseholdStatus::parse)?,
         version,
         members: members
             .into_iter()
@@ -184,6 +184,7 @@ pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx:
 /// Opens (or finds) the draft household of this head. `verified` is true
 /// when the head registers themself after Nafath; a staff walk-in
 /// registration starts unverified.
+#[tracing::instrument(skip_all)]
 pub async fn open_household(
     db: &Db,
     head_national_id: &str,
@@ -224,6 +225,7 @@ pub async fn open_household(
 /// with Nafath and submits it) with its first fields, and `audit`, all in
 /// one transaction: it exists whole or not at all. `audit` gets the new
 /// household as its subject.
+#[tracing::instrument(skip_all)]
 pub async fn register_walk_in(
     db: &Db,
     head_national_id: &str,
@@ -359,6 +361,7 @@ pub(super) async fn next_version(
 
 /// Sets fields of a household; each change (and only a change) is recorded
 /// with its old and new value under one new version.
+#[tracing::instrument(skip_all)]
 pub async fn update_fields(
     db: &Db,
     household_id: i64,
@@ -447,6 +450,7 @@ const CLAIMS_HELD: i64 = 20;
 /// blocks the real person from registering or applying, and the answer is the
 /// same whether the ID is known or not; a claim on an ID some household
 /// already holds shows up in the council's duplicate review.
+#[tracing::instrument(skip_all)]
 pub async fn add_member(
     db: &Db,
     household_id: i64,
@@ -509,6 +513,7 @@ pub async fn add_member(
 }
 
 /// Removes a member of this household (and frees their national ID).
+#[tracing::instrument(skip_all)]
 pub async fn remove_member(
     db: &Db,
     household_id: i64,
@@ -554,6 +559,7 @@ pub async fn remove_member(
 }
 
 /// Marks the household registered with the privacy consent (version and time).
+#[tracing::instrument(skip_all)]
 pub async fn submit(
     db: &Db,
     household_id: i64,
@@ -599,6 +605,7 @@ type ChangeRow = (
 );
 
 /// The history, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn history(db: &Db, household_id: i64) -> Result<Vec<HouseholdChange>, sqlx::Error> {
     let rows: Vec<ChangeRow> = sqlx::query_as(
         "SELECT c.version, u.name_ar, c.changed_at, c.field, c.old_value, c.new_value \
@@ -624,6 +631,7 @@ pub async fn history(db: &Db, household_id: i64) -> Result<Vec<HouseholdChange>,
 }
 
 /// Whether a district exists.
+#[tracing::instrument(skip_all)]
 pub async fn district_exists(db: &Db, district_id: i64) -> Result<bool, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM districts WHERE id = $1")
         .bind(district_id)
