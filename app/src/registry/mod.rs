@@ -1,15 +1,17 @@
 //! The unified household registry (DESIGN.md §3): one record per household,
 //! shared by every association, versioned field by field.
 //!
-//! `mod.rs`: types and pure rules; `api.rs`: server functions; `db.rs`: SQL.
+//! `mod.rs`: types and pure rules; `api.rs`: server functions; `db/`: SQL
+//! (households, members, history, claims, links, duplicates).
 
 pub use crate::paths::{DUPLICATES_PAGE, WALK_IN_PAGE, WIZARD_PAGE};
 pub mod api;
 pub mod claims;
 #[cfg(feature = "ssr")]
 pub mod db;
+/// Duplicate detection (its SQL lives in `db`; the path stays `registry::duplicates`).
 #[cfg(feature = "ssr")]
-pub mod duplicates;
+pub use db::duplicates;
 pub mod pages;
 
 use serde::{Deserialize, Serialize};

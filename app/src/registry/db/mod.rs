@@ -4,6 +4,7 @@
 use sqlx::{Any, Transaction};
 
 mod claims;
+pub mod duplicates;
 mod history;
 mod links;
 mod members;

@@ -4,12 +4,12 @@
 
 use sqlx::{Any, Transaction};
 
-use super::db::{next_version, record};
-use super::{
+use super::{next_version, record};
+use crate::database::{Db, now};
+use crate::registry::{
     DuplicateCandidate, DuplicateReason, DuplicateSide, HouseholdFingerprint, SaudiPhone,
     blocking_keys, duplicate_score,
 };
-use crate::database::{Db, now};
 
 /// Why a review decision was refused.
 #[derive(Debug, thiserror::Error)]
@@ -132,7 +132,7 @@ pub async fn check(db: &Db, household_id: i64) -> Result<usize, sqlx::Error> {
 }
 
 async fn side(db: &Db, household_id: i64) -> Result<Option<DuplicateSide>, sqlx::Error> {
-    let Some(mut household) = super::db::load(db, household_id).await? else {
+    let Some(mut household) = super::load(db, household_id).await? else {
         return Ok(None);
     };
     for member in &mut household.members {
@@ -327,7 +327,7 @@ pub async fn merge(
     .execute(&mut *tx)
     .await?;
     let version = next_version(&mut tx, keep).await.map_err(|e| match e {
-        super::db::RegistryError::Database(e) => DuplicateError::Database(e),
+        super::RegistryError::Database(e) => DuplicateError::Database(e),
         _ => DuplicateError::NotOpen,
     })?;
     record(
