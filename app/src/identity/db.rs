@@ -3,7 +3,7 @@
 use sqlx::{Any, Transaction};
 
 use super::{CurrentUser, NationalId, Role, RoleKind, SignInState};
-use crate::database::{Db, now, stored};
+use crate::database::{Db, Sql, now, stored};
 
 /// A stored sign-in attempt, found by the browser's pending token.
 #[derive(Debug, Clone)]
@@ -461,19 +461,18 @@ pub async fn grant_role(
     .rows_affected()
         == 1;
     if inserted {
-        crate::audit::record_in(
-            &mut tx,
-            crate::audit::AuditEvent {
-                actor_user_id: granted_by,
-                acting_for_association_id: association_id,
-                action: crate::audit::action::ROLE_GRANTED,
-                subject_type: Some("user"),
-                subject_id: Some(user_id.to_string()),
-                detail: Some(role.as_str().to_string()),
-                client_ip: client_ip.map(str::to_string),
-            },
-        )
-        .await?;
+        // Also called without a request (seed, command line): no Ctx here,
+        // so the grantor and address come as arguments.
+        let event = crate::audit::AuditEvent {
+            actor_user_id: granted_by,
+            action: crate::audit::action::ROLE_GRANTED,
+            client_ip: client_ip.map(str::to_string),
+            ..Default::default()
+        }
+        .subject("user", user_id)
+        .acting_for(association_id)
+        .detail(role.as_str());
+        crate::audit::record_in(&mut tx, event).await?;
     }
     tx.commit().await?;
     Ok((user_id, inserted))
@@ -507,21 +506,24 @@ pub async fn people_with_access(
     national_id: Option<&NationalId>,
 ) -> Result<Vec<PersonAccessRow>, sqlx::Error> {
     // Who, with their account's state, in one query; their roles next.
-    let rows: Vec<(i64, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
+    let mut sql = Sql::new(
         "SELECT u.id, u.disabled_at, u.last_sign_in_at, \
            (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id) \
          FROM users u WHERE u.id IN ( \
-           SELECT u2.id FROM users u2 LEFT JOIN role_grants g ON g.user_id = u2.id \
-           WHERE ($1 = 0 AND g.role IS NOT NULL AND g.role <> 'family_member') \
-              OR ($1 = 1 AND g.association_id = $2) \
-              OR u2.national_id = $3) \
-         ORDER BY u.id LIMIT 500",
-    )
-    .bind(i64::from(association.is_some()))
-    .bind(association.unwrap_or(0))
-    .bind(national_id.map(|id| id.as_str()).unwrap_or(""))
-    .fetch_all(&db.pool)
-    .await?;
+           SELECT u2.id FROM users u2 LEFT JOIN role_grants g ON g.user_id = u2.id WHERE ",
+    );
+    match association {
+        // One association's people.
+        Some(id) => sql.push("g.association_id = ").bind(id),
+        // Everyone holding a role beyond being a family member.
+        None => sql.push("(g.role IS NOT NULL AND g.role <> 'family_member')"),
+    };
+    if let Some(id) = national_id {
+        sql.push(" OR u2.national_id = ").bind(id.as_str());
+    }
+    sql.push(") ORDER BY u.id LIMIT 500");
+    let rows: Vec<(i64, Option<i64>, Option<i64>, i64)> =
+        sql.query_as().fetch_all(&db.pool).await?;
     let mut people = Vec::with_capacity(rows.len());
     for (id, disabled_at, last_sign_in_at, live_sessions) in rows {
         let Some(user) = load_user(db, id).await? else {
