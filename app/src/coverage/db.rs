@@ -4,7 +4,7 @@ use sqlx::{Any, Transaction};
 
 use super::{CoverageCell, CoverageRole, ProposalStatus, ProposedCell};
 use crate::audit::AuditEvent;
-use crate::database::{Db, now};
+use crate::database::{Db, Sql, now, stored};
 
 /// Why a coverage write was refused.
 #[derive(Debug, thiserror::Error)]
@@ -17,12 +17,9 @@ pub enum CoverageError {
 
 crate::db_failure!(CoverageError);
 
-fn role_of(value: &str) -> CoverageRole {
-    if value == "primary" {
-        CoverageRole::Primary
-    } else {
-        CoverageRole::Supporting
-    }
+/// A stored role; an unknown one is a loud decode error, never a guess.
+fn role_of(value: &str) -> Result<CoverageRole, sqlx::Error> {
+    stored("coverage_cells.role", value, CoverageRole::parse)
 }
 
 /// What an association admin proposes: one type, one role, a validity, many districts.
@@ -38,6 +35,7 @@ pub struct Proposal<'a> {
 
 /// Records the proposal, one cell per district, with its `audit` row;
 /// returns how many were created.
+#[tracing::instrument(skip_all)]
 pub async fn propose(
     db: &Db,
     proposal: &Proposal<'_>,
@@ -69,6 +67,7 @@ pub async fn propose(
 
 /// Approves or rejects a pending proposal (the council's decision), with
 /// its `audit` row.
+#[tracing::instrument(skip_all)]
 pub async fn decide(
     db: &Db,
     cell_id: i64,
@@ -101,6 +100,7 @@ pub async fn decide(
 /// Ends an approved cell now (the council's decision): a cell in force stops
 /// routing from this moment; one that has not started yet never will. Its
 /// history stays, so past routing remains explainable. `audit` is written with it.
+#[tracing::instrument(skip_all)]
 pub async fn end_cell(
     db: &Db,
     cell_id: i64,
@@ -141,22 +141,23 @@ pub async fn end_cell(
 
 type CellRow = (i64, i64, i64, String, i64, Option<i64>);
 
-fn cell_of(row: CellRow) -> CoverageCell {
+fn cell_of(row: CellRow) -> Result<CoverageCell, sqlx::Error> {
     let (association_id, district_id, assistance_type_id, role, valid_from, valid_to) = row;
-    CoverageCell {
+    Ok(CoverageCell {
         association_id,
         district_id,
         assistance_type_id,
-        role: role_of(&role),
+        role: role_of(&role)?,
         valid_from,
         valid_to,
-    }
+    })
 }
 
 const CELL_COLUMNS: &str =
     "association_id, district_id, assistance_type_id, role, valid_from, valid_to";
 
 /// Approved cells that may be in force at `at` (the matrix filters precisely).
+#[tracing::instrument(skip_all)]
 pub async fn approved_cells(db: &Db, at: i64) -> Result<Vec<CoverageCell>, sqlx::Error> {
     let sql = format!(
         "SELECT {CELL_COLUMNS} FROM coverage_cells \
@@ -166,10 +167,11 @@ pub async fn approved_cells(db: &Db, at: i64) -> Result<Vec<CoverageCell>, sqlx:
         .bind(at)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows.into_iter().map(cell_of).collect())
+    rows.into_iter().map(cell_of).collect()
 }
 
 /// Approved cells of one (district, type) pair, read inside the routing transaction.
+#[tracing::instrument(skip_all)]
 pub async fn cells_of_pair(
     tx: &mut Transaction<'static, Any>,
     district_id: i64,
@@ -184,7 +186,7 @@ pub async fn cells_of_pair(
         .bind(assistance_type_id)
         .fetch_all(&mut **tx)
         .await?;
-    Ok(rows.into_iter().map(cell_of).collect())
+    rows.into_iter().map(cell_of).collect()
 }
 
 /// Which cells a list shows.
@@ -199,54 +201,84 @@ pub struct CellQuery {
     pub still_valid_at: Option<i64>,
 }
 
+/// A row of [`list_cells`], as stored.
+#[derive(sqlx::FromRow)]
+struct ListedCellRow {
+    id: i64,
+    association_id: i64,
+    association_name_ar: String,
+    association_name_en: String,
+    district_id: i64,
+    district_name_ar: String,
+    district_name_en: String,
+    city_name_ar: String,
+    city_name_en: String,
+    assistance_type_id: i64,
+    type_name_ar: String,
+    type_name_en: String,
+    valid_from: i64,
+    valid_to: Option<i64>,
+    status: String,
+    proposed_at: i64,
+    role: String,
+}
+
 /// Cells with the names to show, newest first.
+#[tracing::instrument(skip_all)]
 pub async fn list_cells(
     db: &Db,
     query: CellQuery,
     limit: i64,
 ) -> Result<Vec<ProposedCell>, sqlx::Error> {
-    use sqlx::Row;
-    let rows = sqlx::query(
-        "SELECT c.id, a.id, a.name_ar, a.name_en, d.id, d.name_ar, d.name_en, ci.name_ar, ci.name_en, \
-           t.id, t.name_ar, t.name_en, c.valid_from, c.valid_to, c.status, c.proposed_at, c.role \
+    let mut sql = Sql::new(
+        "SELECT c.id, a.id AS association_id, a.name_ar AS association_name_ar, \
+           a.name_en AS association_name_en, d.id AS district_id, d.name_ar AS district_name_ar, \
+           d.name_en AS district_name_en, ci.name_ar AS city_name_ar, ci.name_en AS city_name_en, \
+           t.id AS assistance_type_id, t.name_ar AS type_name_ar, t.name_en AS type_name_en, \
+           c.valid_from, c.valid_to, c.status, c.proposed_at, c.role \
          FROM coverage_cells c \
          JOIN associations a ON a.id = c.association_id \
          JOIN districts d ON d.id = c.district_id \
          JOIN cities ci ON ci.id = d.city_id \
          JOIN assistance_types t ON t.id = c.assistance_type_id \
-         WHERE ($1 = 0 OR c.association_id = $1) AND ($2 = '' OR c.status = $2) \
-           AND ($3 = 0 OR d.city_id = $3) AND ($4 = 0 OR c.valid_to IS NULL OR c.valid_to > $4) \
-         ORDER BY c.id DESC LIMIT $5",
-    )
-    .bind(query.association_id.unwrap_or(0))
-    .bind(query.status.map_or("", |s| s.as_str()))
-    .bind(query.city_id.unwrap_or(0))
-    .bind(query.still_valid_at.unwrap_or(0))
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
+         WHERE 1 = 1",
+    );
+    if let Some(association_id) = query.association_id {
+        sql.push(" AND c.association_id = ").bind(association_id);
+    }
+    if let Some(status) = query.status {
+        sql.push(" AND c.status = ").bind(status.as_str());
+    }
+    if let Some(city_id) = query.city_id {
+        sql.push(" AND d.city_id = ").bind(city_id);
+    }
+    if let Some(at) = query.still_valid_at {
+        sql.push(" AND (c.valid_to IS NULL OR c.valid_to > ")
+            .bind(at)
+            .push(")");
+    }
+    sql.push(" ORDER BY c.id DESC LIMIT ").bind(limit);
+    let rows: Vec<ListedCellRow> = sql.query_as().fetch_all(&db.pool).await?;
     rows.into_iter()
         .map(|r| {
-            let status: String = r.try_get(14)?;
-            let role: String = r.try_get(16)?;
             Ok(ProposedCell {
-                id: r.try_get(0)?,
-                association_id: r.try_get(1)?,
-                association_name_ar: r.try_get(2)?,
-                association_name_en: r.try_get(3)?,
-                district_id: r.try_get(4)?,
-                district_name_ar: r.try_get(5)?,
-                district_name_en: r.try_get(6)?,
-                city_name_ar: r.try_get(7)?,
-                city_name_en: r.try_get(8)?,
-                assistance_type_id: r.try_get(9)?,
-                type_name_ar: r.try_get(10)?,
-                type_name_en: r.try_get(11)?,
-                valid_from: r.try_get(12)?,
-                valid_to: r.try_get(13)?,
-                status: ProposalStatus::parse(&status).unwrap_or(ProposalStatus::Proposed),
-                proposed_at: r.try_get(15)?,
-                role: role_of(&role),
+                id: r.id,
+                association_id: r.association_id,
+                association_name_ar: r.association_name_ar,
+                association_name_en: r.association_name_en,
+                district_id: r.district_id,
+                district_name_ar: r.district_name_ar,
+                district_name_en: r.district_name_en,
+                city_name_ar: r.city_name_ar,
+                city_name_en: r.city_name_en,
+                assistance_type_id: r.assistance_type_id,
+                type_name_ar: r.type_name_ar,
+                type_name_en: r.type_name_en,
+                valid_from: r.valid_from,
+                valid_to: r.valid_to,
+                status: stored("coverage_cells.status", &r.status, ProposalStatus::parse)?,
+                proposed_at: r.proposed_at,
+                role: role_of(&r.role)?,
             })
         })
         .collect()

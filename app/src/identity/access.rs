@@ -11,10 +11,12 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{CurrentUser, NationalId, Requirement, RoleKind, db, session},
+    super::{
+        CurrentUser, NationalId, Requirement, RoleKind,
+        ctx::{Ctx, serve},
+        db,
+    },
     crate::audit::{self, AuditEvent},
-    crate::error::respond,
-    crate::state::{AppState, app_state},
 };
 
 /// One person with access, as an admin sees them: the national ID masked.
@@ -56,71 +58,67 @@ fn administered(user: &CurrentUser) -> Vec<&Role> {
 /// (and one person by national ID); an association admin, their staff.
 #[server(endpoint = "get_access")]
 pub async fn get_access(national_id: Option<String>) -> Result<AccessView, AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let user = session::require(&state, Requirement::SignedIn).await?;
-            let council = user.is_council_admin();
-            let admin_of = administered(&user);
-            if !council && admin_of.is_empty() {
-                return Err(denied(&state).await);
+    serve(|ctx| access(ctx, national_id)).await
+}
+
+/// The access page's people, their roles filtered to what the caller may see.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn access(ctx: Ctx, national_id: Option<String>) -> Result<AccessView, AppError> {
+    let user = ctx.require(Requirement::SignedIn).await?;
+    let council = user.is_council_admin();
+    let admin_of = administered(user);
+    if !council && admin_of.is_empty() {
+        return Err(denied(&ctx).await);
+    }
+    let mut people = Vec::new();
+    if council {
+        let wanted = match national_id.as_deref().map(str::trim) {
+            Some(raw) if !raw.is_empty() => {
+                Some(NationalId::parse(raw).map_err(|e| AppError::validation("national_id", e))?)
             }
-            let mut people = Vec::new();
-            if council {
-                let wanted = match national_id.as_deref().map(str::trim) {
-                    Some(raw) if !raw.is_empty() => Some(
-                        NationalId::parse(raw)
-                            .map_err(|e| AppError::validation("national_id", e))?,
-                    ),
-                    _ => None,
-                };
-                people = db::people_with_access(&state.db, None, wanted.as_ref()).await?;
-            } else {
-                for role in &admin_of {
-                    people.extend(
-                        db::people_with_access(&state.db, role.association_id, None).await?,
-                    );
-                }
-            }
-            let mine: Vec<i64> = admin_of.iter().filter_map(|r| r.association_id).collect();
-            let people = people
-                .into_iter()
-                .map(|p| PersonAccess {
-                    user_id: p.user.user_id,
-                    name_ar: p.user.name_ar.clone(),
-                    name_en: p.user.name_en.clone(),
-                    masked_national_id: crate::text::mask_identifier(&p.user.national_id),
-                    roles: p
-                        .user
-                        .roles
-                        .into_iter()
-                        .filter(|r| {
-                            council || r.association_id.is_some_and(|id| mine.contains(&id))
-                        })
-                        .collect(),
-                    disabled: p.disabled_at.is_some(),
-                    last_sign_in_at: p.last_sign_in_at,
-                    live_sessions: p.live_sessions,
-                    is_you: p.user.user_id == user.user_id,
-                })
-                .collect();
-            Ok(AccessView {
-                people,
-                council,
-                associations: admin_of
-                    .iter()
-                    .filter_map(|r| {
-                        Some((
-                            r.association_id?,
-                            r.association_name_ar.clone().unwrap_or_default(),
-                            r.association_name_en.clone().unwrap_or_default(),
-                        ))
-                    })
-                    .collect(),
-            })
+            _ => None,
+        };
+        people = db::people_with_access(ctx.db(), None, wanted.as_ref()).await?;
+    } else {
+        for role in &admin_of {
+            people.extend(db::people_with_access(ctx.db(), role.association_id, None).await?);
         }
-        .await,
-    )
+    }
+    let mine: Vec<i64> = admin_of.iter().filter_map(|r| r.association_id).collect();
+    let people = people
+        .into_iter()
+        .map(|p| PersonAccess {
+            user_id: p.user.user_id,
+            name_ar: p.user.name_ar.clone(),
+            name_en: p.user.name_en.clone(),
+            masked_national_id: crate::text::mask_identifier(&p.user.national_id),
+            roles: p
+                .user
+                .roles
+                .into_iter()
+                .filter(|r| council || r.association_id.is_some_and(|id| mine.contains(&id)))
+                .collect(),
+            disabled: p.disabled_at.is_some(),
+            last_sign_in_at: p.last_sign_in_at,
+            live_sessions: p.live_sessions,
+            is_you: p.user.user_id == user.user_id,
+        })
+        .collect();
+    Ok(AccessView {
+        people,
+        council,
+        associations: admin_of
+            .iter()
+            .filter_map(|r| {
+                Some((
+                    r.association_id?,
+                    r.association_name_ar.clone().unwrap_or_default(),
+                    r.association_name_en.clone().unwrap_or_default(),
+                ))
+            })
+            .collect(),
+    })
 }
 
 /// Whether the caller may manage `target`'s access: the council anyone but
@@ -143,45 +141,31 @@ fn may_manage(caller: &CurrentUser, target: &CurrentUser) -> bool {
         .any(|r| r.association_id.is_some_and(|id| mine.contains(&id)))
 }
 
-/// The Forbidden answer, with the `access_denied` audit row `require` writes.
+/// The Forbidden answer: the council requirement's audited refusal; a
+/// council admin refused (themself, nobody) gets a plain 403, as ever.
 #[cfg(feature = "ssr")]
-async fn denied(state: &AppState) -> AppError {
-    session::require(state, Requirement::CouncilAdmin)
+async fn denied(ctx: &Ctx) -> AppError {
+    ctx.require(Requirement::CouncilAdmin)
         .await
         .err()
         .unwrap_or(AppError::Forbidden)
 }
 
-/// The person `user_id`, when the caller may manage them; 403 (audited) otherwise.
+/// The caller and the person `user_id`, when the caller may manage them;
+/// 403 (audited) otherwise.
 #[cfg(feature = "ssr")]
-async fn managed_person(
-    state: &AppState,
-    user_id: i64,
-) -> Result<(CurrentUser, CurrentUser), AppError> {
-    let caller = session::require(state, Requirement::SignedIn).await?;
-    let target = db::load_user(&state.db, user_id).await?;
-    match target {
-        Some(target) if may_manage(&caller, &target) => Ok((caller, target)),
-        _ => Err(denied(state).await),
+async fn managed_person(ctx: &Ctx, user_id: i64) -> Result<(&CurrentUser, CurrentUser), AppError> {
+    let caller = ctx.require(Requirement::SignedIn).await?;
+    match db::load_user(ctx.db(), user_id).await? {
+        Some(target) if may_manage(caller, &target) => Ok((caller, target)),
+        _ => Err(denied(ctx).await),
     }
 }
 
+/// The audit row of a change to `target`'s access.
 #[cfg(feature = "ssr")]
-fn event<'a>(
-    caller: &CurrentUser,
-    action: &'a str,
-    target: i64,
-    detail: Option<String>,
-) -> AuditEvent<'a> {
-    AuditEvent {
-        actor_user_id: Some(caller.user_id),
-        action,
-        subject_type: Some("user"),
-        subject_id: Some(target.to_string()),
-        detail,
-        client_ip: Some(session::client_ip()),
-        ..Default::default()
-    }
+fn event(ctx: &Ctx, action: &'static str, target: i64) -> AuditEvent<'static> {
+    ctx.event(action).subject("user", target)
 }
 
 /// Takes a role away. An association admin takes only roles of their own
@@ -192,79 +176,74 @@ pub async fn revoke_role(
     role: String,
     association_id: Option<i64>,
 ) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let role = RoleKind::parse(&role).ok_or(AppError::BadRequest)?;
-            let (caller, target) = managed_person(&state, user_id).await?;
-            let allowed = caller.is_council_admin()
-                || association_id.is_some_and(|id| {
-                    administered(&caller)
-                        .iter()
-                        .any(|r| r.association_id == Some(id))
-                });
-            if !allowed {
-                return Err(denied(&state).await);
-            }
-            let mut audit = event(
-                &caller,
-                audit::action::ROLE_REVOKED,
-                target.user_id,
-                Some(role.as_str().to_string()),
-            );
-            audit.acting_for_association_id = association_id;
-            db::revoke_role(&state.db, target.user_id, role, association_id, audit).await?;
-            leptos_axum::redirect(ACCESS_PAGE);
-            Ok(())
-        }
-        .await,
-    )
+    serve(|ctx| revoke(ctx, user_id, role, association_id)).await
+}
+
+/// Revokes one role when the caller may manage both the person and the role.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all, fields(user_id = user_id))]
+async fn revoke(
+    ctx: Ctx,
+    user_id: i64,
+    role: String,
+    association_id: Option<i64>,
+) -> Result<(), AppError> {
+    let role = RoleKind::parse(&role).ok_or(AppError::BadRequest)?;
+    let (caller, target) = managed_person(&ctx, user_id).await?;
+    let allowed = caller.is_council_admin()
+        || association_id.is_some_and(|id| {
+            administered(caller)
+                .iter()
+                .any(|r| r.association_id == Some(id))
+        });
+    if !allowed {
+        return Err(denied(&ctx).await);
+    }
+    let audit = event(&ctx, audit::action::ROLE_REVOKED, target.user_id)
+        .detail(role.as_str())
+        .acting_for(association_id);
+    db::revoke_role(ctx.db(), target.user_id, role, association_id, audit).await?;
+    leptos_axum::redirect(ACCESS_PAGE);
+    Ok(())
 }
 
 /// Ends every session of a person (they must sign in again).
 #[server(endpoint = "end_sessions")]
 pub async fn end_sessions(user_id: i64) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let (caller, target) = managed_person(&state, user_id).await?;
-            db::end_sessions(
-                &state.db,
-                target.user_id,
-                event(&caller, audit::action::SESSIONS_ENDED, target.user_id, None),
-            )
-            .await?;
-            leptos_axum::redirect(ACCESS_PAGE);
-            Ok(())
-        }
-        .await,
-    )
+    serve(|ctx| end_all(ctx, user_id)).await
+}
+
+/// Ends a managed person's sessions, audited.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all, fields(user_id = user_id))]
+async fn end_all(ctx: Ctx, user_id: i64) -> Result<(), AppError> {
+    let (_, target) = managed_person(&ctx, user_id).await?;
+    let audit = event(&ctx, audit::action::SESSIONS_ENDED, target.user_id);
+    db::end_sessions(ctx.db(), target.user_id, audit).await?;
+    leptos_axum::redirect(ACCESS_PAGE);
+    Ok(())
 }
 
 /// Disables an account (no sign-in, sessions ended) or enables it again.
 /// The council only: an account is also a family's way in.
 #[server(endpoint = "set_account_disabled")]
 pub async fn set_account_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            session::require(&state, Requirement::CouncilAdmin).await?;
-            let (caller, target) = managed_person(&state, user_id).await?;
-            let action = if disabled {
-                audit::action::ACCOUNT_DISABLED
-            } else {
-                audit::action::ACCOUNT_ENABLED
-            };
-            db::set_disabled(
-                &state.db,
-                target.user_id,
-                disabled,
-                event(&caller, action, target.user_id, None),
-            )
-            .await?;
-            leptos_axum::redirect(ACCESS_PAGE);
-            Ok(())
-        }
-        .await,
-    )
+    serve(|ctx| set_disabled(ctx, user_id, disabled)).await
+}
+
+/// Disables or enables a managed person's account, audited.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all, fields(user_id = user_id))]
+async fn set_disabled(ctx: Ctx, user_id: i64, disabled: bool) -> Result<(), AppError> {
+    ctx.require(Requirement::CouncilAdmin).await?;
+    let (_, target) = managed_person(&ctx, user_id).await?;
+    let action = if disabled {
+        audit::action::ACCOUNT_DISABLED
+    } else {
+        audit::action::ACCOUNT_ENABLED
+    };
+    let audit = event(&ctx, action, target.user_id);
+    db::set_disabled(ctx.db(), target.user_id, disabled, audit).await?;
+    leptos_axum::redirect(ACCESS_PAGE);
+    Ok(())
 }

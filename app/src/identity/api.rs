@@ -1,5 +1,5 @@
-//! Server functions of the identity domain. Each one guards itself on the
-//! server and ends with [`respond`](crate::error::respond), so plain HTML
+//! Server functions of the identity domain. Each one runs its body in a
+//! [`Ctx`](super::ctx::Ctx) through [`serve`](super::ctx::serve), so plain HTML
 //! forms (no JavaScript) get a redirect with the error and JSON callers a 4xx.
 
 pub use crate::paths::{AFTER_SIGN_IN, SIGN_IN_PAGE, WAIT_PAGE};
@@ -12,14 +12,14 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        NationalId, db,
+        NationalId,
+        ctx::{Ctx, serve, serve_at},
+        db,
         nafath::NafathStatus,
         session::{self, CookieLife},
     },
-    crate::audit::{self, AuditEvent},
+    crate::audit,
     crate::database::now,
-    crate::error::{respond, respond_at},
-    crate::state::{AppState, app_state},
     crate::text::mask_identifier,
 };
 
@@ -27,7 +27,7 @@ use {
 /// waiting page, which shows the number to pick in the Nafath app.
 #[server(endpoint = "start_sign_in")]
 pub async fn start_sign_in(national_id: String) -> Result<(), AppError> {
-    respond(start_sign_in_inner(national_id).await)
+    serve(|ctx| start(ctx, national_id)).await
 }
 
 /// The window of the sign-in limits.
@@ -49,12 +49,15 @@ fn pair_counter(national_id: &NationalId, client_ip: &str) -> String {
     format!("pair:{}|{client_ip}", national_id.as_str())
 }
 
+/// Counts the attempt against the limits, asks Nafath, and binds the pending
+/// sign-in to this browser.
 #[cfg(feature = "ssr")]
-async fn start_sign_in_inner(national_id: String) -> Result<(), AppError> {
-    let state = app_state()?;
+#[tracing::instrument(skip_all)]
+async fn start(ctx: Ctx, national_id: String) -> Result<(), AppError> {
+    let state = &ctx.state;
     let national_id =
         NationalId::parse(&national_id).map_err(|e| AppError::validation("national_id", e))?;
-    let client_ip = session::client_ip();
+    let client_ip = ctx.client_ip.clone();
 
     // Limits live in the database so that every server instance counts the
     // same attempts. A national ID is counted with the client trying it, so a
@@ -81,18 +84,10 @@ async fn start_sign_in_inner(national_id: String) -> Result<(), AppError> {
         }
     };
     if refused {
-        audit::record(
-            &state.db,
-            AuditEvent {
-                action: audit::action::SIGN_IN_FAILED,
-                subject_type: Some("national_id"),
-                subject_id: Some(national_id.masked()),
-                detail: Some("rate_limited".into()),
-                client_ip: Some(client_ip),
-                ..Default::default()
-            },
-        )
-        .await?;
+        let event = sign_in_event(&ctx, audit::action::SIGN_IN_FAILED)
+            .subject("national_id", national_id.masked())
+            .detail("rate_limited");
+        audit::record(ctx.db(), event).await?;
         return Err(AppError::RateLimited);
     }
 
@@ -123,12 +118,14 @@ async fn start_sign_in_inner(national_id: String) -> Result<(), AppError> {
 /// The pending sign-in of this browser, for the waiting page.
 #[server(endpoint = "get_pending_sign_in")]
 pub async fn get_pending_sign_in() -> Result<Option<PendingSignIn>, AppError> {
-    respond(get_pending_sign_in_inner().await)
+    serve(pending_sign_in).await
 }
 
+/// The attempt this browser's pending cookie names, with the number to pick.
 #[cfg(feature = "ssr")]
-async fn get_pending_sign_in_inner() -> Result<Option<PendingSignIn>, AppError> {
-    let state = app_state()?;
+#[tracing::instrument(skip_all)]
+async fn pending_sign_in(ctx: Ctx) -> Result<Option<PendingSignIn>, AppError> {
+    let state = &ctx.state;
     let Some(token) = session::request_cookie(session::pending_cookie(&state.settings)) else {
         return Ok(None);
     };
@@ -148,14 +145,16 @@ async fn get_pending_sign_in_inner() -> Result<Option<PendingSignIn>, AppError> 
 /// A GET so that the waiting page can poll it by refreshing, without JavaScript.
 #[server(endpoint = "poll_sign_in", input = GetUrl)]
 pub async fn poll_sign_in() -> Result<SignInState, AppError> {
-    respond_at(SIGN_IN_PAGE, poll_sign_in_inner().await)
+    serve_at(SIGN_IN_PAGE, poll).await
 }
 
+/// Settles a waiting attempt with Nafath's answer, then signs in, waits or fails.
 #[cfg(feature = "ssr")]
-async fn poll_sign_in_inner() -> Result<SignInState, AppError> {
+#[tracing::instrument(skip_all)]
+async fn poll(ctx: Ctx) -> Result<SignInState, AppError> {
     use crate::error::ErrorKey;
 
-    let state = app_state()?;
+    let state = &ctx.state;
     let token = session::request_cookie(session::pending_cookie(&state.settings))
         .ok_or(AppError::Conflict(ErrorKey::SignInNotFound))?;
     let mut attempt = db::attempt_by_pending_token(&state.db, &session::hash_token(&token))
@@ -223,7 +222,7 @@ async fn poll_sign_in_inner() -> Result<SignInState, AppError> {
             Ok(SignInState::Waiting)
         }
         SignInState::Completed if !attempt.consumed => {
-            complete_sign_in(&state, &attempt).await?;
+            complete_sign_in(&ctx, &attempt).await?;
             leptos_axum::redirect(AFTER_SIGN_IN);
             Ok(SignInState::Completed)
         }
@@ -235,18 +234,10 @@ async fn poll_sign_in_inner() -> Result<SignInState, AppError> {
                 CookieLife::Delete,
                 state.settings.secure_cookies(),
             );
-            audit::record(
-                &state.db,
-                AuditEvent {
-                    action: audit::action::SIGN_IN_FAILED,
-                    subject_type: Some("national_id"),
-                    subject_id: Some(mask_identifier(&attempt.national_id)),
-                    detail: Some(failed.as_str().to_string()),
-                    client_ip: Some(session::client_ip()),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            let event = sign_in_event(&ctx, audit::action::SIGN_IN_FAILED)
+                .subject("national_id", mask_identifier(&attempt.national_id))
+                .detail(failed.as_str());
+            audit::record(ctx.db(), event).await?;
             Err(AppError::Conflict(match failed {
                 SignInState::Rejected => ErrorKey::SignInRejected,
                 SignInState::Expired => ErrorKey::SignInExpired,
@@ -256,12 +247,22 @@ async fn poll_sign_in_inner() -> Result<SignInState, AppError> {
     }
 }
 
+/// An audit row of the sign-in flow: its actor is the person signing in once
+/// known, never a session this browser may still hold.
+#[cfg(feature = "ssr")]
+fn sign_in_event(ctx: &Ctx, action: &'static str) -> audit::AuditEvent<'static> {
+    let mut event = ctx.event(action);
+    event.actor_user_id = None;
+    event
+}
+
 /// Creates the session for an approved attempt: one approval, one session; a
 /// new session id every time (any earlier session of this browser ends).
 #[cfg(feature = "ssr")]
-async fn complete_sign_in(state: &AppState, attempt: &db::SignInAttempt) -> Result<(), AppError> {
+async fn complete_sign_in(ctx: &Ctx, attempt: &db::SignInAttempt) -> Result<(), AppError> {
     use crate::error::ErrorKey;
 
+    let state = &ctx.state;
     let token = session::new_token();
     let token_hash = session::hash_token(&token);
     let mut tx = state.db.begin_write().await?;
@@ -285,23 +286,12 @@ async fn complete_sign_in(state: &AppState, attempt: &db::SignInAttempt) -> Resu
         session::user_agent().as_deref(),
     )
     .await?;
-    audit::record_in(
-        &mut tx,
-        AuditEvent {
-            actor_user_id: Some(user_id),
-            action: audit::action::SIGN_IN,
-            client_ip: Some(session::client_ip()),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let mut event = sign_in_event(ctx, audit::action::SIGN_IN);
+    event.actor_user_id = Some(user_id);
+    audit::record_in(&mut tx, event).await?;
     tx.commit().await?;
     if let Ok(national_id) = NationalId::parse(&attempt.national_id) {
-        db::clear_counter(
-            &state.db,
-            &pair_counter(&national_id, &session::client_ip()),
-        )
-        .await?;
+        db::clear_counter(&state.db, &pair_counter(&national_id, &ctx.client_ip)).await?;
     }
 
     if let Some(previous) = session::current_session() {
@@ -326,18 +316,20 @@ async fn complete_sign_in(state: &AppState, attempt: &db::SignInAttempt) -> Resu
 /// Ends this browser's session.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    respond(sign_out_inner(false).await)
+    serve(|ctx| end_session(ctx, false)).await
 }
 
 /// Ends every session of the signed-in person, on every device.
 #[server(endpoint = "sign_out_everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), AppError> {
-    respond(sign_out_inner(true).await)
+    serve(|ctx| end_session(ctx, true)).await
 }
 
+/// Ends this session (or all of the person's), clears the cookie, audited.
 #[cfg(feature = "ssr")]
-async fn sign_out_inner(everywhere: bool) -> Result<(), AppError> {
-    let state = app_state()?;
+#[tracing::instrument(skip_all)]
+async fn end_session(ctx: Ctx, everywhere: bool) -> Result<(), AppError> {
+    let state = &ctx.state;
     let current = session::current_session().ok_or(AppError::Unauthorized)?;
     if everywhere {
         db::delete_user_sessions(&state.db, current.user.user_id).await?;
@@ -350,20 +342,12 @@ async fn sign_out_inner(everywhere: bool) -> Result<(), AppError> {
         CookieLife::Delete,
         state.settings.secure_cookies(),
     );
-    audit::record(
-        &state.db,
-        AuditEvent {
-            actor_user_id: Some(current.user.user_id),
-            action: if everywhere {
-                audit::action::SIGN_OUT_EVERYWHERE
-            } else {
-                audit::action::SIGN_OUT
-            },
-            client_ip: Some(session::client_ip()),
-            ..Default::default()
-        },
-    )
-    .await?;
+    let event = ctx.event(if everywhere {
+        audit::action::SIGN_OUT_EVERYWHERE
+    } else {
+        audit::action::SIGN_OUT
+    });
+    audit::record(ctx.db(), event).await?;
     leptos_axum::redirect("/");
     Ok(())
 }
@@ -371,7 +355,7 @@ async fn sign_out_inner(everywhere: bool) -> Result<(), AppError> {
 /// The signed-in person (their own identity, so the ID is whole), or `None`.
 #[server(endpoint = "get_current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
-    Ok(session::current_user())
+    serve(|ctx| async move { Ok(ctx.user) }).await
 }
 
 /// A pending request on the simulator's phone-app page.
@@ -386,13 +370,15 @@ pub struct SimulatorRequest {
 /// provider (never in production).
 #[server(endpoint = "list_simulator_requests")]
 pub async fn list_simulator_requests() -> Result<Vec<SimulatorRequest>, AppError> {
-    respond(list_simulator_requests_inner().await)
+    serve(simulator_requests).await
 }
 
+/// The simulator's requests still waiting for the "phone".
 #[cfg(feature = "ssr")]
-async fn list_simulator_requests_inner() -> Result<Vec<SimulatorRequest>, AppError> {
+#[tracing::instrument(skip_all)]
+async fn simulator_requests(ctx: Ctx) -> Result<Vec<SimulatorRequest>, AppError> {
     use super::nafath::simulator;
-    let state = app_state()?;
+    let state = &ctx.state;
     if !state.nafath.is_simulator() {
         return Err(AppError::NotFound);
     }
@@ -414,16 +400,19 @@ pub async fn decide_simulator_request(
     trans_id: String,
     picked: Option<String>,
 ) -> Result<(), AppError> {
-    respond(decide_simulator_request_inner(trans_id, picked).await)
+    serve(|ctx| decide_simulator(ctx, trans_id, picked)).await
 }
 
+/// Approves or rejects one simulator request.
 #[cfg(feature = "ssr")]
-async fn decide_simulator_request_inner(
+#[tracing::instrument(skip_all)]
+async fn decide_simulator(
+    ctx: Ctx,
     trans_id: String,
     picked: Option<String>,
 ) -> Result<(), AppError> {
     use super::nafath::simulator;
-    let state = app_state()?;
+    let state = &ctx.state;
     if !state.nafath.is_simulator() {
         return Err(AppError::NotFound);
     }
@@ -444,33 +433,36 @@ pub async fn grant_role(
     role: String,
     association_id: Option<i64>,
 ) -> Result<(), AppError> {
-    respond(grant_role_inner(national_id, role, association_id).await)
+    serve(|ctx| grant(ctx, national_id, role, association_id)).await
 }
 
+/// Grants the role when the caller may; the grant writes its own audit row.
 #[cfg(feature = "ssr")]
-async fn grant_role_inner(
+#[tracing::instrument(skip_all)]
+async fn grant(
+    ctx: Ctx,
     national_id: String,
     role: String,
     association_id: Option<i64>,
 ) -> Result<(), AppError> {
     use super::{Requirement, RoleKind};
-    let state = app_state()?;
+    let state = &ctx.state;
     let role = RoleKind::parse(&role).ok_or(AppError::BadRequest)?;
     let requirement = match (role, association_id) {
         (RoleKind::AssociationStaff, Some(id)) => Requirement::AssociationAdmin(id),
         _ => Requirement::CouncilAdmin,
     };
-    let actor = session::require(&state, requirement).await?;
+    let actor = ctx.require(requirement).await?;
     let national_id =
         NationalId::parse(&national_id).map_err(|e| AppError::validation("national_id", e))?;
-    let client_ip = session::client_ip();
+    let client_ip = &ctx.client_ip;
     db::grant_role(
         &state.db,
         &national_id,
         role,
         association_id,
         Some(actor.user_id),
-        Some(&client_ip),
+        Some(client_ip),
     )
     .await
     .map_err(|e| match e {

@@ -3,7 +3,7 @@
 use sqlx::{Any, Transaction};
 
 use super::{CurrentUser, NationalId, Role, RoleKind, SignInState};
-use crate::database::{Db, now};
+use crate::database::{Db, Sql, now, stored};
 
 /// A stored sign-in attempt, found by the browser's pending token.
 #[derive(Debug, Clone)]
@@ -31,20 +31,20 @@ type AttemptRow = (
     i64,
 );
 
-fn attempt_from_row(row: AttemptRow) -> SignInAttempt {
+fn attempt_from_row(row: AttemptRow) -> Result<SignInAttempt, sqlx::Error> {
     let (id, trans_id, national_id, random, status, name_ar, name_en, consumed_at, created_at) =
         row;
-    SignInAttempt {
+    Ok(SignInAttempt {
         id,
         trans_id,
         national_id,
         random,
-        state: SignInState::parse(&status).unwrap_or(SignInState::Expired),
+        state: stored("nafath_requests.status", &status, SignInState::parse)?,
         person_name_ar: name_ar,
         person_name_en: name_en,
         consumed: consumed_at.is_some(),
         created_at,
-    }
+    })
 }
 
 /// What a rate counter answered.
@@ -60,6 +60,7 @@ pub enum Allowance {
 /// requests on any instance cannot all slip under the limit. Past `limit`,
 /// the key is refused for a window, then two, four… (at most a day): each
 /// refusal while over the limit is a strike.
+#[tracing::instrument(skip_all)]
 pub async fn count_event(
     db: &Db,
     key: &str,
@@ -102,6 +103,7 @@ pub async fn count_event(
 }
 
 /// Forgets a counter (a completed sign-in clears its pair's strikes).
+#[tracing::instrument(skip_all)]
 pub async fn clear_counter(db: &Db, key: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sign_in_counters WHERE counter_key = $1")
         .bind(key)
@@ -110,6 +112,7 @@ pub async fn clear_counter(db: &Db, key: &str) -> Result<(), sqlx::Error> {
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_attempt(
     db: &Db,
     pending_token_hash: &str,
@@ -138,6 +141,7 @@ pub async fn insert_attempt(
 const ATTEMPT_COLUMNS: &str = "id, trans_id, national_id, random, status, person_name_ar, \
                                person_name_en, consumed_at, created_at";
 
+#[tracing::instrument(skip_all)]
 pub async fn attempt_by_pending_token(
     db: &Db,
     pending_token_hash: &str,
@@ -148,11 +152,12 @@ pub async fn attempt_by_pending_token(
     .bind(pending_token_hash)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.map(attempt_from_row))
+    row.map(attempt_from_row).transpose()
 }
 
 /// Records a decision; only a waiting attempt changes, so a late poll can
 /// never overwrite a callback's answer (or the reverse).
+#[tracing::instrument(skip_all)]
 pub async fn settle_attempt(
     db: &Db,
     trans_id: &str,
@@ -179,6 +184,7 @@ pub async fn settle_attempt(
 
 /// Marks a completed attempt as used; false when it was already used, so one
 /// Nafath approval creates one session.
+#[tracing::instrument(skip_all)]
 pub async fn consume_attempt(tx: &mut Transaction<'_, Any>, id: i64) -> Result<bool, sqlx::Error> {
     let result = sqlx::query(
         "UPDATE nafath_requests SET consumed_at = $2 \
@@ -193,6 +199,7 @@ pub async fn consume_attempt(tx: &mut Transaction<'_, Any>, id: i64) -> Result<b
 
 /// Creates or refreshes the person Nafath vouched for and returns their id.
 /// Every person who signs in holds the family-member role.
+#[tracing::instrument(skip_all)]
 pub async fn upsert_verified_user(
     tx: &mut Transaction<'_, Any>,
     national_id: &str,
@@ -226,6 +233,7 @@ pub async fn upsert_verified_user(
     Ok(user_id)
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn insert_session(
     tx: &mut Transaction<'_, Any>,
     token_hash: &str,
@@ -253,6 +261,7 @@ pub struct LiveSession {
 }
 
 /// Finds a session that is within both timeouts.
+#[tracing::instrument(skip_all)]
 pub async fn live_session(
     db: &Db,
     token_hash: &str,
@@ -276,6 +285,7 @@ pub async fn live_session(
     }))
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn touch_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
         .bind(token_hash)
@@ -285,6 +295,7 @@ pub async fn touch_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error>
     Ok(())
 }
 
+#[tracing::instrument(skip_all)]
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
@@ -294,6 +305,7 @@ pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), sqlx::Error
 }
 
 /// Ends every session of this person (sign-out everywhere); returns how many.
+#[tracing::instrument(skip_all)]
 pub async fn delete_user_sessions(db: &Db, user_id: i64) -> Result<u64, sqlx::Error> {
     let mut conn = db.pool.acquire().await?;
     delete_user_sessions_in(&mut conn, user_id).await
@@ -312,6 +324,7 @@ async fn delete_user_sessions_in(
 }
 
 /// Removes expired sessions; run now and then so the table stays small.
+#[tracing::instrument(skip_all)]
 pub async fn purge_expired_sessions(
     db: &Db,
     idle_secs: i64,
@@ -332,6 +345,7 @@ type PersonRow = (i64, String, String, Option<String>, Option<i64>);
 type RoleRow = (String, Option<i64>, Option<String>, Option<String>);
 
 /// Loads a person with their roles.
+#[tracing::instrument(skip_all)]
 pub async fn load_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
     let person: Option<PersonRow> = sqlx::query_as(
         "SELECT id, national_id, name_ar, name_en, verified_at FROM users WHERE id = $1",
@@ -352,17 +366,17 @@ pub async fn load_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, sql
     .await?;
     let roles = rows
         .into_iter()
-        .filter_map(
+        .map(
             |(role, association_id, association_name_ar, association_name_en)| {
-                RoleKind::parse(&role).map(|kind| Role {
-                    kind,
+                Ok(Role {
+                    kind: stored("role_grants.role", &role, RoleKind::parse)?,
                     association_id,
                     association_name_ar,
                     association_name_en,
                 })
             },
         )
-        .collect();
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok(Some(CurrentUser {
         user_id,
         national_id,
@@ -393,6 +407,7 @@ crate::db_failure!(GrantError);
 /// and whether the grant is new.
 ///
 /// A new grant writes its `role_granted` audit row in the same transaction.
+#[tracing::instrument(skip_all)]
 pub async fn grant_role(
     db: &Db,
     national_id: &NationalId,
@@ -446,25 +461,25 @@ pub async fn grant_role(
     .rows_affected()
         == 1;
     if inserted {
-        crate::audit::record_in(
-            &mut tx,
-            crate::audit::AuditEvent {
-                actor_user_id: granted_by,
-                acting_for_association_id: association_id,
-                action: crate::audit::action::ROLE_GRANTED,
-                subject_type: Some("user"),
-                subject_id: Some(user_id.to_string()),
-                detail: Some(role.as_str().to_string()),
-                client_ip: client_ip.map(str::to_string),
-            },
-        )
-        .await?;
+        // Also called without a request (seed, command line): no Ctx here,
+        // so the grantor and address come as arguments.
+        let event = crate::audit::AuditEvent {
+            actor_user_id: granted_by,
+            action: crate::audit::action::ROLE_GRANTED,
+            client_ip: client_ip.map(str::to_string),
+            ..Default::default()
+        }
+        .subject("user", user_id)
+        .acting_for(association_id)
+        .detail(role.as_str());
+        crate::audit::record_in(&mut tx, event).await?;
     }
     tx.commit().await?;
     Ok((user_id, inserted))
 }
 
 /// Whether this person's account is disabled.
+#[tracing::instrument(skip_all)]
 pub async fn is_disabled(tx: &mut Transaction<'_, Any>, user_id: i64) -> Result<bool, sqlx::Error> {
     let (disabled,): (Option<i64>,) = sqlx::query_as("SELECT disabled_at FROM users WHERE id = $1")
         .bind(user_id)
@@ -484,27 +499,31 @@ pub struct PersonAccessRow {
 /// People holding a staff, admin, trainer or council role — all of them
 /// (`association` None, for the council) or those of one association — and,
 /// when given, the holder of one national ID.
+#[tracing::instrument(skip_all)]
 pub async fn people_with_access(
     db: &Db,
     association: Option<i64>,
     national_id: Option<&NationalId>,
 ) -> Result<Vec<PersonAccessRow>, sqlx::Error> {
     // Who, with their account's state, in one query; their roles next.
-    let rows: Vec<(i64, Option<i64>, Option<i64>, i64)> = sqlx::query_as(
+    let mut sql = Sql::new(
         "SELECT u.id, u.disabled_at, u.last_sign_in_at, \
            (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id) \
          FROM users u WHERE u.id IN ( \
-           SELECT u2.id FROM users u2 LEFT JOIN role_grants g ON g.user_id = u2.id \
-           WHERE ($1 = 0 AND g.role IS NOT NULL AND g.role <> 'family_member') \
-              OR ($1 = 1 AND g.association_id = $2) \
-              OR u2.national_id = $3) \
-         ORDER BY u.id LIMIT 500",
-    )
-    .bind(i64::from(association.is_some()))
-    .bind(association.unwrap_or(0))
-    .bind(national_id.map(|id| id.as_str()).unwrap_or(""))
-    .fetch_all(&db.pool)
-    .await?;
+           SELECT u2.id FROM users u2 LEFT JOIN role_grants g ON g.user_id = u2.id WHERE ",
+    );
+    match association {
+        // One association's people.
+        Some(id) => sql.push("g.association_id = ").bind(id),
+        // Everyone holding a role beyond being a family member.
+        None => sql.push("(g.role IS NOT NULL AND g.role <> 'family_member')"),
+    };
+    if let Some(id) = national_id {
+        sql.push(" OR u2.national_id = ").bind(id.as_str());
+    }
+    sql.push(") ORDER BY u.id LIMIT 500");
+    let rows: Vec<(i64, Option<i64>, Option<i64>, i64)> =
+        sql.query_as().fetch_all(&db.pool).await?;
     let mut people = Vec::with_capacity(rows.len());
     for (id, disabled_at, last_sign_in_at, live_sessions) in rows {
         let Some(user) = load_user(db, id).await? else {
@@ -522,6 +541,7 @@ pub async fn people_with_access(
 
 /// Takes one role away; the `role_revoked` audit row is written in the same
 /// transaction. `false` when there was no such grant.
+#[tracing::instrument(skip_all)]
 pub async fn revoke_role(
     db: &Db,
     user_id: i64,
@@ -550,6 +570,7 @@ pub async fn revoke_role(
 
 /// Disables (or enables again) an account; disabling ends every session.
 /// The audit row is written in the same transaction.
+#[tracing::instrument(skip_all)]
 pub async fn set_disabled(
     db: &Db,
     user_id: i64,
@@ -571,6 +592,7 @@ pub async fn set_disabled(
 }
 
 /// Ends every session of a person, audited in the same transaction.
+#[tracing::instrument(skip_all)]
 pub async fn end_sessions(
     db: &Db,
     user_id: i64,

@@ -4,7 +4,7 @@
 //! its SHA-256 hash, the user and the times that enforce the idle and absolute
 //! timeouts. [`load_session`] (an axum middleware) resolves the cookie once per
 //! request; server functions and pages read the result with [`current_user`]
-//! and guard themselves with [`require`].
+//! and guard themselves with [`Ctx::require`](super::ctx::Ctx::require).
 
 use std::net::{IpAddr, SocketAddr};
 
@@ -20,7 +20,6 @@ use leptos_axum::ResponseOptions;
 use sha2::{Digest, Sha256};
 
 use super::{CurrentUser, Requirement, db};
-use crate::audit::{self, AuditEvent};
 use crate::database::now;
 use crate::error::AppError;
 use crate::state::{AppState, Settings};
@@ -242,26 +241,16 @@ pub fn set_response_cookie(name: &str, value: &str, life: CookieLife, secure: bo
     }
 }
 
-/// The guard every server function calls first: the current person if they
-/// meet `requirement`; `Unauthorized` when signed out; `Forbidden` (and an
-/// audit row) when the role is missing.
+/// The guard of code not yet running in a [`Ctx`](super::ctx::Ctx): the
+/// same check as [`Ctx::require`](super::ctx::Ctx::require) (401, or an
+/// audited 403). Prefer `ctx.require(..)` in new server functions.
 pub async fn require(state: &AppState, requirement: Requirement) -> Result<CurrentUser, AppError> {
-    let user = current_user().ok_or(AppError::Unauthorized)?;
-    if user.satisfies(requirement) {
-        return Ok(user);
-    }
-    audit::record(
-        &state.db,
-        AuditEvent {
-            actor_user_id: Some(user.user_id),
-            action: audit::action::ACCESS_DENIED,
-            detail: Some(format!("{requirement:?}")),
-            client_ip: Some(client_ip()),
-            ..Default::default()
-        },
-    )
-    .await?;
-    Err(AppError::Forbidden)
+    let ctx = super::ctx::Ctx {
+        state: state.clone(),
+        user: current_user(),
+        client_ip: client_ip(),
+    };
+    ctx.require(requirement).await.cloned()
 }
 
 #[cfg(test)]

@@ -10,9 +10,9 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::db::{self, FieldValue, RegistryError},
-    crate::error::{ErrorKey, respond},
-    crate::identity::{CurrentUser, NationalId, Requirement, session},
-    crate::state::{AppState, app_state},
+    crate::audit,
+    crate::error::ErrorKey,
+    crate::identity::{Ctx, CurrentUser, NationalId, Requirement, serve},
 };
 
 #[cfg(feature = "ssr")]
@@ -36,10 +36,10 @@ impl From<RegistryError> for AppError {
 
 /// The signed-in family member and their household id (opened on first use).
 #[cfg(feature = "ssr")]
-async fn own_household(state: &AppState) -> Result<(CurrentUser, i64), AppError> {
-    let user = session::require(state, Requirement::FamilyMember).await?;
+async fn own_household(ctx: &Ctx) -> Result<(&CurrentUser, i64), AppError> {
+    let user = ctx.require(Requirement::FamilyMember).await?;
     let id = db::open_household(
-        &state.db,
+        ctx.db(),
         &user.national_id,
         &user.name_ar,
         Some(user.user_id),
@@ -58,35 +58,61 @@ fn go_next(next: Option<String>) {
     }
 }
 
+/// A district id as typed (any digits), when the district exists.
+#[cfg(feature = "ssr")]
+async fn known_district(ctx: &Ctx, district_id: &str) -> Result<i64, AppError> {
+    let unknown = || AppError::validation("district_id", ErrorKey::DistrictUnknown);
+    let district_id: i64 = crate::text::fold_digits(district_id.trim())
+        .parse()
+        .map_err(|_| unknown())?;
+    if !db::district_exists(ctx.db(), district_id).await? {
+        return Err(unknown());
+    }
+    Ok(district_id)
+}
+
+/// A person's name with its spaces tidied, 2 to 120 characters.
+#[cfg(feature = "ssr")]
+fn person_name(field: &'static str, raw: &str) -> Result<String, AppError> {
+    let name = raw.split_whitespace().collect::<Vec<_>>().join(" ");
+    let length = name.chars().count();
+    if !(2..=120).contains(&length) {
+        return Err(AppError::validation(field, ErrorKey::MemberNameRequired));
+    }
+    Ok(name)
+}
+
 /// The signed-in person's household, if they started one.
 #[server(endpoint = "get_my_household")]
 pub async fn get_my_household() -> Result<Option<Household>, AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let user = session::require(&state, Requirement::FamilyMember).await?;
-            Ok(db::household_of_head(&state.db, &user.national_id).await?)
-        }
-        .await,
-    )
+    serve(my_household).await
+}
+
+/// The household the caller heads, without opening one.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn my_household(ctx: Ctx) -> Result<Option<Household>, AppError> {
+    let user = ctx.require(Requirement::FamilyMember).await?;
+    Ok(db::household_of_head(ctx.db(), &user.national_id).await?)
 }
 
 /// Step: the household's mobile number.
 #[server(endpoint = "save_household_contact")]
 pub async fn save_household_contact(phone: String, next: Option<String>) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let phone = super::SaudiPhone::parse(&phone)
-                .map_err(|_| AppError::validation("phone", ErrorKey::PhoneFormat))?;
-            let (user, id) = own_household(&state).await?;
-            let value = FieldValue::Text(Some(phone.international().to_string()));
-            db::update_fields(&state.db, id, user.user_id, &[("phone", value)]).await?;
-            go_next(next);
-            Ok(())
-        }
-        .await,
-    )
+    serve(|ctx| save_contact(ctx, phone, next)).await
+}
+
+/// Saves the phone of the caller's household.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn save_contact(ctx: Ctx, phone: String, next: Option<String>) -> Result<(), AppError> {
+    let phone = super::SaudiPhone::parse(&phone)
+        .map_err(|_| AppError::validation("phone", ErrorKey::PhoneFormat))?;
+    let (user, id) = own_household(&ctx).await?;
+    let value = FieldValue::Text(Some(phone.international().to_string()));
+    db::update_fields(ctx.db(), id, user.user_id, &[("phone", value)]).await?;
+    go_next(next);
+    Ok(())
 }
 
 /// Step: the district (from the places table) and address details.
@@ -96,38 +122,36 @@ pub async fn save_household_place(
     address: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let district_id: i64 = crate::text::fold_digits(district_id.trim())
-                .parse()
-                .map_err(|_| AppError::validation("district_id", ErrorKey::DistrictUnknown))?;
-            if !db::district_exists(&state.db, district_id).await? {
-                return Err(AppError::validation(
-                    "district_id",
-                    ErrorKey::DistrictUnknown,
-                ));
-            }
-            let address = address.trim().chars().take(300).collect::<String>();
-            let (user, id) = own_household(&state).await?;
-            db::update_fields(
-                &state.db,
-                id,
-                user.user_id,
-                &[
-                    ("district_id", FieldValue::Int(Some(district_id))),
-                    (
-                        "address",
-                        FieldValue::Text(Some(address).filter(|a| !a.is_empty())),
-                    ),
-                ],
-            )
-            .await?;
-            go_next(next);
-            Ok(())
-        }
-        .await,
+    serve(|ctx| save_place(ctx, district_id, address, next)).await
+}
+
+/// Saves the district and address of the caller's household.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn save_place(
+    ctx: Ctx,
+    district_id: String,
+    address: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let district_id = known_district(&ctx, &district_id).await?;
+    let address = address.trim().chars().take(300).collect::<String>();
+    let (user, id) = own_household(&ctx).await?;
+    db::update_fields(
+        ctx.db(),
+        id,
+        user.user_id,
+        &[
+            ("district_id", FieldValue::Int(Some(district_id))),
+            (
+                "address",
+                FieldValue::Text(Some(address).filter(|a| !a.is_empty())),
+            ),
+        ],
     )
+    .await?;
+    go_next(next);
+    Ok(())
 }
 
 /// Step: income bracket and number of dependants.
@@ -137,32 +161,36 @@ pub async fn save_household_circumstances(
     dependants: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let income_bracket = income_bracket
-                .filter(|b| super::INCOME_BRACKETS.contains(&b.as_str()))
-                .ok_or_else(|| {
-                    AppError::validation("income_bracket", ErrorKey::IncomeBracketInvalid)
-                })?;
-            let dependants = super::parse_dependants(&dependants)
-                .ok_or_else(|| AppError::validation("dependants", ErrorKey::DependantsInvalid))?;
-            let (user, id) = own_household(&state).await?;
-            db::update_fields(
-                &state.db,
-                id,
-                user.user_id,
-                &[
-                    ("income_bracket", FieldValue::Text(Some(income_bracket))),
-                    ("dependants", FieldValue::Int(Some(dependants))),
-                ],
-            )
-            .await?;
-            go_next(next);
-            Ok(())
-        }
-        .await,
+    serve(|ctx| save_circumstances(ctx, income_bracket, dependants, next)).await
+}
+
+/// Saves the income bracket and dependants of the caller's household.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn save_circumstances(
+    ctx: Ctx,
+    income_bracket: Option<String>,
+    dependants: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let income_bracket = income_bracket
+        .filter(|b| super::INCOME_BRACKETS.contains(&b.as_str()))
+        .ok_or_else(|| AppError::validation("income_bracket", ErrorKey::IncomeBracketInvalid))?;
+    let dependants = super::parse_dependants(&dependants)
+        .ok_or_else(|| AppError::validation("dependants", ErrorKey::DependantsInvalid))?;
+    let (user, id) = own_household(&ctx).await?;
+    db::update_fields(
+        ctx.db(),
+        id,
+        user.user_id,
+        &[
+            ("income_bracket", FieldValue::Text(Some(income_bracket))),
+            ("dependants", FieldValue::Int(Some(dependants))),
+        ],
     )
+    .await?;
+    go_next(next);
+    Ok(())
 }
 
 /// Step: crafts and skills. One optional field per catalogue entry, as
@@ -179,37 +207,43 @@ pub async fn save_household_crafts(
     other: Option<String>,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let chosen: Vec<&str> = [
-                food,
-                sweets,
-                sewing,
-                embroidery,
-                handicrafts,
-                perfume_incense,
-                beauty,
-                other,
-            ]
-            .iter()
-            .zip(super::CRAFTS)
-            .filter(|(value, _)| value.is_some())
-            .map(|(_, code)| code)
-            .collect();
-            let (user, id) = own_household(&state).await?;
-            db::update_fields(
-                &state.db,
-                id,
-                user.user_id,
-                &[("crafts", FieldValue::Text(Some(chosen.join(","))))],
-            )
-            .await?;
-            go_next(next);
-            Ok(())
-        }
-        .await,
+    let checked = [
+        food,
+        sweets,
+        sewing,
+        embroidery,
+        handicrafts,
+        perfume_incense,
+        beauty,
+        other,
+    ];
+    serve(|ctx| save_crafts(ctx, checked, next)).await
+}
+
+/// Saves the crafts checked, in catalogue order.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn save_crafts(
+    ctx: Ctx,
+    checked: [Option<String>; 8],
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let chosen: Vec<&str> = checked
+        .iter()
+        .zip(super::CRAFTS)
+        .filter(|(value, _)| value.is_some())
+        .map(|(_, code)| code)
+        .collect();
+    let (user, id) = own_household(&ctx).await?;
+    db::update_fields(
+        ctx.db(),
+        id,
+        user.user_id,
+        &[("crafts", FieldValue::Text(Some(chosen.join(","))))],
     )
+    .await?;
+    go_next(next);
+    Ok(())
 }
 
 /// Adds a member (name, relation, birth date, optional national ID).
@@ -220,129 +254,125 @@ pub async fn add_household_member(
     birth_date: String,
     national_id: Option<String>,
 ) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let full_name = full_name.split_whitespace().collect::<Vec<_>>().join(" ");
-            if full_name.chars().count() < 2 || full_name.chars().count() > 120 {
-                return Err(AppError::validation(
-                    "full_name",
-                    ErrorKey::MemberNameRequired,
-                ));
-            }
-            if !super::RELATIONS.contains(&relation.as_str()) {
-                return Err(AppError::validation("relation", ErrorKey::RelationInvalid));
-            }
-            let birth_date = super::parse_birth_date(&birth_date)
-                .ok_or_else(|| AppError::validation("birth_date", ErrorKey::BirthDateInvalid))?;
-            let national_id = match national_id
-                .as_deref()
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-            {
-                Some(raw) => Some(
-                    NationalId::parse(raw).map_err(|e| AppError::validation("national_id", e))?,
-                ),
-                None => None,
-            };
-            let (user, id) = own_household(&state).await?;
-            crate::database::retrying(|| {
-                db::add_member(
-                    &state.db,
-                    id,
-                    user.user_id,
-                    &full_name,
-                    &relation,
-                    &birth_date,
-                    national_id.as_ref().map(NationalId::as_str),
-                )
-            })
-            .await?;
-            Ok(())
+    serve(|ctx| add_member(ctx, full_name, relation, birth_date, national_id)).await
+}
+
+/// Adds a member to the caller's household (an ID given is only a claim).
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn add_member(
+    ctx: Ctx,
+    full_name: String,
+    relation: String,
+    birth_date: String,
+    national_id: Option<String>,
+) -> Result<(), AppError> {
+    let full_name = person_name("full_name", &full_name)?;
+    if !super::RELATIONS.contains(&relation.as_str()) {
+        return Err(AppError::validation("relation", ErrorKey::RelationInvalid));
+    }
+    let birth_date = super::parse_birth_date(&birth_date)
+        .ok_or_else(|| AppError::validation("birth_date", ErrorKey::BirthDateInvalid))?;
+    let national_id = match national_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        Some(raw) => {
+            Some(NationalId::parse(raw).map_err(|e| AppError::validation("national_id", e))?)
         }
-        .await,
-    )
+        None => None,
+    };
+    let (user, id) = own_household(&ctx).await?;
+    crate::database::retrying(|| {
+        db::add_member(
+            ctx.db(),
+            id,
+            user.user_id,
+            &full_name,
+            &relation,
+            &birth_date,
+            national_id.as_ref().map(NationalId::as_str),
+        )
+    })
+    .await?;
+    Ok(())
 }
 
 /// Removes a member of the signed-in person's own household.
 #[server(endpoint = "remove_household_member")]
 pub async fn remove_household_member(member_id: i64) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let (user, id) = own_household(&state).await?;
-            db::remove_member(&state.db, id, user.user_id, member_id).await?;
-            Ok(())
-        }
-        .await,
-    )
+    serve(|ctx| remove_member(ctx, member_id)).await
+}
+
+/// Removes one member of the caller's household.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all, fields(member_id = member_id))]
+async fn remove_member(ctx: Ctx, member_id: i64) -> Result<(), AppError> {
+    let (user, id) = own_household(&ctx).await?;
+    db::remove_member(ctx.db(), id, user.user_id, member_id).await?;
+    Ok(())
 }
 
 /// Submits the household once the required steps are done and the privacy
 /// notice is accepted (its version and the time are stored).
 #[server(endpoint = "submit_household")]
 pub async fn submit_household(consent: Option<String>) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            if consent.as_deref() != Some(super::PRIVACY_NOTICE_VERSION) {
-                return Err(AppError::validation("consent", ErrorKey::ConsentRequired));
-            }
-            let (user, id) = own_household(&state).await?;
-            let household = db::load(&state.db, id).await?.ok_or(AppError::NotFound)?;
-            if household.phone.is_none()
-                || household.district_id.is_none()
-                || household.income_bracket.is_none()
-                || household.dependants.is_none()
-            {
-                return Err(AppError::Conflict(ErrorKey::HouseholdIncomplete));
-            }
-            crate::database::retrying(|| {
-                db::submit(&state.db, id, user.user_id, super::PRIVACY_NOTICE_VERSION)
-            })
-            .await?;
-            super::duplicates::check(&state.db, id).await?;
-            leptos_axum::redirect(&format!("{}?step=review", super::WIZARD_PAGE));
-            Ok(())
-        }
-        .await,
-    )
+    serve(|ctx| submit(ctx, consent)).await
+}
+
+/// Submits the caller's complete household and looks for duplicates.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn submit(ctx: Ctx, consent: Option<String>) -> Result<(), AppError> {
+    if consent.as_deref() != Some(super::PRIVACY_NOTICE_VERSION) {
+        return Err(AppError::validation("consent", ErrorKey::ConsentRequired));
+    }
+    let (user, id) = own_household(&ctx).await?;
+    let household = db::load(ctx.db(), id).await?.ok_or(AppError::NotFound)?;
+    if household.phone.is_none()
+        || household.district_id.is_none()
+        || household.income_bracket.is_none()
+        || household.dependants.is_none()
+    {
+        return Err(AppError::Conflict(ErrorKey::HouseholdIncomplete));
+    }
+    crate::database::retrying(|| {
+        db::submit(ctx.db(), id, user.user_id, super::PRIVACY_NOTICE_VERSION)
+    })
+    .await?;
+    super::duplicates::check(ctx.db(), id).await?;
+    leptos_axum::redirect(&format!("{}?step=review", super::WIZARD_PAGE));
+    Ok(())
 }
 
 /// A household's history: for its head, and for the council admin (audited).
 #[server(endpoint = "get_household_history")]
 pub async fn get_household_history(household_id: i64) -> Result<Vec<HouseholdChange>, AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let user = session::require(&state, Requirement::SignedIn).await?;
-            let own = db::household_of_head(&state.db, &user.national_id)
-                .await?
-                .is_some_and(|h| h.id == household_id);
-            if !own {
-                // Staff read it when a line or benefit links the household to their association.
-                let linked = user.is_council_admin()
-                    || db::served_by_any(&state.db, household_id, &user.association_ids()).await?;
-                if !linked {
-                    session::require(&state, Requirement::CouncilAdmin).await?;
-                }
-                crate::audit::record(
-                    &state.db,
-                    crate::audit::AuditEvent {
-                        actor_user_id: Some(user.user_id),
-                        action: crate::audit::action::HOUSEHOLD_VIEWED,
-                        subject_type: Some("household"),
-                        subject_id: Some(household_id.to_string()),
-                        client_ip: Some(session::client_ip()),
-                        ..Default::default()
-                    },
-                )
-                .await?;
-            }
-            Ok(db::history(&state.db, household_id).await?)
+    serve(|ctx| household_history(ctx, household_id)).await
+}
+
+/// The history, for its head or (audited) staff whose association serves it.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all, fields(household_id = household_id))]
+async fn household_history(ctx: Ctx, household_id: i64) -> Result<Vec<HouseholdChange>, AppError> {
+    let user = ctx.require(Requirement::SignedIn).await?;
+    let own = db::household_of_head(ctx.db(), &user.national_id)
+        .await?
+        .is_some_and(|h| h.id == household_id);
+    if !own {
+        // Staff read it when a line or benefit links the household to their association.
+        let linked = user.is_council_admin()
+            || db::served_by_any(ctx.db(), household_id, &user.association_ids()).await?;
+        if !linked {
+            ctx.require(Requirement::CouncilAdmin).await?;
         }
-        .await,
-    )
+        let event = ctx
+            .event(audit::action::HOUSEHOLD_VIEWED)
+            .subject("household", household_id);
+        audit::record(ctx.db(), event).await?;
+    }
+    Ok(db::history(ctx.db(), household_id).await?)
 }
 
 /// What the registration wizard shows: the household (if started), the
@@ -355,108 +385,94 @@ pub struct WizardData {
     pub districts: Vec<crate::places::District>,
 }
 
+/// The registration wizard's data for the signed-in family member.
 #[server(endpoint = "get_household_wizard")]
 pub async fn get_household_wizard(city_id: Option<i64>) -> Result<WizardData, AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let user = session::require(&state, Requirement::FamilyMember).await?;
-            let household = db::household_of_head(&state.db, &user.national_id).await?;
-            let cities = crate::places::db::list_cities(&state.db).await?;
-            let city_id = match (city_id, household.as_ref().and_then(|h| h.district_id)) {
-                (Some(city), _) => Some(city),
-                (None, Some(district)) => {
-                    crate::places::db::city_of_district(&state.db, district).await?
-                }
-                (None, None) => None,
-            };
-            let districts = match city_id {
-                Some(city) => crate::places::db::list_districts(&state.db, city).await?,
-                None => Vec::new(),
-            };
-            Ok(WizardData {
-                household,
-                cities,
-                city_id,
-                districts,
-            })
-        }
-        .await,
-    )
+    serve(|ctx| household_wizard(ctx, city_id)).await
+}
+
+/// The caller's household, the cities and the districts of the city shown.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn household_wizard(ctx: Ctx, city_id: Option<i64>) -> Result<WizardData, AppError> {
+    let user = ctx.require(Requirement::FamilyMember).await?;
+    let db = ctx.db();
+    let household = db::household_of_head(db, &user.national_id).await?;
+    let cities = crate::places::db::list_cities(db).await?;
+    let city_id = match (city_id, household.as_ref().and_then(|h| h.district_id)) {
+        (Some(city), _) => Some(city),
+        (None, Some(district)) => crate::places::db::city_of_district(db, district).await?,
+        (None, None) => None,
+    };
+    let districts = match city_id {
+        Some(city) => crate::places::db::list_districts(db, city).await?,
+        None => Vec::new(),
+    };
+    Ok(WizardData {
+        household,
+        cities,
+        city_id,
+        districts,
+    })
 }
 
 /// The council's review queue of possible duplicate households.
 #[server(endpoint = "get_duplicate_candidates")]
 pub async fn get_duplicate_candidates() -> Result<Vec<super::DuplicateCandidate>, AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let user = session::require(&state, Requirement::CouncilAdmin).await?;
-            let candidates = super::duplicates::open_candidates(&state.db, 50).await?;
-            // Both full records are shown side by side: an audited read.
-            for candidate in &candidates {
-                for side in [&candidate.a, &candidate.b] {
-                    crate::audit::record(
-                        &state.db,
-                        crate::audit::AuditEvent {
-                            actor_user_id: Some(user.user_id),
-                            action: crate::audit::action::HOUSEHOLD_VIEWED,
-                            subject_type: Some("household"),
-                            subject_id: Some(side.household.id.to_string()),
-                            detail: Some(format!("duplicate review {}", candidate.id)),
-                            client_ip: Some(session::client_ip()),
-                            ..Default::default()
-                        },
-                    )
-                    .await?;
-                }
-            }
-            Ok(candidates)
+    serve(duplicate_candidates).await
+}
+
+/// The open candidates, each side's full record an audited read.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn duplicate_candidates(ctx: Ctx) -> Result<Vec<super::DuplicateCandidate>, AppError> {
+    ctx.require(Requirement::CouncilAdmin).await?;
+    let candidates = super::duplicates::open_candidates(ctx.db(), 50).await?;
+    // Both full records are shown side by side: an audited read.
+    for candidate in &candidates {
+        for side in [&candidate.a, &candidate.b] {
+            let event = ctx
+                .event(audit::action::HOUSEHOLD_VIEWED)
+                .subject("household", side.household.id)
+                .detail(format!("duplicate review {}", candidate.id));
+            audit::record(ctx.db(), event).await?;
         }
-        .await,
-    )
+    }
+    Ok(candidates)
 }
 
 /// The council decides a candidate pair: `same` (merge) or `different`.
 #[server(endpoint = "decide_duplicate")]
 pub async fn decide_duplicate(candidate_id: i64, decision: String) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let user = session::require(&state, Requirement::CouncilAdmin).await?;
-            let event = crate::audit::AuditEvent {
-                actor_user_id: Some(user.user_id),
-                action: crate::audit::action::DUPLICATE_DECIDED,
-                subject_type: Some("duplicate_candidate"),
-                subject_id: Some(candidate_id.to_string()),
-                detail: Some(decision.clone()),
-                client_ip: Some(session::client_ip()),
-                ..Default::default()
-            };
-            let result = match decision.as_str() {
-                "same" => super::duplicates::merge(&state.db, candidate_id, user.user_id, event)
-                    .await
-                    .map(|_| ()),
-                "different" => {
-                    super::duplicates::mark_different(&state.db, candidate_id, user.user_id, event)
-                        .await
-                }
-                _ => return Err(AppError::validation("decision", ErrorKey::BadRequest)),
-            };
-            result.map_err(|e| match e {
-                super::duplicates::DuplicateError::NotOpen => {
-                    AppError::Conflict(ErrorKey::AlreadyDecided)
-                }
-                super::duplicates::DuplicateError::HeadsNotVerified => {
-                    AppError::Conflict(ErrorKey::MergeNeedsVerifiedHeads)
-                }
-                super::duplicates::DuplicateError::Database(e) => AppError::from(e),
-            })?;
-            leptos_axum::redirect(super::DUPLICATES_PAGE);
-            Ok(())
+    serve(|ctx| decide(ctx, candidate_id, decision)).await
+}
+
+/// Merges the pair or marks it different, audited.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all, fields(candidate_id = candidate_id))]
+async fn decide(ctx: Ctx, candidate_id: i64, decision: String) -> Result<(), AppError> {
+    use super::duplicates::{self, DuplicateError};
+    let user = ctx.require(Requirement::CouncilAdmin).await?;
+    let event = ctx
+        .event(audit::action::DUPLICATE_DECIDED)
+        .subject("duplicate_candidate", candidate_id)
+        .detail(decision.clone());
+    let result = match decision.as_str() {
+        "same" => duplicates::merge(ctx.db(), candidate_id, user.user_id, event)
+            .await
+            .map(|_| ()),
+        "different" => {
+            duplicates::mark_different(ctx.db(), candidate_id, user.user_id, event).await
         }
-        .await,
-    )
+        _ => return Err(AppError::validation("decision", ErrorKey::BadRequest)),
+    };
+    result.map_err(|e| match e {
+        DuplicateError::NotOpen => AppError::Conflict(ErrorKey::AlreadyDecided),
+        DuplicateError::HeadsNotVerified => AppError::Conflict(ErrorKey::MergeNeedsVerifiedHeads),
+        DuplicateError::Database(e) => AppError::from(e),
+    })?;
+    leptos_axum::redirect(super::DUPLICATES_PAGE);
+    Ok(())
 }
 
 /// Association staff register a household on a family's behalf (walk-in):
@@ -469,96 +485,94 @@ pub async fn register_walk_in(
     phone: String,
     district_id: String,
 ) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let user = session::require(&state, Requirement::SignedIn).await?;
-            let Some(&association_id) = user.association_ids().first() else {
-                return Err(session::require(&state, Requirement::CouncilAdmin)
-                    .await
-                    .err()
-                    .unwrap_or(AppError::Forbidden));
-            };
-            let national_id = NationalId::parse(&national_id)
-                .map_err(|e| AppError::validation("national_id", e))?;
-            let head_name = head_name.split_whitespace().collect::<Vec<_>>().join(" ");
-            if head_name.chars().count() < 2 || head_name.chars().count() > 120 {
-                return Err(AppError::validation(
-                    "head_name",
-                    ErrorKey::MemberNameRequired,
-                ));
-            }
-            let phone = super::SaudiPhone::parse(&phone)
-                .map_err(|_| AppError::validation("phone", ErrorKey::PhoneFormat))?;
-            let district_id: i64 = crate::text::fold_digits(district_id.trim())
-                .parse()
-                .map_err(|_| AppError::validation("district_id", ErrorKey::DistrictUnknown))?;
-            if !db::district_exists(&state.db, district_id).await? {
-                return Err(AppError::validation(
-                    "district_id",
-                    ErrorKey::DistrictUnknown,
-                ));
-            }
-            if db::household_of_head(&state.db, national_id.as_str())
-                .await?
-                .is_some()
-            {
-                return Err(AppError::Conflict(ErrorKey::HouseholdExists));
-            }
-            let audit = crate::audit::AuditEvent {
-                actor_user_id: Some(user.user_id),
-                acting_for_association_id: Some(association_id),
-                action: crate::audit::action::WALK_IN_REGISTERED,
-                subject_type: Some("household"),
-                client_ip: Some(session::client_ip()),
-                ..Default::default()
-            };
-            let id = db::register_walk_in(
-                &state.db,
-                national_id.as_str(),
-                &head_name,
-                user.user_id,
-                &[
-                    (
-                        "phone",
-                        FieldValue::Text(Some(phone.international().to_string())),
-                    ),
-                    ("district_id", FieldValue::Int(Some(district_id))),
-                ],
-                audit,
-            )
-            .await?;
-            super::duplicates::check(&state.db, id).await?;
-            leptos_axum::redirect(&format!("{}?registered=1", super::WALK_IN_PAGE));
-            Ok(())
-        }
-        .await,
+    serve(|ctx| walk_in(ctx, national_id, head_name, phone, district_id)).await
+}
+
+/// The first association of the caller's staff roles; refused (the council
+/// requirement's audited 403) for someone without one.
+#[cfg(feature = "ssr")]
+async fn staff_association(ctx: &Ctx) -> Result<(&CurrentUser, i64), AppError> {
+    let user = ctx.require(Requirement::SignedIn).await?;
+    match user.association_ids().first() {
+        Some(&association_id) => Ok((user, association_id)),
+        None => Err(ctx
+            .require(Requirement::CouncilAdmin)
+            .await
+            .err()
+            .unwrap_or(AppError::Forbidden)),
+    }
+}
+
+/// Registers a walk-in household for the caller's association, audited.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn walk_in(
+    ctx: Ctx,
+    national_id: String,
+    head_name: String,
+    phone: String,
+    district_id: String,
+) -> Result<(), AppError> {
+    let (user, association_id) = staff_association(&ctx).await?;
+    let national_id =
+        NationalId::parse(&national_id).map_err(|e| AppError::validation("national_id", e))?;
+    let head_name = person_name("head_name", &head_name)?;
+    let phone = super::SaudiPhone::parse(&phone)
+        .map_err(|_| AppError::validation("phone", ErrorKey::PhoneFormat))?;
+    let district_id = known_district(&ctx, &district_id).await?;
+    if db::household_of_head(ctx.db(), national_id.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(ErrorKey::HouseholdExists));
+    }
+    let audit = ctx
+        .event(audit::action::WALK_IN_REGISTERED)
+        .acting_for(Some(association_id));
+    let id = db::register_walk_in(
+        ctx.db(),
+        national_id.as_str(),
+        &head_name,
+        user.user_id,
+        &[
+            (
+                "phone",
+                FieldValue::Text(Some(phone.international().to_string())),
+            ),
+            ("district_id", FieldValue::Int(Some(district_id))),
+        ],
+        audit,
     )
+    .await?;
+    super::duplicates::check(ctx.db(), id).await?;
+    leptos_axum::redirect(&format!("{}?registered=1", super::WALK_IN_PAGE));
+    Ok(())
 }
 
 /// What the walk-in form needs: the cities and the districts of the chosen one.
 #[server(endpoint = "get_walk_in_form")]
 pub async fn get_walk_in_form(city_id: Option<i64>) -> Result<WizardData, AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let user = session::require(&state, Requirement::SignedIn).await?;
-            if user.association_ids().is_empty() {
-                session::require(&state, Requirement::CouncilAdmin).await?;
-                return Err(AppError::Forbidden);
-            }
-            let cities = crate::places::db::list_cities(&state.db).await?;
-            let districts = match city_id {
-                Some(city) => crate::places::db::list_districts(&state.db, city).await?,
-                None => Vec::new(),
-            };
-            Ok(WizardData {
-                household: None,
-                cities,
-                city_id,
-                districts,
-            })
-        }
-        .await,
-    )
+    serve(|ctx| walk_in_form(ctx, city_id)).await
+}
+
+/// The cities and districts, for association staff only.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn walk_in_form(ctx: Ctx, city_id: Option<i64>) -> Result<WizardData, AppError> {
+    let user = ctx.require(Requirement::SignedIn).await?;
+    if user.association_ids().is_empty() {
+        ctx.require(Requirement::CouncilAdmin).await?;
+        return Err(AppError::Forbidden);
+    }
+    let cities = crate::places::db::list_cities(ctx.db()).await?;
+    let districts = match city_id {
+        Some(city) => crate::places::db::list_districts(ctx.db(), city).await?,
+        None => Vec::new(),
+    };
+    Ok(WizardData {
+        household: None,
+        cities,
+        city_id,
+        districts,
+    })
 }

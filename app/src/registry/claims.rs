@@ -13,10 +13,9 @@ use crate::i18n::*;
 #[cfg(feature = "ssr")]
 use {
     super::db,
-    crate::audit::{self, AuditEvent},
-    crate::error::{ErrorKey, respond},
-    crate::identity::{Requirement, session},
-    crate::state::app_state,
+    crate::audit,
+    crate::error::ErrorKey,
+    crate::identity::{Ctx, Requirement, serve},
 };
 
 /// The documents staff may verify a member's ID with.
@@ -34,42 +33,44 @@ pub struct MemberClaim {
 /// The claims on the signed-in person's own national ID.
 #[server(endpoint = "get_member_claims")]
 pub async fn get_member_claims() -> Result<Vec<MemberClaim>, AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let user = session::require(&state, Requirement::SignedIn).await?;
-            Ok(db::pending_claims(&state.db, &user.national_id)
-                .await?
-                .into_iter()
-                .map(|c| MemberClaim {
-                    member_id: c.member_id,
-                    head_name_ar: c.head_name_ar,
-                    relation: c.relation,
-                })
-                .collect())
-        }
-        .await,
-    )
+    serve(member_claims).await
+}
+
+/// The households waiting for the caller to confirm their ID.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn member_claims(ctx: Ctx) -> Result<Vec<MemberClaim>, AppError> {
+    let user = ctx.require(Requirement::SignedIn).await?;
+    Ok(db::pending_claims(ctx.db(), &user.national_id)
+        .await?
+        .into_iter()
+        .map(|c| MemberClaim {
+            member_id: c.member_id,
+            head_name_ar: c.head_name_ar,
+            relation: c.relation,
+        })
+        .collect())
 }
 
 /// The signed-in person answers a claim on their own ID: `confirm` makes the
 /// ID the household's; otherwise it is taken off the member.
 #[server(endpoint = "answer_member_claim")]
 pub async fn answer_member_claim(member_id: i64, confirm: bool) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let user = session::require(&state, Requirement::SignedIn).await?;
-            if confirm {
-                db::confirm_claim(&state.db, member_id, &user.national_id, user.user_id).await?;
-            } else {
-                db::decline_claim(&state.db, member_id, &user.national_id, user.user_id).await?;
-            }
-            leptos_axum::redirect(super::WIZARD_PAGE);
-            Ok(())
-        }
-        .await,
-    )
+    serve(|ctx| answer_claim(ctx, member_id, confirm)).await
+}
+
+/// Confirms or declines one claim on the caller's own ID.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all, fields(member_id = member_id))]
+async fn answer_claim(ctx: Ctx, member_id: i64, confirm: bool) -> Result<(), AppError> {
+    let user = ctx.require(Requirement::SignedIn).await?;
+    if confirm {
+        db::confirm_claim(ctx.db(), member_id, &user.national_id, user.user_id).await?;
+    } else {
+        db::decline_claim(ctx.db(), member_id, &user.national_id, user.user_id).await?;
+    }
+    leptos_axum::redirect(super::WIZARD_PAGE);
+    Ok(())
 }
 
 /// Staff of an association serving the household (or the council) saw the
@@ -81,55 +82,58 @@ pub async fn verify_member_claim(
     document: String,
     next: Option<String>,
 ) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let user = session::require(&state, Requirement::SignedIn).await?;
-            let Some((household_id, national_id, confirmed)) =
-                db::member_claim(&state.db, member_id).await?
-            else {
-                return Err(AppError::NotFound);
-            };
-            let serving = db::associations_serving(&state.db, household_id).await?;
-            let acting_for = user
-                .association_ids()
-                .into_iter()
-                .find(|id| serving.contains(id));
-            if acting_for.is_none() && !user.is_council_admin() {
-                // Not theirs: the same answer as a member that does not exist.
-                return Err(AppError::NotFound);
-            }
-            if confirmed {
-                return Err(AppError::Conflict(ErrorKey::ClaimAlreadyConfirmed));
-            }
-            if !VERIFYING_DOCUMENTS.contains(&document.as_str()) {
-                return Err(AppError::validation("document", ErrorKey::DocumentRequired));
-            }
-            let event = AuditEvent {
-                actor_user_id: Some(user.user_id),
-                acting_for_association_id: acting_for,
-                action: audit::action::MEMBER_VERIFIED,
-                subject_type: Some("household"),
-                subject_id: Some(household_id.to_string()),
-                detail: Some(format!("member {member_id}: {document}")),
-                client_ip: Some(session::client_ip()),
-            };
-            db::verify_claim(
-                &state.db,
-                member_id,
-                &national_id,
-                user.user_id,
-                &document,
-                event,
-            )
-            .await?;
-            if let Some(next) = next.filter(|n| n.starts_with('/') && !n.starts_with("//")) {
-                leptos_axum::redirect(&next);
-            }
-            Ok(())
-        }
-        .await,
+    serve(|ctx| verify_claim(ctx, member_id, document, next)).await
+}
+
+/// Confirms a member's ID on a document's evidence, for staff serving the
+/// household (others get the answer of a member that does not exist).
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all, fields(member_id = member_id))]
+async fn verify_claim(
+    ctx: Ctx,
+    member_id: i64,
+    document: String,
+    next: Option<String>,
+) -> Result<(), AppError> {
+    let user = ctx.require(Requirement::SignedIn).await?;
+    let Some((household_id, national_id, confirmed)) =
+        db::member_claim(ctx.db(), member_id).await?
+    else {
+        return Err(AppError::NotFound);
+    };
+    let serving = db::associations_serving(ctx.db(), household_id).await?;
+    let acting_for = user
+        .association_ids()
+        .into_iter()
+        .find(|id| serving.contains(id));
+    if acting_for.is_none() && !user.is_council_admin() {
+        // Not theirs: the same answer as a member that does not exist.
+        return Err(AppError::NotFound);
+    }
+    if confirmed {
+        return Err(AppError::Conflict(ErrorKey::ClaimAlreadyConfirmed));
+    }
+    if !VERIFYING_DOCUMENTS.contains(&document.as_str()) {
+        return Err(AppError::validation("document", ErrorKey::DocumentRequired));
+    }
+    let event = ctx
+        .event(audit::action::MEMBER_VERIFIED)
+        .acting_for(acting_for)
+        .subject("household", household_id)
+        .detail(format!("member {member_id}: {document}"));
+    db::verify_claim(
+        ctx.db(),
+        member_id,
+        &national_id,
+        user.user_id,
+        &document,
+        event,
     )
+    .await?;
+    if let Some(next) = next.filter(|n| n.starts_with('/') && !n.starts_with("//")) {
+        leptos_axum::redirect(&next);
+    }
+    Ok(())
 }
 
 /// Staff's form to verify a member's ID with a document, for a member whose

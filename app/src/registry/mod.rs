@@ -1,15 +1,17 @@
 //! The unified household registry (DESIGN.md §3): one record per household,
 //! shared by every association, versioned field by field.
 //!
-//! `mod.rs`: types and pure rules; `api.rs`: server functions; `db.rs`: SQL.
+//! `mod.rs`: types and pure rules; `api.rs`: server functions; `db/`: SQL
+//! (households, members, history, claims, links, duplicates).
 
 pub use crate::paths::{DUPLICATES_PAGE, WALK_IN_PAGE, WIZARD_PAGE};
 pub mod api;
 pub mod claims;
 #[cfg(feature = "ssr")]
 pub mod db;
+/// Duplicate detection (its SQL lives in `db`; the path stays `registry::duplicates`).
 #[cfg(feature = "ssr")]
-pub mod duplicates;
+pub use db::duplicates;
 pub mod pages;
 
 use serde::{Deserialize, Serialize};
@@ -112,6 +114,23 @@ pub const PRIVACY_NOTICE_VERSION: &str = "2026-11";
 pub enum HouseholdStatus {
     Draft,
     Registered,
+}
+
+impl HouseholdStatus {
+    /// The stored value (`households.status`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HouseholdStatus::Draft => "draft",
+            HouseholdStatus::Registered => "registered",
+        }
+    }
+
+    /// The status of a stored value; `None` for an unknown one.
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Draft, Self::Registered]
+            .into_iter()
+            .find(|s| s.as_str() == value)
+    }
 }
 
 /// A member of a household (the head is not listed here).

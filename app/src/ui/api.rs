@@ -14,7 +14,10 @@ pub async fn set_language(lang: String) -> Result<(), AppError> {
     crate::error::respond(set_language_inner(lang))
 }
 
+/// Sets the cookie. Not a `Ctx` body: `ui` is core, below identity (the
+/// floors), and the switch needs neither a person nor an audit row.
 #[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
 fn set_language_inner(lang: String) -> Result<(), AppError> {
     use cookie::{Cookie, SameSite};
     if lang != "ar" && lang != "en" {

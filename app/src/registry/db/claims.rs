@@ -14,6 +14,7 @@ pub struct PendingClaim {
 }
 
 /// The claims on this national ID that its holder has not answered.
+#[tracing::instrument(skip_all)]
 pub async fn pending_claims(db: &Db, national_id: &str) -> Result<Vec<PendingClaim>, sqlx::Error> {
     let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
         "SELECT m.id, m.household_id, h.head_name_ar, m.relation FROM household_members m \
@@ -59,6 +60,7 @@ async fn claimed_member(
 
 /// The person confirms they are this member: the ID becomes the household's
 /// (refused when it already belongs to another household).
+#[tracing::instrument(skip_all)]
 pub async fn confirm_claim(
     db: &Db,
     member_id: i64,
@@ -83,6 +85,7 @@ pub async fn confirm_claim(
 }
 
 /// The person says they are not this member: the ID is taken off the member.
+#[tracing::instrument(skip_all)]
 pub async fn decline_claim(
     db: &Db,
     member_id: i64,
@@ -117,6 +120,7 @@ pub async fn decline_claim(
 
 /// The household, national ID and state of a member's claim: `None` when
 /// the member lists no ID.
+#[tracing::instrument(skip_all)]
 pub async fn member_claim(
     db: &Db,
     member_id: i64,
@@ -136,6 +140,7 @@ pub async fn member_claim(
 /// (`document`: which one): the ID becomes the household's, as if its holder
 /// had confirmed it. Refused when the ID belongs to another household (the
 /// duplicate review decides between them). Audited in the same transaction.
+#[tracing::instrument(skip_all)]
 pub async fn verify_claim(
     db: &Db,
     member_id: i64,

@@ -5,6 +5,7 @@
 use crate::database::Db;
 
 /// The associations serving a household, in id order.
+#[tracing::instrument(skip_all)]
 pub async fn associations_serving(db: &Db, household_id: i64) -> Result<Vec<i64>, sqlx::Error> {
     let rows: Vec<(i64,)> = sqlx::query_as(
         "SELECT association_id FROM household_associations WHERE household_id = $1 \
@@ -17,6 +18,7 @@ pub async fn associations_serving(db: &Db, household_id: i64) -> Result<Vec<i64>
 }
 
 /// Whether any of these associations serves the household.
+#[tracing::instrument(skip_all)]
 pub async fn served_by_any(
     db: &Db,
     household_id: i64,

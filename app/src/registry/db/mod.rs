@@ -4,19 +4,25 @@
 use sqlx::{Any, Transaction};
 
 mod claims;
+pub mod duplicates;
+mod history;
 mod links;
+mod members;
 pub use claims::{
     PendingClaim, confirm_claim, decline_claim, member_claim, pending_claims, verify_claim,
 };
+pub use history::history;
+pub(in crate::registry) use history::{next_version, record};
 pub use links::{associations_serving, served_by_any};
+pub use members::{add_member, remove_member};
 
-use super::{Household, HouseholdChange, HouseholdStatus, Member};
+use super::{Household, HouseholdStatus, Member};
 
 /// 1 when member `m`'s national ID is the household's (confirmed by its
 /// holder or by staff), 0 while it is only a claim.
 const ID_CONFIRMED: &str = "CASE WHEN EXISTS (SELECT 1 FROM household_identities i \
      WHERE i.national_id = m.national_id AND i.household_id = m.household_id) THEN 1 ELSE 0 END";
-use crate::database::{Db, is_unique_violation, now};
+use crate::database::{Db, is_unique_violation, now, stored};
 
 /// Why a registry write was refused.
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +84,7 @@ type HouseholdRow = (
 );
 
 /// The household whose head holds this national ID.
+#[tracing::instrument(skip_all)]
 pub async fn household_of_head(
     db: &Db,
     national_id: &str,
@@ -89,6 +96,7 @@ pub async fn household_of_head(
 }
 
 /// The id of the household whose head holds this national ID.
+#[tracing::instrument(skip_all)]
 pub async fn household_id_of_head(db: &Db, national_id: &str) -> Result<Option<i64>, sqlx::Error> {
     let row: Option<(i64,)> =
         // A household merged into another (duplicate review) answers with the survivor.
@@ -102,6 +110,7 @@ pub async fn household_id_of_head(db: &Db, national_id: &str) -> Result<Option<i
 }
 
 /// The head's national ID (shown masked to staff).
+#[tracing::instrument(skip_all)]
 pub async fn head_national_id(db: &Db, household_id: i64) -> Result<Option<String>, sqlx::Error> {
     let row: Option<(String,)> =
         sqlx::query_as("SELECT head_national_id FROM households WHERE id = $1")
@@ -112,6 +121,7 @@ pub async fn head_national_id(db: &Db, household_id: i64) -> Result<Option<Strin
 }
 
 /// A household with its members.
+#[tracing::instrument(skip_all)]
 pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx::Error> {
     let row: Option<HouseholdRow> = sqlx::query_as(
         "SELECT id, head_name_ar, phone, district_id, address, income_bracket, dependants, crafts, \
@@ -159,11 +169,7 @@ pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx:
             .map(str::to_string)
             .collect(),
         verified: verified == 1,
-        status: if status == "registered" {
-            HouseholdStatus::Registered
-        } else {
-            HouseholdStatus::Draft
-        },
+        status: stored("households.status", &status, HouseholdStatus::parse)?,
         version,
         members: members
             .into_iter()
@@ -184,6 +190,7 @@ pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx:
 /// Opens (or finds) the draft household of this head. `verified` is true
 /// when the head registers themself after Nafath; a staff walk-in
 /// registration starts unverified.
+#[tracing::instrument(skip_all)]
 pub async fn open_household(
     db: &Db,
     head_national_id: &str,
@@ -222,7 +229,9 @@ pub async fn open_household(
 
 /// Staff register a walk-in household (unverified until its head signs in
 /// with Nafath and submits it) with its first fields, and `audit`, all in
-/// one transaction: it exists whole or not at all.
+/// one transaction: it exists whole or not at all. `audit` gets the new
+/// household as its subject.
+#[tracing::instrument(skip_all)]
 pub async fn register_walk_in(
     db: &Db,
     head_national_id: &str,
@@ -248,10 +257,7 @@ pub async fn register_walk_in(
         e => e,
     })?;
     update_fields_in(&mut tx, id, registered_by, fields).await?;
-    let audit = crate::audit::AuditEvent {
-        subject_id: Some(id.to_string()),
-        ..audit
-    };
+    let audit = audit.subject("household", id);
     crate::audit::record_in(&mut tx, audit).await?;
     tx.commit().await?;
     Ok(id)
@@ -319,48 +325,9 @@ async fn claim_identity(
     Ok(())
 }
 
-pub(super) async fn record(
-    tx: &mut Transaction<'_, Any>,
-    household_id: i64,
-    version: i64,
-    changed_by: i64,
-    field: &str,
-    old_value: Option<String>,
-    new_value: Option<String>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO household_changes (household_id, version, changed_by, changed_at, field, old_value, new_value) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(household_id)
-    .bind(version)
-    .bind(changed_by)
-    .bind(now())
-    .bind(field)
-    .bind(old_value)
-    .bind(new_value)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
-/// Bumps the version and returns the new one (the row lock serializes writers).
-pub(super) async fn next_version(
-    tx: &mut Transaction<'_, Any>,
-    household_id: i64,
-) -> Result<i64, RegistryError> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "UPDATE households SET version = version + 1, updated_at = $2 WHERE id = $1 RETURNING version",
-    )
-    .bind(household_id)
-    .bind(now())
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.map(|(v,)| v).ok_or(RegistryError::NotFound)
-}
-
 /// Sets fields of a household; each change (and only a change) is recorded
 /// with its old and new value under one new version.
+#[tracing::instrument(skip_all)]
 pub async fn update_fields(
     db: &Db,
     household_id: i64,
@@ -434,128 +401,8 @@ async fn update_fields_in(
     Ok(())
 }
 
-/// How a member appears in the history.
-fn member_summary(full_name: &str, relation: &str, birth_date: &str) -> String {
-    format!("{full_name} ({relation}, {birth_date})")
-}
-
-/// Members with a national ID a household may add in a day, and hold.
-const CLAIMS_PER_DAY: i64 = 10;
-const CLAIMS_HELD: i64 = 20;
-
-/// Adds a member. A national ID given for a member is only a *claim*: it
-/// becomes the member's (and counts in `household_identities`) when that
-/// person signs in and confirms it ([`confirm_claim`]). So a claim never
-/// blocks the real person from registering or applying, and the answer is the
-/// same whether the ID is known or not; a claim on an ID some household
-/// already holds shows up in the council's duplicate review.
-pub async fn add_member(
-    db: &Db,
-    household_id: i64,
-    changed_by: i64,
-    full_name: &str,
-    relation: &str,
-    birth_date: &str,
-    national_id: Option<&str>,
-) -> Result<i64, RegistryError> {
-    let mut tx = db.begin_write().await?;
-    let version = next_version(&mut tx, household_id).await?;
-    if national_id.is_some() {
-        let (today, held): (i64, i64) = sqlx::query_as(
-            "SELECT COALESCE(SUM(CASE WHEN created_at > $2 THEN 1 ELSE 0 END), 0), COUNT(*) \
-             FROM household_members WHERE household_id = $1 AND national_id IS NOT NULL",
-        )
-        .bind(household_id)
-        .bind(now() - 86_400)
-        .fetch_one(&mut *tx)
-        .await?;
-        if today >= CLAIMS_PER_DAY || held >= CLAIMS_HELD {
-            return Err(RegistryError::TooManyClaims);
-        }
-        let (listed,): (i64,) = sqlx::query_as(
-            "SELECT COUNT(*) FROM household_members WHERE household_id = $1 AND national_id = $2",
-        )
-        .bind(household_id)
-        .bind(national_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        if listed > 0 {
-            return Err(RegistryError::AlreadyListed);
-        }
-    }
-    let (member_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO household_members (household_id, full_name, relation, birth_date, national_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-    )
-    .bind(household_id)
-    .bind(full_name)
-    .bind(relation)
-    .bind(birth_date)
-    .bind(national_id)
-    .bind(now())
-    .fetch_one(&mut *tx)
-    .await?;
-    let summary = member_summary(full_name, relation, birth_date);
-    record(
-        &mut tx,
-        household_id,
-        version,
-        changed_by,
-        "member_added",
-        None,
-        Some(summary),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(member_id)
-}
-
-/// Removes a member of this household (and frees their national ID).
-pub async fn remove_member(
-    db: &Db,
-    household_id: i64,
-    changed_by: i64,
-    member_id: i64,
-) -> Result<(), RegistryError> {
-    let mut tx = db.begin_write().await?;
-    let member: Option<(String, String, String, Option<String>)> = sqlx::query_as(
-        "SELECT full_name, relation, birth_date, national_id FROM household_members WHERE id = $1 AND household_id = $2",
-    )
-    .bind(member_id)
-    .bind(household_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (full_name, relation, birth_date, national_id) = member.ok_or(RegistryError::NotFound)?;
-    let version = next_version(&mut tx, household_id).await?;
-    sqlx::query("DELETE FROM household_members WHERE id = $1")
-        .bind(member_id)
-        .execute(&mut *tx)
-        .await?;
-    if let Some(id) = national_id {
-        sqlx::query(
-            "DELETE FROM household_identities WHERE national_id = $1 AND household_id = $2",
-        )
-        .bind(id)
-        .bind(household_id)
-        .execute(&mut *tx)
-        .await?;
-    }
-    let summary = member_summary(&full_name, &relation, &birth_date);
-    record(
-        &mut tx,
-        household_id,
-        version,
-        changed_by,
-        "member_removed",
-        Some(summary),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
 /// Marks the household registered with the privacy consent (version and time).
+#[tracing::instrument(skip_all)]
 pub async fn submit(
     db: &Db,
     household_id: i64,
@@ -590,42 +437,8 @@ pub async fn submit(
     Ok(())
 }
 
-/// version, changed by (name), changed at, field, old value, new value
-type ChangeRow = (
-    i64,
-    Option<String>,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-);
-
-/// The history, newest first.
-pub async fn history(db: &Db, household_id: i64) -> Result<Vec<HouseholdChange>, sqlx::Error> {
-    let rows: Vec<ChangeRow> = sqlx::query_as(
-        "SELECT c.version, u.name_ar, c.changed_at, c.field, c.old_value, c.new_value \
-         FROM household_changes c LEFT JOIN users u ON u.id = c.changed_by \
-         WHERE c.household_id = $1 ORDER BY c.version DESC, c.id DESC",
-    )
-    .bind(household_id)
-    .fetch_all(&db.pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(version, changed_by_name, changed_at, field, old_value, new_value)| HouseholdChange {
-                version,
-                changed_by_name,
-                changed_at,
-                field,
-                old_value,
-                new_value,
-            },
-        )
-        .collect())
-}
-
 /// Whether a district exists.
+#[tracing::instrument(skip_all)]
 pub async fn district_exists(db: &Db, district_id: i64) -> Result<bool, sqlx::Error> {
     let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM districts WHERE id = $1")
         .bind(district_id)

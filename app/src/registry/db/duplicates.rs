@@ -4,12 +4,12 @@
 
 use sqlx::{Any, Transaction};
 
-use super::db::{next_version, record};
-use super::{
+use super::{next_version, record};
+use crate::database::{Db, now};
+use crate::registry::{
     DuplicateCandidate, DuplicateReason, DuplicateSide, HouseholdFingerprint, SaudiPhone,
     blocking_keys, duplicate_score,
 };
-use crate::database::{Db, now};
 
 /// Why a review decision was refused.
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +65,7 @@ async fn fingerprint(
 /// Refreshes the household's blocking keys and records every new candidate
 /// pair it forms; returns how many were found. Pairs already decided
 /// ("different") are never proposed again: the pair's row stays.
+#[tracing::instrument(skip_all)]
 pub async fn check(db: &Db, household_id: i64) -> Result<usize, sqlx::Error> {
     let Some(me) = fingerprint(db, household_id).await? else {
         return Ok(0);
@@ -131,7 +132,7 @@ pub async fn check(db: &Db, household_id: i64) -> Result<usize, sqlx::Error> {
 }
 
 async fn side(db: &Db, household_id: i64) -> Result<Option<DuplicateSide>, sqlx::Error> {
-    let Some(mut household) = super::db::load(db, household_id).await? else {
+    let Some(mut household) = super::load(db, household_id).await? else {
         return Ok(None);
     };
     for member in &mut household.members {
@@ -166,6 +167,7 @@ async fn side(db: &Db, household_id: i64) -> Result<Option<DuplicateSide>, sqlx:
 }
 
 /// Open candidate pairs, highest score first.
+#[tracing::instrument(skip_all)]
 pub async fn open_candidates(db: &Db, limit: i64) -> Result<Vec<DuplicateCandidate>, sqlx::Error> {
     let rows: Vec<(i64, i64, i64, i64, String)> = sqlx::query_as(
         "SELECT id, household_a, household_b, score, reasons FROM duplicate_candidates \
@@ -182,8 +184,15 @@ pub async fn open_candidates(db: &Db, limit: i64) -> Result<Vec<DuplicateCandida
                 score,
                 reasons: reasons
                     .split(',')
-                    .filter_map(DuplicateReason::parse)
-                    .collect(),
+                    .filter(|r| !r.is_empty())
+                    .map(|r| {
+                        crate::database::stored(
+                            "duplicate_candidates.reasons",
+                            r,
+                            DuplicateReason::parse,
+                        )
+                    })
+                    .collect::<Result<_, _>>()?,
                 a,
                 b,
             });
@@ -194,6 +203,7 @@ pub async fn open_candidates(db: &Db, limit: i64) -> Result<Vec<DuplicateCandida
 
 /// Marks a pair as two different households (never proposed again);
 /// `event` is audited in the same transaction.
+#[tracing::instrument(skip_all)]
 pub async fn mark_different(
     db: &Db,
     candidate_id: i64,
@@ -227,6 +237,7 @@ pub async fn mark_different(
 /// one (then it stays its owner's, unlinked, and the history says so); the
 /// other household points at the survivor. `event` is audited in the same
 /// transaction. Returns the survivor's id.
+#[tracing::instrument(skip_all)]
 pub async fn merge(
     db: &Db,
     candidate_id: i64,
@@ -316,7 +327,7 @@ pub async fn merge(
     .execute(&mut *tx)
     .await?;
     let version = next_version(&mut tx, keep).await.map_err(|e| match e {
-        super::db::RegistryError::Database(e) => DuplicateError::Database(e),
+        super::RegistryError::Database(e) => DuplicateError::Database(e),
         _ => DuplicateError::NotOpen,
     })?;
     record(
