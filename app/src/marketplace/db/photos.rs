@@ -1,11 +1,12 @@
 //! SQL of product photos: their records, the cover, and who may see a file.
 
 use super::{MarketError, sync_search};
-use crate::database::{Db, now};
+use crate::database::{Db, now, stored};
 use crate::marketplace::{MAX_PHOTOS, Photo, Product, ProductStatus};
 
 /// Records a stored photo; the first becomes the cover. Photos are reviewed
 /// content: a published product goes back to review.
+#[tracing::instrument(skip_all)]
 pub async fn add_photo(
     db: &Db,
     product_id: i64,
@@ -50,6 +51,7 @@ pub async fn add_photo(
 
 /// Deletes a photo record (the caller removes its files); when it was the
 /// cover, the oldest remaining photo becomes the cover. Returns its key and width.
+#[tracing::instrument(skip_all)]
 pub async fn remove_photo(
     db: &Db,
     product_id: i64,
@@ -82,6 +84,7 @@ pub async fn remove_photo(
 }
 
 /// Makes one of a product's photos its cover.
+#[tracing::instrument(skip_all)]
 pub async fn set_cover(db: &Db, product_id: i64, photo_id: i64) -> Result<(), MarketError> {
     let mut tx = db.begin_write().await?;
     let found: Option<(i64,)> =
@@ -108,6 +111,7 @@ pub async fn set_cover(db: &Db, product_id: i64, photo_id: i64) -> Result<(), Ma
 type PhotoRow = (i64, i64, String, i64, i64, i64);
 
 /// The photos of these products, cover first, then in upload order.
+#[tracing::instrument(skip_all)]
 pub(super) async fn photos_of(
     db: &Db,
     product_ids: &[i64],
@@ -145,6 +149,7 @@ pub(super) async fn photos_of(
         .collect())
 }
 
+#[tracing::instrument(skip_all)]
 pub(super) async fn attach_photos(db: &Db, products: &mut [Product]) -> Result<(), sqlx::Error> {
     let ids: Vec<i64> = products.iter().map(|p| p.id).collect();
     for (product_id, photo) in photos_of(db, &ids).await? {
@@ -165,6 +170,7 @@ pub struct PhotoAccess {
 }
 
 /// The access facts of the photo with this file key, if it is a photo of ours.
+#[tracing::instrument(skip_all)]
 pub async fn photo_access(db: &Db, file_key: &str) -> Result<Option<PhotoAccess>, sqlx::Error> {
     let row: Option<(String, i64, Option<i64>, i64)> = sqlx::query_as(
         "SELECT p.status, s.owner_user_id, s.household_id, ph.width FROM product_photos ph \
@@ -174,12 +180,13 @@ pub async fn photo_access(db: &Db, file_key: &str) -> Result<Option<PhotoAccess>
     .bind(file_key)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(
-        row.map(|(status, owner_user_id, household_id, width)| PhotoAccess {
-            status: ProductStatus::parse(&status).unwrap_or(ProductStatus::Draft),
+    row.map(|(status, owner_user_id, household_id, width)| {
+        Ok(PhotoAccess {
+            status: stored("status", &status, ProductStatus::parse)?,
             owner_user_id,
             household_id,
             largest_width: u32::try_from(width).unwrap_or(1),
-        }),
-    )
+        })
+    })
+    .transpose()
 }
