@@ -95,6 +95,7 @@ pub(crate) async fn require_moderates(
     Ok(user.association_ids().first().copied())
 }
 
+/// The caller's moderation queue (an association's, or the council's).
 #[server(endpoint = "get_moderation_queue")]
 pub async fn get_moderation_queue() -> Result<ModerationView, AppError> {
     serve(moderation_queue).await

@@ -63,6 +63,7 @@ async fn own_product(ctx: &Ctx, product_id: i64) -> Result<(db::ShopRecord, Prod
     Ok((record, product))
 }
 
+/// The signed-in family's shop page.
 #[server(endpoint = "get_my_shop")]
 pub async fn get_my_shop() -> Result<MyShopView, AppError> {
     serve(my_shop).await

@@ -32,6 +32,7 @@ pub struct MarketHome {
     pub districts: Vec<DistrictLink>,
 }
 
+/// The marketplace home: featured and newest products, districts with shops.
 #[server(endpoint = "get_market_home")]
 pub async fn get_market_home() -> Result<MarketHome, AppError> {
     serve(market_home).await
@@ -129,6 +130,7 @@ impl SearchParams {
     }
 }
 
+/// The search page: published products matching the URL's filters.
 #[server(endpoint = "search_products")]
 pub async fn search_products(
     #[server(default)] params: SearchParams,
@@ -175,6 +177,7 @@ pub struct ProductView {
     pub featured: bool,
 }
 
+/// A published product's public page.
 #[server(endpoint = "get_product_page")]
 pub async fn get_product_page(product_id: i64) -> Result<ProductView, AppError> {
     serve(|ctx| product_page(ctx, product_id)).await
@@ -233,6 +236,7 @@ pub struct ShopView {
     pub canonical: String,
 }
 
+/// A shop's public page (only once something of it is published).
 #[server(endpoint = "get_shop_page")]
 pub async fn get_shop_page(shop_id: i64) -> Result<ShopView, AppError> {
     serve(|ctx| shop_page(ctx, shop_id)).await

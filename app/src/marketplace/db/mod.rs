@@ -16,7 +16,7 @@ pub use moderation::*;
 pub use photos::*;
 use photos::{attach_photos, photos_of};
 pub use products::*;
-use products::{CARD_COLUMNS, CARD_JOINS, card_of, sync_search};
+use products::{CARD_COLUMNS, CARD_JOINS, CardRow, sync_search};
 pub use search::*;
 use shops::sync_shop_search;
 pub use shops::*;
@@ -75,16 +75,19 @@ pub(crate) async fn copy_shop_place(
     Ok(())
 }
 
+/// A row's id and its last change (seconds since the epoch).
+pub type Changed = (i64, i64);
+
 /// What the sitemap lists: published products and the shops that have one,
 /// with their last change.
 #[tracing::instrument(skip_all)]
-pub async fn sitemap_entries(db: &Db) -> Result<(Vec<(i64, i64)>, Vec<(i64, i64)>), sqlx::Error> {
-    let products: Vec<(i64, i64)> = sqlx::query_as(
+pub async fn sitemap_entries(db: &Db) -> Result<(Vec<Changed>, Vec<Changed>), sqlx::Error> {
+    let products: Vec<Changed> = sqlx::query_as(
         "SELECT id, updated_at FROM products WHERE status = 'published' ORDER BY id LIMIT 50000",
     )
     .fetch_all(&db.pool)
     .await?;
-    let shops: Vec<(i64, i64)> = sqlx::query_as(
+    let shops: Vec<Changed> = sqlx::query_as(
         "SELECT s.id, s.updated_at FROM shops s WHERE EXISTS \
            (SELECT 1 FROM products p WHERE p.shop_id = s.id AND p.status = 'published') \
          ORDER BY s.id LIMIT 50000",

@@ -1,7 +1,7 @@
 //! SQL of product photos: their records, the cover, and who may see a file.
 
 use super::{MarketError, sync_search};
-use crate::database::{Db, now, stored};
+use crate::database::{Db, Sql, now, stored};
 use crate::marketplace::{MAX_PHOTOS, Photo, Product, ProductStatus};
 
 /// Records a stored photo; the first becomes the cover. Photos are reviewed
@@ -119,19 +119,13 @@ pub(super) async fn photos_of(
     if product_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = product_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    // The ids are integers from our own query, never user text.
-    let sql = format!(
+    let mut sql = Sql::new(
         "SELECT product_id, id, file_key, width, height, is_cover FROM product_photos \
-         WHERE product_id IN ({ids}) ORDER BY product_id, is_cover DESC, id"
+         WHERE product_id IN ",
     );
-    let rows: Vec<PhotoRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_all(&db.pool)
-        .await?;
+    sql.bind_list(product_ids)
+        .push(" ORDER BY product_id, is_cover DESC, id");
+    let rows: Vec<PhotoRow> = sql.query_as().fetch_all(&db.pool).await?;
     Ok(rows
         .into_iter()
         .map(|(product_id, id, key, width, height, is_cover)| {
@@ -149,6 +143,7 @@ pub(super) async fn photos_of(
         .collect())
 }
 
+/// Fills in the photos of these products (one query for all of them).
 #[tracing::instrument(skip_all)]
 pub(super) async fn attach_photos(db: &Db, products: &mut [Product]) -> Result<(), sqlx::Error> {
     let ids: Vec<i64> = products.iter().map(|p| p.id).collect();

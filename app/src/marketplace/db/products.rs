@@ -286,41 +286,62 @@ const PRODUCT_SELECT: &str = "SELECT id, shop_id, title_ar, title_en, descriptio
        description_en, category, price_halalas, unit_ar, availability, lead_time_days, status, \
        moderation_reason, updated_at FROM products";
 
-fn product_of(row: sqlx::any::AnyRow) -> Result<Product, sqlx::Error> {
-    let category: String = row.try_get(6)?;
-    let availability: String = row.try_get(9)?;
-    let status: String = row.try_get(11)?;
-    Ok(Product {
-        id: row.try_get(0)?,
-        shop_id: row.try_get(1)?,
-        title_ar: row.try_get(2)?,
-        title_en: row.try_get(3)?,
-        description_ar: row.try_get(4)?,
-        description_en: row.try_get(5)?,
-        category: stored("category", &category, Category::parse)?,
-        price_halalas: row.try_get(7)?,
-        unit_ar: row.try_get(8)?,
-        availability: stored("availability", &availability, Availability::parse)?,
-        lead_time_days: row.try_get(10)?,
-        status: stored("status", &status, ProductStatus::parse)?,
-        moderation_reason: row.try_get(12)?,
-        photos: Vec::new(),
-        updated_at: row.try_get(13)?,
-    })
+/// A row of [`PRODUCT_SELECT`].
+#[derive(sqlx::FromRow)]
+struct ProductRow {
+    id: i64,
+    shop_id: i64,
+    title_ar: String,
+    title_en: Option<String>,
+    description_ar: String,
+    description_en: Option<String>,
+    category: String,
+    price_halalas: i64,
+    unit_ar: String,
+    availability: String,
+    lead_time_days: Option<i64>,
+    status: String,
+    moderation_reason: Option<String>,
+    updated_at: i64,
+}
+
+impl TryFrom<ProductRow> for Product {
+    type Error = sqlx::Error;
+
+    /// The product, its photos not yet attached.
+    fn try_from(row: ProductRow) -> Result<Product, sqlx::Error> {
+        Ok(Product {
+            id: row.id,
+            shop_id: row.shop_id,
+            title_ar: row.title_ar,
+            title_en: row.title_en,
+            description_ar: row.description_ar,
+            description_en: row.description_en,
+            category: stored("category", &row.category, Category::parse)?,
+            price_halalas: row.price_halalas,
+            unit_ar: row.unit_ar,
+            availability: stored("availability", &row.availability, Availability::parse)?,
+            lead_time_days: row.lead_time_days,
+            status: stored("status", &row.status, ProductStatus::parse)?,
+            moderation_reason: row.moderation_reason,
+            photos: Vec::new(),
+            updated_at: row.updated_at,
+        })
+    }
 }
 
 /// One product with its photos, whatever its status (callers decide who may see it).
 #[tracing::instrument(skip_all)]
 pub async fn product(db: &Db, product_id: i64) -> Result<Option<Product>, sqlx::Error> {
     let sql = format!("{PRODUCT_SELECT} WHERE id = $1");
-    let Some(row) = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let Some(row) = sqlx::query_as::<_, ProductRow>(sqlx::AssertSqlSafe(sql))
         .bind(product_id)
         .fetch_optional(&db.pool)
         .await?
     else {
         return Ok(None);
     };
-    let mut product = product_of(row)?;
+    let mut product = Product::try_from(row)?;
     product.photos = photos_of(db, &[product_id])
         .await?
         .into_iter()
@@ -333,52 +354,78 @@ pub async fn product(db: &Db, product_id: i64) -> Result<Option<Product>, sqlx::
 #[tracing::instrument(skip_all)]
 pub async fn products_of_shop(db: &Db, shop_id: i64) -> Result<Vec<Product>, sqlx::Error> {
     let sql = format!("{PRODUCT_SELECT} WHERE shop_id = $1 ORDER BY id DESC");
-    let mut products = sqlx::query(sqlx::AssertSqlSafe(sql))
+    let mut products = sqlx::query_as::<_, ProductRow>(sqlx::AssertSqlSafe(sql))
         .bind(shop_id)
         .fetch_all(&db.pool)
         .await?
         .into_iter()
-        .map(product_of)
+        .map(Product::try_from)
         .collect::<Result<Vec<_>, _>>()?;
     attach_photos(db, &mut products).await?;
     Ok(products)
 }
 
-pub(super) const CARD_COLUMNS: &str = "p.id, p.title_ar, p.title_en, p.price_halalas, p.unit_ar, \
-       p.category, p.availability, ph.id, ph.file_key, ph.width, ph.height, \
-       s.id, s.name_ar, s.name_en, d.name_ar, d.name_en";
+/// The columns of a [`CardRow`] (named: shops and districts share column names).
+pub(super) const CARD_COLUMNS: &str = "p.id AS id, p.title_ar AS title_ar, \
+       p.title_en AS title_en, p.price_halalas AS price_halalas, p.unit_ar AS unit_ar, \
+       p.category AS category, p.availability AS availability, ph.id AS photo_id, \
+       ph.file_key AS file_key, ph.width AS width, ph.height AS height, \
+       s.id AS shop_id, s.name_ar AS shop_name_ar, s.name_en AS shop_name_en, \
+       d.name_ar AS district_name_ar, d.name_en AS district_name_en";
+/// What [`CARD_COLUMNS`] read from beside the products (`p`).
 pub(super) const CARD_JOINS: &str = "JOIN shops s ON s.id = p.shop_id \
      JOIN districts d ON d.id = p.district_id \
      LEFT JOIN product_photos ph ON ph.product_id = p.id AND ph.is_cover = 1";
-pub(super) fn card_of(row: sqlx::any::AnyRow) -> Result<ProductCard, sqlx::Error> {
-    let category: String = row.try_get(5)?;
-    let availability: String = row.try_get(6)?;
-    let photo_id: Option<i64> = row.try_get(7)?;
-    let cover = match photo_id {
-        Some(id) => Some(Photo {
+
+/// A row of [`CARD_COLUMNS`].
+#[derive(sqlx::FromRow)]
+pub(super) struct CardRow {
+    id: i64,
+    title_ar: String,
+    title_en: Option<String>,
+    price_halalas: i64,
+    unit_ar: String,
+    category: String,
+    availability: String,
+    photo_id: Option<i64>,
+    file_key: Option<String>,
+    width: Option<i64>,
+    height: Option<i64>,
+    shop_id: i64,
+    shop_name_ar: String,
+    shop_name_en: Option<String>,
+    district_name_ar: String,
+    district_name_en: String,
+}
+
+impl TryFrom<CardRow> for ProductCard {
+    type Error = sqlx::Error;
+
+    fn try_from(row: CardRow) -> Result<ProductCard, sqlx::Error> {
+        let size = |v: Option<i64>| v.and_then(|v| u32::try_from(v).ok()).unwrap_or(1);
+        let cover = row.photo_id.map(|id| Photo {
             id,
-            key: row.try_get(8)?,
-            width: u32::try_from(row.try_get::<i64, _>(9)?).unwrap_or(1),
-            height: u32::try_from(row.try_get::<i64, _>(10)?).unwrap_or(1),
+            key: row.file_key.unwrap_or_default(),
+            width: size(row.width),
+            height: size(row.height),
             is_cover: true,
-        }),
-        None => None,
-    };
-    Ok(ProductCard {
-        id: row.try_get(0)?,
-        title_ar: row.try_get(1)?,
-        title_en: row.try_get(2)?,
-        price_halalas: row.try_get(3)?,
-        unit_ar: row.try_get(4)?,
-        category: stored("category", &category, Category::parse)?,
-        availability: stored("availability", &availability, Availability::parse)?,
-        cover,
-        shop_id: row.try_get(11)?,
-        shop_name_ar: row.try_get(12)?,
-        shop_name_en: row.try_get(13)?,
-        district_name_ar: row.try_get(14)?,
-        district_name_en: row.try_get(15)?,
-    })
+        });
+        Ok(ProductCard {
+            id: row.id,
+            title_ar: row.title_ar,
+            title_en: row.title_en,
+            price_halalas: row.price_halalas,
+            unit_ar: row.unit_ar,
+            category: stored("category", &row.category, Category::parse)?,
+            availability: stored("availability", &row.availability, Availability::parse)?,
+            cover,
+            shop_id: row.shop_id,
+            shop_name_ar: row.shop_name_ar,
+            shop_name_en: row.shop_name_en,
+            district_name_ar: row.district_name_ar,
+            district_name_en: row.district_name_en,
+        })
+    }
 }
 
 /// Newest published products; `featured` keeps only those the council featured.
@@ -390,12 +437,12 @@ pub async fn newest(db: &Db, featured: bool, limit: i64) -> Result<Vec<ProductCa
          ORDER BY p.published_seq DESC LIMIT $1",
         if featured { "p.featured = 1 AND" } else { "" }
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    sqlx::query_as::<_, CardRow>(sqlx::AssertSqlSafe(sql))
         .bind(limit)
         .fetch_all(&db.pool)
         .await?
         .into_iter()
-        .map(card_of)
+        .map(ProductCard::try_from)
         .collect()
 }
 
@@ -406,11 +453,11 @@ pub async fn published_of_shop(db: &Db, shop_id: i64) -> Result<Vec<ProductCard>
         "SELECT {CARD_COLUMNS} FROM products p {CARD_JOINS} WHERE p.shop_id = $1 AND p.status = 'published' \
          ORDER BY p.published_seq DESC LIMIT 200"
     );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    sqlx::query_as::<_, CardRow>(sqlx::AssertSqlSafe(sql))
         .bind(shop_id)
         .fetch_all(&db.pool)
         .await?
         .into_iter()
-        .map(card_of)
+        .map(ProductCard::try_from)
         .collect()
 }

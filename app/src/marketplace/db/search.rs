@@ -1,7 +1,7 @@
 //! The one search function over each engine's full-text facility (SQLite
 //! FTS5, PostgreSQL `tsvector`), both fed the same normalized document.
 
-use super::{CARD_COLUMNS, CARD_JOINS, card_of};
+use super::{CARD_COLUMNS, CARD_JOINS, CardRow};
 use crate::database::{Db, Engine, Sql};
 use crate::marketplace::{ProductCard, SEARCH_PAGE_SIZE, SearchQuery, SearchSort, search_terms};
 
@@ -233,11 +233,11 @@ pub async fn search(db: &Db, query: &SearchQuery) -> Result<SearchResults, sqlx:
         ") page JOIN products p ON p.id = page.id {CARD_JOINS} ORDER BY {page_order}"
     ));
     let mut cards = sql
-        .query()
+        .query_as::<CardRow>()
         .fetch_all(&db.pool)
         .await?
         .into_iter()
-        .map(card_of)
+        .map(ProductCard::try_from)
         .collect::<Result<Vec<_>, _>>()?;
     let has_next = cards.len() as i64 > SEARCH_PAGE_SIZE;
     cards.truncate(SEARCH_PAGE_SIZE as usize);

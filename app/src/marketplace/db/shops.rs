@@ -29,10 +29,38 @@ pub struct ShopInput {
     pub working_hours: String,
 }
 
-const SHOP_SELECT: &str = "SELECT s.id, s.name_ar, s.name_en, s.bio, s.district_id, d.name_ar, \
-       d.name_en, c.name_ar, c.name_en, s.pickup, s.delivery, s.delivery_areas, \
-       s.delivery_fee_halalas, s.whatsapp, s.public_phone, s.working_hours, s.household_id, s.owner_user_id \
+/// A shop with its place and owner: the columns of a [`ShopRow`].
+const SHOP_SELECT: &str = "SELECT s.id AS id, s.name_ar AS name_ar, s.name_en AS name_en, \
+       s.bio AS bio, s.district_id AS district_id, d.name_ar AS district_name_ar, \
+       d.name_en AS district_name_en, c.name_ar AS city_name_ar, c.name_en AS city_name_en, \
+       s.pickup AS pickup, s.delivery AS delivery, s.delivery_areas AS delivery_areas, \
+       s.delivery_fee_halalas AS delivery_fee_halalas, s.whatsapp AS whatsapp, \
+       s.public_phone AS public_phone, s.working_hours AS working_hours, \
+       s.household_id AS household_id, s.owner_user_id AS owner_user_id \
      FROM shops s JOIN districts d ON d.id = s.district_id JOIN cities c ON c.id = d.city_id";
+
+/// A row of [`SHOP_SELECT`].
+#[derive(sqlx::FromRow)]
+struct ShopRow {
+    id: i64,
+    name_ar: String,
+    name_en: Option<String>,
+    bio: String,
+    district_id: i64,
+    district_name_ar: String,
+    district_name_en: String,
+    city_name_ar: String,
+    city_name_en: String,
+    pickup: i64,
+    delivery: i64,
+    delivery_areas: String,
+    delivery_fee_halalas: Option<i64>,
+    whatsapp: Option<String>,
+    public_phone: Option<String>,
+    working_hours: String,
+    household_id: Option<i64>,
+    owner_user_id: i64,
+}
 
 /// A shop and who it belongs to.
 pub struct ShopRecord {
@@ -41,53 +69,53 @@ pub struct ShopRecord {
     pub owner_user_id: i64,
 }
 
-fn shop_of(row: sqlx::any::AnyRow) -> Result<ShopRecord, sqlx::Error> {
-    Ok(ShopRecord {
-        shop: Shop {
-            id: row.try_get(0)?,
-            name_ar: row.try_get(1)?,
-            name_en: row.try_get(2)?,
-            bio: row.try_get(3)?,
-            district_id: row.try_get(4)?,
-            district_name_ar: row.try_get(5)?,
-            district_name_en: row.try_get(6)?,
-            city_name_ar: row.try_get(7)?,
-            city_name_en: row.try_get(8)?,
-            pickup: row.try_get::<i64, _>(9)? == 1,
-            delivery: row.try_get::<i64, _>(10)? == 1,
-            delivery_areas: row.try_get(11)?,
-            delivery_fee_halalas: row.try_get(12)?,
-            whatsapp: row.try_get(13)?,
-            phone: row.try_get(14)?,
-            working_hours: row.try_get(15)?,
-        },
-        household_id: row.try_get(16)?,
-        owner_user_id: row.try_get(17)?,
-    })
+impl From<ShopRow> for ShopRecord {
+    fn from(row: ShopRow) -> Self {
+        ShopRecord {
+            shop: Shop {
+                id: row.id,
+                name_ar: row.name_ar,
+                name_en: row.name_en,
+                bio: row.bio,
+                district_id: row.district_id,
+                district_name_ar: row.district_name_ar,
+                district_name_en: row.district_name_en,
+                city_name_ar: row.city_name_ar,
+                city_name_en: row.city_name_en,
+                pickup: row.pickup == 1,
+                delivery: row.delivery == 1,
+                delivery_areas: row.delivery_areas,
+                delivery_fee_halalas: row.delivery_fee_halalas,
+                whatsapp: row.whatsapp,
+                phone: row.public_phone,
+                working_hours: row.working_hours,
+            },
+            household_id: row.household_id,
+            owner_user_id: row.owner_user_id,
+        }
+    }
 }
 
 /// The shop a person owns.
 #[tracing::instrument(skip_all)]
 pub async fn shop_of_owner(db: &Db, user_id: i64) -> Result<Option<ShopRecord>, sqlx::Error> {
     let sql = format!("{SHOP_SELECT} WHERE s.owner_user_id = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let row: Option<ShopRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(user_id)
         .fetch_optional(&db.pool)
-        .await?
-        .map(shop_of)
-        .transpose()
+        .await?;
+    Ok(row.map(ShopRecord::from))
 }
 
 /// A shop by id.
 #[tracing::instrument(skip_all)]
 pub async fn shop(db: &Db, shop_id: i64) -> Result<Option<ShopRecord>, sqlx::Error> {
     let sql = format!("{SHOP_SELECT} WHERE s.id = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    let row: Option<ShopRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(shop_id)
         .fetch_optional(&db.pool)
-        .await?
-        .map(shop_of)
-        .transpose()
+        .await?;
+    Ok(row.map(ShopRecord::from))
 }
 
 /// Opens or updates the owner's shop (one per person, one per household) and
