@@ -10,11 +10,11 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
+    super::api::{moderator, optional, require_moderates},
     super::db,
-    crate::audit::{self, AuditEvent},
-    crate::error::{ErrorKey, respond},
-    crate::identity::session,
-    crate::state::app_state,
+    crate::audit,
+    crate::error::ErrorKey,
+    crate::identity::{Ctx, serve},
 };
 
 /// The text a family writes about its shop.
@@ -110,37 +110,40 @@ pub async fn moderate_shop(
     decision: String,
     reason: Option<String>,
 ) -> Result<(), AppError> {
-    respond(
-        async {
-            let state = app_state()?;
-            let (user, _) = super::api::moderator(&state).await?;
-            let db = &state.db;
-            let record = db::shop(db, shop_id).await?.ok_or(AppError::NotFound)?;
-            super::api::require_moderates(&state, &user, record.household_id).await?;
-            let approve = match decision.as_str() {
-                "approve" => true,
-                "reject" => false,
-                _ => return Err(AppError::validation("decision", ErrorKey::BadRequest)),
-            };
-            let reason = super::api::optional(reason, 500);
-            if !approve && reason.is_none() {
-                return Err(AppError::validation("reason", ErrorKey::ReasonRequired));
-            }
-            let event = AuditEvent {
-                actor_user_id: Some(user.user_id),
-                acting_for_association_id: user.association_ids().first().copied(),
-                action: audit::action::SHOP_TEXT_MODERATED,
-                subject_type: Some("shop"),
-                subject_id: Some(shop_id.to_string()),
-                detail: Some(if approve { "approved" } else { "rejected" }.to_string()),
-                client_ip: Some(session::client_ip()),
-            };
-            db::decide_shop_text(db, shop_id, approve, reason.as_deref(), event).await?;
-            leptos_axum::redirect(super::MODERATION_PAGE);
-            Ok(())
-        }
-        .await,
-    )
+    serve(|ctx| moderate(ctx, shop_id, decision, reason)).await
+}
+
+/// A moderator's decision on a shop's waiting text, audited with it.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all, fields(shop_id = shop_id))]
+async fn moderate(
+    ctx: Ctx,
+    shop_id: i64,
+    decision: String,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    moderator(&ctx).await?;
+    let record = db::shop(ctx.db(), shop_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let acting_for = require_moderates(&ctx, record.household_id).await?;
+    let approve = match decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(AppError::validation("decision", ErrorKey::BadRequest)),
+    };
+    let reason = optional(reason, 500);
+    if !approve && reason.is_none() {
+        return Err(AppError::validation("reason", ErrorKey::ReasonRequired));
+    }
+    let event = ctx
+        .event(audit::action::SHOP_TEXT_MODERATED)
+        .subject("shop", shop_id)
+        .acting_for(acting_for)
+        .detail(if approve { "approved" } else { "rejected" });
+    db::decide_shop_text(ctx.db(), shop_id, approve, reason.as_deref(), event).await?;
+    leptos_axum::redirect(super::MODERATION_PAGE);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ pub struct PendingProduct {
 /// Products waiting for review by this association (households linked to it
 /// by a line or a benefit), or, for the council (`None`), those whose
 /// household no association is linked to; oldest first.
+#[tracing::instrument(skip_all)]
 pub async fn moderation_queue(
     db: &Db,
     association_id: Option<i64>,
@@ -67,6 +68,7 @@ pub async fn moderation_queue(
 }
 
 /// The associations that moderate a shop's products: those serving its household.
+#[tracing::instrument(skip_all)]
 pub async fn moderating_associations(
     db: &Db,
     household_id: Option<i64>,
@@ -90,6 +92,7 @@ type ShopTextRow = (
 /// Shops whose new name or bio waits for this association's review (or, for
 /// the council, `None`, those of households no association is linked to);
 /// oldest change first.
+#[tracing::instrument(skip_all)]
 pub async fn pending_shop_texts(
     db: &Db,
     association_id: Option<i64>,
@@ -147,6 +150,7 @@ pub async fn pending_shop_texts(
 /// public text (and the shop's products are re-indexed under it); refused, it
 /// stays the family's with the reason. Audited in the same transaction.
 /// `WrongStatus` when nothing waits (decided meanwhile).
+#[tracing::instrument(skip_all)]
 pub async fn decide_shop_text(
     db: &Db,
     shop_id: i64,

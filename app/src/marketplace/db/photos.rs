@@ -1,11 +1,12 @@
 //! SQL of product photos: their records, the cover, and who may see a file.
 
 use super::{MarketError, sync_search};
-use crate::database::{Db, now};
+use crate::database::{Db, Sql, now, stored};
 use crate::marketplace::{MAX_PHOTOS, Photo, Product, ProductStatus};
 
 /// Records a stored photo; the first becomes the cover. Photos are reviewed
 /// content: a published product goes back to review.
+#[tracing::instrument(skip_all)]
 pub async fn add_photo(
     db: &Db,
     product_id: i64,
@@ -50,6 +51,7 @@ pub async fn add_photo(
 
 /// Deletes a photo record (the caller removes its files); when it was the
 /// cover, the oldest remaining photo becomes the cover. Returns its key and width.
+#[tracing::instrument(skip_all)]
 pub async fn remove_photo(
     db: &Db,
     product_id: i64,
@@ -82,6 +84,7 @@ pub async fn remove_photo(
 }
 
 /// Makes one of a product's photos its cover.
+#[tracing::instrument(skip_all)]
 pub async fn set_cover(db: &Db, product_id: i64, photo_id: i64) -> Result<(), MarketError> {
     let mut tx = db.begin_write().await?;
     let found: Option<(i64,)> =
@@ -108,6 +111,7 @@ pub async fn set_cover(db: &Db, product_id: i64, photo_id: i64) -> Result<(), Ma
 type PhotoRow = (i64, i64, String, i64, i64, i64);
 
 /// The photos of these products, cover first, then in upload order.
+#[tracing::instrument(skip_all)]
 pub(super) async fn photos_of(
     db: &Db,
     product_ids: &[i64],
@@ -115,19 +119,13 @@ pub(super) async fn photos_of(
     if product_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let ids = product_ids
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(",");
-    // The ids are integers from our own query, never user text.
-    let sql = format!(
+    let mut sql = Sql::new(
         "SELECT product_id, id, file_key, width, height, is_cover FROM product_photos \
-         WHERE product_id IN ({ids}) ORDER BY product_id, is_cover DESC, id"
+         WHERE product_id IN ",
     );
-    let rows: Vec<PhotoRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_all(&db.pool)
-        .await?;
+    sql.bind_list(product_ids)
+        .push(" ORDER BY product_id, is_cover DESC, id");
+    let rows: Vec<PhotoRow> = sql.query_as().fetch_all(&db.pool).await?;
     Ok(rows
         .into_iter()
         .map(|(product_id, id, key, width, height, is_cover)| {
@@ -145,6 +143,8 @@ pub(super) async fn photos_of(
         .collect())
 }
 
+/// Fills in the photos of these products (one query for all of them).
+#[tracing::instrument(skip_all)]
 pub(super) async fn attach_photos(db: &Db, products: &mut [Product]) -> Result<(), sqlx::Error> {
     let ids: Vec<i64> = products.iter().map(|p| p.id).collect();
     for (product_id, photo) in photos_of(db, &ids).await? {
@@ -165,6 +165,7 @@ pub struct PhotoAccess {
 }
 
 /// The access facts of the photo with this file key, if it is a photo of ours.
+#[tracing::instrument(skip_all)]
 pub async fn photo_access(db: &Db, file_key: &str) -> Result<Option<PhotoAccess>, sqlx::Error> {
     let row: Option<(String, i64, Option<i64>, i64)> = sqlx::query_as(
         "SELECT p.status, s.owner_user_id, s.household_id, ph.width FROM product_photos ph \
@@ -174,12 +175,13 @@ pub async fn photo_access(db: &Db, file_key: &str) -> Result<Option<PhotoAccess>
     .bind(file_key)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(
-        row.map(|(status, owner_user_id, household_id, width)| PhotoAccess {
-            status: ProductStatus::parse(&status).unwrap_or(ProductStatus::Draft),
+    row.map(|(status, owner_user_id, household_id, width)| {
+        Ok(PhotoAccess {
+            status: stored("status", &status, ProductStatus::parse)?,
             owner_user_id,
             household_id,
             largest_width: u32::try_from(width).unwrap_or(1),
-        }),
-    )
+        })
+    })
+    .transpose()
 }
