@@ -8,7 +8,8 @@ use leptos::server_fn::ServerFn;
 
 use crate::i18n::*;
 use crate::identity::{self, RoleKind};
-use crate::ui::{ICON_SPRITE, Icon, IconName, LanguageSwitch};
+use crate::identity::language::SetLanguage;
+use crate::ui::{ICON_SPRITE, Icon, IconName, is_english};
 
 /// The logo, drawn inline in the header for the same reason (the file in
 /// `public/` serves the favicon and the web app manifest).
@@ -190,5 +191,31 @@ fn Navigation() -> impl IntoView {
                     })}
             </ul>
         </nav>
+    }
+}
+
+/// Switches between Arabic and English with a plain form (works without
+/// JavaScript); the choice is kept in a cookie.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let (target, label) = if is_english() {
+        ("ar", "العربية")
+    } else {
+        ("en", "English")
+    };
+    view! {
+        <form method="post" action=SetLanguage::PATH class="inline-form">
+            <input type="hidden" name="lang" value=target />
+            <button
+                type="submit"
+                class="language-switch"
+                lang=target
+                aria-label=move || t_string!(i18n, nav.switch_language)
+            >
+                <Icon name=IconName::Globe />
+                {label}
+            </button>
+        </form>
     }
 }

@@ -234,12 +234,9 @@ async fn metrics(
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
     let db_up = state.db.ping().await;
-    let counts: Option<(i64, i64)> =
-        sqlx::query_as("SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM sessions)")
-            .fetch_one(&state.db.pool)
-            .await
-            .ok();
-    let (users, sessions) = counts.unwrap_or((0, 0));
+    let (users, sessions) = app::identity::db::count_users_and_sessions(&state.db)
+        .await
+        .unwrap_or((0, 0));
     let body = format!(
         "# HELP takamul_http_responses_total HTTP responses by status class.\n\
          # TYPE takamul_http_responses_total counter\n\

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod access_page;
 pub mod api;
+pub mod language;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

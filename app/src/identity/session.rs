@@ -19,9 +19,8 @@ use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 use sha2::{Digest, Sha256};
 
-use super::{CurrentUser, Requirement, db};
+use super::{CurrentUser, db};
 use crate::database::now;
-use crate::error::AppError;
 use crate::state::{AppState, Settings};
 
 /// The session cookie's name in development (plain HTTP on loopback).
@@ -239,18 +238,6 @@ pub fn set_response_cookie(name: &str, value: &str, life: CookieLife, secure: bo
     if let Some(response) = use_context::<ResponseOptions>() {
         response.append_header(SET_COOKIE, set_cookie_header(name, value, life, secure));
     }
-}
-
-/// The guard of code not yet running in a [`Ctx`](super::ctx::Ctx): the
-/// same check as [`Ctx::require`](super::ctx::Ctx::require) (401, or an
-/// audited 403). Prefer `ctx.require(..)` in new server functions.
-pub async fn require(state: &AppState, requirement: Requirement) -> Result<CurrentUser, AppError> {
-    let ctx = super::ctx::Ctx {
-        state: state.clone(),
-        user: current_user(),
-        client_ip: client_ip(),
-    };
-    ctx.require(requirement).await.cloned()
 }
 
 #[cfg(test)]

@@ -38,7 +38,7 @@ use leptos_i18n::Locale as _;
 use super::stored_page::{without_data_scripts, without_nonce};
 use crate::database::Db;
 use crate::i18n::Locale;
-use crate::ui::api::LANGUAGE_COOKIE;
+use crate::ui::LANGUAGE_COOKIE;
 
 /// The longest a stored page is served, even if the revision never moves
 /// (a safety net; every change that shows on these pages moves it).
@@ -351,7 +351,7 @@ async fn render(
 /// is rendered in. leptos_i18n writes its cookie back on every page rendered
 /// for a visitor who has it; left in, no page a visitor who chose a language
 /// asks for first could be kept. The browser already holds that choice
-/// (`ui::api::set_language` wrote it, for a year).
+/// (`identity::language::set_language` wrote it, for a year).
 fn drop_language_echo(headers: &mut HeaderMap, locale: Locale) {
     let echoes_only = headers.get_all(header::SET_COOKIE).iter().all(|cookie| {
         cookie

@@ -1,7 +1,10 @@
 //! Shared components: the page layout, navigation, icons, language switch,
 //! error messages and the not-found page.
 
-pub mod api;
+/// The cookie leptos_i18n reads to choose the language (written by
+/// `identity::language::set_language`).
+pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+
 #[cfg(feature = "ssr")]
 pub mod drafts;
 mod page;
@@ -9,7 +12,6 @@ mod page;
 pub use page::{PageMeta, Price, id_param};
 
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -83,32 +85,6 @@ pub fn Icon(name: IconName) -> impl IntoView {
 /// True when the page is being rendered in English.
 pub fn is_english() -> bool {
     use_i18n().get_locale_untracked() == Locale::en
-}
-
-/// Switches between Arabic and English with a plain form (works without
-/// JavaScript); the choice is kept in a cookie.
-#[component]
-pub fn LanguageSwitch() -> impl IntoView {
-    let i18n = use_i18n();
-    let (target, label) = if is_english() {
-        ("ar", "العربية")
-    } else {
-        ("en", "English")
-    };
-    view! {
-        <form method="post" action=api::SetLanguage::PATH class="inline-form">
-            <input type="hidden" name="lang" value=target />
-            <button
-                type="submit"
-                class="language-switch"
-                lang=target
-                aria-label=move || t_string!(i18n, nav.switch_language)
-            >
-                <Icon name=IconName::Globe />
-                {label}
-            </button>
-        </form>
-    }
 }
 
 /// The translated message for an error.

@@ -299,14 +299,11 @@ pub async fn cancel(
             None
         }
     };
-    crate::audit::record_in(
-        &mut tx,
-        AuditEvent {
-            detail: promoted.map(|u| format!("promoted user {u}")),
-            ..audit
-        },
-    )
-    .await?;
+    let audit = match promoted {
+        Some(user) => audit.detail(format!("promoted user {user}")),
+        None => audit,
+    };
+    crate::audit::record_in(&mut tx, audit).await?;
     tx.commit().await?;
     Ok(promoted)
 }

@@ -1,33 +1,31 @@
-//! Server functions shared by every page.
+//! The language a person reads the site in: a cookie, kept for a year.
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
-
-/// The cookie leptos_i18n reads to choose the language.
-pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
+#[cfg(feature = "ssr")]
+use crate::identity::{Ctx, serve};
 
 /// Keeps the chosen language ("ar" or "en") in a cookie for a year and sends
-/// the browser back to the page it came from.
+/// the browser back to the page it came from. Anyone may switch, signed in
+/// or not; nothing is audited.
 #[server(endpoint = "set_language")]
 pub async fn set_language(lang: String) -> Result<(), AppError> {
-    crate::error::respond(set_language_inner(lang))
+    serve(|ctx| remember_language(ctx, lang)).await
 }
 
-/// Sets the cookie. Not a `Ctx` body: `ui` is core, below identity (the
-/// floors), and the switch needs neither a person nor an audit row.
+/// Sets the cookie leptos_i18n reads ([`crate::ui::LANGUAGE_COOKIE`]).
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
-fn set_language_inner(lang: String) -> Result<(), AppError> {
+async fn remember_language(ctx: Ctx, lang: String) -> Result<(), AppError> {
     use cookie::{Cookie, SameSite};
     if lang != "ar" && lang != "en" {
         return Err(AppError::BadRequest);
     }
-    let secure = crate::state::app_state()?.settings.secure_cookies();
-    let cookie = Cookie::build((LANGUAGE_COOKIE, lang))
+    let cookie = Cookie::build((crate::ui::LANGUAGE_COOKIE, lang))
         .path("/")
         .same_site(SameSite::Lax)
-        .secure(secure)
+        .secure(ctx.state.settings.secure_cookies())
         .max_age(cookie::time::Duration::days(365))
         .build();
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {

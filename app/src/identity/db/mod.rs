@@ -3,7 +3,10 @@
 use sqlx::{Any, Transaction};
 
 use super::{CurrentUser, NationalId, Role, RoleKind, SignInState};
-use crate::database::{Db, Sql, now, stored};
+use crate::database::{Db, now, stored};
+
+mod roles;
+pub use roles::*;
 
 /// A stored sign-in attempt, found by the browser's pending token.
 #[derive(Debug, Clone)]
@@ -312,7 +315,7 @@ pub async fn delete_user_sessions(db: &Db, user_id: i64) -> Result<u64, sqlx::Er
 }
 
 /// Ends every session of a person inside the caller's transaction.
-async fn delete_user_sessions_in(
+pub(super) async fn delete_user_sessions_in(
     conn: &mut sqlx::AnyConnection,
     user_id: i64,
 ) -> Result<u64, sqlx::Error> {
@@ -387,220 +390,10 @@ pub async fn load_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, sql
     }))
 }
 
-/// Why a role could not be granted.
-#[derive(Debug, thiserror::Error)]
-pub enum GrantError {
-    #[error("{0} needs an association")]
-    AssociationRequired(&'static str),
-    #[error("{0} is not held for an association")]
-    AssociationNotAllowed(&'static str),
-    #[error("no association with id {0}")]
-    UnknownAssociation(i64),
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
-}
-
-crate::db_failure!(GrantError);
-
-/// Grants a role to the holder of `national_id`, creating the person (to be
-/// verified at their first Nafath sign-in) when unknown. Returns the user id
-/// and whether the grant is new.
-///
-/// A new grant writes its `role_granted` audit row in the same transaction.
+/// How many people and live sessions there are (for `/metrics`).
 #[tracing::instrument(skip_all)]
-pub async fn grant_role(
-    db: &Db,
-    national_id: &NationalId,
-    role: RoleKind,
-    association_id: Option<i64>,
-    granted_by: Option<i64>,
-    client_ip: Option<&str>,
-) -> Result<(i64, bool), GrantError> {
-    match (role.is_per_association(), association_id) {
-        (true, None) => return Err(GrantError::AssociationRequired(role.as_str())),
-        (false, Some(_)) => return Err(GrantError::AssociationNotAllowed(role.as_str())),
-        _ => {}
-    }
-    if let Some(id) = association_id {
-        let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM associations WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?;
-        if found.is_none() {
-            return Err(GrantError::UnknownAssociation(id));
-        }
-    }
-    let at = now();
-    let mut tx = db.begin_write().await?;
-    let (user_id,): (i64,) = sqlx::query_as(
-        "INSERT INTO users (national_id, name_ar, created_at) VALUES ($1, '', $2) \
-         ON CONFLICT (national_id) DO UPDATE SET national_id = users.national_id \
-         RETURNING id",
-    )
-    .bind(national_id.as_str())
-    .bind(at)
-    .fetch_one(&mut *tx)
-    .await?;
-    let conflict_target = if association_id.is_some() {
-        "(user_id, role, association_id) WHERE association_id IS NOT NULL"
-    } else {
-        "(user_id, role) WHERE association_id IS NULL"
-    };
-    // Only our two constant conflict targets are spliced in.
-    let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO role_grants (user_id, role, association_id, granted_by, granted_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT {conflict_target} DO NOTHING"
-    )))
-    .bind(user_id)
-    .bind(role.as_str())
-    .bind(association_id)
-    .bind(granted_by)
-    .bind(at)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if inserted {
-        // Also called without a request (seed, command line): no Ctx here,
-        // so the grantor and address come as arguments.
-        let event = crate::audit::AuditEvent {
-            actor_user_id: granted_by,
-            action: crate::audit::action::ROLE_GRANTED,
-            client_ip: client_ip.map(str::to_string),
-            ..Default::default()
-        }
-        .subject("user", user_id)
-        .acting_for(association_id)
-        .detail(role.as_str());
-        crate::audit::record_in(&mut tx, event).await?;
-    }
-    tx.commit().await?;
-    Ok((user_id, inserted))
-}
-
-/// Whether this person's account is disabled.
-#[tracing::instrument(skip_all)]
-pub async fn is_disabled(tx: &mut Transaction<'_, Any>, user_id: i64) -> Result<bool, sqlx::Error> {
-    let (disabled,): (Option<i64>,) = sqlx::query_as("SELECT disabled_at FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    Ok(disabled.is_some())
-}
-
-/// A person as the access page lists them (the national ID masked by the caller).
-pub struct PersonAccessRow {
-    pub user: CurrentUser,
-    pub disabled_at: Option<i64>,
-    pub last_sign_in_at: Option<i64>,
-    pub live_sessions: i64,
-}
-
-/// People holding a staff, admin, trainer or council role — all of them
-/// (`association` None, for the council) or those of one association — and,
-/// when given, the holder of one national ID.
-#[tracing::instrument(skip_all)]
-pub async fn people_with_access(
-    db: &Db,
-    association: Option<i64>,
-    national_id: Option<&NationalId>,
-) -> Result<Vec<PersonAccessRow>, sqlx::Error> {
-    // Who, with their account's state, in one query; their roles next.
-    let mut sql = Sql::new(
-        "SELECT u.id, u.disabled_at, u.last_sign_in_at, \
-           (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id) \
-         FROM users u WHERE u.id IN ( \
-           SELECT u2.id FROM users u2 LEFT JOIN role_grants g ON g.user_id = u2.id WHERE ",
-    );
-    match association {
-        // One association's people.
-        Some(id) => sql.push("g.association_id = ").bind(id),
-        // Everyone holding a role beyond being a family member.
-        None => sql.push("(g.role IS NOT NULL AND g.role <> 'family_member')"),
-    };
-    if let Some(id) = national_id {
-        sql.push(" OR u2.national_id = ").bind(id.as_str());
-    }
-    sql.push(") ORDER BY u.id LIMIT 500");
-    let rows: Vec<(i64, Option<i64>, Option<i64>, i64)> =
-        sql.query_as().fetch_all(&db.pool).await?;
-    let mut people = Vec::with_capacity(rows.len());
-    for (id, disabled_at, last_sign_in_at, live_sessions) in rows {
-        let Some(user) = load_user(db, id).await? else {
-            continue;
-        };
-        people.push(PersonAccessRow {
-            user,
-            disabled_at,
-            last_sign_in_at,
-            live_sessions,
-        });
-    }
-    Ok(people)
-}
-
-/// Takes one role away; the `role_revoked` audit row is written in the same
-/// transaction. `false` when there was no such grant.
-#[tracing::instrument(skip_all)]
-pub async fn revoke_role(
-    db: &Db,
-    user_id: i64,
-    role: RoleKind,
-    association_id: Option<i64>,
-    audit: crate::audit::AuditEvent<'_>,
-) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    let removed = sqlx::query(
-        "DELETE FROM role_grants WHERE user_id = $1 AND role = $2 \
-         AND COALESCE(association_id, 0) = COALESCE($3, 0)",
-    )
-    .bind(user_id)
-    .bind(role.as_str())
-    .bind(association_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        > 0;
-    if removed {
-        crate::audit::record_in(&mut tx, audit).await?;
-    }
-    tx.commit().await?;
-    Ok(removed)
-}
-
-/// Disables (or enables again) an account; disabling ends every session.
-/// The audit row is written in the same transaction.
-#[tracing::instrument(skip_all)]
-pub async fn set_disabled(
-    db: &Db,
-    user_id: i64,
-    disabled: bool,
-    audit: crate::audit::AuditEvent<'_>,
-) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    sqlx::query("UPDATE users SET disabled_at = $2 WHERE id = $1")
-        .bind(user_id)
-        .bind(disabled.then(now))
-        .execute(&mut *tx)
-        .await?;
-    if disabled {
-        delete_user_sessions_in(&mut tx, user_id).await?;
-    }
-    crate::audit::record_in(&mut tx, audit).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Ends every session of a person, audited in the same transaction.
-#[tracing::instrument(skip_all)]
-pub async fn end_sessions(
-    db: &Db,
-    user_id: i64,
-    audit: crate::audit::AuditEvent<'_>,
-) -> Result<(), sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    delete_user_sessions_in(&mut tx, user_id).await?;
-    crate::audit::record_in(&mut tx, audit).await?;
-    tx.commit().await?;
-    Ok(())
+pub async fn count_users_and_sessions(db: &Db) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as("SELECT (SELECT COUNT(*) FROM users), (SELECT COUNT(*) FROM sessions)")
+        .fetch_one(&db.pool)
+        .await
 }
