@@ -28,7 +28,10 @@ fi
 
 step "unit and integration tests (SQLite and PostgreSQL)"
 cargo test -p app --features ssr
-cargo test -p server
+# One test at a time: each test starts its own server, and with two servers
+# rendering at once in one test process a page render has been seen to hang
+# (docs/SECURITY.md, "Known limits": under investigation; never seen with one).
+cargo test -p server -- --test-threads=1
 
 step "site (the dev-profile server the tests just built, the stylesheet, assets)"
 scripts/build-site.sh

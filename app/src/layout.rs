@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 
 use crate::i18n::*;
-use crate::identity::{self, RoleKind};
 use crate::identity::language::SetLanguage;
+use crate::identity::{self, RoleKind};
 use crate::ui::{ICON_SPRITE, Icon, IconName, is_english};
 
 /// The logo, drawn inline in the header for the same reason (the file in

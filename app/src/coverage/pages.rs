@@ -16,7 +16,7 @@ use super::{
 };
 use crate::i18n::*;
 use crate::time::format_date;
-use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
+use crate::ui::{DataTable, ErrorAlert, error_from_query, is_english, loaded, pick};
 
 /// `/coverage`: the council's matrix; read-only for association staff.
 #[component]
@@ -157,8 +157,7 @@ fn Matrix(view: MatrixView, status: Option<String>) -> impl IntoView {
         </form>
         <h2>{city_name}</h2>
         <p><TotalsText totals=view.city_total /></p>
-        <div class="table-wrap" tabindex="0">
-            <table class="data matrix">
+        <DataTable class="matrix" focusable=true>
                 <thead>
                     <tr>
                         <th scope="col">{t!(i18n, coverage.district)}</th>
@@ -172,11 +171,9 @@ fn Matrix(view: MatrixView, status: Option<String>) -> impl IntoView {
                         {per_type}
                     </tr>
                 </tfoot>
-            </table>
-        </div>
+            </DataTable>
         <h2>{t!(i18n, coverage.per_city)}</h2>
-        <div class="table-wrap">
-            <table class="data">
+        <DataTable>
                 <thead>
                     <tr>
                         <th scope="col">{t!(i18n, coverage.city)}</th>
@@ -194,8 +191,7 @@ fn Matrix(view: MatrixView, status: Option<String>) -> impl IntoView {
                         <td>{view.region_total.overlaps}</td>
                     </tr>
                 </tfoot>
-            </table>
-        </div>
+            </DataTable>
         <p><a href=PROPOSALS_PAGE>{t!(i18n, coverage.proposals_link)}</a></p>
     }
 }
@@ -307,8 +303,7 @@ fn Proposals(view: ProposalsView) -> impl IntoView {
             view! { <p class="muted">{t!(i18n, coverage.nothing_pending)}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
-                    <table class="data">
+                <DataTable>
                         <thead>
                             <tr>
                                 <th scope="col">{t!(i18n, coverage.association)}</th>
@@ -321,8 +316,7 @@ fn Proposals(view: ProposalsView) -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>{cells}</tbody>
-                    </table>
-                </div>
+                    </DataTable>
             }.into_any()
         }}
     }

@@ -12,7 +12,7 @@ use super::access::{
 use super::pages::RoleName;
 use crate::i18n::*;
 use crate::time::format_date;
-use crate::ui::{ErrorAlert, error_from_query, is_english, pick};
+use crate::ui::{EmptyState, ErrorAlert, error_from_query, is_english, pick};
 
 /// The page.
 #[component]
@@ -52,7 +52,7 @@ fn People(view: AccessView) -> impl IntoView {
             </form>
         })}
         {if view.people.is_empty() {
-            view! { <p class="muted">{t!(i18n, access.empty)}</p> }.into_any()
+            view! { <EmptyState>{t!(i18n, access.empty)}</EmptyState> }.into_any()
         } else {
             view! {
                 <ul class="people">

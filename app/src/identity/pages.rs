@@ -11,7 +11,7 @@ use super::api::{
 };
 use super::{RoleKind, SignInState, signed_in_user};
 use crate::i18n::*;
-use crate::ui::{ErrorAlert, Icon, IconName, error_from_query, is_english};
+use crate::ui::{EmptyState, ErrorAlert, Icon, IconName, error_from_query, is_english};
 
 /// Step one: the national ID.
 #[component]
@@ -264,7 +264,7 @@ pub fn SimulatorPage() -> impl IntoView {
                                     {t!(i18n, simulator.title)}
                                 </h1>
                                 <p class="muted small">{t!(i18n, simulator.notice)}</p>
-                                {empty.then(|| view! { <p>{t!(i18n, simulator.empty)}</p> })}
+                                {empty.then(|| view! { <EmptyState>{t!(i18n, simulator.empty)}</EmptyState> })}
                                 <ul class="sim-requests">
                                     {requests
                                         .into_iter()

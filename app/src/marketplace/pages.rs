@@ -15,7 +15,9 @@ use super::{
 };
 use crate::i18n::*;
 use crate::text::format_riyals;
-use crate::ui::{Icon, IconName, PageMeta, Price, id_param, is_english, loaded, pick};
+use crate::ui::{
+    EmptyState, Icon, IconName, PageMeta, Pager, Price, id_param, is_english, loaded, pick,
+};
 
 /// A category's name in the page's language.
 #[component]
@@ -339,15 +341,16 @@ fn SearchResults(view: SearchView) -> impl IntoView {
         </details>
         <p class="muted" id="result-count">{t!(i18n, market.results)} ": " <bdi>{count}</bdi></p>
         {if view.cards.is_empty() {
-            view! { <p>{t!(i18n, market.no_results)}</p> }.into_any()
+            view! { <EmptyState>{t!(i18n, market.no_results)}</EmptyState> }.into_any()
         } else {
             view! { <ProductGrid cards=view.cards.clone() /> }.into_any()
         }}
-        <nav class="pagination" aria-label=move || t_string!(i18n, market.pages)>
-            {(page > 1).then(|| view! { <a rel="prev" href=page_url(&query, page - 1)>{t!(i18n, market.previous)}</a> })}
-            <span>{t!(i18n, market.page)} " " {page}</span>
-            {view.has_next.then(|| view! { <a rel="next" href=page_url(&query, page + 1)>{t!(i18n, market.next)}</a> })}
-        </nav>
+        <Pager
+            prev=(page > 1).then(|| page_url(&query, page - 1))
+            next=view.has_next.then(|| page_url(&query, page + 1))
+            position=format!("{} {page}", t_string!(i18n, market.page))
+            label=t_string!(i18n, market.pages).to_string()
+        />
     }
 }
 

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::i18n::*;
 use crate::text::format_riyals;
-use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
+use crate::ui::{EmptyState, ErrorAlert, error_from_query, is_english, loaded, pick};
 use crate::ui::{Price, id_param};
 
 /// A product status in the page's language.
@@ -382,7 +382,7 @@ fn ModerationQueue(view: ModerationView) -> impl IntoView {
             <h2>{t!(i18n, moderation.products)}</h2>
         })}
         {if view.items.is_empty() && view.shops.is_empty() {
-            view! { <p>{t!(i18n, moderation.empty)}</p> }.into_any()
+            view! { <EmptyState>{t!(i18n, moderation.empty)}</EmptyState> }.into_any()
         } else {
             view.items.iter().map(|item| {
                 let id = item.product.id.to_string();

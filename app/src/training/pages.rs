@@ -18,7 +18,7 @@ use super::{
 };
 use crate::i18n::*;
 use crate::time::{format_date, format_hijri};
-use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
+use crate::ui::{EmptyState, ErrorAlert, error_from_query, is_english, loaded, pick};
 use crate::ui::{PageMeta, Price, id_param};
 
 /// A specialty's name in the page's language.
@@ -359,7 +359,7 @@ fn MyCourses(view: MyCoursesView) -> impl IntoView {
         .map(|e| e.course.title(english).to_string())
         .collect();
     if view.enrollments.is_empty() {
-        return view! { <p class="muted">{t!(i18n, training.my_empty)}</p> }.into_any();
+        return view! { <EmptyState>{t!(i18n, training.my_empty)}</EmptyState> }.into_any();
     }
     view! {
         {promoted.into_iter().map(|title| view! {

@@ -9,7 +9,7 @@ pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 pub mod drafts;
 mod page;
 
-pub use page::{PageMeta, Price, id_param};
+pub use page::{DataTable, EmptyState, PageMeta, Pager, Price, id_param};
 
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -51,3 +51,52 @@ pub fn Price(halalas: i64) -> impl IntoView {
 pub fn id_param() -> Option<i64> {
     use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
 }
+
+/// Previous / next links of a paged list: plain links, so paging works
+/// without JavaScript and each page has its own address. `position` is what
+/// sits between them ("3 / 7", "Page 3").
+#[component]
+pub fn Pager(
+    prev: Option<String>,
+    next: Option<String>,
+    #[prop(optional, into)] position: Option<String>,
+    /// What the pages are of, for screen readers (default "Pages").
+    #[prop(optional, into)]
+    label: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = label.unwrap_or_else(|| t_string!(i18n, pager.pages).to_string());
+    view! {
+        <nav class="pagination" aria-label=label>
+            {prev.map(|href| view! { <a rel="prev" href=href>{t!(i18n, pager.previous)}</a> })}
+            {position.map(|p| view! { <span>{p}</span> })}
+            {next.map(|href| view! { <a rel="next" href=href>{t!(i18n, pager.next)}</a> })}
+        </nav>
+    }
+}
+
+/// A table of records that scrolls sideways on a phone instead of
+/// squeezing its columns. `class` adds to `data`; `focusable` lets a
+/// keyboard scroll a wide one.
+#[component]
+pub fn DataTable(
+    children: Children,
+    #[prop(optional, into)] class: Option<String>,
+    #[prop(optional)] focusable: bool,
+) -> impl IntoView {
+    let class = match class {
+        Some(extra) => format!("data {extra}"),
+        None => "data".to_string(),
+    };
+    view! {
+        <div class="table-wrap" tabindex=focusable.then_some("0")>
+            <table class=class>{children()}</table>
+        </div>
+    }
+}
+
+/// What a list says when it has nothing to show.
+#[component]
+pub fn EmptyState(children: Children) -> impl IntoView {
+    view! { <p class="muted">{children()}</p> }
+}

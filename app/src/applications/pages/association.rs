@@ -17,7 +17,7 @@ use crate::registry::claims::VerifyMemberForm;
 use crate::registry::pages::RelationName;
 use crate::text::format_riyals;
 use crate::time::format_date;
-use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
+use crate::ui::{DataTable, ErrorAlert, Pager, error_from_query, is_english, loaded, pick};
 
 /// `/association/queue`: the lines with this association (or the council's unrouted ones).
 #[component]
@@ -209,8 +209,7 @@ fn Queue(queue: QueueView) -> impl IntoView {
             view! { <p class="muted">{t!(i18n, queue.empty)}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
-                    <table class="data queue">
+                <DataTable class="queue">
                         <thead>
                             <tr>
                                 <th scope="col">"#"</th>
@@ -222,16 +221,15 @@ fn Queue(queue: QueueView) -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                    </DataTable>
             }.into_any()
         }}
         {(pages > 1).then(|| view! {
-            <nav class="pagination" aria-label=move || t_string!(i18n, queue.pages)>
-                {(page > 1).then(|| view! { <a rel="prev" href=link(f.state, page - 1)>{t!(i18n, queue.previous)}</a> })}
-                <span>{page} " / " {pages}</span>
-                {(page < pages).then(|| view! { <a rel="next" href=link(f.state, page + 1)>{t!(i18n, queue.next)}</a> })}
-            </nav>
+            <Pager
+                prev=(page > 1).then(|| link(f.state, page - 1))
+                next=(page < pages).then(|| link(f.state, page + 1))
+                position=format!("{page} / {pages}")
+            />
         })}
     }
 }
@@ -507,8 +505,7 @@ fn Families(view: FamiliesView) -> impl IntoView {
             view! { <p class="muted">{t!(i18n, families.empty)}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
-                    <table class="data">
+                <DataTable>
                         <thead>
                             <tr>
                                 <th scope="col">{t!(i18n, queue.head)}</th>
@@ -519,13 +516,12 @@ fn Families(view: FamiliesView) -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                    </DataTable>
             }.into_any()
         }}
-        <nav class="pagination" aria-label=move || t_string!(i18n, queue.pages)>
-            {(page > 1).then(|| view! { <a rel="prev" href=format!("{FAMILIES_PAGE}?page={}", page - 1)>{t!(i18n, queue.previous)}</a> })}
-            {full.then(|| view! { <a rel="next" href=format!("{FAMILIES_PAGE}?page={}", page + 1)>{t!(i18n, queue.next)}</a> })}
-        </nav>
+        <Pager
+            prev=(page > 1).then(|| format!("{FAMILIES_PAGE}?page={}", page - 1))
+            next=full.then(|| format!("{FAMILIES_PAGE}?page={}", page + 1))
+        />
     }
 }

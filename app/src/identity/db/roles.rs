@@ -1,12 +1,10 @@
 //! SQL of roles and access: grants, revocations, disabled accounts, who holds what.
 
-
 use sqlx::{Any, Transaction};
 
 use super::{delete_user_sessions_in, load_user};
 use crate::database::{Db, Sql, now};
 use crate::identity::{CurrentUser, NationalId, RoleKind};
-
 
 /// Why a role could not be granted.
 #[derive(Debug, thiserror::Error)]

@@ -12,7 +12,7 @@ use crate::training::api::{AttendanceView, MarkAttendance, get_attendance};
 use crate::training::pages::SessionTime;
 use crate::training::{AttendanceMark, EnrollmentStatus, manage_url};
 use crate::ui::id_param;
-use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
+use crate::ui::{EmptyState, ErrorAlert, error_from_query, is_english, loaded, pick};
 
 /// `/training/courses/<id>/attendance?session=<id>`: one tap per person.
 #[component]
@@ -59,7 +59,7 @@ fn AttendanceSheet(view: AttendanceView) -> impl IntoView {
         </nav>
         <p><SessionTime span /></p>
         {if view.roster.is_empty() {
-            view! { <p class="muted">{t!(i18n, training.roster_empty)}</p> }.into_any()
+            view! { <EmptyState>{t!(i18n, training.roster_empty)}</EmptyState> }.into_any()
         } else {
             view! {
                 <ul class="attendance">

@@ -27,7 +27,7 @@ use crate::training::{
     Specialty, TRAINERS_PAGE, course_url, manage_url, roster_csv_url,
 };
 use crate::ui::id_param;
-use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
+use crate::ui::{DataTable, EmptyState, ErrorAlert, error_from_query, is_english, loaded, pick};
 
 /// A share as a whole percentage, or a dash when there is nothing to share.
 fn percent(part: i64, whole: i64) -> String {
@@ -71,8 +71,7 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
             view! { <p class="muted">{t!(i18n, training.no_managed_courses)}</p> }.into_any()
         } else {
             view! {
-                <div class="table-wrap">
-                    <table class="data">
+                <DataTable>
                         <thead><tr>
                             <th>{t!(i18n, training.course)}</th>
                             <th>{t!(i18n, training.status)}</th>
@@ -103,8 +102,7 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
                                 }
                             }).collect_view()}
                         </tbody>
-                    </table>
-                </div>
+                    </DataTable>
             }.into_any()
         }}
         <h2>{t!(i18n, training.follow_ups)}</h2>
@@ -281,11 +279,10 @@ fn CourseManager(editor: CourseEditor) -> impl IntoView {
                 <a class="button secondary" href=roster_csv_url(c.id) download="">{t!(i18n, training.roster_csv)}</a>
             </p>
             {if editor.roster.is_empty() {
-                view! { <p class="muted">{t!(i18n, training.roster_empty)}</p> }.into_any()
+                view! { <EmptyState>{t!(i18n, training.roster_empty)}</EmptyState> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
-                        <table class="data">
+                    <DataTable>
                             <thead><tr>
                                 <th>{t!(i18n, training.member)}</th>
                                 <th>{t!(i18n, training.national_id)}</th>
@@ -304,8 +301,7 @@ fn CourseManager(editor: CourseEditor) -> impl IntoView {
                                     </tr>
                                 }).collect_view()}
                             </tbody>
-                        </table>
-                    </div>
+                        </DataTable>
                 }.into_any()
             }}
         })}

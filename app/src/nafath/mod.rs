@@ -17,6 +17,8 @@ use tokio::sync::RwLock;
 use crate::database::{Db, now};
 use crate::ids::NationalId;
 
+mod db;
+
 /// A started Nafath transaction: the id and the number the user must pick.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NafathTransaction {
@@ -372,51 +374,7 @@ pub struct SimulatedRequest {
 
 /// The simulator's side: list and decide pending requests.
 pub mod simulator {
-    use super::*;
-
-    pub async fn pending(db: &Db) -> Result<Vec<SimulatedRequest>, sqlx::Error> {
-        let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT trans_id, national_id, random, created_at FROM nafath_sim_requests \
-             WHERE status = 'WAITING' AND created_at > $1 ORDER BY created_at DESC LIMIT 50",
-        )
-        .bind(now() - SIMULATED_REQUEST_LIFETIME_SECS)
-        .fetch_all(&db.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(trans_id, national_id, random, created_at)| SimulatedRequest {
-                    trans_id,
-                    national_id,
-                    random,
-                    created_at,
-                },
-            )
-            .collect())
-    }
-
-    /// Picks a number for a request: the right one approves it, any other
-    /// rejects it (as the real app does). Returns false when the request is
-    /// no longer waiting.
-    pub async fn decide(
-        db: &Db,
-        trans_id: &str,
-        picked: Option<&str>,
-    ) -> Result<bool, sqlx::Error> {
-        let result = sqlx::query(
-            "UPDATE nafath_sim_requests SET \
-               status = CASE WHEN random = $2 THEN 'COMPLETED' ELSE 'REJECTED' END, \
-               decided_at = $3 \
-             WHERE trans_id = $1 AND status = 'WAITING' AND created_at > $4",
-        )
-        .bind(trans_id)
-        .bind(picked.unwrap_or(""))
-        .bind(now())
-        .bind(now() - SIMULATED_REQUEST_LIFETIME_SECS)
-        .execute(&db.pool)
-        .await?;
-        Ok(result.rows_affected() == 1)
-    }
+    pub use super::db::{decide, pending};
 
     /// Three numbers to offer, one of them right, in a stable order.
     pub fn choices(random: &str) -> Vec<String> {
@@ -438,16 +396,7 @@ impl NafathProvider for SimulatedNafath {
                 .collect();
             (trans_id, rng.random_range(10..100u32).to_string())
         };
-        sqlx::query(
-            "INSERT INTO nafath_sim_requests (trans_id, national_id, random, service, created_at) \
-             VALUES ($1, $2, $3, 'Login', $4)",
-        )
-        .bind(&trans_id)
-        .bind(national_id.as_str())
-        .bind(&random)
-        .bind(now())
-        .execute(&self.db.pool)
-        .await?;
+        db::insert_request(&self.db, &trans_id, national_id, &random).await?;
         Ok(NafathTransaction { trans_id, random })
     }
 
@@ -456,15 +405,7 @@ impl NafathProvider for SimulatedNafath {
         national_id: &NationalId,
         transaction: &NafathTransaction,
     ) -> Result<NafathStatus, NafathError> {
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT status, created_at FROM nafath_sim_requests \
-             WHERE trans_id = $1 AND national_id = $2 AND random = $3",
-        )
-        .bind(&transaction.trans_id)
-        .bind(national_id.as_str())
-        .bind(&transaction.random)
-        .fetch_optional(&self.db.pool)
-        .await?;
+        let row = db::request_status(&self.db, national_id, transaction).await?;
         let Some((status, created_at)) = row else {
             return Err(NafathError::Malformed("unknown transaction".into()));
         };
@@ -473,12 +414,7 @@ impl NafathProvider for SimulatedNafath {
                 Ok(NafathStatus::Expired)
             }
             "COMPLETED" => {
-                let person: Option<(String, String)> = sqlx::query_as(
-                    "SELECT name_ar, name_en FROM nafath_sim_people WHERE national_id = $1",
-                )
-                .bind(national_id.as_str())
-                .fetch_optional(&self.db.pool)
-                .await?;
+                let person = db::known_person(&self.db, national_id).await?;
                 Ok(NafathStatus::Completed(match person {
                     Some((name_ar, name_en)) => AssertedPerson {
                         name_ar: Some(name_ar),

@@ -1,14 +1,9 @@
-//! What a person typed into a form the server refused, kept for an hour so
-//! that the page the browser is sent back to (without JavaScript, a refused
-//! form post is a redirect) shows it again instead of empty fields.
-//!
-//! A draft is stored under a random token that goes into the redirect's
-//! address, and is read back only by the person who typed it.
+//! SQL of form drafts.
 
 use crate::database::Db;
 
 /// How long a draft can be read back.
-const DRAFT_SECS: i64 = 60 * 60;
+pub const DRAFT_SECS: i64 = 60 * 60;
 
 /// Keeps the fields (serialized by the caller) of `form` for `user_id`;
 /// returns the token to put in the address.
