@@ -190,14 +190,10 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             if new {
                 app::audit::record(
                     &state.db,
-                    app::audit::AuditEvent {
-                        acting_for_association_id: association,
-                        action: app::audit::action::ROLE_GRANTED,
-                        subject_type: Some("user"),
-                        subject_id: Some(user_id.to_string()),
-                        detail: Some(format!("{} via command line", role.as_str())),
-                        ..Default::default()
-                    },
+                    app::audit::AuditEvent::new(app::audit::action::ROLE_GRANTED)
+                        .acting_for(association)
+                        .subject("user", user_id)
+                        .detail(format!("{} via command line", role.as_str())),
                 )
                 .await
                 .map_err(|e| CliError::Usage(e.to_string()))?;

@@ -15,6 +15,21 @@ pub struct AuditEvent<'a> {
 }
 
 impl<'a> AuditEvent<'a> {
+    /// A row for `action`; the builder methods below fill in the rest.
+    pub fn new(action: &'a str) -> Self {
+        Self {
+            action,
+            ..Default::default()
+        }
+    }
+
+    /// Who acted (no one for the system itself) and from which address.
+    pub fn by(mut self, actor_user_id: Option<i64>, client_ip: Option<String>) -> Self {
+        self.actor_user_id = actor_user_id;
+        self.client_ip = client_ip;
+        self
+    }
+
     /// What was acted on: a kind of row and its id.
     pub fn subject(mut self, subject_type: &'a str, subject_id: impl ToString) -> Self {
         self.subject_type = Some(subject_type);

@@ -24,15 +24,11 @@ pub async fn record_list_read(
     }
     record(
         db,
-        AuditEvent {
-            actor_user_id: Some(actor_user_id),
-            acting_for_association_id,
-            action: action::PERSONAL_DATA_LISTED,
-            subject_type: Some("list"),
-            subject_id: Some(list.to_string()),
-            detail: Some(format!("{rows} rows")),
-            client_ip: Some(client_ip),
-        },
+        AuditEvent::new(action::PERSONAL_DATA_LISTED)
+            .by(Some(actor_user_id), Some(client_ip))
+            .acting_for(acting_for_association_id)
+            .subject("list", list)
+            .detail(format!("{rows} rows")),
     )
     .await
 }

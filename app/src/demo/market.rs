@@ -297,10 +297,7 @@ pub async fn seed_demo_market(db: &Db, photo_store: &PhotoStore) -> Result<usize
 
 /// The audit row of a demo shop's text "approved" by the seed itself.
 fn seeded_review(shop_id: i64) -> AuditEvent<'static> {
-    AuditEvent {
-        action: crate::audit::action::SHOP_TEXT_MODERATED,
-        ..Default::default()
-    }
-    .subject("shop", shop_id)
-    .detail("approved by the demo seed")
+    AuditEvent::new(crate::audit::action::SHOP_TEXT_MODERATED)
+        .subject("shop", shop_id)
+        .detail("approved by the demo seed")
 }

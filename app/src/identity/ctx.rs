@@ -80,12 +80,10 @@ impl Ctx {
     /// An audit row for `action` by the caller, from the caller's address;
     /// the body adds the subject and writes it (inside its transaction).
     pub fn event(&self, action: &'static str) -> AuditEvent<'static> {
-        AuditEvent {
-            actor_user_id: self.user.as_ref().map(|u| u.user_id),
-            action,
-            client_ip: Some(self.client_ip.clone()),
-            ..Default::default()
-        }
+        AuditEvent::new(action).by(
+            self.user.as_ref().map(|u| u.user_id),
+            Some(self.client_ip.clone()),
+        )
     }
 
     /// Records a read of a list of households' personal data (see

@@ -82,15 +82,11 @@ pub async fn grant_role(
     if inserted {
         // Also called without a request (seed, command line): no Ctx here,
         // so the grantor and address come as arguments.
-        let event = crate::audit::AuditEvent {
-            actor_user_id: granted_by,
-            action: crate::audit::action::ROLE_GRANTED,
-            client_ip: client_ip.map(str::to_string),
-            ..Default::default()
-        }
-        .subject("user", user_id)
-        .acting_for(association_id)
-        .detail(role.as_str());
+        let event = crate::audit::AuditEvent::new(crate::audit::action::ROLE_GRANTED)
+            .by(granted_by, client_ip.map(str::to_string))
+            .subject("user", user_id)
+            .acting_for(association_id)
+            .detail(role.as_str());
         crate::audit::record_in(&mut tx, event).await?;
     }
     tx.commit().await?;
