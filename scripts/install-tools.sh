@@ -49,7 +49,7 @@ fi
 
 # moto's S3 server: the tests' stand-in for an S3-compatible photo bucket
 # (it speaks the S3 protocol; the real client is what is tested).
-if ! [ -x "$TOOLS_DIR/moto/bin/moto_server" ] || ! "$TOOLS_DIR/moto/bin/pip" show moto 2>/dev/null | grep -q "Version: $MOTO_VERSION"; then
+if ! [ -x "$TOOLS_DIR/moto/bin/moto_server" ] || ! "$TOOLS_DIR/moto/bin/pip" show moto 2>/dev/null | grep "Version: $MOTO_VERSION" >/dev/null; then
   log "installing moto $MOTO_VERSION (a local S3 server for the photo bucket tests) from PyPI"
   python3 -m venv "$TOOLS_DIR/moto"
   "$TOOLS_DIR/moto/bin/pip" install -q "moto[server]==$MOTO_VERSION"
