@@ -12,6 +12,12 @@ type Tx = Transaction<'static, Any>;
 /// The description every generated product carries (and its search document).
 pub const GENERATED_DESCRIPTION: &str = "صناعة بيتية طازجة بمكونات مختارة";
 
+/// The one number a query answers (a count, a largest id).
+async fn number(db: &Db, sql: &'static str) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(&db.pool).await?;
+    Ok(n)
+}
+
 /// Lets the Nafath simulator greet a demo person by name.
 pub async fn add_simulator_person(
     db: &Db,
@@ -41,17 +47,11 @@ pub async fn user_id_of(db: &Db, national_id: &str) -> Result<Option<i64>, sqlx:
 }
 
 pub async fn count_courses(db: &Db) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM courses")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(n)
+    number(db, "SELECT COUNT(*) FROM courses").await
 }
 
 pub async fn count_coverage_cells(db: &Db) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM coverage_cells")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(n)
+    number(db, "SELECT COUNT(*) FROM coverage_cells").await
 }
 
 /// The city of Jeddah, once the places are seeded.
@@ -105,17 +105,11 @@ pub async fn insert_primary_cells(
 }
 
 pub async fn max_household_id(db: &Db) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM households")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(n)
+    number(db, "SELECT COALESCE(MAX(id), 0) FROM households").await
 }
 
 pub async fn max_user_id(db: &Db) -> Result<i64, sqlx::Error> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM users")
-        .fetch_one(&db.pool)
-        .await?;
-    Ok(n)
+    number(db, "SELECT COALESCE(MAX(id), 0) FROM users").await
 }
 
 /// Registered households (head's national ID, head's name, phone, district);

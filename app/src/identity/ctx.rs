@@ -115,11 +115,7 @@ where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = Result<T, AppError>>,
 {
-    let result = match Ctx::from_request() {
-        Ok(ctx) => body(ctx).await,
-        Err(error) => Err(error),
-    };
-    respond(result)
+    respond(run(body).await)
 }
 
 /// Like [`serve`], but a plain form post that fails goes back to `page`
@@ -129,9 +125,14 @@ where
     F: FnOnce(Ctx) -> Fut,
     Fut: Future<Output = Result<T, AppError>>,
 {
-    let result = match Ctx::from_request() {
-        Ok(ctx) => body(ctx).await,
-        Err(error) => Err(error),
-    };
-    respond_at(page, result)
+    respond_at(page, run(body).await)
+}
+
+/// The body's answer, or the error of building its context.
+async fn run<T, F, Fut>(body: F) -> Result<T, AppError>
+where
+    F: FnOnce(Ctx) -> Fut,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    body(Ctx::from_request()?).await
 }
