@@ -91,10 +91,18 @@ pub enum ErrorKey {
     TrainerLinkByCouncil,
     MemberAlreadyListed,
     AccountNotFound,
+    LicenceInvalid,
+    LicenceTaken,
+    NameRequired,
+    EmailInvalid,
+    CodeInvalid,
+    CodeTaken,
+    CooldownInvalid,
+    AssociationSuspended,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 72] = [
+    pub const ALL: [ErrorKey; 80] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -167,6 +175,14 @@ impl ErrorKey {
         ErrorKey::TrainerLinkByCouncil,
         ErrorKey::MemberAlreadyListed,
         ErrorKey::AccountNotFound,
+        ErrorKey::LicenceInvalid,
+        ErrorKey::LicenceTaken,
+        ErrorKey::NameRequired,
+        ErrorKey::EmailInvalid,
+        ErrorKey::CodeInvalid,
+        ErrorKey::CodeTaken,
+        ErrorKey::CooldownInvalid,
+        ErrorKey::AssociationSuspended,
     ];
 
     /// The snake-case name used in URLs.
@@ -244,6 +260,14 @@ impl ErrorKey {
             ErrorKey::TrainerLinkByCouncil => "trainer_link_by_council",
             ErrorKey::MemberAlreadyListed => "member_already_listed",
             ErrorKey::AccountNotFound => "account_not_found",
+            ErrorKey::LicenceInvalid => "licence_invalid",
+            ErrorKey::LicenceTaken => "licence_taken",
+            ErrorKey::NameRequired => "name_required",
+            ErrorKey::EmailInvalid => "email_invalid",
+            ErrorKey::CodeInvalid => "code_invalid",
+            ErrorKey::CodeTaken => "code_taken",
+            ErrorKey::CooldownInvalid => "cooldown_invalid",
+            ErrorKey::AssociationSuspended => "association_suspended",
         }
     }
 

@@ -28,6 +28,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <span class="brand-logo" aria-hidden="true" inner_html=LOGO></span>
                     <span>{t!(i18n, site.name)}</span>
                 </a>
+                <identity::acting::AssociationSwitch />
                 <LanguageSwitch />
             </div>
             <Navigation />
@@ -145,6 +146,12 @@ fn Navigation() -> impl IntoView {
                                             <a href=crate::paths::MATRIX_PAGE>
                                                 <Icon name=IconName::Map />
                                                 {t!(i18n, coverage.matrix_title)}
+                                            </a>
+                                        </li>
+                                        <li>
+                                            <a href=crate::paths::ASSOCIATIONS_PAGE>
+                                                <Icon name=IconName::Shield />
+                                                {t!(i18n, network.nav_link)}
                                             </a>
                                         </li>
                                         <li>

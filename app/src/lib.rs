@@ -28,6 +28,7 @@ pub mod identity;
 pub mod ids;
 pub mod layout;
 pub mod marketplace;
+pub mod network;
 pub mod paths;
 pub mod photos;
 pub mod places;
@@ -168,6 +169,26 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=StaticSegment("account") view=identity::pages::AccountPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("access") view=identity::access_page::AccessPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("access"), StaticSegment("history"))
+                            view=identity::access_page::AccessHistoryPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("council"), StaticSegment("associations"))
+                            view=network::pages::AssociationsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("council"), StaticSegment("associations"), ParamSegment("id"))
+                            view=network::pages::AssociationPageView
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("council"), StaticSegment("catalogue"))
+                            view=network::pages::CataloguePage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=StaticSegment("household") view=registry::pages::HouseholdPage ssr=SsrMode::Async />
                         <Route path=StaticSegment("applications") view=applications::pages::MyApplicationsPage ssr=SsrMode::Async />
                         <Route

@@ -11,6 +11,8 @@ pub const AFTER_SIGN_IN: &str = "/account";
 pub const WAIT_PAGE: &str = "/sign-in/wait";
 /// The sign-in page.
 pub const SIGN_IN_PAGE: &str = "/sign-in";
+/// Changes to access (roles, sessions, accounts), for admins.
+pub const ACCESS_HISTORY_PAGE: &str = "/access/history";
 /// The simulator's phone-app page.
 pub const SIMULATOR_PAGE: &str = "/nafath-simulator";
 
@@ -81,3 +83,11 @@ pub const MANAGE_COURSE_PAGE: &str = "/training/courses";
 pub const TRAINERS_PAGE: &str = "/training/trainers";
 /// A course's roster as CSV: `/training/courses/<id>/roster.csv`.
 pub const ROSTER_CSV: &str = "/training/courses/{id}/roster.csv";
+
+// network
+/// The council's list of associations.
+pub const ASSOCIATIONS_PAGE: &str = "/council/associations";
+/// The council's page of one association: `/council/associations/<id>` (`new` for a new one).
+pub const ASSOCIATION_PAGE: &str = "/council/associations";
+/// The council's assistance catalogue.
+pub const CATALOGUE_PAGE: &str = "/council/catalogue";

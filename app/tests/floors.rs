@@ -22,7 +22,13 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("registry", &["registry"]),
     (
         "domains",
-        &["coverage", "applications", "marketplace", "training"],
+        &[
+            "coverage",
+            "applications",
+            "marketplace",
+            "training",
+            "network",
+        ],
     ),
     ("top", &["layout", "home", "demo", "lib"]),
 ];

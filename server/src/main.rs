@@ -184,20 +184,11 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 .map_err(|e| CliError::Usage(format!("national ID: {e}")))?;
             let role = RoleKind::parse(&role)
                 .ok_or_else(|| CliError::Usage(format!("unknown role {role}")))?;
-            let (user_id, new) =
+            let (_, new) =
                 app::identity::db::grant_role(&state.db, &id, role, association, None, None)
                     .await?;
-            if new {
-                app::audit::record(
-                    &state.db,
-                    app::audit::AuditEvent::new(app::audit::action::ROLE_GRANTED)
-                        .acting_for(association)
-                        .subject("user", user_id)
-                        .detail(format!("{} via command line", role.as_str())),
-                )
-                .await
-                .map_err(|e| CliError::Usage(e.to_string()))?;
-            }
+            // grant_role wrote the role_granted audit row (no actor: the
+            // command line) in the same transaction as the grant.
             println!(
                 "{} {} to {}",
                 if new { "granted" } else { "already held:" },

@@ -40,6 +40,9 @@ pub struct LineSummary {
     pub association_id: Option<i64>,
     pub association_name_ar: Option<String>,
     pub association_name_en: Option<String>,
+    /// The association is suspended: the line waits in the council's queue.
+    #[serde(default)]
+    pub association_suspended: bool,
     pub referred_from_id: Option<i64>,
     pub referred_from_name_ar: Option<String>,
     pub referred_from_name_en: Option<String>,

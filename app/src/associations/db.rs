@@ -1,7 +1,7 @@
 //! SQL of the associations domain.
 
-use super::Association;
-use crate::database::{Db, now};
+use super::{Association, AssociationFields, AssociationProfile, AssociationStatus};
+use crate::database::{Db, is_unique_violation, now, stored};
 
 /// Creates an association unless its licence number exists; returns its id.
 pub async fn upsert(
@@ -29,20 +29,166 @@ pub async fn upsert(
     Ok(id)
 }
 
-/// All associations, by Arabic name.
+/// All associations (suspended ones too, marked), by Arabic name.
 pub async fn list(db: &Db) -> Result<Vec<Association>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(
-        "SELECT id, licence_number, name_ar, name_en FROM associations ORDER BY name_ar",
+    let rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+        "SELECT id, licence_number, name_ar, name_en, status FROM associations ORDER BY name_ar",
     )
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, licence_number, name_ar, name_en)| Association {
+        .map(
+            |(id, licence_number, name_ar, name_en, status)| Association {
+                id,
+                licence_number,
+                name_ar,
+                name_en,
+                active: status == AssociationStatus::Active.as_str(),
+            },
+        )
+        .collect())
+}
+
+/// Why an association could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// Another association holds this licence number.
+    #[error("licence number taken")]
+    LicenceTaken,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+crate::db_failure!(SaveError);
+
+/// The only unique column an edit can collide on is the licence number.
+fn is_licence_conflict(error: &sqlx::Error) -> bool {
+    is_unique_violation(error)
+}
+
+/// Creates an association (active); returns its id.
+pub async fn create(db: &Db, fields: &AssociationFields) -> Result<i64, SaveError> {
+    let result: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "INSERT INTO associations (licence_number, name_ar, name_en, city_id, contact_name, \
+         phone, email, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(&fields.licence_number)
+    .bind(&fields.name_ar)
+    .bind(&fields.name_en)
+    .bind(fields.city_id)
+    .bind(fields.contact_name.as_deref())
+    .bind(fields.phone.as_deref())
+    .bind(fields.email.as_deref())
+    .bind(now())
+    .fetch_one(&db.pool)
+    .await;
+    match result {
+        Ok((id,)) => Ok(id),
+        Err(e) if is_licence_conflict(&e) => Err(SaveError::LicenceTaken),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Updates an association's card; `false` when there is no such association.
+pub async fn update(db: &Db, id: i64, fields: &AssociationFields) -> Result<bool, SaveError> {
+    let result = sqlx::query(
+        "UPDATE associations SET licence_number = $2, name_ar = $3, name_en = $4, city_id = $5, \
+         contact_name = $6, phone = $7, email = $8 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&fields.licence_number)
+    .bind(&fields.name_ar)
+    .bind(&fields.name_en)
+    .bind(fields.city_id)
+    .bind(fields.contact_name.as_deref())
+    .bind(fields.phone.as_deref())
+    .bind(fields.email.as_deref())
+    .execute(&db.pool)
+    .await;
+    match result {
+        Ok(done) => Ok(done.rows_affected() == 1),
+        Err(e) if is_licence_conflict(&e) => Err(SaveError::LicenceTaken),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Suspends or reactivates an association, with the council's reason;
+/// `false` when it already had that status (or does not exist).
+pub async fn set_status(
+    db: &Db,
+    id: i64,
+    status: AssociationStatus,
+    reason: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE associations SET status = $2, status_reason = $3, status_changed_at = $4 \
+         WHERE id = $1 AND status <> $2",
+    )
+    .bind(id)
+    .bind(status.as_str())
+    .bind(reason)
+    .bind(now())
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// id, licence, names, city, contact, phone, email, status, reason, changed, created
+type ProfileRow = (
+    i64,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<i64>,
+    i64,
+);
+
+/// One association's card.
+pub async fn profile(db: &Db, id: i64) -> Result<Option<AssociationProfile>, sqlx::Error> {
+    let row: Option<ProfileRow> = sqlx::query_as(
+        "SELECT id, licence_number, name_ar, name_en, city_id, contact_name, phone, email, \
+         status, status_reason, status_changed_at, created_at FROM associations WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(
+        |(
             id,
             licence_number,
             name_ar,
             name_en,
-        })
-        .collect())
+            city_id,
+            contact_name,
+            phone,
+            email,
+            status,
+            status_reason,
+            status_changed_at,
+            created_at,
+        )| {
+            Ok(AssociationProfile {
+                id,
+                licence_number,
+                name_ar,
+                name_en,
+                city_id,
+                contact_name,
+                phone,
+                email,
+                status: stored("associations.status", &status, AssociationStatus::parse)?,
+                status_reason,
+                status_changed_at,
+                created_at,
+            })
+        },
+    )
+    .transpose()
 }

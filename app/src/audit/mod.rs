@@ -70,4 +70,9 @@ pub mod action {
     pub const TRAINER_SAVED: &str = "trainer_saved";
     pub const PROVIDER_SAVED: &str = "provider_saved";
     pub const FOLLOW_UP_RESOLVED: &str = "follow_up_resolved";
+    pub const ACTING_FOR_CHOSEN: &str = "acting_for_chosen";
+    pub const ASSOCIATION_SAVED: &str = "association_saved";
+    pub const ASSOCIATION_SUSPENDED: &str = "association_suspended";
+    pub const ASSOCIATION_REACTIVATED: &str = "association_reactivated";
+    pub const ASSISTANCE_TYPE_SAVED: &str = "assistance_type_saved";
 }

@@ -157,11 +157,14 @@ const CELL_COLUMNS: &str =
     "association_id, district_id, assistance_type_id, role, valid_from, valid_to";
 
 /// Approved cells that may be in force at `at` (the matrix filters precisely).
+/// A suspended association's cells are left out: it routes nothing, and the
+/// matrix shows the gap it leaves.
 #[tracing::instrument(skip_all)]
 pub async fn approved_cells(db: &Db, at: i64) -> Result<Vec<CoverageCell>, sqlx::Error> {
     let sql = format!(
         "SELECT {CELL_COLUMNS} FROM coverage_cells \
-         WHERE status = 'approved' AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1)"
+         WHERE status = 'approved' AND valid_from <= $1 AND (valid_to IS NULL OR valid_to > $1) \
+           AND association_id IN (SELECT id FROM associations WHERE status = 'active')"
     );
     let rows: Vec<CellRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(at)
@@ -170,7 +173,8 @@ pub async fn approved_cells(db: &Db, at: i64) -> Result<Vec<CoverageCell>, sqlx:
     rows.into_iter().map(cell_of).collect()
 }
 
-/// Approved cells of one (district, type) pair, read inside the routing transaction.
+/// Approved cells of one (district, type) pair of active associations, read
+/// inside the routing transaction.
 #[tracing::instrument(skip_all)]
 pub async fn cells_of_pair(
     tx: &mut Transaction<'static, Any>,
@@ -179,7 +183,8 @@ pub async fn cells_of_pair(
 ) -> Result<Vec<CoverageCell>, sqlx::Error> {
     let sql = format!(
         "SELECT {CELL_COLUMNS} FROM coverage_cells \
-         WHERE district_id = $1 AND assistance_type_id = $2 AND status = 'approved'"
+         WHERE district_id = $1 AND assistance_type_id = $2 AND status = 'approved' \
+           AND association_id IN (SELECT id FROM associations WHERE status = 'active')"
     );
     let rows: Vec<CellRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(district_id)

@@ -29,6 +29,9 @@ pub struct PersonAccess {
     /// The roles this admin may see (an association admin: their association's).
     pub roles: Vec<Role>,
     pub disabled: bool,
+    /// Granted a role but not signed in with Nafath yet: the invitation is
+    /// pending (the name fills in at that sign-in).
+    pub pending: bool,
     pub last_sign_in_at: Option<i64>,
     pub live_sessions: i64,
     /// The caller themself: listed, but not offered actions on themself.
@@ -100,6 +103,7 @@ async fn access(ctx: Ctx, national_id: Option<String>) -> Result<AccessView, App
                 .filter(|r| council || r.association_id.is_some_and(|id| mine.contains(&id)))
                 .collect(),
             disabled: p.disabled_at.is_some(),
+            pending: p.user.verified_at.is_none(),
             last_sign_in_at: p.last_sign_in_at,
             live_sessions: p.live_sessions,
             is_you: p.user.user_id == user.user_id,
@@ -203,7 +207,8 @@ async fn revoke(
         .detail(role.as_str())
         .acting_for(association_id);
     db::revoke_role(ctx.db(), target.user_id, role, association_id, audit).await?;
-    leptos_axum::redirect(ACCESS_PAGE);
+    // No redirect: a form goes back to the page it was posted from (the
+    // access page, or the council's page of the association).
     Ok(())
 }
 
@@ -246,4 +251,63 @@ async fn set_disabled(ctx: Ctx, user_id: i64, disabled: bool) -> Result<(), AppE
     db::set_disabled(ctx.db(), target.user_id, disabled, audit).await?;
     leptos_axum::redirect(ACCESS_PAGE);
     Ok(())
+}
+
+/// One change to access, as the access history shows it. The person whose
+/// access changed is shown with a masked national ID.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessChange {
+    pub occurred_at: i64,
+    pub action: String,
+    pub actor_name_ar: Option<String>,
+    pub actor_name_en: Option<String>,
+    pub subject_name_ar: Option<String>,
+    pub subject_name_en: Option<String>,
+    pub subject_masked_id: Option<String>,
+    pub association_name_ar: Option<String>,
+    pub association_name_en: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// How many changes the history page lists.
+pub const HISTORY_LENGTH: i64 = 200;
+
+/// The latest changes to access: the council sees every association's, an
+/// association admin their own association's.
+#[server(endpoint = "get_access_history")]
+pub async fn get_access_history() -> Result<Vec<AccessChange>, AppError> {
+    serve(history).await
+}
+
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+async fn history(ctx: Ctx) -> Result<Vec<AccessChange>, AppError> {
+    let user = ctx.require(Requirement::SignedIn).await?;
+    let scope = if user.is_council_admin() {
+        None
+    } else {
+        match administered(user).first().and_then(|r| r.association_id) {
+            Some(id) => Some(id),
+            None => return Err(denied(&ctx).await),
+        }
+    };
+    let rows = db::access_history(ctx.db(), scope, HISTORY_LENGTH).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AccessChange {
+            occurred_at: r.occurred_at,
+            action: r.action,
+            actor_name_ar: r.actor_name_ar,
+            actor_name_en: r.actor_name_en,
+            subject_name_ar: r.subject_name_ar,
+            subject_name_en: r.subject_name_en,
+            subject_masked_id: r
+                .subject_national_id
+                .as_deref()
+                .map(crate::text::mask_identifier),
+            association_name_ar: r.association_name_ar,
+            association_name_en: r.association_name_en,
+            detail: r.detail,
+        })
+        .collect())
 }

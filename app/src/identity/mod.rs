@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod access_page;
+pub mod acting;
 pub mod api;
 pub mod language;
 pub mod pages;
@@ -80,6 +81,17 @@ pub struct Role {
     pub association_id: Option<i64>,
     pub association_name_ar: Option<String>,
     pub association_name_en: Option<String>,
+    /// The association is suspended: the role is kept but gives no access.
+    #[serde(default)]
+    pub suspended: bool,
+}
+
+/// An association a person works for, as the header's switch offers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    pub association_id: i64,
+    pub name_ar: String,
+    pub name_en: String,
 }
 
 /// What a guard asks for.
@@ -109,10 +121,48 @@ pub struct CurrentUser {
     pub name_ar: String,
     pub name_en: Option<String>,
     pub verified_at: Option<i64>,
+    /// The roles in force in this session: global roles, and the association
+    /// roles of the one association the person acts for.
     pub roles: Vec<Role>,
+    /// Every (active) association the person works for; more than one shows
+    /// the header's switch.
+    #[serde(default)]
+    pub memberships: Vec<Membership>,
 }
 
 impl CurrentUser {
+    /// This person as one session sees them: roles of suspended associations
+    /// dropped, and of the associations they work for only `chosen` (when it
+    /// is one of them) or else the first they joined. Every page and queue
+    /// reads `roles`, so they all follow the choice.
+    pub fn in_session(mut self, chosen: Option<i64>) -> Self {
+        self.roles.retain(|r| !r.suspended);
+        let mut memberships: Vec<Membership> = Vec::new();
+        for r in &self.roles {
+            if let (true, Some(id)) = (r.kind.is_per_association(), r.association_id)
+                && !memberships.iter().any(|m| m.association_id == id)
+            {
+                memberships.push(Membership {
+                    association_id: id,
+                    name_ar: r.association_name_ar.clone().unwrap_or_default(),
+                    name_en: r.association_name_en.clone().unwrap_or_default(),
+                });
+            }
+        }
+        let acting = chosen
+            .filter(|id| memberships.iter().any(|m| m.association_id == *id))
+            .or_else(|| memberships.first().map(|m| m.association_id));
+        self.roles
+            .retain(|r| !r.kind.is_per_association() || r.association_id == acting);
+        self.memberships = memberships;
+        self
+    }
+
+    /// The association this session acts for, if the person works for any.
+    pub fn acting_association_id(&self) -> Option<i64> {
+        self.association_ids().first().copied()
+    }
+
     pub fn has(&self, kind: RoleKind) -> bool {
         self.roles.iter().any(|r| r.kind == kind)
     }
@@ -319,9 +369,41 @@ mod tests {
                     association_id,
                     association_name_ar: None,
                     association_name_en: None,
+                    suspended: false,
                 })
                 .collect(),
+            memberships: Vec::new(),
         }
+    }
+
+    #[test]
+    fn a_session_acts_for_one_association_and_never_a_suspended_one() {
+        let mut person = user(vec![
+            (RoleKind::AssociationStaff, Some(7)),
+            (RoleKind::AssociationAdmin, Some(8)),
+            (RoleKind::Trainer, None),
+        ]);
+        // By default: the first association joined.
+        let first = person.clone().in_session(None);
+        assert_eq!(first.association_ids(), vec![7]);
+        assert_eq!(first.memberships.len(), 2);
+        assert!(first.has(RoleKind::Trainer));
+        assert!(!first.satisfies(Requirement::AssociationAdmin(8)));
+        // Chosen: the other one, with its own roles only.
+        let second = person.clone().in_session(Some(8));
+        assert_eq!(second.association_ids(), vec![8]);
+        assert!(second.satisfies(Requirement::AssociationAdmin(8)));
+        assert!(!second.satisfies(Requirement::AssociationMember(7)));
+        // A choice the person has no role in falls back to the first.
+        assert_eq!(
+            person.clone().in_session(Some(99)).association_ids(),
+            vec![7]
+        );
+        // A suspended association gives no access and is not offered.
+        person.roles[0].suspended = true;
+        let suspended = person.in_session(Some(7));
+        assert_eq!(suspended.association_ids(), vec![8]);
+        assert_eq!(suspended.memberships.len(), 1);
     }
 
     #[test]

@@ -149,7 +149,9 @@ async fn resolve(state: &AppState, token_hash: &str) -> Result<Option<CurrentUse
     if now() - session.last_seen_at >= TOUCH_INTERVAL_SECS {
         db::touch_session(&state.db, token_hash).await?;
     }
-    db::load_user(&state.db, session.user_id).await
+    Ok(db::load_user(&state.db, session.user_id)
+        .await?
+        .map(|user| user.in_session(session.acting_association_id)))
 }
 
 fn request_parts() -> Option<Parts> {

@@ -166,6 +166,14 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::TrainerLinkByCouncil => t!(i18n, errors.trainer_link_by_council).into_any(),
         ErrorKey::MemberAlreadyListed => t!(i18n, errors.member_already_listed).into_any(),
         ErrorKey::AccountNotFound => t!(i18n, errors.account_not_found).into_any(),
+        ErrorKey::LicenceInvalid => t!(i18n, errors.licence_invalid).into_any(),
+        ErrorKey::LicenceTaken => t!(i18n, errors.licence_taken).into_any(),
+        ErrorKey::NameRequired => t!(i18n, errors.name_required).into_any(),
+        ErrorKey::EmailInvalid => t!(i18n, errors.email_invalid).into_any(),
+        ErrorKey::CodeInvalid => t!(i18n, errors.code_invalid).into_any(),
+        ErrorKey::CodeTaken => t!(i18n, errors.code_taken).into_any(),
+        ErrorKey::CooldownInvalid => t!(i18n, errors.cooldown_invalid).into_any(),
+        ErrorKey::AssociationSuspended => t!(i18n, errors.association_suspended).into_any(),
     }
 }
 

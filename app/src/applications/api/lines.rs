@@ -42,11 +42,12 @@ impl LineAccess {
     }
 
     /// The one rule for moving a line on: its own association's staff, or
-    /// the council while the line is unrouted. A referrer only reads.
+    /// the council while the line is unrouted or its association suspended.
+    /// A referrer only reads.
     fn may_act(self, line: &LineRecord) -> bool {
         match self {
             LineAccess::Current(_) => true,
-            LineAccess::Council => line.association_id.is_none(),
+            LineAccess::Council => line.association_id.is_none() || line.association_suspended,
             LineAccess::Referrer(_) => false,
         }
     }
@@ -175,7 +176,7 @@ async fn decide(
             let exists = crate::associations::db::list(ctx.db())
                 .await?
                 .iter()
-                .any(|a| a.id == to);
+                .any(|a| a.id == to && a.active);
             if !exists {
                 return Err(AppError::validation(
                     "to_association_id",
@@ -378,7 +379,7 @@ async fn line_detail(ctx: Ctx, line_id: i64) -> Result<LineDetail, AppError> {
     let referral_targets = crate::associations::db::list(ctx.db())
         .await?
         .into_iter()
-        .filter(|a| Some(a.id) != record.association_id)
+        .filter(|a| a.active && Some(a.id) != record.association_id)
         .collect();
     Ok(LineDetail {
         line,

@@ -16,6 +16,7 @@ struct LineRecordRow {
     association_id: Option<i64>,
     referred_from_id: Option<i64>,
     head_user_id: Option<i64>,
+    association_status: Option<String>,
 }
 
 /// Where a line stands, for authorization and transitions.
@@ -29,6 +30,8 @@ pub struct LineRecord {
     pub referred_from_id: Option<i64>,
     /// The household head's account, to notify.
     pub head_user_id: Option<i64>,
+    /// The line's association is suspended: the council acts on it.
+    pub association_suspended: bool,
 }
 
 /// Where a line stands (state, association, referrer), or `None`.
@@ -36,8 +39,9 @@ pub struct LineRecord {
 pub async fn line_record(db: &Db, line_id: i64) -> Result<Option<LineRecord>, sqlx::Error> {
     let row: Option<LineRecordRow> = sqlx::query_as(
         "SELECT l.id, l.household_id, l.assistance_type_id, l.state, l.association_id, \
-               l.referred_from_id, h.head_user_id \
-             FROM application_lines l JOIN households h ON h.id = l.household_id WHERE l.id = $1",
+               l.referred_from_id, h.head_user_id, a.status AS association_status \
+             FROM application_lines l JOIN households h ON h.id = l.household_id \
+             LEFT JOIN associations a ON a.id = l.association_id WHERE l.id = $1",
     )
     .bind(line_id)
     .fetch_optional(&db.pool)
@@ -51,6 +55,7 @@ pub async fn line_record(db: &Db, line_id: i64) -> Result<Option<LineRecord>, sq
             association_id: r.association_id,
             referred_from_id: r.referred_from_id,
             head_user_id: r.head_user_id,
+            association_suspended: r.association_status.as_deref() == Some("suspended"),
         })
     })
     .transpose()
@@ -152,6 +157,7 @@ pub(super) const SUMMARY_SELECT: &str = "SELECT l.id, l.household_id, l.assistan
        t.name_ar AS type_name_ar, t.name_en AS type_name_en, \
        l.description, l.amount_halalas, l.state, l.association_id, \
        a.name_ar AS association_name_ar, a.name_en AS association_name_en, \
+       a.status AS association_status, \
        l.referred_from_id, rf.name_ar AS referred_from_name_ar, \
        rf.name_en AS referred_from_name_en, l.referral_note, l.decision_reason, \
        h.head_name_ar, d.name_ar AS district_name_ar, d.name_en AS district_name_en, \
@@ -177,6 +183,7 @@ pub(super) struct SummaryRow {
     association_id: Option<i64>,
     association_name_ar: Option<String>,
     association_name_en: Option<String>,
+    association_status: Option<String>,
     referred_from_id: Option<i64>,
     referred_from_name_ar: Option<String>,
     referred_from_name_en: Option<String>,
@@ -206,6 +213,7 @@ impl TryFrom<SummaryRow> for LineSummary {
             association_id: r.association_id,
             association_name_ar: r.association_name_ar,
             association_name_en: r.association_name_en,
+            association_suspended: r.association_status.as_deref() == Some("suspended"),
             referred_from_id: r.referred_from_id,
             referred_from_name_ar: r.referred_from_name_ar,
             referred_from_name_en: r.referred_from_name_en,

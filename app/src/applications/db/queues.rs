@@ -10,14 +10,19 @@ use crate::database::{Db, Sql, now};
 /// owner's count of lines in each state.
 pub type QueuePage = (Vec<LineSummary>, i64, Vec<(LineState, i64)>);
 
-/// Whose lines: the association's, or (`None`) the unrouted ones.
+/// Whose lines: the association's, or (`None`) the council's: the unrouted
+/// ones, and the open ones of a suspended association (they wait for the
+/// council until it refers them on or the association is reactivated).
 fn push_owner(sql: &mut Sql, association_id: Option<i64>) {
     match association_id {
         Some(id) => {
             sql.push("l.association_id = ").bind(id);
         }
         None => {
-            sql.push("l.association_id IS NULL");
+            sql.push(
+                "(l.association_id IS NULL OR (l.state IN ('submitted', 'in_review', 'approved') \
+                 AND l.association_id IN (SELECT id FROM associations WHERE status = 'suspended')))",
+            );
         }
     }
 }

@@ -157,6 +157,7 @@ fn Queue(queue: QueueView) -> impl IntoView {
                         <StateBadge state=l.state />
                         {overdue.then(|| view! { " " <span class="mark mark-overdue">{t!(i18n, queue.overdue)}</span> })}
                         {l.possible_duplicate.then(|| view! { " " <span class="mark mark-duplicate">{t!(i18n, queue.possible_duplicate)}</span> })}
+                        {l.association_suspended.then(|| view! { " " <span class="mark">{t!(i18n, queue.association_suspended)}</span> })}
                     </td>
                     <td>{age_days} " " {t!(i18n, queue.days)}</td>
                 </tr>
@@ -347,6 +348,7 @@ fn Line(detail: LineDetail) -> impl IntoView {
         <p><StateBadge state=line.state />
             {line.possible_duplicate.then(|| view! { " " <span class="mark mark-duplicate">{t!(i18n, queue.possible_duplicate)}</span> })}
         </p>
+        {line.association_suspended.then(|| view! { <p class="alert alert-error" role="note">{t!(i18n, queue.association_suspended_notice)}</p> })}
         <dl class="facts">
             <dt>{t!(i18n, line.need)}</dt>
             <dd>{line.description.clone()}</dd>

@@ -176,7 +176,7 @@ fn Apply(form: ApplyForm) -> impl IntoView {
                 }
                 .into_any();
             }
-            let financing = t.code == "financing";
+            let financing = t.asks_amount;
             view! {
                 <fieldset class="field choice-block">
                     <legend class="visually-hidden">{name.clone()}</legend>

@@ -261,6 +261,8 @@ pub async fn insert_session(
 pub struct LiveSession {
     pub user_id: i64,
     pub last_seen_at: i64,
+    /// The association chosen in the header's switch, if any.
+    pub acting_association_id: Option<i64>,
 }
 
 /// Finds a session that is within both timeouts.
@@ -272,8 +274,9 @@ pub async fn live_session(
     absolute_secs: i64,
 ) -> Result<Option<LiveSession>, sqlx::Error> {
     let at = now();
-    let row: Option<(i64, i64)> = sqlx::query_as(
-        "SELECT s.user_id, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
+    let row: Option<(i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT s.user_id, s.last_seen_at, s.acting_association_id \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3 \
            AND u.disabled_at IS NULL",
     )
@@ -282,10 +285,28 @@ pub async fn live_session(
     .bind(at - absolute_secs)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(row.map(|(user_id, last_seen_at)| LiveSession {
-        user_id,
-        last_seen_at,
-    }))
+    Ok(row.map(
+        |(user_id, last_seen_at, acting_association_id)| LiveSession {
+            user_id,
+            last_seen_at,
+            acting_association_id,
+        },
+    ))
+}
+
+/// Records the association a session acts for.
+#[tracing::instrument(skip_all)]
+pub async fn set_acting_association(
+    db: &Db,
+    token_hash: &str,
+    association_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE sessions SET acting_association_id = $2 WHERE token_hash = $1")
+        .bind(token_hash)
+        .bind(association_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 #[tracing::instrument(skip_all)]
@@ -344,10 +365,17 @@ pub async fn purge_expired_sessions(
 
 /// id, national_id, name_ar, name_en, verified_at
 type PersonRow = (i64, String, String, Option<String>, Option<i64>);
-/// role, association_id, association name ar/en
-type RoleRow = (String, Option<i64>, Option<String>, Option<String>);
+/// role, association_id, association name ar/en, association status
+type RoleRow = (
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
-/// Loads a person with their roles.
+/// Loads a person with all their roles, suspended associations' marked
+/// (a session narrows them with [`CurrentUser::in_session`]).
 #[tracing::instrument(skip_all)]
 pub async fn load_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, sqlx::Error> {
     let person: Option<PersonRow> = sqlx::query_as(
@@ -360,7 +388,7 @@ pub async fn load_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, sql
         return Ok(None);
     };
     let rows: Vec<RoleRow> = sqlx::query_as(
-        "SELECT g.role, g.association_id, a.name_ar, a.name_en FROM role_grants g \
+        "SELECT g.role, g.association_id, a.name_ar, a.name_en, a.status FROM role_grants g \
          LEFT JOIN associations a ON a.id = g.association_id \
          WHERE g.user_id = $1 ORDER BY g.id",
     )
@@ -370,12 +398,13 @@ pub async fn load_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, sql
     let roles = rows
         .into_iter()
         .map(
-            |(role, association_id, association_name_ar, association_name_en)| {
+            |(role, association_id, association_name_ar, association_name_en, status)| {
                 Ok(Role {
                     kind: stored("role_grants.role", &role, RoleKind::parse)?,
                     association_id,
                     association_name_ar,
                     association_name_en,
+                    suspended: status.as_deref() == Some("suspended"),
                 })
             },
         )
@@ -387,6 +416,7 @@ pub async fn load_user(db: &Db, user_id: i64) -> Result<Option<CurrentUser>, sql
         name_en,
         verified_at,
         roles,
+        memberships: Vec::new(),
     }))
 }
 

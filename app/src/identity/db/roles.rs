@@ -219,3 +219,93 @@ pub async fn end_sessions(
     tx.commit().await?;
     Ok(())
 }
+
+/// One change to access, as the access history shows it.
+#[derive(Debug, Clone)]
+pub struct AccessChangeRow {
+    pub occurred_at: i64,
+    pub action: String,
+    /// Who made the change (empty name: a command-line grant).
+    pub actor_name_ar: Option<String>,
+    pub actor_name_en: Option<String>,
+    /// The person whose access changed, when the change was about a person.
+    pub subject_name_ar: Option<String>,
+    pub subject_name_en: Option<String>,
+    pub subject_national_id: Option<String>,
+    pub association_name_ar: Option<String>,
+    pub association_name_en: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// The audited actions the access history lists.
+pub const ACCESS_ACTIONS: [&str; 8] = [
+    crate::audit::action::ROLE_GRANTED,
+    crate::audit::action::ROLE_REVOKED,
+    crate::audit::action::SESSIONS_ENDED,
+    crate::audit::action::ACCOUNT_DISABLED,
+    crate::audit::action::ACCOUNT_ENABLED,
+    crate::audit::action::ASSOCIATION_SUSPENDED,
+    crate::audit::action::ASSOCIATION_REACTIVATED,
+    crate::audit::action::ASSOCIATION_SAVED,
+];
+
+type ChangeRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+/// The latest changes to access, newest first: of one association's people
+/// (`Some`), or everyone's (`None`, the council).
+#[tracing::instrument(skip_all)]
+pub async fn access_history(
+    db: &Db,
+    association_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AccessChangeRow>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT e.occurred_at, e.action, actor.name_ar, actor.name_en, subject.name_ar, \
+         subject.name_en, subject.national_id, a.name_ar, a.name_en, e.detail \
+         FROM audit_events e \
+         LEFT JOIN users actor ON actor.id = e.actor_user_id \
+         LEFT JOIN users subject ON e.subject_type = 'user' \
+              AND CAST(subject.id AS TEXT) = e.subject_id \
+         LEFT JOIN associations a ON a.id = e.acting_for_association_id \
+         WHERE e.action IN (",
+    );
+    for (i, action) in ACCESS_ACTIONS.iter().enumerate() {
+        if i > 0 {
+            sql.push(", ");
+        }
+        sql.bind(action.to_string());
+    }
+    sql.push(")");
+    if let Some(id) = association_id {
+        sql.push(" AND e.acting_for_association_id = ").bind(id);
+    }
+    sql.push(" ORDER BY e.occurred_at DESC, e.id DESC LIMIT ")
+        .bind(limit);
+    let rows: Vec<ChangeRow> = sql.query_as().fetch_all(&db.pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| AccessChangeRow {
+            occurred_at: r.0,
+            action: r.1,
+            actor_name_ar: r.2,
+            actor_name_en: r.3,
+            subject_name_ar: r.4,
+            subject_name_en: r.5,
+            subject_national_id: r.6,
+            association_name_ar: r.7,
+            association_name_en: r.8,
+            detail: r.9,
+        })
+        .collect())
+}
