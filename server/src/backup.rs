@@ -74,6 +74,18 @@ pub async fn backup(database_url: &str, path: &Path) -> Result<BackupReport, Bac
         return Err(BackupError::Exists(path.to_path_buf()));
     }
     let partial = partial_name(path)?;
+    // Readable by its owner only: a backup holds every national ID and
+    // session. Created empty first, so the copy never exists with wider rights
+    // (VACUUM INTO and pg_dump both write into an existing empty file).
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&partial)
+            .map_err(|e| BackupError::Io(partial.clone(), e))?;
+    }
     let written = match Engine::from_url(database_url) {
         Engine::Sqlite => sqlite_backup(database_url, &partial).await,
         Engine::Postgres => pg_dump(database_url, &partial),
