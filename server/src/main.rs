@@ -274,7 +274,9 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|cause| StartError::Listen { addr, cause })?;
-    println!("Takamul is listening on http://{addr}");
+    // The bound address: with port 0 the system chose it.
+    let bound = listener.local_addr().unwrap_or(addr);
+    println!("Takamul is listening on http://{bound}");
     // TCP_NODELAY: without it small streamed responses wait on Nagle's algorithm.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         if let Err(error) = tcp.set_nodelay(true) {

@@ -165,6 +165,21 @@ fn each_configuration_mistake_stops_the_start_with_its_variable_named() {
         "DATABASE_URL=postgres://takamul:***@127.0.0.1:1/takamul",
         "cannot open the database at",
     );
+    // A PostgreSQL server that answers, without that database.
+    let admin = std::env::var("TAKAMUL_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    let (server, _) = admin.rsplit_once('/').unwrap();
+    refuses(
+        &with(
+            dir,
+            &[set(
+                "DATABASE_URL",
+                &format!("{server}/takamul_no_such_database"),
+            )],
+        ),
+        "DATABASE_URL",
+        "cannot open the database at",
+    );
     let a_file = dir.join("a-file");
     std::fs::write(&a_file, "not a folder").unwrap();
     refuses(
@@ -223,42 +238,33 @@ fn each_configuration_mistake_stops_the_start_with_its_variable_named() {
 
 #[test]
 fn a_correct_configuration_serves_healthz() {
+    use std::io::{BufRead, Write};
     let folder = tempfile::tempdir().unwrap();
-    let port = {
-        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        probe.local_addr().unwrap().port()
-    };
-    let vars = with(
-        folder.path(),
-        &[("LEPTOS_SITE_ADDR", Some(format!("127.0.0.1:{port}")))],
-    );
+    // Port 0: the server says which port it got, so no other test can take it first.
+    let vars = base(folder.path());
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("serve")
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .envs(vars.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    let answer = loop {
-        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
-            use std::io::Write;
-            stream
-                .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-                .unwrap();
-            let mut answer = String::new();
-            stream.read_to_string(&mut answer).unwrap();
-            break answer;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the server did not listen within 30 s"
-        );
-        assert!(child.try_wait().unwrap().is_none(), "the server stopped");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let listening = lines
+        .find_map(|line| {
+            line.ok()?
+                .strip_prefix("Takamul is listening on http://")
+                .map(str::to_string)
+        })
+        .expect("the server says where it listens");
+    let mut stream = std::net::TcpStream::connect(&listening).unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
     let _ = child.kill();
     let _ = child.wait();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
