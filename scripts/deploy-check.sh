@@ -12,8 +12,8 @@
 #   - it checks: HTTPS page, one HSTS header, HTTP → HTTPS, compression, the
 #     Nafath callback URL reaching the server, /metrics closed to the site,
 #     a full Nafath sign-in with a Secure session cookie, the client address
-#     the server recorded (the forwarded one, not nginx's), and the backup and
-#     restore drill.
+#     the server recorded (the forwarded one, not nginx's), and the nightly
+#     backup script (deploy/backup.sh) with the restore drill.
 # The server binary is the release one when TAKAMUL_PROFILE=release or
 # target/release/server exists (make build), else the development one (make
 # run / make test build it); the script says which.
@@ -40,6 +40,7 @@ command -v openssl >/dev/null || missing+=(openssl)
 command -v curl >/dev/null || missing+=(curl)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
 command -v python3 >/dev/null || missing+=(python3)
+command -v rsync >/dev/null || missing+=(rsync)
 if [ ${#missing[@]} -gt 0 ]; then
   log "installing ${missing[*]} from Debian's packages"
   apt-get update -qq
@@ -71,7 +72,7 @@ cleanup() {
   if [ "${KEEP_DEPLOY_CHECK:-}" = yes ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-for port in "$HTTPS_PORT" "$HTTP_PORT" "$APP_PORT" "$NAFATH_PORT"; do
+for port in "$HTTPS_PORT" "$HTTP_PORT" "$APP_PORT" "$NAFATH_PORT" "$((APP_PORT + 10))"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     fail "port $port is taken (set DEPLOY_CHECK_*_PORT)"
   fi
@@ -270,15 +271,35 @@ recorded="$(sqlite3 "$WORK/data/takamul.db" "SELECT client_ip FROM audit_events 
 pass "the server recorded the visitor's address $VISITOR_IP (forwarded by nginx; the spoofed one dropped)"
 
 # ------------------------------------------------------------------ step: backup and the restore drill
-with_env "$SERVER_BIN" backup "$WORK/takamul.backup" | sed 's/^/    /'
-mkdir -p "$WORK/restore"
-env_restore="DATABASE_URL=sqlite://$WORK/restore/takamul.db"
-env -i PATH="$PATH" "$env_restore" "$SERVER_BIN" restore "$WORK/takamul.backup" | sed 's/^/    /'
-for table in users sessions audit_events districts; do
+# The shipped nightly script, as cron runs it, while the server serves; a
+# file in the photo folder stands for a product photo.
+mkdir -p "$WORK/data/photos" && echo photo > "$WORK/data/photos/deploy-check-640.webp"
+TAKAMUL_ENV_FILE="$env_file" BACKUP_DIR="$WORK/backups" SERVER="$SERVER_BIN" \
+  deploy/backup.sh | sed 's/^/    /'
+backup_file="$(ls "$WORK"/backups/db/takamul-*.backup)"
+[ -f "$WORK/backups/photos/deploy-check-640.webp" ] || fail "deploy/backup.sh did not copy the photos"
+[ "$(stat -c %a "$backup_file")" = 600 ] || fail "the backup is readable by others: $(stat -c %a "$backup_file")"
+# The drill (docs/DEPLOY.md): restore into an empty database, serve it on
+# another port, compare.
+drill="DATABASE_URL=sqlite://$WORK/drill/takamul.db"
+with_env env "$drill" "$SERVER_BIN" restore "$backup_file" | sed 's/^/    /'
+if with_env env "$drill" "$SERVER_BIN" restore "$backup_file" >/dev/null 2>&1; then
+  fail "a restore over a database that holds data was accepted"
+fi
+env -i PATH="$PATH" HOME="$WORK" bash -c 'set -a; source "$0"; set +a; exec "$@"' \
+  "$env_file" env "$drill" LEPTOS_SITE_ADDR="127.0.0.1:$((APP_PORT + 10))" "$SERVER_BIN" serve \
+  >"$WORK/drill.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$((APP_PORT + 10))/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fsS "http://127.0.0.1:$((APP_PORT + 10))/healthz" >/dev/null || fail "the restored copy does not serve"
+for table in users sessions audit_events districts nafath_requests; do
   live="$(sqlite3 "$WORK/data/takamul.db" "SELECT COUNT(*) FROM $table")"
-  copy="$(sqlite3 "$WORK/restore/takamul.db" "SELECT COUNT(*) FROM $table")"
+  copy="$(sqlite3 "$WORK/drill/takamul.db" "SELECT COUNT(*) FROM $table")"
   [ "$live" = "$copy" ] || fail "restored $table: $copy rows, live $live"
 done
-pass "backup while serving, restored into an empty database: the same rows"
+pass "deploy/backup.sh while serving (database 0600, photos), restore drill: the copy serves, same rows"
 
 log "all checks passed ($profile server behind nginx, production mode, Nafath stand-in)"
