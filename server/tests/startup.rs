@@ -259,14 +259,38 @@ fn a_correct_configuration_serves_healthz() {
                 .map(str::to_string)
         })
         .expect("the server says where it listens");
-    let mut stream = std::net::TcpStream::connect(&listening).unwrap();
-    stream
-        .write_all(b"GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
-        .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
+    let get = |path: &str| {
+        let mut stream = std::net::TcpStream::connect(&listening).unwrap();
+        stream
+            .write_all(
+                format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            )
+            .unwrap();
+        let mut answer = String::new();
+        stream.read_to_string(&mut answer).unwrap();
+        answer
+    };
+    let health = get("/healthz");
+    // What monitoring reads (docs/DEPLOY.md): the health check counted,
+    // response times, the database pool.
+    let metrics = get("/metrics");
     let _ = child.kill();
     let _ = child.wait();
-    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    assert!(answer.ends_with("ok"), "{answer}");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(health.ends_with("ok"), "{health}");
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    for line in [
+        "takamul_http_responses_total{class=\"2xx\"} 1",
+        "takamul_database_up 1",
+        "takamul_http_response_seconds_bucket{le=\"+Inf\"} 1",
+        "takamul_http_response_seconds_count 1",
+        "takamul_db_connections_max 16",
+    ] {
+        assert!(metrics.contains(line), "no {line:?} in {metrics}");
+    }
+    assert!(
+        metrics.contains("takamul_db_connections{state=\"busy\"}"),
+        "{metrics}"
+    );
 }
