@@ -250,6 +250,23 @@ async fn a_backup_refuses_what_it_cannot_do() {
         text(&output)
     );
     assert!(!Path::new(&folder.path().join("none.db")).exists());
+    // PostgreSQL without its client tools: the sentence says what to install.
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    command
+        .args(["backup", folder.path().join("pg.backup").to_str().unwrap()])
+        .env("DATABASE_URL", common::postgres_admin_url())
+        .env("PATH", "/nonexistent");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", text(&output));
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("pg_dump was not found: PostgreSQL backups use the PostgreSQL client tools"),
+        "{}",
+        text(&output)
+    );
+    assert!(!folder.path().join("pg.backup").exists());
     let not_a_backup = folder.path().join("notes.txt");
     std::fs::write(&not_a_backup, "hello").unwrap();
     let target = format!("sqlite://{}/restored.db", folder.path().display());
