@@ -183,7 +183,9 @@ both_engines! {
         writer.await.unwrap();
         let states = states.lock().unwrap().clone();
         eprintln!(
-            "{engine:?}: {} writes in all; {overlapped} backups saw writes finish while they ran",
+            "{engine:?}: {} tables, {} writes in all; {overlapped} backups saw writes finish \
+             while they ran",
+            states[0].len(),
             states.len() - 1
         );
         assert!(overlapped > 0, "no write finished while a backup ran: the test proves nothing");
