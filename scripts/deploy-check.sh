@@ -150,6 +150,17 @@ grep -q '^TAKAMUL_ENV=production$' "$env_file" || fail "the shipped environment 
 # As systemd's EnvironmentFile does: these variables and nothing else.
 with_env() { env -i PATH="$PATH" HOME="$WORK" bash -c 'set -a; source "$0"; set +a; exec "$@"' "$env_file" "$@"; }
 
+# ------------------------------------------------------------------ step: the systemd unit
+# No systemd runs here to start it; its syntax and directives are checked
+# (with this binary in place of /opt/takamul/server).
+if command -v systemd-analyze >/dev/null; then
+  sed "s|/opt/takamul/server|$SERVER_BIN|" deploy/takamul.service > "$WORK/takamul.service"
+  # It warns (unknown keys, bad values) without failing: any output fails here.
+  verdict="$(systemd-analyze verify "$WORK/takamul.service" 2>&1)" || true
+  [ -z "$verdict" ] || fail "deploy/takamul.service: $verdict"
+  pass "deploy/takamul.service verifies (systemd-analyze)"
+fi
+
 # ------------------------------------------------------------------ step: migrate, seed, first admin, serve
 with_env "$SERVER_BIN" migrate >/dev/null
 with_env "$SERVER_BIN" seed >/dev/null
