@@ -14,6 +14,10 @@
 #     a full Nafath sign-in with a Secure session cookie, the client address
 #     the server recorded (the forwarded one, not nginx's), and the nightly
 #     backup script (deploy/backup.sh) with the restore drill.
+# DEPLOY_CHECK_ENGINE=postgres follows the scale-out section instead: two
+# instances on one PostgreSQL database (a fresh one on the server of
+# TAKAMUL_TEST_POSTGRES_URL) behind the same nginx, which sends requests to
+# both in turn, so a sign-in starts on one and finishes on the other.
 # The server binary is the release one when TAKAMUL_PROFILE=release or
 # target/release/server exists (make build), else the development one (make
 # run / make test build it); the script says which.
@@ -26,12 +30,15 @@ pass() { printf '\033[1;32m[deploy-check] ok:\033[0m %s\n' "$*"; }
 HTTPS_PORT="${DEPLOY_CHECK_HTTPS_PORT:-18443}"
 HTTP_PORT="${DEPLOY_CHECK_HTTP_PORT:-18080}"
 APP_PORT="${DEPLOY_CHECK_APP_PORT:-13080}"
-NAFATH_PORT="${DEPLOY_CHECK_NAFATH_PORT:-13081}"
+NAFATH_PORT="${DEPLOY_CHECK_NAFATH_PORT:-13085}"
 NAME=takamul.test
 # The visitor connects from another loopback address than nginx's own, so
 # the address the server records tells the forwarded one from nginx's.
 VISITOR_IP=127.0.0.2
 ADMIN_ID=1098765439
+ENGINE="${DEPLOY_CHECK_ENGINE:-sqlite}"
+PG_ADMIN="${TAKAMUL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
+PG_DB="takamul_deploy_check_$$"
 
 # ------------------------------------------------------------------ tools
 missing=()
@@ -39,6 +46,7 @@ command -v nginx >/dev/null || missing+=(nginx)
 command -v openssl >/dev/null || missing+=(openssl)
 command -v curl >/dev/null || missing+=(curl)
 command -v sqlite3 >/dev/null || missing+=(sqlite3)
+if [ "$ENGINE" = postgres ]; then command -v pg_dump >/dev/null || missing+=(postgresql-client); fi
 command -v python3 >/dev/null || missing+=(python3)
 command -v rsync >/dev/null || missing+=(rsync)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -69,10 +77,15 @@ cleanup() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   if [ -f "$WORK/nginx/nginx.pid" ]; then kill "$(cat "$WORK/nginx/nginx.pid")" 2>/dev/null || true; fi
   sleep 0.3
+  if [ "$ENGINE" = postgres ]; then
+    for db in "$PG_DB" "${PG_DB}_drill"; do
+      psql -q "$PG_ADMIN" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+    done
+  fi
   if [ "${KEEP_DEPLOY_CHECK:-}" = yes ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-for port in "$HTTPS_PORT" "$HTTP_PORT" "$APP_PORT" "$NAFATH_PORT" "$((APP_PORT + 10))"; do
+for port in "$HTTPS_PORT" "$HTTP_PORT" "$APP_PORT" "$((APP_PORT + 1))" "$NAFATH_PORT" "$((APP_PORT + 10))"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     fail "port $port is taken (set DEPLOY_CHECK_*_PORT)"
   fi
@@ -138,7 +151,21 @@ setvar() { # NAME VALUE: the one line a deployment edits
   grep -q "^#\?$1=" "$env_file" || fail "$1 is not in deploy/takamul.env.example"
   sed -i "s|^#\?$1=.*|$1=$2|" "$env_file"
 }
-setvar DATABASE_URL "sqlite://$WORK/data/takamul.db"
+case "$ENGINE" in
+  sqlite)
+    database_url="sqlite://$WORK/data/takamul.db"
+    drill_url="sqlite://$WORK/drill/takamul.db"
+    sql() { sqlite3 "${1#sqlite://}" "$2"; }
+    ;;
+  postgres)
+    psql -q "$PG_ADMIN" -c "CREATE DATABASE $PG_DB" -c "CREATE DATABASE ${PG_DB}_drill" >/dev/null
+    database_url="${PG_ADMIN%/*}/$PG_DB"
+    drill_url="${PG_ADMIN%/*}/${PG_DB}_drill"
+    sql() { psql -qtAX "$1" -c "$2"; }
+    ;;
+  *) fail "DEPLOY_CHECK_ENGINE is sqlite or postgres, not $ENGINE" ;;
+esac
+setvar DATABASE_URL "$database_url"
 setvar TAKAMUL_PHOTO_DIR "$WORK/data/photos"
 setvar LEPTOS_SITE_ADDR "127.0.0.1:$APP_PORT"
 setvar LEPTOS_SITE_ROOT "$LEPTOS_SITE_ROOT"
@@ -167,19 +194,23 @@ with_env "$SERVER_BIN" seed >/dev/null
 with_env "$SERVER_BIN" admin grant --national-id "$ADMIN_ID" --role council_admin >/dev/null
 if with_env "$SERVER_BIN" seed --demo >/dev/null 2>&1; then fail "demo data was accepted on a live configuration"; fi
 pass "migrate, reference data, first council admin; demo data refused"
-# Started without the function so that $! is the server itself (env and bash exec into it).
-env -i PATH="$PATH" HOME="$WORK" bash -c 'set -a; source "$0"; set +a; exec "$@"' \
-  "$env_file" "$SERVER_BIN" serve >"$WORK/server.log" 2>&1 &
-server_pid=$!
-pids+=($server_pid)
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat "$WORK/server.log"; fail "the server stopped"; }
-  sleep 0.2
+instances=("$APP_PORT")
+[ "$ENGINE" = postgres ] && instances+=("$((APP_PORT + 1))")
+for port in "${instances[@]}"; do
+  # Started without the function so that $! is the server itself (env and bash exec into it).
+  env -i PATH="$PATH" HOME="$WORK" bash -c 'set -a; source "$0"; set +a; exec "$@"' \
+    "$env_file" env LEPTOS_SITE_ADDR="127.0.0.1:$port" "$SERVER_BIN" serve >"$WORK/server-$port.log" 2>&1 &
+  server_pid=$!
+  pids+=($server_pid)
+  for _ in $(seq 1 100); do
+    curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+    kill -0 "$server_pid" 2>/dev/null || { cat "$WORK/server-$port.log"; fail "the server stopped"; }
+    sleep 0.2
+  done
+  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || fail "no /healthz from the server"
+  [ "$(ps -o comm= -p "$server_pid")" = server ] || fail "the server is not the process started"
+  pass "server up in production mode on 127.0.0.1:$port ($ENGINE)"
 done
-curl -fsS "http://127.0.0.1:$APP_PORT/healthz" >/dev/null || fail "no /healthz from the server"
-[ "$(ps -o comm= -p "$server_pid")" = server ] || fail "the server is not the process started"
-pass "server up in production mode on 127.0.0.1:$APP_PORT"
 
 # ------------------------------------------------------------------ step: nginx with the shipped site file
 site="$WORK/nginx/takamul.conf"
@@ -189,6 +220,7 @@ sed -e "s|takamul\.example|$NAME|g" \
     -e "s|listen 80;|listen 127.0.0.1:$HTTP_PORT;|" \
     -e "/listen \[::\]/d" \
     -e "s|server 127.0.0.1:3000;|server 127.0.0.1:$APP_PORT;|" \
+    -e "$( [ "$ENGINE" = postgres ] && echo "s|# server 10.0.0.12:3000; .*|server 127.0.0.1:$((APP_PORT + 1));|" || echo 'n' )" \
     -e "s|root /var/www/letsencrypt;|root $WORK/acme;|" \
     deploy/nginx.conf > "$site"
 # What differs from the file as shipped (the four things it names, and no more).
@@ -204,7 +236,9 @@ http {
     include /etc/nginx/mime.types;
     default_type application/octet-stream;
     sendfile on;
-    access_log $WORK/nginx/access.log;
+    # Which instance answered each request (the check reads it).
+    log_format check '\$remote_addr "\$request" \$status \$upstream_addr';
+    access_log $WORK/nginx/access.log check;
     client_body_temp_path $WORK/nginx/tmp/body;
     proxy_temp_path $WORK/nginx/tmp/proxy;
     fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
@@ -277,7 +311,7 @@ visit -o "$WORK/account.html" "$BASE/account"
 grep -q 'مشرف فحص النشر' "$WORK/account.html" || fail "the account page does not show the person Nafath named"
 pass "the account page shows the person Nafath named"
 
-recorded="$(sqlite3 "$WORK/data/takamul.db" "SELECT client_ip FROM audit_events WHERE action = 'sign_in' ORDER BY id DESC LIMIT 1")"
+recorded="$(sql "$database_url" "SELECT client_ip FROM audit_events WHERE action = 'sign_in' ORDER BY id DESC LIMIT 1")"
 [ "$recorded" = "$VISITOR_IP" ] || fail "the server recorded $recorded for the sign-in, not the visitor's $VISITOR_IP"
 pass "the server recorded the visitor's address $VISITOR_IP (forwarded by nginx; the spoofed one dropped)"
 
@@ -292,7 +326,7 @@ backup_file="$(ls "$WORK"/backups/db/takamul-*.backup)"
 [ "$(stat -c %a "$backup_file")" = 600 ] || fail "the backup is readable by others: $(stat -c %a "$backup_file")"
 # The drill (docs/DEPLOY.md): restore into an empty database, serve it on
 # another port, compare.
-drill="DATABASE_URL=sqlite://$WORK/drill/takamul.db"
+drill="DATABASE_URL=$drill_url"
 with_env env "$drill" "$SERVER_BIN" restore "$backup_file" | sed 's/^/    /'
 if with_env env "$drill" "$SERVER_BIN" restore "$backup_file" >/dev/null 2>&1; then
   fail "a restore over a database that holds data was accepted"
@@ -307,10 +341,21 @@ for _ in $(seq 1 100); do
 done
 curl -fsS "http://127.0.0.1:$((APP_PORT + 10))/healthz" >/dev/null || fail "the restored copy does not serve"
 for table in users sessions audit_events districts nafath_requests; do
-  live="$(sqlite3 "$WORK/data/takamul.db" "SELECT COUNT(*) FROM $table")"
-  copy="$(sqlite3 "$WORK/drill/takamul.db" "SELECT COUNT(*) FROM $table")"
+  live="$(sql "$database_url" "SELECT COUNT(*) FROM $table")"
+  copy="$(sql "$drill_url" "SELECT COUNT(*) FROM $table")"
   [ "$live" = "$copy" ] || fail "restored $table: $copy rows, live $live"
 done
 pass "deploy/backup.sh while serving (database 0600, photos), restore drill: the copy serves, same rows"
 
-log "all checks passed ($profile server behind nginx, production mode, Nafath stand-in)"
+if [ "$ENGINE" = postgres ]; then
+  # Each instance answered some of the requests that came through nginx.
+  for port in "${instances[@]}"; do
+    served="$(curl -fsS "http://127.0.0.1:$port/metrics" | awk '/^takamul_http_responses_total/ {n += $2} END {print n}')"
+    [ "${served:-0}" -ge 4 ] || fail "instance $port answered only $served requests"
+  done
+  crossed="$(grep -E 'sign_in|/sign-in/wait|/account' "$WORK/nginx/access.log" | awk '{print $NF}' | sort -u | wc -l)"
+  [ "$crossed" = 2 ] || fail "the sign-in's requests went to $crossed instance(s), not both"
+  pass "both instances answered; the sign-in's requests went to both, and it completed"
+fi
+
+log "all checks passed ($profile server on $ENGINE behind nginx, production mode, Nafath stand-in)"
