@@ -214,15 +214,18 @@ done
 
 # ------------------------------------------------------------------ step: nginx with the shipped site file
 site="$WORK/nginx/takamul.conf"
-sed -e "s|takamul\.example|$NAME|g" \
-    -e "s|/etc/letsencrypt/live/$NAME/|$WORK/tls/|g" \
-    -e "s|listen 443 ssl http2;|listen 127.0.0.1:$HTTPS_PORT ssl http2;|" \
-    -e "s|listen 80;|listen 127.0.0.1:$HTTP_PORT;|" \
-    -e "/listen \[::\]/d" \
-    -e "s|server 127.0.0.1:3000;|server 127.0.0.1:$APP_PORT;|" \
-    -e "$( [ "$ENGINE" = postgres ] && echo "s|# server 10.0.0.12:3000; .*|server 127.0.0.1:$((APP_PORT + 1));|" || echo 'n' )" \
-    -e "s|root /var/www/letsencrypt;|root $WORK/acme;|" \
-    deploy/nginx.conf > "$site"
+edits=(
+  -e "s|takamul\.example|$NAME|g"
+  -e "s|/etc/letsencrypt/live/$NAME/|$WORK/tls/|g"
+  -e "s|listen 443 ssl http2;|listen 127.0.0.1:$HTTPS_PORT ssl http2;|"
+  -e "s|listen 80;|listen 127.0.0.1:$HTTP_PORT;|"
+  -e "/listen \[::\]/d"
+  -e "s|server 127.0.0.1:3000;|server 127.0.0.1:$APP_PORT;|"
+  -e "s|root /var/www/letsencrypt;|root $WORK/acme;|"
+)
+# Scale-out: the second instance's line, as the file's comment shows.
+[ "$ENGINE" = postgres ] && edits+=(-e "s|# server 10.0.0.12:3000; .*|server 127.0.0.1:$((APP_PORT + 1));|")
+sed "${edits[@]}" deploy/nginx.conf > "$site"
 # What differs from the file as shipped (the four things it names, and no more).
 diff deploy/nginx.conf "$site" | grep '^>' | sed 's/^/    /' || true
 cat > "$WORK/nginx/nginx.conf" <<EOF
