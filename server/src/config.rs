@@ -117,19 +117,28 @@ pub fn masked_database_url(url: &str) -> String {
     }
 }
 
-/// Checks `LEPTOS_SITE_ADDR` before the Leptos configuration reads it, so a
-/// bad listen address is named as such.
-pub fn check_listen_variable() -> Result<(), ConfigError> {
-    match std::env::var("LEPTOS_SITE_ADDR") {
-        Ok(value) if value.trim().parse::<std::net::SocketAddr>().is_err() => {
-            Err(ConfigError::Invalid {
-                name: "LEPTOS_SITE_ADDR",
-                value,
-                expected: "an IP address and port such as 127.0.0.1:3000",
-            })
-        }
-        _ => Ok(()),
+/// Checks `LEPTOS_SITE_ADDR` and `LEPTOS_ENV` before the Leptos
+/// configuration reads them, so a bad value is named with its variable.
+pub fn check_leptos_variables() -> Result<(), ConfigError> {
+    if let Ok(value) = std::env::var("LEPTOS_SITE_ADDR")
+        && value.trim().parse::<std::net::SocketAddr>().is_err()
+    {
+        return Err(ConfigError::Invalid {
+            name: "LEPTOS_SITE_ADDR",
+            value,
+            expected: "an IP address and port such as 127.0.0.1:3000",
+        });
     }
+    if let Ok(value) = std::env::var("LEPTOS_ENV")
+        && !["dev", "development", "prod", "production"].contains(&value.to_lowercase().as_str())
+    {
+        return Err(ConfigError::Invalid {
+            name: "LEPTOS_ENV",
+            value,
+            expected: "PROD (or DEV)",
+        });
+    }
+    Ok(())
 }
 
 impl Config {

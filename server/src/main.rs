@@ -108,7 +108,7 @@ enum CliError {
 }
 
 async fn run(cli: Cli) -> Result<(), CliError> {
-    server::config::check_listen_variable().map_err(StartError::from)?;
+    server::config::check_leptos_variables().map_err(StartError::from)?;
     let leptos = leptos::config::get_configuration(None)
         .map_err(|e| StartError::Leptos(e.to_string()))?
         .leptos_options;

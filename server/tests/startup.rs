@@ -216,6 +216,11 @@ fn each_configuration_mistake_stops_the_start_with_its_variable_named() {
         "LEPTOS_SITE_ADDR",
         "has an invalid value \"localhost:http\"",
     );
+    refuses(
+        &with(dir, &[set("LEPTOS_ENV", "staging")]),
+        "LEPTOS_ENV",
+        "has an invalid value \"staging\"",
+    );
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let taken_addr = taken.local_addr().unwrap().to_string();
     refuses(
