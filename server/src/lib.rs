@@ -34,6 +34,15 @@ pub enum StartError {
     Leptos(String),
     #[error("cannot set up the photo store (TAKAMUL_PHOTO_BUCKET*): {0}")]
     Photos(#[from] app::marketplace::photos::PhotoError),
+    #[error(
+        "the photo bucket TAKAMUL_PHOTO_BUCKET={bucket} at TAKAMUL_PHOTO_BUCKET_ENDPOINT={endpoint} \
+         cannot be written with TAKAMUL_PHOTO_BUCKET_KEY_ID and _SECRET: {cause}"
+    )]
+    PhotoBucket {
+        bucket: String,
+        endpoint: String,
+        cause: String,
+    },
     #[error("TAKAMUL_PHOTO_DIR={dir} is not a writable folder: {cause}")]
     PhotoDir { dir: String, cause: std::io::Error },
     #[error("cannot listen on LEPTOS_SITE_ADDR={addr}: {cause}")]
@@ -62,6 +71,41 @@ impl StartError {
             },
         }
     }
+}
+
+/// Writes and removes a small object in the photo bucket, so a wrong
+/// endpoint, bucket or key stops the start, not the first upload.
+async fn check_photo_bucket(
+    photos: &PhotoStore,
+    settings: &app::marketplace::photos::BucketSettings,
+) -> Result<(), StartError> {
+    let PhotoStore::Bucket(bucket) = photos else {
+        return Ok(());
+    };
+    let path =
+        object_store::path::Path::from(format!(".write-check-{}", &app::ids::new_token()[..12]));
+    let probe = async {
+        bucket
+            .put(&path, object_store::PutPayload::from_static(b"ok"))
+            .await?;
+        bucket.delete(&path).await
+    };
+    // The client retries for minutes; a start-up waits 10 seconds.
+    let cause = match tokio::time::timeout(std::time::Duration::from_secs(10), probe).await {
+        Ok(Ok(())) => return Ok(()),
+        // One line: an S3 error carries the service's XML answer.
+        Ok(Err(error)) => {
+            let text = error.to_string();
+            let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            line.chars().take(400).collect()
+        }
+        Err(_) => "no answer within 10 seconds".to_string(),
+    };
+    Err(StartError::PhotoBucket {
+        bucket: settings.bucket.clone(),
+        endpoint: settings.endpoint.clone(),
+        cause,
+    })
 }
 
 /// Creates the photo folder if needed and writes and removes a file in it,
@@ -115,6 +159,9 @@ pub async fn build_state(
         &config.settings.photo_dir,
         config.settings.photo_bucket.as_ref(),
     )?;
+    if let Some(settings) = &config.settings.photo_bucket {
+        check_photo_bucket(&photos, settings).await?;
+    }
     Ok(AppState {
         db,
         nafath,

@@ -243,10 +243,113 @@ fn each_configuration_mistake_stops_the_start_with_its_variable_named() {
 
 #[test]
 fn a_correct_configuration_serves_healthz() {
-    use std::io::{BufRead, Write};
     let folder = tempfile::tempdir().unwrap();
+    serves_healthz(&base(folder.path()));
+}
+
+/// A local S3 server (moto, as `photo_bucket.rs` uses) with one bucket;
+/// `None` with a loud note when it is not installed, except in CI.
+struct S3Server(std::process::Child, String);
+
+impl Drop for S3Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_s3(bucket: &str) -> Option<S3Server> {
+    let program =
+        std::env::var("TAKAMUL_TEST_S3_SERVER").unwrap_or_else(|_| "moto_server".to_string());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = match Command::new(&program)
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(error) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "CI needs the S3 test server ({program}): {error}"
+            );
+            eprintln!(
+                "!!! {program} not found ({error}): the bucket start-up test does NOT run !!!"
+            );
+            return None;
+        }
+    };
+    let server = S3Server(child, format!("127.0.0.1:{port}"));
+    let started = Instant::now();
+    loop {
+        use std::io::Write;
+        if let Ok(mut stream) = std::net::TcpStream::connect(&server.1) {
+            let request = format!(
+                "PUT /{bucket} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                server.1
+            );
+            stream.write_all(request.as_bytes()).unwrap();
+            let mut answer = String::new();
+            stream.read_to_string(&mut answer).unwrap();
+            assert!(answer.starts_with("HTTP/1.1 200"), "bucket: {answer}");
+            return Some(server);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "moto did not start"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn the_photo_bucket_is_written_once_at_start_up() {
+    let folder = tempfile::tempdir().unwrap();
+    let dir = folder.path();
+    let bucket = |endpoint: &str, name: &str| {
+        with(
+            dir,
+            &[
+                ("TAKAMUL_PHOTO_BUCKET", Some(name.to_string())),
+                ("TAKAMUL_PHOTO_BUCKET_ENDPOINT", Some(endpoint.to_string())),
+                (
+                    "TAKAMUL_PHOTO_BUCKET_KEY_ID",
+                    Some("takamul-test".to_string()),
+                ),
+                (
+                    "TAKAMUL_PHOTO_BUCKET_SECRET",
+                    Some("takamul-test-secret".to_string()),
+                ),
+            ],
+        )
+    };
+    // Nothing listens there.
+    refuses(
+        &bucket("http://127.0.0.1:1", "takamul-photos"),
+        "TAKAMUL_PHOTO_BUCKET=takamul-photos at TAKAMUL_PHOTO_BUCKET_ENDPOINT=http://127.0.0.1:1",
+        "cannot be written",
+    );
+    let Some(s3) = start_s3("takamul-photos") else {
+        return;
+    };
+    let endpoint = format!("http://{}", s3.1);
+    refuses(
+        &bucket(&endpoint, "no-such-bucket"),
+        "TAKAMUL_PHOTO_BUCKET=no-such-bucket",
+        "cannot be written",
+    );
+    serves_healthz(&bucket(&endpoint, "takamul-photos"));
+}
+
+/// Starts the server with `vars`, reads `/healthz` and `/metrics`, stops it.
+fn serves_healthz(vars: &[(String, String)]) {
+    use std::io::{BufRead, Write};
     // Port 0: the server says which port it got, so no other test can take it first.
-    let vars = base(folder.path());
     let mut child = Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("serve")
         .env_clear()
