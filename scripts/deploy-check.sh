@@ -68,6 +68,10 @@ if ! [ -x "$SERVER_BIN" ] || ! [ -f "$LEPTOS_SITE_ROOT/pkg/$LEPTOS_OUTPUT_NAME.c
   TAKAMUL_PROFILE=$profile scripts/build-site.sh
 fi
 log "server binary: $SERVER_BIN ($profile profile)"
+newer="$(find app/src server/src migrations -type f -newer "$SERVER_BIN" 2>/dev/null | head -1)"
+if [ -n "$newer" ]; then
+  printf '\033[1;33m[deploy-check] note: %s is newer than the binary: this checks an older build (make build / cargo build -p server)\033[0m\n' "$newer"
+fi
 
 # ------------------------------------------------------------------ workspace and clean-up
 WORK="$(mktemp -d /tmp/takamul-deploy-check.XXXXXX)"
