@@ -5,7 +5,9 @@
 # and, for work on the code:
 #   make dev    `make run` that rebuilds and restarts the server when a source file changes
 #   make build  the deployable release build (target/release/server and target/site)
-.PHONY: run dev test build tools clean-data
+#   make deploy-check  docs/DEPLOY.md followed on this machine: the server behind
+#               nginx with TLS, in production mode, signed in through it
+.PHONY: run dev test build tools clean-data deploy-check
 
 run:
 	@scripts/run.sh
@@ -21,6 +23,9 @@ tools:
 
 build: tools
 	@scripts/build-release.sh
+
+deploy-check:
+	@scripts/deploy-check.sh
 
 clean-data:
 	rm -f data/takamul.db data/takamul.db-wal data/takamul.db-shm

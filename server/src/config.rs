@@ -28,10 +28,14 @@ pub struct Config {
 /// A configuration the server refuses to start with.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("{0} must be set when NAFATH_MODE=live")]
-    Missing(&'static str),
-    #[error("{name} has an invalid value {value:?}")]
-    Invalid { name: &'static str, value: String },
+    #[error("{0} must be set when {1}")]
+    Missing(&'static str, &'static str),
+    #[error("{name} has an invalid value {value:?}: expected {expected}")]
+    Invalid {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
     #[error(
         "the Nafath simulator runs only when asked for: NAFATH_MODE=simulator with TAKAMUL_ENV=development \
          (production, the default, needs NAFATH_MODE=live)"
@@ -42,6 +46,99 @@ pub enum ConfigError {
          (LEPTOS_SITE_ADDR={0}); set TAKAMUL_SIMULATOR_ON_NETWORK=yes to show a demo to other devices"
     )]
     SimulatorOnNetwork(std::net::SocketAddr),
+}
+
+/// Why a variable is needed, in [`ConfigError::Missing`].
+const LIVE: &str = "NAFATH_MODE=live (the default)";
+const BUCKET: &str = "TAKAMUL_PHOTO_BUCKET is set";
+
+/// The default database: a SQLite file beside the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/takamul.db";
+
+/// Checks `DATABASE_URL` (or takes the default): an engine this server
+/// speaks and a URL it can parse, so a typo stops the start with its name
+/// instead of creating a stray SQLite file. A bare path is a SQLite file.
+pub fn database_url(value: Option<String>) -> Result<String, ConfigError> {
+    let Some(value) = value.map(|v| v.trim().to_string()) else {
+        return Ok(DEFAULT_DATABASE_URL.to_string());
+    };
+    let invalid = || ConfigError::Invalid {
+        name: "DATABASE_URL",
+        value: masked_database_url(&value),
+        expected: "sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DATABASE",
+    };
+    if value.starts_with("postgres://") || value.starts_with("postgresql://") {
+        // Only the URL's syntax (host, port, user); reaching it comes later.
+        if value.parse::<sqlx::any::AnyConnectOptions>().is_err() {
+            return Err(invalid());
+        }
+    } else if value.contains("://") && !value.starts_with("sqlite://") {
+        // Another engine, or a typo in the scheme: not a file name.
+        return Err(invalid());
+    } else if sqlite_path(&value).is_empty() {
+        return Err(invalid());
+    }
+    Ok(value)
+}
+
+/// `DATABASE_URL` from the environment, checked; for the commands that need
+/// only the database (backup, restore).
+pub fn database_url_from_env() -> Result<String, ConfigError> {
+    database_url(
+        std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|v| !v.trim().is_empty()),
+    )
+}
+
+/// The file of a `sqlite:` URL (without its `?options`).
+pub fn sqlite_path(url: &str) -> String {
+    url.trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// A database URL fit for a message or a log: the password replaced by `***`.
+pub fn masked_database_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) if userinfo.contains(':') => {
+            let user = userinfo.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}:***@{host}{tail}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Checks `LEPTOS_SITE_ADDR` and `LEPTOS_ENV` before the Leptos
+/// configuration reads them, so a bad value is named with its variable.
+pub fn check_leptos_variables() -> Result<(), ConfigError> {
+    if let Ok(value) = std::env::var("LEPTOS_SITE_ADDR")
+        && value.trim().parse::<std::net::SocketAddr>().is_err()
+    {
+        return Err(ConfigError::Invalid {
+            name: "LEPTOS_SITE_ADDR",
+            value,
+            expected: "an IP address and port such as 127.0.0.1:3000",
+        });
+    }
+    if let Ok(value) = std::env::var("LEPTOS_ENV")
+        && !["dev", "development", "prod", "production"].contains(&value.to_lowercase().as_str())
+    {
+        return Err(ConfigError::Invalid {
+            name: "LEPTOS_ENV",
+            value,
+            expected: "PROD (or DEV)",
+        });
+    }
+    Ok(())
 }
 
 impl Config {
@@ -74,10 +171,11 @@ impl Config {
         let number = |name: &'static str, default: i64| -> Result<i64, ConfigError> {
             match var(name) {
                 None => Ok(default),
-                Some(value) => value
-                    .trim()
-                    .parse()
-                    .map_err(|_| ConfigError::Invalid { name, value }),
+                Some(value) => value.trim().parse().map_err(|_| ConfigError::Invalid {
+                    name,
+                    value,
+                    expected: "a whole number",
+                }),
             }
         };
         // Production unless development is asked for by name.
@@ -88,6 +186,7 @@ impl Config {
                 return Err(ConfigError::Invalid {
                     name: "TAKAMUL_ENV",
                     value: other.to_string(),
+                    expected: "production or development",
                 });
             }
         };
@@ -95,11 +194,12 @@ impl Config {
             Some("simulator") => NafathMode::Simulator,
             None | Some("live") => NafathMode::Live(NafathClientConfig {
                 base_url: var("NAFATH_BASE_URL")
-                    .ok_or(ConfigError::Missing("NAFATH_BASE_URL"))?
+                    .ok_or(ConfigError::Missing("NAFATH_BASE_URL", LIVE))?
                     .trim_end_matches('/')
                     .to_string(),
-                app_id: var("NAFATH_APP_ID").ok_or(ConfigError::Missing("NAFATH_APP_ID"))?,
-                app_key: var("NAFATH_APP_KEY").ok_or(ConfigError::Missing("NAFATH_APP_KEY"))?,
+                app_id: var("NAFATH_APP_ID").ok_or(ConfigError::Missing("NAFATH_APP_ID", LIVE))?,
+                app_key: var("NAFATH_APP_KEY")
+                    .ok_or(ConfigError::Missing("NAFATH_APP_KEY", LIVE))?,
                 service: var("NAFATH_SERVICE").unwrap_or_else(|| "Login".to_string()),
                 timeout: Duration::from_secs(number("NAFATH_TIMEOUT_SECS", 10)?.max(1) as u64),
             }),
@@ -107,6 +207,7 @@ impl Config {
                 return Err(ConfigError::Invalid {
                     name: "NAFATH_MODE",
                     value: other.to_string(),
+                    expected: "live or simulator",
                 });
             }
         };
@@ -125,14 +226,14 @@ impl Config {
                         .map_err(|_| ConfigError::Invalid {
                             name: "TAKAMUL_TRUSTED_PROXIES",
                             value: p.to_string(),
+                            expected: "IP addresses or CIDR ranges, comma-separated",
                         })
                 })
                 .collect::<Result<_, _>>()?,
         };
         let defaults = Settings::default();
         Ok(Self {
-            database_url: var("DATABASE_URL")
-                .unwrap_or_else(|| "sqlite://data/takamul.db".to_string()),
+            database_url: database_url(var("DATABASE_URL"))?,
             db_max_connections: number("TAKAMUL_DB_MAX_CONNECTIONS", 16)?.clamp(1, 1000) as u32,
             nafath,
             simulator_on_network: var("TAKAMUL_SIMULATOR_ON_NETWORK").as_deref() == Some("yes"),
@@ -169,8 +270,9 @@ impl Config {
                 photo_bucket: match var("TAKAMUL_PHOTO_BUCKET") {
                     None => None,
                     Some(bucket) => {
-                        let required =
-                            |name: &'static str| var(name).ok_or(ConfigError::Missing(name));
+                        let required = |name: &'static str| {
+                            var(name).ok_or(ConfigError::Missing(name, BUCKET))
+                        };
                         Some(app::marketplace::photos::BucketSettings {
                             bucket,
                             endpoint: required("TAKAMUL_PHOTO_BUCKET_ENDPOINT")?,
@@ -221,7 +323,7 @@ mod tests {
         // Nothing set: production, which needs the real Nafath's credentials.
         assert!(matches!(
             config(&[]),
-            Err(ConfigError::Missing("NAFATH_BASE_URL"))
+            Err(ConfigError::Missing("NAFATH_BASE_URL", _))
         ));
         let c = config(&DEV).unwrap();
         assert_eq!(c.database_url, "sqlite://data/takamul.db");
@@ -278,7 +380,7 @@ mod tests {
     fn live_nafath_needs_its_credentials() {
         assert!(matches!(
             config(&[("NAFATH_MODE", "live")]),
-            Err(ConfigError::Missing("NAFATH_BASE_URL"))
+            Err(ConfigError::Missing("NAFATH_BASE_URL", _))
         ));
         let c = config(&[
             ("TAKAMUL_ENV", "production"),
@@ -309,5 +411,30 @@ mod tests {
             config(&[("TAKAMUL_ENV", "staging")]),
             Err(ConfigError::Invalid { .. })
         ));
+    }
+
+    #[test]
+    fn database_urls_are_checked_and_masked() {
+        assert_eq!(database_url(None).unwrap(), DEFAULT_DATABASE_URL);
+        assert!(database_url(Some("postgres://u:p@db:5432/takamul".into())).is_ok());
+        assert!(database_url(Some("sqlite:///var/lib/takamul/takamul.db".into())).is_ok());
+        assert!(database_url(Some("data/takamul.db".into())).is_ok());
+        for bad in ["mysql://db/takamul", "sqlite://", "postgres://u@db:port/x"] {
+            assert!(
+                matches!(
+                    database_url(Some(bad.into())),
+                    Err(ConfigError::Invalid {
+                        name: "DATABASE_URL",
+                        ..
+                    })
+                ),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            masked_database_url("postgres://takamul:secret@db/takamul"),
+            "postgres://takamul:***@db/takamul"
+        );
+        assert_eq!(sqlite_path("sqlite://data/t.db?mode=rwc"), "data/t.db");
     }
 }

@@ -1,4 +1,4 @@
-//! `server`: the Takamul command line: serve, migrate, seed, admin.
+//! `server`: the Takamul command line: serve, migrate, seed, admin, backup, restore.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -48,6 +48,13 @@ enum Command {
         #[command(subcommand)]
         command: AdminCommand,
     },
+    /// Write a consistent copy of the database (DATABASE_URL) to PATH while
+    /// the server runs: SQLite `VACUUM INTO`, PostgreSQL `pg_dump`. Never
+    /// overwrites PATH. Photos are copied separately (docs/DEPLOY.md).
+    Backup { path: PathBuf },
+    /// Bring a backup made by `server backup` into the empty database at
+    /// DATABASE_URL (refused if it holds anything).
+    Restore { path: PathBuf },
     /// Write .br and .gz copies of the built static assets.
     Precompress {
         /// The site root (default: the Leptos site root).
@@ -94,11 +101,14 @@ enum CliError {
     Grant(#[from] app::identity::db::GrantError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Backup(#[from] server::backup::BackupError),
     #[error("{0}")]
     Usage(String),
 }
 
 async fn run(cli: Cli) -> Result<(), CliError> {
+    server::config::check_leptos_variables().map_err(StartError::from)?;
     let leptos = leptos::config::get_configuration(None)
         .map_err(|e| StartError::Leptos(e.to_string()))?
         .leptos_options;
@@ -197,6 +207,27 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::Backup { path } => {
+            let url = server::config::database_url_from_env().map_err(StartError::from)?;
+            let report = server::backup::backup(&url, &path).await?;
+            println!(
+                "backup written: {} ({} bytes in {:.1} s)",
+                report.path.display(),
+                report.bytes,
+                report.took.as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Restore { path } => {
+            let url = server::config::database_url_from_env().map_err(StartError::from)?;
+            server::backup::restore(&url, &path).await?;
+            println!(
+                "restored {} into {}; `server serve` applies any newer migrations",
+                path.display(),
+                server::config::masked_database_url(&url)
+            );
+            Ok(())
+        }
         Command::Precompress { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from(leptos.site_root.as_ref()));
             let n = server::precompress::precompress_dir(&dir)?;
@@ -231,8 +262,12 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
     let state = build_state(config, leptos).await?;
     spawn_session_purger(state.clone());
     let app = router(state);
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    println!("Takamul is listening on http://{addr}");
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|cause| StartError::Listen { addr, cause })?;
+    // The bound address: with port 0 the system chose it.
+    let bound = listener.local_addr().unwrap_or(addr);
+    println!("Takamul is listening on http://{bound}");
     // TCP_NODELAY: without it small streamed responses wait on Nagle's algorithm.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         if let Err(error) = tcp.set_nodelay(true) {

@@ -27,6 +27,15 @@ static REQUESTS_3XX: AtomicU64 = AtomicU64::new(0);
 static REQUESTS_4XX: AtomicU64 = AtomicU64::new(0);
 static REQUESTS_5XX: AtomicU64 = AtomicU64::new(0);
 
+/// Upper bounds (seconds) of the response-time histogram's buckets.
+const LATENCY_BUCKETS: [f64; 11] = [
+    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+/// Responses at or under each bound (not cumulative here; summed when read).
+static LATENCY_COUNTS: [AtomicU64; 12] = [const { AtomicU64::new(0) }; 12];
+/// The sum of all response times, in microseconds.
+static LATENCY_SUM_MICROS: AtomicU64 = AtomicU64::new(0);
+
 /// The whole application as one axum router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -237,7 +246,9 @@ async fn metrics(
     let (users, sessions) = app::identity::db::count_users_and_sessions(&state.db)
         .await
         .unwrap_or((0, 0));
-    let body = format!(
+    let pool_open = state.db.pool.size();
+    let pool_idle = state.db.pool.num_idle() as u32;
+    let mut body = format!(
         "# HELP takamul_http_responses_total HTTP responses by status class.\n\
          # TYPE takamul_http_responses_total counter\n\
          takamul_http_responses_total{{class=\"2xx\"}} {}\n\
@@ -252,18 +263,62 @@ async fn metrics(
          takamul_users {users}\n\
          # HELP takamul_sessions Stored sessions (live or not yet purged).\n\
          # TYPE takamul_sessions gauge\n\
-         takamul_sessions {sessions}\n",
+         takamul_sessions {sessions}\n\
+         # HELP takamul_db_connections This instance's database connections, by state.\n\
+         # TYPE takamul_db_connections gauge\n\
+         takamul_db_connections{{state=\"busy\"}} {}\n\
+         takamul_db_connections{{state=\"idle\"}} {pool_idle}\n\
+         # HELP takamul_db_connections_max TAKAMUL_DB_MAX_CONNECTIONS.\n\
+         # TYPE takamul_db_connections_max gauge\n\
+         takamul_db_connections_max {}\n",
         REQUESTS_2XX.load(Ordering::Relaxed),
         REQUESTS_3XX.load(Ordering::Relaxed),
         REQUESTS_4XX.load(Ordering::Relaxed),
         REQUESTS_5XX.load(Ordering::Relaxed),
         u8::from(db_up),
+        pool_open.saturating_sub(pool_idle),
+        state.db.pool.options().get_max_connections(),
     );
+    write_latency_histogram(&mut body);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }
 
+/// The response-time histogram in Prometheus' text format (cumulative buckets).
+fn write_latency_histogram(body: &mut String) {
+    use std::fmt::Write;
+    body.push_str(
+        "# HELP takamul_http_response_seconds Time from a request to its response head.\n\
+         # TYPE takamul_http_response_seconds histogram\n",
+    );
+    let mut cumulative = 0;
+    for (i, bound) in LATENCY_BUCKETS.iter().enumerate() {
+        cumulative += LATENCY_COUNTS[i].load(Ordering::Relaxed);
+        let _ = writeln!(
+            body,
+            "takamul_http_response_seconds_bucket{{le=\"{bound}\"}} {cumulative}"
+        );
+    }
+    cumulative += LATENCY_COUNTS[LATENCY_BUCKETS.len()].load(Ordering::Relaxed);
+    let _ = writeln!(
+        body,
+        "takamul_http_response_seconds_bucket{{le=\"+Inf\"}} {cumulative}\n\
+         takamul_http_response_seconds_sum {}\n\
+         takamul_http_response_seconds_count {cumulative}",
+        LATENCY_SUM_MICROS.load(Ordering::Relaxed) as f64 / 1e6
+    );
+}
+
 async fn count_responses(request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
     let response = next.run(request).await;
+    // Until the response head: a streamed page's body follows.
+    let seconds = started.elapsed().as_secs_f64();
+    let bucket = LATENCY_BUCKETS
+        .iter()
+        .position(|bound| seconds <= *bound)
+        .unwrap_or(LATENCY_BUCKETS.len());
+    LATENCY_COUNTS[bucket].fetch_add(1, Ordering::Relaxed);
+    LATENCY_SUM_MICROS.fetch_add((seconds * 1e6) as u64, Ordering::Relaxed);
     let counter = match response.status().as_u16() {
         200..=299 => &REQUESTS_2XX,
         300..=399 => &REQUESTS_3XX,
