@@ -91,10 +91,15 @@ pub enum ErrorKey {
     TrainerLinkByCouncil,
     MemberAlreadyListed,
     AccountNotFound,
+    ImportFileTooLarge,
+    ImportFileUnreadable,
+    ImportColumnsMissing,
+    ImportFileEmpty,
+    ImportAlreadyCommitted,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 72] = [
+    pub const ALL: [ErrorKey; 77] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -167,6 +172,11 @@ impl ErrorKey {
         ErrorKey::TrainerLinkByCouncil,
         ErrorKey::MemberAlreadyListed,
         ErrorKey::AccountNotFound,
+        ErrorKey::ImportFileTooLarge,
+        ErrorKey::ImportFileUnreadable,
+        ErrorKey::ImportColumnsMissing,
+        ErrorKey::ImportFileEmpty,
+        ErrorKey::ImportAlreadyCommitted,
     ];
 
     /// The snake-case name used in URLs.
@@ -244,6 +254,11 @@ impl ErrorKey {
             ErrorKey::TrainerLinkByCouncil => "trainer_link_by_council",
             ErrorKey::MemberAlreadyListed => "member_already_listed",
             ErrorKey::AccountNotFound => "account_not_found",
+            ErrorKey::ImportFileTooLarge => "import_file_too_large",
+            ErrorKey::ImportFileUnreadable => "import_file_unreadable",
+            ErrorKey::ImportColumnsMissing => "import_columns_missing",
+            ErrorKey::ImportFileEmpty => "import_file_empty",
+            ErrorKey::ImportAlreadyCommitted => "import_already_committed",
         }
     }
 

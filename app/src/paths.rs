@@ -81,3 +81,13 @@ pub const MANAGE_COURSE_PAGE: &str = "/training/courses";
 pub const TRAINERS_PAGE: &str = "/training/trainers";
 /// A course's roster as CSV: `/training/courses/<id>/roster.csv`.
 pub const ROSTER_CSV: &str = "/training/courses/{id}/roster.csv";
+
+// imports
+/// An association's imports (list and upload): `?association=<id>`.
+pub const IMPORTS_PAGE: &str = "/association/imports";
+/// The upload of an import file (multipart POST).
+pub const IMPORT_UPLOAD: &str = "/association/import-upload";
+/// Import templates: `/association/import-templates/<kind>.<csv|xlsx>`.
+pub const IMPORT_TEMPLATES: &str = "/association/import-templates";
+/// An import's result file: `/association/import-results/<id>`.
+pub const IMPORT_RESULTS: &str = "/association/import-results";

@@ -70,4 +70,9 @@ pub mod action {
     pub const TRAINER_SAVED: &str = "trainer_saved";
     pub const PROVIDER_SAVED: &str = "provider_saved";
     pub const FOLLOW_UP_RESOLVED: &str = "follow_up_resolved";
+    // imports
+    pub const IMPORT_UPLOADED: &str = "import_uploaded";
+    pub const IMPORT_COMMIT_STARTED: &str = "import_commit_started";
+    pub const IMPORT_COMMITTED: &str = "import_committed";
+    pub const DISTRICT_ALIAS_SAVED: &str = "district_alias_saved";
 }

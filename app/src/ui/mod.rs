@@ -166,6 +166,11 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::TrainerLinkByCouncil => t!(i18n, errors.trainer_link_by_council).into_any(),
         ErrorKey::MemberAlreadyListed => t!(i18n, errors.member_already_listed).into_any(),
         ErrorKey::AccountNotFound => t!(i18n, errors.account_not_found).into_any(),
+        ErrorKey::ImportFileTooLarge => t!(i18n, errors.import_file_too_large).into_any(),
+        ErrorKey::ImportFileUnreadable => t!(i18n, errors.import_file_unreadable).into_any(),
+        ErrorKey::ImportColumnsMissing => t!(i18n, errors.import_columns_missing).into_any(),
+        ErrorKey::ImportFileEmpty => t!(i18n, errors.import_file_empty).into_any(),
+        ErrorKey::ImportAlreadyCommitted => t!(i18n, errors.import_already_committed).into_any(),
     }
 }
 
