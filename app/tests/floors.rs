@@ -22,7 +22,13 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("registry", &["registry"]),
     (
         "domains",
-        &["coverage", "applications", "marketplace", "training", "imports"],
+        &[
+            "coverage",
+            "applications",
+            "marketplace",
+            "training",
+            "imports",
+        ],
     ),
     ("top", &["layout", "home", "demo", "lib"]),
 ];

@@ -87,7 +87,12 @@ pub async fn get_import_batch(
 
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
-async fn import_batch(ctx: Ctx, batch_id: i64, all: bool, page: i64) -> Result<BatchPage, AppError> {
+async fn import_batch(
+    ctx: Ctx,
+    batch_id: i64,
+    all: bool,
+    page: i64,
+) -> Result<BatchPage, AppError> {
     let batch = own_batch(&ctx, batch_id).await?;
     let filter = if all {
         RowFilter::All
@@ -155,7 +160,10 @@ async fn map_district(
         return Err(AppError::Conflict(ErrorKey::AlreadyDecided));
     }
     if !db::district_exists(ctx.db(), district_id).await? {
-        return Err(AppError::validation("district_id", ErrorKey::DistrictUnknown));
+        return Err(AppError::validation(
+            "district_id",
+            ErrorKey::DistrictUnknown,
+        ));
     }
     let (city, district) = place.split_once('|').unwrap_or(("", &place));
     let key = super::rules::place_pair_key(city, district);

@@ -58,7 +58,10 @@ fn rows_of(kind: ImportKind, table: Vec<(i64, Vec<String>)>) -> Result<Rows, Fil
     };
     let Some(positions) = header_positions(kind, &header) else {
         return Err(FileError::MissingColumns(
-            missing_columns(kind, &header).iter().map(|c| c.key).collect(),
+            missing_columns(kind, &header)
+                .iter()
+                .map(|c| c.key)
+                .collect(),
         ));
     };
     let mut rows = Vec::new();
@@ -126,8 +129,8 @@ fn csv_table(bytes: &[u8]) -> Result<Vec<(i64, Vec<String>)>, FileError> {
 
 /// The first sheet of a workbook as text cells.
 fn workbook_table(bytes: &[u8]) -> Result<Vec<(i64, Vec<String>)>, FileError> {
-    let mut workbook =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| FileError::Unreadable)?;
+    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
+        .map_err(|_| FileError::Unreadable)?;
     let range = workbook
         .worksheet_range_at(0)
         .ok_or(FileError::Empty)?
@@ -193,7 +196,9 @@ pub fn template_xlsx(kind: ImportKind) -> Result<Vec<u8>, rust_xlsxwriter::XlsxE
 pub fn xlsx_bytes(rows: &[Vec<String>]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let text = rust_xlsxwriter::Format::new().set_num_format("@");
-    let bold = rust_xlsxwriter::Format::new().set_bold().set_num_format("@");
+    let bold = rust_xlsxwriter::Format::new()
+        .set_bold()
+        .set_num_format("@");
     let sheet = workbook.add_worksheet();
     sheet.set_right_to_left(true);
     let width = rows.iter().map(Vec::len).max().unwrap_or(0);
@@ -235,7 +240,10 @@ mod tests {
     fn templates_read_back_as_empty_files() {
         for kind in ImportKind::ALL {
             assert_eq!(read(kind, &template_csv(kind)), Err(FileError::Empty));
-            assert_eq!(read(kind, &template_xlsx(kind).unwrap()), Err(FileError::Empty));
+            assert_eq!(
+                read(kind, &template_xlsx(kind).unwrap()),
+                Err(FileError::Empty)
+            );
         }
     }
 
@@ -250,7 +258,10 @@ mod tests {
         assert_eq!(rows[0].0, 2);
         assert_eq!(rows[0].1["head_name"], "نورة سعد");
         assert!(!rows[0].1.contains_key("phone"));
-        let arabic = format!("رقم هوية رب الأسرة,اسم رب الأسرة الكامل,الحي\r\n{},نورة,الصفا\r\n", id());
+        let arabic = format!(
+            "رقم هوية رب الأسرة,اسم رب الأسرة الكامل,الحي\r\n{},نورة,الصفا\r\n",
+            id()
+        );
         let (cp1256, _, _) = encoding_rs::WINDOWS_1256.encode(&arabic);
         let rows = read(ImportKind::Households, &cp1256).unwrap();
         assert_eq!(rows[0].1["district"], "الصفا");
@@ -260,17 +271,26 @@ mod tests {
     fn workbooks_keep_digits_and_dates() {
         let mut workbook = rust_xlsxwriter::Workbook::new();
         let sheet = workbook.add_worksheet();
-        for (c, h) in ["Head national ID", "Assistance type", "Date given", "Value in riyals"]
-            .iter()
-            .enumerate()
+        for (c, h) in [
+            "Head national ID",
+            "Assistance type",
+            "Date given",
+            "Value in riyals",
+        ]
+        .iter()
+        .enumerate()
         {
             sheet.write_string(0, c as u16, *h).unwrap();
         }
-        sheet.write_number(1, 0, id().parse::<f64>().unwrap()).unwrap();
+        sheet
+            .write_number(1, 0, id().parse::<f64>().unwrap())
+            .unwrap();
         sheet.write_string(1, 1, "training").unwrap();
         let date = rust_xlsxwriter::ExcelDateTime::from_ymd(2024, 3, 5).unwrap();
         let format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
-        sheet.write_datetime_with_format(1, 2, &date, &format).unwrap();
+        sheet
+            .write_datetime_with_format(1, 2, &date, &format)
+            .unwrap();
         sheet.write_number(1, 3, 250.5).unwrap();
         let bytes = workbook.save_to_buffer().unwrap();
         let rows = read(ImportKind::Benefits, &bytes).unwrap();
@@ -283,7 +303,11 @@ mod tests {
     fn refusals() {
         assert_eq!(
             read(ImportKind::Households, b"a,b,c\n1,2,3\n"),
-            Err(FileError::MissingColumns(vec!["head_national_id", "head_name", "district"]))
+            Err(FileError::MissingColumns(vec![
+                "head_national_id",
+                "head_name",
+                "district"
+            ]))
         );
         assert_eq!(read(ImportKind::Households, b""), Err(FileError::Empty));
         assert_eq!(

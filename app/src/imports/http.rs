@@ -121,7 +121,10 @@ pub async fn upload(
         if !user.satisfies(Requirement::AssociationAdmin(form.association_id)) {
             let denied = AuditEvent::new(action::ACCESS_DENIED)
                 .by(Some(user.user_id), Some(client_ip.clone()))
-                .detail(format!("import upload for association {}", form.association_id));
+                .detail(format!(
+                    "import upload for association {}",
+                    form.association_id
+                ));
             crate::audit::record(&state.db, denied).await?;
             return Err(AppError::Forbidden);
         }
@@ -210,7 +213,10 @@ pub async fn template(Path(file): Path<String>) -> Response {
             (header::CONTENT_TYPE, content_type.to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"takamul-{}.{format}\"", kind.as_str()),
+                format!(
+                    "attachment; filename=\"takamul-{}.{format}\"",
+                    kind.as_str()
+                ),
             ),
         ],
         body,
@@ -290,9 +296,16 @@ async fn result_csv(
         ]
         .map(str::to_string)
         .to_vec(),
-        ["line", "head_national_id", "result", "household_id", "benefit_id", "reasons"]
-            .map(str::to_string)
-            .to_vec(),
+        [
+            "line",
+            "head_national_id",
+            "result",
+            "household_id",
+            "benefit_id",
+            "reasons",
+        ]
+        .map(str::to_string)
+        .to_vec(),
     ];
     for row in rows {
         out.push(vec![
@@ -300,7 +313,9 @@ async fn result_csv(
             crate::text::mask_identifier(&row.head_national_id),
             // Before the commit ends, a row without a result shows the dry run's.
             row.result.unwrap_or_else(|| format!("({})", row.outcome)),
-            row.household_id.map(|id| id.to_string()).unwrap_or_default(),
+            row.household_id
+                .map(|id| id.to_string())
+                .unwrap_or_default(),
             row.benefit_id.map(|id| id.to_string()).unwrap_or_default(),
             row.reasons,
         ]);

@@ -43,7 +43,18 @@ pub async fn run(
     let types = super::db::type_index(db).await?;
     let today = super::check::today();
     loop {
-        let step = || chunk(db, batch_id, association_id, kind, by, &places, &types, &today);
+        let step = || {
+            chunk(
+                db,
+                batch_id,
+                association_id,
+                kind,
+                by,
+                &places,
+                &types,
+                &today,
+            )
+        };
         let done = crate::database::retrying(step).await?;
         if done == 0 {
             break;
@@ -128,8 +139,15 @@ async fn households(
                 },
             )),
             Err(refusal) => {
-                db::set_result(conn, *row_id, RowResult::Refused, &refusal.reasons, None, None)
-                    .await?;
+                db::set_result(
+                    conn,
+                    *row_id,
+                    RowResult::Refused,
+                    &refusal.reasons,
+                    None,
+                    None,
+                )
+                .await?;
                 counts[3] += 1;
             }
         }
@@ -237,14 +255,20 @@ async fn benefits(
         let household = Some(past.household_id);
         match outcome {
             Recorded::Created(id) => {
-                db::set_result(conn, *row_id, RowResult::Created, &[], household, Some(id))
-                    .await?;
+                db::set_result(conn, *row_id, RowResult::Created, &[], household, Some(id)).await?;
                 counts[0] += 1;
             }
             Recorded::AlreadyRecorded(id) => {
                 let reasons = [Reason::BenefitRecorded];
-                db::set_result(conn, *row_id, RowResult::Matched, &reasons, household, Some(id))
-                    .await?;
+                db::set_result(
+                    conn,
+                    *row_id,
+                    RowResult::Matched,
+                    &reasons,
+                    household,
+                    Some(id),
+                )
+                .await?;
                 counts[1] += 1;
             }
         }

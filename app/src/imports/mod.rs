@@ -18,7 +18,7 @@
 //! (ssr): the commit; `db.rs` (ssr): SQL; `http.rs` (ssr): upload and
 //! downloads; `api.rs`: server functions; `pages.rs`: pages.
 
-pub use crate::paths::IMPORTS_PAGE;
+pub use crate::paths::{IMPORT_RESULTS, IMPORT_TEMPLATES, IMPORT_UPLOAD, IMPORTS_PAGE};
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod check;
@@ -31,6 +31,7 @@ pub mod http;
 #[cfg(feature = "ssr")]
 pub mod job;
 pub mod pages;
+pub mod places;
 pub mod rules;
 
 use serde::{Deserialize, Serialize};
@@ -55,12 +56,12 @@ pub fn batch_url(batch_id: i64) -> String {
 
 /// The address of a batch's result file.
 pub fn result_url(batch_id: i64) -> String {
-    format!("{IMPORTS_PAGE}/{batch_id}/result.csv")
+    format!("{IMPORT_RESULTS}/{batch_id}")
 }
 
 /// The address of a template.
 pub fn template_url(kind: ImportKind, format: &str) -> String {
-    format!("{IMPORTS_PAGE}/template/{}.{format}", kind.as_str())
+    format!("{IMPORT_TEMPLATES}/{}.{format}", kind.as_str())
 }
 
 /// What a file brings.
@@ -338,7 +339,10 @@ mod tests {
             assert_eq!(ImportKind::parse(k.as_str()), Some(k));
         }
         assert_eq!(
-            split_reasons(&join_reasons(&[Reason::DistrictUnknown, Reason::NameMissing])),
+            split_reasons(&join_reasons(&[
+                Reason::DistrictUnknown,
+                Reason::NameMissing
+            ])),
             vec![Reason::DistrictUnknown, Reason::NameMissing]
         );
         assert_eq!(split_reasons(""), vec![]);

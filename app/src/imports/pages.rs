@@ -13,13 +13,15 @@ use super::api::{
     CommitImport, MapImportDistrict, RecheckImport, ResumeImport, get_import_batch, get_imports,
 };
 use super::{
-    BatchPage, BatchStatus, BatchSummary, IMPORTS_PAGE, ImportKind, ImportsOverview, Outcome,
-    ROWS_PAGE_SIZE, Reason, RowFilter, RowResult, RowView, batch_url, template_url,
+    BatchPage, BatchStatus, BatchSummary, IMPORT_UPLOAD, IMPORTS_PAGE, ImportKind, ImportsOverview,
+    Outcome, ROWS_PAGE_SIZE, Reason, RowFilter, RowResult, RowView, batch_url, result_url,
+    template_url,
 };
 use crate::i18n::*;
-use crate::paths::{IMPORT_RESULTS, IMPORT_UPLOAD};
 use crate::time::format_date;
-use crate::ui::{DataTable, EmptyState, ErrorAlert, Pager, error_from_query, is_english, loaded, pick};
+use crate::ui::{
+    DataTable, EmptyState, ErrorAlert, Pager, error_from_query, is_english, loaded, pick,
+};
 
 fn query_number(key: &str) -> Option<i64> {
     use_query_map().with_untracked(|q| q.get(key).and_then(|v| v.parse().ok()))
@@ -145,9 +147,19 @@ fn BatchList(batches: Vec<BatchSummary>) -> impl IntoView {
 fn Counts(batch: BatchSummary) -> impl IntoView {
     let i18n = use_i18n();
     let [create, matched, review, refused] = if batch.status == BatchStatus::DryRun {
-        [batch.would_create, batch.would_match, batch.would_review, batch.would_refuse]
+        [
+            batch.would_create,
+            batch.would_match,
+            batch.would_review,
+            batch.would_refuse,
+        ]
     } else {
-        [batch.created, batch.matched, batch.sent_to_review, batch.refused]
+        [
+            batch.created,
+            batch.matched,
+            batch.sent_to_review,
+            batch.refused,
+        ]
     };
     view! {
         <span class="counts">
@@ -238,7 +250,7 @@ fn Batch(page: BatchPage) -> impl IntoView {
         BatchStatus::Committed => view! {
             <p class="alert alert-ok" role="status">{t!(i18n, imports.done)}</p>
             <p><Counts batch=batch.clone() /></p>
-            <p><a class="button secondary" href=format!("{IMPORT_RESULTS}/{id}") download>{t!(i18n, imports.result_file)}</a></p>
+            <p><a class="button secondary" href=result_url(id) download>{t!(i18n, imports.result_file)}</a></p>
         }
         .into_any(),
     };
@@ -366,7 +378,9 @@ fn Rows(page: BatchPage) -> impl IntoView {
 fn Row(row: RowView, committed: bool) -> impl IntoView {
     let i18n = use_i18n();
     let outcome = match (committed, row.result, row.outcome, row.duplicate) {
-        (true, Some(RowResult::Created), _, true) => t!(i18n, imports.result_created_review).into_any(),
+        (true, Some(RowResult::Created), _, true) => {
+            t!(i18n, imports.result_created_review).into_any()
+        }
         (true, Some(RowResult::Created), _, false) => t!(i18n, imports.result_created).into_any(),
         (true, Some(RowResult::Matched), _, _) => t!(i18n, imports.result_matched).into_any(),
         (true, Some(RowResult::Refused), _, _) => t!(i18n, imports.result_refused).into_any(),
@@ -413,7 +427,9 @@ pub fn ReasonText(reason: Reason) -> impl IntoView {
             t!(i18n, imports.reason.member_of_other_household).into_any()
         }
         Reason::HouseholdUnknown => t!(i18n, imports.reason.household_unknown).into_any(),
-        Reason::AssistanceTypeUnknown => t!(i18n, imports.reason.assistance_type_unknown).into_any(),
+        Reason::AssistanceTypeUnknown => {
+            t!(i18n, imports.reason.assistance_type_unknown).into_any()
+        }
         Reason::DateInvalid => t!(i18n, imports.reason.date_invalid).into_any(),
         Reason::DateInFuture => t!(i18n, imports.reason.date_in_future).into_any(),
         Reason::ValueInvalid => t!(i18n, imports.reason.value_invalid).into_any(),

@@ -1,8 +1,11 @@
 //! The pure rules of an import: the columns of each kind of file and their
-//! headers, how a district or an assistance type written by hand is found,
-//! and how one row becomes a household or a benefit or a list of reasons.
+//! headers, how an assistance type written by hand is found (districts:
+//! `places.rs`), and how one row becomes a household or a benefit or a list
+//! of reasons.
 
 use std::collections::{BTreeMap, HashMap};
+
+pub use super::places::{PlaceIndex, PlaceRow, place_key, place_pair_key};
 
 use super::{ImportKind, Reason};
 use crate::ids::{NationalId, NationalIdError};
@@ -35,7 +38,12 @@ const fn column(key: &'static str, ar: &'static str, en: &'static str, required:
 
 /// The households file, in template order.
 pub const HOUSEHOLD_COLUMNS: [Column; 9] = [
-    column("head_national_id", "رقم هوية رب الأسرة", "Head national ID", true),
+    column(
+        "head_national_id",
+        "رقم هوية رب الأسرة",
+        "Head national ID",
+        true,
+    ),
     column("head_name", "اسم رب الأسرة الكامل", "Head full name", true),
     column("phone", "رقم الجوال", "Mobile phone", false),
     column("city", "المدينة", "City", false),
@@ -48,7 +56,12 @@ pub const HOUSEHOLD_COLUMNS: [Column; 9] = [
 
 /// The benefits file, in template order.
 pub const BENEFIT_COLUMNS: [Column; 4] = [
-    column("head_national_id", "رقم هوية رب الأسرة", "Head national ID", true),
+    column(
+        "head_national_id",
+        "رقم هوية رب الأسرة",
+        "Head national ID",
+        true,
+    ),
     column("assistance_type", "نوع المساعدة", "Assistance type", true),
     column("given_on", "تاريخ الصرف", "Date given", true),
     column("value", "القيمة بالريال", "Value in riyals", false),
@@ -106,122 +119,6 @@ pub fn missing_columns(kind: ImportKind, cells: &[String]) -> Vec<&'static Colum
         .collect()
 }
 
-/// Words a place name may carry or leave out: "حي" and "district" and
-/// the English forms of the article.
-const PLACE_NOISE: [&str; 8] = [
-    "حي",
-    "dist",
-    "district",
-    "neighborhood",
-    "neighbourhood",
-    "hay",
-    "hayy",
-    "hai",
-];
-const LATIN_ARTICLES: [&str; 11] = [
-    "al", "el", "an", "ar", "as", "ash", "at", "ad", "adh", "az", "ath",
-];
-
-/// A district or city name reduced to what identifies it, so the spellings
-/// files use meet: Arabic normalization (ة/ه, أ/ا, ى/ي, tashkeel), with or
-/// without "حي" and the article "ال", English case, "Dist.", "Al-"/"Ar "
-/// and a final "h" ("Rawdah" = "Rawda"), spaces and punctuation ignored.
-pub fn place_key(text: &str) -> String {
-    let normalized = normalize_arabic(text);
-    let words: Vec<&str> = normalized
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut out = String::new();
-    for (i, word) in words.iter().enumerate() {
-        if PLACE_NOISE.contains(word) && words.len() > 1 {
-            continue;
-        }
-        if LATIN_ARTICLES.contains(word) && i + 1 < words.len() {
-            continue;
-        }
-        let mut word = match word.strip_prefix("ال") {
-            Some(rest) if *word != "الله" && rest.chars().count() >= 2 => rest.to_string(),
-            _ => word.to_string(),
-        };
-        if word.is_ascii() && word.len() > 3 && (word.ends_with("ah") || word.ends_with("eh")) {
-            word.pop();
-        }
-        out.push_str(&word);
-    }
-    out
-}
-
-/// The key an unknown place is listed and mapped under: city and district.
-pub fn place_pair_key(city: &str, district: &str) -> String {
-    format!("{}|{}", place_key(city), place_key(district))
-}
-
-/// A district of the catalogue, as the place index needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PlaceRow {
-    pub district_id: i64,
-    pub city_id: i64,
-    pub city_ar: String,
-    pub city_en: String,
-    pub name_ar: String,
-    pub name_en: String,
-}
-
-/// Finds districts by the names files give them.
-#[derive(Debug, Clone, Default)]
-pub struct PlaceIndex {
-    cities: HashMap<String, i64>,
-    /// place key → (district, city) pairs with that key.
-    districts: HashMap<String, Vec<(i64, i64)>>,
-    /// An association's mappings: place pair key → district.
-    aliases: HashMap<String, i64>,
-}
-
-impl PlaceIndex {
-    /// The index over the catalogue and an association's aliases.
-    pub fn new(rows: &[PlaceRow], aliases: HashMap<String, i64>) -> Self {
-        let mut index = Self {
-            aliases,
-            ..Self::default()
-        };
-        for row in rows {
-            for city in [&row.city_ar, &row.city_en] {
-                index.cities.insert(place_key(city), row.city_id);
-            }
-            for name in [&row.name_ar, &row.name_en] {
-                let ids = index.districts.entry(place_key(name)).or_default();
-                if !ids.contains(&(row.district_id, row.city_id)) {
-                    ids.push((row.district_id, row.city_id));
-                }
-            }
-        }
-        index
-    }
-
-    /// The district a file means by this city (may be empty) and district
-    /// name: the association's mapping first, then the one district of that
-    /// name (in that city, when the city is known). `None` when no district
-    /// or several answer.
-    pub fn resolve(&self, city: &str, district: &str) -> Option<i64> {
-        if let Some(id) = self.aliases.get(&place_pair_key(city, district)) {
-            return Some(*id);
-        }
-        let found = self.districts.get(&place_key(district))?;
-        let city_id = self.cities.get(&place_key(city));
-        let mut ids: Vec<i64> = found
-            .iter()
-            .filter(|(_, c)| city_id.is_none_or(|id| id == c))
-            .map(|(d, _)| *d)
-            .collect();
-        ids.dedup();
-        match ids.as_slice() {
-            [one] => Some(*one),
-            _ => None,
-        }
-    }
-}
-
 /// Finds assistance types by code or by name (either language).
 #[derive(Debug, Clone, Default)]
 pub struct TypeIndex {
@@ -250,7 +147,11 @@ const INCOME_LABELS: [(&str, &str, &str); 5] = [
     ("none", "لا يوجد دخل", "No income"),
     ("under_3000", "أقل من 3000 ريال", "Under SAR 3,000"),
     ("3000_6000", "من 3000 إلى 6000 ريال", "SAR 3,000 to 6,000"),
-    ("6000_10000", "من 6000 إلى 10000 ريال", "SAR 6,000 to 10,000"),
+    (
+        "6000_10000",
+        "من 6000 إلى 10000 ريال",
+        "SAR 6,000 to 10,000",
+    ),
     ("over_10000", "أكثر من 10000 ريال", "Over SAR 10,000"),
 ];
 
@@ -442,7 +343,11 @@ pub struct BenefitRow {
 }
 
 /// Checks one benefit row; `today` (`YYYY-MM-DD`) bounds the date.
-pub fn parse_benefit(cells: &Cells, types: &TypeIndex, today: &str) -> Result<BenefitRow, Vec<Reason>> {
+pub fn parse_benefit(
+    cells: &Cells,
+    types: &TypeIndex,
+    today: &str,
+) -> Result<BenefitRow, Vec<Reason>> {
     let mut reasons = Vec::new();
     let head_id = head_id(cells).map_err(|r| reasons.push(r)).ok();
     let assistance_type_id = types.resolve(cell(cells, "assistance_type"));
@@ -477,63 +382,16 @@ pub fn parse_benefit(cells: &Cells, types: &TypeIndex, today: &str) -> Result<Be
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn places() -> PlaceIndex {
-        let row = |district_id, city_id, city_ar: &str, city_en: &str, ar: &str, en: &str| PlaceRow {
-            district_id,
-            city_id,
-            city_ar: city_ar.into(),
-            city_en: city_en.into(),
-            name_ar: ar.into(),
-            name_en: en.into(),
-        };
-        PlaceIndex::new(
-            &[
-                row(1, 10, "جدة", "Jeddah", "حي الروضة", "Ar Rawdah Dist."),
-                row(2, 10, "جدة", "Jeddah", "حي الصفا", "As Safa Dist."),
-                row(3, 20, "مكة المكرمة", "Makkah", "حي الروضة", "Ar Rawdah Dist."),
-                row(4, 20, "مكة المكرمة", "Makkah", "حي العزيزية", "Al Aziziyah Dist."),
-            ],
-            HashMap::from([(place_pair_key("", "الروضه الشماليه"), 1)]),
-        )
-    }
-
-    #[test]
-    fn districts_are_found_however_they_are_written() {
-        let p = places();
-        for (city, name) in [
-            ("جدة", "حي الروضة"),
-            ("جده", "الروضه"),
-            ("Jeddah", "Rawdah"),
-            ("jeddah", "Ar-Rawda"),
-            ("", "الصفا"),
-            ("", "حى الصفا"),
-            ("", "Safa district"),
-        ] {
-            assert!(p.resolve(city, name).is_some(), "{city} / {name}");
-        }
-        assert_eq!(p.resolve("جدة", "روضة"), Some(1));
-        assert_eq!(p.resolve("Makkah", "Al Rawdah"), Some(3));
-        // Two cities have a Rawdah: without a city the name is not enough.
-        assert_eq!(p.resolve("", "الروضة"), None);
-        assert_eq!(p.resolve("", "العزيزيه"), Some(4));
-        assert_eq!(p.resolve("", "حي لا يوجد"), None);
-        // An association's mapping, by city and name as written.
-        assert_eq!(p.resolve("", "الروضة الشمالية"), Some(1));
-    }
-
-    #[test]
-    fn place_keys_ignore_noise() {
-        assert_eq!(place_key("حي الروضة"), place_key("روضه"));
-        assert_eq!(place_key("Ar Rawdah Dist."), place_key("rawda"));
-        assert_eq!(place_key("حي"), "حي");
-        assert_eq!(place_key("  "), "");
-    }
+    use crate::imports::places::tests::sample_index as places;
 
     #[test]
     fn headers_in_either_language_and_any_order() {
         let ar: Vec<String> = HOUSEHOLD_COLUMNS.iter().map(|c| c.ar.to_string()).collect();
-        let en: Vec<String> = HOUSEHOLD_COLUMNS.iter().rev().map(|c| c.en.to_uppercase()).collect();
+        let en: Vec<String> = HOUSEHOLD_COLUMNS
+            .iter()
+            .rev()
+            .map(|c| c.en.to_uppercase())
+            .collect();
         let ar_pos = header_positions(ImportKind::Households, &ar).unwrap();
         assert_eq!(ar_pos[0], Some(0));
         let en_pos = header_positions(ImportKind::Households, &en).unwrap();
@@ -561,7 +419,10 @@ mod tests {
         assert_eq!(parse_income_bracket("6000"), Some("6000_10000"));
         assert_eq!(parse_income_bracket("12000"), Some("over_10000"));
         assert_eq!(parse_income_bracket("كثير"), None);
-        assert_eq!(parse_crafts("الخياطة، sweets"), Some(vec!["sewing", "sweets"]));
+        assert_eq!(
+            parse_crafts("الخياطة، sweets"),
+            Some(vec!["sewing", "sweets"])
+        );
         assert_eq!(parse_crafts(""), Some(vec![]));
         assert_eq!(parse_crafts("نجارة"), None);
         assert_eq!(parse_date("2024-3-5").as_deref(), Some("2024-03-05"));
@@ -620,7 +481,12 @@ mod tests {
 
     #[test]
     fn benefit_rows() {
-        let types = TypeIndex::new(&[(7, "training".into(), "التدريب والتأهيل".into(), "Training".into())]);
+        let types = TypeIndex::new(&[(
+            7,
+            "training".into(),
+            "التدريب والتأهيل".into(),
+            "Training".into(),
+        )]);
         let id = crate::ids::with_check_digit("100000123");
         let row = parse_benefit(
             &cells(&[
@@ -633,7 +499,10 @@ mod tests {
             "2026-12-04",
         )
         .unwrap();
-        assert_eq!((row.assistance_type_id, row.value_halalas), (7, Some(150_050)));
+        assert_eq!(
+            (row.assistance_type_id, row.value_halalas),
+            (7, Some(150_050))
+        );
         let reasons = parse_benefit(
             &cells(&[
                 ("head_national_id", &id),
@@ -658,11 +527,9 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn parsers_never_panic(text in "\\PC{0,40}") {
-            let _ = place_key(&text);
             let _ = parse_income_bracket(&text);
             let _ = parse_crafts(&text);
             let _ = parse_date(&text);
-            let _ = places().resolve(&text, &text);
         }
     }
 }

@@ -1,9 +1,10 @@
 //! SQL of imports: batches and their rows, district aliases, the catalogue
-//! lookups of a dry run, and the steps of the background commit.
+//! lookups of a dry run; the steps of the background commit in `commit.rs`.
+
+mod commit;
+pub use commit::{PendingRow, add_progress, finish, link_created, pending_rows, set_result};
 
 use std::collections::HashMap;
-
-use sqlx::AnyConnection;
 
 use super::check::Evaluation;
 use super::rules::{Cells, PlaceIndex, PlaceRow, TypeIndex};
@@ -40,14 +41,16 @@ pub async fn place_index(db: &Db, association_id: i64) -> Result<PlaceIndex, sql
     .await?;
     let places: Vec<PlaceRow> = rows
         .into_iter()
-        .map(|(district_id, city_id, city_ar, city_en, name_ar, name_en)| PlaceRow {
-            district_id,
-            city_id,
-            city_ar,
-            city_en,
-            name_ar,
-            name_en,
-        })
+        .map(
+            |(district_id, city_id, city_ar, city_en, name_ar, name_en)| PlaceRow {
+                district_id,
+                city_id,
+                city_ar,
+                city_en,
+                name_ar,
+                name_en,
+            },
+        )
         .collect();
     let aliases: Vec<(String, i64)> = sqlx::query_as(
         "SELECT alias_key, district_id FROM district_aliases WHERE association_id = $1",
@@ -251,12 +254,20 @@ const BATCH_SELECT: &str = "SELECT b.id, b.association_id, b.kind, b.file_name, 
 
 fn summary(row: sqlx::any::AnyRow) -> Result<BatchSummary, sqlx::Error> {
     use sqlx::Row;
-    let status = stored("import_batches.status", &row.try_get::<String, _>(4)?, BatchStatus::parse)?;
+    let status = stored(
+        "import_batches.status",
+        &row.try_get::<String, _>(4)?,
+        BatchStatus::parse,
+    )?;
     let heartbeat: Option<i64> = row.try_get(10)?;
     Ok(BatchSummary {
         id: row.try_get(0)?,
         association_id: row.try_get(1)?,
-        kind: stored("import_batches.kind", &row.try_get::<String, _>(2)?, ImportKind::parse)?,
+        kind: stored(
+            "import_batches.kind",
+            &row.try_get::<String, _>(2)?,
+            ImportKind::parse,
+        )?,
         file_name: row.try_get(3)?,
         status,
         uploaded_by: row.try_get(5)?,
@@ -544,160 +555,36 @@ pub struct ResultRow {
 /// Every row with its result, in file order.
 #[tracing::instrument(skip_all)]
 pub async fn result_rows(db: &Db, batch_id: i64) -> Result<Vec<ResultRow>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, Option<String>, Option<i64>, Option<i64>, String)> =
-        sqlx::query_as(
-            "SELECT line_no, cells, outcome, result, household_id, benefit_id, reasons \
+    let rows: Vec<(
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        String,
+    )> = sqlx::query_as(
+        "SELECT line_no, cells, outcome, result, household_id, benefit_id, reasons \
              FROM import_rows WHERE batch_id = $1 ORDER BY line_no",
-        )
-        .bind(batch_id)
-        .fetch_all(&db.pool)
-        .await?;
+    )
+    .bind(batch_id)
+    .fetch_all(&db.pool)
+    .await?;
     Ok(rows
         .into_iter()
-        .map(|(line_no, cells, outcome, result, household_id, benefit_id, reasons)| {
-            let cells: Cells = serde_json::from_str(&cells).unwrap_or_default();
-            ResultRow {
-                line_no,
-                head_national_id: cells.get("head_national_id").cloned().unwrap_or_default(),
-                outcome,
-                result,
-                household_id,
-                benefit_id,
-                reasons,
-            }
-        })
+        .map(
+            |(line_no, cells, outcome, result, household_id, benefit_id, reasons)| {
+                let cells: Cells = serde_json::from_str(&cells).unwrap_or_default();
+                ResultRow {
+                    line_no,
+                    head_national_id: cells.get("head_national_id").cloned().unwrap_or_default(),
+                    outcome,
+                    result,
+                    household_id,
+                    benefit_id,
+                    reasons,
+                }
+            },
+        )
         .collect())
-}
-
-// The commit's steps (`job.rs`), each inside the job's chunk transaction.
-
-/// A row waiting for its result: id, cells, dry-run outcome, reasons.
-pub type PendingRow = (i64, Cells, Outcome, Vec<super::Reason>);
-
-/// The next rows without a result, in file order (PostgreSQL locks them so
-/// a second job could not take the same rows; SQLite's writer lock does).
-pub async fn pending_rows(
-    conn: &mut AnyConnection,
-    engine: crate::database::Engine,
-    batch_id: i64,
-    limit: usize,
-) -> Result<Vec<PendingRow>, sqlx::Error> {
-    let lock = match engine {
-        crate::database::Engine::Postgres => " FOR UPDATE SKIP LOCKED",
-        crate::database::Engine::Sqlite => "",
-    };
-    let rows: Vec<(i64, String, String, String)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT id, cells, outcome, reasons FROM import_rows \
-         WHERE batch_id = $1 AND result IS NULL ORDER BY line_no LIMIT $2{lock}"
-    )))
-    .bind(batch_id)
-    .bind(limit as i64)
-    .fetch_all(&mut *conn)
-    .await?;
-    rows.into_iter()
-        .map(|(id, cells, outcome, reasons)| {
-            Ok((
-                id,
-                serde_json::from_str(&cells).unwrap_or_default(),
-                stored("import_rows.outcome", &outcome, Outcome::parse)?,
-                split_reasons(&reasons),
-            ))
-        })
-        .collect()
-}
-
-/// A row's result.
-pub async fn set_result(
-    conn: &mut AnyConnection,
-    row_id: i64,
-    result: RowResult,
-    reasons: &[super::Reason],
-    household_id: Option<i64>,
-    benefit_id: Option<i64>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE import_rows SET result = $2, reasons = $3, household_id = $4, benefit_id = $5 \
-         WHERE id = $1",
-    )
-    .bind(row_id)
-    .bind(result.as_str())
-    .bind(join_reasons(reasons))
-    .bind(household_id)
-    .bind(benefit_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Households this import created: the association serves them.
-pub async fn link_created(
-    conn: &mut AnyConnection,
-    association_id: i64,
-    batch_id: i64,
-    household_ids: &[i64],
-) -> Result<(), sqlx::Error> {
-    for chunk in household_ids.chunks(300) {
-        let mut sql = Sql::new(
-            "INSERT INTO imported_households (household_id, association_id, batch_id) VALUES ",
-        );
-        for (n, id) in chunk.iter().enumerate() {
-            if n > 0 {
-                sql.push(", ");
-            }
-            sql.push("(")
-                .bind(*id)
-                .push(", ")
-                .bind(association_id)
-                .push(", ")
-                .bind(batch_id)
-                .push(")");
-        }
-        sql.query().execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// Progress after a chunk: rows done and results by kind ([created,
-/// matched, sent to review, refused]); the job's heartbeat.
-pub async fn add_progress(
-    conn: &mut AnyConnection,
-    batch_id: i64,
-    rows: i64,
-    results: [i64; 4],
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "UPDATE import_batches SET rows_done = rows_done + $2, created = created + $3, \
-           matched = matched + $4, sent_to_review = sent_to_review + $5, refused = refused + $6, \
-           heartbeat_at = $7 WHERE id = $1",
-    )
-    .bind(batch_id)
-    .bind(rows)
-    .bind(results[0])
-    .bind(results[1])
-    .bind(results[2])
-    .bind(results[3])
-    .bind(now())
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-/// Marks a batch committed once no row waits, with `audit`; false while rows wait.
-pub async fn finish(db: &Db, batch_id: i64, audit: AuditEvent<'_>) -> Result<bool, sqlx::Error> {
-    let mut tx = db.begin_write().await?;
-    let done = sqlx::query(
-        "UPDATE import_batches SET status = 'committed', finished_at = $2 \
-         WHERE id = $1 AND status = 'committing' \
-           AND NOT EXISTS (SELECT 1 FROM import_rows WHERE batch_id = $1 AND result IS NULL)",
-    )
-    .bind(batch_id)
-    .bind(now())
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() != 1 {
-        return Ok(false);
-    }
-    crate::audit::record_in(&mut tx, audit).await?;
-    tx.commit().await?;
-    Ok(true)
 }
