@@ -95,7 +95,12 @@ async fn main() {
     let key = |name: &str| app::imports::rules::place_key(name);
     let districts: Vec<(String,)> = all
         .iter()
-        .filter(|(name,)| all.iter().filter(|(other,)| key(other) == key(name)).count() == 1)
+        .filter(|(name,)| {
+            all.iter()
+                .filter(|(other,)| key(other) == key(name))
+                .count()
+                == 1
+        })
         .cloned()
         .collect();
     let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM households")
@@ -194,8 +199,8 @@ async fn main() {
         .unwrap();
         let summary = db::batch(&db, batch_id).await.unwrap().unwrap();
         println!(
-            "{:<34} created {} matched {} review {} refused {}", "  result",
-            summary.created, summary.matched, summary.sent_to_review, summary.refused
+            "{:<34} created {} matched {} review {} refused {}",
+            "  result", summary.created, summary.matched, summary.sent_to_review, summary.refused
         );
         assert_eq!(summary.created as usize, rows, "every row imported");
     }

@@ -552,18 +552,21 @@ pub struct ResultRow {
     pub reasons: String,
 }
 
+/// line, cells, outcome, result, household, benefit, reasons
+type ResultRecord = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<i64>,
+    String,
+);
+
 /// Every row with its result, in file order.
 #[tracing::instrument(skip_all)]
 pub async fn result_rows(db: &Db, batch_id: i64) -> Result<Vec<ResultRow>, sqlx::Error> {
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        Option<String>,
-        Option<i64>,
-        Option<i64>,
-        String,
-    )> = sqlx::query_as(
+    let rows: Vec<ResultRecord> = sqlx::query_as(
         "SELECT line_no, cells, outcome, result, household_id, benefit_id, reasons \
              FROM import_rows WHERE batch_id = $1 ORDER BY line_no",
     )

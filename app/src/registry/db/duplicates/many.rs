@@ -7,6 +7,9 @@ use crate::registry::{
     DuplicateReason, HouseholdFingerprint, SaudiPhone, blocking_keys, duplicate_score,
 };
 
+/// id, district, phone, head's ID, head's name
+type HouseholdRecord = (i64, Option<i64>, Option<String>, String, String);
+
 /// The fingerprints of these households (merged ones left out), read in a
 /// few statements whatever their number.
 async fn fingerprints_of(
@@ -20,8 +23,7 @@ async fn fingerprints_of(
              WHERE merged_into_id IS NULL AND id IN ",
         );
         sql.bind_list(chunk);
-        let rows: Vec<(i64, Option<i64>, Option<String>, String, String)> =
-            sql.query_as().fetch_all(&mut *conn).await?;
+        let rows: Vec<HouseholdRecord> = sql.query_as().fetch_all(&mut *conn).await?;
         let mut members = Sql::new(
             "SELECT household_id, full_name, national_id FROM household_members \
              WHERE household_id IN ",
