@@ -403,6 +403,43 @@ both_engines! {
         );
     }
 
+    async fn a_commit_stopped_with_its_server_resumes(app: TestApp) {
+        let districts = jeddah_districts(&app).await;
+        let association = admin_association(&app).await;
+        let admin = app.signed_in(&persona(RoleKind::AssociationAdmin)).await;
+        let mut csv = String::from("Head national ID,Head full name,District\n");
+        for i in 0..3 {
+            csv.push_str(&format!("{},{} بنت علي {},{}\n", with_check_digit(&format!("1{:08}", 40_000_000 + i)), GIVEN[i], FAMILY[i], districts[0].1));
+        }
+        let batch = batch_of(&upload(&admin, association, "households", "stopped.csv", csv.into_bytes()).await);
+        // As a commit under way, then as a server stopping with it would leave it.
+        let set_heartbeat = |at: i64| {
+            sqlx::query(
+                "UPDATE import_batches SET status = 'committing', committed_by = uploaded_by, \
+                   committed_at = uploaded_at, heartbeat_at = $2 WHERE id = $1",
+            )
+            .bind(batch)
+            .bind(at)
+            .execute(&app.state.db.pool)
+        };
+        set_heartbeat(app::database::now()).await.unwrap();
+        let html = admin.get(&app::imports::batch_url(batch)).await.text().await.unwrap();
+        assert!(html.contains("<progress") && html.contains("http-equiv=\"refresh\" content=\"2\""), "{html}");
+        assert!(!html.contains("تابع الاستيراد"));
+        set_heartbeat(app::database::now() - 600).await.unwrap();
+        let html = admin.get(&app::imports::batch_url(batch)).await.text().await.unwrap();
+        assert!(html.contains("<progress"), "{html}");
+        assert!(!html.contains("http-equiv=\"refresh\""), "a stalled commit does not refresh");
+        assert!(html.contains("تابع الاستيراد"));
+        let resumed = admin.post_api("/api/resume_import", &[("batch_id", &batch.to_string())]).await;
+        assert_eq!(resumed.status(), 200);
+        wait_committed(&app, batch).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM households").await, 3);
+        // Nothing left to resume.
+        let again = admin.post_api("/api/resume_import", &[("batch_id", &batch.to_string())]).await;
+        assert_eq!(again.status(), 409);
+    }
+
     async fn only_the_associations_admins_import(app: TestApp) {
         let association = admin_association(&app).await;
         let staff = app.signed_in(&persona(RoleKind::AssociationStaff)).await;
