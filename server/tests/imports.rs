@@ -231,6 +231,9 @@ both_engines! {
         let admin = app.signed_in(&persona(RoleKind::AssociationAdmin)).await;
         let page = admin.get(app::paths::IMPORTS_PAGE).await;
         assert_eq!(page.status(), 200);
+        // The walk-in page leads admins to the import.
+        let walk_in = admin.get(app::paths::WALK_IN_PAGE).await.text().await.unwrap();
+        assert!(walk_in.contains(&format!("href=\"{}\"", app::paths::IMPORTS_PAGE)));
         let template = admin.get(&app::imports::template_url(app::imports::ImportKind::Households, "csv")).await;
         assert_eq!(template.status(), 200);
         assert!(template.bytes().await.unwrap().starts_with(b"\xEF\xBB\xBF"));
@@ -299,6 +302,7 @@ both_engines! {
         let text = result.text().await.unwrap();
         assert_eq!(text.lines().count(), 2 + 200);
         assert!(text.contains("national_id_check_digit"));
+        assert!(text.contains("رقم التحقق في الهوية غير صحيح"));
         assert_eq!(text.lines().filter(|l| l.contains(",created,")).count(), 190);
         let html = admin.get(app::paths::IMPORTS_PAGE).await.text().await.unwrap();
         assert!(html.contains("families.csv") && html.contains("190"));

@@ -293,6 +293,7 @@ async fn result_csv(
             "رقم الأسرة",
             "رقم المساعدة",
             "الأسباب",
+            "رموز الأسباب",
         ]
         .map(str::to_string)
         .to_vec(),
@@ -302,6 +303,7 @@ async fn result_csv(
             "result",
             "household_id",
             "benefit_id",
+            "why",
             "reasons",
         ]
         .map(str::to_string)
@@ -317,6 +319,11 @@ async fn result_csv(
                 .map(|id| id.to_string())
                 .unwrap_or_default(),
             row.benefit_id.map(|id| id.to_string()).unwrap_or_default(),
+            super::split_reasons(&row.reasons)
+                .into_iter()
+                .map(super::pages::reason_text_ar)
+                .collect::<Vec<_>>()
+                .join("؛ "),
             row.reasons,
         ]);
     }
