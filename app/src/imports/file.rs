@@ -1,7 +1,7 @@
 //! Import files: a CSV (UTF-8 with or without a BOM, or Windows-1256 as
-//! Arabic Excel saves "CSV"; comma, semicolon or tab) or a workbook (XLSX,
-//! XLS, ODS: its first sheet) becomes rows of cells under the columns of
-//! its kind; and the templates and result files the pages offer.
+//! Arabic Excel saves "CSV"; comma, semicolon or tab) or an XLSX workbook
+//! (its first sheet) becomes rows of cells under the columns of its kind;
+//! and the templates and result files the pages offer.
 
 use std::io::Cursor;
 
@@ -44,7 +44,7 @@ pub fn read(kind: ImportKind, bytes: &[u8]) -> Result<Rows, FileError> {
     rows_of(kind, table)
 }
 
-/// Zip (XLSX, ODS) or OLE (XLS) signatures.
+/// A zip (XLSX) or OLE (the old XLS, refused as unreadable) signature.
 fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
@@ -127,22 +127,59 @@ fn csv_table(bytes: &[u8]) -> Result<Vec<(i64, Vec<String>)>, FileError> {
     Ok(out)
 }
 
-/// The first sheet of a workbook as text cells.
+/// What a workbook may declare uncompressed, in all: its XML is many times
+/// its cells, and a zip can promise far more than it weighs (a "zip bomb").
+const MAX_WORKBOOK_XML: u64 = 64 * 1024 * 1024;
+/// Columns read from a workbook row; the templates have at most nine.
+const MAX_COLUMNS: u32 = 64;
+
+/// The first sheet of an XLSX workbook as text cells. Cells are read one
+/// by one (a file whose one cell sits at row 1 048 576 costs nothing) and
+/// only after the sizes the archive declares were checked.
 fn workbook_table(bytes: &[u8]) -> Result<Vec<(i64, Vec<String>)>, FileError> {
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|_| FileError::Unreadable)?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or(FileError::Empty)?
-        .map_err(|_| FileError::Unreadable)?;
-    if range.height() > MAX_ROWS + 10 {
-        return Err(FileError::TooManyRows);
+    let mut archive =
+        zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| FileError::Unreadable)?;
+    let mut declared = 0u64;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(|_| FileError::Unreadable)?;
+        declared = declared.saturating_add(entry.size());
     }
-    let first = range.start().map_or(0, |(row, _)| i64::from(row));
-    Ok(range
-        .rows()
-        .enumerate()
-        .map(|(i, cells)| (first + i as i64 + 1, cells.iter().map(cell_text).collect()))
+    if declared > MAX_WORKBOOK_XML {
+        return Err(FileError::TooLarge);
+    }
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::Xlsx::new(Cursor::new(bytes)).map_err(|_| FileError::Unreadable)?;
+    let sheet = workbook
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or(FileError::Empty)?;
+    let mut reader = workbook
+        .worksheet_cells_reader(&sheet)
+        .map_err(|_| FileError::Unreadable)?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    while let Some(cell) = reader.next_cell().map_err(|_| FileError::Unreadable)? {
+        let (row, col) = cell.get_position();
+        if col >= MAX_COLUMNS {
+            continue;
+        }
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.trim().is_empty() {
+            continue;
+        }
+        if !rows.contains_key(&row) && rows.len() > MAX_ROWS + 10 {
+            return Err(FileError::TooManyRows);
+        }
+        let cells = rows.entry(row).or_default();
+        let col = col as usize;
+        if cells.len() <= col {
+            cells.resize(col + 1, String::new());
+        }
+        cells[col] = text;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| (i64::from(row) + 1, cells))
         .collect())
 }
 
@@ -292,8 +329,11 @@ mod tests {
             .write_datetime_with_format(1, 2, &date, &format)
             .unwrap();
         sheet.write_number(1, 3, 250.5).unwrap();
+        // A cell in the sheet's far corner costs nothing (never a dense grid).
+        sheet.write_string(1_048_575, 16_383, "far").unwrap();
         let bytes = workbook.save_to_buffer().unwrap();
         let rows = read(ImportKind::Benefits, &bytes).unwrap();
+        assert_eq!(rows.len(), 1);
         assert_eq!(rows[0].1["head_national_id"], id());
         assert_eq!(rows[0].1["given_on"], "2024-03-05");
         assert_eq!(rows[0].1["value"], "250.5");

@@ -94,7 +94,7 @@ fn Overview(overview: ImportsOverview) -> impl IntoView {
                 <div class="field">
                     <label for="import-file">{t!(i18n, imports.file)}</label>
                     <input id="import-file" name="file" type="file" required
-                        accept=".csv,.xlsx,.xls,.ods,text/csv" aria-describedby="import-error" />
+                        accept=".csv,.xlsx,text/csv" aria-describedby="import-error" />
                 </div>
                 <button type="submit" class="button primary">{t!(i18n, imports.check)}</button>
             </form>
