@@ -368,6 +368,17 @@ both_engines! {
             app.count(&format!("SELECT COUNT(*) FROM import_rows WHERE batch_id = {batch} AND reasons = 'district_unknown'")).await,
             2
         );
+        // The page offers the districts of the city the file names.
+        let html = admin.get(&app::imports::batch_url(batch)).await.text().await.unwrap();
+        let (elsewhere,): (i64,) = sqlx::query_as(
+            "SELECT d.id FROM districts d JOIN cities c ON c.id = d.city_id WHERE c.name_en <> 'Jeddah' LIMIT 1",
+        )
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert!(html.contains("حي النخيل القديم"));
+        assert!(html.contains(&format!("value=\"{}\"", districts[2].0)));
+        assert!(!html.contains(&format!("value=\"{elsewhere}\"")));
         // Mapped once: the rows resolve.
         let mapped = admin
             .post_form_from(

@@ -12,6 +12,7 @@ use leptos_router::hooks::use_query_map;
 use super::api::{
     CommitImport, MapImportDistrict, RecheckImport, ResumeImport, get_import_batch, get_imports,
 };
+use super::places::place_key;
 use super::{
     BatchPage, BatchStatus, BatchSummary, IMPORT_UPLOAD, IMPORTS_PAGE, ImportKind, ImportsOverview,
     Outcome, ROWS_PAGE_SIZE, Reason, RowFilter, RowResult, RowView, batch_url, result_url,
@@ -273,7 +274,8 @@ fn UnknownPlaces(page: BatchPage) -> impl IntoView {
     if page.unknown_places.is_empty() {
         return ().into_any();
     }
-    let options: Vec<(String, String)> = page
+    // (city keys, district id, label) of every district.
+    let options: Vec<([String; 2], String, String)> = page
         .districts
         .iter()
         .map(|d| {
@@ -282,9 +284,30 @@ fn UnknownPlaces(page: BatchPage) -> impl IntoView {
                 pick(english, &d.name_ar, &d.name_en),
                 pick(english, &d.city_ar, &d.city_en)
             );
-            (d.id.to_string(), label)
+            (
+                [place_key(&d.city_ar), place_key(&d.city_en)],
+                d.id.to_string(),
+                label,
+            )
         })
         .collect();
+    // The districts of the city the file names, when one answers; else all.
+    let choices_for = move |city: &str| {
+        let key = place_key(city);
+        let in_city: Vec<(String, String)> = options
+            .iter()
+            .filter(|(cities, _, _)| !key.is_empty() && cities.contains(&key))
+            .map(|(_, id, label)| (id.clone(), label.clone()))
+            .collect();
+        if in_city.is_empty() {
+            options
+                .iter()
+                .map(|(_, id, label)| (id.clone(), label.clone()))
+                .collect()
+        } else {
+            in_city
+        }
+    };
     let id = page.batch.id;
     view! {
         <h2>{t!(i18n, imports.unknown_places)}</h2>
@@ -313,8 +336,8 @@ fn UnknownPlaces(page: BatchPage) -> impl IntoView {
                                     <label class="visually-hidden" for=select_id.clone()>{t!(i18n, imports.map_to)}</label>
                                     <select id=select_id name="district_id" required>
                                         <option value="">"—"</option>
-                                        {options.iter().map(|(value, label)| view! {
-                                            <option value=value.clone()>{label.clone()}</option>
+                                        {choices_for(&p.city).into_iter().map(|(value, label)| view! {
+                                            <option value=value>{label}</option>
                                         }).collect_view()}
                                     </select>
                                     <button type="submit" class="button secondary">{t!(i18n, imports.map)}</button>

@@ -372,7 +372,7 @@ pub async fn unknown_places(db: &Db, batch_id: i64) -> Result<Vec<UnknownPlace>,
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT place_text, COUNT(*) FROM import_rows \
          WHERE batch_id = $1 AND place_text IS NOT NULL \
-         GROUP BY place_text ORDER BY COUNT(*) DESC, place_text LIMIT 100",
+         GROUP BY place_text ORDER BY COUNT(*) DESC, place_text LIMIT 20",
     )
     .bind(batch_id)
     .fetch_all(&db.pool)
