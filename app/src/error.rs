@@ -99,10 +99,15 @@ pub enum ErrorKey {
     CodeTaken,
     CooldownInvalid,
     AssociationSuspended,
+    ImportFileTooLarge,
+    ImportFileUnreadable,
+    ImportColumnsMissing,
+    ImportFileEmpty,
+    ImportAlreadyCommitted,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 80] = [
+    pub const ALL: [ErrorKey; 85] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -183,6 +188,11 @@ impl ErrorKey {
         ErrorKey::CodeTaken,
         ErrorKey::CooldownInvalid,
         ErrorKey::AssociationSuspended,
+        ErrorKey::ImportFileTooLarge,
+        ErrorKey::ImportFileUnreadable,
+        ErrorKey::ImportColumnsMissing,
+        ErrorKey::ImportFileEmpty,
+        ErrorKey::ImportAlreadyCommitted,
     ];
 
     /// The snake-case name used in URLs.
@@ -268,6 +278,11 @@ impl ErrorKey {
             ErrorKey::CodeTaken => "code_taken",
             ErrorKey::CooldownInvalid => "cooldown_invalid",
             ErrorKey::AssociationSuspended => "association_suspended",
+            ErrorKey::ImportFileTooLarge => "import_file_too_large",
+            ErrorKey::ImportFileUnreadable => "import_file_unreadable",
+            ErrorKey::ImportColumnsMissing => "import_columns_missing",
+            ErrorKey::ImportFileEmpty => "import_file_empty",
+            ErrorKey::ImportAlreadyCommitted => "import_already_committed",
         }
     }
 

@@ -26,6 +26,7 @@ pub mod error;
 pub mod home;
 pub mod identity;
 pub mod ids;
+pub mod imports;
 pub mod layout;
 pub mod marketplace;
 pub mod network;
@@ -209,6 +210,16 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("association"), StaticSegment("walk-in"))
                             view=registry::pages::WalkInPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("imports"))
+                            view=imports::pages::ImportsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("imports"), ParamSegment("id"))
+                            view=imports::pages::ImportBatchPage
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -91,3 +91,12 @@ pub const ASSOCIATIONS_PAGE: &str = "/council/associations";
 pub const ASSOCIATION_PAGE: &str = "/council/associations";
 /// The council's assistance catalogue.
 pub const CATALOGUE_PAGE: &str = "/council/catalogue";
+// imports
+/// An association's imports (list and upload): `?association=<id>`.
+pub const IMPORTS_PAGE: &str = "/association/imports";
+/// The upload of an import file (multipart POST).
+pub const IMPORT_UPLOAD: &str = "/association/import-upload";
+/// Import templates: `/association/import-templates/<kind>.<csv|xlsx>`.
+pub const IMPORT_TEMPLATES: &str = "/association/import-templates";
+/// An import's result file: `/association/import-results/<id>`.
+pub const IMPORT_RESULTS: &str = "/association/import-results";

@@ -28,6 +28,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "marketplace",
             "training",
             "network",
+            "imports",
         ],
     ),
     ("top", &["layout", "home", "demo", "lib"]),
@@ -40,6 +41,8 @@ const SHARED_FLOORS: &[&str] = &["core", "reference", "top"];
 const INTERFACES: &[(&str, &str)] = &[
     // A new application line is routed by the approved coverage.
     ("applications", "coverage::routing"),
+    // An import records the benefits an association gave before the platform.
+    ("imports", "applications::benefits"),
 ];
 
 /// Macros exported at the crate root (`crate::name!`), and the module that defines each.

@@ -86,6 +86,7 @@ pub fn router(state: AppState) -> Router {
         // Public photos for everyone; an unpublished product's for its owner
         // and moderators, so the session is read here too.
         .route(&format!("{PHOTO_FILES}/{{file}}"), get(photo_file))
+        .merge(app::imports::http::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), load_session))
         // Public, no session needed.
         .route("/sitemap.xml", get(sitemap))

@@ -6,6 +6,8 @@
 pub use crate::paths::{APPLY_PAGE, FAMILIES_PAGE, LINE_PAGE, MY_APPLICATIONS_PAGE, QUEUE_PAGE};
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod benefits;
+#[cfg(feature = "ssr")]
 pub mod db;
 pub mod pages;
 

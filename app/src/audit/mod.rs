@@ -75,4 +75,9 @@ pub mod action {
     pub const ASSOCIATION_SUSPENDED: &str = "association_suspended";
     pub const ASSOCIATION_REACTIVATED: &str = "association_reactivated";
     pub const ASSISTANCE_TYPE_SAVED: &str = "assistance_type_saved";
+    // imports
+    pub const IMPORT_UPLOADED: &str = "import_uploaded";
+    pub const IMPORT_COMMIT_STARTED: &str = "import_commit_started";
+    pub const IMPORT_COMMITTED: &str = "import_committed";
+    pub const DISTRICT_ALIAS_SAVED: &str = "district_alias_saved";
 }

@@ -517,6 +517,9 @@ pub fn WalkInPage() -> impl IntoView {
         <section class="card narrow">
             <h1>{t!(i18n, walk_in.title)}</h1>
             <p class="muted">{t!(i18n, walk_in.intro)}</p>
+            {signed_in_user()
+                .is_some_and(|u| u.is_council_admin() || !u.administered_association_ids().is_empty())
+                .then(|| view! { <p><a href=crate::paths::IMPORTS_PAGE>{t!(i18n, imports.walk_in_link)}</a></p> })}
             {registered.then(|| view! { <p class="alert alert-ok" role="status"><Icon name=IconName::Check />{t!(i18n, walk_in.done)}</p> })}
             {error.map(|key| view! { <ErrorAlert key id="walk-in-error" /> })}
             {crate::ui::loaded(data, |data: WizardData| {

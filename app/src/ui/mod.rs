@@ -174,6 +174,11 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::CodeTaken => t!(i18n, errors.code_taken).into_any(),
         ErrorKey::CooldownInvalid => t!(i18n, errors.cooldown_invalid).into_any(),
         ErrorKey::AssociationSuspended => t!(i18n, errors.association_suspended).into_any(),
+        ErrorKey::ImportFileTooLarge => t!(i18n, errors.import_file_too_large).into_any(),
+        ErrorKey::ImportFileUnreadable => t!(i18n, errors.import_file_unreadable).into_any(),
+        ErrorKey::ImportColumnsMissing => t!(i18n, errors.import_columns_missing).into_any(),
+        ErrorKey::ImportFileEmpty => t!(i18n, errors.import_file_empty).into_any(),
+        ErrorKey::ImportAlreadyCommitted => t!(i18n, errors.import_already_committed).into_any(),
     }
 }
 

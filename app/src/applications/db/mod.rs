@@ -4,6 +4,7 @@
 //! association queue with the links that decide who may see a household
 //! ([`queues`]).
 
+pub(super) mod benefits;
 mod lines;
 mod notes;
 mod queues;

@@ -3,11 +3,16 @@
 
 use sqlx::{Any, Transaction};
 
+mod bulk;
 mod claims;
 pub mod duplicates;
 mod history;
 mod links;
 mod members;
+pub use bulk::{
+    IdentityHolder, NewHousehold, Registered, households_of_heads, identity_holders,
+    register_imported,
+};
 pub use claims::{
     PendingClaim, confirm_claim, decline_claim, member_claim, pending_claims, verify_claim,
 };

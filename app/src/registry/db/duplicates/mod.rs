@@ -4,6 +4,9 @@
 
 use sqlx::{Any, Transaction};
 
+mod many;
+pub use many::{check_many_in, would_be_candidates};
+
 use super::{next_version, record};
 use crate::database::{Db, now};
 use crate::registry::{
@@ -297,6 +300,7 @@ pub async fn merge(
         "household_identities",
         "household_changes",
         "enrollments",
+        "imported_households",
         "follow_up_flags",
     ] {
         let sql = format!("UPDATE {table} SET household_id = $1 WHERE household_id = $2");
