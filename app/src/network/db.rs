@@ -48,10 +48,13 @@ pub async fn summaries(db: &Db) -> Result<Vec<AssociationSummary>, sqlx::Error> 
         .collect()
 }
 
+/// user id, names, national ID, verified at, granted at
+type AdminRow = (i64, String, Option<String>, String, Option<i64>, i64);
+
 /// The admins of an association, pending invitations first.
 #[tracing::instrument(skip_all)]
 pub async fn admins_of(db: &Db, association_id: i64) -> Result<Vec<AppointedPerson>, sqlx::Error> {
-    let rows: Vec<(i64, String, Option<String>, String, Option<i64>, i64)> = sqlx::query_as(
+    let rows: Vec<AdminRow> = sqlx::query_as(
         "SELECT u.id, u.name_ar, u.name_en, u.national_id, u.verified_at, g.granted_at \
          FROM role_grants g JOIN users u ON u.id = g.user_id \
          WHERE g.association_id = $1 AND g.role = 'association_admin' \

@@ -1,0 +1,146 @@
+import { test, expect, Browser, Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
+import { shot, signIn, signOut } from "./helpers";
+
+// Going live (issue 15), walked as people would: the council creates an association and appoints
+// its admin (pending until the first Nafath sign-in); the admin invites a staff member, imports a
+// 200-row households file with 10 bad rows (the dry run refuses exactly those), commits it, and
+// revokes the staff member, who is refused on the next request. Arabic on the phone, English on
+// the desktop; both projects share one server, so each uses its own licence and ID ranges.
+
+const locale = (english: boolean) =>
+  JSON.parse(readFileSync(`../app/locales/${english ? "en" : "ar"}.json`, "utf8"));
+
+/** A national ID with its Luhn check digit. */
+function withCheckDigit(nine: string): string {
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    let d = Number(nine[i]);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return nine + String((10 - (sum % 10)) % 10);
+}
+
+/** Five Jeddah district names from the bundled National Address list. */
+function jeddahDistricts(): string[] {
+  const lines = readFileSync("../app/data/places/makkah_region_districts.csv", "utf8").trim().split("\n").slice(1);
+  return lines
+    .map((l) => l.split(","))
+    .filter((c) => c[3] === "Jeddah")
+    .map((c) => c[4])
+    .slice(10, 15);
+}
+
+/** 200 household rows, 10 of them bad (each for a different reason). */
+function householdsFile(base: number): string {
+  const districts = jeddahDistricts();
+  let csv =
+    "رقم هوية رب الأسرة,اسم رب الأسرة الكامل,رقم الجوال,المدينة,الحي,العنوان,عدد المعالين,الدخل الشهري,الحرف والمهارات\n" +
+    "Head national ID,Head full name,Mobile phone,City,District,Address,Dependants,Monthly income,Crafts and skills\n";
+  const given = ["نورة", "فاطمة", "سارة", "هند", "مريم", "عائشة", "خديجة", "أمل", "منى", "ريم"];
+  const family = ["الحربي", "الغامدي", "الزهراني", "القحطاني", "العتيبي", "الشهري", "المالكي", "الجهني", "السلمي", "البقمي"];
+  for (let i = 0; i < 200; i++) {
+    let id = withCheckDigit(`1${String(base + i).padStart(8, "0")}`);
+    let name = `${given[i % 10]} بنت ${given[(i / 10) % 10 | 0]} ${family[(i / 20) | 0]} ${base}`;
+    let phone = `05${String(base + i).padStart(8, "0")}`;
+    let district = districts[i % districts.length];
+    let dependants = String(i % 7);
+    let income = "under_3000";
+    switch (i) {
+      case 10: id = id.slice(0, 9) + String((Number(id[9]) + 1) % 10); break;
+      case 20: id = "123456789"; break;
+      case 30: id = withCheckDigit("300000001"); break;
+      case 40: phone = "+14155550100"; break;
+      case 50: phone = "0123456789"; break;
+      case 60: name = ""; break;
+      case 70: district = "حي لا وجود له"; break;
+      case 80: dependants = "كثير"; break;
+      case 90: id = withCheckDigit(`1${String(base + 5).padStart(8, "0")}`); break;
+      case 100: income = "غير معروف"; break;
+    }
+    csv += `${id},${name},${phone},جدة,${district},"شارع ${i}، جدة",${dependants},${income},الخياطة\n`;
+  }
+  return csv;
+}
+
+async function asNewPerson(browser: Browser, locale: string, nationalId: string): Promise<Page> {
+  const context = await browser.newContext({ locale, viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await signIn(page, nationalId);
+  return page;
+}
+
+test("going live: the council onboards an association; its admin brings staff and families", async ({ page, browser }, info) => {
+  test.setTimeout(180_000);
+  const english = info.project.name.startsWith("desktop-en");
+  const t = locale(english);
+  const base = english ? 31_000_000 : 32_000_000;
+  const licence = english ? "880001" : "880002";
+  const name = english ? "Al Wafa Charity" : "جمعية الوفاء الخيرية";
+  const adminId = withCheckDigit(String(base + 900).padStart(9, "1").slice(0, 9));
+  const staffId = withCheckDigit(String(base + 901).padStart(9, "1").slice(0, 9));
+
+  // The council creates the association and appoints its admin.
+  await signIn(page, "1000000016");
+  await page.getByRole("link", { name: t.network.nav_link, exact: true }).click();
+  await expect(page).toHaveURL(/\/council\/associations$/);
+  await page.getByRole("link", { name: t.network.add }).click();
+  await page.getByLabel(t.network.licence, { exact: true }).fill(licence);
+  await page.getByLabel(t.network.name_ar).fill("جمعية الوفاء الخيرية");
+  await page.getByLabel(t.network.name_en).fill("Al Wafa Charity");
+  await page.getByLabel(t.network.phone).fill("012 657 0000");
+  await page.getByRole("button", { name: t.network.save, exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
+  await page.getByLabel(t.network.admin_national_id).fill(adminId);
+  await page.getByRole("button", { name: t.network.appoint }).click();
+  await expect(page.getByText(t.network.pending)).toBeVisible();
+  await shot(page, "90-council-association");
+  await signOut(page);
+
+  // The admin signs in (the invitation is taken up) and invites a staff member.
+  await signIn(page, adminId);
+  await page.goto("/access");
+  await page.getByLabel(t.access.invite_national_id).fill(staffId);
+  await page.getByRole("button", { name: t.access.invite, exact: true }).click();
+  await expect(page.getByText(`1•••••••${staffId.slice(8)}`)).toBeVisible();
+  await shot(page, "91-access-invite");
+  const staff = await asNewPerson(browser, english ? "en-US" : "ar-SA", staffId);
+  await staff.goto("/association/queue");
+  await expect(staff.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(staff.locator("main")).not.toContainText(t.errors.forbidden);
+
+  // The admin imports the families the association already serves.
+  await page.goto("/association/imports");
+  await page.locator("#import-file").setInputFiles({
+    name: "families.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(householdsFile(base), "utf8"),
+  });
+  await page.getByRole("button", { name: t.imports.check }).click();
+  await expect(page.locator(".counts")).toContainText(t.imports.count_refuse.replace("{{ n }}", "10"));
+  await shot(page, "92-import-dry-run");
+  await page.getByRole("button", { name: t.imports.commit }).click();
+  await expect(page.getByText(t.imports.done)).toBeVisible({ timeout: 60_000 });
+  await expect(page.locator(".counts")).toContainText(t.imports.count_refuse.replace("{{ n }}", "10"));
+  // new · already there · to duplicate review (created too) · refused
+  const counts = (await page.locator(".counts").textContent())!.match(/\d+/g)!.map(Number);
+  expect(counts[0]).toBe(190);
+  expect(counts[3]).toBe(10);
+  await shot(page, "93-import-done");
+
+  // The admin revokes the staff member, who is refused on the next request.
+  await page.goto("/access");
+  const person = page.locator("li.person", { hasText: `1•••••••${staffId.slice(8)}` });
+  await person.getByRole("button", { name: t.access.revoke }).click();
+  await expect(page.locator("li.person", { hasText: `1•••••••${staffId.slice(8)}` })).toHaveCount(0);
+  await page.goto("/access/history");
+  await expect(page.locator("main")).toContainText(t.access.did_revoke);
+  await shot(page, "94-access-history");
+  await staff.goto("/association/queue");
+  await expect(staff.locator("main")).toContainText(t.errors.forbidden);
+  await staff.context().close();
+});
