@@ -68,7 +68,8 @@ enum AdminCommand {
     Grant {
         #[arg(long)]
         national_id: String,
-        /// council_admin, association_admin, association_staff, trainer or family_member
+        /// council_admin, association_admin, association_staff, trainer, family_member
+        /// or data_protection_officer
         #[arg(long, default_value = "council_admin")]
         role: String,
         /// The association, for association roles.

@@ -108,6 +108,13 @@ pub fn personas() -> Vec<Persona> {
             RoleKind::FamilyMember,
             None,
         ),
+        p(
+            "100000008",
+            "لمى حسن الحافظة (تجريبية)",
+            "Lama Hassan Al-Hafidha (demo)",
+            RoleKind::DataProtectionOfficer,
+            None,
+        ),
     ]
 }
 

@@ -39,15 +39,19 @@ pub enum RoleKind {
     AssociationStaff,
     Trainer,
     FamilyMember,
+    /// The council's data-protection officer (PDPL): answers the families'
+    /// data requests, keeps the breach register. Not implied by council admin.
+    DataProtectionOfficer,
 }
 
 impl RoleKind {
-    pub const ALL: [RoleKind; 5] = [
+    pub const ALL: [RoleKind; 6] = [
         RoleKind::CouncilAdmin,
         RoleKind::AssociationAdmin,
         RoleKind::AssociationStaff,
         RoleKind::Trainer,
         RoleKind::FamilyMember,
+        RoleKind::DataProtectionOfficer,
     ];
 
     /// The value stored in `role_grants.role`.
@@ -58,6 +62,7 @@ impl RoleKind {
             RoleKind::AssociationStaff => "association_staff",
             RoleKind::Trainer => "trainer",
             RoleKind::FamilyMember => "family_member",
+            RoleKind::DataProtectionOfficer => "data_protection_officer",
         }
     }
 
@@ -109,6 +114,9 @@ pub enum Requirement {
     Trainer,
     /// A family member.
     FamilyMember,
+    /// The council's data-protection officer (only that role: the council
+    /// admin does not read the families' data requests by default).
+    DataProtectionOfficer,
 }
 
 /// The signed-in person as the pages and server functions see them. The full
@@ -219,6 +227,7 @@ impl CurrentUser {
             }
             Requirement::Trainer => self.is_council_admin() || self.has(RoleKind::Trainer),
             Requirement::FamilyMember => self.has(RoleKind::FamilyMember),
+            Requirement::DataProtectionOfficer => self.has(RoleKind::DataProtectionOfficer),
         }
     }
 

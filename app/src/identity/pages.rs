@@ -239,6 +239,7 @@ pub fn RoleName(kind: RoleKind) -> impl IntoView {
         RoleKind::AssociationStaff => t!(i18n, roles.association_staff).into_any(),
         RoleKind::Trainer => t!(i18n, roles.trainer).into_any(),
         RoleKind::FamilyMember => t!(i18n, roles.family_member).into_any(),
+        RoleKind::DataProtectionOfficer => t!(i18n, roles.data_protection_officer).into_any(),
     }
 }
 
