@@ -239,7 +239,8 @@ pub async fn result_file(
     };
     let client_ip =
         client_address(peer.ip(), &headers, &state.settings.trusted_proxies).to_string();
-    match result_csv(&state, batch_id, &session, client_ip).await {
+    let locale = crate::identity::language::request_locale(&headers);
+    match result_csv(&state, batch_id, &session, client_ip, locale).await {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -263,6 +264,7 @@ async fn result_csv(
     batch_id: i64,
     session: &SessionUser,
     client_ip: String,
+    locale: crate::i18n::Locale,
 ) -> Result<Vec<u8>, AppError> {
     let user = &session.user;
     let batch = db::batch(&state.db, batch_id)
@@ -321,7 +323,7 @@ async fn result_csv(
             row.benefit_id.map(|id| id.to_string()).unwrap_or_default(),
             super::split_reasons(&row.reasons)
                 .into_iter()
-                .map(super::pages::reason_text_ar)
+                .map(|reason| super::pages::reason_text(locale, reason))
                 .collect::<Vec<_>>()
                 .join("؛ "),
             row.reasons,

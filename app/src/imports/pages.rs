@@ -462,63 +462,53 @@ pub fn ReasonText(reason: Reason) -> impl IntoView {
     }
 }
 
-/// The message of a row's reason in Arabic (the result file's language,
-/// beside the codes).
-pub fn reason_text_ar(reason: Reason) -> String {
+/// The message of a row's reason in `locale` (the result file's reader's
+/// language, beside the codes).
+pub fn reason_text(locale: Locale, reason: Reason) -> String {
     match reason {
         Reason::NationalIdMissing => {
-            td_string!(Locale::ar, imports.reason.national_id_missing).to_string()
+            td_string!(locale, imports.reason.national_id_missing).to_string()
         }
         Reason::NationalIdLength => {
-            td_string!(Locale::ar, imports.reason.national_id_length).to_string()
+            td_string!(locale, imports.reason.national_id_length).to_string()
         }
         Reason::NationalIdDigits => {
-            td_string!(Locale::ar, imports.reason.national_id_digits).to_string()
+            td_string!(locale, imports.reason.national_id_digits).to_string()
         }
         Reason::NationalIdPrefix => {
-            td_string!(Locale::ar, imports.reason.national_id_prefix).to_string()
+            td_string!(locale, imports.reason.national_id_prefix).to_string()
         }
         Reason::NationalIdCheckDigit => {
-            td_string!(Locale::ar, imports.reason.national_id_check_digit).to_string()
+            td_string!(locale, imports.reason.national_id_check_digit).to_string()
         }
-        Reason::NameMissing => td_string!(Locale::ar, imports.reason.name_missing).to_string(),
-        Reason::PhoneNotSaudi => td_string!(Locale::ar, imports.reason.phone_not_saudi).to_string(),
-        Reason::DistrictMissing => {
-            td_string!(Locale::ar, imports.reason.district_missing).to_string()
-        }
-        Reason::DistrictUnknown => {
-            td_string!(Locale::ar, imports.reason.district_unknown).to_string()
-        }
+        Reason::NameMissing => td_string!(locale, imports.reason.name_missing).to_string(),
+        Reason::PhoneNotSaudi => td_string!(locale, imports.reason.phone_not_saudi).to_string(),
+        Reason::DistrictMissing => td_string!(locale, imports.reason.district_missing).to_string(),
+        Reason::DistrictUnknown => td_string!(locale, imports.reason.district_unknown).to_string(),
         Reason::DependantsInvalid => {
-            td_string!(Locale::ar, imports.reason.dependants_invalid).to_string()
+            td_string!(locale, imports.reason.dependants_invalid).to_string()
         }
         Reason::IncomeBracketInvalid => {
-            td_string!(Locale::ar, imports.reason.income_bracket_invalid).to_string()
+            td_string!(locale, imports.reason.income_bracket_invalid).to_string()
         }
-        Reason::CraftUnknown => td_string!(Locale::ar, imports.reason.craft_unknown).to_string(),
-        Reason::RepeatedInFile => {
-            td_string!(Locale::ar, imports.reason.repeated_in_file).to_string()
-        }
+        Reason::CraftUnknown => td_string!(locale, imports.reason.craft_unknown).to_string(),
+        Reason::RepeatedInFile => td_string!(locale, imports.reason.repeated_in_file).to_string(),
         Reason::MemberOfOtherHousehold => {
-            td_string!(Locale::ar, imports.reason.member_of_other_household).to_string()
+            td_string!(locale, imports.reason.member_of_other_household).to_string()
         }
         Reason::HouseholdUnknown => {
-            td_string!(Locale::ar, imports.reason.household_unknown).to_string()
+            td_string!(locale, imports.reason.household_unknown).to_string()
         }
         Reason::AssistanceTypeUnknown => {
-            td_string!(Locale::ar, imports.reason.assistance_type_unknown).to_string()
+            td_string!(locale, imports.reason.assistance_type_unknown).to_string()
         }
-        Reason::DateInvalid => td_string!(Locale::ar, imports.reason.date_invalid).to_string(),
-        Reason::DateInFuture => td_string!(Locale::ar, imports.reason.date_in_future).to_string(),
-        Reason::ValueInvalid => td_string!(Locale::ar, imports.reason.value_invalid).to_string(),
-        Reason::HouseholdExists => {
-            td_string!(Locale::ar, imports.reason.household_exists).to_string()
-        }
-        Reason::BenefitRecorded => {
-            td_string!(Locale::ar, imports.reason.benefit_recorded).to_string()
-        }
+        Reason::DateInvalid => td_string!(locale, imports.reason.date_invalid).to_string(),
+        Reason::DateInFuture => td_string!(locale, imports.reason.date_in_future).to_string(),
+        Reason::ValueInvalid => td_string!(locale, imports.reason.value_invalid).to_string(),
+        Reason::HouseholdExists => td_string!(locale, imports.reason.household_exists).to_string(),
+        Reason::BenefitRecorded => td_string!(locale, imports.reason.benefit_recorded).to_string(),
         Reason::PossibleDuplicate => {
-            td_string!(Locale::ar, imports.reason.possible_duplicate).to_string()
+            td_string!(locale, imports.reason.possible_duplicate).to_string()
         }
     }
 }
