@@ -25,27 +25,34 @@ function withCheckDigit(nine: string): string {
   return nine + String((10 - (sum % 10)) % 10);
 }
 
-/** Five Jeddah district names from the bundled National Address list. */
-function jeddahDistricts(): string[] {
+/** Five Jeddah district names from the bundled National Address list (`from`: which five). */
+function jeddahDistricts(from: number): string[] {
   const lines = readFileSync("../app/data/places/makkah_region_districts.csv", "utf8").trim().split("\n").slice(1);
   return lines
     .map((l) => l.split(","))
     .filter((c) => c[3] === "Jeddah")
     .map((c) => c[4])
-    .slice(10, 15);
+    .slice(from, from + 5);
 }
 
+const given = [
+  "نورة", "فاطمة", "سارة", "هند", "مريم", "عائشة", "خديجة", "أمل", "منى", "ريم",
+  "لطيفة", "جواهر", "نوف", "شهد", "لولوة", "بدرية", "حصة", "العنود", "غادة", "وعد",
+];
+const family = ["الحربي", "الغامدي", "الزهراني", "القحطاني", "العتيبي", "الشهري", "المالكي", "الجهني", "السلمي", "البقمي"];
+
+/** The head of row `n`: no two rows share a given and a family name, so only the row typed twice looks alike. */
+const nameOf = (n: number) => `${given[n % 20]} بنت ${given[(n / 20) % 20 | 0]} ${family[(n / 20) | 0]}`;
+
 /** 200 household rows, 10 of them bad (each for a different reason). */
-function householdsFile(base: number): string {
-  const districts = jeddahDistricts();
+function householdsFile(base: number, districtsFrom: number): string {
+  const districts = jeddahDistricts(districtsFrom);
   let csv =
     "رقم هوية رب الأسرة,اسم رب الأسرة الكامل,رقم الجوال,المدينة,الحي,العنوان,عدد المعالين,الدخل الشهري,الحرف والمهارات\n" +
     "Head national ID,Head full name,Mobile phone,City,District,Address,Dependants,Monthly income,Crafts and skills\n";
-  const given = ["نورة", "فاطمة", "سارة", "هند", "مريم", "عائشة", "خديجة", "أمل", "منى", "ريم"];
-  const family = ["الحربي", "الغامدي", "الزهراني", "القحطاني", "العتيبي", "الشهري", "المالكي", "الجهني", "السلمي", "البقمي"];
   for (let i = 0; i < 200; i++) {
     let id = withCheckDigit(`1${String(base + i).padStart(8, "0")}`);
-    let name = `${given[i % 10]} بنت ${given[(i / 10) % 10 | 0]} ${family[(i / 20) | 0]} ${base}`;
+    let name = nameOf(i);
     let phone = `05${String(base + i).padStart(8, "0")}`;
     let district = districts[i % districts.length];
     let dependants = String(i % 7);
@@ -61,6 +68,8 @@ function householdsFile(base: number): string {
       case 80: dependants = "كثير"; break;
       case 90: id = withCheckDigit(`1${String(base + 5).padStart(8, "0")}`); break;
       case 100: income = "غير معروف"; break;
+      // The same family typed twice under another ID: a possible duplicate for the review.
+      case 150: name = nameOf(149); phone = `05${String(base + 149).padStart(8, "0")}`; district = districts[149 % districts.length]; break;
     }
     csv += `${id},${name},${phone},جدة,${district},"شارع ${i}، جدة",${dependants},${income},الخياطة\n`;
   }
@@ -97,7 +106,12 @@ test("going live: the council onboards an association; its admin brings staff an
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
   await page.getByLabel(t.network.admin_national_id).fill(adminId);
   await page.getByRole("button", { name: t.network.appoint }).click();
-  await expect(page.getByText(t.network.pending)).toBeVisible();
+  await expect(page.getByText(t.network.pending, { exact: true })).toBeVisible();
+  // A logo, as a council member would upload it (a picture of the page will do).
+  const logo = await page.screenshot({ clip: { x: 0, y: 0, width: 240, height: 240 } });
+  await page.locator("#logo").setInputFiles({ name: "logo.png", mimeType: "image/png", buffer: logo });
+  await page.getByRole("button", { name: t.network.logo_upload }).click();
+  await expect(page.locator("img.association-logo")).toBeVisible();
   await shot(page, "90-council-association");
   await signOut(page);
 
@@ -118,7 +132,7 @@ test("going live: the council onboards an association; its admin brings staff an
   await page.locator("#import-file").setInputFiles({
     name: "families.csv",
     mimeType: "text/csv",
-    buffer: Buffer.from(householdsFile(base), "utf8"),
+    buffer: Buffer.from(householdsFile(base, english ? 10 : 20), "utf8"),
   });
   await page.getByRole("button", { name: t.imports.check }).click();
   await expect(page.locator(".counts")).toContainText(t.imports.count_refuse.replace("{{ n }}", "10"));
@@ -129,6 +143,8 @@ test("going live: the council onboards an association; its admin brings staff an
   // new · already there · to duplicate review (created too) · refused
   const counts = (await page.locator(".counts").textContent())!.match(/\d+/g)!.map(Number);
   expect(counts[0]).toBe(190);
+  // The family typed twice: both rows are created and sent to the review as one pair.
+  expect(counts[2]).toBe(2);
   expect(counts[3]).toBe(10);
   await shot(page, "93-import-done");
 
@@ -143,4 +159,11 @@ test("going live: the council onboards an association; its admin brings staff an
   await staff.goto("/association/queue");
   await expect(staff.locator("main")).toContainText(t.errors.forbidden);
   await staff.context().close();
+
+  // The council finds the family typed twice in its duplicate review.
+  await signOut(page);
+  await signIn(page, "1000000016");
+  await page.goto("/council/duplicates");
+  await expect(page.locator("main")).toContainText(nameOf(149));
+  await shot(page, "95-duplicate-review");
 });

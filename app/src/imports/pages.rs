@@ -131,7 +131,7 @@ fn BatchList(batches: Vec<BatchSummary>) -> impl IntoView {
                         <td class="date">{format_date(b.committed_at.unwrap_or(b.uploaded_at))}</td>
                         <td><a href=batch_url(b.id)><bdi>{b.file_name.clone()}</bdi></a></td>
                         <td><KindName kind=b.kind /></td>
-                        <td>{b.committed_by.clone().unwrap_or(b.uploaded_by.clone())}</td>
+                        <td><bdi>{b.committed_by.clone().unwrap_or(b.uploaded_by.clone())}</bdi></td>
                         <td><StatusName status=b.status /></td>
                         <td>{b.rows_total}</td>
                         <td><Counts batch=b /></td>
@@ -259,7 +259,8 @@ fn Batch(page: BatchPage) -> impl IntoView {
         <h1><bdi>{batch.file_name.clone()}</bdi></h1>
         <p class="muted">
             <KindName kind=batch.kind /> " · " <StatusName status=batch.status /> " · "
-            {t!(i18n, imports.uploaded, by = batch.uploaded_by.clone(), at = format_date(batch.uploaded_at))}
+            // The name is isolated: an Arabic name inside an English sentence keeps its order.
+            {t!(i18n, imports.uploaded, by = format!("\u{2068}{}\u{2069}", batch.uploaded_by), at = format_date(batch.uploaded_at))}
         </p>
         {state}
         <UnknownPlaces page=page.clone() />
@@ -312,42 +313,36 @@ fn UnknownPlaces(page: BatchPage) -> impl IntoView {
     view! {
         <h2>{t!(i18n, imports.unknown_places)}</h2>
         <p class="muted">{t!(i18n, imports.unknown_places_intro)}</p>
-        <DataTable>
-            <thead>
-                <tr>
-                    <th scope="col">{t!(i18n, imports.city)}</th>
-                    <th scope="col">{t!(i18n, imports.district_written)}</th>
-                    <th scope="col">{t!(i18n, imports.rows)}</th>
-                    <th scope="col">{t!(i18n, imports.map_to)}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {page.unknown_places.iter().enumerate().map(|(n, p)| {
-                    let select_id = format!("map-{n}");
-                    view! {
-                        <tr>
-                            <td><bdi>{p.city.clone()}</bdi></td>
-                            <td><bdi>{p.district.clone()}</bdi></td>
-                            <td>{p.rows}</td>
-                            <td>
-                                <form method="post" action=MapImportDistrict::PATH class="inline">
-                                    <input type="hidden" name="batch_id" value=id.to_string() />
-                                    <input type="hidden" name="place" value=format!("{}|{}", p.city, p.district) />
-                                    <label class="visually-hidden" for=select_id.clone()>{t!(i18n, imports.map_to)}</label>
-                                    <select id=select_id name="district_id" required>
-                                        <option value="">"—"</option>
-                                        {choices_for(&p.city).into_iter().map(|(value, label)| view! {
-                                            <option value=value>{label}</option>
-                                        }).collect_view()}
-                                    </select>
-                                    <button type="submit" class="button secondary">{t!(i18n, imports.map)}</button>
-                                </form>
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </DataTable>
+        // One small form per unknown name, stacked: a table would hide the
+        // district list off the side of a phone.
+        <ul class="place-mappings">
+            {page.unknown_places.iter().enumerate().map(|(n, p)| {
+                let select_id = format!("map-{n}");
+                view! {
+                    <li class="card">
+                        <form method="post" action=MapImportDistrict::PATH class="stack">
+                            <p>
+                                <bdi class="written-place">{p.district.clone()}</bdi>
+                                " · " <bdi>{p.city.clone()}</bdi>
+                                " · " <span class="muted">{t!(i18n, imports.rows)} " " {p.rows}</span>
+                            </p>
+                            <input type="hidden" name="batch_id" value=id.to_string() />
+                            <input type="hidden" name="place" value=format!("{}|{}", p.city, p.district) />
+                            <div class="field">
+                                <label for=select_id.clone()>{t!(i18n, imports.map_to)}</label>
+                                <select id=select_id name="district_id" required>
+                                    <option value="">"—"</option>
+                                    {choices_for(&p.city).into_iter().map(|(value, label)| view! {
+                                        <option value=value>{label}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <button type="submit" class="button secondary">{t!(i18n, imports.map)}</button>
+                        </form>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
     .into_any()
 }
@@ -373,7 +368,7 @@ fn Rows(page: BatchPage) -> impl IntoView {
             view! { <EmptyState>{t!(i18n, imports.no_rows)}</EmptyState> }.into_any()
         } else {
             view! {
-                <DataTable>
+                <DataTable class="import-rows">
                     <thead>
                         <tr>
                             <th scope="col">{t!(i18n, imports.line)}</th>
@@ -417,8 +412,8 @@ fn Row(row: RowView, committed: bool) -> impl IntoView {
             <td>{row.line_no}</td>
             <td dir="ltr">{row.head_id_masked}</td>
             <td><bdi>{row.label}</bdi></td>
-            <td>{outcome}</td>
-            <td>
+            <td class="outcome">{outcome}</td>
+            <td class="reasons">
                 {row.reasons.into_iter().enumerate().map(|(n, reason)| view! {
                     {(n > 0).then_some(" · ")}
                     <ReasonText reason />
