@@ -138,7 +138,7 @@ pub async fn photo_file(
         }
     };
     let public = access.status == ProductStatus::Published;
-    photo_http::file_response(&state, &file, access.largest_width, public, &headers).await
+    photo_http::file_response(&state.photos, &file, access.largest_width, public, &headers).await
 }
 
 /// The photo's access facts when `user` may fetch it: anyone for a published

@@ -93,7 +93,7 @@ pub async fn logo_file(
     }
     let key = file.split('-').next().unwrap_or_default();
     match associations::db::logo_width(&state.db, key).await {
-        Ok(Some(width)) => file_response(&state, &file, width, true, &headers).await,
+        Ok(Some(width)) => file_response(&state.photos, &file, width, true, &headers).await,
         Ok(None) => StatusCode::NOT_FOUND.into_response(),
         Err(error) => {
             tracing::error!(?error, %file, "reading a logo's record failed");

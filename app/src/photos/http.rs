@@ -7,9 +7,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::MAX_PHOTO_BYTES;
-use super::pipeline::PhotoError;
+use super::pipeline::{PhotoError, PhotoStore};
 use crate::error::{AppError, ErrorKey};
-use crate::state::AppState;
 
 /// The request body limit of an upload route: one photo and the form around it.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_PHOTO_BYTES + 64 * 1024;
@@ -94,7 +93,7 @@ fn see_other(location: &str) -> Response {
 /// ETag): a photo taken down stops being served within the hour, even to a
 /// browser that kept it. Others are never kept by a shared cache.
 pub async fn file_response(
-    state: &AppState,
+    photos: &PhotoStore,
     file: &str,
     largest_width: u32,
     public: bool,
@@ -122,7 +121,7 @@ pub async fn file_response(
         )
             .into_response();
     }
-    match read_or_fill(state, file, largest_width).await {
+    match read_or_fill(photos, file, largest_width).await {
         Ok(Some(bytes)) => (
             [
                 (header::CONTENT_TYPE, HeaderValue::from_static("image/webp")),
@@ -143,11 +142,11 @@ pub async fn file_response(
 /// A stored photo file, or one width of a stored photo made now if the photo
 /// predates that width (see [`super::pipeline::PhotoStore::fill_width`]).
 async fn read_or_fill(
-    state: &AppState,
+    photos: &PhotoStore,
     file: &str,
     largest: u32,
 ) -> Result<Option<Vec<u8>>, AppError> {
-    if let Some(bytes) = state.photos.read(file).await? {
+    if let Some(bytes) = photos.read(file).await? {
         return Ok(Some(bytes));
     }
     let Some((key, width)) = file
@@ -157,5 +156,5 @@ async fn read_or_fill(
     else {
         return Ok(None);
     };
-    Ok(state.photos.fill_width(key, largest, width).await?)
+    Ok(photos.fill_width(key, largest, width).await?)
 }
