@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::MAX_PHOTO_BYTES;
 use super::pipeline::{PhotoError, PhotoStore};
+use crate::answer::{error_json, form_error, see_other, wants_html};
 use crate::error::{AppError, ErrorKey};
 
 /// The request body limit of an upload route: one photo and the form around it.
@@ -53,38 +54,15 @@ pub async fn read_photo_field(mut multipart: Multipart, name: &str) -> Result<Ve
     Err(AppError::validation("photo", ErrorKey::PhotoNotImage))
 }
 
-/// Whether the request asked for a page (a form post) rather than JSON.
-pub fn wants_html(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"))
-}
-
 /// The answer to an upload: a form post goes back to `page` (with `?error=`
 /// on a failure the user can fix); other callers get the status and the
 /// error as JSON.
 pub fn upload_answer(result: Result<(), AppError>, headers: &HeaderMap, page: &str) -> Response {
-    let html = wants_html(headers);
-    match result {
-        Ok(()) if html => see_other(page),
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(AppError::Unauthorized) if html => see_other("/sign-in"),
-        Err(error) if html && error.status() < 500 => {
-            see_other(&format!("{page}?error={}", error.key().as_str()))
-        }
-        Err(error) => (
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            axum::Json(error),
-        )
-            .into_response(),
-    }
-}
-
-fn see_other(location: &str) -> Response {
-    match HeaderValue::from_str(location) {
-        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
-        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+    match (result, wants_html(headers)) {
+        (Ok(()), true) => see_other(page),
+        (Ok(()), false) => StatusCode::NO_CONTENT.into_response(),
+        (Err(error), true) => form_error(error, &format!("{page}?")),
+        (Err(error), false) => error_json(error),
     }
 }
 
