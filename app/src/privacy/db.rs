@@ -14,7 +14,8 @@ use crate::database::{Db, now, stored};
 /// The person's identity and where it came from.
 #[tracing::instrument(skip_all)]
 pub async fn identity(db: &Db, user_id: i64) -> Result<Option<Identity>, sqlx::Error> {
-    let row: Option<(String, String, Option<String>, Option<i64>, i64)> = sqlx::query_as(
+    type Row = (String, String, Option<String>, Option<i64>, i64);
+    let row: Option<Row> = sqlx::query_as(
         "SELECT national_id, name_ar, name_en, verified_at, created_at FROM users WHERE id = $1",
     )
     .bind(user_id)

@@ -115,9 +115,15 @@ pub fn due_at(created_at: i64) -> i64 {
     created_at + ANSWER_WITHIN_SECS
 }
 
-/// Whole days left until `due` (negative once past; the due day itself is 0).
+/// Days left until `due`, a started day counted whole (30 on the day of the
+/// request); once past, minus the days late (a started day counted whole).
 pub fn days_left(due: i64, now: i64) -> i64 {
-    (due - now).div_euclid(86_400)
+    let whole = |secs: i64| (secs + 86_399) / 86_400;
+    if due >= now {
+        whole(due - now)
+    } else {
+        -whole(now - due)
+    }
 }
 
 /// Open and past its due date.
@@ -316,7 +322,9 @@ mod tests {
         assert_eq!(due - made, 30 * 86_400);
         assert_eq!(days_left(due, made), 30);
         assert_eq!(days_left(due, due), 0);
+        assert_eq!(days_left(due, made + 5), 30);
         assert_eq!(days_left(due, due + 1), -1);
+        assert_eq!(days_left(due, due + 86_401), -2);
         assert!(!is_overdue(RequestStatus::Open, due, due));
         assert!(is_overdue(RequestStatus::Open, due, due + 1));
         assert!(!is_overdue(RequestStatus::Done, due, due + 1));

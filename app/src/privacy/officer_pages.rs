@@ -51,7 +51,7 @@ fn QueuedCard(q: QueuedRequest, now: i64) -> impl IntoView {
     let id = r.id.to_string();
     let class = if overdue { "card overdue-card" } else { "card" };
     view! {
-        <section class=class data-testid="queued-request" data-kind=r.kind.as_str() data-status=r.status.as_str()>
+        <section class=class data-testid="queued-request" data-household=q.household_id.to_string() data-kind=r.kind.as_str() data-status=r.status.as_str()>
             <h2><KindText kind=r.kind /> " · " <StatusText status=r.status due_at=r.due_at now /></h2>
             <p>
                 {q.head_name_ar.clone()} " · " <bdi dir="ltr">{q.masked_national_id.clone()}</bdi>

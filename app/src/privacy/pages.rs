@@ -427,7 +427,7 @@ fn RequestForms() -> impl IntoView {
                 <input type="hidden" name="kind" value="objection" />
                 <h3>{t!(i18n, privacy.kind_objection)}</h3>
                 <p class="hint">{t!(i18n, privacy.objection_means)}</p>
-                <label class="check">
+                <label class="choice-row">
                     <input type="checkbox" name="confirm" value="yes" required />
                     {t!(i18n, privacy.confirm)}
                 </label>
@@ -439,7 +439,7 @@ fn RequestForms() -> impl IntoView {
                 <p class="hint">{t!(i18n, privacy.deletion_means)}</p>
                 <label for="deletion-note">{t!(i18n, privacy.note_optional)}</label>
                 <textarea id="deletion-note" name="note" rows="2"></textarea>
-                <label class="check">
+                <label class="choice-row">
                     <input type="checkbox" name="confirm" value="yes" required />
                     {t!(i18n, privacy.confirm)}
                 </label>
