@@ -37,6 +37,38 @@ pub fn LineStateText(state: LineState) -> impl IntoView {
     }
 }
 
+/// A stored code (relation, income bracket, product or enrollment status)
+/// in the reader's language; an unknown code is shown as stored.
+#[component]
+fn Code(kind: &'static str, code: String) -> impl IntoView {
+    let i18n = use_i18n();
+    match (kind, code.as_str()) {
+        ("relation", "spouse") => t!(i18n, household.relations.spouse).into_any(),
+        ("relation", "son") => t!(i18n, household.relations.son).into_any(),
+        ("relation", "daughter") => t!(i18n, household.relations.daughter).into_any(),
+        ("relation", "father") => t!(i18n, household.relations.father).into_any(),
+        ("relation", "mother") => t!(i18n, household.relations.mother).into_any(),
+        ("relation", "sibling") => t!(i18n, household.relations.sibling).into_any(),
+        ("relation", "other") => t!(i18n, household.relations.other).into_any(),
+        ("income", "none") => t!(i18n, household.income.none).into_any(),
+        ("income", "under_3000") => t!(i18n, household.income.under_3000).into_any(),
+        ("income", "3000_6000") => t!(i18n, household.income.from_3000_to_6000).into_any(),
+        ("income", "6000_10000") => t!(i18n, household.income.from_6000_to_10000).into_any(),
+        ("income", "over_10000") => t!(i18n, household.income.over_10000).into_any(),
+        ("product", "draft") => t!(i18n, my_shop.status_draft).into_any(),
+        ("product", "pending") => t!(i18n, my_shop.status_pending).into_any(),
+        ("product", "published") => t!(i18n, my_shop.status_published).into_any(),
+        ("product", "rejected") => t!(i18n, my_shop.status_rejected).into_any(),
+        ("product", "hidden") => t!(i18n, my_shop.status_hidden).into_any(),
+        ("enrollment", "enrolled") => t!(i18n, privacy.enrollment_enrolled).into_any(),
+        ("enrollment", "waitlisted") => t!(i18n, privacy.enrollment_waitlisted).into_any(),
+        ("enrollment", "cancelled") => t!(i18n, privacy.enrollment_cancelled).into_any(),
+        ("enrollment", "completed") => t!(i18n, privacy.enrollment_completed).into_any(),
+        ("enrollment", "not_completed") => t!(i18n, privacy.enrollment_not_completed).into_any(),
+        _ => code.into_any(),
+    }
+}
+
 /// A request's kind in the reader's language.
 #[component]
 pub fn KindText(kind: RequestKind) -> impl IntoView {
@@ -227,7 +259,7 @@ fn HouseholdSection(household: Household, place: Option<super::Place>) -> impl I
                 </dd>
                 <dt>{t!(i18n, privacy.circumstances)}</dt>
                 <dd>
-                    {t!(i18n, privacy.income)} ": " <bdi>{household.income_bracket.clone().unwrap_or_default()}</bdi>
+                    {t!(i18n, privacy.income)} ": " <Code kind="income" code=household.income_bracket.clone().unwrap_or_default() />
                     " · " {t!(i18n, privacy.dependants)} ": " {household.dependants.unwrap_or(0)}
                     {(!household.crafts.is_empty()).then(|| view! { " · " {t!(i18n, privacy.crafts)} ": " {household.crafts.join("، ")} })}
                 </dd>
@@ -238,7 +270,7 @@ fn HouseholdSection(household: Household, place: Option<super::Place>) -> impl I
             <ul>
                 {household.members.iter().map(|m| view! {
                     <li>
-                        {m.full_name.clone()} " · " {m.relation.clone()} " · " <span class="date">{m.birth_date.clone()}</span>
+                        {m.full_name.clone()} " · " <Code kind="relation" code=m.relation.clone() /> " · " <span class="date">{m.birth_date.clone()}</span>
                         {m.national_id.clone().map(|id| view! { " · " <bdi dir="ltr">{id}</bdi> })}
                         " · "
                         {if m.id_confirmed { t!(i18n, privacy.id_confirmed).into_any() } else { t!(i18n, privacy.id_claimed).into_any() }}
@@ -325,11 +357,11 @@ fn Shop(shop: Option<SubjectShop>) -> impl IntoView {
                         " · " <span class="date">{format_date(shop.created_at)}</span>
                     </p>
                     <p class="small">{shop.bio.clone()}</p>
-                    {shop.whatsapp.clone().map(|w| view! { <p class="small">"WhatsApp: " <bdi dir="ltr">{w}</bdi></p> })}
+                    {shop.whatsapp.clone().map(|w| view! { <p class="small">{t!(i18n, privacy.whatsapp)} ": " <bdi dir="ltr">{w}</bdi></p> })}
                     {shop.public_phone.clone().map(|p| view! { <p class="small">{t!(i18n, privacy.phone)} ": " <bdi dir="ltr">{p}</bdi></p> })}
                     <ul>
                         {shop.products.into_iter().map(|p| view! {
-                            <li>{p.title_ar.clone()} " · " <bdi>{format_riyals(p.price_halalas)}</bdi> " · " <span class="small">{p.status.clone()}</span></li>
+                            <li>{p.title_ar.clone()} " · " <bdi>{format_riyals(p.price_halalas)}</bdi> " · " <span class="small"><Code kind="product" code=p.status.clone() /></span></li>
                         }).collect_view()}
                     </ul>
                 }.into_any(),
@@ -349,7 +381,7 @@ fn Courses(courses: Vec<SubjectEnrollment>) -> impl IntoView {
             <ul>
                 {courses.into_iter().map(|c| view! {
                     <li>
-                        {pick(english, &c.course_title_ar, &c.course_title_en)} " · " <span class="small">{c.status.clone()}</span>
+                        {pick(english, &c.course_title_ar, &c.course_title_en)} " · " <span class="small"><Code kind="enrollment" code=c.status.clone() /></span>
                         " · " <span class="date">{format_date(c.enrolled_at)}</span>
                         {c.certificate_code.clone().map(|code| view! { " · " {t!(i18n, privacy.certificate)} " " <bdi dir="ltr">{code}</bdi> })}
                     </li>
