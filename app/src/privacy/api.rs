@@ -226,10 +226,16 @@ pub async fn get_privacy_queue() -> Result<Queue, AppError> {
                 None => Vec::new(),
             };
             let trail = db::trail(db, row.id).await?;
+            let anonymised = row.head_national_id.starts_with("erased-");
+            let masked_national_id = match anonymised {
+                true => String::new(),
+                false => crate::text::mask_identifier(&row.head_national_id),
+            };
             requests.push(QueuedRequest {
                 household_id: row.household_id,
                 head_name_ar: row.head_name_ar.clone(),
-                masked_national_id: crate::text::mask_identifier(&row.head_national_id),
+                masked_national_id,
+                anonymised,
                 association_name_ar: row.association_name_ar.clone(),
                 association_name_en: row.association_name_en.clone(),
                 trail,

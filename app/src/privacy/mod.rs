@@ -277,6 +277,8 @@ pub struct QueuedRequest {
     pub household_id: i64,
     pub head_name_ar: String,
     pub masked_national_id: String,
+    /// The household's deletion was approved: nothing left to name it by.
+    pub anonymised: bool,
     /// The association that wrote a disputed record.
     pub association_name_ar: Option<String>,
     pub association_name_en: Option<String>,

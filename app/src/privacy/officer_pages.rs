@@ -19,10 +19,12 @@ pub fn PrivacyQueuePage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| get_privacy_queue());
     view! {
         <Title text=t_string!(i18n, privacy.queue_title).to_string() />
+        <div class="privacy-queue">
         <h1>{t!(i18n, privacy.queue_title)}</h1>
         <p class="lead">{t!(i18n, privacy.queue_intro)}</p>
         {error_from_query().map(|key| view! { <ErrorAlert key id="form-error" /> })}
         {loaded(data, |queue| view! { <QueueList queue /> })}
+        </div>
     }
 }
 
@@ -52,9 +54,14 @@ fn QueuedCard(q: QueuedRequest, now: i64) -> impl IntoView {
     let class = if overdue { "card overdue-card" } else { "card" };
     view! {
         <section class=class data-testid="queued-request" data-household=q.household_id.to_string() data-kind=r.kind.as_str() data-status=r.status.as_str()>
-            <h2><KindText kind=r.kind /> " · " <StatusText status=r.status due_at=r.due_at now /></h2>
+            <h2><KindText kind=r.kind /></h2>
+            <p><StatusText status=r.status due_at=r.due_at now /></p>
             <p>
-                {q.head_name_ar.clone()} " · " <bdi dir="ltr">{q.masked_national_id.clone()}</bdi>
+                {if q.anonymised {
+                    view! { <span class="pill">{t!(i18n, privacy.anonymised)}</span> }.into_any()
+                } else {
+                    view! { {q.head_name_ar.clone()} " · " <bdi dir="ltr">{q.masked_national_id.clone()}</bdi> }.into_any()
+                }}
                 " · " {t!(i18n, privacy.household_number)} " " {q.household_id}
             </p>
             {r.benefit.clone().map(|b| view! { <p class="small"><BenefitText benefit=b /></p> })}
@@ -122,9 +129,11 @@ pub fn DisputesPage() -> impl IntoView {
     let data = Resource::new_blocking(|| (), |_| get_disputes());
     view! {
         <Title text=t_string!(i18n, privacy.disputes_title).to_string() />
+        <div class="privacy-queue">
         <h1>{t!(i18n, privacy.disputes_title)}</h1>
         <p class="lead">{t!(i18n, privacy.disputes_intro)}</p>
         {loaded(data, |disputes| view! { <DisputeList disputes /> })}
+        </div>
     }
 }
 
@@ -142,7 +151,8 @@ fn DisputeList(disputes: Disputes) -> impl IntoView {
             let r = d.request;
             view! {
                 <section class="card" data-testid="dispute">
-                    <h2>{d.head_name_ar} " · " <StatusText status=r.status due_at=r.due_at now /></h2>
+                    <h2>{d.head_name_ar}</h2>
+                    <p><StatusText status=r.status due_at=r.due_at now /></p>
                     {r.benefit.clone().map(|b| view! { <p class="small"><BenefitText benefit=b /></p> })}
                     <p>{r.note.clone()}</p>
                     <Clock request=r.clone() now />

@@ -87,16 +87,16 @@ pub fn StatusText(status: RequestStatus, due_at: i64, now: i64) -> impl IntoView
     let i18n = use_i18n();
     match status {
         RequestStatus::Open if super::is_overdue(status, due_at, now) => {
-            view! { <span class="mark mark-gap">{t!(i18n, privacy.overdue)}</span> }.into_any()
+            view! { <span class="pill pill-gap">{t!(i18n, privacy.overdue)}</span> }.into_any()
         }
         RequestStatus::Open => {
-            view! { <span class="mark">{t!(i18n, privacy.status_open)}</span> }.into_any()
+            view! { <span class="pill">{t!(i18n, privacy.status_open)}</span> }.into_any()
         }
         RequestStatus::Done => {
-            view! { <span class="mark mark-ok">{t!(i18n, privacy.status_done)}</span> }.into_any()
+            view! { <span class="pill pill-ok">{t!(i18n, privacy.status_done)}</span> }.into_any()
         }
         RequestStatus::Refused => {
-            view! { <span class="mark mark-gap">{t!(i18n, privacy.status_refused)}</span> }
+            view! { <span class="pill pill-gap">{t!(i18n, privacy.status_refused)}</span> }
                 .into_any()
         }
     }
@@ -267,6 +267,7 @@ fn HouseholdSection(household: Household, place: Option<super::Place>) -> impl I
                 <dd>{if household.verified { t!(i18n, privacy.yes).into_any() } else { t!(i18n, privacy.no).into_any() }}</dd>
             </dl>
             <h3>{t!(i18n, privacy.members)}</h3>
+            {household.members.is_empty().then(|| view! { <p class="muted">{t!(i18n, privacy.none)}</p> })}
             <ul>
                 {household.members.iter().map(|m| view! {
                     <li>
@@ -432,7 +433,8 @@ fn Requests(requests: Vec<PrivacyRequest>, now: i64) -> impl IntoView {
             {requests.is_empty().then(|| view! { <p class="muted">{t!(i18n, privacy.none)}</p> })}
             {requests.into_iter().map(|r| view! {
                 <article class="stack" data-testid="request" data-kind=r.kind.as_str()>
-                    <h3><KindText kind=r.kind /> " · " <StatusText status=r.status due_at=r.due_at now /></h3>
+                    <h3><KindText kind=r.kind /></h3>
+                    <p><StatusText status=r.status due_at=r.due_at now /></p>
                     {r.benefit.clone().map(|b| view! { <p class="small"><BenefitText benefit=b /></p> })}
                     {(!r.note.is_empty()).then(|| view! { <p class="small">{r.note.clone()}</p> })}
                     <Clock request=r.clone() now />

@@ -26,7 +26,11 @@ pub async fn shop_of(
     owner_user_id: i64,
 ) -> Result<Option<SubjectShop>, sqlx::Error> {
     let row: Option<ShopRow> = sqlx::query_as(
-        "SELECT id, name_ar, name_en, bio, whatsapp, public_phone, created_at FROM shops \
+        // A name or bio still under review is the family's own text too.
+        "SELECT id, COALESCE(NULLIF(name_ar, ''), proposed_name_ar, ''), \
+           COALESCE(name_en, proposed_name_en), \
+           CASE WHEN bio = '' THEN COALESCE(proposed_bio, '') ELSE bio END, \
+           whatsapp, public_phone, created_at FROM shops \
          WHERE household_id = $1 OR owner_user_id = $2 ORDER BY id LIMIT 1",
     )
     .bind(household_id)
