@@ -151,7 +151,13 @@ fn DisputeList(disputes: Disputes) -> impl IntoView {
             let r = d.request;
             view! {
                 <section class="card" data-testid="dispute">
-                    <h2>{d.head_name_ar}</h2>
+                    <h2>
+                        {if d.head_name_ar.is_empty() {
+                            t!(i18n, privacy.anonymised).into_any()
+                        } else {
+                            d.head_name_ar.into_any()
+                        }}
+                    </h2>
                     <p><StatusText status=r.status due_at=r.due_at now /></p>
                     {r.benefit.clone().map(|b| view! { <p class="small"><BenefitText benefit=b /></p> })}
                     <p>{r.note.clone()}</p>

@@ -111,7 +111,7 @@ pub fn Clock(request: PrivacyRequest, now: i64) -> impl IntoView {
     view! {
         <dl class="facts">
             <dt>{t!(i18n, privacy.made_on)}</dt>
-            <dd class="date">{format_date(request.created_at)}</dd>
+            <dd><span class="date">{format_date(request.created_at)}</span></dd>
             <dt>{t!(i18n, privacy.due_on)}</dt>
             <dd>
                 <span class="date" data-testid="due-date">{format_date(request.due_at)}</span>
@@ -130,7 +130,7 @@ pub fn Clock(request: PrivacyRequest, now: i64) -> impl IntoView {
             })}
             {request.decided_at.map(|at| view! {
                 <dt>{t!(i18n, privacy.decided_on)}</dt>
-                <dd class="date">{format_date(at)}</dd>
+                <dd><span class="date">{format_date(at)}</span></dd>
             })}
             {request.outcome_reason.clone().map(|reason| view! {
                 <dt>{t!(i18n, privacy.outcome_reason)}</dt>
