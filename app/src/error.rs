@@ -104,10 +104,13 @@ pub enum ErrorKey {
     ImportColumnsMissing,
     ImportFileEmpty,
     ImportAlreadyCommitted,
+    PrivacyAlreadyExtended,
+    PrivacyConfirmRequired,
+    PrivacyRequestOpen,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 85] = [
+    pub const ALL: [ErrorKey; 88] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -193,6 +196,9 @@ impl ErrorKey {
         ErrorKey::ImportColumnsMissing,
         ErrorKey::ImportFileEmpty,
         ErrorKey::ImportAlreadyCommitted,
+        ErrorKey::PrivacyAlreadyExtended,
+        ErrorKey::PrivacyConfirmRequired,
+        ErrorKey::PrivacyRequestOpen,
     ];
 
     /// The snake-case name used in URLs.
@@ -283,6 +289,9 @@ impl ErrorKey {
             ErrorKey::ImportColumnsMissing => "import_columns_missing",
             ErrorKey::ImportFileEmpty => "import_file_empty",
             ErrorKey::ImportAlreadyCommitted => "import_already_committed",
+            ErrorKey::PrivacyAlreadyExtended => "privacy_already_extended",
+            ErrorKey::PrivacyConfirmRequired => "privacy_confirm_required",
+            ErrorKey::PrivacyRequestOpen => "privacy_request_open",
         }
     }
 

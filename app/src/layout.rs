@@ -56,6 +56,12 @@ fn Navigation() -> impl IntoView {
             || u.has(RoleKind::AssociationStaff)
             || u.is_council_admin()
     });
+    let officer = user
+        .as_ref()
+        .is_some_and(|u| u.has(RoleKind::DataProtectionOfficer));
+    let disputes = user
+        .as_ref()
+        .is_some_and(|u| !u.association_ids().is_empty());
     // Association staff reach training from their area's tabs.
     let trains = !staff && user.as_ref().is_some_and(|u| u.has(RoleKind::Trainer));
     view! {
@@ -124,6 +130,28 @@ fn Navigation() -> impl IntoView {
                                             <a href=crate::paths::QUEUE_PAGE>
                                                 <Icon name=IconName::Shield />
                                                 {t!(i18n, nav.staff_area)}
+                                            </a>
+                                        </li>
+                                    }
+                                })}
+                            {disputes
+                                .then(|| {
+                                    view! {
+                                        <li>
+                                            <a href=crate::paths::PRIVACY_DISPUTES_PAGE>
+                                                <Icon name=IconName::Alert />
+                                                {t!(i18n, privacy.disputes_nav)}
+                                            </a>
+                                        </li>
+                                    }
+                                })}
+                            {officer
+                                .then(|| {
+                                    view! {
+                                        <li>
+                                            <a href=crate::paths::PRIVACY_QUEUE_PAGE>
+                                                <Icon name=IconName::Shield />
+                                                {t!(i18n, privacy.queue_nav)}
                                             </a>
                                         </li>
                                     }

@@ -33,6 +33,7 @@ pub mod network;
 pub mod paths;
 pub mod photos;
 pub mod places;
+pub mod privacy;
 pub mod registry;
 pub mod text;
 pub mod time;
@@ -193,6 +194,17 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=StaticSegment("household") view=registry::pages::HouseholdPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("my-data") view=privacy::pages::MyDataPage ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("council"), StaticSegment("privacy-requests"))
+                            view=privacy::pages::PrivacyQueuePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("disputes"))
+                            view=privacy::pages::DisputesPage
+                            ssr=SsrMode::Async
+                        />
                         <Route path=StaticSegment("applications") view=applications::pages::MyApplicationsPage ssr=SsrMode::Async />
                         <Route
                             path=(StaticSegment("applications"), StaticSegment("new"))

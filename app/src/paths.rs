@@ -24,6 +24,16 @@ pub const DUPLICATES_PAGE: &str = "/council/duplicates";
 /// The registration wizard's page.
 pub const WIZARD_PAGE: &str = "/household";
 
+// privacy
+/// The family's "My data" page (PDPL rights).
+pub const MY_DATA_PAGE: &str = "/my-data";
+/// The downloaded copy of "My data" (JSON, `docs/my-data.schema.json`).
+pub const MY_DATA_JSON: &str = "/my-data.json";
+/// The data-protection officer's queue of requests.
+pub const PRIVACY_QUEUE_PAGE: &str = "/council/privacy-requests";
+/// Disputes of records an association wrote.
+pub const PRIVACY_DISPUTES_PAGE: &str = "/association/disputes";
+
 // coverage
 /// The council's matrix page.
 pub const MATRIX_PAGE: &str = "/coverage";

@@ -29,6 +29,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "training",
             "network",
             "imports",
+            "privacy",
         ],
     ),
     ("top", &["layout", "home", "demo", "lib"]),
@@ -43,6 +44,11 @@ const INTERFACES: &[(&str, &str)] = &[
     ("applications", "coverage::routing"),
     // An import records the benefits an association gave before the platform.
     ("imports", "applications::benefits"),
+    // "My data" (PDPL): what each domain holds about one household, read
+    // only, and what an approved deletion changes there.
+    ("privacy", "applications::subject"),
+    ("privacy", "marketplace::subject"),
+    ("privacy", "training::subject"),
 ];
 
 /// Macros exported at the crate root (`crate::name!`), and the module that defines each.

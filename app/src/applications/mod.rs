@@ -10,6 +10,7 @@ pub mod benefits;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod pages;
+pub mod subject;
 
 use serde::{Deserialize, Serialize};
 

@@ -80,4 +80,10 @@ pub mod action {
     pub const IMPORT_COMMIT_STARTED: &str = "import_commit_started";
     pub const IMPORT_COMMITTED: &str = "import_committed";
     pub const DISTRICT_ALIAS_SAVED: &str = "district_alias_saved";
+    // privacy ("My data", PDPL)
+    pub const PRIVACY_COPY_DOWNLOADED: &str = "privacy_copy_downloaded";
+    pub const PRIVACY_REQUEST_MADE: &str = "privacy_request_made";
+    pub const PRIVACY_REQUEST_EXTENDED: &str = "privacy_request_extended";
+    pub const PRIVACY_REQUEST_DECIDED: &str = "privacy_request_decided";
+    pub const HOUSEHOLD_ANONYMISED: &str = "household_anonymised";
 }

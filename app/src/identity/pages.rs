@@ -208,6 +208,11 @@ pub fn AccountPage() -> impl IntoView {
             </dl>
             <h2>{t!(i18n, account.roles)}</h2>
             <ul class="roles">{roles}</ul>
+            <p>
+                <a class="button secondary" href=crate::paths::MY_DATA_PAGE data-testid="my-data-link">
+                    {t!(i18n, privacy.account_link)}
+                </a>
+            </p>
             {manages_access.then(|| view! {
                 <p><a class="button secondary" href=super::access::ACCESS_PAGE>{t!(i18n, access.link)}</a></p>
             })}

@@ -28,6 +28,7 @@ pub mod shop_pages;
 pub mod shop_review;
 #[cfg(feature = "ssr")]
 mod stored_page;
+pub mod subject;
 
 use serde::{Deserialize, Serialize};
 

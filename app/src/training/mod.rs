@@ -22,6 +22,7 @@ pub mod db;
 pub mod http;
 pub mod manage_pages;
 pub mod pages;
+pub mod subject;
 
 use serde::{Deserialize, Serialize};
 

@@ -179,6 +179,9 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::ImportColumnsMissing => t!(i18n, errors.import_columns_missing).into_any(),
         ErrorKey::ImportFileEmpty => t!(i18n, errors.import_file_empty).into_any(),
         ErrorKey::ImportAlreadyCommitted => t!(i18n, errors.import_already_committed).into_any(),
+        ErrorKey::PrivacyAlreadyExtended => t!(i18n, errors.privacy_already_extended).into_any(),
+        ErrorKey::PrivacyConfirmRequired => t!(i18n, errors.privacy_confirm_required).into_any(),
+        ErrorKey::PrivacyRequestOpen => t!(i18n, errors.privacy_request_open).into_any(),
     }
 }
 

@@ -8,6 +8,7 @@ pub(super) mod benefits;
 mod lines;
 mod notes;
 mod queues;
+pub(super) mod subject;
 mod submit;
 
 pub use lines::{

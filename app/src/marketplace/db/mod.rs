@@ -11,6 +11,7 @@ mod photos;
 mod products;
 mod search;
 mod shops;
+pub(super) mod subject;
 
 pub use moderation::*;
 pub use photos::*;

@@ -12,6 +12,7 @@ mod courses;
 mod enrollments;
 mod flags;
 mod providers;
+pub(super) mod subject;
 
 pub use attendance::*;
 pub use courses::*;
