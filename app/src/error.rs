@@ -104,10 +104,18 @@ pub enum ErrorKey {
     ImportColumnsMissing,
     ImportFileEmpty,
     ImportAlreadyCommitted,
+    BreachTitleRequired,
+    BreachDiscoveredInvalid,
+    BreachHouseholdUnknown,
+    BreachHouseholdsRequired,
+    NoticeVersionTaken,
+    NoticeFieldsRequired,
+    NoticeNotCurrent,
+    RetentionBusy,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 85] = [
+    pub const ALL: [ErrorKey; 93] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -193,6 +201,14 @@ impl ErrorKey {
         ErrorKey::ImportColumnsMissing,
         ErrorKey::ImportFileEmpty,
         ErrorKey::ImportAlreadyCommitted,
+        ErrorKey::BreachTitleRequired,
+        ErrorKey::BreachDiscoveredInvalid,
+        ErrorKey::BreachHouseholdUnknown,
+        ErrorKey::BreachHouseholdsRequired,
+        ErrorKey::NoticeVersionTaken,
+        ErrorKey::NoticeFieldsRequired,
+        ErrorKey::NoticeNotCurrent,
+        ErrorKey::RetentionBusy,
     ];
 
     /// The snake-case name used in URLs.
@@ -283,6 +299,14 @@ impl ErrorKey {
             ErrorKey::ImportColumnsMissing => "import_columns_missing",
             ErrorKey::ImportFileEmpty => "import_file_empty",
             ErrorKey::ImportAlreadyCommitted => "import_already_committed",
+            ErrorKey::BreachTitleRequired => "breach_title_required",
+            ErrorKey::BreachDiscoveredInvalid => "breach_discovered_invalid",
+            ErrorKey::BreachHouseholdUnknown => "breach_household_unknown",
+            ErrorKey::BreachHouseholdsRequired => "breach_households_required",
+            ErrorKey::NoticeVersionTaken => "notice_version_taken",
+            ErrorKey::NoticeFieldsRequired => "notice_fields_required",
+            ErrorKey::NoticeNotCurrent => "notice_not_current",
+            ErrorKey::RetentionBusy => "retention_busy",
         }
     }
 

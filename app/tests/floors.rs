@@ -29,6 +29,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "training",
             "network",
             "imports",
+            "data_protection",
         ],
     ),
     ("top", &["layout", "home", "demo", "lib"]),

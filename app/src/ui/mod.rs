@@ -179,6 +179,14 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::ImportColumnsMissing => t!(i18n, errors.import_columns_missing).into_any(),
         ErrorKey::ImportFileEmpty => t!(i18n, errors.import_file_empty).into_any(),
         ErrorKey::ImportAlreadyCommitted => t!(i18n, errors.import_already_committed).into_any(),
+        ErrorKey::BreachTitleRequired => t!(i18n, errors.breach_title_required).into_any(),
+        ErrorKey::BreachDiscoveredInvalid => t!(i18n, errors.breach_discovered_invalid).into_any(),
+        ErrorKey::BreachHouseholdUnknown => t!(i18n, errors.breach_household_unknown).into_any(),
+        ErrorKey::BreachHouseholdsRequired => t!(i18n, errors.breach_households_required).into_any(),
+        ErrorKey::NoticeVersionTaken => t!(i18n, errors.notice_version_taken).into_any(),
+        ErrorKey::NoticeFieldsRequired => t!(i18n, errors.notice_fields_required).into_any(),
+        ErrorKey::NoticeNotCurrent => t!(i18n, errors.notice_not_current).into_any(),
+        ErrorKey::RetentionBusy => t!(i18n, errors.retention_busy).into_any(),
     }
 }
 
