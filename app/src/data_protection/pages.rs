@@ -57,8 +57,7 @@ pub fn BreachesPage() -> impl IntoView {
         <h1>{t!(i18n, data_protection.breaches_title)}</h1>
         <p class="lead">{t!(i18n, data_protection.breaches_intro)}</p>
         {error_from_query().map(|key| view! { <ErrorAlert key id="form-error" /> })}
-        {loaded(data, |list| view! { <BreachTable list /> })}
-        <RecordForm />
+        {loaded(data, |list| view! { <BreachTable list /> <RecordForm /> })}
     }
 }
 
