@@ -319,4 +319,3 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
     .await?;
     Ok(())
 }
-

@@ -54,27 +54,57 @@ async fn the_officer_keeps_the_breach_register(app: TestApp) {
     let date = days_ago(4);
     for (form, key) in [
         (
-            vec![("summary", " "), ("discovered_date", date.as_str()), ("discovered_time", "09:00"), ("households", NOURA)],
+            vec![
+                ("summary", " "),
+                ("discovered_date", date.as_str()),
+                ("discovered_time", "09:00"),
+                ("households", NOURA),
+            ],
             "breach_title_required",
         ),
         (
-            vec![("summary", "x"), ("discovered_date", "2026-02-30"), ("discovered_time", ""), ("households", NOURA)],
+            vec![
+                ("summary", "x"),
+                ("discovered_date", "2026-02-30"),
+                ("discovered_time", ""),
+                ("households", NOURA),
+            ],
             "breach_discovered_invalid",
         ),
         (
-            vec![("summary", "x"), ("discovered_date", "2099-01-01"), ("discovered_time", ""), ("households", NOURA)],
+            vec![
+                ("summary", "x"),
+                ("discovered_date", "2099-01-01"),
+                ("discovered_time", ""),
+                ("households", NOURA),
+            ],
             "breach_discovered_invalid",
         ),
         (
-            vec![("summary", "x"), ("discovered_date", date.as_str()), ("discovered_time", ""), ("households", "1000000066")],
+            vec![
+                ("summary", "x"),
+                ("discovered_date", date.as_str()),
+                ("discovered_time", ""),
+                ("households", "1000000066"),
+            ],
             "national_id_check_digit",
         ),
         (
-            vec![("summary", "x"), ("discovered_date", date.as_str()), ("discovered_time", ""), ("households", "999999")],
+            vec![
+                ("summary", "x"),
+                ("discovered_date", date.as_str()),
+                ("discovered_time", ""),
+                ("households", "999999"),
+            ],
             "breach_household_unknown",
         ),
         (
-            vec![("summary", "x"), ("discovered_date", date.as_str()), ("discovered_time", ""), ("households", "")],
+            vec![
+                ("summary", "x"),
+                ("discovered_date", date.as_str()),
+                ("discovered_time", ""),
+                ("households", ""),
+            ],
             "breach_households_required",
         ),
     ] {
@@ -92,7 +122,10 @@ async fn the_officer_keeps_the_breach_register(app: TestApp) {
             "/data-protection/breaches",
             "/api/record_breach",
             &[
-                ("summary", "A staff laptop with an export of the queue was stolen."),
+                (
+                    "summary",
+                    "A staff laptop with an export of the queue was stolen.",
+                ),
                 ("discovered_date", &date),
                 ("discovered_time", "٠٩:٣٠"),
                 ("households", &households),
@@ -105,12 +138,22 @@ async fn the_officer_keeps_the_breach_register(app: TestApp) {
     let id = page.rsplit('/').next().unwrap().to_string();
 
     // Overdue: 72 hours passed without the authority being told.
-    let list: Value = officer.post_api("/api/get_breaches", &[]).await.json().await.unwrap();
+    let list: Value = officer
+        .post_api("/api/get_breaches", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     let breach = &list["breaches"][0];
     assert_eq!(breach["households"], 2);
     let deadline = breach["discovered_at"].as_i64().unwrap() + 72 * 3600;
     assert!(list["now"].as_i64().unwrap() > deadline);
-    let html = officer.get("/data-protection/breaches").await.text().await.unwrap();
+    let html = officer
+        .get("/data-protection/breaches")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("class=\"overdue\""), "the row is highlighted");
     assert!(html.contains("متأخر"), "marked overdue");
 
@@ -127,38 +170,67 @@ async fn the_officer_keeps_the_breach_register(app: TestApp) {
     assert_eq!(families[0]["phone"], "0551234567");
     assert_eq!(families[1]["masked_national_id"], "2•••••••71");
     let html = officer.get(&page).await.text().await.unwrap();
-    assert!(html.contains("1•••••••65") && !html.contains(NOURA), "masked on the page");
+    assert!(
+        html.contains("1•••••••65") && !html.contains(NOURA),
+        "masked on the page"
+    );
     assert!(html.contains("0551234567"));
     for browser in [&council, &staff, &noura] {
-        assert_eq!(browser.post_api("/api/get_breach", &[("id", &id)]).await.status(), 403);
+        assert_eq!(
+            browser
+                .post_api("/api/get_breach", &[("id", &id)])
+                .await
+                .status(),
+            403
+        );
         let html = browser.get(&page).await.text().await.unwrap();
         assert!(!html.contains("0551234567") && !html.contains("1•••••••65"));
     }
 
     // Adding a household already listed changes nothing; an unknown one is refused.
     let r = officer
-        .post_api("/api/add_breach_households", &[("breach_id", &id), ("households", NOURA)])
+        .post_api(
+            "/api/add_breach_households",
+            &[("breach_id", &id), ("households", NOURA)],
+        )
         .await;
     assert_eq!(r.status(), 200);
     let r = officer
-        .post_api("/api/add_breach_households", &[("breach_id", &id), ("households", "888888")])
+        .post_api(
+            "/api/add_breach_households",
+            &[("breach_id", &id), ("households", "888888")],
+        )
         .await;
     assert_eq!(r.status(), 422);
-    assert_eq!(officer.count("SELECT COUNT(*) FROM breach_households").await, 2);
+    assert_eq!(
+        officer
+            .count("SELECT COUNT(*) FROM breach_households")
+            .await,
+        2
+    );
 
     // The families are told after the authority; each once.
     let families_first = officer
-        .post_api("/api/mark_breach_notified", &[("breach_id", &id), ("who", "families")])
+        .post_api(
+            "/api/mark_breach_notified",
+            &[("breach_id", &id), ("who", "families")],
+        )
         .await;
     assert_eq!(families_first.status(), 409);
     for who in ["authority", "authority", "families"] {
         let r = officer
-            .post_api("/api/mark_breach_notified", &[("breach_id", &id), ("who", who)])
+            .post_api(
+                "/api/mark_breach_notified",
+                &[("breach_id", &id), ("who", who)],
+            )
             .await;
         assert_eq!(r.status(), 200, "{who}");
     }
     let r = officer
-        .post_api("/api/mark_breach_notified", &[("breach_id", &id), ("who", "nobody")])
+        .post_api(
+            "/api/mark_breach_notified",
+            &[("breach_id", &id), ("who", "nobody")],
+        )
         .await;
     assert_eq!(r.status(), 400);
     let detail: Value = officer
@@ -180,10 +252,25 @@ async fn the_officer_keeps_the_breach_register(app: TestApp) {
         ("breach_authority_notified", 1),
         ("breach_families_notified", 1),
     ] {
-        assert_eq!(app::audit::count_actions(db, action).await.unwrap(), n, "{action}");
+        assert_eq!(
+            app::audit::count_actions(db, action).await.unwrap(),
+            n,
+            "{action}"
+        );
     }
-    assert!(app::audit::count_actions(db, "breach_viewed").await.unwrap() >= 3);
-    assert_eq!(officer.post_api("/api/get_breach", &[("id", "99999")]).await.status(), 404);
+    assert!(
+        app::audit::count_actions(db, "breach_viewed")
+            .await
+            .unwrap()
+            >= 3
+    );
+    assert_eq!(
+        officer
+            .post_api("/api/get_breach", &[("id", "99999")])
+            .await
+            .status(),
+        404
+    );
 }
 
 async fn a_new_notice_is_accepted_before_going_on(app: TestApp) {
@@ -219,15 +306,25 @@ async fn a_new_notice_is_accepted_before_going_on(app: TestApp) {
         ("body_ar", "نص الإشعار الجديد.\n\nفقرة ثانية."),
         ("body_en", "The new notice.\n\nA second paragraph."),
         ("controller_ar", "مجلس الجمعيات الأهلية بمنطقة مكة المكرمة"),
-        ("controller_en", "The Council of Associations of the Makkah Region"),
+        (
+            "controller_en",
+            "The Council of Associations of the Makkah Region",
+        ),
         ("contact", "dpo@council.example"),
     ];
     assert_eq!(
-        noura.post_api("/api/publish_privacy_notice", &form).await.status(),
+        noura
+            .post_api("/api/publish_privacy_notice", &form)
+            .await
+            .status(),
         403
     );
     let r = officer
-        .post_form_from("/data-protection/notice", "/api/publish_privacy_notice", &form)
+        .post_form_from(
+            "/data-protection/notice",
+            "/api/publish_privacy_notice",
+            &form,
+        )
         .await;
     assert_eq!(r.status(), 302);
     assert_eq!(location(&r), "/data-protection/notice");
@@ -237,7 +334,9 @@ async fn a_new_notice_is_accepted_before_going_on(app: TestApp) {
     let mut empty = form;
     empty[5] = ("contact", " ");
     empty[0] = ("version", "2027-02");
-    let r = officer.post_api("/api/publish_privacy_notice", &empty).await;
+    let r = officer
+        .post_api("/api/publish_privacy_notice", &empty)
+        .await;
     assert_eq!(r.status(), 422);
     // The officer has no household: never stopped.
     assert_eq!(officer.get("/data-protection/notice").await.status(), 200);
@@ -250,7 +349,10 @@ async fn a_new_notice_is_accepted_before_going_on(app: TestApp) {
     assert!(html.contains("accept-notice") && html.contains("dpo@council.example"));
     assert!(html.contains("نص الإشعار الجديد"));
     // Server functions and signing out still work; only pages wait.
-    assert_eq!(noura.post_api("/api/get_apply_form", &[]).await.status(), 200);
+    assert_eq!(
+        noura.post_api("/api/get_apply_form", &[]).await.status(),
+        200
+    );
 
     // The old version is not accepted; the current one is, and goes on.
     let r = noura

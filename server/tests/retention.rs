@@ -30,14 +30,23 @@ async fn count(db: &Db, table: &str) -> i64 {
 }
 
 async fn run_at(app: &TestApp, at: i64) -> RunOutcome {
-    retention::run(&app.state.db, &policy(app), at, "test", StartedBy::CommandLine)
-        .await
-        .expect("retention run")
+    retention::run(
+        &app.state.db,
+        &policy(app),
+        at,
+        "test",
+        StartedBy::CommandLine,
+    )
+    .await
+    .expect("retention run")
 }
 
 /// Every rule's count in a run, as (rule, deleted), for a readable failure.
 fn counts(outcome: &RunOutcome) -> Vec<(Rule, i64)> {
-    Rule::ALL.iter().map(|r| (*r, outcome.deleted(*r))).collect()
+    Rule::ALL
+        .iter()
+        .map(|r| (*r, outcome.deleted(*r)))
+        .collect()
 }
 
 fn expect(pairs: &[(Rule, i64)]) -> Vec<(Rule, i64)> {
@@ -301,7 +310,9 @@ async fn two_runs_never_run_at_once(app: TestApp) {
     let r = officer.post_form("/api/run_retention_now", &[]).await;
     assert_eq!(r.status(), 302);
     assert_eq!(
-        app::audit::count_actions(&db, "retention_run").await.unwrap(),
+        app::audit::count_actions(&db, "retention_run")
+            .await
+            .unwrap(),
         1
     );
     // Nobody else may.
@@ -311,7 +322,10 @@ async fn two_runs_never_run_at_once(app: TestApp) {
         403
     );
     assert_eq!(
-        noura.post_api("/api/get_retention_page", &[]).await.status(),
+        noura
+            .post_api("/api/get_retention_page", &[])
+            .await
+            .status(),
         403
     );
 }

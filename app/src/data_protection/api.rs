@@ -114,19 +114,32 @@ async fn record(
     let officer = ctx.require(Requirement::DataProtectionOfficer).await?;
     let summary: String = summary.trim().chars().take(4000).collect();
     if summary.is_empty() {
-        return Err(AppError::validation("summary", ErrorKey::BreachTitleRequired));
+        return Err(AppError::validation(
+            "summary",
+            ErrorKey::BreachTitleRequired,
+        ));
     }
     let at = now();
     // A few minutes of clock difference with the officer's phone allowed.
     let discovered = parse_saudi_moment(&discovered_date, &discovered_time)
         .filter(|d| *d <= at + 300)
-        .ok_or_else(|| AppError::validation("discovered_date", ErrorKey::BreachDiscoveredInvalid))?;
+        .ok_or_else(|| {
+            AppError::validation("discovered_date", ErrorKey::BreachDiscoveredInvalid)
+        })?;
     let refs =
         parse_household_refs(&households).map_err(|key| AppError::validation("households", key))?;
     let event = ctx.event(action::BREACH_RECORDED);
-    let id = breach_db::record(ctx.db(), &summary, discovered, officer.user_id, &refs, at, event)
-        .await
-        .map_err(add_error)?;
+    let id = breach_db::record(
+        ctx.db(),
+        &summary,
+        discovered,
+        officer.user_id,
+        &refs,
+        at,
+        event,
+    )
+    .await
+    .map_err(add_error)?;
     leptos_axum::redirect(&format!("{BREACHES_PAGE}/{id}"));
     Ok(())
 }
@@ -284,10 +297,14 @@ pub async fn publish_privacy_notice(
     };
     serve(|ctx| async move {
         let officer = ctx.require(Requirement::DataProtectionOfficer).await?;
-        let input = validate_notice(input).map_err(|(field, key)| AppError::validation(field, key))?;
+        let input =
+            validate_notice(input).map_err(|(field, key)| AppError::validation(field, key))?;
         let event = ctx.event(action::PRIVACY_NOTICE_PUBLISHED);
         if !notice_db::publish(ctx.db(), &input, officer.user_id, now(), event).await? {
-            return Err(AppError::validation("version", ErrorKey::NoticeVersionTaken));
+            return Err(AppError::validation(
+                "version",
+                ErrorKey::NoticeVersionTaken,
+            ));
         }
         leptos_axum::redirect(NOTICE_VERSIONS_PAGE);
         Ok(())

@@ -51,10 +51,7 @@ pub async fn ask_for_new_notice(
                 .path_and_query()
                 .map(|p| p.as_str().to_string())
                 .unwrap_or_else(|| path.to_string());
-            let location = format!(
-                "{PRIVACY_NOTICE_PAGE}?next={}",
-                percent_encode(&back)
-            );
+            let location = format!("{PRIVACY_NOTICE_PAGE}?next={}", percent_encode(&back));
             (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
         }
         Ok(false) => next.run(request).await,
@@ -85,7 +82,10 @@ mod tests {
 
     #[test]
     fn the_page_to_come_back_to_is_encoded() {
-        assert_eq!(percent_encode("/applications?x=1&y"), "/applications%3Fx%3D1%26y");
+        assert_eq!(
+            percent_encode("/applications?x=1&y"),
+            "/applications%3Fx%3D1%26y"
+        );
         assert!(exempt("/api/accept_privacy_notice"));
         assert!(exempt(PRIVACY_NOTICE_PAGE));
         assert!(!exempt("/account"));

@@ -25,9 +25,7 @@ use crate::error::ErrorKey;
 use crate::ids::NationalId;
 use crate::text::fold_digits;
 
-pub use crate::paths::{
-    BREACHES_PAGE, NOTICE_VERSIONS_PAGE, PRIVACY_NOTICE_PAGE, RETENTION_PAGE,
-};
+pub use crate::paths::{BREACHES_PAGE, NOTICE_VERSIONS_PAGE, PRIVACY_NOTICE_PAGE, RETENTION_PAGE};
 
 /// The audited actions of this domain, as stored in `audit_events.action`.
 pub mod action {
@@ -220,9 +218,13 @@ impl StartedBy {
     }
 
     pub fn parse(value: &str) -> Option<Self> {
-        [StartedBy::Schedule, StartedBy::CommandLine, StartedBy::Officer]
-            .into_iter()
-            .find(|s| s.as_str() == value)
+        [
+            StartedBy::Schedule,
+            StartedBy::CommandLine,
+            StartedBy::Officer,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == value)
     }
 }
 
@@ -508,13 +510,19 @@ mod tests {
             parse_household_refs("  ,، "),
             Err(ErrorKey::BreachHouseholdsRequired)
         );
-        assert_eq!(parse_household_refs("0"), Err(ErrorKey::BreachHouseholdUnknown));
+        assert_eq!(
+            parse_household_refs("0"),
+            Err(ErrorKey::BreachHouseholdUnknown)
+        );
     }
 
     #[test]
     fn a_moment_is_read_in_saudi_time() {
         let day = crate::time::day_start("2026-12-01").unwrap();
-        assert_eq!(parse_saudi_moment("2026-12-01", "٠٨:٣٠"), Some(day + 8 * 3600 + 1800));
+        assert_eq!(
+            parse_saudi_moment("2026-12-01", "٠٨:٣٠"),
+            Some(day + 8 * 3600 + 1800)
+        );
         assert_eq!(parse_saudi_moment("2026-12-01", ""), Some(day));
         assert_eq!(parse_saudi_moment("2026-13-01", "08:00"), None);
         assert_eq!(parse_saudi_moment("2026-12-01", "25:00"), None);

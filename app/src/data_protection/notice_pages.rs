@@ -7,7 +7,9 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::api::{AcceptPrivacyNotice, PublishPrivacyNotice, get_notice_versions, get_privacy_notice};
+use super::api::{
+    AcceptPrivacyNotice, PublishPrivacyNotice, get_notice_versions, get_privacy_notice,
+};
 use super::{NoticePage, PRIVACY_NOTICE_PAGE, PrivacyNotice};
 use crate::i18n::*;
 use crate::time::format_date;

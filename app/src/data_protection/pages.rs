@@ -340,9 +340,16 @@ fn RunItem(run: RetentionRun) -> impl IntoView {
         StartedBy::Officer => t!(i18n, data_protection.by_officer).into_any(),
     };
     let outcome = match run.outcome.as_str() {
-        "done" => view! { <span class="mark mark-ok">{t!(i18n, data_protection.run_done)}</span> }.into_any(),
-        "failed" => view! { <span class="mark mark-overdue">{t!(i18n, data_protection.run_failed)}</span> }.into_any(),
-        _ => view! { <span class="mark mark-overlap">{t!(i18n, data_protection.run_running)}</span> }.into_any(),
+        "done" => view! { <span class="mark mark-ok">{t!(i18n, data_protection.run_done)}</span> }
+            .into_any(),
+        "failed" => {
+            view! { <span class="mark mark-overdue">{t!(i18n, data_protection.run_failed)}</span> }
+                .into_any()
+        }
+        _ => {
+            view! { <span class="mark mark-overlap">{t!(i18n, data_protection.run_running)}</span> }
+                .into_any()
+        }
     };
     let deleted: Vec<(Rule, i64)> = run.deleted.into_iter().filter(|(_, n)| *n > 0).collect();
     view! {

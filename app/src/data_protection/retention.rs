@@ -22,7 +22,10 @@ pub const LEASE_SECS: i64 = 15 * 60;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunOutcome {
     /// The run happened: its id and rows deleted per rule.
-    Ran { run_id: i64, deleted: Vec<(Rule, i64)> },
+    Ran {
+        run_id: i64,
+        deleted: Vec<(Rule, i64)>,
+    },
     /// Another run holds the lease; nothing was done.
     Busy,
 }
@@ -43,11 +46,18 @@ impl RunOutcome {
 /// A line per rule for the command line.
 pub fn describe(outcome: &RunOutcome) -> String {
     match outcome {
-        RunOutcome::Busy => "another instance is running the retention job; nothing done".to_string(),
+        RunOutcome::Busy => {
+            "another instance is running the retention job; nothing done".to_string()
+        }
         RunOutcome::Ran { run_id, deleted } => {
             let mut text = format!("retention run {run_id} done:");
             for (rule, n) in deleted {
-                text.push_str(&format!("\n  {:<20} {:>8} deleted from {}", rule.as_str(), n, rule.table()));
+                text.push_str(&format!(
+                    "\n  {:<20} {:>8} deleted from {}",
+                    rule.as_str(),
+                    n,
+                    rule.table()
+                ));
             }
             text
         }

@@ -182,7 +182,9 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::BreachTitleRequired => t!(i18n, errors.breach_title_required).into_any(),
         ErrorKey::BreachDiscoveredInvalid => t!(i18n, errors.breach_discovered_invalid).into_any(),
         ErrorKey::BreachHouseholdUnknown => t!(i18n, errors.breach_household_unknown).into_any(),
-        ErrorKey::BreachHouseholdsRequired => t!(i18n, errors.breach_households_required).into_any(),
+        ErrorKey::BreachHouseholdsRequired => {
+            t!(i18n, errors.breach_households_required).into_any()
+        }
         ErrorKey::NoticeVersionTaken => t!(i18n, errors.notice_version_taken).into_any(),
         ErrorKey::NoticeFieldsRequired => t!(i18n, errors.notice_fields_required).into_any(),
         ErrorKey::NoticeNotCurrent => t!(i18n, errors.notice_not_current).into_any(),

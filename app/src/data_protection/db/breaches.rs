@@ -24,7 +24,9 @@ const SUMMARY_COLUMNS: &str = "b.id, b.summary, b.discovered_at, b.recorded_at, 
 
 type SummaryRow = (i64, String, i64, i64, Option<i64>, Option<i64>, i64);
 
-fn summary((id, summary, discovered_at, recorded_at, authority, families, households): SummaryRow) -> BreachSummary {
+fn summary(
+    (id, summary, discovered_at, recorded_at, authority, families, households): SummaryRow,
+) -> BreachSummary {
     BreachSummary {
         id,
         summary,
@@ -75,15 +77,17 @@ pub async fn families(db: &Db, breach_id: i64) -> Result<Vec<AffectedFamily>, sq
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(household_id, head_name, national_id, phone)| AffectedFamily {
-            household_id,
-            head_name,
-            masked_national_id: mask_identifier(&national_id),
-            phone: phone.map(|p| match SaudiPhone::parse(&p) {
-                Ok(phone) => phone.local(),
-                Err(_) => p,
-            }),
-        })
+        .map(
+            |(household_id, head_name, national_id, phone)| AffectedFamily {
+                household_id,
+                head_name,
+                masked_national_id: mask_identifier(&national_id),
+                phone: phone.map(|p| match SaudiPhone::parse(&p) {
+                    Ok(phone) => phone.local(),
+                    Err(_) => p,
+                }),
+            },
+        )
         .collect())
 }
 

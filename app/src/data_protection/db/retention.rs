@@ -101,12 +101,7 @@ pub async fn record_count(
 }
 
 /// Records the end of a run (`done` or `failed`).
-pub async fn finish_run(
-    db: &Db,
-    run_id: i64,
-    outcome: &str,
-    at: i64,
-) -> Result<(), sqlx::Error> {
+pub async fn finish_run(db: &Db, run_id: i64, outcome: &str, at: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE retention_runs SET finished_at = $2, outcome = $3 WHERE id = $1")
         .bind(run_id)
         .bind(at)
@@ -220,12 +215,11 @@ pub async fn recent_runs(db: &Db, limit: i64) -> Result<Vec<RetentionRun>, sqlx:
     .await?;
     let mut runs = Vec::with_capacity(rows.len());
     for (started_at, finished_at, started_by, outcome, id) in rows {
-        let counts: Vec<(String, i64)> = sqlx::query_as(
-            "SELECT rule, deleted FROM retention_run_counts WHERE run_id = $1",
-        )
-        .bind(id)
-        .fetch_all(&db.pool)
-        .await?;
+        let counts: Vec<(String, i64)> =
+            sqlx::query_as("SELECT rule, deleted FROM retention_run_counts WHERE run_id = $1")
+                .bind(id)
+                .fetch_all(&db.pool)
+                .await?;
         let mut deleted = Vec::with_capacity(counts.len());
         for (rule, n) in counts {
             deleted.push((stored("retention_run_counts.rule", &rule, Rule::parse)?, n));
