@@ -107,10 +107,18 @@ pub enum ErrorKey {
     PrivacyAlreadyExtended,
     PrivacyConfirmRequired,
     PrivacyRequestOpen,
+    BreachTitleRequired,
+    BreachDiscoveredInvalid,
+    BreachHouseholdUnknown,
+    BreachHouseholdsRequired,
+    NoticeVersionTaken,
+    NoticeFieldsRequired,
+    NoticeNotCurrent,
+    RetentionBusy,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 88] = [
+    pub const ALL: [ErrorKey; 96] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -199,6 +207,14 @@ impl ErrorKey {
         ErrorKey::PrivacyAlreadyExtended,
         ErrorKey::PrivacyConfirmRequired,
         ErrorKey::PrivacyRequestOpen,
+        ErrorKey::BreachTitleRequired,
+        ErrorKey::BreachDiscoveredInvalid,
+        ErrorKey::BreachHouseholdUnknown,
+        ErrorKey::BreachHouseholdsRequired,
+        ErrorKey::NoticeVersionTaken,
+        ErrorKey::NoticeFieldsRequired,
+        ErrorKey::NoticeNotCurrent,
+        ErrorKey::RetentionBusy,
     ];
 
     /// The snake-case name used in URLs.
@@ -292,6 +308,14 @@ impl ErrorKey {
             ErrorKey::PrivacyAlreadyExtended => "privacy_already_extended",
             ErrorKey::PrivacyConfirmRequired => "privacy_confirm_required",
             ErrorKey::PrivacyRequestOpen => "privacy_request_open",
+            ErrorKey::BreachTitleRequired => "breach_title_required",
+            ErrorKey::BreachDiscoveredInvalid => "breach_discovered_invalid",
+            ErrorKey::BreachHouseholdUnknown => "breach_household_unknown",
+            ErrorKey::BreachHouseholdsRequired => "breach_households_required",
+            ErrorKey::NoticeVersionTaken => "notice_version_taken",
+            ErrorKey::NoticeFieldsRequired => "notice_fields_required",
+            ErrorKey::NoticeNotCurrent => "notice_not_current",
+            ErrorKey::RetentionBusy => "retention_busy",
         }
     }
 

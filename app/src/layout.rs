@@ -37,6 +37,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         <footer class="site-footer">
             <div class="container">
                 <p>{t!(i18n, site.footer)}</p>
+                <p><a href=crate::paths::PRIVACY_NOTICE_PAGE>{t!(i18n, data_protection.footer_notice)}</a></p>
                 <p class="muted">{t!(i18n, site.data_attribution)}</p>
             </div>
         </footer>
@@ -51,14 +52,14 @@ fn Navigation() -> impl IntoView {
     let simulator = identity::simulator_enabled();
     let family = user.as_ref().is_some_and(|u| u.has(RoleKind::FamilyMember));
     let council = user.as_ref().is_some_and(|u| u.is_council_admin());
+    let officer = user
+        .as_ref()
+        .is_some_and(|u| u.has(RoleKind::DataProtectionOfficer));
     let staff = user.as_ref().is_some_and(|u| {
         u.has(RoleKind::AssociationAdmin)
             || u.has(RoleKind::AssociationStaff)
             || u.is_council_admin()
     });
-    let officer = user
-        .as_ref()
-        .is_some_and(|u| u.has(RoleKind::DataProtectionOfficer));
     let disputes = user
         .as_ref()
         .is_some_and(|u| !u.association_ids().is_empty());
@@ -186,6 +187,29 @@ fn Navigation() -> impl IntoView {
                                             <a href=crate::paths::DUPLICATES_PAGE>
                                                 <Icon name=IconName::Users />
                                                 {t!(i18n, duplicates.title)}
+                                            </a>
+                                        </li>
+                                    }
+                                })}
+                            {officer
+                                .then(|| {
+                                    view! {
+                                        <li>
+                                            <a href=crate::paths::BREACHES_PAGE>
+                                                <Icon name=IconName::Alert />
+                                                {t!(i18n, data_protection.nav_breaches)}
+                                            </a>
+                                        </li>
+                                        <li>
+                                            <a href=crate::paths::RETENTION_PAGE>
+                                                <Icon name=IconName::Clock />
+                                                {t!(i18n, data_protection.nav_retention)}
+                                            </a>
+                                        </li>
+                                        <li>
+                                            <a href=crate::paths::NOTICE_VERSIONS_PAGE>
+                                                <Icon name=IconName::Shield />
+                                                {t!(i18n, data_protection.nav_notice)}
                                             </a>
                                         </li>
                                     }

@@ -22,6 +22,7 @@ pub mod assistance;
 pub mod associations;
 pub mod audit;
 pub mod coverage;
+pub mod data_protection;
 pub mod error;
 pub mod home;
 pub mod identity;
@@ -311,6 +312,27 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("training"), StaticSegment("courses"), ParamSegment("id"), StaticSegment("attendance"))
                             view=training::manage_pages::AttendancePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("privacy") view=data_protection::notice_pages::NoticePageView ssr=SsrMode::Async />
+                        <Route
+                            path=(StaticSegment("data-protection"), StaticSegment("breaches"))
+                            view=data_protection::pages::BreachesPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("data-protection"), StaticSegment("breaches"), ParamSegment("id"))
+                            view=data_protection::pages::BreachPageView
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("data-protection"), StaticSegment("retention"))
+                            view=data_protection::pages::RetentionPageView
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("data-protection"), StaticSegment("notice"))
+                            view=data_protection::notice_pages::NoticeVersionsPage
                             ssr=SsrMode::Async
                         />
                         <Route

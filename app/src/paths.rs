@@ -112,3 +112,13 @@ pub const IMPORT_UPLOAD: &str = "/association/import-upload";
 pub const IMPORT_TEMPLATES: &str = "/association/import-templates";
 /// An import's result file: `/association/import-results/<id>`.
 pub const IMPORT_RESULTS: &str = "/association/import-results";
+
+// data protection (the council's side)
+/// The privacy notice in force (public; a returning family accepts a new version here).
+pub const PRIVACY_NOTICE_PAGE: &str = "/privacy";
+/// The breach register: `/data-protection/breaches/<id>` for one breach.
+pub const BREACHES_PAGE: &str = "/data-protection/breaches";
+/// The retention table and the job's recent runs.
+pub const RETENTION_PAGE: &str = "/data-protection/retention";
+/// The privacy notice's versions, and publishing a new one.
+pub const NOTICE_VERSIONS_PAGE: &str = "/data-protection/notice";

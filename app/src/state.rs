@@ -50,6 +50,9 @@ pub struct Settings {
     /// A bearer token that opens `/metrics` from anywhere; without it only a
     /// direct loopback client (no proxy in between) may read it.
     pub metrics_token: Option<String>,
+    /// How often each instance starts the retention job (the lease lets one
+    /// run at a time); 0: never (`server retention run` still works).
+    pub retention_interval_secs: u64,
 }
 
 impl Settings {
@@ -86,6 +89,7 @@ impl Default for Settings {
             page_cache_check_ms: 1000,
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            retention_interval_secs: 3600,
         }
     }
 }

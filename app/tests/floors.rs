@@ -30,6 +30,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "network",
             "imports",
             "privacy",
+            "data_protection",
         ],
     ),
     ("top", &["layout", "home", "demo", "lib"]),

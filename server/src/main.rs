@@ -55,6 +55,11 @@ enum Command {
     /// Bring a backup made by `server backup` into the empty database at
     /// DATABASE_URL (refused if it holds anything).
     Restore { path: PathBuf },
+    /// The retention job (docs/PRIVACY.md has its table).
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Write .br and .gz copies of the built static assets.
     Precompress {
         /// The site root (default: the Leptos site root).
@@ -76,6 +81,12 @@ enum AdminCommand {
         #[arg(long)]
         association: Option<i64>,
     },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Apply the retention table once, now (skipped while another instance runs it).
+    Run,
 }
 
 #[tokio::main]
@@ -104,6 +115,8 @@ enum CliError {
     Io(#[from] std::io::Error),
     #[error(transparent)]
     Backup(#[from] server::backup::BackupError),
+    #[error("the retention run failed: {0}")]
+    Retention(sqlx::Error),
     #[error("{0}")]
     Usage(String),
 }
@@ -229,6 +242,22 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             );
             Ok(())
         }
+        Command::Retention {
+            command: RetentionCommand::Run,
+        } => {
+            let state = build_state(&config()?, leptos).await?;
+            let outcome = app::data_protection::retention::run(
+                &state.db,
+                &app::data_protection::retention::policy_of(&state),
+                app::database::now(),
+                app::data_protection::retention::instance_name(),
+                app::data_protection::StartedBy::CommandLine,
+            )
+            .await
+            .map_err(CliError::Retention)?;
+            println!("{}", app::data_protection::retention::describe(&outcome));
+            Ok(())
+        }
         Command::Precompress { dir } => {
             let dir = dir.unwrap_or_else(|| PathBuf::from(leptos.site_root.as_ref()));
             let n = server::precompress::precompress_dir(&dir)?;
@@ -261,7 +290,12 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
         .check_listen_address(addr)
         .map_err(StartError::from)?;
     let state = build_state(config, leptos).await?;
-    spawn_session_purger(state.clone());
+    // Expired sessions, old sign-in attempts, audit rows past their period…
+    // (docs/PRIVACY.md); one instance at a time runs it.
+    app::data_protection::retention::spawn_schedule(
+        state.clone(),
+        std::time::Duration::from_secs(config.settings.retention_interval_secs),
+    );
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -284,24 +318,4 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
     })
     .await?;
     Ok(())
-}
-
-/// Deletes expired sessions every ten minutes.
-fn spawn_session_purger(state: app::state::AppState) {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(600));
-        loop {
-            tick.tick().await;
-            let s = &state.settings;
-            if let Err(error) = app::identity::db::purge_expired_sessions(
-                &state.db,
-                s.session_idle_secs,
-                s.session_absolute_secs,
-            )
-            .await
-            {
-                tracing::warn!(%error, "session purge failed");
-            }
-        }
-    });
 }

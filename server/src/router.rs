@@ -89,6 +89,12 @@ pub fn router(state: AppState) -> Router {
         .merge(app::imports::http::routes())
         .merge(app::network::http::routes())
         .merge(app::privacy::http::routes())
+        // Inside the session layer (it reads the signed-in person): a
+        // returning family accepts a new privacy notice before any page.
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            app::data_protection::http::ask_for_new_notice,
+        ))
         .route_layer(middleware::from_fn_with_state(state.clone(), load_session))
         // Public, no session needed.
         .route("/sitemap.xml", get(sitemap))

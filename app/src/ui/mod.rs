@@ -182,6 +182,16 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::PrivacyAlreadyExtended => t!(i18n, errors.privacy_already_extended).into_any(),
         ErrorKey::PrivacyConfirmRequired => t!(i18n, errors.privacy_confirm_required).into_any(),
         ErrorKey::PrivacyRequestOpen => t!(i18n, errors.privacy_request_open).into_any(),
+        ErrorKey::BreachTitleRequired => t!(i18n, errors.breach_title_required).into_any(),
+        ErrorKey::BreachDiscoveredInvalid => t!(i18n, errors.breach_discovered_invalid).into_any(),
+        ErrorKey::BreachHouseholdUnknown => t!(i18n, errors.breach_household_unknown).into_any(),
+        ErrorKey::BreachHouseholdsRequired => {
+            t!(i18n, errors.breach_households_required).into_any()
+        }
+        ErrorKey::NoticeVersionTaken => t!(i18n, errors.notice_version_taken).into_any(),
+        ErrorKey::NoticeFieldsRequired => t!(i18n, errors.notice_fields_required).into_any(),
+        ErrorKey::NoticeNotCurrent => t!(i18n, errors.notice_not_current).into_any(),
+        ErrorKey::RetentionBusy => t!(i18n, errors.retention_busy).into_any(),
     }
 }
 
