@@ -41,6 +41,8 @@ pub mod training;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
+pub mod answer;
+#[cfg(feature = "ssr")]
 pub mod database;
 #[cfg(feature = "ssr")]
 pub mod demo;

@@ -71,6 +71,8 @@ pub const MY_PRODUCT_PAGE: &str = "/my-shop/products";
 pub const PHOTO_UPLOAD: &str = "/my-shop/products/{id}/photos";
 /// Stored photos: `/photos/<key>-<width>.webp`.
 pub const PHOTO_FILES: &str = "/photos";
+/// Associations' logos (public, whatever the association's status).
+pub const LOGO_FILES: &str = "/logos";
 /// The moderators' review queue.
 pub const MODERATION_PAGE: &str = "/association/moderation";
 

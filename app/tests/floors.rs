@@ -14,7 +14,7 @@ const FLOORS: &[(&str, &[&str])] = &[
         "core",
         &[
             "text", "time", "ids", "error", "database", "state", "paths", "i18n", "ui", "audit",
-            "photos", "nafath",
+            "photos", "nafath", "answer",
         ],
     ),
     ("reference", &["places", "assistance", "associations"]),

@@ -1,7 +1,15 @@
 import { expect, Page, test } from "@playwright/test";
 
 export async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `screenshots/${test.info().project.name}/${name}.png`, fullPage: true });
+  const dir = `screenshots/${test.info().project.name}`;
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
+  // Every page is also looked at on a phone in English (the phone projects are Arabic).
+  const size = page.viewportSize();
+  if (size && size.width > 390) {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${dir}/${name}-390.png`, fullPage: true });
+    await page.setViewportSize(size);
+  }
 }
 
 /**

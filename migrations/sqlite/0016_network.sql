@@ -8,6 +8,7 @@
 ALTER TABLE associations ADD COLUMN city_id INTEGER REFERENCES cities(id);
 ALTER TABLE associations ADD COLUMN contact_name TEXT;
 ALTER TABLE associations ADD COLUMN logo_key TEXT;
+ALTER TABLE associations ADD COLUMN logo_width INTEGER;
 ALTER TABLE associations ADD COLUMN status_changed_at INTEGER;
 ALTER TABLE associations ADD COLUMN status_reason TEXT;
 

@@ -87,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         // and moderators, so the session is read here too.
         .route(&format!("{PHOTO_FILES}/{{file}}"), get(photo_file))
         .merge(app::imports::http::routes())
+        .merge(app::network::http::routes())
         .merge(app::privacy::http::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), load_session))
         // Public, no session needed.

@@ -303,6 +303,18 @@ both_engines! {
         assert_eq!(text.lines().count(), 2 + 200);
         assert!(text.contains("national_id_check_digit"));
         assert!(text.contains("رقم التحقق في الهوية غير صحيح"));
+        // In the reader's language: an admin reading in English gets English reasons.
+        let english = admin
+            .client
+            .get(admin.url(&format!("{}/{batch}", app::paths::IMPORT_RESULTS)))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(english.contains("The national ID's check digit is wrong"), "{english}");
         assert_eq!(text.lines().filter(|l| l.contains(",created,")).count(), 190);
         let html = admin.get(app::paths::IMPORTS_PAGE).await.text().await.unwrap();
         assert!(html.contains("families.csv") && html.contains("190"));

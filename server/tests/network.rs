@@ -453,7 +453,114 @@ async fn the_council_edits_the_catalogue(app: TestApp) {
     assert_eq!(noura.get("/council/catalogue").await.status(), 403);
 }
 
+/// A small PNG logo.
+fn png_logo() -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(400, 400, |x, y| {
+        image::Rgb([(x % 256) as u8, 120, (y % 256) as u8])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+/// Posts the logo form as a browser without JavaScript does.
+async fn upload_logo(browser: &Browser, association: i64, bytes: Vec<u8>) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name("logo.png");
+    let form = reqwest::multipart::Form::new().part("logo", part);
+    browser
+        .client
+        .post(browser.url(&format!("/council/associations/{association}/logo")))
+        .header("accept", "text/html")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn the_council_uploads_a_logo(app: TestApp) {
+    let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
+    let staff = app.signed_in(MONA_NAKHLA_STAFF).await;
+    let nakhla = association_id(&app, "DEMO-001").await;
+    let page = format!("/council/associations/{nakhla}");
+
+    // Only the council: staff are refused and nothing is stored.
+    let r = upload_logo(&staff, nakhla, png_logo()).await;
+    assert_eq!(location(&r), format!("{page}?error=forbidden"));
+    let logo = |app: &TestApp| {
+        let pool = app.state.db.pool.clone();
+        async move {
+            let (key, width): (Option<String>, Option<i64>) = sqlx::query_as(
+                "SELECT logo_key, logo_width FROM associations WHERE licence_number = 'DEMO-001'",
+            )
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            key.zip(width)
+        }
+    };
+    assert_eq!(logo(&app).await, None);
+
+    // Not an image: a translated error on the page, no logo.
+    let r = upload_logo(&council, nakhla, b"not a picture".to_vec()).await;
+    assert_eq!(location(&r), format!("{page}?error=photo_not_image"));
+    assert_eq!(logo(&app).await, None);
+
+    let r = upload_logo(&council, nakhla, png_logo()).await;
+    assert_eq!(location(&r), page);
+    let (key, width) = logo(&app).await.expect("a logo");
+    assert_eq!(width, 400);
+    // The page shows it and anyone may fetch it; a made-up name is not found.
+    let html = council.get(&page).await.text().await.unwrap();
+    assert!(html.contains(&format!("/logos/{key}-")), "{html}");
+    let public = app.browser();
+    let r = public.get(&format!("/logos/{key}-320.webp")).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "image/webp");
+    assert_eq!(
+        public
+            .get("/logos/aaaaaaaaaaaaaaaaaaaaaaaaaa-320.webp")
+            .await
+            .status(),
+        404
+    );
+    // A product photo's route does not serve a logo as a product photo.
+    assert_eq!(
+        public
+            .get(&format!("/photos/{key}-320.webp"))
+            .await
+            .status(),
+        404
+    );
+
+    // Replacing it removes the old files.
+    let r = upload_logo(&council, nakhla, png_logo()).await;
+    assert_eq!(location(&r), page);
+    let (new_key, _) = logo(&app).await.unwrap();
+    assert_ne!(new_key, key);
+    assert_eq!(
+        public.get(&format!("/logos/{key}-320.webp")).await.status(),
+        404
+    );
+    assert_eq!(
+        public
+            .get(&format!("/logos/{new_key}-320.webp"))
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        council
+            .count("SELECT COUNT(*) FROM audit_events WHERE action = 'association_saved' AND detail = 'logo'")
+            .await,
+        2
+    );
+}
+
 both_engines! {
+    async fn association_logo(app: TestApp) {
+        the_council_uploads_a_logo(app).await;
+    }
+
     async fn onboarding_an_association(app: TestApp) {
         the_council_onboards_an_association(app).await;
     }

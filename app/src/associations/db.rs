@@ -1,6 +1,6 @@
 //! SQL of the associations domain.
 
-use super::{Association, AssociationFields, AssociationProfile, AssociationStatus};
+use super::{Association, AssociationFields, AssociationProfile, AssociationStatus, Logo};
 use crate::database::{Db, is_unique_violation, now, stored};
 
 /// Creates an association unless its licence number exists; returns its id.
@@ -148,13 +148,16 @@ type ProfileRow = (
     Option<String>,
     Option<i64>,
     i64,
+    Option<String>,
+    Option<i64>,
 );
 
 /// One association's card.
 pub async fn profile(db: &Db, id: i64) -> Result<Option<AssociationProfile>, sqlx::Error> {
     let row: Option<ProfileRow> = sqlx::query_as(
         "SELECT id, licence_number, name_ar, name_en, city_id, contact_name, phone, email, \
-         status, status_reason, status_changed_at, created_at FROM associations WHERE id = $1",
+         status, status_reason, status_changed_at, created_at, logo_key, logo_width \
+         FROM associations WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
@@ -173,6 +176,8 @@ pub async fn profile(db: &Db, id: i64) -> Result<Option<AssociationProfile>, sql
             status_reason,
             status_changed_at,
             created_at,
+            logo_key,
+            logo_width,
         )| {
             Ok(AssociationProfile {
                 id,
@@ -187,8 +192,38 @@ pub async fn profile(db: &Db, id: i64) -> Result<Option<AssociationProfile>, sql
                 status_reason,
                 status_changed_at,
                 created_at,
+                logo: Logo::from_columns(logo_key, logo_width),
             })
         },
     )
     .transpose()
+}
+
+/// Sets an association's logo; the previous one, if any, so its files can
+/// be removed.
+pub async fn set_logo(db: &Db, id: i64, logo: &Logo) -> Result<Option<Logo>, sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let previous: Option<(Option<String>, Option<i64>)> =
+        sqlx::query_as("SELECT logo_key, logo_width FROM associations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    sqlx::query("UPDATE associations SET logo_key = $2, logo_width = $3 WHERE id = $1")
+        .bind(id)
+        .bind(&logo.key)
+        .bind(i64::from(logo.width))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(previous.and_then(|(key, width)| Logo::from_columns(key, width)))
+}
+
+/// The stored width of the logo with this key, if it is an association's logo.
+pub async fn logo_width(db: &Db, key: &str) -> Result<Option<u32>, sqlx::Error> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT logo_width FROM associations WHERE logo_key = $1")
+            .bind(key)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.and_then(|(w,)| w).and_then(|w| u32::try_from(w).ok()))
 }

@@ -61,6 +61,31 @@ pub struct AssociationProfile {
     pub status_reason: Option<String>,
     pub status_changed_at: Option<i64>,
     pub created_at: i64,
+    pub logo: Option<Logo>,
+}
+
+/// An association's logo: a photo in the photo store, served under
+/// [`crate::paths::LOGO_FILES`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Logo {
+    pub key: String,
+    /// The stored (largest) width in pixels.
+    pub width: u32,
+}
+
+impl Logo {
+    /// Built from the two nullable columns; a logo needs both.
+    pub fn from_columns(key: Option<String>, width: Option<i64>) -> Option<Logo> {
+        Some(Logo {
+            key: key?,
+            width: u32::try_from(width?).ok()?,
+        })
+    }
+
+    /// The address of the stored width just above `wanted` pixels.
+    pub fn url(&self, wanted: u32) -> String {
+        crate::photos::photo_url_under(crate::paths::LOGO_FILES, &self.key, self.width, wanted)
+    }
 }
 
 /// The fields of an association as the council saves them (validated by the

@@ -6,6 +6,7 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::RoleKind;
 use super::access::{
     ACCESS_PAGE, AccessChange, AccessView, EndSessions, RevokeRole, SetAccountDisabled, get_access,
     get_access_history,
@@ -180,10 +181,10 @@ fn History(changes: Vec<AccessChange>) -> impl IntoView {
             <tbody>
                 {changes.into_iter().map(|c| view! {
                     <tr>
-                        <td class="date">{format_date(c.occurred_at)}</td>
+                        <td class="date nowrap">{format_date(c.occurred_at)}</td>
                         <td>
                             <ChangeName action=c.action.clone() />
-                            {c.detail.clone().filter(|d| !d.is_empty()).map(|d| view! { " · " <span class="small">{d}</span> })}
+                            {c.detail.clone().filter(|d| !d.is_empty()).map(|d| view! { " · " <span class="small"><ChangeDetail detail=d /></span> })}
                             {c.association_name_ar.clone().map(|ar| view! { " · " {pick(english, &ar, c.association_name_en.as_deref().unwrap_or(""))} })}
                         </td>
                         <td>
@@ -214,5 +215,19 @@ fn ChangeName(action: String) -> impl IntoView {
         a::ASSOCIATION_REACTIVATED => t!(i18n, access.did_reactivate).into_any(),
         a::ASSOCIATION_SAVED => t!(i18n, access.did_save_association).into_any(),
         other => other.to_string().into_any(),
+    }
+}
+
+/// A change's detail as people read it: a role's name, or what of an
+/// association's card changed; anything else as it was written.
+#[component]
+fn ChangeDetail(detail: String) -> impl IntoView {
+    let i18n = use_i18n();
+    if let Some(kind) = RoleKind::parse(&detail) {
+        return view! { <RoleName kind /> }.into_any();
+    }
+    match detail.as_str() {
+        "logo" => t!(i18n, network.logo).into_any(),
+        _ => detail.into_any(),
     }
 }

@@ -36,3 +36,40 @@ async fn remember_language(ctx: Ctx, lang: String) -> Result<(), AppError> {
     }
     Ok(())
 }
+
+/// The language a request is answered in, by the same rules as the i18n
+/// context: the chosen language's cookie, else the browser's languages in
+/// the order it gives them, else Arabic. For answers rendered outside a
+/// page (files, cached pages).
+#[cfg(feature = "ssr")]
+pub fn request_locale(headers: &http::HeaderMap) -> crate::i18n::Locale {
+    let chosen = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == crate::ui::LANGUAGE_COOKIE)
+        .map(|(_, value)| value);
+    locale_of(headers, chosen)
+}
+
+/// The language for this chosen value (a cookie's), else the browser's.
+#[cfg(feature = "ssr")]
+pub fn locale_of(headers: &http::HeaderMap, chosen: Option<&str>) -> crate::i18n::Locale {
+    use crate::i18n::Locale;
+    use leptos_i18n::Locale as _;
+    if let Some(locale) = chosen.and_then(|value| value.parse::<Locale>().ok()) {
+        return locale;
+    }
+    let accepted = headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let languages: Vec<&str> = accepted
+        .split(',')
+        .map(|part| part.split(';').next().unwrap_or_default().trim())
+        .filter(|language| !language.is_empty())
+        .collect();
+    Locale::find_locale(&languages)
+}

@@ -4,13 +4,14 @@
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Multipart, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use sha2::Digest as _;
 
 use super::file::{self, FileError};
 use super::{ImportKind, MAX_FILE_BYTES, db};
+use crate::answer::{error_json, form_error, see_other, wants_html};
 use crate::audit::{AuditEvent, action};
 use crate::error::{AppError, ErrorKey};
 use crate::identity::Requirement;
@@ -151,37 +152,21 @@ pub async fn upload(
         Ok(db::create_batch(&state.db, &batch, &rows, &evaluations, audit).await?)
     }
     .await;
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    match result {
-        Ok(id) if wants_html => see_other(&super::batch_url(id)),
-        Ok(id) => (
+    match (result, wants_html(&headers)) {
+        (Ok(id), true) => see_other(&super::batch_url(id)),
+        (Ok(id), false) => (
             StatusCode::CREATED,
             [(header::LOCATION, super::batch_url(id))],
         )
             .into_response(),
-        Err(AppError::Unauthorized) if wants_html => see_other(crate::paths::SIGN_IN_PAGE),
-        Err(error) if wants_html && error.status() < 500 => {
+        (Err(error), true) => {
             let back = match association {
                 Some(id) => format!("{IMPORTS_PAGE}?association={id}&"),
                 None => format!("{IMPORTS_PAGE}?"),
             };
-            see_other(&format!("{back}error={}", error.key().as_str()))
+            form_error(error, &back)
         }
-        Err(error) => (
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            axum::Json(error),
-        )
-            .into_response(),
-    }
-}
-
-fn see_other(location: &str) -> Response {
-    match HeaderValue::from_str(location) {
-        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
-        Err(_) => StatusCode::BAD_REQUEST.into_response(),
+        (Err(error), false) => error_json(error),
     }
 }
 
@@ -239,7 +224,8 @@ pub async fn result_file(
     };
     let client_ip =
         client_address(peer.ip(), &headers, &state.settings.trusted_proxies).to_string();
-    match result_csv(&state, batch_id, &session, client_ip).await {
+    let locale = crate::identity::language::request_locale(&headers);
+    match result_csv(&state, batch_id, &session, client_ip, locale).await {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
@@ -263,6 +249,7 @@ async fn result_csv(
     batch_id: i64,
     session: &SessionUser,
     client_ip: String,
+    locale: crate::i18n::Locale,
 ) -> Result<Vec<u8>, AppError> {
     let user = &session.user;
     let batch = db::batch(&state.db, batch_id)
@@ -321,7 +308,7 @@ async fn result_csv(
             row.benefit_id.map(|id| id.to_string()).unwrap_or_default(),
             super::split_reasons(&row.reasons)
                 .into_iter()
-                .map(super::pages::reason_text_ar)
+                .map(|reason| super::pages::reason_text(locale, reason))
                 .collect::<Vec<_>>()
                 .join("؛ "),
             row.reasons,

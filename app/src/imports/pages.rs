@@ -131,7 +131,7 @@ fn BatchList(batches: Vec<BatchSummary>) -> impl IntoView {
                         <td class="date">{format_date(b.committed_at.unwrap_or(b.uploaded_at))}</td>
                         <td><a href=batch_url(b.id)><bdi>{b.file_name.clone()}</bdi></a></td>
                         <td><KindName kind=b.kind /></td>
-                        <td>{b.committed_by.clone().unwrap_or(b.uploaded_by.clone())}</td>
+                        <td><bdi>{b.committed_by.clone().unwrap_or(b.uploaded_by.clone())}</bdi></td>
                         <td><StatusName status=b.status /></td>
                         <td>{b.rows_total}</td>
                         <td><Counts batch=b /></td>
@@ -259,7 +259,8 @@ fn Batch(page: BatchPage) -> impl IntoView {
         <h1><bdi>{batch.file_name.clone()}</bdi></h1>
         <p class="muted">
             <KindName kind=batch.kind /> " · " <StatusName status=batch.status /> " · "
-            {t!(i18n, imports.uploaded, by = batch.uploaded_by.clone(), at = format_date(batch.uploaded_at))}
+            // The name is isolated: an Arabic name inside an English sentence keeps its order.
+            {t!(i18n, imports.uploaded, by = format!("\u{2068}{}\u{2069}", batch.uploaded_by), at = format_date(batch.uploaded_at))}
         </p>
         {state}
         <UnknownPlaces page=page.clone() />
@@ -312,42 +313,36 @@ fn UnknownPlaces(page: BatchPage) -> impl IntoView {
     view! {
         <h2>{t!(i18n, imports.unknown_places)}</h2>
         <p class="muted">{t!(i18n, imports.unknown_places_intro)}</p>
-        <DataTable>
-            <thead>
-                <tr>
-                    <th scope="col">{t!(i18n, imports.city)}</th>
-                    <th scope="col">{t!(i18n, imports.district_written)}</th>
-                    <th scope="col">{t!(i18n, imports.rows)}</th>
-                    <th scope="col">{t!(i18n, imports.map_to)}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {page.unknown_places.iter().enumerate().map(|(n, p)| {
-                    let select_id = format!("map-{n}");
-                    view! {
-                        <tr>
-                            <td><bdi>{p.city.clone()}</bdi></td>
-                            <td><bdi>{p.district.clone()}</bdi></td>
-                            <td>{p.rows}</td>
-                            <td>
-                                <form method="post" action=MapImportDistrict::PATH class="inline">
-                                    <input type="hidden" name="batch_id" value=id.to_string() />
-                                    <input type="hidden" name="place" value=format!("{}|{}", p.city, p.district) />
-                                    <label class="visually-hidden" for=select_id.clone()>{t!(i18n, imports.map_to)}</label>
-                                    <select id=select_id name="district_id" required>
-                                        <option value="">"—"</option>
-                                        {choices_for(&p.city).into_iter().map(|(value, label)| view! {
-                                            <option value=value>{label}</option>
-                                        }).collect_view()}
-                                    </select>
-                                    <button type="submit" class="button secondary">{t!(i18n, imports.map)}</button>
-                                </form>
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </DataTable>
+        // One small form per unknown name, stacked: a table would hide the
+        // district list off the side of a phone.
+        <ul class="place-mappings">
+            {page.unknown_places.iter().enumerate().map(|(n, p)| {
+                let select_id = format!("map-{n}");
+                view! {
+                    <li class="card">
+                        <form method="post" action=MapImportDistrict::PATH class="stack">
+                            <p>
+                                <bdi class="written-place">{p.district.clone()}</bdi>
+                                " · " <bdi>{p.city.clone()}</bdi>
+                                " · " <span class="muted">{t!(i18n, imports.rows)} " " {p.rows}</span>
+                            </p>
+                            <input type="hidden" name="batch_id" value=id.to_string() />
+                            <input type="hidden" name="place" value=format!("{}|{}", p.city, p.district) />
+                            <div class="field">
+                                <label for=select_id.clone()>{t!(i18n, imports.map_to)}</label>
+                                <select id=select_id name="district_id" required>
+                                    <option value="">"—"</option>
+                                    {choices_for(&p.city).into_iter().map(|(value, label)| view! {
+                                        <option value=value>{label}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                            <button type="submit" class="button secondary">{t!(i18n, imports.map)}</button>
+                        </form>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
     .into_any()
 }
@@ -373,7 +368,7 @@ fn Rows(page: BatchPage) -> impl IntoView {
             view! { <EmptyState>{t!(i18n, imports.no_rows)}</EmptyState> }.into_any()
         } else {
             view! {
-                <DataTable>
+                <DataTable class="import-rows">
                     <thead>
                         <tr>
                             <th scope="col">{t!(i18n, imports.line)}</th>
@@ -417,8 +412,8 @@ fn Row(row: RowView, committed: bool) -> impl IntoView {
             <td>{row.line_no}</td>
             <td dir="ltr">{row.head_id_masked}</td>
             <td><bdi>{row.label}</bdi></td>
-            <td>{outcome}</td>
-            <td>
+            <td class="outcome">{outcome}</td>
+            <td class="reasons">
                 {row.reasons.into_iter().enumerate().map(|(n, reason)| view! {
                     {(n > 0).then_some(" · ")}
                     <ReasonText reason />
@@ -462,63 +457,53 @@ pub fn ReasonText(reason: Reason) -> impl IntoView {
     }
 }
 
-/// The message of a row's reason in Arabic (the result file's language,
-/// beside the codes).
-pub fn reason_text_ar(reason: Reason) -> String {
+/// The message of a row's reason in `locale` (the result file's reader's
+/// language, beside the codes).
+pub fn reason_text(locale: Locale, reason: Reason) -> String {
     match reason {
         Reason::NationalIdMissing => {
-            td_string!(Locale::ar, imports.reason.national_id_missing).to_string()
+            td_string!(locale, imports.reason.national_id_missing).to_string()
         }
         Reason::NationalIdLength => {
-            td_string!(Locale::ar, imports.reason.national_id_length).to_string()
+            td_string!(locale, imports.reason.national_id_length).to_string()
         }
         Reason::NationalIdDigits => {
-            td_string!(Locale::ar, imports.reason.national_id_digits).to_string()
+            td_string!(locale, imports.reason.national_id_digits).to_string()
         }
         Reason::NationalIdPrefix => {
-            td_string!(Locale::ar, imports.reason.national_id_prefix).to_string()
+            td_string!(locale, imports.reason.national_id_prefix).to_string()
         }
         Reason::NationalIdCheckDigit => {
-            td_string!(Locale::ar, imports.reason.national_id_check_digit).to_string()
+            td_string!(locale, imports.reason.national_id_check_digit).to_string()
         }
-        Reason::NameMissing => td_string!(Locale::ar, imports.reason.name_missing).to_string(),
-        Reason::PhoneNotSaudi => td_string!(Locale::ar, imports.reason.phone_not_saudi).to_string(),
-        Reason::DistrictMissing => {
-            td_string!(Locale::ar, imports.reason.district_missing).to_string()
-        }
-        Reason::DistrictUnknown => {
-            td_string!(Locale::ar, imports.reason.district_unknown).to_string()
-        }
+        Reason::NameMissing => td_string!(locale, imports.reason.name_missing).to_string(),
+        Reason::PhoneNotSaudi => td_string!(locale, imports.reason.phone_not_saudi).to_string(),
+        Reason::DistrictMissing => td_string!(locale, imports.reason.district_missing).to_string(),
+        Reason::DistrictUnknown => td_string!(locale, imports.reason.district_unknown).to_string(),
         Reason::DependantsInvalid => {
-            td_string!(Locale::ar, imports.reason.dependants_invalid).to_string()
+            td_string!(locale, imports.reason.dependants_invalid).to_string()
         }
         Reason::IncomeBracketInvalid => {
-            td_string!(Locale::ar, imports.reason.income_bracket_invalid).to_string()
+            td_string!(locale, imports.reason.income_bracket_invalid).to_string()
         }
-        Reason::CraftUnknown => td_string!(Locale::ar, imports.reason.craft_unknown).to_string(),
-        Reason::RepeatedInFile => {
-            td_string!(Locale::ar, imports.reason.repeated_in_file).to_string()
-        }
+        Reason::CraftUnknown => td_string!(locale, imports.reason.craft_unknown).to_string(),
+        Reason::RepeatedInFile => td_string!(locale, imports.reason.repeated_in_file).to_string(),
         Reason::MemberOfOtherHousehold => {
-            td_string!(Locale::ar, imports.reason.member_of_other_household).to_string()
+            td_string!(locale, imports.reason.member_of_other_household).to_string()
         }
         Reason::HouseholdUnknown => {
-            td_string!(Locale::ar, imports.reason.household_unknown).to_string()
+            td_string!(locale, imports.reason.household_unknown).to_string()
         }
         Reason::AssistanceTypeUnknown => {
-            td_string!(Locale::ar, imports.reason.assistance_type_unknown).to_string()
+            td_string!(locale, imports.reason.assistance_type_unknown).to_string()
         }
-        Reason::DateInvalid => td_string!(Locale::ar, imports.reason.date_invalid).to_string(),
-        Reason::DateInFuture => td_string!(Locale::ar, imports.reason.date_in_future).to_string(),
-        Reason::ValueInvalid => td_string!(Locale::ar, imports.reason.value_invalid).to_string(),
-        Reason::HouseholdExists => {
-            td_string!(Locale::ar, imports.reason.household_exists).to_string()
-        }
-        Reason::BenefitRecorded => {
-            td_string!(Locale::ar, imports.reason.benefit_recorded).to_string()
-        }
+        Reason::DateInvalid => td_string!(locale, imports.reason.date_invalid).to_string(),
+        Reason::DateInFuture => td_string!(locale, imports.reason.date_in_future).to_string(),
+        Reason::ValueInvalid => td_string!(locale, imports.reason.value_invalid).to_string(),
+        Reason::HouseholdExists => td_string!(locale, imports.reason.household_exists).to_string(),
+        Reason::BenefitRecorded => td_string!(locale, imports.reason.benefit_recorded).to_string(),
         Reason::PossibleDuplicate => {
-            td_string!(Locale::ar, imports.reason.possible_duplicate).to_string()
+            td_string!(locale, imports.reason.possible_duplicate).to_string()
         }
     }
 }

@@ -6,36 +6,19 @@ use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
 
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::db;
-use super::photos::{self, PhotoError};
+use super::photos;
 use crate::error::{AppError, ErrorKey};
 use crate::identity::CurrentUser;
 use crate::identity::session::SessionUser;
 use crate::marketplace::ProductStatus;
+use crate::photos::http as photo_http;
 use crate::state::AppState;
 
-/// The request body limit of the upload route: one photo and the form around it.
-pub const UPLOAD_BODY_LIMIT: usize = super::MAX_PHOTO_BYTES + 64 * 1024;
-
-impl From<PhotoError> for AppError {
-    fn from(error: PhotoError) -> Self {
-        let field = "photo";
-        match error {
-            PhotoError::TooLarge => AppError::validation(field, ErrorKey::PhotoTooLarge),
-            PhotoError::NotAnImage => AppError::validation(field, ErrorKey::PhotoNotImage),
-            PhotoError::Corrupt => AppError::validation(field, ErrorKey::PhotoCorrupt),
-            PhotoError::TooManyPixels => AppError::validation(field, ErrorKey::PhotoTooManyPixels),
-            PhotoError::Busy => AppError::Busy,
-            PhotoError::Store(e) => {
-                tracing::error!(error = %e, "storing a photo failed");
-                AppError::Internal
-            }
-        }
-    }
-}
+pub use crate::photos::http::UPLOAD_BODY_LIMIT;
 
 /// `POST /my-shop/products/{id}/photos`: adds one photo to a product of the
 /// signed-in family's shop. A form post is answered with a redirect to the
@@ -72,7 +55,9 @@ pub async fn upload_photo(
         }
         let _slot = UploadSlot::reserve(product_id, product.photos.len())
             .ok_or(AppError::Conflict(ErrorKey::TooManyPhotos))?;
-        let bytes = read_photo_field(multipart.map_err(|_| AppError::BadRequest)?).await?;
+        let bytes =
+            photo_http::read_photo_field(multipart.map_err(|_| AppError::BadRequest)?, "photo")
+                .await?;
         let processed = photos::decode(move || photos::process(&bytes)).await??;
         let key = photos::new_key();
         state.photos.put(&key, &processed).await?;
@@ -91,23 +76,7 @@ pub async fn upload_photo(
         Ok(())
     }
     .await;
-    let wants_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("text/html"));
-    match result {
-        Ok(()) if wants_html => see_other(&editor),
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(AppError::Unauthorized) if wants_html => see_other("/sign-in"),
-        Err(error) if wants_html && error.status() < 500 => {
-            see_other(&format!("{editor}?error={}", error.key().as_str()))
-        }
-        Err(error) => (
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            axum::Json(error),
-        )
-            .into_response(),
-    }
+    photo_http::upload_answer(result, &headers, &editor)
 }
 
 /// Uploads being processed, per product. They count with the stored photos,
@@ -145,49 +114,10 @@ impl Drop for UploadSlot {
     }
 }
 
-/// The bytes of the form's `photo` field, refused past the size limit while
-/// reading (never buffered whole first).
-async fn read_photo_field(mut multipart: Multipart) -> Result<Vec<u8>, AppError> {
-    while let Some(mut field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::validation("photo", ErrorKey::PhotoTooLarge))?
-    {
-        if field.name() != Some("photo") {
-            continue;
-        }
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field
-            .chunk()
-            .await
-            .map_err(|_| AppError::validation("photo", ErrorKey::PhotoTooLarge))?
-        {
-            if bytes.len() + chunk.len() > super::MAX_PHOTO_BYTES {
-                return Err(AppError::validation("photo", ErrorKey::PhotoTooLarge));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if bytes.is_empty() {
-            return Err(AppError::validation("photo", ErrorKey::PhotoNotImage));
-        }
-        return Ok(bytes);
-    }
-    Err(AppError::validation("photo", ErrorKey::PhotoNotImage))
-}
-
-fn see_other(location: &str) -> Response {
-    match HeaderValue::from_str(location) {
-        Ok(value) => (StatusCode::SEE_OTHER, [(header::LOCATION, value)]).into_response(),
-        Err(_) => StatusCode::BAD_REQUEST.into_response(),
-    }
-}
-
 /// `GET /photos/{file}`: a stored photo. A published product's photos are
 /// public; those of a draft, pending, rejected or hidden product only for the
-/// shop's owner and its moderators, never kept by a shared cache. Public
-/// photos are kept an hour and then revalidated (a name never changes its
-/// content, so the name is the ETag): a photo taken down stops being served
-/// within the hour, even to a browser that kept it.
+/// shop's owner and its moderators ([`photo_http::file_response`] has the
+/// caching rules).
 pub async fn photo_file(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -208,44 +138,7 @@ pub async fn photo_file(
         }
     };
     let public = access.status == ProductStatus::Published;
-    let cache = if public {
-        "public, max-age=3600"
-    } else {
-        "private, no-store"
-    };
-    let etag = format!("\"{file}\"");
-    let unchanged = public
-        && headers
-            .get(header::IF_NONE_MATCH)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
-    let etag = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"\""));
-    if unchanged {
-        return (
-            StatusCode::NOT_MODIFIED,
-            [
-                (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
-                (header::ETAG, etag),
-            ],
-        )
-            .into_response();
-    }
-    match read_or_fill(&state, &file, access.largest_width).await {
-        Ok(Some(bytes)) => (
-            [
-                (header::CONTENT_TYPE, HeaderValue::from_static("image/webp")),
-                (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
-                (header::ETAG, etag),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Ok(None) => StatusCode::NOT_FOUND.into_response(),
-        Err(error) => {
-            tracing::error!(?error, %file, "reading a photo failed");
-            StatusCode::SERVICE_UNAVAILABLE.into_response()
-        }
-    }
+    photo_http::file_response(&state.photos, &file, access.largest_width, public, &headers).await
 }
 
 /// The photo's access facts when `user` may fetch it: anyone for a published
@@ -268,26 +161,6 @@ async fn photo_access(
     let allowed = user.user_id == access.owner_user_id
         || super::api::moderates(&state.db, user, access.household_id).await?;
     Ok(allowed.then_some(access))
-}
-
-/// A stored photo file, or one width of a stored photo made now if the photo
-/// predates that width (see [`photos::PhotoStore::fill_width`]).
-async fn read_or_fill(
-    state: &AppState,
-    file: &str,
-    largest: u32,
-) -> Result<Option<Vec<u8>>, AppError> {
-    if let Some(bytes) = state.photos.read(file).await? {
-        return Ok(Some(bytes));
-    }
-    let Some((key, width)) = file
-        .strip_suffix(".webp")
-        .and_then(|stem| stem.split_once('-'))
-        .and_then(|(key, width)| Some((key, width.parse::<u32>().ok()?)))
-    else {
-        return Ok(None);
-    };
-    Ok(state.photos.fill_width(key, largest, width).await?)
 }
 
 /// `GET /sitemap.xml`: the public pages, published products and shops.

@@ -33,11 +33,11 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 use http::{HeaderMap, HeaderValue, Method, StatusCode, header};
-use leptos_i18n::Locale as _;
 
 use super::stored_page::{without_data_scripts, without_nonce};
 use crate::database::Db;
 use crate::i18n::Locale;
+use crate::identity::language::locale_of;
 use crate::ui::LANGUAGE_COOKIE;
 
 /// The longest a stored page is served, even if the revision never moves
@@ -260,27 +260,8 @@ fn cache_key(request: &Request) -> Option<Key> {
     }
     Some(Key {
         path_and_query: uri.path_and_query()?.as_str().to_string(),
-        locale: request_locale(request.headers(), chosen_language.as_deref()),
+        locale: locale_of(request.headers(), chosen_language.as_deref()),
     })
-}
-
-/// The language the page will be rendered in, by the same rules as the
-/// i18n context: the chosen language's cookie, else the browser's languages
-/// in the order it gives them, else Arabic.
-fn request_locale(headers: &HeaderMap, chosen: Option<&str>) -> Locale {
-    if let Some(locale) = chosen.and_then(|value| value.parse::<Locale>().ok()) {
-        return locale;
-    }
-    let accepted = headers
-        .get(header::ACCEPT_LANGUAGE)
-        .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
-    let languages: Vec<&str> = accepted
-        .split(',')
-        .map(|part| part.split(';').next().unwrap_or_default().trim())
-        .filter(|language| !language.is_empty())
-        .collect();
-    Locale::find_locale(&languages)
 }
 
 /// A page rendered for the cache.

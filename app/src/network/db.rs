@@ -3,12 +3,24 @@
 //! `associations` and `identity` modules).
 
 use super::{AppointedPerson, AssociationSummary};
-use crate::associations::AssociationStatus;
+use crate::associations::{AssociationStatus, Logo};
 use crate::database::{Db, now, stored};
 use crate::text::mask_identifier;
 
 /// id, licence, names, status, admins, staff, pending, cells
-type SummaryRow = (i64, String, String, String, String, i64, i64, i64, i64);
+type SummaryRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<i64>,
+);
 
 /// Every association with its people and coverage counts, by Arabic name.
 #[tracing::instrument(skip_all)]
@@ -23,7 +35,8 @@ pub async fn summaries(db: &Db) -> Result<Vec<AssociationSummary>, sqlx::Error> 
               WHERE g.association_id = a.id AND u.verified_at IS NULL), \
            (SELECT COUNT(*) FROM coverage_cells c WHERE c.association_id = a.id \
               AND c.status = 'approved' AND c.valid_from <= $1 \
-              AND (c.valid_to IS NULL OR c.valid_to > $1)) \
+              AND (c.valid_to IS NULL OR c.valid_to > $1)), \
+           a.logo_key, a.logo_width \
          FROM associations a ORDER BY a.name_ar",
     )
     .bind(now())
@@ -31,7 +44,19 @@ pub async fn summaries(db: &Db) -> Result<Vec<AssociationSummary>, sqlx::Error> 
     .await?;
     rows.into_iter()
         .map(
-            |(id, licence_number, name_ar, name_en, status, admins, staff, pending, cells)| {
+            |(
+                id,
+                licence_number,
+                name_ar,
+                name_en,
+                status,
+                admins,
+                staff,
+                pending,
+                cells,
+                logo_key,
+                logo_width,
+            )| {
                 Ok(AssociationSummary {
                     id,
                     licence_number,
@@ -42,6 +67,7 @@ pub async fn summaries(db: &Db) -> Result<Vec<AssociationSummary>, sqlx::Error> 
                     staff,
                     pending,
                     cells,
+                    logo: Logo::from_columns(logo_key, logo_width),
                 })
             },
         )

@@ -10,11 +10,13 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod http;
 pub mod pages;
 
 use serde::{Deserialize, Serialize};
 
-use crate::associations::{AssociationFields, AssociationProfile, AssociationStatus};
+use crate::associations::{AssociationFields, AssociationProfile, AssociationStatus, Logo};
 use crate::error::ErrorKey;
 use crate::places::City;
 use crate::text::fold_digits;
@@ -35,6 +37,7 @@ pub struct AssociationSummary {
     pub pending: i64,
     /// Approved coverage cells in force.
     pub cells: i64,
+    pub logo: Option<Logo>,
 }
 
 /// A person holding an association role, as the council sees them.

@@ -73,7 +73,12 @@ fn AssociationList(list: Vec<AssociationSummary>) -> impl IntoView {
             <tbody>
                 {list.into_iter().map(|a| view! {
                     <tr>
-                        <td><a href=format!("{ASSOCIATION_PAGE}/{}", a.id)>{pick(english, &a.name_ar, &a.name_en)}</a></td>
+                        <td class="association-name">
+                            {a.logo.as_ref().map(|logo| view! {
+                                <img class="association-logo small" src=logo.url(64) alt="" width="32" height="32" />
+                            })}
+                            <a href=format!("{ASSOCIATION_PAGE}/{}", a.id)>{pick(english, &a.name_ar, &a.name_en)}</a>
+                        </td>
                         <td><bdi dir="ltr">{a.licence_number.clone()}</bdi></td>
                         <td><StatusMark status=a.status /></td>
                         <td class="small">
@@ -116,6 +121,7 @@ fn AssociationDetail(page: AssociationPage) -> impl IntoView {
     view! {
         <h1>{heading}</h1>
         {profile.clone().map(|p| view! { <StatusPanel profile=p open_lines=page.open_lines /> })}
+        {profile.clone().map(|p| view! { <LogoPanel profile=p /> })}
         <AssociationForm profile=profile.clone() cities=page.cities />
         {profile.map(|p| view! { <Admins association_id=p.id admins=page.admins /> })}
     }
@@ -150,6 +156,35 @@ fn StatusPanel(profile: AssociationProfile, open_lines: i64) -> impl IntoView {
                         <button type="submit" class="button danger">{t!(i18n, network.suspend)}</button>
                     }.into_any()
                 }}
+            </form>
+        </section>
+    }
+}
+
+/// The logo and its upload form (a plain multipart post: no JavaScript needed).
+#[component]
+fn LogoPanel(profile: AssociationProfile) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let name = pick(english, &profile.name_ar, &profile.name_en);
+    view! {
+        <section class="card logo-panel">
+            <h2>{t!(i18n, network.logo)}</h2>
+            {match profile.logo.as_ref() {
+                Some(logo) => view! {
+                    <img class="association-logo" src=logo.url(160) alt=name width="96" height="96" />
+                }.into_any(),
+                None => view! { <p class="small muted">{t!(i18n, network.no_logo)}</p> }.into_any(),
+            }}
+            <form method="post" action=format!("{ASSOCIATION_PAGE}/{}/logo", profile.id)
+                enctype="multipart/form-data" class="stack">
+                <div class="field">
+                    <label for="logo">{t!(i18n, network.logo_choose)}</label>
+                    <input id="logo" type="file" name="logo" accept="image/jpeg,image/png,image/webp" required
+                        aria-describedby="logo-hint" />
+                    <p class="hint" id="logo-hint">{t!(i18n, network.logo_hint)}</p>
+                </div>
+                <button type="submit" class="button secondary">{t!(i18n, network.logo_upload)}</button>
             </form>
         </section>
     }

@@ -4,6 +4,8 @@
 //! ([`pipeline`]). The marketplace's products are its first user.
 
 #[cfg(feature = "ssr")]
+pub mod http;
+#[cfg(feature = "ssr")]
 pub mod pipeline;
 
 use crate::paths::PHOTO_FILES;
@@ -38,8 +40,14 @@ pub fn photo_widths(width: u32) -> impl Iterator<Item = u32> {
 
 /// The URL of a photo at (at most) this width.
 pub fn photo_url(key: &str, width: u32, wanted: u32) -> String {
+    photo_url_under(PHOTO_FILES, key, width, wanted)
+}
+
+/// The URL of a photo served under `base` (products' photos, associations'
+/// logos) at (at most) this width.
+pub fn photo_url_under(base: &str, key: &str, width: u32, wanted: u32) -> String {
     let chosen = photo_widths(width)
         .find(|w| *w >= wanted)
         .unwrap_or(width.min(PHOTO_WIDTHS[PHOTO_WIDTHS.len() - 1]));
-    format!("{PHOTO_FILES}/{key}-{chosen}.webp")
+    format!("{base}/{key}-{chosen}.webp")
 }
