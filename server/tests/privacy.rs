@@ -418,7 +418,11 @@ async fn an_approved_deletion_anonymises_the_household(app: TestApp) {
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM product_search").await, 1);
 
-    let delete = [("kind", "deletion"), ("note", ""), ("confirm", "yes")];
+    let delete = [
+        ("kind", "deletion"),
+        ("note", "انتقلنا إلى الرياض"),
+        ("confirm", "yes"),
+    ];
     assert_eq!(
         status(&noura, "/api/make_privacy_request", &delete).await,
         200
@@ -459,6 +463,12 @@ async fn an_approved_deletion_anonymises_the_household(app: TestApp) {
     );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM application_lines WHERE description <> ''")
+            .await,
+        0
+    );
+    // The requests stay (the proof of what was asked), without the family's words.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM privacy_requests WHERE note <> ''")
             .await,
         0
     );

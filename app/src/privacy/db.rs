@@ -463,6 +463,9 @@ pub async fn anonymise(
         "DELETE FROM household_identities WHERE household_id = $1",
         "DELETE FROM household_keys WHERE household_id = $1",
         "DELETE FROM household_changes WHERE household_id = $1",
+        // The family's own words in its requests; the requests stay, as the
+        // proof that the deletion was asked for and answered.
+        "UPDATE privacy_requests SET note = '' WHERE household_id = $1",
     ] {
         sqlx::query(sql)
             .bind(household_id)
