@@ -14,7 +14,8 @@ use super::{
 use crate::applications::subject::{LineState, SubjectBenefit, SubjectLine};
 use crate::i18n::*;
 use crate::marketplace::subject::SubjectShop;
-use crate::registry::Household;
+use crate::registry::pages::CraftName;
+use crate::registry::{Household, SaudiPhone};
 use crate::text::format_riyals;
 use crate::time::format_date;
 use crate::training::subject::SubjectEnrollment;
@@ -247,7 +248,7 @@ fn HouseholdSection(household: Household, place: Option<super::Place>) -> impl I
                 <dt>{t!(i18n, privacy.head_name)}</dt>
                 <dd>{household.head_name_ar.clone()}</dd>
                 <dt>{t!(i18n, privacy.phone)}</dt>
-                <dd><bdi dir="ltr">{household.phone.clone().unwrap_or_default()}</bdi></dd>
+                <dd><bdi dir="ltr">{household.phone.as_deref().map(local_phone).unwrap_or_default()}</bdi></dd>
                 <dt>{t!(i18n, privacy.place)}</dt>
                 <dd>
                     {place.map(|p| {
@@ -261,7 +262,12 @@ fn HouseholdSection(household: Household, place: Option<super::Place>) -> impl I
                 <dd>
                     {t!(i18n, privacy.income)} ": " <Code kind="income" code=household.income_bracket.clone().unwrap_or_default() />
                     " · " {t!(i18n, privacy.dependants)} ": " {household.dependants.unwrap_or(0)}
-                    {(!household.crafts.is_empty()).then(|| view! { " · " {t!(i18n, privacy.crafts)} ": " {household.crafts.join("، ")} })}
+                    {(!household.crafts.is_empty()).then(|| view! {
+                        " · " {t!(i18n, privacy.crafts)} ": "
+                        {household.crafts.clone().into_iter().enumerate().map(|(n, code)| view! {
+                            {(n > 0).then_some(if english { ", " } else { "، " })} <CraftName code />
+                        }).collect_view()}
+                    })}
                 </dd>
                 <dt>{t!(i18n, privacy.record_verified)}</dt>
                 <dd>{if household.verified { t!(i18n, privacy.yes).into_any() } else { t!(i18n, privacy.no).into_any() }}</dd>
@@ -481,4 +487,11 @@ fn RequestForms() -> impl IntoView {
             </form>
         </section>
     }
+}
+
+/// A stored phone (`9665XXXXXXXX`) as families write it (`05XXXXXXXX`).
+fn local_phone(stored: &str) -> String {
+    SaudiPhone::parse(stored)
+        .map(|phone| phone.local())
+        .unwrap_or_else(|_| stored.to_string())
 }

@@ -397,8 +397,9 @@ pub fn RelationName(#[prop(into)] code: String) -> impl IntoView {
     }
 }
 
+/// A craft's name in the reader's language.
 #[component]
-fn CraftName(#[prop(into)] code: String) -> impl IntoView {
+pub fn CraftName(#[prop(into)] code: String) -> impl IntoView {
     let i18n = use_i18n();
     match code.as_str() {
         "food" => t!(i18n, household.crafts.food).into_any(),
