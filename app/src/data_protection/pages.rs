@@ -162,22 +162,22 @@ fn BreachDetail(page: BreachPage) -> impl IntoView {
         <h1>{t!(i18n, data_protection.breach_title)} " " <bdi dir="ltr">"#" {b.id}</bdi></h1>
         <section class="card">
             <p class="prose">{b.summary.clone()}</p>
-            <dl class="facts">
+            <dl class="facts stacked">
                 <dt>{t!(i18n, data_protection.discovered)}</dt>
-                <dd class="date">{moment(b.discovered_at)}</dd>
+                <dd><span class="date">{moment(b.discovered_at)}</span></dd>
                 <dt>{t!(i18n, data_protection.deadline)}</dt>
-                <dd class="date">{moment(b.deadline())} " " <BreachMark breach=b.clone() now /></dd>
+                <dd><span class="date">{moment(b.deadline())}</span> " " <BreachMark breach=b.clone() now /></dd>
                 <dt>{t!(i18n, data_protection.authority_notified)}</dt>
-                <dd class="date">{match b.authority_notified_at {
+                <dd>{match b.authority_notified_at {
                     Some(at) => view! {
-                        {moment(at)}
+                        <span class="date">{moment(at)}</span>
                         {b.notified_late().then(|| view! { " " <span class="mark mark-overdue">{t!(i18n, data_protection.late)}</span> })}
                     }.into_any(),
                     None => t!(i18n, data_protection.not_yet).into_any(),
                 }}</dd>
                 <dt>{t!(i18n, data_protection.families_notified)}</dt>
-                <dd class="date">{match b.families_notified_at {
-                    Some(at) => moment(at).into_any(),
+                <dd>{match b.families_notified_at {
+                    Some(at) => view! { <span class="date">{moment(at)}</span> }.into_any(),
                     None => t!(i18n, data_protection.not_yet).into_any(),
                 }}</dd>
             </dl>

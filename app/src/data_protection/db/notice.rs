@@ -98,10 +98,7 @@ pub type HouseholdConsent = (i64, Option<String>, Option<i64>);
 /// The registered household this person heads, with the version and time
 /// of its last acceptance.
 #[tracing::instrument(skip_all)]
-pub async fn household_of(
-    db: &Db,
-    user_id: i64,
-) -> Result<Option<HouseholdConsent>, sqlx::Error> {
+pub async fn household_of(db: &Db, user_id: i64) -> Result<Option<HouseholdConsent>, sqlx::Error> {
     sqlx::query_as(
         "SELECT id, consent_version, consent_at FROM households \
          WHERE head_user_id = $1 AND status = 'registered' ORDER BY id LIMIT 1",
