@@ -86,8 +86,8 @@ fn BreachTable(list: BreachList) -> impl IntoView {
                     view! {
                         <tr class:overdue=overdue>
                             <td><a href=format!("{BREACHES_PAGE}/{}", b.id)>{b.summary.chars().take(80).collect::<String>()}</a></td>
-                            <td class="date">{moment(b.discovered_at)}</td>
-                            <td class="date">{moment(b.deadline())}</td>
+                            <td><span class="date">{moment(b.discovered_at)}</span></td>
+                            <td><span class="date">{moment(b.deadline())}</span></td>
                             <td><BreachMark breach=b.clone() now /></td>
                             <td>{b.households}</td>
                         </tr>
@@ -103,7 +103,7 @@ fn BreachTable(list: BreachList) -> impl IntoView {
 fn RecordForm() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <form method="post" action=RecordBreach::PATH class="stack card" id="record-breach">
+        <form method="post" action=RecordBreach::PATH class="stack card spaced" id="record-breach">
             <h2>{t!(i18n, data_protection.record_title)}</h2>
             <div class="field">
                 <label for="breach-summary">{t!(i18n, data_protection.what)}</label>
@@ -291,15 +291,13 @@ fn RetentionDetail(page: RetentionPage) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">{t!(i18n, data_protection.what_is_deleted)}</th>
-                        <th scope="col">{t!(i18n, data_protection.table)}</th>
                         <th scope="col">{t!(i18n, data_protection.kept_for)}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {Rule::ALL.into_iter().map(|rule| view! {
                         <tr>
-                            <td>{rule_name(rule)}</td>
-                            <td><code dir="ltr">{rule.table()}</code></td>
+                            <td>{rule_name(rule)} <br /><code dir="ltr" class="small muted">{rule.table()}</code></td>
                             <td>{if rule == Rule::Sessions {
                                 format!("{} / {}", period(policy.session_idle_secs), period(policy.session_absolute_secs))
                             } else {
@@ -308,8 +306,7 @@ fn RetentionDetail(page: RetentionPage) -> impl IntoView {
                         </tr>
                     }).collect_view()}
                     <tr>
-                        <td>{t!(i18n, data_protection.rule_deleted_households)}</td>
-                        <td><code dir="ltr">"households"</code></td>
+                        <td>{t!(i18n, data_protection.rule_deleted_households)} <br /><code dir="ltr" class="small muted">"households"</code></td>
                         <td>{t!(i18n, data_protection.on_approval)}</td>
                     </tr>
                 </tbody>
