@@ -243,6 +243,10 @@ async fn the_officer_keeps_the_breach_register(app: TestApp) {
     assert!(detail["breach"]["families_notified_at"].is_i64());
     let html = officer.get(&page).await.text().await.unwrap();
     assert!(html.contains("بعد الموعد"), "notified late");
+    let r = officer.get("/data-protection/breaches").await;
+    assert_eq!(r.status(), 200);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("أُبلغت الأسر") && !html.contains("class=\"overdue\""));
 
     // Audited, in the same transactions.
     let db = &app.state.db;

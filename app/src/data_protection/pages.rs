@@ -86,8 +86,8 @@ fn BreachTable(list: BreachList) -> impl IntoView {
                     view! {
                         <tr class:overdue=overdue>
                             <td><a href=format!("{BREACHES_PAGE}/{}", b.id)>{b.summary.chars().take(80).collect::<String>()}</a></td>
-                            <td class="date">{moment(b.discovered_at)}</td>
-                            <td class="date">{moment(b.deadline())}</td>
+                            <td><span class="date">{moment(b.discovered_at)}</span></td>
+                            <td><span class="date">{moment(b.deadline())}</span></td>
                             <td><BreachMark breach=b.clone() now /></td>
                             <td>{b.households}</td>
                         </tr>
@@ -103,7 +103,7 @@ fn BreachTable(list: BreachList) -> impl IntoView {
 fn RecordForm() -> impl IntoView {
     let i18n = use_i18n();
     view! {
-        <form method="post" action=RecordBreach::PATH class="stack card" id="record-breach">
+        <form method="post" action=RecordBreach::PATH class="stack card spaced" id="record-breach">
             <h2>{t!(i18n, data_protection.record_title)}</h2>
             <div class="field">
                 <label for="breach-summary">{t!(i18n, data_protection.what)}</label>
@@ -162,22 +162,22 @@ fn BreachDetail(page: BreachPage) -> impl IntoView {
         <h1>{t!(i18n, data_protection.breach_title)} " " <bdi dir="ltr">"#" {b.id}</bdi></h1>
         <section class="card">
             <p class="prose">{b.summary.clone()}</p>
-            <dl class="facts">
+            <dl class="facts stacked">
                 <dt>{t!(i18n, data_protection.discovered)}</dt>
-                <dd class="date">{moment(b.discovered_at)}</dd>
+                <dd><span class="date">{moment(b.discovered_at)}</span></dd>
                 <dt>{t!(i18n, data_protection.deadline)}</dt>
-                <dd class="date">{moment(b.deadline())} " " <BreachMark breach=b.clone() now /></dd>
+                <dd><span class="date">{moment(b.deadline())}</span> " " <BreachMark breach=b.clone() now /></dd>
                 <dt>{t!(i18n, data_protection.authority_notified)}</dt>
-                <dd class="date">{match b.authority_notified_at {
+                <dd>{match b.authority_notified_at {
                     Some(at) => view! {
-                        {moment(at)}
+                        <span class="date">{moment(at)}</span>
                         {b.notified_late().then(|| view! { " " <span class="mark mark-overdue">{t!(i18n, data_protection.late)}</span> })}
                     }.into_any(),
                     None => t!(i18n, data_protection.not_yet).into_any(),
                 }}</dd>
                 <dt>{t!(i18n, data_protection.families_notified)}</dt>
-                <dd class="date">{match b.families_notified_at {
-                    Some(at) => moment(at).into_any(),
+                <dd>{match b.families_notified_at {
+                    Some(at) => view! { <span class="date">{moment(at)}</span> }.into_any(),
                     None => t!(i18n, data_protection.not_yet).into_any(),
                 }}</dd>
             </dl>
@@ -291,15 +291,13 @@ fn RetentionDetail(page: RetentionPage) -> impl IntoView {
                 <thead>
                     <tr>
                         <th scope="col">{t!(i18n, data_protection.what_is_deleted)}</th>
-                        <th scope="col">{t!(i18n, data_protection.table)}</th>
                         <th scope="col">{t!(i18n, data_protection.kept_for)}</th>
                     </tr>
                 </thead>
                 <tbody>
                     {Rule::ALL.into_iter().map(|rule| view! {
                         <tr>
-                            <td>{rule_name(rule)}</td>
-                            <td><code dir="ltr">{rule.table()}</code></td>
+                            <td>{rule_name(rule)} <br /><code dir="ltr" class="small muted">{rule.table()}</code></td>
                             <td>{if rule == Rule::Sessions {
                                 format!("{} / {}", period(policy.session_idle_secs), period(policy.session_absolute_secs))
                             } else {
@@ -308,8 +306,7 @@ fn RetentionDetail(page: RetentionPage) -> impl IntoView {
                         </tr>
                     }).collect_view()}
                     <tr>
-                        <td>{t!(i18n, data_protection.rule_deleted_households)}</td>
-                        <td><code dir="ltr">"households"</code></td>
+                        <td>{t!(i18n, data_protection.rule_deleted_households)} <br /><code dir="ltr" class="small muted">"households"</code></td>
                         <td>{t!(i18n, data_protection.on_approval)}</td>
                     </tr>
                 </tbody>
