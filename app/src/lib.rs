@@ -29,6 +29,7 @@ pub mod ids;
 pub mod imports;
 pub mod layout;
 pub mod marketplace;
+pub mod messaging;
 pub mod network;
 pub mod paths;
 pub mod photos;
@@ -302,6 +303,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=StaticSegment("nafath-simulator")
                             view=identity::pages::SimulatorPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment("messaging-simulator")
+                            view=messaging::pages::MessagingSimulatorPage
                             ssr=SsrMode::Async
                         />
                     </Routes>

@@ -50,6 +50,8 @@ pub struct Settings {
     /// A bearer token that opens `/metrics` from anywhere; without it only a
     /// direct loopback client (no proxy in between) may read it.
     pub metrics_token: Option<String>,
+    /// Messages to families: which provider, quiet hours, retries.
+    pub messaging: crate::messaging::MessagingSettings,
 }
 
 impl Settings {
@@ -86,6 +88,7 @@ impl Default for Settings {
             page_cache_check_ms: 1000,
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            messaging: crate::messaging::MessagingSettings::default(),
         }
     }
 }

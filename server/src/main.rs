@@ -262,6 +262,7 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
         .map_err(StartError::from)?;
     let state = build_state(config, leptos).await?;
     spawn_session_purger(state.clone());
+    let worker_state = state.clone();
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -269,6 +270,7 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
     // The bound address: with port 0 the system chose it.
     let bound = listener.local_addr().unwrap_or(addr);
     println!("Takamul is listening on http://{bound}");
+    server::start_messaging(&worker_state, bound);
     // TCP_NODELAY: without it small streamed responses wait on Nagle's algorithm.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         if let Err(error) = tcp.set_nodelay(true) {

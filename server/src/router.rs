@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route(&format!("{PHOTO_FILES}/{{file}}"), get(photo_file))
         .merge(app::imports::http::routes())
         .merge(app::network::http::routes())
+        .merge(app::messaging::simulator::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), load_session))
         // Public, no session needed.
         .route("/sitemap.xml", get(sitemap))

@@ -6,12 +6,12 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use super::RoleKind;
 use super::access::{
     ACCESS_PAGE, AccessChange, AccessView, EndSessions, RevokeRole, SetAccountDisabled, get_access,
     get_access_history,
 };
 use super::api::GrantRole;
-use super::RoleKind;
 use super::pages::RoleName;
 use crate::i18n::*;
 use crate::paths::ACCESS_HISTORY_PAGE;

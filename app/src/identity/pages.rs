@@ -225,6 +225,7 @@ pub fn AccountPage() -> impl IntoView {
                 </form>
             </div>
         </section>
+        <super::messages::MessagePreferencesSection />
     }
     .into_any()
 }
