@@ -390,6 +390,39 @@ messaging_tests! {
         assert_eq!(r.status(), 422);
     }
 
+    async fn a_product_decision_reaches_its_maker(app: TestApp) {
+        let (noura, user) = family_choosing(&app, NOURA, &[("channel", "whatsapp"), ("language", "ar"), ("phone", "0551230000")]).await;
+        let district = common::jeddah_district(&app.state.db, 0).await.to_string();
+        let shop = [("name_ar", "حلويات نورة"), ("district_id", district.as_str()), ("pickup", "1"), ("bio", "حلويات بيتية")];
+        assert_eq!(noura.post_api("/api/save_shop", &shop).await.status(), 200);
+        for title in ["معمول بالتمر", "كليجا"] {
+            let product = [("title_ar", title), ("description_ar", "طازج كل يوم"), ("category", "sweets"), ("price", "45"), ("unit_ar", "علبة"), ("availability", "in_stock")];
+            assert_eq!(noura.post_api("/api/save_product", &product).await.status(), 200);
+        }
+        // Sent for review (the photo the review needs is the marketplace's test).
+        sqlx::query("UPDATE products SET status = 'pending'").execute(&app.state.db.pool).await.unwrap();
+        let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM products ORDER BY id").fetch_all(&app.state.db.pool).await.unwrap();
+        let council = app.signed_in(&common::persona(app::identity::RoleKind::CouncilAdmin)).await;
+        let (approved, rejected) = (ids[0].0.to_string(), ids[1].0.to_string());
+        let r = council.post_api("/api/moderate_product", &[("product_id", approved.as_str()), ("decision", "approve"), ("reason", "")]).await;
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        let r = council.post_api("/api/moderate_product", &[("product_id", rejected.as_str()), ("decision", "reject"), ("reason", "الصورة غير واضحة")]).await;
+        assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+        let queued: Vec<(i64, String, String, String)> = sqlx::query_as(
+            "SELECT user_id, kind, channel, params FROM message_outbox ORDER BY id",
+        )
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert_eq!(
+            queued,
+            [
+                (user, "product_approved".to_string(), "whatsapp".to_string(), r#"["معمول بالتمر"]"#.to_string()),
+                (user, "product_rejected".to_string(), "whatsapp".to_string(), r#"["كليجا"]"#.to_string()),
+            ]
+        );
+    }
+
     async fn two_instances_send_each_message_exactly_once(app: TestApp) {
         let (_noura, user) = family_choosing(&app, NOURA, &[("channel", "sms"), ("language", "ar"), ("phone", "0507654321")]).await;
         let messages = 40;

@@ -29,6 +29,10 @@ pub mod simulator;
 #[cfg(feature = "ssr")]
 pub mod worker;
 
+#[cfg(feature = "ssr")]
+pub use crate::state::{MessagingMode, MessagingSettings, SmsConfig, WhatsAppConfig};
+pub use crate::time::QuietHours;
+
 /// How long a sent message keeps its body, parameters and phone (30 days).
 pub const BODY_RETENTION_SECS: i64 = 30 * 86_400;
 
@@ -281,46 +285,6 @@ impl Message {
     }
 }
 
-/// Hours in which nothing but urgent messages is sent (Saudi time, minutes
-/// after midnight; the window may cross midnight: 22:00–08:00 by default).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QuietHours {
-    pub start_minute: i64,
-    pub end_minute: i64,
-}
-
-impl Default for QuietHours {
-    fn default() -> Self {
-        Self {
-            start_minute: 22 * 60,
-            end_minute: 8 * 60,
-        }
-    }
-}
-
-impl QuietHours {
-    /// Whether `unix_seconds` falls in the quiet window (start included,
-    /// end excluded). An empty window (start = end) is never quiet.
-    pub fn contains(self, unix_seconds: i64) -> bool {
-        let minute = (unix_seconds + crate::time::SAUDI_OFFSET_SECONDS).rem_euclid(86_400) / 60;
-        let (s, e) = (self.start_minute, self.end_minute);
-        if s <= e {
-            (s..e).contains(&minute)
-        } else {
-            minute >= s || minute < e
-        }
-    }
-
-    /// Parses `HH:MM-HH:MM` (e.g. `22:00-08:00`).
-    pub fn parse(value: &str) -> Option<Self> {
-        let (start, end) = value.split_once('-')?;
-        Some(Self {
-            start_minute: crate::time::parse_time_of_day(start)? / 60,
-            end_minute: crate::time::parse_time_of_day(end)? / 60,
-        })
-    }
-}
-
 /// The wait before attempt `attempts + 1`, after `attempts` failures:
 /// `base`, `2·base`, `4·base`…, at most a day.
 pub fn retry_delay(base_secs: i64, attempts: i64) -> i64 {
@@ -348,75 +312,6 @@ pub fn international_phone(input: &str) -> Option<String> {
         .or_else(|| digits.strip_prefix('0'))
         .unwrap_or(&digits);
     (local.len() == 9 && local.starts_with('5')).then(|| format!("966{local}"))
-}
-
-/// Which provider gets the messages.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub enum MessagingMode {
-    /// Nothing is sent (the outbox keeps filling; the default, so a
-    /// deployment sends messages only once it has said with what).
-    #[default]
-    Off,
-    /// The built-in simulator on this server's own loopback address
-    /// (development only; `/messaging-simulator`).
-    Simulator,
-    /// The real gateways.
-    Live {
-        sms: SmsConfig,
-        whatsapp: WhatsAppConfig,
-    },
-}
-
-/// The SMS gateway (Taqnyat) client's settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SmsConfig {
-    /// `https://api.taqnyat.sa` (no trailing slash).
-    pub base_url: String,
-    /// The application's bearer token.
-    pub token: String,
-    /// The sender name registered with the gateway.
-    pub sender: String,
-}
-
-/// The WhatsApp Business Cloud API client's settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WhatsAppConfig {
-    /// `https://graph.facebook.com` (no trailing slash).
-    pub base_url: String,
-    /// The Graph API version, e.g. `v21.0`.
-    pub version: String,
-    /// The business phone number's id.
-    pub phone_number_id: String,
-    /// A system user's access token.
-    pub token: String,
-}
-
-/// How the messaging worker behaves.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessagingSettings {
-    pub mode: MessagingMode,
-    pub quiet_hours: QuietHours,
-    /// Provider calls per message before it is marked failed.
-    pub max_attempts: i64,
-    /// The first retry's wait; each further one doubles.
-    pub retry_base_secs: i64,
-    /// How often the worker looks for due messages.
-    pub poll_ms: u64,
-    /// The simulator's sender name and token (what its clients send).
-    pub simulator_sender: String,
-}
-
-impl Default for MessagingSettings {
-    fn default() -> Self {
-        Self {
-            mode: MessagingMode::Off,
-            quiet_hours: QuietHours::default(),
-            max_attempts: 5,
-            retry_base_secs: 60,
-            poll_ms: 2000,
-            simulator_sender: "Takamul".to_string(),
-        }
-    }
 }
 
 #[cfg(test)]
