@@ -90,30 +90,30 @@ pub fn MessagePreferencesSection() -> impl IntoView {
                         {saved.then(|| view! { <p class="alert alert-ok" role="status">{t!(i18n, messages.saved)}</p> })}
                         {error.map(|key| view! { <ErrorAlert key id="messages-error" /> })}
                         <form method="post" action=SaveMessagePreferences::PATH class="stack">
-                            <fieldset>
+                            <fieldset class="field">
                                 <legend>{t!(i18n, messages.channel)}</legend>
-                                <label>
+                                <label class="choice-row">
                                     <input type="radio" name="channel" value="sms" checked=p.channel == Channel::Sms />
-                                    " " {t!(i18n, messages.channel_sms)}
+                                    {t!(i18n, messages.channel_sms)}
                                 </label>
-                                <label>
+                                <label class="choice-row">
                                     <input type="radio" name="channel" value="whatsapp" checked=p.channel == Channel::WhatsApp />
-                                    " " {t!(i18n, messages.channel_whatsapp)}
+                                    {t!(i18n, messages.channel_whatsapp)}
                                 </label>
-                                <label>
+                                <label class="choice-row">
                                     <input type="radio" name="channel" value="none" checked=p.channel == Channel::None />
-                                    " " {t!(i18n, messages.channel_none)}
+                                    {t!(i18n, messages.channel_none)}
                                 </label>
                             </fieldset>
-                            <fieldset>
+                            <fieldset class="field">
                                 <legend>{t!(i18n, messages.language)}</legend>
-                                <label>
+                                <label class="choice-row">
                                     <input type="radio" name="language" value="ar" checked=p.language == Language::Ar />
-                                    " " {t!(i18n, messages.language_ar)}
+                                    {t!(i18n, messages.language_ar)}
                                 </label>
-                                <label>
+                                <label class="choice-row">
                                     <input type="radio" name="language" value="en" checked=p.language == Language::En />
-                                    " " {t!(i18n, messages.language_en)}
+                                    {t!(i18n, messages.language_en)}
                                 </label>
                             </fieldset>
                             <div class="field">
