@@ -17,6 +17,8 @@ export LEPTOS_ENV="${LEPTOS_ENV:-PROD}"
 # Nafath simulator by name; the simulator still listens on loopback only.
 export TAKAMUL_ENV="${TAKAMUL_ENV:-development}"
 export NAFATH_MODE="${NAFATH_MODE:-simulator}"
+# Messages to families go to the loopback messaging simulator (/messaging-simulator).
+export MESSAGING_MODE="${MESSAGING_MODE:-simulator}"
 # Which cargo profile `make run`, `make dev` and the browser tests serve: `dev`
 # shares every compiled crate with `make test` (docs/ARCHITECTURE.md, "The build",
 # has the measurements); `make build` makes the `release` binary for deployment.

@@ -30,8 +30,10 @@ pub mod ids;
 pub mod imports;
 pub mod layout;
 pub mod marketplace;
+pub mod messaging;
 pub mod network;
 pub mod paths;
+pub mod phone;
 pub mod photos;
 pub mod places;
 pub mod privacy;
@@ -338,6 +340,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=StaticSegment("nafath-simulator")
                             view=identity::pages::SimulatorPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=StaticSegment("messaging-simulator")
+                            view=messaging::pages::MessagingSimulatorPage
                             ssr=SsrMode::Async
                         />
                     </Routes>

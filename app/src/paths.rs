@@ -16,6 +16,10 @@ pub const ACCESS_HISTORY_PAGE: &str = "/access/history";
 /// The simulator's phone-app page.
 pub const SIMULATOR_PAGE: &str = "/nafath-simulator";
 
+// messaging
+/// The messaging simulator's page (development only).
+pub const MESSAGING_SIMULATOR_PAGE: &str = "/messaging-simulator";
+
 // registry
 /// Staff register a household on a family's behalf.
 pub const WALK_IN_PAGE: &str = "/association/walk-in";

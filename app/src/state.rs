@@ -53,6 +53,8 @@ pub struct Settings {
     /// How often each instance starts the retention job (the lease lets one
     /// run at a time); 0: never (`server retention run` still works).
     pub retention_interval_secs: u64,
+    /// Messages to families: which provider, quiet hours, retries.
+    pub messaging: MessagingSettings,
 }
 
 impl Settings {
@@ -90,6 +92,80 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             metrics_token: None,
             retention_interval_secs: 3600,
+            messaging: MessagingSettings::default(),
+        }
+    }
+}
+
+// ------------------------------------------------ messages to families
+// (kept here, not in `messaging`, so the state does not depend on the
+// domain that uses it)
+
+/// Which provider gets the messages (`crate::messaging`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum MessagingMode {
+    /// Nothing is sent (the outbox keeps filling; the default, so a
+    /// deployment sends messages only once it has said with what).
+    #[default]
+    Off,
+    /// The built-in simulator on this server's own loopback address
+    /// (development only; `/messaging-simulator`).
+    Simulator,
+    /// The real gateways.
+    Live {
+        sms: SmsConfig,
+        whatsapp: WhatsAppConfig,
+    },
+}
+
+/// The SMS gateway (Taqnyat) client's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmsConfig {
+    /// `https://api.taqnyat.sa` (no trailing slash).
+    pub base_url: String,
+    /// The application's bearer token.
+    pub token: String,
+    /// The sender name registered with the gateway.
+    pub sender: String,
+}
+
+/// The WhatsApp Business Cloud API client's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WhatsAppConfig {
+    /// `https://graph.facebook.com` (no trailing slash).
+    pub base_url: String,
+    /// The Graph API version, e.g. `v21.0`.
+    pub version: String,
+    /// The business phone number's id.
+    pub phone_number_id: String,
+    /// A system user's access token.
+    pub token: String,
+}
+
+/// How the messaging worker behaves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessagingSettings {
+    pub mode: MessagingMode,
+    pub quiet_hours: crate::time::QuietHours,
+    /// Provider calls per message before it is marked failed.
+    pub max_attempts: i64,
+    /// The first retry's wait; each further one doubles.
+    pub retry_base_secs: i64,
+    /// How often the worker looks for due messages.
+    pub poll_ms: u64,
+    /// The simulator's sender name and token (what its clients send).
+    pub simulator_sender: String,
+}
+
+impl Default for MessagingSettings {
+    fn default() -> Self {
+        Self {
+            mode: MessagingMode::Off,
+            quiet_hours: crate::time::QuietHours::default(),
+            max_attempts: 5,
+            retry_base_secs: 60,
+            poll_ms: 2000,
+            simulator_sender: "Takamul".to_string(),
         }
     }
 }

@@ -158,6 +158,47 @@ pub fn format_time_of_day(unix_seconds: i64) -> String {
     format!("{:02}:{:02}", seconds / 3600, seconds % 3600 / 60)
 }
 
+/// Hours in which no message but an urgent one is sent to a family (Saudi
+/// time, minutes after midnight; the window may cross midnight: 22:00–08:00
+/// by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QuietHours {
+    pub start_minute: i64,
+    pub end_minute: i64,
+}
+
+impl Default for QuietHours {
+    fn default() -> Self {
+        Self {
+            start_minute: 22 * 60,
+            end_minute: 8 * 60,
+        }
+    }
+}
+
+impl QuietHours {
+    /// Whether `unix_seconds` falls in the quiet window (start included,
+    /// end excluded). An empty window (start = end) is never quiet.
+    pub fn contains(self, unix_seconds: i64) -> bool {
+        let minute = (unix_seconds + SAUDI_OFFSET_SECONDS).rem_euclid(86_400) / 60;
+        let (s, e) = (self.start_minute, self.end_minute);
+        if s <= e {
+            (s..e).contains(&minute)
+        } else {
+            minute >= s || minute < e
+        }
+    }
+
+    /// Parses `HH:MM-HH:MM` (e.g. `22:00-08:00`).
+    pub fn parse(value: &str) -> Option<Self> {
+        let (start, end) = value.split_once('-')?;
+        Some(Self {
+            start_minute: parse_time_of_day(start)? / 60,
+            end_minute: parse_time_of_day(end)? / 60,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

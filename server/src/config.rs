@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use app::identity::nafath::NafathClientConfig;
+use app::messaging::{MessagingMode, MessagingSettings, QuietHours, SmsConfig, WhatsAppConfig};
 use app::state::Settings;
 
 /// Which Nafath provider to use.
@@ -42,6 +43,11 @@ pub enum ConfigError {
     )]
     SimulatorInProduction,
     #[error(
+        "the messaging simulator runs only when asked for: MESSAGING_MODE=simulator with \
+         TAKAMUL_ENV=development (production sends with MESSAGING_MODE=live, or nothing with off)"
+    )]
+    MessagingSimulatorInProduction,
+    #[error(
         "the Nafath simulator approves anyone's sign-in: it listens only on a loopback address \
          (LEPTOS_SITE_ADDR={0}); set TAKAMUL_SIMULATOR_ON_NETWORK=yes to show a demo to other devices"
     )]
@@ -51,6 +57,7 @@ pub enum ConfigError {
 /// Why a variable is needed, in [`ConfigError::Missing`].
 const LIVE: &str = "NAFATH_MODE=live (the default)";
 const BUCKET: &str = "TAKAMUL_PHOTO_BUCKET is set";
+const MESSAGING_LIVE: &str = "MESSAGING_MODE=live";
 
 /// The default database: a SQLite file beside the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/takamul.db";
@@ -151,10 +158,9 @@ impl Config {
 
     /// Refuses to serve the simulator anywhere but loopback unless asked.
     pub fn check_listen_address(&self, addr: std::net::SocketAddr) -> Result<(), ConfigError> {
-        if matches!(self.nafath, NafathMode::Simulator)
-            && !addr.ip().is_loopback()
-            && !self.simulator_on_network
-        {
+        let simulator = matches!(self.nafath, NafathMode::Simulator)
+            || self.settings.messaging.mode == MessagingMode::Simulator;
+        if simulator && !addr.ip().is_loopback() && !self.simulator_on_network {
             return Err(ConfigError::SimulatorOnNetwork(addr));
         }
         Ok(())
@@ -231,6 +237,7 @@ impl Config {
                 })
                 .collect::<Result<_, _>>()?,
         };
+        let messaging = messaging_settings(&var, &number, development)?;
         let defaults = Settings::default();
         Ok(Self {
             database_url: database_url(var("DATABASE_URL"))?,
@@ -241,6 +248,7 @@ impl Config {
                 development,
                 trusted_proxies,
                 metrics_token: var("TAKAMUL_METRICS_TOKEN"),
+                messaging,
                 session_idle_secs: number("TAKAMUL_SESSION_IDLE_SECS", defaults.session_idle_secs)?,
                 session_absolute_secs: number(
                     "TAKAMUL_SESSION_ABSOLUTE_SECS",
@@ -306,6 +314,67 @@ impl Config {
             },
         })
     }
+}
+
+/// The messaging variables (docs/DEPLOY.md): `MESSAGING_MODE` is `off` (the
+/// default: messages wait in the outbox), `simulator` (development only) or
+/// `live`, which needs both gateways' credentials.
+fn messaging_settings(
+    var: &impl Fn(&str) -> Option<String>,
+    number: &impl Fn(&'static str, i64) -> Result<i64, ConfigError>,
+    development: bool,
+) -> Result<MessagingSettings, ConfigError> {
+    let defaults = MessagingSettings::default();
+    let required = |name: &'static str| var(name).ok_or(ConfigError::Missing(name, MESSAGING_LIVE));
+    let mode = match var("MESSAGING_MODE").as_deref() {
+        None | Some("off") => MessagingMode::Off,
+        Some("simulator") if development => MessagingMode::Simulator,
+        Some("simulator") => return Err(ConfigError::MessagingSimulatorInProduction),
+        Some("live") => MessagingMode::Live {
+            sms: SmsConfig {
+                base_url: var("TAQNYAT_BASE_URL")
+                    .unwrap_or_else(|| "https://api.taqnyat.sa".to_string())
+                    .trim_end_matches('/')
+                    .to_string(),
+                token: required("TAQNYAT_TOKEN")?,
+                sender: required("TAQNYAT_SENDER")?,
+            },
+            whatsapp: WhatsAppConfig {
+                base_url: var("WHATSAPP_BASE_URL")
+                    .unwrap_or_else(|| "https://graph.facebook.com".to_string())
+                    .trim_end_matches('/')
+                    .to_string(),
+                version: var("WHATSAPP_API_VERSION").unwrap_or_else(|| {
+                    app::messaging::worker::DEFAULT_WHATSAPP_VERSION.to_string()
+                }),
+                phone_number_id: required("WHATSAPP_PHONE_NUMBER_ID")?,
+                token: required("WHATSAPP_TOKEN")?,
+            },
+        },
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                name: "MESSAGING_MODE",
+                value: other.to_string(),
+                expected: "off, live or simulator",
+            });
+        }
+    };
+    let quiet_hours = match var("MESSAGING_QUIET_HOURS") {
+        None => defaults.quiet_hours,
+        Some(value) => QuietHours::parse(value.trim()).ok_or(ConfigError::Invalid {
+            name: "MESSAGING_QUIET_HOURS",
+            value,
+            expected: "HH:MM-HH:MM in Saudi time, such as 22:00-08:00",
+        })?,
+    };
+    Ok(MessagingSettings {
+        mode,
+        quiet_hours,
+        max_attempts: number("MESSAGING_MAX_ATTEMPTS", defaults.max_attempts)?.clamp(1, 50),
+        retry_base_secs: number("MESSAGING_RETRY_SECS", defaults.retry_base_secs)?.max(0),
+        poll_ms: defaults.poll_ms,
+        simulator_sender: var("TAQNYAT_SENDER").unwrap_or(defaults.simulator_sender),
+    })
 }
 
 #[cfg(test)]
@@ -401,6 +470,64 @@ mod tests {
             NafathMode::Live(client) => assert_eq!(client.base_url, "https://nafath.example"),
             NafathMode::Simulator => panic!("expected live"),
         }
+    }
+
+    #[test]
+    fn messaging_is_off_unless_asked_and_live_needs_credentials() {
+        let c = config(&DEV).unwrap();
+        assert_eq!(c.settings.messaging.mode, MessagingMode::Off);
+        assert!(matches!(
+            config(&[DEV[0], DEV[1], ("MESSAGING_MODE", "live")]),
+            Err(ConfigError::Missing("TAQNYAT_TOKEN", _))
+        ));
+        assert!(matches!(
+            config(&[
+                DEV[0],
+                DEV[1],
+                ("MESSAGING_MODE", "live"),
+                ("TAQNYAT_TOKEN", "t"),
+                ("TAQNYAT_SENDER", "Takamul"),
+                ("WHATSAPP_TOKEN", "w"),
+            ]),
+            Err(ConfigError::Missing("WHATSAPP_PHONE_NUMBER_ID", _))
+        ));
+        let live = [
+            ("TAKAMUL_ENV", "production"),
+            ("NAFATH_BASE_URL", "https://nafath.example"),
+            ("NAFATH_APP_ID", "id"),
+            ("NAFATH_APP_KEY", "key"),
+            ("MESSAGING_MODE", "simulator"),
+        ];
+        assert!(matches!(
+            config(&live),
+            Err(ConfigError::MessagingSimulatorInProduction)
+        ));
+        let c = config(&[
+            DEV[0],
+            DEV[1],
+            ("MESSAGING_MODE", "live"),
+            ("TAQNYAT_TOKEN", "t"),
+            ("TAQNYAT_SENDER", "Takamul"),
+            ("WHATSAPP_TOKEN", "w"),
+            ("WHATSAPP_PHONE_NUMBER_ID", "123"),
+            ("MESSAGING_QUIET_HOURS", "21:00-07:30"),
+        ])
+        .unwrap();
+        match c.settings.messaging.mode {
+            MessagingMode::Live { sms, whatsapp } => {
+                assert_eq!(sms.base_url, "https://api.taqnyat.sa");
+                assert_eq!(whatsapp.version, "v21.0");
+            }
+            other => panic!("expected live, got {other:?}"),
+        }
+        assert_eq!(c.settings.messaging.quiet_hours.end_minute, 7 * 60 + 30);
+        assert!(matches!(
+            config(&[DEV[0], DEV[1], ("MESSAGING_QUIET_HOURS", "night")]),
+            Err(ConfigError::Invalid {
+                name: "MESSAGING_QUIET_HOURS",
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -171,3 +171,28 @@ pub async fn build_state(
         leptos_options,
     })
 }
+
+/// Starts the outbox worker of this instance (nothing when `MESSAGING_MODE`
+/// is off). In simulator mode its clients call this server's own simulator
+/// at the address it listens on (`bound`, loopback when it listens on all).
+pub fn start_messaging(
+    state: &AppState,
+    bound: std::net::SocketAddr,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let settings = state.settings.messaging.clone();
+    let mut own = bound;
+    if own.ip().is_unspecified() {
+        own.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let Some(messenger) =
+        app::messaging::worker::messenger_for(&settings, &format!("http://{own}"))
+    else {
+        tracing::info!("MESSAGING_MODE=off: messages to families wait in the outbox, none is sent");
+        return None;
+    };
+    Some(app::messaging::worker::spawn(
+        state.db.clone(),
+        messenger,
+        settings,
+    ))
+}

@@ -296,6 +296,7 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
         state.clone(),
         std::time::Duration::from_secs(config.settings.retention_interval_secs),
     );
+    let worker_state = state.clone();
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -303,6 +304,7 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
     // The bound address: with port 0 the system chose it.
     let bound = listener.local_addr().unwrap_or(addr);
     println!("Takamul is listening on http://{bound}");
+    server::start_messaging(&worker_state, bound);
     // TCP_NODELAY: without it small streamed responses wait on Nagle's algorithm.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
         if let Err(error) = tcp.set_nodelay(true) {

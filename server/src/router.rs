@@ -95,6 +95,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             app::data_protection::http::ask_for_new_notice,
         ))
+        .merge(app::messaging::simulator::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), load_session))
         // Public, no session needed.
         .route("/sitemap.xml", get(sitemap))

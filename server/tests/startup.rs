@@ -136,6 +136,39 @@ fn each_configuration_mistake_stops_the_start_with_its_variable_named() {
         "NAFATH_MODE",
         "has an invalid value \"sandbox\": expected live or simulator",
     );
+    // Messages to families: live needs both gateways' credentials; the
+    // simulator only runs in development.
+    refuses(
+        &with(dir, &[set("MESSAGING_MODE", "live")]),
+        "TAQNYAT_TOKEN",
+        "must be set when MESSAGING_MODE=live",
+    );
+    refuses(
+        &with(
+            dir,
+            &[
+                set("MESSAGING_MODE", "live"),
+                set("TAQNYAT_TOKEN", "token"),
+                set("TAQNYAT_SENDER", "Takamul"),
+                set("WHATSAPP_TOKEN", "token"),
+            ],
+        ),
+        "WHATSAPP_PHONE_NUMBER_ID",
+        "must be set when MESSAGING_MODE=live",
+    );
+    let mut production_with_simulator = live.to_vec();
+    production_with_simulator.push(set("NAFATH_APP_KEY", "key"));
+    production_with_simulator.push(set("MESSAGING_MODE", "simulator"));
+    refuses(
+        &with(dir, &production_with_simulator),
+        "MESSAGING_MODE=simulator",
+        "the messaging simulator runs only when asked for",
+    );
+    refuses(
+        &with(dir, &[set("MESSAGING_MODE", "sms")]),
+        "MESSAGING_MODE",
+        "expected off, live or simulator",
+    );
     // The database: a URL of another engine, a malformed one, one that
     // nothing answers at, and a file that cannot be created.
     refuses(

@@ -70,11 +70,14 @@ pub enum Rule {
     AuditEvents,
     /// The job's own reports (`retention_runs`).
     RetentionRuns,
+    /// The body, values and phone of messages sent to families
+    /// (`message_outbox`); the record of the send stays.
+    MessageBodies,
 }
 
 impl Rule {
     /// Every rule, in the order a run applies them.
-    pub const ALL: [Rule; 9] = [
+    pub const ALL: [Rule; 10] = [
         Rule::SignInAttempts,
         Rule::SimulatorRequests,
         Rule::RateLimits,
@@ -84,6 +87,7 @@ impl Rule {
         Rule::AbandonedImports,
         Rule::AuditEvents,
         Rule::RetentionRuns,
+        Rule::MessageBodies,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -97,6 +101,7 @@ impl Rule {
             Rule::AbandonedImports => "abandoned_imports",
             Rule::AuditEvents => "audit_events",
             Rule::RetentionRuns => "retention_runs",
+            Rule::MessageBodies => "message_bodies",
         }
     }
 
@@ -116,6 +121,7 @@ impl Rule {
             Rule::AbandonedImports => "import_batches",
             Rule::AuditEvents => "audit_events",
             Rule::RetentionRuns => "retention_runs",
+            Rule::MessageBodies => "message_outbox",
         }
     }
 }
@@ -190,6 +196,7 @@ impl RetentionPolicy {
             Rule::AbandonedImports => self.abandoned_imports_secs,
             Rule::AuditEvents => self.audit_events_secs,
             Rule::RetentionRuns => self.retention_runs_secs,
+            Rule::MessageBodies => crate::messaging::BODY_RETENTION_SECS,
         }
     }
 

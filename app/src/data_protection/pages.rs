@@ -277,6 +277,7 @@ fn rule_name(rule: Rule) -> AnyView {
         Rule::AbandonedImports => t!(i18n, data_protection.rule_abandoned_imports).into_any(),
         Rule::AuditEvents => t!(i18n, data_protection.rule_audit_events).into_any(),
         Rule::RetentionRuns => t!(i18n, data_protection.rule_retention_runs).into_any(),
+        Rule::MessageBodies => t!(i18n, data_protection.rule_message_bodies).into_any(),
     }
 }
 

@@ -1,7 +1,7 @@
 //! The request context every server function runs in: one way to write a
 //! server function. A `#[server]` function only names its body:
 //!
-//! ```ignore
+//! ```text
 //! #[server(endpoint = "get_apply_form")]
 //! pub async fn get_apply_form() -> Result<ApplyForm, AppError> {
 //!     serve(apply_form).await

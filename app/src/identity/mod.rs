@@ -9,6 +9,7 @@ pub mod access_page;
 pub mod acting;
 pub mod api;
 pub mod language;
+pub mod messages;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

@@ -230,6 +230,7 @@ pub fn AccountPage() -> impl IntoView {
                 </form>
             </div>
         </section>
+        <super::messages::MessagePreferencesSection />
     }
     .into_any()
 }

@@ -207,6 +207,7 @@ pub async fn robots(State(state): State<AppState>) -> Response {
         "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /account\nDisallow: /household\n\
          Disallow: /applications\nDisallow: /association/\nDisallow: /council/\n\
          Disallow: /coverage\nDisallow: /my-shop\nDisallow: /sign-in\nDisallow: /nafath-simulator\n\
+         Disallow: /messaging-simulator\n\
          Sitemap: {}/sitemap.xml\n",
         state.settings.public_url
     );

@@ -144,11 +144,54 @@ pub async fn apply_transition(db: &Db, t: &Transition<'_>) -> Result<(), Applica
     }
     if let Some(user) = line.head_user_id {
         notify(&mut tx, user, line.id, t.to).await?;
+        message_family(&mut tx, user, line, t).await?;
     }
     for event in &t.audit {
         crate::audit::record_in(&mut tx, event.clone()).await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Puts the SMS or WhatsApp message of a decision (approved, rejected) or a
+/// referral in the family's outbox, in the transition's transaction; other
+/// transitions send nothing.
+async fn message_family(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    user_id: i64,
+    line: &LineRecord,
+    t: &Transition<'_>,
+) -> Result<(), sqlx::Error> {
+    use crate::messaging::{Message, Named};
+    let (type_ar, type_en): (String, String) =
+        sqlx::query_as("SELECT name_ar, name_en FROM assistance_types WHERE id = $1")
+            .bind(line.assistance_type_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    let assistance = Named::new(type_ar, type_en);
+    let message = match (t.to, t.refer_to) {
+        (LineState::Approved, _) => Message::ApplicationDecision {
+            assistance,
+            approved: true,
+        },
+        (LineState::Rejected, _) => Message::ApplicationDecision {
+            assistance,
+            approved: false,
+        },
+        (LineState::Referred, Some(to)) => {
+            let (name_ar, name_en): (String, String) =
+                sqlx::query_as("SELECT name_ar, name_en FROM associations WHERE id = $1")
+                    .bind(to)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            Message::Referral {
+                assistance,
+                association: Named::new(name_ar, name_en),
+            }
+        }
+        _ => return Ok(()),
+    };
+    crate::messaging::db::enqueue(tx, user_id, &message, false).await?;
     Ok(())
 }
 

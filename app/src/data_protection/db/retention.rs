@@ -114,7 +114,7 @@ pub async fn finish_run(db: &Db, run_id: i64, outcome: &str, at: i64) -> Result<
 /// The statement deleting one batch of a rule's rows: the keys of at most
 /// [`BATCH`] rows past the cut-off ($1; a second value, see [`second_value`],
 /// as $2), then those rows. The same SQL on both engines.
-fn batch_statement(rule: Rule) -> String {
+fn batch_statement(rule: Rule) -> Option<String> {
     let (table, key, condition) = match rule {
         Rule::SignInAttempts => ("nafath_requests", "id", "created_at < $1"),
         Rule::SimulatorRequests => ("nafath_sim_requests", "trans_id", "created_at < $1"),
@@ -148,11 +148,13 @@ fn batch_statement(rule: Rule) -> String {
         ),
         Rule::AuditEvents => ("audit_events", "id", "occurred_at < $1"),
         Rule::RetentionRuns => ("retention_runs", "id", "started_at < $1"),
+        // Blanked, not deleted (see [`apply`]).
+        Rule::MessageBodies => return None,
     };
-    format!(
+    Some(format!(
         "DELETE FROM {table} WHERE {key} IN \
          (SELECT {key} FROM {table} WHERE {condition} LIMIT {BATCH})"
-    )
+    ))
 }
 
 /// The `$2` of a rule's statement, for the two that need one: the run's
@@ -175,7 +177,11 @@ pub async fn apply(
     rule: Rule,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let sql = batch_statement(rule);
+    let Some(sql) = batch_statement(rule) else {
+        // A sent message's record stays; only its body, values and phone go.
+        let blanked = crate::messaging::db::forget_bodies(db, now).await?;
+        return Ok(i64::try_from(blanked).unwrap_or(i64::MAX));
+    };
     let second = second_value(rule, policy, now);
     let cutoff = policy.cutoff(rule, now);
     let mut total = 0;

@@ -247,7 +247,34 @@ pub async fn set_status(
         return Err(MarketError::WrongStatus);
     }
     sync_search(&mut tx, db.engine, product_id).await?;
+    if from == ProductStatus::Pending
+        && matches!(to, ProductStatus::Published | ProductStatus::Rejected)
+    {
+        tell_owner(&mut tx, product_id, to == ProductStatus::Published).await?;
+    }
     commit_audited(tx, audit).await
+}
+
+/// Puts the "product approved / rejected" message to the shop's owner in
+/// the outbox, in the decision's transaction.
+async fn tell_owner(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    product_id: i64,
+    approved: bool,
+) -> Result<(), sqlx::Error> {
+    let (owner, title_ar, title_en): (i64, String, Option<String>) = sqlx::query_as(
+        "SELECT s.owner_user_id, p.title_ar, p.title_en FROM products p \
+         JOIN shops s ON s.id = p.shop_id WHERE p.id = $1",
+    )
+    .bind(product_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let message = crate::messaging::Message::ProductDecision {
+        product: crate::messaging::Named::new(title_ar, title_en.unwrap_or_default()),
+        approved,
+    };
+    crate::messaging::db::enqueue(tx, owner, &message, false).await?;
+    Ok(())
 }
 
 /// Features a published product on the home page (or stops); only published
