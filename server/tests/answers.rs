@@ -62,6 +62,10 @@ const NOT_CALLED: &[(&str, &str)] = &[
         "list_simulator_requests",
         "the Nafath simulator (development on loopback only) plays a person's phone",
     ),
+    (
+        "list_simulated_messages",
+        "the messaging simulator (development on loopback only) plays the families' phones",
+    ),
 ];
 
 /// Runs of digits shaped like a national ID or a Saudi mobile in a body
@@ -217,6 +221,7 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
     }
     assert!(known.contains(NOURA_PHONE) && known.contains(AMINA_PHONE) && known.contains(NOURA));
     let (trainer, council) = (persona(RoleKind::Trainer), persona(RoleKind::CouncilAdmin));
+    let officer = persona(RoleKind::DataProtectionOfficer);
     // Who calls, and what each may receive whole.
     let mut callers = vec![Caller {
         name: "anonymous",
@@ -232,6 +237,7 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
         ("trainer", trainer.as_str(), vec![]),
         ("council", council.as_str(), vec![NOURA_PHONE, AMINA_PHONE]),
         ("centre staff", centre_staff.as_str(), vec![]),
+        ("data-protection officer", officer.as_str(), vec![]),
     ] {
         let mut allowed: HashSet<String> = phones.iter().map(|p| p.to_string()).collect();
         allowed.insert(id.to_string());
@@ -375,6 +381,113 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
                 vec![("association", nakhla.clone())],
                 vec![("association", bahr.clone())],
             ],
+        ),
+        // The network (issue 15): reads with ids the caller may and may
+        // not see; writes with input that is refused, so the network the
+        // other calls read stays as it is.
+        ("get_associations", vec![vec![]]),
+        (
+            "get_association_page",
+            vec![vec![], vec![("id", nakhla.clone())]],
+        ),
+        (
+            "save_association",
+            vec![vec![("licence_number", "".into())]],
+        ),
+        (
+            "set_association_status",
+            vec![vec![
+                ("association_id", bahr.clone()),
+                ("suspend", "true".into()),
+                ("reason", "".into()),
+            ]],
+        ),
+        (
+            "appoint_association_admin",
+            vec![vec![
+                ("association_id", bahr.clone()),
+                ("national_id", "123".into()),
+            ]],
+        ),
+        ("get_catalogue", vec![vec![]]),
+        ("save_assistance_type", vec![vec![("name_ar", "".into())]]),
+        ("get_access_history", vec![vec![]]),
+        ("act_for", vec![vec![("association_id", bahr.clone())]]),
+        (
+            "get_imports",
+            vec![vec![], vec![("association", bahr.clone())]],
+        ),
+        ("get_import_batch", vec![vec![("batch_id", "1".into())]]),
+        ("commit_import", vec![vec![("batch_id", "0".into())]]),
+        ("recheck_import", vec![vec![("batch_id", "0".into())]]),
+        ("resume_import", vec![vec![("batch_id", "0".into())]]),
+        (
+            "map_import_district",
+            vec![vec![
+                ("batch_id", "0".into()),
+                ("place", "جدة|حي".into()),
+                ("district_id", "0".into()),
+            ]],
+        ),
+        // My data and the data-protection officer (issue 16).
+        ("get_my_data", vec![vec![]]),
+        ("get_disputes", vec![vec![]]),
+        ("get_privacy_queue", vec![vec![]]),
+        (
+            "make_privacy_request",
+            vec![vec![("kind", "access".into())]],
+        ),
+        (
+            "dispute_benefit",
+            vec![vec![("benefit_id", "0".into()), ("note", "خطأ".into())]],
+        ),
+        (
+            "extend_privacy_request",
+            vec![vec![("id", "0".into()), ("reason", "".into())]],
+        ),
+        (
+            "decide_privacy_request",
+            vec![vec![("id", "0".into()), ("outcome", "done".into())]],
+        ),
+        ("get_breaches", vec![vec![]]),
+        ("get_breach", vec![vec![("id", "1".into())]]),
+        (
+            "record_breach",
+            vec![vec![
+                ("summary", "".into()),
+                ("discovered_date", "".into()),
+                ("discovered_time", "".into()),
+                ("households", noura_household.clone()),
+            ]],
+        ),
+        (
+            "add_breach_households",
+            vec![vec![
+                ("breach_id", "0".into()),
+                ("households", NOURA.into()),
+            ]],
+        ),
+        (
+            "mark_breach_notified",
+            vec![vec![("breach_id", "0".into()), ("who", "authority".into())]],
+        ),
+        ("get_retention_page", vec![vec![]]),
+        ("run_retention_now", vec![vec![]]),
+        ("get_notice_versions", vec![vec![]]),
+        ("get_privacy_notice", vec![vec![]]),
+        ("publish_privacy_notice", vec![vec![("version", "".into())]]),
+        (
+            "accept_privacy_notice",
+            vec![vec![("version", "none".into())]],
+        ),
+        // Messages to the family's phone (issue 17).
+        ("get_message_preferences", vec![vec![]]),
+        (
+            "save_message_preferences",
+            vec![vec![
+                ("channel", "pigeon".into()),
+                ("language", "ar".into()),
+            ]],
         ),
     ]);
 
