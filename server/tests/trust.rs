@@ -249,6 +249,8 @@ async fn every_form_refuses_cross_site_posts(app: TestApp) {
         "get_pending_sign_in",
         "list_simulator_requests",
         "get_certificate",
+        // The privacy notice is public: it is read before signing in.
+        "get_privacy_notice",
     ];
     for path in paths {
         let foreign = family
