@@ -93,9 +93,9 @@ export interface Walk {
   suffix: string;
 }
 
-export const ARABIC_PHONE: Walk = { english: false, base: 32_000_000, licence: "880002", districtsFrom: 20, suffix: "" };
-export const ENGLISH_DESKTOP: Walk = { english: true, base: 31_000_000, licence: "880001", districtsFrom: 10, suffix: "" };
-export const ARABIC_DESKTOP: Walk = { english: false, base: 33_000_000, licence: "880003", districtsFrom: 30, suffix: "-ar" };
+export const ARABIC_PHONE: Walk = { english: false, base: 45_000_000, licence: "880002", districtsFrom: 20, suffix: "" };
+export const ENGLISH_DESKTOP: Walk = { english: true, base: 46_000_000, licence: "880001", districtsFrom: 10, suffix: "" };
+export const ARABIC_DESKTOP: Walk = { english: false, base: 47_000_000, licence: "880003", districtsFrom: 30, suffix: "-ar" };
 
 export async function walkGoingLive(page: Page, browser: Browser, walk: Walk) {
   const { english, base, licence, suffix } = walk;
