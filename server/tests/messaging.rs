@@ -355,10 +355,10 @@ messaging_tests! {
     async fn a_real_decision_reaches_the_family_and_none_means_none(app: TestApp) {
         // Noura keeps the default (SMS in Arabic to the household's phone).
         let noura = app.signed_in(NOURA).await;
-        let line = apply_for_training(&app, &noura).await;
+        let line = common::apply_for_training(&app, &noura).await;
         // Amina chose no messages.
         let (amina, amina_id) = family_choosing(&app, AMINA, &[("channel", "none"), ("language", "ar"), ("phone", "")]).await;
-        let amina_line = apply_for_training(&app, &amina).await;
+        let amina_line = common::apply_for_training(&app, &amina).await;
         let staff = app.signed_in(STAFF_NAKHLA).await;
         for (line, action, note) in [(line, "approve", ""), (amina_line, "reject", "خارج نطاق الدعم")] {
             assert_eq!(act(&staff, line, "start_review", "").await, 200);
@@ -452,41 +452,6 @@ messaging_tests! {
         let claimants = app.count("SELECT COUNT(DISTINCT claim_token) FROM message_outbox").await;
         println!("{messages} messages sent once each, by {claimants} workers");
     }
-}
-
-/// The family registers (phone ٠٥٥١٢٣٤٥٦٧) and applies for training
-/// (routed to Al Nakhla on the demo coverage); returns the line's id.
-async fn apply_for_training(app: &TestApp, family: &Browser) -> i64 {
-    common::register_household(family, common::jeddah_district(&app.state.db, 0).await).await;
-    let form: serde_json::Value = family
-        .post_api("/api/get_apply_form", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let (training,): (i64,) =
-        sqlx::query_as("SELECT id FROM assistance_types WHERE code = 'training'")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-    let r = family
-        .post_api(
-            "/api/submit_application",
-            &[
-                ("submission_key", form["submission_key"].as_str().unwrap()),
-                ("lines[0][assistance_type_id]", &training.to_string()),
-                ("lines[0][chosen]", "1"),
-                ("lines[0][description]", "أحتاج دورة خياطة"),
-                ("lines[0][amount]", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    let (line,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM application_lines")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    line
 }
 
 async fn act(staff: &Browser, line: i64, action: &str, note: &str) -> u16 {

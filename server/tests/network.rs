@@ -38,36 +38,6 @@ async fn status(browser: &Browser, path: &str, form: &[(&str, &str)]) -> u16 {
     browser.post_api(path, form).await.status().as_u16()
 }
 
-/// The family applies for training (routed to Al Nakhla on the demo
-/// coverage); returns the line's id.
-async fn apply_for_training(app: &TestApp, family: &Browser) -> i64 {
-    common::register_household(family, common::jeddah_district(&app.state.db, 0).await).await;
-    let form = json(family, "/api/get_apply_form", &[]).await;
-    let (training,): (i64,) =
-        sqlx::query_as("SELECT id FROM assistance_types WHERE code = 'training'")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-    let r = family
-        .post_api(
-            "/api/submit_application",
-            &[
-                ("submission_key", form["submission_key"].as_str().unwrap()),
-                ("lines[0][assistance_type_id]", &training.to_string()),
-                ("lines[0][chosen]", "1"),
-                ("lines[0][description]", "أحتاج دورة خياطة"),
-                ("lines[0][amount]", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    let (line,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM application_lines")
-        .fetch_one(&app.state.db.pool)
-        .await
-        .unwrap();
-    line
-}
-
 async fn set_status(browser: &Browser, form: &[(&str, String)]) -> u16 {
     let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     status(browser, "/api/set_association_status", &form).await
@@ -205,7 +175,7 @@ async fn a_suspended_association_routes_nothing(app: TestApp) {
     let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
     let mona = app.signed_in(MONA_NAKHLA_STAFF).await;
     let noura = app.signed_in(NOURA).await;
-    let line = apply_for_training(&app, &noura).await;
+    let line = common::apply_for_training(&app, &noura).await;
     let nakhla = association_id(&app, "DEMO-001").await;
     let bahr = association_id(&app, "DEMO-002").await;
     let queue = json(&mona, "/api/get_queue", &[]).await;
@@ -266,7 +236,7 @@ async fn a_suspended_association_routes_nothing(app: TestApp) {
     assert_eq!(act(&council, refer(nakhla)).await, 422);
     // Its coverage stops routing: a new training line is unrouted.
     let amina = app.signed_in(AMINA).await;
-    let second = apply_for_training(&app, &amina).await;
+    let second = common::apply_for_training(&app, &amina).await;
     let (routed,): (Option<i64>,) =
         sqlx::query_as("SELECT association_id FROM application_lines WHERE id = $1")
             .bind(second)

@@ -108,26 +108,7 @@ fn schema() -> Value {
 /// Noura applies for training; Al Nakhla's staff open the line, approve and
 /// fulfil it (a benefit). Returns (line id, Al Nakhla's Arabic name).
 async fn a_benefit_from_al_nakhla(app: &TestApp, noura: &Browser) -> (i64, String) {
-    common::register_household(noura, common::jeddah_district(&app.state.db, 0).await).await;
-    let form = json(noura, "/api/get_apply_form", &[]).await;
-    let (training,): (i64,) =
-        sqlx::query_as("SELECT id FROM assistance_types WHERE code = 'training'")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-    let r = noura
-        .post_api(
-            "/api/submit_application",
-            &[
-                ("submission_key", form["submission_key"].as_str().unwrap()),
-                ("lines[0][assistance_type_id]", &training.to_string()),
-                ("lines[0][chosen]", "1"),
-                ("lines[0][description]", "أحتاج دورة خياطة"),
-                ("lines[0][amount]", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    common::apply_for_training(app, noura).await;
     let (line, name): (i64, String) = sqlx::query_as(
         "SELECT l.id, a.name_ar FROM application_lines l JOIN associations a \
            ON a.id = l.association_id ORDER BY l.id DESC LIMIT 1",

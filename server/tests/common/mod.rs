@@ -464,3 +464,38 @@ pub async fn register_household(browser: &Browser, district_id: i64) {
         .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
 }
+
+/// The family applies for training (routed to Al Nakhla on the demo
+/// coverage); returns the line's id.
+pub async fn apply_for_training(app: &TestApp, family: &Browser) -> i64 {
+    register_household(family, jeddah_district(&app.state.db, 0).await).await;
+    let form: serde_json::Value = family
+        .post_api("/api/get_apply_form", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (training,): (i64,) =
+        sqlx::query_as("SELECT id FROM assistance_types WHERE code = 'training'")
+            .fetch_one(&app.state.db.pool)
+            .await
+            .unwrap();
+    let r = family
+        .post_api(
+            "/api/submit_application",
+            &[
+                ("submission_key", form["submission_key"].as_str().unwrap()),
+                ("lines[0][assistance_type_id]", &training.to_string()),
+                ("lines[0][chosen]", "1"),
+                ("lines[0][description]", "أحتاج دورة خياطة"),
+                ("lines[0][amount]", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    let (line,): (i64,) = sqlx::query_as("SELECT MAX(id) FROM application_lines")
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+    line
+}
