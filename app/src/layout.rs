@@ -146,17 +146,6 @@ fn Navigation() -> impl IntoView {
                                         </li>
                                     }
                                 })}
-                            {officer
-                                .then(|| {
-                                    view! {
-                                        <li>
-                                            <a href=crate::paths::PRIVACY_QUEUE_PAGE>
-                                                <Icon name=IconName::Shield />
-                                                {t!(i18n, privacy.queue_nav)}
-                                            </a>
-                                        </li>
-                                    }
-                                })}
                             {trains
                                 .then(|| {
                                     view! {
@@ -191,9 +180,16 @@ fn Navigation() -> impl IntoView {
                                         </li>
                                     }
                                 })}
+                            // The data-protection officer's pages, together.
                             {officer
                                 .then(|| {
                                     view! {
+                                        <li>
+                                            <a href=crate::paths::PRIVACY_QUEUE_PAGE>
+                                                <Icon name=IconName::Shield />
+                                                {t!(i18n, privacy.queue_nav)}
+                                            </a>
+                                        </li>
                                         <li>
                                             <a href=crate::paths::BREACHES_PAGE>
                                                 <Icon name=IconName::Alert />
