@@ -108,6 +108,25 @@ pub fn format_riyals(halalas: i64) -> String {
     }
 }
 
+/// Percent-encodes every byte outside the unreserved set (RFC 3986).
+pub fn url_encode(text: &str) -> String {
+    url_encode_keeping(text, b"")
+}
+
+/// As [`url_encode`], keeping the bytes of `keep` as they are (a path
+/// carried in a query parameter stays readable with `/`).
+pub fn url_encode_keeping(text: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-_.~".contains(&byte) || keep.contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

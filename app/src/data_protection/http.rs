@@ -12,6 +12,7 @@ use super::PRIVACY_NOTICE_PAGE;
 use super::db::notice;
 use crate::identity::session::SessionUser;
 use crate::state::AppState;
+use crate::text::url_encode_keeping;
 
 /// Paths a family reaches before accepting: the notice itself, server
 /// functions (accepting, signing out, the language), sign-in, the
@@ -51,7 +52,10 @@ pub async fn ask_for_new_notice(
                 .path_and_query()
                 .map(|p| p.as_str().to_string())
                 .unwrap_or_else(|| path.to_string());
-            let location = format!("{PRIVACY_NOTICE_PAGE}?next={}", percent_encode(&back));
+            let location = format!(
+                "{PRIVACY_NOTICE_PAGE}?next={}",
+                url_encode_keeping(&back, b"/")
+            );
             (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
         }
         Ok(false) => next.run(request).await,
@@ -62,20 +66,6 @@ pub async fn ask_for_new_notice(
     }
 }
 
-/// Percent-encodes a path and query to carry it in a query parameter.
-fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,7 +73,7 @@ mod tests {
     #[test]
     fn the_page_to_come_back_to_is_encoded() {
         assert_eq!(
-            percent_encode("/applications?x=1&y"),
+            url_encode_keeping("/applications?x=1&y", b"/"),
             "/applications%3Fx%3D1%26y"
         );
         assert!(exempt("/api/accept_privacy_notice"));

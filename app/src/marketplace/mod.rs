@@ -289,19 +289,7 @@ pub fn whatsapp_link(international: &str, product_title: &str, product_page: &st
     )
 }
 
-/// Percent-encodes every byte outside the unreserved set (RFC 3986).
-pub fn url_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
+pub use crate::text::url_encode;
 
 /// A stored photo of a product.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
