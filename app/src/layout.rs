@@ -173,6 +173,12 @@ fn Navigation() -> impl IntoView {
                                             </a>
                                         </li>
                                         <li>
+                                            <a href=crate::paths::CONTINUITY_RULES_PAGE>
+                                                <Icon name=IconName::Alert />
+                                                {t!(i18n, continuity.nav_rules)}
+                                            </a>
+                                        </li>
+                                        <li>
                                             <a href=crate::paths::DUPLICATES_PAGE>
                                                 <Icon name=IconName::Users />
                                                 {t!(i18n, duplicates.title)}

@@ -21,6 +21,7 @@ pub mod applications;
 pub mod assistance;
 pub mod associations;
 pub mod audit;
+pub mod continuity;
 pub mod coverage;
 pub mod data_protection;
 pub mod error;
@@ -49,6 +50,8 @@ pub mod answer;
 pub mod database;
 #[cfg(feature = "ssr")]
 pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod jobs;
 #[cfg(feature = "ssr")]
 pub mod nafath;
 #[cfg(feature = "ssr")]
@@ -201,6 +204,26 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("council"), StaticSegment("privacy-requests"))
                             view=privacy::pages::PrivacyQueuePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("continuity"))
+                            view=continuity::pages::ContinuityPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("cases"), ParamSegment("id"))
+                            view=continuity::CasePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("follow-ups"), ParamSegment("id"))
+                            view=continuity::FollowUpPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("council"), StaticSegment("continuity-rules"))
+                            view=continuity::pages::ContinuityRulesPage
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -58,6 +58,16 @@ pub const LINE_PAGE: &str = "/association/lines";
 /// Households an association serves.
 pub const FAMILIES_PAGE: &str = "/association/families";
 
+// continuity
+/// An association's continuity lists: at risk, my cases, unassigned, due.
+pub const CONTINUITY_PAGE: &str = "/association/continuity";
+/// A household's case at the acting association: `/association/cases/<household id>`.
+pub const CASE_PAGE: &str = "/association/cases";
+/// A follow-up's visit form: `/association/follow-ups/<id>`.
+pub const FOLLOW_UP_PAGE: &str = "/association/follow-ups";
+/// The council's continuity weights and thresholds.
+pub const CONTINUITY_RULES_PAGE: &str = "/council/continuity-rules";
+
 // marketplace
 /// The marketplace home.
 pub const MARKET_PAGE: &str = "/market";

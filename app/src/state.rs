@@ -53,6 +53,12 @@ pub struct Settings {
     /// How often each instance starts the retention job (the lease lets one
     /// run at a time); 0: never (`server retention run` still works).
     pub retention_interval_secs: u64,
+    /// How often each instance starts the full continuity recompute (the
+    /// lease lets one run at a time); 0: never.
+    pub continuity_interval_secs: u64,
+    /// How often each instance drains the continuity change feed (statuses
+    /// follow events within this); 0: never.
+    pub continuity_feed_secs: u64,
     /// Messages to families: which provider, quiet hours, retries.
     pub messaging: MessagingSettings,
 }
@@ -92,6 +98,8 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             metrics_token: None,
             retention_interval_secs: 3600,
+            continuity_interval_secs: 6 * 3600,
+            continuity_feed_secs: 5,
             messaging: MessagingSettings::default(),
         }
     }

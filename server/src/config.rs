@@ -311,6 +311,16 @@ impl Config {
                     defaults.retention_interval_secs as i64,
                 )?
                 .clamp(0, 7 * 86_400) as u64,
+                continuity_interval_secs: number(
+                    "TAKAMUL_CONTINUITY_INTERVAL_SECS",
+                    defaults.continuity_interval_secs as i64,
+                )?
+                .clamp(0, 7 * 86_400) as u64,
+                continuity_feed_secs: number(
+                    "TAKAMUL_CONTINUITY_FEED_SECS",
+                    defaults.continuity_feed_secs as i64,
+                )?
+                .clamp(0, 3_600) as u64,
             },
         })
     }

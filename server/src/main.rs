@@ -296,6 +296,13 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
         state.clone(),
         std::time::Duration::from_secs(config.settings.retention_interval_secs),
     );
+    // Continuity statuses: a full recompute on a schedule (one instance at a
+    // time) and the change feed every few seconds.
+    app::continuity::job::spawn(
+        state.clone(),
+        std::time::Duration::from_secs(config.settings.continuity_interval_secs),
+        std::time::Duration::from_secs(config.settings.continuity_feed_secs),
+    );
     let worker_state = state.clone();
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr)

@@ -154,6 +154,13 @@ async fn the_family_sees_and_acts_on_its_data(app: TestApp) {
     assert!(!reads.is_empty());
     assert_eq!(reads[0]["association_name_ar"], nakhla.as_str());
     assert_eq!(reads[0]["kind"], "line_opened");
+    // Al Nakhla's queue listed her line: that read is hers to see too.
+    let mona = app.signed_in(MONA_NAKHLA_STAFF).await;
+    assert_eq!(mona.get("/association/queue").await.status(), 200);
+    let mine = json(&noura, "/api/get_my_data", &[]).await;
+    let listed = &mine["reads"][0];
+    assert_eq!(listed["kind"], "listed", "{mine}");
+    assert_eq!(listed["association_name_ar"], nakhla.as_str());
     let raw = mine.to_string();
     assert!(!raw.contains(MONA_NAKHLA_STAFF), "no staff ID: {raw}");
     assert!(!raw.contains(&staff_name.0), "no staff name: {raw}");

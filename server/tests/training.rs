@@ -430,6 +430,22 @@ both_engines! {
         // JSON carries neither a whole ID nor a phone (the page masks them; the
         // answer must too).
         assert!(!text.contains("966551234567"), "no phone for a trainer: {text}");
+        // Each member's "who read my record" names the export, and the
+        // training provider answers for it (never the trainer).
+        let (provider,): (String,) = sqlx::query_as(
+            "SELECT p.name_ar FROM training_providers p JOIN courses c ON c.provider_id = p.id WHERE c.id = $1",
+        )
+        .bind(course_id)
+        .fetch_one(&app.state.db.pool)
+        .await
+        .unwrap();
+        let mine: serde_json::Value =
+            call_as(&app.base, &people[0].1, "/api/get_my_data", &[]).await.json().await.unwrap();
+        let exported: Vec<&serde_json::Value> =
+            mine["reads"].as_array().unwrap().iter().filter(|r| r["kind"] == "exported").collect();
+        assert_eq!(exported.len(), 1, "{mine}");
+        assert_eq!(exported[0]["association_name_ar"], provider.as_str(), "{mine}");
+        assert!(mine["reads"].as_array().unwrap().iter().any(|r| r["kind"] == "listed"), "the attendance sheet: {mine}");
         let sheet = trainer.post_api("/api/get_attendance", &[("course_id", id.as_str())]).await;
         assert_eq!(sheet.status(), 200);
         let sheet = sheet.text().await.unwrap();

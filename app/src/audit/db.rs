@@ -63,10 +63,36 @@ pub async fn record_in(
     conn: &mut sqlx::AnyConnection,
     event: AuditEvent<'_>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    insert(conn, event).await.map(|_| ())
+}
+
+/// Appends an event and the households it concerns, together.
+pub async fn record_with_households(
+    db: &Db,
+    event: AuditEvent<'_>,
+    households: &[i64],
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    let event_id = insert(&mut *tx, event).await?;
+    // A page holds at most a few hundred rows: one insert per household
+    // inside the transaction keeps the SQL the same on both engines.
+    for household_id in households {
+        sqlx::query(
+            "INSERT INTO audit_event_households (audit_event_id, household_id) VALUES ($1, $2)",
+        )
+        .bind(event_id)
+        .bind(household_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
+}
+
+async fn insert(conn: &mut sqlx::AnyConnection, event: AuditEvent<'_>) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO audit_events (occurred_at, actor_user_id, acting_for_association_id, action, \
            subject_type, subject_id, detail, client_ip) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(now())
     .bind(event.actor_user_id)
@@ -76,9 +102,9 @@ pub async fn record_in(
     .bind(event.subject_id)
     .bind(event.detail)
     .bind(event.client_ip)
-    .execute(&mut *conn)
+    .fetch_one(&mut *conn)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 /// How many events of this action exist (for tests and metrics).

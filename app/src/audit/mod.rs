@@ -7,30 +7,78 @@ mod db;
 #[cfg(feature = "ssr")]
 pub use db::{AuditEvent, count_actions, record, record_in};
 
+/// A read of a list that carries households' personal data: which list,
+/// how many rows, and the households it contained (so "who read my record"
+/// can name it to each of them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListRead {
+    /// The list's name as stored in `subject_id` (`queue`, `course 3 roster`).
+    pub list: String,
+    pub rows: usize,
+    pub households: Vec<i64>,
+    /// A file the reader took away (a CSV roster, an import's result file),
+    /// rather than a page.
+    pub exported: bool,
+}
+
+impl ListRead {
+    /// A list shown on a page.
+    pub fn shown(list: impl Into<String>, rows: usize) -> Self {
+        Self {
+            list: list.into(),
+            rows,
+            households: Vec::new(),
+            exported: false,
+        }
+    }
+
+    /// A list taken away as a file.
+    pub fn exported(list: impl Into<String>, rows: usize) -> Self {
+        Self {
+            exported: true,
+            ..Self::shown(list, rows)
+        }
+    }
+
+    /// The households the rows belong to (repeats are stored once).
+    pub fn of(mut self, households: impl IntoIterator<Item = i64>) -> Self {
+        self.households = households.into_iter().collect();
+        self.households.sort_unstable();
+        self.households.dedup();
+        self
+    }
+
+    /// The audited action: a page read or an export.
+    pub fn action(&self) -> &'static str {
+        if self.exported {
+            action::PERSONAL_DATA_EXPORTED
+        } else {
+            action::PERSONAL_DATA_LISTED
+        }
+    }
+}
+
 /// Records a read of a list that carries households' personal data (a queue
 /// page, "our families", a course roster, an export): who read which list,
-/// for which association, and how many rows. Nothing when the list is empty.
+/// for which association, how many rows, and which households were in it.
+/// Nothing when the list is empty.
 #[cfg(feature = "ssr")]
 pub async fn record_list_read(
     db: &crate::database::Db,
     actor_user_id: i64,
     acting_for_association_id: Option<i64>,
-    list: &str,
-    rows: usize,
+    read: &ListRead,
     client_ip: String,
 ) -> Result<(), sqlx::Error> {
-    if rows == 0 {
+    if read.rows == 0 {
         return Ok(());
     }
-    record(
-        db,
-        AuditEvent::new(action::PERSONAL_DATA_LISTED)
-            .by(Some(actor_user_id), Some(client_ip))
-            .acting_for(acting_for_association_id)
-            .subject("list", list)
-            .detail(format!("{rows} rows")),
-    )
-    .await
+    let event = AuditEvent::new(read.action())
+        .by(Some(actor_user_id), Some(client_ip))
+        .acting_for(acting_for_association_id)
+        .subject("list", &read.list)
+        .detail(format!("{} rows", read.rows));
+    db::record_with_households(db, event, &read.households).await
 }
 
 /// The audited actions, as stored in `audit_events.action`.
@@ -45,6 +93,7 @@ pub mod action {
     pub const ACCOUNT_ENABLED: &str = "account_enabled";
     pub const SESSIONS_ENDED: &str = "sessions_ended";
     pub const PERSONAL_DATA_LISTED: &str = "personal_data_listed";
+    pub const PERSONAL_DATA_EXPORTED: &str = "personal_data_exported";
     pub const ACCESS_DENIED: &str = "access_denied";
     pub const HOUSEHOLD_VIEWED: &str = "household_viewed";
     pub const COVERAGE_PROPOSED: &str = "coverage_proposed";
@@ -80,6 +129,12 @@ pub mod action {
     pub const IMPORT_COMMIT_STARTED: &str = "import_commit_started";
     pub const IMPORT_COMMITTED: &str = "import_committed";
     pub const DISTRICT_ALIAS_SAVED: &str = "district_alias_saved";
+    // continuity
+    pub const CASE_ASSIGNED: &str = "case_assigned";
+    pub const FOLLOW_UP_BOOKED: &str = "follow_up_booked";
+    pub const FOLLOW_UP_RECORDED: &str = "follow_up_recorded";
+    pub const CASE_CLOSED: &str = "case_closed";
+    pub const CONTINUITY_RULES_SAVED: &str = "continuity_rules_saved";
     // privacy ("My data", PDPL)
     pub const PRIVACY_COPY_DOWNLOADED: &str = "privacy_copy_downloaded";
     pub const PRIVACY_REQUEST_MADE: &str = "privacy_request_made";

@@ -6,7 +6,6 @@
 //! Time comes in as a parameter (`now`, Unix seconds): the schedule passes
 //! the clock, tests pass a clock moved forward.
 
-use std::sync::OnceLock;
 use std::time::Duration;
 
 use super::db::retention as db;
@@ -64,15 +63,8 @@ pub fn describe(outcome: &RunOutcome) -> String {
     }
 }
 
-/// This process's name on the lease: random, so two instances on one host
-/// differ too.
-pub fn instance_name() -> &'static str {
-    static NAME: OnceLock<String> = OnceLock::new();
-    NAME.get_or_init(|| {
-        let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "server".to_string());
-        format!("{host}-{}", &crate::ids::new_token()[..8])
-    })
-}
+/// This process's name on the lease (shared with the other jobs).
+pub use crate::jobs::instance_name;
 
 /// The policy in force for this server's session timeouts.
 pub fn policy_of(state: &AppState) -> RetentionPolicy {

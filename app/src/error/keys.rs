@@ -107,10 +107,17 @@ pub enum ErrorKey {
     NoticeFieldsRequired,
     NoticeNotCurrent,
     RetentionBusy,
+    FollowUpKindInvalid,
+    ExitReasonRequired,
+    CaseworkerUnknown,
+    OutcomeInvalid,
+    ContinuityRulesInvalid,
+    ContinuityThresholdsOrder,
+    ContinuityBusy,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 96] = [
+    pub const ALL: [ErrorKey; 103] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -207,6 +214,13 @@ impl ErrorKey {
         ErrorKey::NoticeFieldsRequired,
         ErrorKey::NoticeNotCurrent,
         ErrorKey::RetentionBusy,
+        ErrorKey::FollowUpKindInvalid,
+        ErrorKey::ExitReasonRequired,
+        ErrorKey::CaseworkerUnknown,
+        ErrorKey::OutcomeInvalid,
+        ErrorKey::ContinuityRulesInvalid,
+        ErrorKey::ContinuityThresholdsOrder,
+        ErrorKey::ContinuityBusy,
     ];
 
     /// The snake-case name used in URLs.
@@ -308,6 +322,13 @@ impl ErrorKey {
             ErrorKey::NoticeFieldsRequired => "notice_fields_required",
             ErrorKey::NoticeNotCurrent => "notice_not_current",
             ErrorKey::RetentionBusy => "retention_busy",
+            ErrorKey::FollowUpKindInvalid => "follow_up_kind_invalid",
+            ErrorKey::ExitReasonRequired => "exit_reason_required",
+            ErrorKey::CaseworkerUnknown => "caseworker_unknown",
+            ErrorKey::OutcomeInvalid => "outcome_invalid",
+            ErrorKey::ContinuityRulesInvalid => "continuity_rules_invalid",
+            ErrorKey::ContinuityThresholdsOrder => "continuity_thresholds_order",
+            ErrorKey::ContinuityBusy => "continuity_busy",
         }
     }
 

@@ -91,16 +91,14 @@ impl Ctx {
     pub async fn record_list_read(
         &self,
         acting_for: Option<i64>,
-        list: &str,
-        rows: usize,
+        read: audit::ListRead,
     ) -> Result<(), AppError> {
         let user = self.user()?;
         audit::record_list_read(
             self.db(),
             user.user_id,
             acting_for,
-            list,
-            rows,
+            &read,
             self.client_ip.clone(),
         )
         .await?;

@@ -12,7 +12,7 @@ use crate::error::AppError;
 use {
     super::db::{self, ImportError},
     super::{BatchStatus, RowFilter, batch_url},
-    crate::audit::action,
+    crate::audit::{ListRead, action},
     crate::error::ErrorKey,
     crate::identity::{Ctx, Requirement, serve},
 };
@@ -101,8 +101,11 @@ async fn import_batch(
     };
     let (rows, rows_in_filter) =
         db::rows_page(ctx.db(), batch_id, batch.kind, filter, page).await?;
-    ctx.record_list_read(Some(batch.association_id), "import_rows", rows.len())
-        .await?;
+    ctx.record_list_read(
+        Some(batch.association_id),
+        ListRead::shown("import_rows", rows.len()).of(rows.iter().filter_map(|r| r.household_id)),
+    )
+    .await?;
     let unknown_places = match batch.status {
         BatchStatus::DryRun => db::unknown_places(ctx.db(), batch_id).await?,
         _ => Vec::new(),

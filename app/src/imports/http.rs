@@ -12,7 +12,7 @@ use sha2::Digest as _;
 use super::file::{self, FileError};
 use super::{ImportKind, MAX_FILE_BYTES, db};
 use crate::answer::{error_json, form_error, see_other, wants_html};
-use crate::audit::{AuditEvent, action};
+use crate::audit::{AuditEvent, ListRead, action};
 use crate::error::{AppError, ErrorKey};
 use crate::identity::Requirement;
 use crate::identity::session::{SessionUser, client_address};
@@ -267,8 +267,8 @@ async fn result_csv(
         &state.db,
         user.user_id,
         Some(batch.association_id),
-        "import_result",
-        rows.len(),
+        &ListRead::exported("import_result", rows.len())
+            .of(rows.iter().filter_map(|r| r.household_id)),
         client_ip,
     )
     .await?;

@@ -259,6 +259,10 @@ pub struct BatchSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowView {
     pub line_no: i64,
+    /// The household the row made or matched, for the audit of the read
+    /// only ("who read my record"): never sent.
+    #[serde(skip)]
+    pub household_id: Option<i64>,
     pub head_id_masked: String,
     /// The name (households) or the assistance type (benefits) as written.
     pub label: String,

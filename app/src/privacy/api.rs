@@ -12,11 +12,11 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        Dispute, ExtensionRefusal, PrivacyRequest, QueuedRequest, RequestKind, RequestStatus,
-        SIGN_INS_SHOWN_SECS, clean_note, db, due_at,
+        Dispute, ExtensionRefusal, PrivacyRequest, QueuedRequest, RecordRead, RequestKind,
+        RequestStatus, SIGN_INS_SHOWN_SECS, clean_note, db, due_at,
     },
     crate::applications::subject as applications,
-    crate::audit::{self, action},
+    crate::audit::{self, ListRead, action},
     crate::database::{Db, now},
     crate::error::ErrorKey,
     crate::identity::{Ctx, CurrentUser, Requirement, serve},
@@ -68,10 +68,32 @@ pub async fn collect(db: &Db, user: &CurrentUser) -> Result<MyData, AppError> {
         data.benefits = applications::benefits_of(db, id).await?;
         data.consents = db::consents(db, id).await?;
         data.requests = requests_of(db, id, &data.benefits).await?;
-        data.reads = db::reads(db, id).await?;
+        data.reads = reads(db, id).await?;
     }
     data.household = household;
     Ok(data)
+}
+
+/// Who read the household's record: the association accountable, else the
+/// training provider the reader works for (a roster), else the council.
+#[cfg(feature = "ssr")]
+async fn reads(db: &Db, household_id: i64) -> Result<Vec<RecordRead>, sqlx::Error> {
+    let mut reads = Vec::new();
+    let mut providers = std::collections::HashMap::new();
+    for (mut read, reader) in db::reads(db, household_id).await? {
+        if let Some(user_id) = reader {
+            if !providers.contains_key(&user_id) {
+                let provider = training::provider_of_reader(db, user_id).await?;
+                providers.insert(user_id, provider);
+            }
+            if let Some((name_ar, name_en)) = &providers[&user_id] {
+                read.association_name_ar = Some(name_ar.clone());
+                read.association_name_en = Some(name_en.clone());
+            }
+        }
+        reads.push(read);
+    }
+    Ok(reads)
 }
 
 /// The household's requests, each with its disputed benefit.
@@ -242,8 +264,12 @@ pub async fn get_privacy_queue() -> Result<Queue, AppError> {
                 request: view_of(row, &benefits),
             });
         }
-        ctx.record_list_read(None, "privacy_queue", requests.len())
-            .await?;
+        ctx.record_list_read(
+            None,
+            ListRead::shown("privacy_queue", requests.len())
+                .of(requests.iter().map(|r| r.household_id)),
+        )
+        .await?;
         Ok(Queue {
             now: now(),
             requests,
@@ -272,8 +298,11 @@ pub async fn get_disputes() -> Result<Disputes, AppError> {
                 request: view_of(row, &benefits),
             });
         }
-        ctx.record_list_read(Some(association_id), "disputes", disputes.len())
-            .await?;
+        ctx.record_list_read(
+            Some(association_id),
+            ListRead::shown("disputes", disputes.len()).of(disputes.iter().map(|d| d.household_id)),
+        )
+        .await?;
         Ok(Disputes {
             now: now(),
             disputes,

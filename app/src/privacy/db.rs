@@ -111,31 +111,53 @@ pub async fn consents(db: &Db, household_id: i64) -> Result<Vec<Consent>, sqlx::
     })
 }
 
-/// Every staff read of the household's record, newest first: the
-/// association the reader acted for (else the one they work for; none: the
-/// council), the kind, the time. The reader is never selected.
+/// Every staff read of the household's record, newest first: the record
+/// opened, or a list or export it was in. The association the reader acted
+/// for (else the one they work for; none: the council), the kind, the time.
+/// The reader is never selected.
 #[tracing::instrument(skip_all)]
-pub async fn reads(db: &Db, household_id: i64) -> Result<Vec<RecordRead>, sqlx::Error> {
-    type Row = (Option<String>, Option<String>, Option<String>, i64);
+///
+/// With each read, the reader's user id when no association answers for it
+/// (a trainer, a training centre's staff, or the council): the caller asks
+/// the training domain whether a provider does. It never leaves the server.
+pub async fn reads(
+    db: &Db,
+    household_id: i64,
+) -> Result<Vec<(RecordRead, Option<i64>)>, sqlx::Error> {
+    type Row = (
+        Option<String>,
+        Option<String>,
+        String,
+        Option<String>,
+        i64,
+        Option<i64>,
+    );
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT a.name_ar, a.name_en, e.detail, e.occurred_at FROM audit_events e \
+        "SELECT a.name_ar, a.name_en, e.action, e.detail, e.occurred_at, e.actor_user_id \
+         FROM audit_events e \
            LEFT JOIN associations a ON a.id = COALESCE(e.acting_for_association_id, \
              (SELECT MIN(g.association_id) FROM role_grants g \
                WHERE g.user_id = e.actor_user_id AND g.association_id IS NOT NULL)) \
-         WHERE e.action = $1 AND e.subject_type = 'household' AND e.subject_id = $2 \
+         WHERE (e.action = $1 AND e.subject_type = 'household' AND e.subject_id = $2) \
+            OR e.id IN (SELECT audit_event_id FROM audit_event_households WHERE household_id = $3) \
          ORDER BY e.occurred_at DESC, e.id DESC",
     )
     .bind(action::HOUSEHOLD_VIEWED)
     .bind(household_id.to_string())
+    .bind(household_id)
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(name_ar, name_en, detail, at)| RecordRead {
-            association_name_ar: name_ar,
-            association_name_en: name_en,
-            kind: AccessKind::of_detail(detail.as_deref()),
-            at,
+        .map(|(name_ar, name_en, action, detail, at, actor)| {
+            let unanswered = name_ar.is_none();
+            let read = RecordRead {
+                association_name_ar: name_ar,
+                association_name_en: name_en,
+                kind: AccessKind::of_event(&action, detail.as_deref()),
+                at,
+            };
+            (read, actor.filter(|_| unanswered))
         })
         .collect())
 }

@@ -169,12 +169,26 @@ pub enum AccessKind {
     LineOpened,
     /// The council compared it with a possible duplicate.
     DuplicateReview,
+    /// It was one row of a list shown on a page (a queue, a roster).
+    Listed,
+    /// It was in a list taken away as a file (a CSV roster, an import's
+    /// result file).
+    Exported,
 }
 
 impl AccessKind {
-    /// Reads the kind from a `household_viewed` audit row's detail (`line
-    /// <id>`, `duplicate review <id>`, or nothing).
-    pub fn of_detail(detail: Option<&str>) -> Self {
+    /// Reads the kind from an audit row: a list read or an export by its
+    /// action, a `household_viewed` row by its detail (`line <id>`,
+    /// `duplicate review <id>`, or nothing).
+    pub fn of_event(action: &str, detail: Option<&str>) -> Self {
+        match (action, detail) {
+            (crate::audit::action::PERSONAL_DATA_LISTED, _) => AccessKind::Listed,
+            (crate::audit::action::PERSONAL_DATA_EXPORTED, _) => AccessKind::Exported,
+            (_, detail) => Self::of_detail(detail),
+        }
+    }
+
+    fn of_detail(detail: Option<&str>) -> Self {
         match detail {
             Some(d) if d.starts_with("line ") => AccessKind::LineOpened,
             Some(d) if d.starts_with("duplicate review") => AccessKind::DuplicateReview,
@@ -183,8 +197,9 @@ impl AccessKind {
     }
 }
 
-/// One staff read of the household's record: the association accountable
-/// for it (none: the council), the kind and the time. Never the person.
+/// One staff read of the household's record: the organisation accountable
+/// for it (an association or, for a course roster, the training provider;
+/// none: the council), the kind and the time. Never the person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordRead {
     pub association_name_ar: Option<String>,
@@ -367,15 +382,27 @@ mod tests {
     }
 
     #[test]
-    fn the_kind_of_access_comes_from_the_audit_detail() {
-        assert_eq!(AccessKind::of_detail(None), AccessKind::HouseholdOpened);
+    fn the_kind_of_access_comes_from_the_audit_row() {
+        use crate::audit::action::{
+            HOUSEHOLD_VIEWED, PERSONAL_DATA_EXPORTED, PERSONAL_DATA_LISTED,
+        };
+        let kind = AccessKind::of_event;
+        assert_eq!(kind(HOUSEHOLD_VIEWED, None), AccessKind::HouseholdOpened);
         assert_eq!(
-            AccessKind::of_detail(Some("line 12")),
+            kind(HOUSEHOLD_VIEWED, Some("line 12")),
             AccessKind::LineOpened
         );
         assert_eq!(
-            AccessKind::of_detail(Some("duplicate review 3")),
+            kind(HOUSEHOLD_VIEWED, Some("duplicate review 3")),
             AccessKind::DuplicateReview
+        );
+        assert_eq!(
+            kind(PERSONAL_DATA_LISTED, Some("12 rows")),
+            AccessKind::Listed
+        );
+        assert_eq!(
+            kind(PERSONAL_DATA_EXPORTED, Some("3 rows")),
+            AccessKind::Exported
         );
     }
 

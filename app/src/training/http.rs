@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::api::may_take_attendance;
 use super::{AttendanceMark, db};
+use crate::audit::ListRead;
 use crate::identity::session::SessionUser;
 use crate::state::AppState;
 
@@ -97,8 +98,8 @@ async fn build(
         &state.db,
         session.user.user_id,
         None,
-        &format!("course {course_id} roster.csv"),
-        roster.len(),
+        &ListRead::exported(format!("course {course_id} roster.csv"), roster.len())
+            .of(roster.iter().filter_map(|e| e.household_id)),
         client_ip,
     )
     .await?;

@@ -507,6 +507,9 @@ pub struct MyEnrollment {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RosterEntry {
     pub enrollment_id: i64,
+    /// For the audit of the read only ("who read my record"): never sent.
+    #[serde(skip)]
+    pub household_id: Option<i64>,
     pub name_ar: String,
     pub name_en: Option<String>,
     pub masked_national_id: String,

@@ -192,6 +192,15 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::NoticeFieldsRequired => t!(i18n, errors.notice_fields_required).into_any(),
         ErrorKey::NoticeNotCurrent => t!(i18n, errors.notice_not_current).into_any(),
         ErrorKey::RetentionBusy => t!(i18n, errors.retention_busy).into_any(),
+        ErrorKey::FollowUpKindInvalid => t!(i18n, errors.follow_up_kind_invalid).into_any(),
+        ErrorKey::ExitReasonRequired => t!(i18n, errors.exit_reason_required).into_any(),
+        ErrorKey::CaseworkerUnknown => t!(i18n, errors.caseworker_unknown).into_any(),
+        ErrorKey::OutcomeInvalid => t!(i18n, errors.outcome_invalid).into_any(),
+        ErrorKey::ContinuityRulesInvalid => t!(i18n, errors.continuity_rules_invalid).into_any(),
+        ErrorKey::ContinuityThresholdsOrder => {
+            t!(i18n, errors.continuity_thresholds_order).into_any()
+        }
+        ErrorKey::ContinuityBusy => t!(i18n, errors.continuity_busy).into_any(),
     }
 }
 

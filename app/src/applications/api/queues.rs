@@ -13,6 +13,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::super::db,
+    crate::audit::ListRead,
     crate::identity::{Ctx, Requirement, serve},
 };
 
@@ -109,8 +110,11 @@ async fn queue(
 ) -> Result<QueueView, AppError> {
     let owner = queue_owner(&ctx, association).await?;
     let (lines, total, counts) = db::queue(ctx.db(), owner.association_id(), &filter).await?;
-    ctx.record_list_read(owner.association_id(), "queue", lines.len())
-        .await?;
+    ctx.record_list_read(
+        owner.association_id(),
+        ListRead::shown("queue", lines.len()).of(lines.iter().map(|l| l.household_id)),
+    )
+    .await?;
     Ok(QueueView {
         owner,
         filter,
@@ -160,8 +164,11 @@ async fn our_families(
     let size = super::super::QUEUE_PAGE_SIZE;
     let families =
         db::households_served_by(ctx.db(), association_id, size, (page - 1) * size).await?;
-    ctx.record_list_read(Some(association_id), "our_families", families.len())
-        .await?;
+    ctx.record_list_read(
+        Some(association_id),
+        ListRead::shown("our_families", families.len()).of(families.iter().map(|f| f.household_id)),
+    )
+    .await?;
     Ok(FamiliesView {
         owner,
         families,

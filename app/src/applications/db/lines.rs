@@ -115,6 +115,8 @@ pub async fn apply_transition(db: &Db, t: &Transition<'_>) -> Result<(), Applica
     if done.rows_affected() != 1 {
         return Err(ApplicationError::StateChanged);
     }
+    // A decision is a contact: the household's continuity status follows.
+    crate::jobs::household_changed(&mut tx, line.household_id).await?;
     insert_event(
         &mut tx,
         line.id,

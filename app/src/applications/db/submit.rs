@@ -119,6 +119,8 @@ pub async fn submit(
         .collect::<Vec<_>>()
         .join("; ");
     crate::audit::record_in(&mut tx, audit.detail(routed)).await?;
+    // A new request: a family that had exited has come back.
+    crate::jobs::household_changed(&mut tx, submission.household_id).await?;
     tx.commit().await?;
     Ok(SubmitOutcome::Created(created))
 }

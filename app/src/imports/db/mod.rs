@@ -331,37 +331,48 @@ pub async fn rows_page(
     .bind(batch_id)
     .fetch_one(&db.pool)
     .await?;
-    let rows: Vec<(i64, String, String, i64, String, Option<String>)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT line_no, cells, outcome, duplicate, reasons, result FROM import_rows \
+    type Row = (
+        i64,
+        String,
+        String,
+        i64,
+        String,
+        Option<String>,
+        Option<i64>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT line_no, cells, outcome, duplicate, reasons, result, household_id FROM import_rows \
              WHERE batch_id = $1{condition} ORDER BY line_no LIMIT $2 OFFSET $3"
-        )))
-        .bind(batch_id)
-        .bind(super::ROWS_PAGE_SIZE)
-        .bind(page.max(0) * super::ROWS_PAGE_SIZE)
-        .fetch_all(&db.pool)
-        .await?;
+    )))
+    .bind(batch_id)
+    .bind(super::ROWS_PAGE_SIZE)
+    .bind(page.max(0) * super::ROWS_PAGE_SIZE)
+    .fetch_all(&db.pool)
+    .await?;
     let label_key = match kind {
         ImportKind::Households => "head_name",
         ImportKind::Benefits => "assistance_type",
     };
     let views = rows
         .into_iter()
-        .map(|(line_no, cells, outcome, duplicate, reasons, result)| {
-            let cells: Cells = serde_json::from_str(&cells).unwrap_or_default();
-            let text = |key: &str| cells.get(key).cloned().unwrap_or_default();
-            Ok(RowView {
-                line_no,
-                head_id_masked: crate::text::mask_identifier(&text("head_national_id")),
-                label: text(label_key),
-                outcome: stored("import_rows.outcome", &outcome, Outcome::parse)?,
-                duplicate: duplicate == 1,
-                reasons: split_reasons(&reasons),
-                result: result
-                    .map(|r| stored("import_rows.result", &r, RowResult::parse))
-                    .transpose()?,
-            })
-        })
+        .map(
+            |(line_no, cells, outcome, duplicate, reasons, result, household_id)| {
+                let cells: Cells = serde_json::from_str(&cells).unwrap_or_default();
+                let text = |key: &str| cells.get(key).cloned().unwrap_or_default();
+                Ok(RowView {
+                    line_no,
+                    household_id,
+                    head_id_masked: crate::text::mask_identifier(&text("head_national_id")),
+                    label: text(label_key),
+                    outcome: stored("import_rows.outcome", &outcome, Outcome::parse)?,
+                    duplicate: duplicate == 1,
+                    reasons: split_reasons(&reasons),
+                    result: result
+                        .map(|r| stored("import_rows.result", &r, RowResult::parse))
+                        .transpose()?,
+                })
+            },
+        )
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     Ok((views, total))
 }

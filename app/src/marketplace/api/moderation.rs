@@ -13,7 +13,7 @@ use {
     super::super::{Moderation, db},
     super::optional,
     crate::associations::Association,
-    crate::audit,
+    crate::audit::{self, ListRead},
     crate::error::ErrorKey,
     crate::identity::{Ctx, CurrentUser, Requirement, serve},
 };
@@ -117,10 +117,15 @@ async fn moderation_queue(ctx: Ctx) -> Result<ModerationView, AppError> {
         })
         .collect();
     // Families' shops and products, before they are public: a list read.
+    let shop_ids: Vec<i64> = items
+        .iter()
+        .map(|i| i.shop.id)
+        .chain(shops.iter().map(|s| s.shop_id))
+        .collect();
+    let households = db::households_of_shops(ctx.db(), &shop_ids).await?;
     ctx.record_list_read(
         association_id,
-        "moderation_queue",
-        items.len() + shops.len(),
+        ListRead::shown("moderation_queue", items.len() + shops.len()).of(households),
     )
     .await?;
     Ok(ModerationView {

@@ -2,7 +2,7 @@
 
 use super::{MarketError, product, shop, sync_shop_search};
 use crate::audit::AuditEvent;
-use crate::database::{Db, now};
+use crate::database::{Db, Sql, now};
 use crate::marketplace::shop_review::{PendingShopText, ShopText};
 use crate::marketplace::{Product, Shop};
 
@@ -190,4 +190,15 @@ pub async fn decide_shop_text(
     crate::audit::record_in(&mut tx, event).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The households that own these shops (for the audit of a moderation
+/// queue read: "who read my record").
+#[tracing::instrument(skip_all)]
+pub async fn households_of_shops(db: &Db, shop_ids: &[i64]) -> Result<Vec<i64>, sqlx::Error> {
+    let mut sql =
+        Sql::new("SELECT household_id FROM shops WHERE household_id IS NOT NULL AND id IN ");
+    sql.bind_list(shop_ids);
+    let rows: Vec<(i64,)> = sql.query_as().fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }

@@ -247,12 +247,31 @@ pub async fn set_status(
         return Err(MarketError::WrongStatus);
     }
     sync_search(&mut tx, db.engine, product_id).await?;
+    shop_changed(&mut tx, product_id).await?;
     if from == ProductStatus::Pending
         && matches!(to, ProductStatus::Published | ProductStatus::Rejected)
     {
         tell_owner(&mut tx, product_id, to == ProductStatus::Published).await?;
     }
     commit_audited(tx, audit).await
+}
+
+/// A product's shop changed: its household's continuity status follows (a
+/// shop that shows life is not stale).
+async fn shop_changed(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    product_id: i64,
+) -> Result<(), sqlx::Error> {
+    let household: Option<(Option<i64>,)> = sqlx::query_as(
+        "SELECT s.household_id FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.id = $1",
+    )
+    .bind(product_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if let Some((Some(household_id),)) = household {
+        crate::jobs::household_changed(tx, household_id).await?;
+    }
+    Ok(())
 }
 
 /// Puts the "product approved / rejected" message to the shop's owner in

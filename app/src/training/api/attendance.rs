@@ -9,7 +9,7 @@ use crate::training::{Course, RosterEntry, TimeSpan};
 #[cfg(feature = "ssr")]
 use {
     super::access::{attendance_course, course_event},
-    crate::audit,
+    crate::audit::{self, ListRead},
     crate::error::ErrorKey,
     crate::identity::{Ctx, serve},
     crate::training::{AttendanceMark, EnrollmentStatus, db},
@@ -61,8 +61,8 @@ async fn attendance_sheet(
         .collect();
     ctx.record_list_read(
         None,
-        &format!("course {course_id} attendance"),
-        roster.len(),
+        ListRead::shown(format!("course {course_id} attendance"), roster.len())
+            .of(roster.iter().filter_map(|e| e.household_id)),
     )
     .await?;
     Ok(AttendanceView {

@@ -17,7 +17,7 @@ use {
         training_role,
     },
     super::form::{field, int_field},
-    crate::audit,
+    crate::audit::{self, ListRead},
     crate::error::ErrorKey,
     crate::identity::{Ctx, CurrentUser, Requirement, serve},
     crate::training::{CourseMode, CourseStatus, Specialty, db},
@@ -138,8 +138,12 @@ async fn course_editor(ctx: Ctx, course_id: Option<i64>) -> Result<CourseEditor,
         None => (Vec::new(), CourseFigures::default(), Vec::new()),
     };
     if let Some(c) = &course {
-        ctx.record_list_read(None, &format!("course {} roster", c.id), roster.len())
-            .await?;
+        ctx.record_list_read(
+            None,
+            ListRead::shown(format!("course {} roster", c.id), roster.len())
+                .of(roster.iter().filter_map(|e| e.household_id)),
+        )
+        .await?;
     }
     Ok(CourseEditor {
         course,

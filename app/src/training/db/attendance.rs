@@ -15,6 +15,7 @@ type CertificateRow = (i64, i64, String, Option<String>, Option<i64>, i64);
 #[derive(sqlx::FromRow)]
 struct RosterRow {
     enrollment_id: i64,
+    household_id: Option<i64>,
     name_ar: String,
     name_en: Option<String>,
     national_id: String,
@@ -37,7 +38,7 @@ pub async fn roster(
 ) -> Result<Vec<RosterEntry>, sqlx::Error> {
     // No associations: `IN (NULL)` matches nothing, so no phone is read.
     let mut sql = Sql::new(
-        "SELECT e.id AS enrollment_id, u.name_ar, u.name_en, u.national_id, \
+        "SELECT e.id AS enrollment_id, e.household_id, u.name_ar, u.name_en, u.national_id, \
            CASE WHEN e.household_id IN (SELECT household_id FROM household_associations \
              WHERE association_id IN ",
     );
@@ -75,6 +76,7 @@ pub async fn roster(
             let enrollment_id = row.enrollment_id;
             Ok(RosterEntry {
                 enrollment_id,
+                household_id: row.household_id,
                 // Nafath names everyone it vouches for; a person registered
                 // before any sign-in may have no name yet.
                 name_ar: if row.name_ar.trim().is_empty() {
@@ -132,6 +134,10 @@ pub async fn mark_attendance(
     let Some((household_id,)) = target else {
         return Err(TrainingError::WrongStatus);
     };
+    // Absences and attendance are continuity signals.
+    if let Some(household_id) = household_id {
+        crate::jobs::household_changed(&mut tx, household_id).await?;
+    }
     sqlx::query(
         "INSERT INTO attendance (enrollment_id, session_id, mark, marked_by, marked_at) \
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (enrollment_id, session_id) \

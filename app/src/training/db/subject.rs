@@ -52,3 +52,22 @@ pub async fn enrollments_of(
         )
         .collect())
 }
+
+/// The training provider a person reads rosters for: the centre whose staff
+/// they are, else the first provider they train for. `None` for anyone else.
+#[tracing::instrument(skip_all)]
+pub async fn provider_of_reader(
+    db: &Db,
+    user_id: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT p.name_ar, p.name_en FROM training_providers p WHERE p.id = COALESCE( \
+           (SELECT MIN(s.provider_id) FROM provider_staff s WHERE s.user_id = $1), \
+           (SELECT MIN(tp.provider_id) FROM trainer_providers tp \
+              JOIN trainers t ON t.id = tp.trainer_id WHERE t.user_id = $2))",
+    )
+    .bind(user_id)
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await
+}

@@ -1,0 +1,434 @@
+//! SQL of continuity: the signals (read, never written, from the other
+//! domains' tables by name: lines, benefits, enrollments, attendance,
+//! follow-up flags, shops, products and their WhatsApp taps), the status
+//! and its history, and the council's rules. Cases and follow-ups are in
+//! `cases.rs`.
+
+mod cases;
+
+pub use cases::*;
+
+use std::collections::HashMap;
+
+use super::{Absences, Assessment, ExitReason, Rules, Signals, Status};
+use crate::database::{Db, Sql, now, stored};
+
+/// Which households a read covers: every registered one, or these.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    All,
+    Only(&'a [i64]),
+}
+
+impl Scope<'_> {
+    /// Appends ` AND <column> IN (…)` for `Only`.
+    fn push(self, sql: &mut Sql, column: &str) {
+        if let Scope::Only(ids) = self {
+            sql.push(" AND ").push(column).push(" IN ").bind_list(ids);
+        }
+    }
+}
+
+fn scoped(text: &str, scope: Scope<'_>, column: &str, tail: &str) -> Sql {
+    let mut sql = Sql::new(text);
+    scope.push(&mut sql, column);
+    sql.push(tail);
+    sql
+}
+
+/// Reads the signals of the households in `scope` (registered, not erased
+/// or merged), a few grouped queries whatever their number.
+#[tracing::instrument(skip_all)]
+pub async fn signals(
+    db: &Db,
+    scope: Scope<'_>,
+    at: i64,
+) -> Result<Vec<(i64, Signals)>, sqlx::Error> {
+    let households: Vec<(i64, i64)> = scoped(
+        "SELECT id, created_at FROM households h \
+         WHERE status = 'registered' AND erased_at IS NULL AND merged_into_id IS NULL",
+        scope,
+        "h.id",
+        "",
+    )
+    .query_as()
+    .fetch_all(&db.pool)
+    .await?;
+    let mut by_id: HashMap<i64, Signals> = households
+        .iter()
+        .map(|&(id, created_at)| {
+            (
+                id,
+                Signals {
+                    registered_at: created_at,
+                    ..Default::default()
+                },
+            )
+        })
+        .collect();
+
+    // Contact: a line moved, a benefit given, a session attended, a family reached.
+    let contacts: Vec<(i64, Option<i64>)> = scoped(
+        "SELECT household_id, MAX(at) FROM ( \
+           SELECT household_id, last_action_at AS at FROM application_lines \
+           UNION ALL SELECT household_id, recorded_at FROM benefits \
+           UNION ALL SELECT e.household_id, a.marked_at FROM attendance a \
+             JOIN enrollments e ON e.id = a.enrollment_id WHERE a.mark = 'present' \
+           UNION ALL SELECT household_id, outcome_at FROM follow_ups WHERE outcome = 'reached' \
+         ) c WHERE household_id IS NOT NULL",
+        scope,
+        "household_id",
+        " GROUP BY household_id",
+    )
+    .query_as()
+    .fetch_all(&db.pool)
+    .await?;
+    for (id, at) in contacts {
+        if let Some(s) = by_id.get_mut(&id) {
+            s.last_contact_at = at;
+        }
+    }
+
+    let reached: Vec<(i64, Option<i64>)> = scoped(
+        "SELECT household_id, MAX(outcome_at) FROM follow_ups WHERE outcome = 'reached'",
+        scope,
+        "household_id",
+        " GROUP BY household_id",
+    )
+    .query_as()
+    .fetch_all(&db.pool)
+    .await?;
+    for (id, at) in reached {
+        if let Some(s) = by_id.get_mut(&id) {
+            s.last_reached_at = at;
+        }
+    }
+
+    // Open: undecided or unfulfilled lines, seats held or awaited.
+    let open: Vec<(i64, i64)> = scoped(
+        "SELECT household_id, COUNT(*) FROM ( \
+           SELECT household_id FROM application_lines \
+             WHERE state IN ('submitted', 'in_review', 'approved', 'referred') \
+           UNION ALL SELECT household_id FROM enrollments WHERE status IN ('enrolled', 'waitlisted') \
+         ) o WHERE household_id IS NOT NULL",
+        scope,
+        "household_id",
+        " GROUP BY household_id",
+    )
+    .query_as()
+    .fetch_all(&db.pool)
+    .await?;
+    for (id, n) in open {
+        if let Some(s) = by_id.get_mut(&id) {
+            s.open_items = n;
+        }
+    }
+
+    let mut overdue = Sql::new(
+        "SELECT household_id, COUNT(*) FROM follow_ups WHERE outcome IS NULL AND due_at < ",
+    );
+    overdue.bind(at);
+    scope.push(&mut overdue, "household_id");
+    overdue.push(" GROUP BY household_id");
+    let overdue: Vec<(i64, i64)> = overdue.query_as().fetch_all(&db.pool).await?;
+    for (id, n) in overdue {
+        if let Some(s) = by_id.get_mut(&id) {
+            s.overdue_follow_ups = n;
+        }
+    }
+
+    // Absences in running courses, by session time; those before the family
+    // was last reached are answered.
+    let absences: Vec<(i64, i64, String, String, i64)> = scoped(
+        "SELECT e.household_id, c.id, c.title_ar, c.title_en, s.starts_at FROM attendance a \
+           JOIN enrollments e ON e.id = a.enrollment_id \
+           JOIN courses c ON c.id = e.course_id \
+           JOIN course_sessions s ON s.id = a.session_id \
+         WHERE a.mark = 'absent' AND e.status = 'enrolled' AND e.household_id IS NOT NULL",
+        scope,
+        "e.household_id",
+        " ORDER BY e.household_id, c.id",
+    )
+    .query_as()
+    .fetch_all(&db.pool)
+    .await?;
+    for (id, _course, title_ar, title_en, at) in absences {
+        let Some(s) = by_id.get_mut(&id) else {
+            continue;
+        };
+        if s.last_reached_at.is_some_and(|reached| at <= reached) {
+            continue;
+        }
+        match s
+            .absences
+            .iter_mut()
+            .find(|a| a.course_title_ar == title_ar)
+        {
+            Some(a) => a.count += 1,
+            None => s.absences.push(Absences {
+                course_title_ar: title_ar,
+                course_title_en: title_en,
+                count: 1,
+            }),
+        }
+    }
+
+    let flags: Vec<(i64, i64)> = scoped(
+        "SELECT household_id, raised_at FROM follow_up_flags WHERE resolved_at IS NULL",
+        scope,
+        "household_id",
+        "",
+    )
+    .query_as()
+    .fetch_all(&db.pool)
+    .await?;
+    for (id, raised_at) in flags {
+        let Some(s) = by_id.get_mut(&id) else {
+            continue;
+        };
+        if !s
+            .last_reached_at
+            .is_some_and(|reached| raised_at <= reached)
+        {
+            s.training_flags += 1;
+        }
+    }
+
+    // A shop with published products: its last update or WhatsApp tap.
+    let shops: Vec<(i64, i64, Option<i64>, Option<i64>)> = scoped(
+        "SELECT s.household_id, s.updated_at, MAX(p.updated_at), \
+           (SELECT MAX(t.day) FROM product_taps t JOIN products tp ON tp.id = t.product_id \
+             WHERE tp.shop_id = s.id) \
+         FROM shops s JOIN products p ON p.shop_id = s.id AND p.status = 'published' \
+         WHERE s.household_id IS NOT NULL",
+        scope,
+        "s.household_id",
+        " GROUP BY s.id, s.household_id, s.updated_at",
+    )
+    .query_as()
+    .fetch_all(&db.pool)
+    .await?;
+    for (id, shop_at, product_at, tap_day) in shops {
+        if let Some(s) = by_id.get_mut(&id) {
+            let tap_at = tap_day.map(|day| day * 86_400);
+            s.shop_last_sign_at = [Some(shop_at), product_at, tap_at]
+                .into_iter()
+                .flatten()
+                .max();
+        }
+    }
+
+    let unfulfilled: Vec<(i64, Option<i64>)> = scoped(
+        "SELECT household_id, MIN(last_action_at) FROM application_lines WHERE state = 'approved'",
+        scope,
+        "household_id",
+        " GROUP BY household_id",
+    )
+    .query_as()
+    .fetch_all(&db.pool)
+    .await?;
+    for (id, at) in unfulfilled {
+        if let Some(s) = by_id.get_mut(&id) {
+            s.oldest_unfulfilled_at = at;
+        }
+    }
+
+    // Exited: the last case closed, none open, and nothing asked or done since.
+    let closed: Vec<(i64, String, i64)> = scoped(
+        "SELECT c.household_id, c.exit_reason, c.closed_at FROM cases c \
+         WHERE c.closed_at IS NOT NULL \
+           AND c.closed_at = (SELECT MAX(l.closed_at) FROM cases l WHERE l.household_id = c.household_id) \
+           AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.household_id = c.household_id AND o.closed_at IS NULL)",
+        scope,
+        "c.household_id",
+        "",
+    )
+    .query_as()
+    .fetch_all(&db.pool)
+    .await?;
+    let asked = last_asked(db, scope).await?;
+    for (id, reason, closed_at) in closed {
+        let Some(s) = by_id.get_mut(&id) else {
+            continue;
+        };
+        let came_back = asked.get(&id).is_some_and(|&at| at > closed_at);
+        if !came_back {
+            let reason = stored("cases.exit_reason", &reason, ExitReason::parse)?;
+            s.exited = Some((reason, closed_at));
+        }
+    }
+
+    let mut out: Vec<(i64, Signals)> = by_id.into_iter().collect();
+    out.sort_by_key(|(id, _)| *id);
+    Ok(out)
+}
+
+/// When each household last asked for something (a line or a seat).
+async fn last_asked(db: &Db, scope: Scope<'_>) -> Result<HashMap<i64, i64>, sqlx::Error> {
+    let rows: Vec<(i64, Option<i64>)> = scoped(
+        "SELECT household_id, MAX(at) FROM ( \
+           SELECT household_id, created_at AS at FROM application_lines \
+           UNION ALL SELECT household_id, created_at FROM enrollments \
+         ) a WHERE household_id IS NOT NULL",
+        scope,
+        "household_id",
+        " GROUP BY household_id",
+    )
+    .query_as()
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, at)| at.map(|at| (id, at)))
+        .collect())
+}
+
+/// Whether the household came back after its last closed case (a line or a
+/// seat asked after it): shown as a re-entry.
+pub async fn is_reentry(db: &Db, household_id: i64) -> Result<bool, sqlx::Error> {
+    let (closed,): (Option<i64>,) =
+        sqlx::query_as("SELECT MAX(closed_at) FROM cases WHERE household_id = $1")
+            .bind(household_id)
+            .fetch_one(&db.pool)
+            .await?;
+    let Some(closed) = closed else {
+        return Ok(false);
+    };
+    let asked = last_asked(db, Scope::Only(&[household_id])).await?;
+    Ok(asked.get(&household_id).is_some_and(|&at| at > closed))
+}
+
+/// Stores assessments: the current status of each household and, where the
+/// status changed, a history row. Returns how many changed.
+#[tracing::instrument(skip_all)]
+pub async fn save(db: &Db, assessed: &[(i64, Assessment)], at: i64) -> Result<usize, sqlx::Error> {
+    let mut changed = 0;
+    for chunk in assessed.chunks(500) {
+        let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
+        let mut sql =
+            Sql::new("SELECT household_id, status FROM continuity_status WHERE household_id IN ");
+        sql.bind_list(&ids);
+        let before: HashMap<i64, String> = sql
+            .query_as::<(i64, String)>()
+            .fetch_all(&db.pool)
+            .await?
+            .into_iter()
+            .collect();
+        let mut tx = db.pool.begin().await?;
+        for (id, a) in chunk {
+            let reasons = serde_json::to_string(&a.reasons).unwrap_or_else(|_| "[]".into());
+            let previous = before.get(id).map(String::as_str);
+            if previous == Some(a.status.as_str()) {
+                sqlx::query(
+                    "UPDATE continuity_status SET score = $1, reasons = $2, computed_at = $3 \
+                     WHERE household_id = $4",
+                )
+                .bind(a.score)
+                .bind(&reasons)
+                .bind(at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                continue;
+            }
+            changed += 1;
+            sqlx::query(
+                "INSERT INTO continuity_status (household_id, status, score, reasons, computed_at, since) \
+                 VALUES ($1, $2, $3, $4, $5, $5) \
+                 ON CONFLICT (household_id) DO UPDATE SET status = excluded.status, \
+                   score = excluded.score, reasons = excluded.reasons, \
+                   computed_at = excluded.computed_at, since = excluded.since",
+            )
+            .bind(id)
+            .bind(a.status.as_str())
+            .bind(a.score)
+            .bind(&reasons)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "INSERT INTO continuity_history (household_id, status, previous, at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(a.status.as_str())
+            .bind(previous)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(changed)
+}
+
+/// Takes up to `limit` households from the change feed (each taken by one
+/// instance only: the delete decides).
+pub async fn take_changes(db: &Db, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "DELETE FROM household_changes WHERE household_id IN \
+           (SELECT household_id FROM household_changes ORDER BY changed_at LIMIT $1) \
+         RETURNING household_id",
+    )
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The rules in force: the newest saved, else the defaults.
+pub async fn rules(db: &Db) -> Result<Rules, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT rules FROM continuity_rules ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row
+        .and_then(|(json,)| serde_json::from_str(&json).ok())
+        .unwrap_or_default())
+}
+
+/// Saves new rules (they apply from the next recompute).
+pub async fn save_rules(
+    db: &Db,
+    rules: &Rules,
+    by: i64,
+    event: crate::audit::AuditEvent<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("INSERT INTO continuity_rules (rules, saved_by, saved_at) VALUES ($1, $2, $3)")
+        .bind(serde_json::to_string(rules).unwrap_or_default())
+        .bind(by)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    crate::audit::record_in(&mut tx, event).await?;
+    tx.commit().await
+}
+
+/// A household's current status (none: never computed).
+pub async fn status_of(db: &Db, household_id: i64) -> Result<Option<Assessment>, sqlx::Error> {
+    let row: Option<(String, i64, String)> = sqlx::query_as(
+        "SELECT status, score, reasons FROM continuity_status WHERE household_id = $1",
+    )
+    .bind(household_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|(status, score, reasons)| {
+        Ok(Assessment {
+            status: stored("continuity_status.status", &status, Status::parse)?,
+            score,
+            reasons: serde_json::from_str(&reasons).unwrap_or_default(),
+        })
+    })
+    .transpose()
+}
+
+/// How many households are in each status (for the council and benchmarks).
+pub async fn counts(db: &Db) -> Result<Vec<(Status, i64)>, sqlx::Error> {
+    let rows: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, COUNT(*) FROM continuity_status GROUP BY status")
+            .fetch_all(&db.pool)
+            .await?;
+    rows.into_iter()
+        .map(|(s, n)| Ok((stored("continuity_status.status", &s, Status::parse)?, n)))
+        .collect()
+}
