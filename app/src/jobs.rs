@@ -83,7 +83,7 @@ pub async fn household_changed(
     household_id: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO household_changes (household_id, changed_at) VALUES ($1, $2) \
+        "INSERT INTO continuity_queue (household_id, changed_at) VALUES ($1, $2) \
          ON CONFLICT (household_id) DO UPDATE SET changed_at = excluded.changed_at",
     )
     .bind(household_id)

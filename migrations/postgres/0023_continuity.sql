@@ -74,7 +74,7 @@ CREATE TABLE continuity_rules (
 -- Households whose signals changed since their status was computed, written
 -- by the domains in the event's transaction (`changes::household_changed`)
 -- and drained by the continuity worker.
-CREATE TABLE household_changes (
+CREATE TABLE continuity_queue (
     household_id        BIGINT PRIMARY KEY REFERENCES households(id) ON DELETE CASCADE,
     changed_at          BIGINT NOT NULL
 );

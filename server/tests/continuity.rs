@@ -144,7 +144,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
     // The submission is in the change feed; a full run assesses her: active.
     assert_eq!(
         app.count(&format!(
-            "SELECT COUNT(*) FROM household_changes WHERE household_id = {household}"
+            "SELECT COUNT(*) FROM continuity_queue WHERE household_id = {household}"
         ))
         .await,
         1
@@ -487,13 +487,13 @@ async fn the_feed_the_rules_and_the_lease(app: TestApp) {
     );
     assert_eq!(
         app.count(&format!(
-            "SELECT COUNT(*) FROM household_changes WHERE household_id = {household}"
+            "SELECT COUNT(*) FROM continuity_queue WHERE household_id = {household}"
         ))
         .await,
         1
     );
     assert!(job::drain_changes(&app.state.db, now()).await.unwrap() >= 1);
-    assert_eq!(app.count("SELECT COUNT(*) FROM household_changes").await, 0);
+    assert_eq!(app.count("SELECT COUNT(*) FROM continuity_queue").await, 0);
     assert_eq!(reasons_of(&app, household).await.0, Status::Active);
 
     // The council's rules: checked, saved, applied by the next recompute.

@@ -19,6 +19,9 @@ pub struct ListRead {
     /// A file the reader took away (a CSV roster, an import's result file),
     /// rather than a page.
     pub exported: bool,
+    /// The record the list belongs to (a course, for its roster), when the
+    /// organisation accountable for the read is that record's.
+    pub about: Option<(&'static str, i64)>,
 }
 
 impl ListRead {
@@ -29,6 +32,7 @@ impl ListRead {
             rows,
             households: Vec::new(),
             exported: false,
+            about: None,
         }
     }
 
@@ -45,6 +49,13 @@ impl ListRead {
         self.households = households.into_iter().collect();
         self.households.sort_unstable();
         self.households.dedup();
+        self
+    }
+
+    /// The record the list belongs to (stored as the event's subject, the
+    /// list's name moving to its detail).
+    pub fn about(mut self, subject_type: &'static str, id: i64) -> Self {
+        self.about = Some((subject_type, id));
         self
     }
 
@@ -75,9 +86,15 @@ pub async fn record_list_read(
     }
     let event = AuditEvent::new(read.action())
         .by(Some(actor_user_id), Some(client_ip))
-        .acting_for(acting_for_association_id)
-        .subject("list", &read.list)
-        .detail(format!("{} rows", read.rows));
+        .acting_for(acting_for_association_id);
+    let event = match read.about {
+        Some((subject_type, id)) => event
+            .subject(subject_type, id)
+            .detail(format!("{}: {} rows", read.list, read.rows)),
+        None => event
+            .subject("list", &read.list)
+            .detail(format!("{} rows", read.rows)),
+    };
     db::record_with_households(db, event, &read.households).await
 }
 

@@ -74,19 +74,20 @@ pub async fn collect(db: &Db, user: &CurrentUser) -> Result<MyData, AppError> {
     Ok(data)
 }
 
-/// Who read the household's record: the association accountable, else the
-/// training provider the reader works for (a roster), else the council.
+/// Who read the household's record: for a course's list, the training
+/// provider running it; else the association the reader acted for; else
+/// the council.
 #[cfg(feature = "ssr")]
 async fn reads(db: &Db, household_id: i64) -> Result<Vec<RecordRead>, sqlx::Error> {
     let mut reads = Vec::new();
     let mut providers = std::collections::HashMap::new();
-    for (mut read, reader) in db::reads(db, household_id).await? {
-        if let Some(user_id) = reader {
-            if !providers.contains_key(&user_id) {
-                let provider = training::provider_of_reader(db, user_id).await?;
-                providers.insert(user_id, provider);
+    for (mut read, course) in db::reads(db, household_id).await? {
+        if let Some(course_id) = course {
+            if !providers.contains_key(&course_id) {
+                let provider = training::provider_of_course(db, course_id).await?;
+                providers.insert(course_id, provider);
             }
-            if let Some((name_ar, name_en)) = &providers[&user_id] {
+            if let Some((name_ar, name_en)) = &providers[&course_id] {
                 read.association_name_ar = Some(name_ar.clone());
                 read.association_name_en = Some(name_en.clone());
             }

@@ -117,9 +117,9 @@ pub async fn consents(db: &Db, household_id: i64) -> Result<Vec<Consent>, sqlx::
 /// The reader is never selected.
 #[tracing::instrument(skip_all)]
 ///
-/// With each read, the reader's user id when no association answers for it
-/// (a trainer, a training centre's staff, or the council): the caller asks
-/// the training domain whether a provider does. It never leaves the server.
+/// With each read of a course's list (its roster, its attendance sheet),
+/// the course: the caller asks the training domain which provider runs it,
+/// and that provider answers for the read.
 pub async fn reads(
     db: &Db,
     household_id: i64,
@@ -130,10 +130,11 @@ pub async fn reads(
         String,
         Option<String>,
         i64,
-        Option<i64>,
+        Option<String>,
+        Option<String>,
     );
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT a.name_ar, a.name_en, e.action, e.detail, e.occurred_at, e.actor_user_id \
+        "SELECT a.name_ar, a.name_en, e.action, e.detail, e.occurred_at, e.subject_type, e.subject_id \
          FROM audit_events e \
            LEFT JOIN associations a ON a.id = COALESCE(e.acting_for_association_id, \
              (SELECT MIN(g.association_id) FROM role_grants g \
@@ -149,16 +150,21 @@ pub async fn reads(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(name_ar, name_en, action, detail, at, actor)| {
-            let unanswered = name_ar.is_none();
-            let read = RecordRead {
-                association_name_ar: name_ar,
-                association_name_en: name_en,
-                kind: AccessKind::of_event(&action, detail.as_deref()),
-                at,
-            };
-            (read, actor.filter(|_| unanswered))
-        })
+        .map(
+            |(name_ar, name_en, action, detail, at, subject_type, subject_id)| {
+                let read = RecordRead {
+                    association_name_ar: name_ar,
+                    association_name_en: name_en,
+                    kind: AccessKind::of_event(&action, detail.as_deref()),
+                    at,
+                };
+                let course = match subject_type.as_deref() {
+                    Some("course") => subject_id.and_then(|id| id.parse().ok()),
+                    _ => None,
+                };
+                (read, course)
+            },
+        )
         .collect())
 }
 

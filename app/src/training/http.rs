@@ -99,7 +99,8 @@ async fn build(
         session.user.user_id,
         None,
         &ListRead::exported(format!("course {course_id} roster.csv"), roster.len())
-            .of(roster.iter().filter_map(|e| e.household_id)),
+            .of(roster.iter().filter_map(|e| e.household_id))
+            .about("course", course_id),
         client_ip,
     )
     .await?;

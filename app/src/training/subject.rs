@@ -20,4 +20,4 @@ pub struct SubjectEnrollment {
 }
 
 #[cfg(feature = "ssr")]
-pub use super::db::subject::{enrollments_of, provider_of_reader};
+pub use super::db::subject::{enrollments_of, provider_of_course};

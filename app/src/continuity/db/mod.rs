@@ -365,8 +365,8 @@ pub async fn save(db: &Db, assessed: &[(i64, Assessment)], at: i64) -> Result<us
 /// instance only: the delete decides).
 pub async fn take_changes(db: &Db, limit: i64) -> Result<Vec<i64>, sqlx::Error> {
     let rows: Vec<(i64,)> = sqlx::query_as(
-        "DELETE FROM household_changes WHERE household_id IN \
-           (SELECT household_id FROM household_changes ORDER BY changed_at LIMIT $1) \
+        "DELETE FROM continuity_queue WHERE household_id IN \
+           (SELECT household_id FROM continuity_queue ORDER BY changed_at LIMIT $1) \
          RETURNING household_id",
     )
     .bind(limit)

@@ -62,7 +62,8 @@ async fn attendance_sheet(
     ctx.record_list_read(
         None,
         ListRead::shown(format!("course {course_id} attendance"), roster.len())
-            .of(roster.iter().filter_map(|e| e.household_id)),
+            .of(roster.iter().filter_map(|e| e.household_id))
+            .about("course", course_id),
     )
     .await?;
     Ok(AttendanceView {

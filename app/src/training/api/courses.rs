@@ -141,7 +141,8 @@ async fn course_editor(ctx: Ctx, course_id: Option<i64>) -> Result<CourseEditor,
         ctx.record_list_read(
             None,
             ListRead::shown(format!("course {} roster", c.id), roster.len())
-                .of(roster.iter().filter_map(|e| e.household_id)),
+                .of(roster.iter().filter_map(|e| e.household_id))
+                .about("course", c.id),
         )
         .await?;
     }

@@ -53,21 +53,17 @@ pub async fn enrollments_of(
         .collect())
 }
 
-/// The training provider a person reads rosters for: the centre whose staff
-/// they are, else the first provider they train for. `None` for anyone else.
+/// The training provider running a course (its roster's reads answer to it).
 #[tracing::instrument(skip_all)]
-pub async fn provider_of_reader(
+pub async fn provider_of_course(
     db: &Db,
-    user_id: i64,
+    course_id: i64,
 ) -> Result<Option<(String, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT p.name_ar, p.name_en FROM training_providers p WHERE p.id = COALESCE( \
-           (SELECT MIN(s.provider_id) FROM provider_staff s WHERE s.user_id = $1), \
-           (SELECT MIN(tp.provider_id) FROM trainer_providers tp \
-              JOIN trainers t ON t.id = tp.trainer_id WHERE t.user_id = $2))",
+        "SELECT p.name_ar, p.name_en FROM training_providers p \
+           JOIN courses c ON c.provider_id = p.id WHERE c.id = $1",
     )
-    .bind(user_id)
-    .bind(user_id)
+    .bind(course_id)
     .fetch_optional(&db.pool)
     .await
 }
