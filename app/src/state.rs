@@ -53,6 +53,9 @@ pub struct Settings {
     /// How often each instance starts the retention job (the lease lets one
     /// run at a time); 0: never (`server retention run` still works).
     pub retention_interval_secs: u64,
+    /// How often each instance looks for sessions to remind enrolled people
+    /// of (`training::reminders`; at most a day); 0: never.
+    pub session_reminder_interval_secs: u64,
     /// Messages to families: which provider, quiet hours, retries.
     pub messaging: MessagingSettings,
 }
@@ -92,6 +95,7 @@ impl Default for Settings {
             trusted_proxies: Vec::new(),
             metrics_token: None,
             retention_interval_secs: 3600,
+            session_reminder_interval_secs: 3600,
             messaging: MessagingSettings::default(),
         }
     }
