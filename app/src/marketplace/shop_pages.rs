@@ -90,7 +90,10 @@ fn MyShop(view: MyShopView) -> impl IntoView {
         taps.iter()
             .find(|t| t.product_id == id)
             .copied()
-            .unwrap_or(ProductTaps { product_id: id, ..Default::default() })
+            .unwrap_or(ProductTaps {
+                product_id: id,
+                ..Default::default()
+            })
     };
     let week: i64 = view.taps.iter().map(|t| t.last_7_days).sum();
     view! {
