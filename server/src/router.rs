@@ -114,14 +114,16 @@ async fn render_app(state: AppState, request: Request) -> Response {
 }
 
 /// `GET /order/{product_id}`: the counted "order on WhatsApp" redirect
-/// (outside the session layer: no cookie is read or set); a product that
-/// takes no orders gets the not-found page.
+/// (outside the session layer: no cookie is read or set; `HEAD` is answered
+/// alike but not counted); a product that takes no orders gets the
+/// not-found page.
 async fn order(
     State(state): State<AppState>,
     Path(product_id): Path<String>,
     request: Request,
 ) -> Response {
-    match order_on_whatsapp(&state, &product_id).await {
+    let count = request.method() == Method::GET;
+    match order_on_whatsapp(&state, &product_id, count).await {
         Some(answer) => answer,
         None => render_app(state, request).await,
     }

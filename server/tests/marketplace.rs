@@ -154,6 +154,9 @@ both_engines! {
             assert_eq!(r.headers()["cache-control"], "no-store");
             assert_eq!(r.headers()["referrer-policy"], "strict-origin-when-cross-origin");
         }
+        // A link checker's HEAD is answered alike but not counted.
+        let head = visitor.client.head(visitor.url(&format!("/order/{published}"))).send().await.unwrap();
+        assert_eq!(head.status(), 303);
         let today = app::marketplace::unix_day(app::database::now());
         let rows: Vec<(i64, i64, i64)> = sqlx::query_as("SELECT product_id, day, taps FROM product_taps")
             .fetch_all(&db.pool).await.unwrap();

@@ -171,7 +171,12 @@ async fn photo_access(
 /// `None`: no such product takes orders; the caller answers with the
 /// not-found page (the server's router renders it, as for any unknown path).
 /// A failed count is logged and the visitor still goes on to WhatsApp.
-pub async fn order_on_whatsapp(state: &AppState, product_id: &str) -> Option<Response> {
+/// `count` is false for a `HEAD` request (a link checker, not a visitor).
+pub async fn order_on_whatsapp(
+    state: &AppState,
+    product_id: &str,
+    count: bool,
+) -> Option<Response> {
     if product_id.is_empty() || !product_id.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -183,7 +188,8 @@ pub async fn order_on_whatsapp(state: &AppState, product_id: &str) -> Option<Res
             return Some(StatusCode::SERVICE_UNAVAILABLE.into_response());
         }
     };
-    if let Err(error) = db::count_tap(&state.db, product_id, crate::database::now()).await {
+    if count && let Err(error) = db::count_tap(&state.db, product_id, crate::database::now()).await
+    {
         tracing::warn!(%error, product_id, "a WhatsApp tap was not counted");
     }
     let canonical = format!(

@@ -25,11 +25,16 @@ pub const WINDOW_END_SECS: i64 = 36 * 3600;
 /// Reminders written per batch (a run takes batches until none is left).
 const BATCH: i64 = 500;
 
+/// The starts a run at `now` reminds of: `(from, to]`.
+pub fn window(now: i64) -> (i64, i64) {
+    (now + WINDOW_START_SECS, now + WINDOW_END_SECS)
+}
+
 /// Reminds every enrolled person of each session in the window of `now`
 /// that they were not reminded of yet. Returns how many reminders this run
 /// recorded (another instance's are not counted).
 pub async fn run_once(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
-    let (from, to) = (now + WINDOW_START_SECS, now + WINDOW_END_SECS);
+    let (from, to) = window(now);
     let mut sent = 0;
     loop {
         let due = db::due_reminders(db, from, to, BATCH).await?;
@@ -67,4 +72,36 @@ pub fn spawn_schedule(db: Db, interval: Duration) {
             }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    fn seen(now: i64, starts_at: i64) -> bool {
+        let (from, to) = window(now);
+        from < starts_at && starts_at <= to
+    }
+
+    #[test]
+    fn runs_a_day_or_an_hour_apart_see_every_session() {
+        let first_run = 1_800_000_000;
+        for offset in (0..3 * 86_400).step_by(7 * 60 + 13) {
+            let starts_at = first_run + 40 * 3600 + offset;
+            // Daily runs: exactly one sees it (the window is a day wide).
+            let daily = (0..6)
+                .filter(|k| seen(first_run + k * 86_400, starts_at))
+                .count();
+            assert_eq!(daily, 1, "session at +{offset}s");
+            // Hourly runs: 24 see it; the sent table keeps it to one message.
+            let hourly = (0..6 * 24)
+                .filter(|k| seen(first_run + k * 3600, starts_at))
+                .count();
+            assert_eq!(hourly, 24, "session at +{offset}s");
+        }
+        // Tomorrow is in, the day after tomorrow is not.
+        assert!(seen(first_run, first_run + 24 * 3600));
+        assert!(!seen(first_run, first_run + 72 * 3600));
+        assert!(!seen(first_run, first_run + 6 * 3600));
+    }
 }
