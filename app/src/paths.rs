@@ -83,6 +83,8 @@ pub const MY_SHOP_PAGE: &str = "/my-shop";
 pub const MY_PRODUCT_PAGE: &str = "/my-shop/products";
 /// Photo upload of a product (multipart POST): `/my-shop/products/<id>/photos`.
 pub const PHOTO_UPLOAD: &str = "/my-shop/products/{id}/photos";
+/// "Order on WhatsApp": `/order/<product id>` counts a tap and redirects to wa.me.
+pub const ORDER_ON_WHATSAPP: &str = "/order";
 /// Stored photos: `/photos/<key>-<width>.webp`.
 pub const PHOTO_FILES: &str = "/photos";
 /// Associations' logos (public, whatever the association's status).

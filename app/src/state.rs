@@ -59,6 +59,9 @@ pub struct Settings {
     /// How often each instance drains the continuity change feed (statuses
     /// follow events within this); 0: never.
     pub continuity_feed_secs: u64,
+    /// How often each instance looks for sessions to remind enrolled people
+    /// of (`training::reminders`; at most a day); 0: never.
+    pub session_reminder_interval_secs: u64,
     /// Messages to families: which provider, quiet hours, retries.
     pub messaging: MessagingSettings,
 }
@@ -100,6 +103,7 @@ impl Default for Settings {
             retention_interval_secs: 3600,
             continuity_interval_secs: 6 * 3600,
             continuity_feed_secs: 5,
+            session_reminder_interval_secs: 3600,
             messaging: MessagingSettings::default(),
         }
     }

@@ -33,7 +33,7 @@ test("a visitor browses, searches and opens a product and a shop", async ({ page
 
   await page.locator(".product-card a").first().click();
   await expect(page.locator(".gallery img").first()).toBeVisible();
-  await expect(page.locator("#order-whatsapp")).toHaveAttribute("href", /^https:\/\/wa\.me\/9665\d{8}\?text=/);
+  await expect(page.locator("#order-whatsapp")).toHaveAttribute("href", /^\/order\/\d+$/);
   await shot(page, "52-product");
   await page.locator(".shop-card h2 a").click();
   await expect(page.locator(".product-grid .product-card").first()).toBeVisible();

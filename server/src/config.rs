@@ -321,6 +321,12 @@ impl Config {
                     defaults.continuity_feed_secs as i64,
                 )?
                 .clamp(0, 3_600) as u64,
+                // At most a day: the reminder window is 24 hours wide.
+                session_reminder_interval_secs: number(
+                    "TAKAMUL_SESSION_REMINDER_INTERVAL_SECS",
+                    defaults.session_reminder_interval_secs as i64,
+                )?
+                .clamp(0, 86_400) as u64,
             },
         })
     }

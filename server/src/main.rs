@@ -303,6 +303,12 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
         std::time::Duration::from_secs(config.settings.continuity_interval_secs),
         std::time::Duration::from_secs(config.settings.continuity_feed_secs),
     );
+    // The day-before session reminders (each enrolled person once, whatever
+    // the number of instances).
+    app::training::reminders::spawn_schedule(
+        state.db.clone(),
+        std::time::Duration::from_secs(config.settings.session_reminder_interval_secs),
+    );
     let worker_state = state.clone();
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr)

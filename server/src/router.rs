@@ -5,15 +5,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use app::coverage::{MATRIX_CSV, export::matrix_csv};
 use app::identity::{callback::nafath_callback, session::load_session};
-use app::marketplace::http::{UPLOAD_BODY_LIMIT, photo_file, robots, sitemap, upload_photo};
+use app::marketplace::http::{
+    UPLOAD_BODY_LIMIT, order_on_whatsapp, photo_file, robots, sitemap, upload_photo,
+};
 use app::marketplace::page_cache::{PageCache, serve_public_pages};
-use app::marketplace::{PHOTO_FILES, PHOTO_UPLOAD};
+use app::marketplace::{ORDER_ON_WHATSAPP, PHOTO_FILES, PHOTO_UPLOAD};
 use app::state::AppState;
 use app::training::{ROSTER_CSV, http::roster_csv};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -50,17 +52,7 @@ pub fn router(state: AppState) -> Router {
 
     let not_found = {
         let state = state.clone();
-        move |request: Request| {
-            let state = state.clone();
-            async move {
-                let options = state.leptos_options.clone();
-                let handler = leptos_axum::render_app_to_stream_with_context(
-                    move || provide_request_context(&state),
-                    move || shell(options.clone()),
-                );
-                handler(request).await.into_response()
-            }
-        }
+        move |request: Request| render_app(state.clone(), request)
     };
     let static_files = ServeDir::new(site_root)
         .precompressed_br()
@@ -98,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::messaging::simulator::routes())
         .route_layer(middleware::from_fn_with_state(state.clone(), load_session))
         // Public, no session needed.
+        .route(&format!("{ORDER_ON_WHATSAPP}/{{product_id}}"), get(order))
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
         // Outside the session layer: machine endpoints.
@@ -107,6 +100,33 @@ pub fn router(state: AppState) -> Router {
         .fallback_service(static_files)
         .layer(middleware::from_fn(server_fn_error_status));
     protect(routes, state, page_cache)
+}
+
+/// The app rendered for a request that no other route answered: the page
+/// of an unknown path is the translated not-found page (status 404).
+async fn render_app(state: AppState, request: Request) -> Response {
+    let options = state.leptos_options.clone();
+    let handler = leptos_axum::render_app_to_stream_with_context(
+        move || provide_request_context(&state),
+        move || shell(options.clone()),
+    );
+    handler(request).await.into_response()
+}
+
+/// `GET /order/{product_id}`: the counted "order on WhatsApp" redirect
+/// (outside the session layer: no cookie is read or set; `HEAD` is answered
+/// alike but not counted); a product that takes no orders gets the
+/// not-found page.
+async fn order(
+    State(state): State<AppState>,
+    Path(product_id): Path<String>,
+    request: Request,
+) -> Response {
+    let count = request.method() == Method::GET;
+    match order_on_whatsapp(&state, &product_id, count).await {
+        Some(answer) => answer,
+        None => render_app(state, request).await,
+    }
 }
 
 /// The layers every response passes through, outermost last: a panic

@@ -8,7 +8,7 @@ mod common;
 use app::identity::RoleKind;
 use app::marketplace::api::{MyShopView, SearchView};
 use app::marketplace::db::{ProductInput, ShopInput};
-use app::marketplace::{Availability, Category, ProductStatus};
+use app::marketplace::{Availability, Category, ProductStatus, ProductTaps};
 use common::{Browser, TestApp, persona};
 
 const NOURA: &str = "1000000065";
@@ -114,6 +114,91 @@ async fn visit(base: &str, path: &str, headers: &[(&str, &str)]) -> reqwest::Res
 }
 
 both_engines! {
+    async fn whatsapp_taps_are_counted_per_product_and_day_for_the_owner(app: TestApp) {
+        let db = &app.state.db;
+        let noura = app.signed_in(NOURA).await;
+        let district = common::jeddah_district(db, 0).await.to_string();
+        let shop = [("name_ar", "حلويات نورة"), ("district_id", district.as_str()), ("pickup", "1"), ("bio", "حلويات بيتية"),
+                    ("whatsapp_opt_in", "1"), ("whatsapp", "0551234567")];
+        assert_eq!(noura.post_api("/api/save_shop", &shop).await.status(), 200);
+        let mine: MyShopView = noura.post_api("/api/get_my_shop", &[]).await.json().await.unwrap();
+        let shop_id = mine.shop.unwrap().id;
+        approve_shop_text(&app, shop_id).await;
+        for title in [TITLE, "كليجا"] {
+            let product = [("title_ar", title), ("description_ar", "طازج كل يوم"), ("category", "sweets"), ("price", "45"), ("unit_ar", "علبة"), ("availability", "in_stock")];
+            assert_eq!(noura.post_api("/api/save_product", &product).await.status(), 200);
+        }
+        let (published, draft) = (product_id(&app, TITLE).await, product_id(&app, "كليجا").await);
+        app::marketplace::db::submit_for_review(db, shop_id, published, None).await.unwrap();
+        app::marketplace::db::set_status(db, published, ProductStatus::Pending, ProductStatus::Published, None, None).await.unwrap();
+
+        // The public page's button goes through the route, never straight to wa.me.
+        let html = app.get(&format!("/market/products/{published}")).await.text().await.unwrap();
+        assert!(html.contains(&format!("href=\"/order/{published}\"")), "the button goes through the route");
+        assert!(html.contains("rel=\"nofollow noopener\""));
+        assert!(!html.contains("https://wa.me/"));
+        assert!(!html.contains("id=\"taps-"), "visitors see no counts");
+
+        // Two taps by a visitor without an account: counted, sent on, no cookie.
+        let expected = app::marketplace::whatsapp_link(
+            "966551234567",
+            TITLE,
+            &format!("{}/market/products/{published}", app.state.settings.public_url),
+        );
+        let visitor = app.browser();
+        for _ in 0..2 {
+            let r = visitor.get(&format!("/order/{published}")).await;
+            assert_eq!(r.status(), 303);
+            assert_eq!(r.headers()["location"].to_str().unwrap(), expected);
+            assert!(r.headers().get("set-cookie").is_none(), "no cookie");
+            assert_eq!(r.headers()["cache-control"], "no-store");
+            assert_eq!(r.headers()["referrer-policy"], "strict-origin-when-cross-origin");
+        }
+        // A link checker's HEAD is answered alike but not counted.
+        let head = visitor.client.head(visitor.url(&format!("/order/{published}"))).send().await.unwrap();
+        assert_eq!(head.status(), 303);
+        let today = app::marketplace::unix_day(app::database::now());
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as("SELECT product_id, day, taps FROM product_taps")
+            .fetch_all(&db.pool).await.unwrap();
+        assert_eq!(rows, [(published, today, 2)]);
+
+        // A draft, an unknown product, a word: the not-found page, nothing counted.
+        for path in [draft.to_string(), "999999".to_string(), "abc".to_string()] {
+            let r = visitor.get(&format!("/order/{path}")).await;
+            assert_eq!(r.status(), 404, "/order/{path}");
+            assert!(r.headers().get("set-cookie").is_none());
+            assert!(r.text().await.unwrap().contains("الصفحة غير موجودة"), "the translated not-found page");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM product_taps").await, 1);
+        // A hidden product stops counting too.
+        app::marketplace::db::set_status(db, published, ProductStatus::Published, ProductStatus::Hidden, None, None).await.unwrap();
+        assert_eq!(visitor.get(&format!("/order/{published}")).await.status(), 404);
+        app::marketplace::db::set_status(db, published, ProductStatus::Hidden, ProductStatus::Published, None, None).await.unwrap();
+        assert_eq!(app.count("SELECT taps FROM product_taps").await, 2);
+
+        // The owner sees them: 30 days take in a tap 10 days old, 7 days do not.
+        sqlx::query("INSERT INTO product_taps (product_id, day, taps) VALUES ($1, $2, 3), ($1, $3, 40)")
+            .bind(published).bind(today - 10).bind(today - 30)
+            .execute(&db.pool).await.unwrap();
+        let mine: MyShopView = noura.post_api("/api/get_my_shop", &[]).await.json().await.unwrap();
+        assert_eq!(mine.taps, [ProductTaps { product_id: published, last_7_days: 2, last_30_days: 5 }]);
+        // (Without the renderer's `<!>` markers between text and values.)
+        let page = noura.get("/my-shop").await.text().await.unwrap().replace("<!>", "");
+        assert!(page.contains(&format!("id=\"taps-{published}\"")));
+        assert!(page.contains("في آخر 30 يومًا: 5"), "the owner's page shows the 30 days");
+        assert!(page.contains("في آخر 7 أيام: 2"));
+        assert!(page.contains(&format!("id=\"taps-{draft}\"")), "untapped products show zero");
+        let shop_page = app.get(&format!("/market/shops/{shop_id}")).await.text().await.unwrap();
+        assert!(!shop_page.contains("id=\"taps-"));
+        // Another family's shop page shows nothing of Noura's.
+        let other = app.signed_in("2000000071").await;
+        let theirs = other.post_api("/api/get_my_shop", &[]).await;
+        if theirs.status() == 200 {
+            let theirs: MyShopView = theirs.json().await.unwrap();
+            assert!(theirs.taps.is_empty());
+        }
+    }
+
     async fn a_family_lists_a_product_that_is_moderated_found_and_hidden(app: TestApp) {
         let noura = app.signed_in(NOURA).await;
         let district = common::jeddah_district(&app.state.db, 0).await;
@@ -346,8 +431,11 @@ both_engines! {
         assert!(html.contains("property=\"og:title\""));
         assert!(html.contains("rel=\"canonical\""));
         assert!(html.contains(&format!("href=\"{}/market/products/{id}\"", app.base)));
-        assert!(html.contains("https://wa.me/966551234567?text="));
-        assert!(html.contains(&app::marketplace::url_encode("«معمول بالتمر»")));
+        assert!(html.contains(&format!("href=\"/order/{id}\"")), "WhatsApp through the counted redirect");
+        let order = app.browser().get(&format!("/order/{id}")).await;
+        let wa = order.headers()["location"].to_str().unwrap().to_string();
+        assert!(wa.starts_with("https://wa.me/966551234567?text="));
+        assert!(wa.contains(&app::marketplace::url_encode("«معمول بالتمر»")));
         assert!(html.contains("srcset=\"/photos/"));
         assert!(!html.contains("value=\"hide\""), "visitors get no moderation form");
         let as_moderator = nakhla.get(&format!("/market/products/{id}")).await.text().await.unwrap();

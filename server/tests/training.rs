@@ -184,7 +184,81 @@ async fn counts(db: &Db, course_id: i64) -> (i64, i64, i64) {
     (counter, enrolled, waitlisted)
 }
 
+/// The outbox as (user, kind, params), in order.
+async fn outbox(db: &Db) -> Vec<(i64, String, String)> {
+    sqlx::query_as("SELECT user_id, kind, params FROM message_outbox ORDER BY id")
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+}
+
 both_engines! {
+    async fn a_seat_a_promotion_and_the_day_before_reach_the_phone(app: TestApp) {
+        let db = &app.state.db;
+        let hind = app.signed_in(HIND_NAKHLA_ADMIN).await;
+        let title = "دورة الخياطة للتذكير";
+        let course_id = create_course(&hind, title, "2", &[("2099-03-01", "16:00", "18:00")]).await;
+        let district = common::jeddah_district(db, 2).await;
+        let people = members(db, 4, district).await;
+        let id = course_id.to_string();
+        for (_, token) in &people {
+            let r = call_as(&app.base, token, "/api/enroll", &[("course_id", id.as_str())]).await;
+            assert!(r.status().is_success());
+        }
+        // Two seats, two on the waitlist: a message for each seat, none for the waitlist.
+        let user = |i: usize| people[i].0;
+        let params = format!("[\"{title}\"]");
+        let enrolled = |u: i64| (u, "course_enrolled".to_string(), params.clone());
+        assert_eq!(outbox(db).await, [enrolled(user(0)), enrolled(user(1))]);
+        // A seat holder leaves: the first in line is promoted and told on the phone.
+        let r = call_as(&app.base, &people[0].1, "/api/cancel_enrollment", &[("course_id", id.as_str())]).await;
+        assert!(r.status().is_success());
+        let queued = outbox(db).await;
+        assert_eq!(queued.len(), 3);
+        assert_eq!(queued[2], (user(2), "waitlist_promoted".to_string(), params.clone()));
+
+        // A session tomorrow and one in three days.
+        let now = app::database::now();
+        sqlx::query("INSERT INTO course_sessions (course_id, starts_at, ends_at) VALUES ($1, $2, $3), ($1, $4, $5)")
+            .bind(course_id)
+            .bind(now + 24 * 3600)
+            .bind(now + 26 * 3600)
+            .bind(now + 72 * 3600)
+            .bind(now + 74 * 3600)
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        // Two instances run the job at the same moment, then it runs again
+        // (and an hour later): each enrolled person is reminded once, of
+        // tomorrow's session only; the cancelled and the waitlisted never.
+        let db2 = Db::connect(&app.database.url, 4).await.unwrap();
+        let (a, b) = tokio::join!(
+            app::training::reminders::run_once(db, now),
+            app::training::reminders::run_once(&db2, now)
+        );
+        assert_eq!(a.unwrap() + b.unwrap(), 2);
+        assert_eq!(app::training::reminders::run_once(db, now).await.unwrap(), 0);
+        assert_eq!(app::training::reminders::run_once(&db2, now + 3600).await.unwrap(), 0);
+        let mut reminded: Vec<i64> = outbox(db)
+            .await
+            .into_iter()
+            .filter(|(_, kind, _)| kind == "session_reminder")
+            .map(|(u, _, params)| {
+                assert!(params.contains(title), "{params}");
+                u
+            })
+            .collect();
+        reminded.sort_unstable();
+        let mut expected = vec![user(1), user(2)];
+        expected.sort_unstable();
+        assert_eq!(reminded, expected);
+        assert_eq!(app.count("SELECT COUNT(*) FROM session_reminders_sent").await, 2);
+        // Two days on, the other session is tomorrow: reminded once too.
+        assert_eq!(app::training::reminders::run_once(db, now + 48 * 3600).await.unwrap(), 2);
+        assert_eq!(app::training::reminders::run_once(db, now + 49 * 3600).await.unwrap(), 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM message_outbox WHERE kind = 'session_reminder'").await, 4);
+    }
+
     async fn two_hundred_members_race_for_twenty_seats_on_two_instances(app: TestApp) {
         let hind = app.signed_in(HIND_NAKHLA_ADMIN).await;
         let course_id = create_course(

@@ -1,6 +1,6 @@
 //! Plain axum handlers of the marketplace: the photo upload (a multipart
-//! form that works without JavaScript), the photo files, `sitemap.xml` and
-//! `robots.txt`.
+//! form that works without JavaScript), the photo files, the counted "order
+//! on WhatsApp" redirect, `sitemap.xml` and `robots.txt`.
 
 use std::collections::HashMap;
 use std::sync::{LazyLock, Mutex};
@@ -163,6 +163,57 @@ async fn photo_access(
     Ok(allowed.then_some(access))
 }
 
+/// `GET /order/{product_id}`: the "order on WhatsApp" button. For a
+/// published product of a shop that takes WhatsApp orders, counts one tap for
+/// the product today ([`db::count_tap`]: a number per product and day, no
+/// person, address or cookie) and answers `303 See Other` to the shop's
+/// wa.me link, the one [`super::whatsapp_link`] builds for the product page.
+/// `None`: no such product takes orders; the caller answers with the
+/// not-found page (the server's router renders it, as for any unknown path).
+/// A failed count is logged and the visitor still goes on to WhatsApp.
+/// `count` is false for a `HEAD` request (a link checker, not a visitor).
+pub async fn order_on_whatsapp(
+    state: &AppState,
+    product_id: &str,
+    count: bool,
+) -> Option<Response> {
+    if product_id.is_empty() || !product_id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let product_id: i64 = product_id.parse().ok()?;
+    let target = match db::order_target(&state.db, product_id).await {
+        Ok(target) => target?,
+        Err(error) => {
+            tracing::error!(%error, product_id, "reading an order's product failed");
+            return Some(StatusCode::SERVICE_UNAVAILABLE.into_response());
+        }
+    };
+    if count && let Err(error) = db::count_tap(&state.db, product_id, crate::database::now()).await
+    {
+        tracing::warn!(%error, product_id, "a WhatsApp tap was not counted");
+    }
+    let canonical = format!(
+        "{}{}",
+        state.settings.public_url,
+        super::product_url(product_id)
+    );
+    let link = super::whatsapp_link(&target.whatsapp, &target.title_ar, &canonical);
+    Some(
+        (
+            StatusCode::SEE_OTHER,
+            [
+                (header::LOCATION, link),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+                (
+                    header::HeaderName::from_static("x-robots-tag"),
+                    "noindex, nofollow".to_string(),
+                ),
+            ],
+        )
+            .into_response(),
+    )
+}
+
 /// `GET /sitemap.xml`: the public pages, published products and shops.
 pub async fn sitemap(State(state): State<AppState>) -> Response {
     let (products, shops) = match db::sitemap_entries(&state.db).await {
@@ -207,7 +258,7 @@ pub async fn robots(State(state): State<AppState>) -> Response {
         "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /account\nDisallow: /household\n\
          Disallow: /applications\nDisallow: /association/\nDisallow: /council/\n\
          Disallow: /coverage\nDisallow: /my-shop\nDisallow: /sign-in\nDisallow: /nafath-simulator\n\
-         Disallow: /messaging-simulator\n\
+         Disallow: /messaging-simulator\nDisallow: /order/\n\
          Sitemap: {}/sitemap.xml\n",
         state.settings.public_url
     );

@@ -3,15 +3,16 @@
 //! Arabic search that need no account and no JavaScript. This module holds the
 //! types and pure rules; `db.rs` the SQL (one search function over each
 //! engine's full-text facility), `photos.rs` the photo pipeline, `http.rs` the
-//! plain axum handlers (photo upload and files, sitemap, robots),
+//! plain axum handlers (photo upload and files, the counted "order on
+//! WhatsApp" redirect, sitemap, robots),
 //! `page_cache.rs` the public pages kept rendered in memory, `api.rs` the
 //! server functions, `pages.rs` the public pages, `shop_pages.rs` the
 //! family's and the moderators' pages, and `shop_review.rs` the review of
 //! shop names and bios.
 
 pub use crate::paths::{
-    MARKET_PAGE, MODERATION_PAGE, MY_PRODUCT_PAGE, MY_SHOP_PAGE, PHOTO_FILES, PHOTO_UPLOAD,
-    PRODUCT_PAGE, SEARCH_PAGE, SHOP_PAGE,
+    MARKET_PAGE, MODERATION_PAGE, MY_PRODUCT_PAGE, MY_SHOP_PAGE, ORDER_ON_WHATSAPP, PHOTO_FILES,
+    PHOTO_UPLOAD, PRODUCT_PAGE, SEARCH_PAGE, SHOP_PAGE,
 };
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -45,6 +46,27 @@ pub fn product_url(product_id: i64) -> String {
 /// The URL of a shop's public page.
 pub fn shop_url(shop_id: i64) -> String {
     format!("{SHOP_PAGE}/{shop_id}")
+}
+
+/// The "order on WhatsApp" link of a product: a tap is counted, then the
+/// visitor is sent on to [`whatsapp_link`] (see `http::order_on_whatsapp`).
+pub fn order_url(product_id: i64) -> String {
+    format!("{ORDER_ON_WHATSAPP}/{product_id}")
+}
+
+/// The Unix day (UTC) of a time in seconds: how taps are counted.
+pub fn unix_day(at: i64) -> i64 {
+    at.div_euclid(86_400)
+}
+
+/// Interest in one of the family's products: taps on "order on WhatsApp".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProductTaps {
+    pub product_id: i64,
+    /// Today and the 6 days before.
+    pub last_7_days: i64,
+    /// Today and the 29 days before.
+    pub last_30_days: i64,
 }
 
 /// The URL of a product's editor.

@@ -384,8 +384,8 @@ fn ProductDetail(view: ProductView) -> impl IntoView {
         <article class="product">
             <ProductBody product=product.clone() shop=view.shop.clone() />
             <div class="actions">
-                {view.whatsapp_link.clone().map(|link| view! {
-                    <a class="button primary" id="order-whatsapp" href=link rel="noopener" target="_blank">
+                {view.order_link.clone().map(|link| view! {
+                    <a class="button primary" id="order-whatsapp" href=link rel="nofollow noopener" target="_blank">
                         <Icon name=IconName::Phone /> {t!(i18n, market.order_whatsapp)}
                     </a>
                 })}

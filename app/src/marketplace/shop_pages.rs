@@ -14,8 +14,8 @@ use super::api::{
 use super::pages::{AvailabilityName, CategoryName, PhotoImg, ProductBody};
 use super::shop_review::{ModerateShop, PendingShopText, ShopText, TextReview};
 use super::{
-    Availability, Category, MAX_PHOTOS, MY_PRODUCT_PAGE, Product, ProductStatus, edit_url,
-    product_url, shop_url,
+    Availability, Category, MAX_PHOTOS, MY_PRODUCT_PAGE, Product, ProductStatus, ProductTaps,
+    edit_url, product_url, shop_url,
 };
 use crate::i18n::*;
 use crate::text::format_riyals;
@@ -85,6 +85,17 @@ fn MyShop(view: MyShopView) -> impl IntoView {
             bio: value(|s| s.bio.clone()),
         });
     let products = view.products.clone();
+    let taps = view.taps.clone();
+    let taps_of = move |id: i64| {
+        taps.iter()
+            .find(|t| t.product_id == id)
+            .copied()
+            .unwrap_or(ProductTaps {
+                product_id: id,
+                ..Default::default()
+            })
+    };
+    let week: i64 = view.taps.iter().map(|t| t.last_7_days).sum();
     view! {
         {shop.as_ref().map(|s| view! {
             <p>
@@ -96,7 +107,10 @@ fn MyShop(view: MyShopView) -> impl IntoView {
             {if products.is_empty() {
                 view! { <p class="muted">{t!(i18n, my_shop.no_products)}</p> }.into_any()
             } else {
-                view! { <ul class="my-products">{products.iter().map(|p| view! { <MyProductRow product=p.clone() /> }).collect_view()}</ul> }.into_any()
+                view! {
+                    <p class="small" id="taps-week">{t!(i18n, my_shop.taps_week_total, count = move || week)}</p>
+                    <ul class="my-products">{products.iter().map(|p| view! { <MyProductRow product=p.clone() taps=taps_of(p.id) /> }).collect_view()}</ul>
+                }.into_any()
             }}
         })}
         <h2>{if shop.is_some() { t!(i18n, my_shop.edit_shop).into_any() } else { t!(i18n, my_shop.open_shop).into_any() }}</h2>
@@ -174,9 +188,14 @@ fn local_phone(international: &str) -> String {
 }
 
 #[component]
-fn MyProductRow(product: Product) -> impl IntoView {
+fn MyProductRow(product: Product, taps: ProductTaps) -> impl IntoView {
     let i18n = use_i18n();
     let cover = product.photos.first().cloned();
+    let ProductTaps {
+        last_7_days,
+        last_30_days,
+        ..
+    } = taps;
     view! {
         <li class="my-product">
             {cover.map(|photo| view! { <PhotoImg photo alt=String::new() sizes="4rem" /> })}
@@ -184,6 +203,10 @@ fn MyProductRow(product: Product) -> impl IntoView {
                 <a href=edit_url(product.id)>{product.title_ar.clone()}</a>
                 <p class="small"><Price halalas=product.price_halalas /> " · " <ProductStatusName status=product.status /></p>
                 {product.moderation_reason.clone().map(|reason| view! { <p class="small">{t!(i18n, my_shop.reason)} ": " {reason}</p> })}
+                <p class="small muted taps" id=format!("taps-{}", product.id)>
+                    {t!(i18n, my_shop.taps_30_days, count = move || last_30_days)} " · "
+                    {t!(i18n, my_shop.taps_7_days, count = move || last_7_days)}
+                </p>
             </div>
         </li>
     }

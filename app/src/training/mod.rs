@@ -7,8 +7,11 @@
 //! This module holds the types and pure rules (overlap, completion, absence
 //! streak, waitlist promotion, session times; certificate codes in
 //! `certificate.rs`); `db/` the SQL, `api/` the server functions, `http.rs`
-//! the roster CSV, `pages.rs` the public and family pages and
-//! `manage_pages.rs` the providers' pages.
+//! the roster CSV, `pages.rs` the public and family pages,
+//! `manage_pages.rs` the providers' pages and `reminders.rs` the job that
+//! reminds enrolled people of a session the day before. Messages to the
+//! family's phone (a seat, a promotion from the waitlist, the reminder) go
+//! to the outbox in the transaction of the event.
 
 pub use crate::paths::{
     CERTIFICATE_PAGE, COURSE_PAGE, COURSES_PAGE, MANAGE_COURSE_PAGE, MANAGE_PAGE, MY_COURSES_PAGE,
@@ -22,6 +25,8 @@ pub mod db;
 pub mod http;
 pub mod manage_pages;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod reminders;
 pub mod subject;
 
 use serde::{Deserialize, Serialize};

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::super::{Product, Shop};
+use super::super::{Product, ProductTaps, Shop};
 use crate::error::AppError;
 use crate::places::{City, District};
 
@@ -27,6 +27,9 @@ pub struct MyShopView {
     /// after a moderator refused them.
     pub text_review: Option<super::super::shop_review::ShopTextUnderReview>,
     pub products: Vec<Product>,
+    /// Taps on "order on WhatsApp" of the products tapped in the last 30
+    /// days (only the shop's owner sees them).
+    pub taps: Vec<ProductTaps>,
     /// Every city with its districts, for the district choice.
     pub places: Vec<(City, Vec<District>)>,
     /// The household's district, the default of a new shop. (Its phone is
@@ -76,12 +79,13 @@ async fn my_shop(ctx: Ctx) -> Result<MyShopView, AppError> {
     let (user, household_id) = family_member(&ctx).await?;
     let db = ctx.db();
     let record = db::shop_of_owner(db, user.user_id).await?;
-    let (products, text_review) = match &record {
+    let (products, text_review, taps) = match &record {
         Some(r) => (
             db::products_of_shop(db, r.shop.id).await?,
             db::shop_text_under_review(db, r.shop.id).await?,
+            db::taps_of_shop(db, r.shop.id, crate::database::now()).await?,
         ),
-        None => (Vec::new(), None),
+        None => (Vec::new(), None, Vec::new()),
     };
     let household = match household_id {
         Some(id) => crate::registry::db::load(db, id).await?,
@@ -96,6 +100,7 @@ async fn my_shop(ctx: Ctx) -> Result<MyShopView, AppError> {
         shop: record.map(|r| r.shop),
         text_review,
         products,
+        taps,
         places,
         household_district_id: household.as_ref().and_then(|h| h.district_id),
     })

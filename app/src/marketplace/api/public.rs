@@ -167,8 +167,8 @@ pub struct ProductView {
     pub shop: Shop,
     /// The shop's other published products.
     pub others: Vec<ProductCard>,
-    /// "Order on WhatsApp", when the family opted in.
-    pub whatsapp_link: Option<String>,
+    /// "Order on WhatsApp" (the counted redirect to wa.me), when the family opted in.
+    pub order_link: Option<String>,
     pub canonical: String,
     /// The visitor moderates this shop's products (may hide it from here).
     pub can_moderate: bool,
@@ -213,10 +213,10 @@ async fn product_page(ctx: Ctx, product_id: i64) -> Result<ProductView, AppError
         .take(8)
         .collect();
     Ok(ProductView {
-        whatsapp_link: shop
+        order_link: shop
             .whatsapp
-            .as_deref()
-            .map(|number| super::super::whatsapp_link(number, &product.title_ar, &canonical)),
+            .is_some()
+            .then(|| super::super::order_url(product.id)),
         product,
         shop,
         others,

@@ -12,6 +12,7 @@ mod products;
 mod search;
 mod shops;
 pub(super) mod subject;
+mod taps;
 
 pub use moderation::*;
 pub use photos::*;
@@ -21,6 +22,7 @@ use products::{CARD_COLUMNS, CARD_JOINS, CardRow, sync_search};
 pub use search::*;
 use shops::sync_shop_search;
 pub use shops::*;
+pub use taps::*;
 
 /// Why a marketplace write was refused.
 #[derive(Debug, thiserror::Error)]

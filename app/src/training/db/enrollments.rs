@@ -3,6 +3,7 @@
 use super::{TrainingError, course};
 use crate::audit::AuditEvent;
 use crate::database::{Db, is_unique_violation, now, stored};
+use crate::messaging::{Message, Named};
 use crate::training::{
     CourseStatus, EnrollmentStatus, MyEnrollment, Placement, TimeSpan, promotion, schedules_overlap,
 };
@@ -42,7 +43,7 @@ pub async fn member(
 /// Enrolls a member: a seat if one is free, else the waitlist. All in one
 /// transaction; see the module comment for why it holds under concurrency.
 /// `audit` is written with the enrollment, its detail saying where the
-/// member was placed.
+/// member was placed. A seat puts a "course enrolled" message in the outbox.
 #[tracing::instrument(skip_all)]
 pub async fn enroll(
     db: &Db,
@@ -58,13 +59,13 @@ pub async fn enroll(
         .bind(member.user_id)
         .execute(&mut *tx)
         .await?;
-    let course: Option<(String, i64, i64, String)> = sqlx::query_as(
-        "SELECT status, opens_at, closes_at, eligibility FROM courses WHERE id = $1",
+    let course: Option<(String, i64, i64, String, String, String)> = sqlx::query_as(
+        "SELECT status, opens_at, closes_at, eligibility, title_ar, title_en FROM courses WHERE id = $1",
     )
     .bind(course_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((status, opens_at, closes_at, eligibility)) = course else {
+    let Some((status, opens_at, closes_at, eligibility, title_ar, title_en)) = course else {
         return Err(TrainingError::NotFound);
     };
     if status != CourseStatus::Open.as_str() || at < opens_at || at > closes_at {
@@ -135,6 +136,11 @@ pub async fn enroll(
             at,
         )
         .await?;
+        // The family hears of its seat on its phone (the outbox, same transaction).
+        let message = Message::CourseEnrolled {
+            course: Named::new(title_ar, title_en),
+        };
+        crate::messaging::db::enqueue(&mut tx, member.user_id, &message, false).await?;
         Placement::Seat
     } else {
         let (seq,): (i64,) = sqlx::query_as(
@@ -214,7 +220,8 @@ async fn waitlist_position(
 }
 
 /// Cancels a member's enrollment. A freed seat goes, in the same transaction,
-/// to the first on the waitlist, who gets an in-app notification. Returns the
+/// to the first on the waitlist, who gets an in-app notification and a
+/// message on their phone (the outbox). Returns the
 /// promoted person's user id.
 /// `audit` is written with the cancellation (its detail names a promotion).
 #[tracing::instrument(skip_all)]
@@ -287,6 +294,15 @@ pub async fn cancel(
             .bind(at)
             .execute(&mut *tx)
             .await?;
+            let (title_ar, title_en): (String, String) =
+                sqlx::query_as("SELECT title_ar, title_en FROM courses WHERE id = $1")
+                    .bind(course_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            let message = Message::WaitlistPromoted {
+                course: Named::new(title_ar, title_en),
+            };
+            crate::messaging::db::enqueue(&mut tx, promoted_user, &message, false).await?;
             Some(promoted_user)
         }
         None => {

@@ -5,13 +5,15 @@
 //! user row first, so the overlap check cannot race with itself.
 //!
 //! One file per seam: providers and trainers, courses and sessions,
-//! enrollments, attendance and completion, follow-up flags.
+//! enrollments, attendance and completion, follow-up flags, the day-before
+//! session reminders.
 
 mod attendance;
 mod courses;
 mod enrollments;
 mod flags;
 mod providers;
+mod reminders;
 pub(super) mod subject;
 
 pub use attendance::*;
@@ -19,6 +21,7 @@ pub use courses::*;
 pub use enrollments::*;
 pub use flags::*;
 pub use providers::*;
+pub use reminders::*;
 
 /// Why an enrollment, a cancellation or a course change was refused.
 #[derive(Debug, thiserror::Error)]
