@@ -1,7 +1,8 @@
 //! The marketplace on SQLite and PostgreSQL: a family opens a shop and lists
 //! a product with a real photo; moderation rights; Arabic search through each
 //! engine's full-text index; filters and pages; hidden products never reach
-//! public pages or the sitemap.
+//! public pages or the sitemap; "order on WhatsApp" taps are counted per
+//! product and day through the redirect, and only the owner sees them.
 
 mod common;
 

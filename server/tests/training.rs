@@ -4,7 +4,9 @@
 //! cancellation promotes exactly one; double and overlapping enrollments are
 //! refused; only the trainer and the provider take attendance; an absence
 //! streak flags the household; finishing issues unguessable certificate codes
-//! that verify publicly; the roster CSV is for the course's people only.
+//! that verify publicly; the roster CSV is for the course's people only; a
+//! seat, a promotion and the day-before reminder put messages in the outbox
+//! (the reminder once per person, across two instances and repeated runs).
 
 mod common;
 
