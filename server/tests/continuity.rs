@@ -160,8 +160,8 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
     job::recompute(&app.state.db, &[household], now())
         .await
         .unwrap();
-    let (status, reasons) = reasons_of(&app, household).await;
-    assert_eq!(status, Status::AtRisk);
+    let (now_status, reasons) = reasons_of(&app, household).await;
+    assert_eq!(now_status, Status::AtRisk);
     assert_eq!(reasons, vec!["missed_sessions", "stale_shop"]);
     let history = app
         .count(&format!(
@@ -208,8 +208,9 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
             .any(|r| r["household_id"] == household)
     );
     let h = household.to_string();
+    let h = h.as_str();
     assert_eq!(
-        status(&reem, "/api/get_case", &[("household_id", &h)]).await,
+        status(&reem, "/api/get_case", &[("household_id", h)]).await,
         403
     );
     assert_eq!(
@@ -217,7 +218,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
             &reem,
             "/api/book_follow_up",
             &[
-                ("household_id", &h),
+                ("household_id", h),
                 ("kind", "call"),
                 ("due_on", "2099-01-01")
             ]
@@ -233,7 +234,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
             &mona,
             "/api/book_follow_up",
             &[
-                ("household_id", &h),
+                ("household_id", h),
                 ("kind", "dance"),
                 ("due_on", "2099-01-01")
             ]
@@ -246,7 +247,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
             &mona,
             "/api/book_follow_up",
             &[
-                ("household_id", &h),
+                ("household_id", h),
                 ("kind", "call"),
                 ("due_on", "someday")
             ]
@@ -258,7 +259,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         .post_form(
             "/api/book_follow_up",
             &[
-                ("household_id", &h),
+                ("household_id", h),
                 ("kind", "call"),
                 ("due_on", "someday"),
             ],
@@ -275,9 +276,9 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
             &mona,
             "/api/book_follow_up",
             &[
-                ("household_id", &h),
+                ("household_id", h),
                 ("kind", "call"),
-                ("due_on", &tomorrow),
+                ("due_on", tomorrow.as_str()),
                 ("due_time", "١٠:٣٠")
             ]
         )
@@ -294,7 +295,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         kinds.iter().any(|(k,)| k == "follow_up_appointment"),
         "{kinds:?}"
     );
-    let case = json(&mona, "/api/get_case", &[("household_id", &h)]).await;
+    let case = json(&mona, "/api/get_case", &[("household_id", h)]).await;
     let follow_up = case["follow_ups"][0]["id"].as_i64().unwrap();
     assert_eq!(case["follow_ups"][0]["kind"], "call");
     let mine = json(&mona, "/api/get_continuity", &[("view", "mine")]).await;
@@ -309,11 +310,12 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
 
     // The visit form, saved per part: the note alone, then the outcome.
     let f = follow_up.to_string();
+    let f = f.as_str();
     assert_eq!(
         status(
             &mona,
             "/api/save_follow_up_note",
-            &[("id", &f), ("note", "اتصلت بها، ستعود للدورة")]
+            &[("id", f), ("note", "اتصلت بها، ستعود للدورة")]
         )
         .await,
         200
@@ -322,7 +324,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         status(
             &reem,
             "/api/save_follow_up_note",
-            &[("id", &f), ("note", "x")]
+            &[("id", f), ("note", "x")]
         )
         .await,
         403
@@ -331,7 +333,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         status(
             &mona,
             "/api/record_follow_up",
-            &[("id", &f), ("outcome", "closed")]
+            &[("id", f), ("outcome", "closed")]
         )
         .await,
         422,
@@ -341,7 +343,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         status(
             &mona,
             "/api/record_follow_up",
-            &[("id", &f), ("outcome", "reached")]
+            &[("id", f), ("outcome", "reached")]
         )
         .await,
         200
@@ -350,7 +352,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         status(
             &mona,
             "/api/record_follow_up",
-            &[("id", &f), ("outcome", "reached")]
+            &[("id", f), ("outcome", "reached")]
         )
         .await,
         409
@@ -378,7 +380,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         status(
             &mona,
             "/api/assign_case",
-            &[("household_id", &h), ("assignee", &user.to_string())]
+            &[("household_id", h), ("assignee", user.to_string().as_str())]
         )
         .await,
         422,
@@ -388,7 +390,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         status(
             &mona,
             "/api/assign_case",
-            &[("household_id", &h), ("assignee", &mona_id.to_string())]
+            &[("household_id", h), ("assignee", mona_id.to_string().as_str())]
         )
         .await,
         200
@@ -418,14 +420,14 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
 
     // Closing the case: exited, with its reason.
     assert_eq!(
-        status(&mona, "/api/close_case", &[("household_id", &h)]).await,
+        status(&mona, "/api/close_case", &[("household_id", h)]).await,
         422
     );
     assert_eq!(
         status(
             &mona,
             "/api/close_case",
-            &[("household_id", &h), ("exit_reason", "graduated")]
+            &[("household_id", h), ("exit_reason", "graduated")]
         )
         .await,
         200
@@ -435,7 +437,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         (Status::Exited, vec!["exited".to_string()])
     );
     assert_eq!(
-        json(&mona, "/api/get_case", &[("household_id", &h)]).await["reentry"],
+        json(&mona, "/api/get_case", &[("household_id", h)]).await["reentry"],
         false
     );
 
@@ -446,7 +448,8 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         .await
         .unwrap();
     sqlx::query(
-        "UPDATE application_lines SET created_at = created_at - 86400 WHERE household_id = $1",
+        // A day later (times are in seconds: the return comes after the close).
+        "UPDATE cases SET closed_at = closed_at - 86400 WHERE household_id = $1",
     )
     .bind(household)
     .execute(&app.state.db.pool)
@@ -458,7 +461,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         .unwrap();
     assert_ne!(reasons_of(&app, household).await.0, Status::Exited);
     assert_eq!(
-        json(&mona, "/api/get_case", &[("household_id", &h)]).await["reentry"],
+        json(&mona, "/api/get_case", &[("household_id", h)]).await["reentry"],
         true
     );
     let exits = app.count(&format!("SELECT COUNT(*) FROM continuity_history WHERE household_id = {household} AND status = 'exited'")).await;
@@ -476,11 +479,12 @@ async fn the_feed_the_rules_and_the_lease(app: TestApp) {
     // A decision puts the household in the change feed; the worker's drain empties it.
     let mona = app.signed_in(MONA_NAKHLA_STAFF).await;
     let l = line.to_string();
+    let l = l.as_str();
     assert_eq!(
         status(
             &mona,
             "/api/act_on_line",
-            &[("line_id", &l), ("action", "start_review")]
+            &[("line_id", l), ("action", "start_review")]
         )
         .await,
         200
