@@ -21,9 +21,8 @@ async fn main() {
         .ok()
         .and_then(|n| n.replace('_', "").parse().ok())
         .unwrap_or(100_000);
-    let url = std::env::var("BENCH_DATABASE_URL").unwrap_or_else(|_| {
-        format!("sqlite:///var/tmp/takamul-bench/continuity-{households}.db")
-    });
+    let url = std::env::var("BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite:///var/tmp/takamul-bench/continuity-{households}.db"));
     let db = Db::connect(&url, 8).await.expect("connect");
     db.migrate().await.expect("migrate");
     app::demo::seed_demo(&db).await.expect("seed");

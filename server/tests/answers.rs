@@ -429,6 +429,54 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
                 ("district_id", "0".into()),
             ]],
         ),
+        // Keeping families in (issue 17): lists, cases of households the
+        // caller may and may not serve, and writes with refused input.
+        (
+            "get_continuity",
+            vec![
+                vec![],
+                vec![("view", "mine".into())],
+                vec![("view", "unassigned".into())],
+            ],
+        ),
+        (
+            "get_case",
+            vec![
+                vec![("household_id", noura_household.clone())],
+                vec![("household_id", amina_household.clone())],
+            ],
+        ),
+        (
+            "assign_case",
+            vec![vec![
+                ("household_id", noura_household.clone()),
+                ("assignee", "abc".into()),
+            ]],
+        ),
+        (
+            "book_follow_up",
+            vec![vec![
+                ("household_id", noura_household.clone()),
+                ("kind", "none".into()),
+                ("due_on", "".into()),
+            ]],
+        ),
+        ("get_follow_up", vec![vec![("id", "1".into())]]),
+        (
+            "save_follow_up_note",
+            vec![vec![("id", "0".into()), ("note", "".into())]],
+        ),
+        (
+            "record_follow_up",
+            vec![vec![("id", "0".into()), ("outcome", "reached".into())]],
+        ),
+        (
+            "close_case",
+            vec![vec![("household_id", noura_household.clone())]],
+        ),
+        ("get_continuity_rules", vec![vec![]]),
+        ("save_continuity_rules", vec![vec![]]),
+        ("recompute_continuity", vec![vec![]]),
         // My data and the data-protection officer (issue 16).
         ("get_my_data", vec![vec![]]),
         ("get_disputes", vec![vec![]]),

@@ -246,11 +246,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         status(
             &mona,
             "/api/book_follow_up",
-            &[
-                ("household_id", h),
-                ("kind", "call"),
-                ("due_on", "someday")
-            ]
+            &[("household_id", h), ("kind", "call"), ("due_on", "someday")]
         )
         .await,
         422
@@ -258,11 +254,7 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
     let refused = mona
         .post_form(
             "/api/book_follow_up",
-            &[
-                ("household_id", h),
-                ("kind", "call"),
-                ("due_on", "someday"),
-            ],
+            &[("household_id", h), ("kind", "call"), ("due_on", "someday")],
         )
         .await;
     assert!(
@@ -390,7 +382,10 @@ async fn a_quiet_family_is_called_and_comes_back(app: TestApp) {
         status(
             &mona,
             "/api/assign_case",
-            &[("household_id", h), ("assignee", mona_id.to_string().as_str())]
+            &[
+                ("household_id", h),
+                ("assignee", mona_id.to_string().as_str())
+            ]
         )
         .await,
         200
