@@ -15,5 +15,8 @@ export TAKAMUL_SIGN_IN_REFRESH_SECS=3600
 # integration tests, so here they only need to stay out of the way.
 export TAKAMUL_SIGN_IN_LIMIT_PER_IP=10000
 export TAKAMUL_SIGN_IN_LIMIT_PER_ID=10000
+# Messages go out at any hour here (quiet hours are tested by the integration
+# tests), so a walk that checks the simulator's inbox passes at night too.
+export MESSAGING_QUIET_HOURS=00:00-00:00
 "$SERVER_BIN" seed --demo >/dev/null
 exec "$SERVER_BIN" serve

@@ -19,6 +19,9 @@ CREATE TABLE cases (
 );
 CREATE UNIQUE INDEX cases_open ON cases(household_id, association_id) WHERE closed_at IS NULL;
 CREATE INDEX cases_association ON cases(association_id, assignee_user_id);
+CREATE INDEX cases_household ON cases(household_id, closed_at);
+-- The continuity signals read enrollments by household.
+CREATE INDEX enrollments_household ON enrollments(household_id);
 
 -- A follow-up task: a call, a visit… due at a time, for a caseworker; its
 -- outcome once done. The note is the caseworker's, read by its association.
@@ -40,8 +43,9 @@ CREATE TABLE follow_ups (
 CREATE INDEX follow_ups_due ON follow_ups(association_id, outcome, due_at);
 CREATE INDEX follow_ups_household ON follow_ups(household_id, outcome_at);
 
--- The current status of each household and why (reasons as JSON), and every
--- change of it, so reports can count exits and re-entries.
+-- The current status of each household and why (reasons as JSON; written
+-- when the status, score or reasons change: `computed_at`), and every change
+-- of status, so reports can count exits and re-entries.
 CREATE TABLE continuity_status (
     household_id        BIGINT PRIMARY KEY REFERENCES households(id) ON DELETE CASCADE,
     status              TEXT NOT NULL CHECK (status IN ('active', 'watch', 'at_risk', 'inactive', 'exited')),

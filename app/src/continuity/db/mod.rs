@@ -137,13 +137,12 @@ pub async fn signals(
         }
     }
 
-    // Absences in running courses, by session time; those before the family
+    // Absences in running courses, by when they were marked; those before the family
     // was last reached are answered.
     let absences: Vec<(i64, i64, String, String, i64)> = scoped(
-        "SELECT e.household_id, c.id, c.title_ar, c.title_en, s.starts_at FROM attendance a \
+        "SELECT e.household_id, c.id, c.title_ar, c.title_en, a.marked_at FROM attendance a \
            JOIN enrollments e ON e.id = a.enrollment_id \
            JOIN courses c ON c.id = e.course_id \
-           JOIN course_sessions s ON s.id = a.session_id \
          WHERE a.mark = 'absent' AND e.status = 'enrolled' AND e.household_id IS NOT NULL",
         scope,
         "e.household_id",
@@ -298,65 +297,95 @@ pub async fn is_reentry(db: &Db, household_id: i64) -> Result<bool, sqlx::Error>
     Ok(asked.get(&household_id).is_some_and(|&at| at > closed))
 }
 
-/// Stores assessments: the current status of each household and, where the
-/// status changed, a history row. Returns how many changed.
+/// Stores assessments: the current status of each household (written only
+/// where its status, score or reasons differ from the stored ones, so a
+/// steady run writes little) and, where the status changed, a history row.
+/// Rows go in multi-row statements. Returns how many statuses changed.
 #[tracing::instrument(skip_all)]
 pub async fn save(db: &Db, assessed: &[(i64, Assessment)], at: i64) -> Result<usize, sqlx::Error> {
     let mut changed = 0;
-    for chunk in assessed.chunks(500) {
+    for chunk in assessed.chunks(400) {
         let ids: Vec<i64> = chunk.iter().map(|(id, _)| *id).collect();
-        let mut sql =
-            Sql::new("SELECT household_id, status FROM continuity_status WHERE household_id IN ");
+        let mut sql = Sql::new(
+            "SELECT household_id, status, score, reasons FROM continuity_status WHERE household_id IN ",
+        );
         sql.bind_list(&ids);
-        let before: HashMap<i64, String> = sql
-            .query_as::<(i64, String)>()
+        let before: HashMap<i64, (String, i64, String)> = sql
+            .query_as::<(i64, String, i64, String)>()
             .fetch_all(&db.pool)
             .await?
             .into_iter()
+            .map(|(id, status, score, reasons)| (id, (status, score, reasons)))
             .collect();
-        let mut tx = db.pool.begin().await?;
+        let mut upsert = Sql::new(
+            "INSERT INTO continuity_status (household_id, status, score, reasons, computed_at, since) VALUES ",
+        );
+        let mut history = Sql::new(
+            "INSERT INTO continuity_history (household_id, status, previous, at) VALUES ",
+        );
+        let (mut upserts, mut moves) = (0, 0);
         for (id, a) in chunk {
             let reasons = serde_json::to_string(&a.reasons).unwrap_or_else(|_| "[]".into());
-            let previous = before.get(id).map(String::as_str);
-            if previous == Some(a.status.as_str()) {
-                sqlx::query(
-                    "UPDATE continuity_status SET score = $1, reasons = $2, computed_at = $3 \
-                     WHERE household_id = $4",
-                )
-                .bind(a.score)
-                .bind(&reasons)
-                .bind(at)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            let previous = before.get(id);
+            if previous.is_some_and(|(s, score, r)| {
+                s == a.status.as_str() && *score == a.score && *r == reasons
+            }) {
                 continue;
             }
-            changed += 1;
-            sqlx::query(
-                "INSERT INTO continuity_status (household_id, status, score, reasons, computed_at, since) \
-                 VALUES ($1, $2, $3, $4, $5, $5) \
-                 ON CONFLICT (household_id) DO UPDATE SET status = excluded.status, \
-                   score = excluded.score, reasons = excluded.reasons, \
-                   computed_at = excluded.computed_at, since = excluded.since",
-            )
-            .bind(id)
-            .bind(a.status.as_str())
-            .bind(a.score)
-            .bind(&reasons)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query(
-                "INSERT INTO continuity_history (household_id, status, previous, at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(id)
-            .bind(a.status.as_str())
-            .bind(previous)
-            .bind(at)
-            .execute(&mut *tx)
-            .await?;
+            if upserts > 0 {
+                upsert.push(", ");
+            }
+            upserts += 1;
+            upsert
+                .push("(")
+                .bind(*id)
+                .push(", ")
+                .bind(a.status.as_str())
+                .push(", ")
+                .bind(a.score)
+                .push(", ")
+                .bind(reasons)
+                .push(", ")
+                .bind(at)
+                .push(", ")
+                .bind(at)
+                .push(")");
+            let previous = previous.map(|(s, _, _)| s.as_str());
+            if previous != Some(a.status.as_str()) {
+                if moves > 0 {
+                    history.push(", ");
+                }
+                moves += 1;
+                history
+                    .push("(")
+                    .bind(*id)
+                    .push(", ")
+                    .bind(a.status.as_str())
+                    .push(", ")
+                    .bind(previous.map(str::to_string))
+                    .push(", ")
+                    .bind(at)
+                    .push(")");
+            }
+        }
+        if upserts == 0 {
+            continue;
+        }
+        // `since` moves only when the status does.
+        upsert.push(
+            " ON CONFLICT (household_id) DO UPDATE SET \
+               since = CASE WHEN continuity_status.status = excluded.status \
+                 THEN continuity_status.since ELSE excluded.since END, \
+               status = excluded.status, score = excluded.score, reasons = excluded.reasons, \
+               computed_at = excluded.computed_at",
+        );
+        let mut tx = db.pool.begin().await?;
+        upsert.query().execute(&mut *tx).await?;
+        if moves > 0 {
+            history.query().execute(&mut *tx).await?;
         }
         tx.commit().await?;
+        changed += moves;
     }
     Ok(changed)
 }
