@@ -320,9 +320,8 @@ pub async fn save(db: &Db, assessed: &[(i64, Assessment)], at: i64) -> Result<us
         let mut upsert = Sql::new(
             "INSERT INTO continuity_status (household_id, status, score, reasons, computed_at, since) VALUES ",
         );
-        let mut history = Sql::new(
-            "INSERT INTO continuity_history (household_id, status, previous, at) VALUES ",
-        );
+        let mut history =
+            Sql::new("INSERT INTO continuity_history (household_id, status, previous, at) VALUES ");
         let (mut upserts, mut moves) = (0, 0);
         for (id, a) in chunk {
             let reasons = serde_json::to_string(&a.reasons).unwrap_or_else(|_| "[]".into());
