@@ -115,6 +115,9 @@ fn Queue(queue: QueueView) -> impl IntoView {
             if let Some(t) = f.assistance_type_id {
                 q.push_str(&format!("type={t}&"));
             }
+            if let Some(d) = f.district_id {
+                q.push_str(&format!("district={d}&"));
+            }
             if let Some(a) = f.older_than_days {
                 q.push_str(&format!("age={a}&"));
             }
@@ -169,6 +172,7 @@ fn Queue(queue: QueueView) -> impl IntoView {
     let page = f.page;
     let pages = (queue.total + QUEUE_PAGE_SIZE - 1) / QUEUE_PAGE_SIZE;
     let type_selected = f.assistance_type_id;
+    let district_selected = f.district_id;
     let age_option = move |days: i64, label: AnyView| {
         view! { <option value=days.to_string() selected=f.older_than_days == Some(days)>{label}</option> }
     };
@@ -187,6 +191,15 @@ fn Queue(queue: QueueView) -> impl IntoView {
                     <option value="">{t!(i18n, queue.any)}</option>
                     {queue.types.iter().map(|t| view! {
                         <option value=t.id.to_string() selected=type_selected == Some(t.id)>{pick(english, &t.name_ar, &t.name_en)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="district">{t!(i18n, queue.district)}</label>
+                <select id="district" name="district">
+                    <option value="">{t!(i18n, queue.any)}</option>
+                    {queue.districts.iter().map(|d| view! {
+                        <option value=d.id.to_string() selected=district_selected == Some(d.id)>{pick(english, &d.name_ar, &d.name_en)}</option>
                     }).collect_view()}
                 </select>
             </div>
