@@ -295,7 +295,13 @@ both_engines! {
         assert!(my_applications(&noura).await.notifications.iter().all(|n| n.read));
         assert_eq!(mine.benefits.len(), 1);
 
-        // Granted within the cooldown: a new request for training is refused.
+        // Granted within the cooldown: the form says from when she may ask again…
+        let form = apply_form(&noura).await;
+        let until = form.choices.iter().find(|c| c.assistance_type.id == training).unwrap().cooldown_until.expect("in cooldown");
+        assert!(until > app::database::now() + 170 * 86_400, "a cooldown of 180 days: {until}");
+        let page = noura.get("/applications/new").await.text().await.unwrap();
+        assert!(page.contains(&app::time::format_date(until)), "the date on the form");
+        // …and a new request for training is refused.
         let r = submit(&noura, &apply_form(&noura).await.submission_key, &[(training, NEED, "")]).await;
         assert_eq!(r.status(), 409);
         assert!(r.text().await.unwrap().contains("line_in_cooldown"));

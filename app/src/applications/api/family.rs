@@ -25,8 +25,9 @@ pub struct ApplyChoice {
     pub assistance_type: AssistanceType,
     /// The active line of this type, if any: the form shows it instead.
     pub active: Option<LineSummary>,
-    /// Granted within the cooldown.
-    pub in_cooldown: bool,
+    /// Granted within the type's cooldown: when the family may ask again
+    /// (Unix seconds), shown on the form.
+    pub cooldown_until: Option<i64>,
 }
 
 /// What the application form needs.
@@ -77,11 +78,15 @@ async fn apply_form(ctx: Ctx) -> Result<ApplyForm, AppError> {
                     .iter()
                     .find(|l| l.assistance_type_id == t.id && l.state.is_active())
                     .cloned(),
-                in_cooldown: lines.iter().any(|l| {
-                    l.assistance_type_id == t.id
-                        && l.state == LineState::Fulfilled
-                        && l.last_action_at > at - cooldown
-                }),
+                cooldown_until: lines
+                    .iter()
+                    .filter(|l| {
+                        l.assistance_type_id == t.id
+                            && l.state == LineState::Fulfilled
+                            && l.last_action_at > at - cooldown
+                    })
+                    .map(|l| l.last_action_at + cooldown)
+                    .max(),
                 assistance_type: t,
             }
         })

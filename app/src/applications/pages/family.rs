@@ -166,12 +166,16 @@ fn Apply(form: ApplyForm) -> impl IntoView {
                 }
                 .into_any();
             }
-            if choice.in_cooldown {
+            if let Some(until) = choice.cooldown_until {
+                let on = crate::time::format_date(until);
+                let hijri = crate::time::format_hijri(until);
                 return view! {
                     <fieldset class="field choice-block taken">
                         <legend>{name}</legend>
                         <input type="hidden" name=field("assistance_type_id") value=t.id.to_string() />
-                        <p class="muted">{t!(i18n, errors.line_in_cooldown)}</p>
+                        <p class="muted" data-testid="cooldown-until">
+                            {t!(i18n, applications.cooldown_until, date = move || on.clone(), hijri = move || hijri.clone())}
+                        </p>
                     </fieldset>
                 }
                 .into_any();
