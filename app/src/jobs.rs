@@ -3,7 +3,9 @@
 //! row holds it), renewed while the job works, given back at the end. A
 //! crashed holder's lease simply expires.
 
+use std::future::Future;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use crate::database::Db;
 
@@ -15,6 +17,28 @@ pub fn instance_name() -> &'static str {
         let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "server".to_string());
         format!("{host}-{}", &crate::ids::new_token()[..8])
     })
+}
+
+/// Runs `run` in this process at start-up and then every `interval`; a
+/// zero interval means never (logged with the setting that turned it off).
+/// A late tick waits rather than bunching up; `run` logs its own outcome.
+pub fn every<F, Fut>(interval: Duration, off_because: &'static str, run: F)
+where
+    F: Fn() -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
+    if interval.is_zero() {
+        tracing::info!("{off_because}");
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            run().await;
+        }
+    });
 }
 
 /// Takes `job`'s lease for `holder` until `expires_at` when nobody holds it

@@ -95,32 +95,32 @@ pub async fn drain_changes(db: &Db, at: i64) -> Result<usize, sqlx::Error> {
 /// Starts both schedules in this process: the full run every `interval`
 /// (0: never) and the change feed every `feed` (0: never).
 pub fn spawn(state: AppState, interval: Duration, feed: Duration) {
-    if !interval.is_zero() {
-        let state = state.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(interval);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
+    let db = state.db.clone();
+    crate::jobs::every(
+        interval,
+        "continuity recompute off (TAKAMUL_CONTINUITY_INTERVAL_SECS=0)",
+        move || {
+            let db = db.clone();
+            async move {
                 let at = crate::database::now();
-                match recompute_all(&state.db, crate::jobs::instance_name(), at).await {
+                match recompute_all(&db, crate::jobs::instance_name(), at).await {
                     Ok(Some(report)) => tracing::info!(?report, "continuity recomputed"),
                     Ok(None) => tracing::debug!("continuity run held by another instance"),
                     Err(error) => tracing::warn!(%error, "continuity run failed"),
                 }
             }
-        });
-    }
-    if !feed.is_zero() {
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(feed);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                if let Err(error) = drain_changes(&state.db, crate::database::now()).await {
+        },
+    );
+    crate::jobs::every(
+        feed,
+        "continuity change feed off (TAKAMUL_CONTINUITY_FEED_SECS=0)",
+        move || {
+            let db = state.db.clone();
+            async move {
+                if let Err(error) = drain_changes(&db, crate::database::now()).await {
                     tracing::warn!(%error, "continuity change feed failed");
                 }
             }
-        });
-    }
+        },
+    );
 }

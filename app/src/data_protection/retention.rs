@@ -141,28 +141,25 @@ async fn apply_all(
 /// in this process; each run is skipped when another instance holds the
 /// lease. Errors are logged, and the next tick tries again.
 pub fn spawn_schedule(state: AppState, interval: Duration) {
-    if interval.is_zero() {
-        tracing::info!("retention schedule off (TAKAMUL_RETENTION_INTERVAL_SECS=0)");
-        return;
-    }
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            let policy = policy_of(&state);
-            let now = crate::database::now();
-            if let Err(error) = run(
-                &state.db,
-                &policy,
-                now,
-                instance_name(),
-                StartedBy::Schedule,
-            )
-            .await
-            {
-                tracing::warn!(%error, "retention run failed");
+    crate::jobs::every(
+        interval,
+        "retention schedule off (TAKAMUL_RETENTION_INTERVAL_SECS=0)",
+        move || {
+            let state = state.clone();
+            async move {
+                let policy = policy_of(&state);
+                let now = crate::database::now();
+                let started = run(
+                    &state.db,
+                    &policy,
+                    now,
+                    instance_name(),
+                    StartedBy::Schedule,
+                );
+                if let Err(error) = started.await {
+                    tracing::warn!(%error, "retention run failed");
+                }
             }
-        }
-    });
+        },
+    );
 }

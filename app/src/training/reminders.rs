@@ -56,22 +56,20 @@ pub async fn run_once(db: &Db, now: i64) -> Result<usize, sqlx::Error> {
 /// Starts the schedule in this process: a run at start-up, then every
 /// `interval` (0: never). Errors are logged and the next tick tries again.
 pub fn spawn_schedule(db: Db, interval: Duration) {
-    if interval.is_zero() {
-        tracing::info!("session reminders off (TAKAMUL_SESSION_REMINDER_INTERVAL_SECS=0)");
-        return;
-    }
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tick.tick().await;
-            match run_once(&db, crate::database::now()).await {
-                Ok(0) => {}
-                Ok(sent) => tracing::info!(sent, "session reminders put in the outbox"),
-                Err(error) => tracing::warn!(%error, "session reminder run failed"),
+    crate::jobs::every(
+        interval,
+        "session reminders off (TAKAMUL_SESSION_REMINDER_INTERVAL_SECS=0)",
+        move || {
+            let db = db.clone();
+            async move {
+                match run_once(&db, crate::database::now()).await {
+                    Ok(0) => {}
+                    Ok(sent) => tracing::info!(sent, "session reminders put in the outbox"),
+                    Err(error) => tracing::warn!(%error, "session reminder run failed"),
+                }
             }
-        }
-    });
+        },
+    );
 }
 
 #[cfg(test)]

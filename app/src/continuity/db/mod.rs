@@ -36,6 +36,26 @@ fn scoped(text: &str, scope: Scope<'_>, column: &str, tail: &str) -> Sql {
     sql
 }
 
+/// Runs a `(household_id, value)` query and hands each value to its
+/// household's signals.
+async fn each<T>(
+    db: &Db,
+    sql: Sql,
+    by_id: &mut HashMap<i64, Signals>,
+    mut set: impl FnMut(&mut Signals, T),
+) -> Result<(), sqlx::Error>
+where
+    (i64, T): for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let rows: Vec<(i64, T)> = sql.query_as().fetch_all(&db.pool).await?;
+    for (id, value) in rows {
+        if let Some(signals) = by_id.get_mut(&id) {
+            set(signals, value);
+        }
+    }
+    Ok(())
+}
+
 /// Reads the signals of the households in `scope` (registered, not erased
 /// or merged), a few grouped queries whatever their number.
 #[tracing::instrument(skip_all)]
@@ -68,61 +88,57 @@ pub async fn signals(
         .collect();
 
     // Contact: a line moved, a benefit given, a session attended, a family reached.
-    let contacts: Vec<(i64, Option<i64>)> = scoped(
-        "SELECT household_id, MAX(at) FROM ( \
-           SELECT household_id, last_action_at AS at FROM application_lines \
-           UNION ALL SELECT household_id, recorded_at FROM benefits \
-           UNION ALL SELECT e.household_id, a.marked_at FROM attendance a \
-             JOIN enrollments e ON e.id = a.enrollment_id WHERE a.mark = 'present' \
-           UNION ALL SELECT household_id, outcome_at FROM follow_ups WHERE outcome = 'reached' \
-         ) c WHERE household_id IS NOT NULL",
-        scope,
-        "household_id",
-        " GROUP BY household_id",
+    each(
+        db,
+        scoped(
+            "SELECT household_id, MAX(at) FROM ( \
+               SELECT household_id, last_action_at AS at FROM application_lines \
+               UNION ALL SELECT household_id, recorded_at FROM benefits \
+               UNION ALL SELECT e.household_id, a.marked_at FROM attendance a \
+                 JOIN enrollments e ON e.id = a.enrollment_id WHERE a.mark = 'present' \
+               UNION ALL SELECT household_id, outcome_at FROM follow_ups \
+                 WHERE outcome = 'reached' \
+             ) c WHERE household_id IS NOT NULL",
+            scope,
+            "household_id",
+            " GROUP BY household_id",
+        ),
+        &mut by_id,
+        |s, at: Option<i64>| s.last_contact_at = at,
     )
-    .query_as()
-    .fetch_all(&db.pool)
     .await?;
-    for (id, at) in contacts {
-        if let Some(s) = by_id.get_mut(&id) {
-            s.last_contact_at = at;
-        }
-    }
 
-    let reached: Vec<(i64, Option<i64>)> = scoped(
-        "SELECT household_id, MAX(outcome_at) FROM follow_ups WHERE outcome = 'reached'",
-        scope,
-        "household_id",
-        " GROUP BY household_id",
+    each(
+        db,
+        scoped(
+            "SELECT household_id, MAX(outcome_at) FROM follow_ups WHERE outcome = 'reached'",
+            scope,
+            "household_id",
+            " GROUP BY household_id",
+        ),
+        &mut by_id,
+        |s, at: Option<i64>| s.last_reached_at = at,
     )
-    .query_as()
-    .fetch_all(&db.pool)
     .await?;
-    for (id, at) in reached {
-        if let Some(s) = by_id.get_mut(&id) {
-            s.last_reached_at = at;
-        }
-    }
 
     // Open: undecided or unfulfilled lines, seats held or awaited.
-    let open: Vec<(i64, i64)> = scoped(
-        "SELECT household_id, COUNT(*) FROM ( \
-           SELECT household_id FROM application_lines \
-             WHERE state IN ('submitted', 'in_review', 'approved', 'referred') \
-           UNION ALL SELECT household_id FROM enrollments WHERE status IN ('enrolled', 'waitlisted') \
-         ) o WHERE household_id IS NOT NULL",
-        scope,
-        "household_id",
-        " GROUP BY household_id",
+    each(
+        db,
+        scoped(
+            "SELECT household_id, COUNT(*) FROM ( \
+               SELECT household_id FROM application_lines \
+                 WHERE state IN ('submitted', 'in_review', 'approved', 'referred') \
+               UNION ALL SELECT household_id FROM enrollments \
+                 WHERE status IN ('enrolled', 'waitlisted') \
+             ) o WHERE household_id IS NOT NULL",
+            scope,
+            "household_id",
+            " GROUP BY household_id",
+        ),
+        &mut by_id,
+        |s, n: i64| s.open_items = n,
     )
-    .query_as()
-    .fetch_all(&db.pool)
     .await?;
-    for (id, n) in open {
-        if let Some(s) = by_id.get_mut(&id) {
-            s.open_items = n;
-        }
-    }
 
     let mut overdue = Sql::new(
         "SELECT household_id, COUNT(*) FROM follow_ups WHERE outcome IS NULL AND due_at < ",
@@ -130,12 +146,10 @@ pub async fn signals(
     overdue.bind(at);
     scope.push(&mut overdue, "household_id");
     overdue.push(" GROUP BY household_id");
-    let overdue: Vec<(i64, i64)> = overdue.query_as().fetch_all(&db.pool).await?;
-    for (id, n) in overdue {
-        if let Some(s) = by_id.get_mut(&id) {
-            s.overdue_follow_ups = n;
-        }
-    }
+    each(db, overdue, &mut by_id, |s, n: i64| {
+        s.overdue_follow_ups = n
+    })
+    .await?;
 
     // Absences in running courses, by when they were marked; those before the family
     // was last reached are answered.
@@ -172,23 +186,18 @@ pub async fn signals(
         }
     }
 
-    let flags: Vec<(i64, i64)> = scoped(
+    let flags = scoped(
         "SELECT household_id, raised_at FROM follow_up_flags WHERE resolved_at IS NULL",
         scope,
         "household_id",
         "",
-    )
-    .query_as()
-    .fetch_all(&db.pool)
-    .await?;
-    for (id, raised_at) in flags {
-        let Some(s) = by_id.get_mut(&id) else {
-            continue;
-        };
+    );
+    each(db, flags, &mut by_id, |s, raised_at: i64| {
         if s.last_reached_at.is_none_or(|reached| raised_at > reached) {
             s.training_flags += 1;
         }
-    }
+    })
+    .await?;
 
     // A shop with published products: its last update or WhatsApp tap.
     let shops: Vec<(i64, i64, Option<i64>, Option<i64>)> = scoped(
@@ -214,20 +223,19 @@ pub async fn signals(
         }
     }
 
-    let unfulfilled: Vec<(i64, Option<i64>)> = scoped(
-        "SELECT household_id, MIN(last_action_at) FROM application_lines WHERE state = 'approved'",
-        scope,
-        "household_id",
-        " GROUP BY household_id",
+    each(
+        db,
+        scoped(
+            "SELECT household_id, MIN(last_action_at) FROM application_lines \
+             WHERE state = 'approved'",
+            scope,
+            "household_id",
+            " GROUP BY household_id",
+        ),
+        &mut by_id,
+        |s, at: Option<i64>| s.oldest_unfulfilled_at = at,
     )
-    .query_as()
-    .fetch_all(&db.pool)
     .await?;
-    for (id, at) in unfulfilled {
-        if let Some(s) = by_id.get_mut(&id) {
-            s.oldest_unfulfilled_at = at;
-        }
-    }
 
     // Exited: the last case closed, none open, and nothing asked or done since.
     let closed: Vec<(i64, String, i64)> = scoped(
