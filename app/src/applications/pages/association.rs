@@ -71,6 +71,7 @@ fn OwnerHeading(owner: QueueOwner, base: &'static str) -> impl IntoView {
             <a href=QUEUE_PAGE aria-current=(base == QUEUE_PAGE).then_some("page")>{t!(i18n, queue.title)}</a>
             <a href=FAMILIES_PAGE aria-current=(base == FAMILIES_PAGE).then_some("page")>{t!(i18n, families.title)}</a>
             <a href=crate::paths::CONTINUITY_PAGE>{t!(i18n, continuity.nav)}</a>
+            <a href=crate::paths::ASSOCIATION_DASHBOARD_PAGE>{t!(i18n, reporting.nav)}</a>
             <a href=crate::paths::WALK_IN_PAGE>{t!(i18n, walk_in.title)}</a>
             <a href=crate::paths::MODERATION_PAGE>{t!(i18n, moderation.title)}</a>
             <a href=crate::paths::MANAGE_PAGE>{t!(i18n, training.manage_nav_link)}</a>
