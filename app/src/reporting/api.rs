@@ -147,7 +147,7 @@ pub async fn load(
             before: indicator.by_period().then(|| total(&before, indicator)),
         })
         .collect();
-    let trend = per_month(period, &db::line_times(db, &cut).await?)
+    let trend = per_month(period, &db::lines_per_day(db, &cut).await?)
         .into_iter()
         .map(|(month, n)| {
             (

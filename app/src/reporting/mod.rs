@@ -493,16 +493,16 @@ fn month_start(date: SaudiDate, delta: i64) -> SaudiDate {
     SaudiDate::parse(&format!("{y:04}-{m:02}-01")).unwrap_or(date)
 }
 
-/// Counts per month of the period, zero-filled, from event times.
-pub fn per_month(period: Period, times: &[i64]) -> Vec<(String, i64)> {
+/// Counts per month of the period, zero-filled, from (time, count) pairs.
+pub fn per_month(period: Period, counts: &[(i64, i64)]) -> Vec<(String, i64)> {
     let mut months: Vec<(String, i64)> = period.months().into_iter().map(|m| (m, 0)).collect();
-    for &at in times {
+    for &(at, n) in counts {
         if at < period.start || at >= period.end {
             continue;
         }
         let key = month_key(at);
         if let Some(slot) = months.iter_mut().find(|(m, _)| *m == key) {
-            slot.1 += 1;
+            slot.1 += n;
         }
     }
     months

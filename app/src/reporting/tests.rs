@@ -107,19 +107,19 @@ fn counts_per_month_are_zero_filled() {
     let today = SaudiDate::parse("2026-03-15").unwrap().start();
     let p = Period::parse("2026-01-10", "2026-03-15", today).unwrap();
     let at = |d: &str| SaudiDate::parse(d).unwrap().start() + 60;
-    let times = [
-        at("2026-01-10"),
-        at("2026-01-31"),
-        at("2026-03-01"),
-        at("2026-04-01"),
-        at("2025-12-31"),
+    let counts = [
+        (at("2026-01-10"), 2),
+        (at("2026-01-31"), 1),
+        (at("2026-03-01"), 4),
+        (at("2026-04-01"), 7),
+        (at("2025-12-31"), 7),
     ];
     assert_eq!(
-        per_month(p, &times),
+        per_month(p, &counts),
         vec![
-            ("2026-01".into(), 2),
+            ("2026-01".into(), 3),
             ("2026-02".into(), 0),
-            ("2026-03".into(), 1)
+            ("2026-03".into(), 4)
         ]
     );
 }
