@@ -353,11 +353,12 @@ impl Row {
     }
 }
 
-/// A value in its unit, with Western digits: `12`, `37.5%`, `3.5`, `250.50`.
+/// A value in its unit, with Western digits: `12`, `37.5%`, `0.03%`, `3.5`, `250.50`.
 pub fn format_value(unit: Unit, value: i64) -> String {
     match unit {
         Unit::Count => value.to_string(),
-        Unit::Rate => format!("{}%", tenths(value / 10)),
+        Unit::Rate if value % 10 == 0 => format!("{}%", tenths(value / 10)),
+        Unit::Rate => format!("{}.{:02}%", value / 100, (value % 100).abs()),
         Unit::Days => tenths(value),
         Unit::Riyals => crate::text::format_riyals(value),
     }

@@ -163,10 +163,9 @@ fn HeadlineItem(headline: Headline) -> impl IntoView {
                     (Some(_), Some(delta)) => {
                         let sign = if delta > 0 { "+" } else if delta < 0 { "−" } else { "±" };
                         format!(
-                            "{} {sign}{} · {}",
-                            t_string!(i18n, reporting.change),
+                            "{sign}{} {}",
                             format_value(unit, delta.abs()),
-                            t_string!(i18n, reporting.previous),
+                            t_string!(i18n, reporting.vs_previous),
                         )
                     }
                     (Some(b), None) => format!(

@@ -62,6 +62,9 @@ fn rates_are_in_basis_points() {
     assert_eq!(rate(3, 8), Some(3_750));
     assert_eq!(rate(1, 3), Some(3_333));
     assert_eq!(format_value(Unit::Rate, 3_750), "37.5%");
+    assert_eq!(format_value(Unit::Rate, 6_667), "66.67%");
+    assert_eq!(format_value(Unit::Rate, 3), "0.03%");
+    assert_eq!(format_value(Unit::Rate, 10_000), "100%");
     assert_eq!(format_value(Unit::Days, 30), "3");
     assert_eq!(format_value(Unit::Days, 15), "1.5");
     assert_eq!(format_value(Unit::Riyals, 25_050), "250.50");
