@@ -626,9 +626,16 @@ fn check_xlsx(bytes: &[u8], rtl: bool, sheet: &str) {
     let mut workbook: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).unwrap();
     let range = workbook.worksheet_range(sheet).unwrap();
     let rows: Vec<Vec<Data>> = range.rows().map(|r| r.to_vec()).collect();
+    // An empty string is written as a blank cell.
+    fn text(cell: &Data) -> &str {
+        match cell {
+            Data::String(s) => s,
+            _ => "",
+        }
+    }
     let find = |indicator: &str, key: &str| {
         rows.iter()
-            .find(|r| r[2].to_string() == indicator && r[4].to_string() == key)
+            .find(|r| text(&r[2]) == indicator && text(&r[4]) == key)
             .unwrap_or_else(|| panic!("{indicator} {key}"))
             .clone()
     };
