@@ -568,6 +568,17 @@ both_engines! {
         assert!(html.contains("data-testid=\"trend-chart\""), "the chart");
         assert!(html.contains("<svg"));
         assert!(html.contains("dir=\"rtl\""));
+        // In English, left to right.
+        let page = council
+            .client
+            .get(council.url(&format!("/council/dashboard?{PERIOD}")))
+            .header("accept-language", "en")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("Council dashboard") && html.contains("dir=\"ltr\""), "English");
         let page = x_staff.get(&format!("/association/dashboard?{PERIOD}")).await;
         assert_eq!(page.status(), 200);
         assert!(page.text().await.unwrap().contains("أقل من 5"));
