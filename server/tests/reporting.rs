@@ -567,6 +567,7 @@ both_engines! {
         let html = page.text().await.unwrap();
         assert!(html.contains("data-testid=\"trend-chart\""), "the chart");
         assert!(html.contains("<svg"));
+        assert!(html.contains("data-testid=\"type-chart\""), "the bars by type");
         assert!(html.contains("dir=\"rtl\""));
         // In English, left to right.
         let page = council

@@ -116,3 +116,53 @@ pub fn BarChart(
         </figure>
     }
 }
+
+/// One bar's length out of 100, from the values (the largest is 100).
+pub fn lengths(values: &[Shown]) -> Vec<i64> {
+    let max = values
+        .iter()
+        .filter_map(|v| match v {
+            Shown::Value(n) => Some(*n),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    values
+        .iter()
+        .map(|v| match v {
+            Shown::Value(n) => (*n).max(0) * 100 / max,
+            _ => 0,
+        })
+        .collect()
+}
+
+/// Bars across, one per labelled row (a breakdown by type): each bar an
+/// inline SVG beside its label and value, so the list reads as text and
+/// follows the page's direction (the bar is mirrored in Arabic by CSS).
+#[component]
+pub fn RowBars(label: String, points: Vec<(String, String)>, values: Vec<Shown>) -> impl IntoView {
+    let lengths = lengths(&values);
+    view! {
+        <figure class="chart">
+            <ul class="row-bars" aria-label=label.clone() data-testid="type-chart">
+                {points
+                    .into_iter()
+                    .zip(lengths)
+                    .map(|((name, value), length)| {
+                        view! {
+                            <li>
+                                <span class="row-bar-name">{name}</span>
+                                <svg viewBox="0 0 100 10" class="row-bar" aria-hidden="true" preserveAspectRatio="none">
+                                    <rect x="0" y="0" width=length height="10" class="bar" />
+                                </svg>
+                                <span class="row-bar-value">{value}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <figcaption>{label}</figcaption>
+        </figure>
+    }
+}

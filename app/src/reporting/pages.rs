@@ -8,8 +8,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::api::{Board, Dashboard, get_dashboard};
-use super::chart::BarChart;
-use super::{Choice, Filters, Headline, Row, Shown, format_value};
+use super::chart::{BarChart, RowBars};
+use super::{Choice, Filters, Headline, Indicator, Row, Shown, format_value};
 use crate::i18n::*;
 use crate::paths::{ASSOCIATION_DASHBOARD_PAGE, COUNCIL_DASHBOARD_PAGE};
 use crate::text::url_encode;
@@ -125,6 +125,7 @@ fn BoardView(dashboard: Dashboard) -> impl IntoView {
             month=t_string!(i18n, reporting.month).to_string()
             value=t_string!(i18n, reporting.value).to_string()
         />
+        <TypeBars rows=dashboard.rows.clone() less=less.clone() />
         <h2>{t!(i18n, reporting.table)}</h2>
         <p class="exports">
             <a class="button secondary" href=csv download>{t!(i18n, reporting.export_csv)}</a>
@@ -134,6 +135,32 @@ fn BoardView(dashboard: Dashboard) -> impl IntoView {
         <IndicatorTable rows=dashboard.rows less />
         <p class="small muted">{t!(i18n, reporting.suppression_note)}</p>
     }
+}
+
+/// Lines submitted by assistance type, as bars.
+#[component]
+fn TypeBars(rows: Vec<Row>, less: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let parts: Vec<Row> = rows
+        .into_iter()
+        .filter(|r| r.indicator == Indicator::LinesByType && !r.is_total())
+        .collect();
+    (!parts.is_empty()).then(|| {
+        let points = parts
+            .iter()
+            .map(|r| {
+                (
+                    r.label(english),
+                    shown_text(r.indicator.unit(), r.shown, &less),
+                )
+            })
+            .collect();
+        let values = parts.iter().map(|r| r.shown).collect();
+        view! {
+            <RowBars label=t_string!(i18n, reporting.lines_by_type).to_string() points values />
+        }
+    })
 }
 
 /// A shown value as text.

@@ -160,3 +160,17 @@ fn the_chart_scales_its_bars_to_the_largest() {
     assert_eq!(bars[3].2, 0);
     assert_eq!(bars[0].1 + bars[0].2, bars[3].1 + bars[3].2, "one baseline");
 }
+
+#[test]
+fn row_bars_are_lengths_out_of_100() {
+    assert_eq!(
+        chart::lengths(&[
+            Shown::Value(8),
+            Shown::Value(2),
+            Shown::FewerThan5,
+            Shown::Nothing
+        ]),
+        vec![100, 25, 0, 0]
+    );
+    assert_eq!(chart::lengths(&[Shown::Value(0)]), vec![0]);
+}
