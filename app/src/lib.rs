@@ -25,6 +25,7 @@ pub mod continuity;
 pub mod coverage;
 pub mod data_protection;
 pub mod error;
+pub mod financing;
 pub mod home;
 pub mod identity;
 pub mod ids;

@@ -61,6 +61,22 @@ impl SaudiDate {
         self.year
     }
 
+    /// The same day `months` months later, on the month's last day when it
+    /// is shorter (31 January + 1 month: 28 or 29 February); `None` past 2100.
+    pub fn add_months(self, months: i64) -> Option<Self> {
+        let index = self.year * 12 + (self.month - 1) + months;
+        let (year, month) = (index.div_euclid(12), index.rem_euclid(12) + 1);
+        let day = self.day.min(days_in_month(year, month)?);
+        (1900..=2100)
+            .contains(&year)
+            .then_some(Self { year, month, day })
+    }
+
+    /// Whole days from `self` to `later` (negative when `later` is earlier).
+    pub fn days_until(self, later: Self) -> i64 {
+        (later.start() - self.start()).div_euclid(DAY)
+    }
+
     /// The Unix time of the day's first second (00:00 Saudi time).
     pub fn start(self) -> i64 {
         // Howard Hinnant's days-from-civil algorithm.

@@ -47,6 +47,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "data_protection",
             "continuity",
             "reporting",
+            "financing",
         ],
     ),
     ("top", &["layout", "home", "demo", "lib"]),

@@ -98,6 +98,21 @@ type AccessCase<'a> = (&'a str, &'a Browser, &'a str, &'a [(&'a str, &'a str)], 
 const NEED: &str = "أحتاج دورة في تغليف الحلويات";
 
 both_engines! {
+    async fn the_queue_filters_by_the_districts_its_lines_come_from(app: TestApp) {
+        let noura = app.signed_in(NOURA).await;
+        let line = common::apply_for_training(&app, &noura).await;
+        let district = common::jeddah_district(&app.state.db, 0).await;
+        let other = common::jeddah_district(&app.state.db, 1).await;
+        let staff = app.signed_in(STAFF_NAKHLA).await;
+        let view = queue(&staff).await;
+        assert_eq!(view.districts.iter().map(|d| d.id).collect::<Vec<_>>(), vec![district]);
+        // The page offers the district and narrows to it.
+        let page = staff.get(&format!("/association/queue?district={district}")).await.text().await.unwrap();
+        assert!(page.contains(&format!("<option value=\"{district}\" selected")), "{page}");
+        assert!(page.contains(&format!("/association/lines/{line}")));
+        let none = staff.get(&format!("/association/queue?district={other}")).await.text().await.unwrap();
+        assert!(!none.contains(&format!("/association/lines/{line}")));
+    }
     async fn lines_are_routed_by_coverage_and_submission_is_idempotent(app: TestApp) {
         let noura = family(&app, NOURA, 0).await;
         let (training, financing) = (type_id(&app, "training").await, type_id(&app, "financing").await);

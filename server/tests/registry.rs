@@ -24,6 +24,12 @@ both_engines! {
     async fn a_family_registers_step_by_step(app: TestApp) {
         let (family, _) = families();
         app.sign_in(&family).await;
+        // The place step opens on Jeddah, its districts listed (not on the
+        // first city alphabetically with nothing to pick).
+        let wizard: serde_json::Value = app.post_api("/api/get_household_wizard", &[]).await.json().await.unwrap();
+        let jeddah = wizard["cities"].as_array().unwrap().iter().find(|c| c["name_en"] == "Jeddah").unwrap()["id"].clone();
+        assert_eq!(wizard["city_id"], jeddah);
+        assert!(!wizard["districts"].as_array().unwrap().is_empty());
         // Submitting too early says what is missing.
         let early = app.post_api("/api/submit_household", &[("consent", app::registry::PRIVACY_NOTICE_VERSION)]).await;
         assert_eq!(early.status(), 409);

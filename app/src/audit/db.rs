@@ -73,17 +73,23 @@ pub async fn record_with_households(
     households: &[i64],
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.pool.begin().await?;
-    let event_id = insert(&mut *tx, event).await?;
-    // A page holds at most a few hundred rows: one insert per household
-    // inside the transaction keeps the SQL the same on both engines.
-    for household_id in households {
-        sqlx::query(
-            "INSERT INTO audit_event_households (audit_event_id, household_id) VALUES ($1, $2)",
-        )
-        .bind(event_id)
-        .bind(household_id)
-        .execute(&mut *tx)
-        .await?;
+    let event_id = insert(&mut tx, event).await?;
+    // An export can hold thousands of households: multi-row statements.
+    for chunk in households.chunks(500) {
+        let mut sql = crate::database::Sql::new(
+            "INSERT INTO audit_event_households (audit_event_id, household_id) VALUES ",
+        );
+        for (i, household_id) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(", ");
+            }
+            sql.push("(")
+                .bind(event_id)
+                .push(", ")
+                .bind(*household_id)
+                .push(")");
+        }
+        sql.query().execute(&mut *tx).await?;
     }
     tx.commit().await
 }

@@ -217,6 +217,11 @@ pub async fn book_follow_up(
                 .ok_or_else(|| AppError::validation("due_time", ErrorKey::DateInvalid))?,
         };
         let due_at = day + time;
+        // An appointment is booked for today or later (the family is told of it).
+        let today = crate::time::day_start(&crate::time::format_date(now())).unwrap_or(0);
+        if day < today {
+            return Err(AppError::validation("due_on", ErrorKey::DateInvalid));
+        }
         let assignee = caseworker_id(&ctx, association_id, "assignee", &assignee)
             .await?
             .or(Some(user.user_id));

@@ -197,12 +197,12 @@ fn Visit(f: FollowUp) -> impl IntoView {
         {open.then(|| view! {
             <form method="post" action=RecordFollowUp::PATH class="stack" data-testid="outcome-form">
                 <input type="hidden" name="id" value=id />
-                <fieldset>
+                <fieldset class="choice-block">
                     <legend>{t!(i18n, continuity.outcome)}</legend>
                     {Outcome::ALL.into_iter().map(|outcome| {
                         let input_id = format!("outcome-{}", outcome.as_str());
                         view! {
-                            <label for=input_id.clone() class="choice">
+                            <label for=input_id.clone() class="choice-row">
                                 <input type="radio" id=input_id.clone() name="outcome" value=outcome.as_str() required />
                                 " " <OutcomeText outcome />
                             </label>

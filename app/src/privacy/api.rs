@@ -83,9 +83,8 @@ async fn reads(db: &Db, household_id: i64) -> Result<Vec<RecordRead>, sqlx::Erro
     let mut providers = std::collections::HashMap::new();
     for (mut read, course) in db::reads(db, household_id).await? {
         if let Some(course_id) = course {
-            if !providers.contains_key(&course_id) {
-                let provider = training::provider_of_course(db, course_id).await?;
-                providers.insert(course_id, provider);
+            if let std::collections::hash_map::Entry::Vacant(entry) = providers.entry(course_id) {
+                entry.insert(training::provider_of_course(db, course_id).await?);
             }
             if let Some((name_ar, name_en)) = &providers[&course_id] {
                 read.association_name_ar = Some(name_ar.clone());

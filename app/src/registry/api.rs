@@ -402,7 +402,7 @@ async fn household_wizard(ctx: Ctx, city_id: Option<i64>) -> Result<WizardData, 
     let city_id = match (city_id, household.as_ref().and_then(|h| h.district_id)) {
         (Some(city), _) => Some(city),
         (None, Some(district)) => crate::places::db::city_of_district(db, district).await?,
-        (None, None) => None,
+        (None, None) => crate::places::city_to_open(None, &cities),
     };
     let districts = match city_id {
         Some(city) => crate::places::db::list_districts(db, city).await?,
@@ -565,6 +565,7 @@ async fn walk_in_form(ctx: Ctx, city_id: Option<i64>) -> Result<WizardData, AppE
         return Err(AppError::Forbidden);
     }
     let cities = crate::places::db::list_cities(ctx.db()).await?;
+    let city_id = crate::places::city_to_open(city_id, &cities);
     let districts = match city_id {
         Some(city) => crate::places::db::list_districts(ctx.db(), city).await?,
         None => Vec::new(),

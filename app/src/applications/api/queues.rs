@@ -75,6 +75,8 @@ pub struct QueueView {
     pub total: i64,
     pub counts: Vec<(LineState, i64)>,
     pub types: Vec<AssistanceType>,
+    /// The districts the queue's lines come from, for its district filter.
+    pub districts: Vec<crate::places::District>,
     pub now: i64,
 }
 
@@ -110,6 +112,7 @@ async fn queue(
 ) -> Result<QueueView, AppError> {
     let owner = queue_owner(&ctx, association).await?;
     let (lines, total, counts) = db::queue(ctx.db(), owner.association_id(), &filter).await?;
+    let districts = db::queue_districts(ctx.db(), owner.association_id()).await?;
     ctx.record_list_read(
         owner.association_id(),
         ListRead::shown("queue", lines.len()).of(lines.iter().map(|l| l.household_id)),
@@ -122,6 +125,7 @@ async fn queue(
         total,
         counts,
         types: crate::assistance::db::list_active(ctx.db()).await?,
+        districts,
         now: crate::database::now(),
     })
 }

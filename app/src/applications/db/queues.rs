@@ -174,3 +174,28 @@ pub async fn households_served_by(
         })
         .collect())
 }
+
+/// The districts the queue's lines come from (for its district filter),
+/// by Arabic name.
+#[tracing::instrument(skip_all)]
+pub async fn queue_districts(
+    db: &Db,
+    association_id: Option<i64>,
+) -> Result<Vec<crate::places::District>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT DISTINCT d.id, d.city_id, d.name_ar, d.name_en FROM application_lines l \
+         JOIN households h ON h.id = l.household_id JOIN districts d ON d.id = h.district_id WHERE ",
+    );
+    push_owner(&mut sql, association_id);
+    sql.push(" ORDER BY d.name_ar, d.id");
+    let rows: Vec<(i64, i64, String, String)> = sql.query_as().fetch_all(&db.pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, city_id, name_ar, name_en)| crate::places::District {
+            id,
+            city_id,
+            name_ar,
+            name_en,
+        })
+        .collect())
+}

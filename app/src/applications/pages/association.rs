@@ -70,8 +70,12 @@ fn OwnerHeading(owner: QueueOwner, base: &'static str) -> impl IntoView {
         <nav class="tabs" aria-label=move || t_string!(i18n, queue.sections)>
             <a href=QUEUE_PAGE aria-current=(base == QUEUE_PAGE).then_some("page")>{t!(i18n, queue.title)}</a>
             <a href=FAMILIES_PAGE aria-current=(base == FAMILIES_PAGE).then_some("page")>{t!(i18n, families.title)}</a>
-            <a href=crate::paths::CONTINUITY_PAGE>{t!(i18n, continuity.nav)}</a>
-            <a href=crate::paths::ASSOCIATION_DASHBOARD_PAGE>{t!(i18n, reporting.nav)}</a>
+            // The continuity lists are a caseworker's (an association's staff), and so
+            // is the association's dashboard.
+            {current.is_some().then(|| view! {
+                <a href=crate::paths::CONTINUITY_PAGE>{t!(i18n, continuity.nav)}</a>
+                <a href=crate::paths::ASSOCIATION_DASHBOARD_PAGE>{t!(i18n, reporting.nav)}</a>
+            })}
             <a href=crate::paths::WALK_IN_PAGE>{t!(i18n, walk_in.title)}</a>
             <a href=crate::paths::MODERATION_PAGE>{t!(i18n, moderation.title)}</a>
             <a href=crate::paths::MANAGE_PAGE>{t!(i18n, training.manage_nav_link)}</a>
@@ -114,6 +118,9 @@ fn Queue(queue: QueueView) -> impl IntoView {
             }
             if let Some(t) = f.assistance_type_id {
                 q.push_str(&format!("type={t}&"));
+            }
+            if let Some(d) = f.district_id {
+                q.push_str(&format!("district={d}&"));
             }
             if let Some(a) = f.older_than_days {
                 q.push_str(&format!("age={a}&"));
@@ -169,6 +176,7 @@ fn Queue(queue: QueueView) -> impl IntoView {
     let page = f.page;
     let pages = (queue.total + QUEUE_PAGE_SIZE - 1) / QUEUE_PAGE_SIZE;
     let type_selected = f.assistance_type_id;
+    let district_selected = f.district_id;
     let age_option = move |days: i64, label: AnyView| {
         view! { <option value=days.to_string() selected=f.older_than_days == Some(days)>{label}</option> }
     };
@@ -187,6 +195,15 @@ fn Queue(queue: QueueView) -> impl IntoView {
                     <option value="">{t!(i18n, queue.any)}</option>
                     {queue.types.iter().map(|t| view! {
                         <option value=t.id.to_string() selected=type_selected == Some(t.id)>{pick(english, &t.name_ar, &t.name_en)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="district">{t!(i18n, queue.district)}</label>
+                <select id="district" name="district">
+                    <option value="">{t!(i18n, queue.any)}</option>
+                    {queue.districts.iter().map(|d| view! {
+                        <option value=d.id.to_string() selected=district_selected == Some(d.id)>{pick(english, &d.name_ar, &d.name_en)}</option>
                     }).collect_view()}
                 </select>
             </div>

@@ -185,10 +185,7 @@ pub async fn signals(
         let Some(s) = by_id.get_mut(&id) else {
             continue;
         };
-        if !s
-            .last_reached_at
-            .is_some_and(|reached| raised_at <= reached)
-        {
+        if s.last_reached_at.is_none_or(|reached| raised_at > reached) {
             s.training_flags += 1;
         }
     }
