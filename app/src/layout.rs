@@ -173,6 +173,12 @@ fn Navigation() -> impl IntoView {
                                             </a>
                                         </li>
                                         <li>
+                                            <a href=crate::paths::COUNCIL_DASHBOARD_PAGE>
+                                                <Icon name=IconName::Map />
+                                                {t!(i18n, reporting.nav)}
+                                            </a>
+                                        </li>
+                                        <li>
                                             <a href=crate::paths::CONTINUITY_RULES_PAGE>
                                                 <Icon name=IconName::Alert />
                                                 {t!(i18n, continuity.nav_rules)}

@@ -40,6 +40,7 @@ pub mod photos;
 pub mod places;
 pub mod privacy;
 pub mod registry;
+pub mod reporting;
 pub mod text;
 pub mod time;
 pub mod training;
@@ -220,6 +221,16 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("association"), StaticSegment("follow-ups"), ParamSegment("id"))
                             view=continuity::FollowUpPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("council"), StaticSegment("dashboard"))
+                            view=reporting::pages::CouncilDashboardPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("dashboard"))
+                            view=reporting::pages::AssociationDashboardPage
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -68,6 +68,12 @@ pub const FOLLOW_UP_PAGE: &str = "/association/follow-ups";
 /// The council's continuity weights and thresholds.
 pub const CONTINUITY_RULES_PAGE: &str = "/council/continuity-rules";
 
+// reporting
+/// The council's dashboard (`.csv` and `.xlsx` after it: the exports).
+pub const COUNCIL_DASHBOARD_PAGE: &str = "/council/dashboard";
+/// The acting association's dashboard (`.csv` and `.xlsx` after it: the exports).
+pub const ASSOCIATION_DASHBOARD_PAGE: &str = "/association/dashboard";
+
 // marketplace
 /// The marketplace home.
 pub const MARKET_PAGE: &str = "/market";

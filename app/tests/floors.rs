@@ -46,6 +46,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "privacy",
             "data_protection",
             "continuity",
+            "reporting",
             "financing",
         ],
     ),

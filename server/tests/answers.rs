@@ -528,6 +528,20 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
             "accept_privacy_notice",
             vec![vec![("version", "none".into())]],
         ),
+        // Reporting (issue 18): both boards, a filter on another association.
+        (
+            "get_dashboard",
+            vec![
+                vec![],
+                vec![("board", "council".into())],
+                vec![("board", "association".into()), ("association", "1".into())],
+                vec![
+                    ("board", "council".into()),
+                    ("from", "2020-01-01".into()),
+                    ("to", "2020-01-31".into()),
+                ],
+            ],
+        ),
         // Messages to the family's phone (issue 17).
         ("get_message_preferences", vec![vec![]]),
         (

@@ -158,4 +158,6 @@ pub mod action {
     pub const PRIVACY_REQUEST_EXTENDED: &str = "privacy_request_extended";
     pub const PRIVACY_REQUEST_DECIDED: &str = "privacy_request_decided";
     pub const HOUSEHOLD_ANONYMISED: &str = "household_anonymised";
+    // reporting
+    pub const REPORT_EXPORTED: &str = "report_exported";
 }

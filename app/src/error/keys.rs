@@ -114,10 +114,11 @@ pub enum ErrorKey {
     ContinuityRulesInvalid,
     ContinuityThresholdsOrder,
     ContinuityBusy,
+    ReportPeriod,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 103] = [
+    pub const ALL: [ErrorKey; 104] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -221,6 +222,7 @@ impl ErrorKey {
         ErrorKey::ContinuityRulesInvalid,
         ErrorKey::ContinuityThresholdsOrder,
         ErrorKey::ContinuityBusy,
+        ErrorKey::ReportPeriod,
     ];
 
     /// The snake-case name used in URLs.
@@ -329,6 +331,7 @@ impl ErrorKey {
             ErrorKey::ContinuityRulesInvalid => "continuity_rules_invalid",
             ErrorKey::ContinuityThresholdsOrder => "continuity_thresholds_order",
             ErrorKey::ContinuityBusy => "continuity_busy",
+            ErrorKey::ReportPeriod => "report_period",
         }
     }
 

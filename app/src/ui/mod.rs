@@ -201,6 +201,7 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
             t!(i18n, errors.continuity_thresholds_order).into_any()
         }
         ErrorKey::ContinuityBusy => t!(i18n, errors.continuity_busy).into_any(),
+        ErrorKey::ReportPeriod => t!(i18n, errors.report_period).into_any(),
     }
 }
 

@@ -70,8 +70,12 @@ fn OwnerHeading(owner: QueueOwner, base: &'static str) -> impl IntoView {
         <nav class="tabs" aria-label=move || t_string!(i18n, queue.sections)>
             <a href=QUEUE_PAGE aria-current=(base == QUEUE_PAGE).then_some("page")>{t!(i18n, queue.title)}</a>
             <a href=FAMILIES_PAGE aria-current=(base == FAMILIES_PAGE).then_some("page")>{t!(i18n, families.title)}</a>
-            // The continuity lists are a caseworker's (an association's staff).
-            {current.is_some().then(|| view! { <a href=crate::paths::CONTINUITY_PAGE>{t!(i18n, continuity.nav)}</a> })}
+            // The continuity lists are a caseworker's (an association's staff), and so
+            // is the association's dashboard.
+            {current.is_some().then(|| view! {
+                <a href=crate::paths::CONTINUITY_PAGE>{t!(i18n, continuity.nav)}</a>
+                <a href=crate::paths::ASSOCIATION_DASHBOARD_PAGE>{t!(i18n, reporting.nav)}</a>
+            })}
             <a href=crate::paths::WALK_IN_PAGE>{t!(i18n, walk_in.title)}</a>
             <a href=crate::paths::MODERATION_PAGE>{t!(i18n, moderation.title)}</a>
             <a href=crate::paths::MANAGE_PAGE>{t!(i18n, training.manage_nav_link)}</a>

@@ -1,0 +1,493 @@
+//! SQL of reporting: every indicator read from the other domains' tables by
+//! name (households, lines and their events, coverage cells, benefits,
+//! shops, products and their taps, courses and enrollments, continuity),
+//! never written. The same SQL runs on both engines: sums are cast back to
+//! BIGINT, dates are compared as Unix seconds or `YYYY-MM-DD` text, and
+//! medians and months are computed in Rust from fetched values. The lists
+//! of the filter form are in `options.rs`.
+
+mod options;
+
+pub use options::*;
+
+use std::collections::BTreeMap;
+
+use super::{Figure, Indicator, Period, median_days, rate};
+use crate::database::{Db, Sql};
+
+/// What a read is cut by: the period, and optionally an association, an
+/// assistance type, a city or a district; `now` for figures of today.
+#[derive(Debug, Clone, Copy)]
+pub struct Cut {
+    pub period: Period,
+    pub association_id: Option<i64>,
+    pub assistance_type_id: Option<i64>,
+    pub city_id: Option<i64>,
+    pub district_id: Option<i64>,
+    pub now: i64,
+}
+
+/// A registered household that is still one (not erased, not merged).
+const LIVE: &str = "h.status = 'registered' AND h.erased_at IS NULL AND h.merged_into_id IS NULL";
+
+impl Cut {
+    /// ` AND <column> …` for the district, else the city.
+    fn place(&self, sql: &mut Sql, column: &str) {
+        if let Some(district) = self.district_id {
+            sql.push(" AND ").push(column).push(" = ").bind(district);
+        } else if let Some(city) = self.city_id {
+            sql.push(" AND ")
+                .push(column)
+                .push(" IN (SELECT id FROM districts WHERE city_id = ")
+                .bind(city)
+                .push(")");
+        }
+    }
+
+    /// ` AND <column> = association`.
+    fn association(&self, sql: &mut Sql, column: &str) {
+        if let Some(id) = self.association_id {
+            sql.push(" AND ").push(column).push(" = ").bind(id);
+        }
+    }
+
+    /// ` AND <household column>` served by the association (`household_associations`).
+    fn served(&self, sql: &mut Sql, column: &str) {
+        if let Some(id) = self.association_id {
+            sql.push(" AND ")
+                .push(column)
+                .push(
+                    " IN (SELECT household_id FROM household_associations WHERE association_id = ",
+                )
+                .bind(id)
+                .push(")");
+        }
+    }
+
+    fn assistance_type(&self, sql: &mut Sql, column: &str) {
+        if let Some(id) = self.assistance_type_id {
+            sql.push(" AND ").push(column).push(" = ").bind(id);
+        }
+    }
+
+    /// ` AND <column> >= start AND <column> < end` (Unix seconds).
+    fn within(&self, sql: &mut Sql, column: &str) {
+        sql.push(" AND ")
+            .push(column)
+            .push(" >= ")
+            .bind(self.period.start)
+            .push(" AND ")
+            .push(column)
+            .push(" < ")
+            .bind(self.period.end);
+    }
+
+    /// A total owned by the filtered association (or by nobody).
+    fn total(&self, indicator: Indicator, value: Option<i64>, cases: Option<i64>) -> Figure {
+        Figure::total(indicator, self.association_id, value, cases)
+    }
+
+    fn part(&self, indicator: Indicator, key: &str, ar: &str, en: &str, value: i64) -> Figure {
+        Figure {
+            indicator,
+            key: key.to_string(),
+            label_ar: ar.to_string(),
+            label_en: en.to_string(),
+            owner: self.association_id,
+            value: Some(value),
+            cases: Some(value),
+        }
+    }
+}
+
+/// Every indicator's figures for the cut, in [`Indicator::ALL`]'s order.
+#[tracing::instrument(skip_all)]
+pub async fn figures(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
+    let mut out = registered(db, cut).await?;
+    out.extend(lines(db, cut).await?);
+    out.push(coverage(db, cut).await?);
+    out.push(median(db, cut, Indicator::DaysToDecision).await?);
+    out.push(median(db, cut, Indicator::DaysToFulfilment).await?);
+    out.extend(referrals(db, cut).await?);
+    out.extend(households_per_association(db, cut).await?);
+    out.extend(benefits(db, cut).await?);
+    out.extend(market(db, cut).await?);
+    out.extend(training(db, cut).await?);
+    out.extend(continuity(db, cut).await?);
+    Ok(out)
+}
+
+/// Registered households at the end of the period, verified or not.
+async fn registered(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
+    let mut sql = Sql::new("SELECT h.verified, COUNT(*) FROM households h WHERE ");
+    sql.push(LIVE)
+        .push(" AND h.created_at < ")
+        .bind(cut.period.end);
+    cut.place(&mut sql, "h.district_id");
+    cut.served(&mut sql, "h.id");
+    sql.push(" GROUP BY h.verified");
+    let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(&db.pool).await?;
+    let count = |flag: i64| {
+        rows.iter()
+            .filter(|r| r.0 == flag)
+            .map(|r| r.1)
+            .sum::<i64>()
+    };
+    let (verified, not) = (count(1), count(0));
+    let i = Indicator::RegisteredHouseholds;
+    Ok(vec![
+        cut.total(i, Some(verified + not), Some(verified + not)),
+        cut.part(i, "verified", "موثقة", "Verified", verified),
+        cut.part(i, "not_verified", "غير موثقة", "Not verified", not),
+    ])
+}
+
+/// A line state's name in both languages.
+pub fn state_name(state: &str) -> (&'static str, &'static str) {
+    match state {
+        "submitted" => ("مقدم", "Submitted"),
+        "in_review" => ("قيد المراجعة", "In review"),
+        "approved" => ("مقبول", "Approved"),
+        "fulfilled" => ("منفذ", "Fulfilled"),
+        "rejected" => ("مرفوض", "Rejected"),
+        "referred" => ("محال", "Referred"),
+        "withdrawn" => ("مسحوب", "Withdrawn"),
+        _ => ("", ""),
+    }
+}
+
+const STATES: [&str; 7] = [
+    "submitted",
+    "in_review",
+    "approved",
+    "fulfilled",
+    "rejected",
+    "referred",
+    "withdrawn",
+];
+
+/// Lines submitted in the period, by type and by state now.
+async fn lines(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT t.code, t.name_ar, t.name_en, l.state, COUNT(*) FROM application_lines l \
+         JOIN assistance_types t ON t.id = l.assistance_type_id \
+         JOIN households h ON h.id = l.household_id WHERE 1 = 1",
+    );
+    cut.within(&mut sql, "l.created_at");
+    cut.association(&mut sql, "l.association_id");
+    cut.assistance_type(&mut sql, "l.assistance_type_id");
+    cut.place(&mut sql, "h.district_id");
+    sql.push(" GROUP BY t.code, t.name_ar, t.name_en, t.sort_order, l.state ORDER BY t.sort_order, t.code");
+    let rows: Vec<(String, String, String, String, i64)> =
+        sql.query_as().fetch_all(&db.pool).await?;
+    let total: i64 = rows.iter().map(|r| r.4).sum();
+    let mut by_type: Vec<(String, String, String, i64)> = Vec::new();
+    let mut by_state: BTreeMap<&str, i64> = BTreeMap::new();
+    for (code, ar, en, state, n) in &rows {
+        match by_type.iter_mut().find(|t| &t.0 == code) {
+            Some(t) => t.3 += n,
+            None => by_type.push((code.clone(), ar.clone(), en.clone(), *n)),
+        }
+        *by_state.entry(state.as_str()).or_default() += n;
+    }
+    let mut out = vec![cut.total(Indicator::LinesByType, Some(total), Some(total))];
+    for (code, ar, en, n) in by_type {
+        out.push(cut.part(Indicator::LinesByType, &code, &ar, &en, n));
+    }
+    out.push(cut.total(Indicator::LinesByState, Some(total), Some(total)));
+    for state in STATES {
+        let n = by_state.get(state).copied().unwrap_or(0);
+        let (ar, en) = state_name(state);
+        out.push(cut.part(Indicator::LinesByState, state, ar, en, n));
+    }
+    Ok(out)
+}
+
+/// District × active type pairs with an approved primary today, over all pairs.
+async fn coverage(db: &Db, cut: &Cut) -> Result<Figure, sqlx::Error> {
+    let mut covered = Sql::new(
+        "SELECT COUNT(*) FROM (SELECT DISTINCT c.district_id, c.assistance_type_id \
+         FROM coverage_cells c JOIN assistance_types t ON t.id = c.assistance_type_id \
+         WHERE t.active = 1 AND c.role = 'primary' AND c.status = 'approved' AND c.valid_from <= ",
+    );
+    covered
+        .bind(cut.now)
+        .push(" AND (c.valid_to IS NULL OR c.valid_to > ")
+        .bind(cut.now)
+        .push(")");
+    cut.place(&mut covered, "c.district_id");
+    cut.assistance_type(&mut covered, "c.assistance_type_id");
+    cut.association(&mut covered, "c.association_id");
+    covered.push(") x");
+    let (covered,): (i64,) = covered.query_as().fetch_one(&db.pool).await?;
+    let mut districts = Sql::new("SELECT COUNT(*) FROM districts d WHERE 1 = 1");
+    cut.place(&mut districts, "d.id");
+    let (districts,): (i64,) = districts.query_as().fetch_one(&db.pool).await?;
+    let mut types = Sql::new("SELECT COUNT(*) FROM assistance_types t WHERE t.active = 1");
+    cut.assistance_type(&mut types, "t.id");
+    let (types,): (i64,) = types.query_as().fetch_one(&db.pool).await?;
+    Ok(cut.total(
+        Indicator::CoverageRate,
+        rate(covered, districts * types),
+        None,
+    ))
+}
+
+/// The median days from submission to the first event into the
+/// indicator's states, for lines that reached them in the period.
+async fn median(db: &Db, cut: &Cut, indicator: Indicator) -> Result<Figure, sqlx::Error> {
+    let states = match indicator {
+        Indicator::DaysToFulfilment => "('fulfilled')",
+        _ => "('approved', 'rejected')",
+    };
+    let mut sql = Sql::new(
+        "SELECT l.created_at, MIN(e.occurred_at) FROM application_lines l \
+         JOIN line_events e ON e.line_id = l.id \
+         JOIN households h ON h.id = l.household_id WHERE e.to_state IN ",
+    );
+    sql.push(states);
+    cut.association(&mut sql, "l.association_id");
+    cut.assistance_type(&mut sql, "l.assistance_type_id");
+    cut.place(&mut sql, "h.district_id");
+    sql.push(" GROUP BY l.id, l.created_at HAVING MIN(e.occurred_at) >= ")
+        .bind(cut.period.start)
+        .push(" AND MIN(e.occurred_at) < ")
+        .bind(cut.period.end);
+    let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(&db.pool).await?;
+    let n = rows.len() as i64;
+    let waits = rows
+        .into_iter()
+        .map(|(from, to)| (to - from).max(0))
+        .collect();
+    Ok(cut.total(indicator, median_days(waits), Some(n)))
+}
+
+/// Lines referred on in the period, by the referring association.
+async fn referrals(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT a.id, a.name_ar, a.name_en, COUNT(*) FROM line_events e \
+         JOIN application_lines l ON l.id = e.line_id \
+         JOIN households h ON h.id = l.household_id \
+         JOIN associations a ON a.id = e.association_id WHERE e.to_state = 'referred'",
+    );
+    cut.within(&mut sql, "e.occurred_at");
+    cut.association(&mut sql, "e.association_id");
+    cut.assistance_type(&mut sql, "l.assistance_type_id");
+    cut.place(&mut sql, "h.district_id");
+    sql.push(" GROUP BY a.id, a.name_ar, a.name_en ORDER BY a.id");
+    per_association(Indicator::Referrals, cut, sql, db).await
+}
+
+/// Households each association serves, every association's row (an
+/// association's own whole, the others' suppressed when small).
+async fn households_per_association(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT a.id, a.name_ar, a.name_en, COUNT(*) FROM household_associations ha \
+         JOIN households h ON h.id = ha.household_id \
+         JOIN associations a ON a.id = ha.association_id WHERE ",
+    );
+    sql.push(LIVE);
+    cut.place(&mut sql, "h.district_id");
+    sql.push(" GROUP BY a.id, a.name_ar, a.name_en ORDER BY a.id");
+    let mut out = per_association(Indicator::HouseholdsPerAssociation, cut, sql, db).await?;
+    // The total: households served by the filtered association, else by any.
+    let mut total = Sql::new("SELECT COUNT(*) FROM households h WHERE ");
+    total.push(LIVE);
+    cut.place(&mut total, "h.district_id");
+    match cut.association_id {
+        Some(_) => cut.served(&mut total, "h.id"),
+        None => {
+            total.push(" AND h.id IN (SELECT household_id FROM household_associations)");
+        }
+    }
+    let (n,): (i64,) = total.query_as().fetch_one(&db.pool).await?;
+    out[0] = cut.total(Indicator::HouseholdsPerAssociation, Some(n), Some(n));
+    Ok(out)
+}
+
+/// A total then one row per association (owned by it).
+async fn per_association(
+    indicator: Indicator,
+    cut: &Cut,
+    sql: Sql,
+    db: &Db,
+) -> Result<Vec<Figure>, sqlx::Error> {
+    let rows: Vec<(i64, String, String, i64)> = sql.query_as().fetch_all(&db.pool).await?;
+    let total: i64 = rows.iter().map(|r| r.3).sum();
+    let mut out = vec![cut.total(indicator, Some(total), Some(total))];
+    out.extend(rows.into_iter().map(|(id, ar, en, n)| Figure {
+        indicator,
+        key: id.to_string(),
+        label_ar: ar,
+        label_en: en,
+        owner: Some(id),
+        value: Some(n),
+        cases: Some(n),
+    }));
+    Ok(out)
+}
+
+/// Benefits given in the period, by type: how many and their value.
+async fn benefits(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT t.code, t.name_ar, t.name_en, COUNT(*), \
+           CAST(COALESCE(SUM(b.value_halalas), 0) AS BIGINT) FROM benefits b \
+         JOIN assistance_types t ON t.id = b.assistance_type_id \
+         JOIN households h ON h.id = b.household_id WHERE b.given_on >= ",
+    );
+    sql.bind(cut.period.first_day())
+        .push(" AND b.given_on < ")
+        .bind(cut.period.day_after());
+    cut.association(&mut sql, "b.association_id");
+    cut.assistance_type(&mut sql, "b.assistance_type_id");
+    cut.place(&mut sql, "h.district_id");
+    sql.push(" GROUP BY t.code, t.name_ar, t.name_en, t.sort_order ORDER BY t.sort_order, t.code");
+    let rows: Vec<(String, String, String, i64, i64)> = sql.query_as().fetch_all(&db.pool).await?;
+    let (count, value) = rows.iter().fold((0, 0), |(c, v), r| (c + r.3, v + r.4));
+    let mut out = vec![cut.total(Indicator::BenefitsByType, Some(count), Some(count))];
+    for (code, ar, en, n, _) in &rows {
+        out.push(cut.part(Indicator::BenefitsByType, code, ar, en, *n));
+    }
+    out.push(cut.total(Indicator::BenefitsValue, Some(value), Some(count)));
+    for (code, ar, en, n, v) in rows {
+        let mut part = cut.part(Indicator::BenefitsValue, &code, &ar, &en, v);
+        part.cases = Some(n);
+        out.push(part);
+    }
+    Ok(out)
+}
+
+/// Active shops, published products, and taps in the last 30 days, of
+/// shops in the place (and of households the association serves).
+async fn market(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
+    let mut sql = Sql::new(
+        "SELECT COUNT(DISTINCT s.id), COUNT(*) FROM products p JOIN shops s ON s.id = p.shop_id \
+         WHERE p.status = 'published'",
+    );
+    cut.place(&mut sql, "s.district_id");
+    cut.served(&mut sql, "s.household_id");
+    let (shops, products): (i64, i64) = sql.query_as().fetch_one(&db.pool).await?;
+    let mut taps = Sql::new(
+        "SELECT CAST(COALESCE(SUM(pt.taps), 0) AS BIGINT), COUNT(DISTINCT s.id) FROM product_taps pt \
+         JOIN products p ON p.id = pt.product_id JOIN shops s ON s.id = p.shop_id WHERE pt.day > ",
+    );
+    taps.bind(cut.now.div_euclid(86_400) - 30);
+    cut.place(&mut taps, "s.district_id");
+    cut.served(&mut taps, "s.household_id");
+    let (tapped, tapped_shops): (i64, i64) = taps.query_as().fetch_one(&db.pool).await?;
+    Ok(vec![
+        cut.total(Indicator::ActiveShops, Some(shops), Some(shops)),
+        cut.total(Indicator::PublishedProducts, Some(products), Some(shops)),
+        cut.total(Indicator::WhatsappTaps, Some(tapped), Some(tapped_shops)),
+    ])
+}
+
+/// Seats filled in courses opening in the period, the completion rate of
+/// those closing in it, and the certificates earned in it; an
+/// association's are those of the courses it runs.
+async fn training(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
+    let base = |select: &str, condition: &str, column: &str| {
+        let mut sql = Sql::new(select);
+        sql.push(
+            " FROM enrollments e JOIN courses c ON c.id = e.course_id \
+             LEFT JOIN households h ON h.id = e.household_id WHERE ",
+        )
+        .push(condition);
+        cut.within(&mut sql, column);
+        if let Some(id) = cut.association_id {
+            sql.push(
+                " AND c.provider_id IN (SELECT id FROM training_providers WHERE association_id = ",
+            )
+            .bind(id)
+            .push(")");
+        }
+        cut.place(&mut sql, "h.district_id");
+        sql
+    };
+    let (seats,): (i64,) = base(
+        "SELECT COUNT(*)",
+        "e.status IN ('enrolled', 'completed', 'not_completed')",
+        "c.opens_at",
+    )
+    .query_as()
+    .fetch_one(&db.pool)
+    .await?;
+    let (completed, finished): (i64, i64) = base(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN e.status = 'completed' THEN 1 ELSE 0 END), 0) AS BIGINT), COUNT(*)",
+        "e.status IN ('completed', 'not_completed')",
+        "c.closes_at",
+    )
+    .query_as()
+    .fetch_one(&db.pool)
+    .await?;
+    let (certificates,): (i64,) = base(
+        "SELECT COUNT(*)",
+        "e.certificate_code IS NOT NULL",
+        "e.completed_at",
+    )
+    .query_as()
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(vec![
+        cut.total(Indicator::SeatsFilled, Some(seats), Some(seats)),
+        cut.total(
+            Indicator::CompletionRate,
+            rate(completed, finished),
+            Some(finished),
+        ),
+        cut.total(
+            Indicator::Certificates,
+            Some(certificates),
+            Some(certificates),
+        ),
+    ])
+}
+
+/// Households at risk now, and households that exited in the period.
+async fn continuity(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
+    let mut at_risk = Sql::new(
+        "SELECT COUNT(*) FROM continuity_status cs JOIN households h ON h.id = cs.household_id \
+         WHERE cs.status = 'at_risk' AND ",
+    );
+    at_risk.push(LIVE);
+    cut.place(&mut at_risk, "h.district_id");
+    cut.served(&mut at_risk, "h.id");
+    let (at_risk,): (i64,) = at_risk.query_as().fetch_one(&db.pool).await?;
+    let mut exited = Sql::new(
+        "SELECT COUNT(DISTINCT ch.household_id) FROM continuity_history ch \
+         JOIN households h ON h.id = ch.household_id WHERE ch.status = 'exited'",
+    );
+    cut.within(&mut exited, "ch.at");
+    cut.place(&mut exited, "h.district_id");
+    cut.served(&mut exited, "h.id");
+    let (exited,): (i64,) = exited.query_as().fetch_one(&db.pool).await?;
+    Ok(vec![
+        cut.total(Indicator::AtRiskHouseholds, Some(at_risk), Some(at_risk)),
+        cut.total(Indicator::ExitedHouseholds, Some(exited), Some(exited)),
+    ])
+}
+
+/// Lines of the cut submitted in the period, per Saudi day (the day's first
+/// second, and how many): grouped by integer division, the same on both
+/// engines, so the trend reads one row a day whatever the number of lines.
+pub async fn lines_per_day(db: &Db, cut: &Cut) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    // The same expression in SELECT and GROUP BY (a bound value would be two
+    // different parameters to PostgreSQL): UTC+3 is 10 800 seconds.
+    const SAUDI_DAY: &str = "(l.created_at + 10800) / 86400";
+    debug_assert_eq!(crate::time::SAUDI_OFFSET_SECONDS, 10_800);
+    let mut sql = Sql::new("SELECT ");
+    sql.push(SAUDI_DAY).push(
+        " AS day, COUNT(*) FROM application_lines l \
+         JOIN households h ON h.id = l.household_id WHERE 1 = 1",
+    );
+    cut.within(&mut sql, "l.created_at");
+    cut.association(&mut sql, "l.association_id");
+    cut.assistance_type(&mut sql, "l.assistance_type_id");
+    cut.place(&mut sql, "h.district_id");
+    sql.push(" GROUP BY ").push(SAUDI_DAY);
+    let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(&db.pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(day, n)| (day * 86_400 - crate::time::SAUDI_OFFSET_SECONDS, n))
+        .collect())
+}

@@ -1,0 +1,176 @@
+//! The pure rules of reporting: suppression, medians, rates, periods, months.
+
+use super::*;
+
+#[test]
+fn the_council_sees_every_figure_whole() {
+    for n in 0..8 {
+        assert_eq!(
+            suppress(Some(n), Some(n), Some(2), Viewer::Council),
+            Shown::Value(n)
+        );
+        assert_eq!(
+            suppress(Some(n), Some(n), None, Viewer::Council),
+            Shown::Value(n)
+        );
+    }
+}
+
+#[test]
+fn an_association_sees_its_own_whole_and_others_small_counts_suppressed() {
+    let mine = Viewer::Association(1);
+    for n in 1..5 {
+        assert_eq!(suppress(Some(n), Some(n), Some(1), mine), Shown::Value(n));
+        assert_eq!(suppress(Some(n), Some(n), Some(2), mine), Shown::FewerThan5);
+        assert_eq!(suppress(Some(n), Some(n), None, mine), Shown::FewerThan5);
+    }
+    // Zero singles nobody out; five and more are shown.
+    assert_eq!(suppress(Some(0), Some(0), Some(2), mine), Shown::Value(0));
+    assert_eq!(suppress(Some(5), Some(5), Some(2), mine), Shown::Value(5));
+    assert_eq!(suppress(Some(40), Some(40), None, mine), Shown::Value(40));
+}
+
+#[test]
+fn a_value_made_of_few_cases_is_suppressed_whatever_its_size() {
+    let other = Viewer::Association(9);
+    // 3 benefits worth 1 500 riyals: the value is suppressed with them.
+    assert_eq!(
+        suppress(Some(150_000), Some(3), Some(1), other),
+        Shown::FewerThan5
+    );
+    // A rate about associations (no cases) is never suppressed.
+    assert_eq!(
+        suppress(Some(2_500), None, None, other),
+        Shown::Value(2_500)
+    );
+    assert_eq!(suppress(None, Some(0), None, other), Shown::Nothing);
+}
+
+#[test]
+fn medians_are_in_tenths_of_a_day() {
+    const DAY: i64 = 86_400;
+    assert_eq!(median_days(vec![]), None);
+    assert_eq!(median_days(vec![3 * DAY]), Some(30));
+    assert_eq!(median_days(vec![5 * DAY, DAY, 3 * DAY]), Some(30));
+    assert_eq!(median_days(vec![DAY, 2 * DAY]), Some(15));
+    assert_eq!(median_days(vec![DAY / 2]), Some(5));
+}
+
+#[test]
+fn rates_are_in_basis_points() {
+    assert_eq!(rate(1, 0), None);
+    assert_eq!(rate(3, 8), Some(3_750));
+    assert_eq!(rate(1, 3), Some(3_333));
+    assert_eq!(format_value(Unit::Rate, 3_750), "37.5%");
+    assert_eq!(format_value(Unit::Rate, 6_667), "66.67%");
+    assert_eq!(format_value(Unit::Rate, 3), "0.03%");
+    assert_eq!(format_value(Unit::Rate, 10_000), "100%");
+    assert_eq!(format_value(Unit::Days, 30), "3");
+    assert_eq!(format_value(Unit::Days, 15), "1.5");
+    assert_eq!(format_value(Unit::Riyals, 25_050), "250.50");
+}
+
+#[test]
+fn a_period_is_whole_saudi_days_and_the_previous_one_as_long() {
+    let today = SaudiDate::parse("2026-03-15").unwrap().start() + 3600;
+    let p = Period::parse("2026-01-01", "2026-01-31", today).unwrap();
+    assert_eq!(p.first_day(), "2026-01-01");
+    assert_eq!(p.last_day(), "2026-01-31");
+    assert_eq!(p.day_after(), "2026-02-01");
+    assert_eq!(p.end - p.start, 31 * 86_400);
+    let before = p.previous();
+    assert_eq!(before.end, p.start);
+    assert_eq!(before.first_day(), "2025-12-01");
+    // Empty: the last six months up to today.
+    let default = Period::parse("", "", today).unwrap();
+    assert_eq!(default.first_day(), "2025-10-01");
+    assert_eq!(default.last_day(), "2026-03-15");
+    assert_eq!(
+        default.months(),
+        [
+            "2025-10", "2025-11", "2025-12", "2026-01", "2026-02", "2026-03"
+        ]
+    );
+    assert_eq!(
+        Period::parse("2026-02-01", "2026-01-01", today),
+        Err(ErrorKey::ReportPeriod)
+    );
+    assert_eq!(
+        Period::parse("2010-01-01", "2026-01-01", today),
+        Err(ErrorKey::ReportPeriod)
+    );
+    assert_eq!(
+        Period::parse("soon", "", today),
+        Err(ErrorKey::ReportPeriod)
+    );
+}
+
+#[test]
+fn counts_per_month_are_zero_filled() {
+    let today = SaudiDate::parse("2026-03-15").unwrap().start();
+    let p = Period::parse("2026-01-10", "2026-03-15", today).unwrap();
+    let at = |d: &str| SaudiDate::parse(d).unwrap().start() + 60;
+    let counts = [
+        (at("2026-01-10"), 2),
+        (at("2026-01-31"), 1),
+        (at("2026-03-01"), 4),
+        (at("2026-04-01"), 7),
+        (at("2025-12-31"), 7),
+    ];
+    assert_eq!(
+        per_month(p, &counts),
+        vec![
+            ("2026-01".into(), 3),
+            ("2026-02".into(), 0),
+            ("2026-03".into(), 4)
+        ]
+    );
+}
+
+#[test]
+fn every_indicator_is_declared_once_with_a_name_in_both_languages() {
+    let keys: std::collections::HashSet<_> = Indicator::ALL.iter().map(|i| i.key()).collect();
+    assert_eq!(keys.len(), Indicator::ALL.len());
+    for i in Indicator::ALL {
+        assert_eq!(Indicator::parse(i.key()), Some(i));
+        assert!(!i.name(false).is_empty() && !i.name(true).is_empty());
+        assert_ne!(i.name(false), i.name(true), "{}", i.key());
+        assert!(!i.dimensions().is_empty());
+    }
+    assert_eq!(Indicator::CoverageRate.unit(), Unit::Rate);
+    assert!(!Indicator::CoverageRate.by_period());
+    assert!(
+        Indicator::LinesByType
+            .dimensions()
+            .contains(&Dimension::AssistanceType)
+    );
+}
+
+#[test]
+fn the_chart_scales_its_bars_to_the_largest() {
+    let bars = chart::bars(&[
+        Shown::Value(10),
+        Shown::Value(5),
+        Shown::FewerThan5,
+        Shown::Value(0),
+    ]);
+    assert_eq!(bars.len(), 4);
+    assert!(bars[0].2 > bars[1].2 && bars[1].2 > 0);
+    assert_eq!(bars[2].2, 0);
+    assert_eq!(bars[3].2, 0);
+    assert_eq!(bars[0].1 + bars[0].2, bars[3].1 + bars[3].2, "one baseline");
+}
+
+#[test]
+fn row_bars_are_lengths_out_of_100() {
+    assert_eq!(
+        chart::lengths(&[
+            Shown::Value(8),
+            Shown::Value(2),
+            Shown::FewerThan5,
+            Shown::Nothing
+        ]),
+        vec![100, 25, 0, 0]
+    );
+    assert_eq!(chart::lengths(&[Shown::Value(0)]), vec![0]);
+}
