@@ -412,6 +412,7 @@ pub struct CaseRow {
     pub reasons: Vec<Reason>,
     /// The owner: the assigned caseworker, else whoever acted last.
     pub owner_name: Option<String>,
+    pub owner_name_en: Option<String>,
     pub owner_assigned: bool,
     pub reentry: bool,
     /// The next open follow-up's due time.
@@ -459,6 +460,7 @@ pub struct FollowUp {
     pub due_at: i64,
     pub assignee_user_id: Option<i64>,
     pub assignee_name: Option<String>,
+    pub assignee_name_en: Option<String>,
     pub note: String,
     pub outcome: Option<Outcome>,
     pub outcome_at: Option<i64>,
@@ -470,6 +472,8 @@ pub struct FollowUp {
 pub struct Caseworker {
     pub user_id: i64,
     pub name: String,
+    /// May be empty: the page falls back to the Arabic name.
+    pub name_en: String,
 }
 
 /// Whether a follow-up is past due and still open.

@@ -108,7 +108,7 @@ fn CaseItem(row: CaseRow, now: i64) -> impl IntoView {
                 </ul>
             })}
             <p class="small">
-                {match row.owner_name {
+                {match row.owner_name.as_deref().map(|ar| pick(english, ar, row.owner_name_en.as_deref().unwrap_or(""))) {
                     Some(name) if row.owner_assigned => view! { {t!(i18n, continuity.owner)} " " {name} }.into_any(),
                     Some(name) => view! { {t!(i18n, continuity.owner_last_acted)} " " {name} }.into_any(),
                     None => t!(i18n, continuity.no_owner).into_any(),
@@ -125,11 +125,12 @@ fn CaseItem(row: CaseRow, now: i64) -> impl IntoView {
 #[component]
 fn Due(due: Vec<FollowUp>, now: i64) -> impl IntoView {
     let i18n = use_i18n();
+    let english = is_english();
     if due.is_empty() {
         return ().into_any();
     }
     let (overdue, week): (Vec<_>, Vec<_>) = due.into_iter().partition(|f| f.due_at < now);
-    let rows = |items: Vec<FollowUp>| {
+    let rows = move |items: Vec<FollowUp>| {
         items
             .into_iter()
             .map(|f| {
@@ -139,7 +140,7 @@ fn Due(due: Vec<FollowUp>, now: i64) -> impl IntoView {
                         <td><a href=href>{f.head_name_ar}</a></td>
                         <td><FollowUpKindText kind=f.kind /></td>
                         <td><span class="date">{format_date(f.due_at)}</span> " " {format_time_of_day(f.due_at)}</td>
-                        <td>{f.assignee_name.unwrap_or_default()}</td>
+                        <td>{f.assignee_name.as_deref().map(|ar| pick(english, ar, f.assignee_name_en.as_deref().unwrap_or(""))).unwrap_or_default()}</td>
                     </tr>
                 }
             })

@@ -19,7 +19,7 @@ use super::{
 use crate::i18n::*;
 use crate::paths::{CASE_PAGE, CONTINUITY_PAGE, FOLLOW_UP_PAGE};
 use crate::time::{format_date, format_time_of_day};
-use crate::ui::{ErrorAlert, error_from_query, id_param, loaded};
+use crate::ui::{ErrorAlert, error_from_query, id_param, is_english, loaded, pick};
 
 /// `/association/cases/<household id>`.
 #[component]
@@ -40,6 +40,7 @@ pub fn CasePage() -> impl IntoView {
 #[component]
 fn CaseBody(case: Case) -> impl IntoView {
     let i18n = use_i18n();
+    let english = is_english();
     let household = case.household_id.to_string();
     let now = case.now;
     let today = format_date(now);
@@ -68,7 +69,7 @@ fn CaseBody(case: Case) -> impl IntoView {
             <select id="assignee" name="assignee">
                 <option value="" selected=assignee.is_none()>{t!(i18n, continuity.whoever_acts)}</option>
                 {caseworkers.iter().map(|c| view! {
-                    <option value=c.user_id.to_string() selected=assignee == Some(c.user_id)>{c.name.clone()}</option>
+                    <option value=c.user_id.to_string() selected=assignee == Some(c.user_id)>{pick(english, &c.name, &c.name_en)}</option>
                 }).collect_view()}
             </select>
             <button type="submit" class="button secondary">{t!(i18n, continuity.assign)}</button>
@@ -103,7 +104,7 @@ fn CaseBody(case: Case) -> impl IntoView {
                 <select id="book-assignee" name="assignee">
                     <option value="">{t!(i18n, continuity.me)}</option>
                     {caseworkers.iter().map(|c| view! {
-                        <option value=c.user_id.to_string()>{c.name.clone()}</option>
+                        <option value=c.user_id.to_string()>{pick(english, &c.name, &c.name_en)}</option>
                     }).collect_view()}
                 </select>
                 <p class="hint">{t!(i18n, continuity.book_hint)}</p>
@@ -129,13 +130,14 @@ fn CaseBody(case: Case) -> impl IntoView {
 #[component]
 fn FollowUpItem(f: FollowUp, now: i64) -> impl IntoView {
     let i18n = use_i18n();
+    let english = is_english();
     let overdue = is_overdue(&f, now);
     let href = format!("{FOLLOW_UP_PAGE}/{}", f.id);
     view! {
         <li data-follow-up=f.id.to_string() class=overdue.then_some("overdue")>
             <a href=href><FollowUpKindText kind=f.kind /></a>
             " · " <span class="date">{format_date(f.due_at)}</span> " " {format_time_of_day(f.due_at)}
-            {f.assignee_name.map(|name| view! { " · " {name} })}
+            {f.assignee_name.as_deref().map(|ar| pick(english, ar, f.assignee_name_en.as_deref().unwrap_or(""))).map(|name| view! { " · " {name} })}
             " · "
             {match f.outcome {
                 Some(outcome) => view! {
@@ -169,6 +171,7 @@ pub fn FollowUpPage() -> impl IntoView {
 #[component]
 fn Visit(f: FollowUp) -> impl IntoView {
     let i18n = use_i18n();
+    let english = is_english();
     let id = f.id.to_string();
     let case = format!("{CASE_PAGE}/{}", f.household_id);
     let open = f.outcome.is_none();
@@ -176,7 +179,7 @@ fn Visit(f: FollowUp) -> impl IntoView {
         <p><a href=case>{t!(i18n, continuity.back_to_case)}</a></p>
         <h1><FollowUpKindText kind=f.kind /> " · " {f.head_name_ar.clone()}</h1>
         <p><span class="date">{format_date(f.due_at)}</span> " " {format_time_of_day(f.due_at)}
-            {f.assignee_name.clone().map(|name| view! { " · " {name} })}</p>
+            {f.assignee_name.as_deref().map(|ar| pick(english, ar, f.assignee_name_en.as_deref().unwrap_or(""))).map(|name| view! { " · " {name} })}</p>
 
         <form method="post" action=SaveFollowUpNote::PATH class="stack">
             <input type="hidden" name="id" value=id.clone() />

@@ -12,7 +12,8 @@ use crate::database::{Db, Sql, now, stored};
 use crate::continuity::CASES_PAGE_SIZE as CASES_PAGE;
 
 /// household, head, district (ar, en), status, reasons, assignee, assignee
-/// name, last actor name, re-entry, next due.
+/// name, last actor name, re-entry, next due, assignee and last actor's
+/// English names.
 type CaseRecord = (
     i64,
     String,
@@ -25,6 +26,8 @@ type CaseRecord = (
     Option<String>,
     Option<i64>,
     Option<i64>,
+    Option<String>,
+    Option<String>,
 );
 
 /// A page of the households an association serves, as the view asks.
@@ -40,7 +43,8 @@ pub async fn cases(
     // member who last acted on one of the household's lines.
     let mut sql = Sql::new(
         "SELECT x.id, x.head_name_ar, x.district_ar, x.district_en, x.status, x.reasons, \
-           x.assignee_user_id, ua.name_ar, ul.name_ar, x.reentry, x.next_due FROM ( \
+           x.assignee_user_id, ua.name_ar, ul.name_ar, x.reentry, x.next_due, \
+           ua.name_en, ul.name_en FROM ( \
            SELECT h.id, h.head_name_ar, d.name_ar AS district_ar, d.name_en AS district_en, \
              cs.status, cs.reasons, cs.score, c.assignee_user_id, c.reentry, \
              (SELECT le.actor_user_id FROM line_events le \
@@ -108,6 +112,7 @@ pub async fn cases(
                     .and_then(|json| serde_json::from_str(&json).ok())
                     .unwrap_or_default(),
                 owner_assigned: r.6.is_some(),
+                owner_name_en: if r.6.is_some() { r.11 } else { r.12 },
                 owner_name: r.7.or(r.8),
                 reentry: r.9 == Some(1),
                 next_due_at: r.10,
@@ -118,8 +123,9 @@ pub async fn cases(
 
 /// The staff of an association, who may own its cases.
 pub async fn caseworkers(db: &Db, association_id: i64) -> Result<Vec<Caseworker>, sqlx::Error> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT DISTINCT u.id, u.name_ar, u.national_id FROM role_grants g JOIN users u ON u.id = g.user_id \
+    let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT DISTINCT u.id, u.name_ar, u.national_id, u.name_en FROM role_grants g \
+           JOIN users u ON u.id = g.user_id \
          WHERE g.association_id = $1 AND g.role IN ('association_staff', 'association_admin') \
          ORDER BY u.name_ar, u.id",
     )
@@ -128,8 +134,9 @@ pub async fn caseworkers(db: &Db, association_id: i64) -> Result<Vec<Caseworker>
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(user_id, name, national_id)| Caseworker {
+        .map(|(user_id, name, national_id, name_en)| Caseworker {
             user_id,
+            name_en: name_en.unwrap_or_default(),
             // Appointed staff who never signed in have no name yet.
             name: if name.trim().is_empty() {
                 crate::text::mask_identifier(&national_id)
@@ -261,7 +268,8 @@ pub async fn add_follow_up(
 }
 
 const FOLLOW_UP_SELECT: &str = "SELECT f.id, f.household_id, h.head_name_ar, f.kind, f.due_at, \
-       f.assignee_user_id, u.name_ar, f.note, f.outcome, f.outcome_at, f.exit_reason, f.association_id \
+       f.assignee_user_id, u.name_ar, f.note, f.outcome, f.outcome_at, f.exit_reason, f.association_id, \
+       u.name_en \
      FROM follow_ups f JOIN households h ON h.id = f.household_id \
      LEFT JOIN users u ON u.id = f.assignee_user_id";
 
@@ -278,6 +286,7 @@ type FollowUpRecord = (
     Option<i64>,
     Option<String>,
     i64,
+    Option<String>,
 );
 
 fn follow_up(r: FollowUpRecord) -> Result<(FollowUp, i64), sqlx::Error> {
@@ -290,6 +299,7 @@ fn follow_up(r: FollowUpRecord) -> Result<(FollowUp, i64), sqlx::Error> {
             due_at: r.4,
             assignee_user_id: r.5,
             assignee_name: r.6,
+            assignee_name_en: r.12,
             note: r.7,
             outcome: r
                 .8
