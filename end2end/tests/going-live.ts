@@ -1,6 +1,6 @@
 import { expect, Browser, Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { shot, signIn, signOut } from "./helpers";
+import { shot, signIn, signOut, withCheckDigit } from "./helpers";
 
 // Going live (issue 15), walked as people would: the council creates an association and appoints
 // its admin (pending until the first Nafath sign-in); the admin invites a staff member, imports a
@@ -11,19 +11,6 @@ import { shot, signIn, signOut } from "./helpers";
 const locale = (english: boolean) =>
   JSON.parse(readFileSync(`../app/locales/${english ? "en" : "ar"}.json`, "utf8"));
 
-/** A national ID with its Luhn check digit. */
-function withCheckDigit(nine: string): string {
-  let sum = 0;
-  for (let i = 0; i < 9; i++) {
-    let d = Number(nine[i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return nine + String((10 - (sum % 10)) % 10);
-}
 
 /** Five Jeddah district names from the bundled National Address list (`from`: which five). */
 function jeddahDistricts(from: number): string[] {

@@ -51,3 +51,17 @@ export async function signOut(page: Page) {
   await page.locator("main").getByRole("button", { name: /^(تسجيل الخروج|Sign out)$/ }).click();
   await expect(page.locator(".site-nav")).toContainText(/تسجيل الدخول|Sign in/);
 }
+
+/** A valid national ID: its first nine digits and the Luhn check digit. */
+export function withCheckDigit(nine: string): string {
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    let d = Number(nine[i]);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return nine + String((10 - (sum % 10)) % 10);
+}

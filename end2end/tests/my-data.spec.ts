@@ -1,6 +1,6 @@
 import { test, expect, Page, Browser } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { shot, signIn } from "./helpers";
+import { shot, signIn, withCheckDigit } from "./helpers";
 
 // "My data" (issue 16), walked as people would: a family's application is opened by Al Nakhla's
 // staff; the family opens "My data" from its account page, sees that access (the association,
@@ -15,19 +15,6 @@ const locale = (english: boolean) =>
   JSON.parse(readFileSync(`../app/locales/${english ? "en" : "ar"}.json`, "utf8"));
 const schema = JSON.parse(readFileSync("../docs/my-data.schema.json", "utf8"));
 
-/** A national ID with its Luhn check digit. */
-function withCheckDigit(nine: string): string {
-  let sum = 0;
-  for (let i = 0; i < 9; i++) {
-    let d = Number(nine[i]);
-    if (i % 2 === 0) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return nine + String((10 - (sum % 10)) % 10);
-}
 
 const PROJECTS = ["phone-ar-js", "phone-ar-nojs", "desktop-en-js"];
 const STAFF = "1000000032"; // Al Nakhla (training in every Jeddah district on the demo coverage)

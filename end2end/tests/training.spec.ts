@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { shot, signIn, signOut } from "./helpers";
+import { shot, signIn, signOut, withCheckDigit as nationalId } from "./helpers";
 
 // Every project runs the whole story with its own people and course: Arabic phone with and
 // without JavaScript, and English (at phone width too, for the screenshots).
@@ -11,19 +11,6 @@ const RUN: Record<string, { prefix: string; title: string }> = {
 const HIND_NAKHLA_ADMIN = "1000000024";
 const TRAINER = "1000000057";
 
-/** A valid national ID (Luhn check digit) from its first nine digits. */
-function nationalId(firstNine: string): string {
-  for (let d = 0; d <= 9; d++) {
-    const id = firstNine + d;
-    const sum = [...id].reverse().reduce((acc, ch, i) => {
-      let n = Number(ch);
-      if (i % 2 === 1) { n *= 2; if (n > 9) n -= 9; }
-      return acc + n;
-    }, 0);
-    if (sum % 10 === 0) return id;
-  }
-  throw new Error("no check digit");
-}
 
 function isoDate(daysFromToday: number): string {
   const d = new Date(Date.now() + 3 * 3600_000 + daysFromToday * 86_400_000);

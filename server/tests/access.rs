@@ -597,32 +597,7 @@ async fn online_links_only_for_the_enrolled(app: TestApp) {
 
 async fn bulk_reads_are_audited(app: TestApp) {
     let noura = app.signed_in(NOURA).await;
-    common::register_household(&noura, common::jeddah_district(&app.state.db, 0).await).await;
-    let form = noura
-        .post_api("/api/get_apply_form", &[])
-        .await
-        .text()
-        .await
-        .unwrap();
-    let key: serde_json::Value = serde_json::from_str(&form).unwrap();
-    let (training,): (i64,) =
-        sqlx::query_as("SELECT id FROM assistance_types WHERE code = 'training'")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-    let r = noura
-        .post_api(
-            "/api/submit_application",
-            &[
-                ("submission_key", key["submission_key"].as_str().unwrap()),
-                ("lines[0][assistance_type_id]", &training.to_string()),
-                ("lines[0][chosen]", "1"),
-                ("lines[0][description]", "أحتاج دورة"),
-                ("lines[0][amount]", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    common::apply_for_training(&app, &noura).await;
     let mona = app.signed_in(MONA_NAKHLA_STAFF).await;
     assert_eq!(mona.get("/association/queue").await.status(), 200);
     assert_eq!(mona.get("/association/families").await.status(), 200);

@@ -159,6 +159,22 @@ async fn caseworker_id(
     Ok(Some(id))
 }
 
+/// Writes the change's audit row with it, commits, recomputes the household
+/// at once and goes back to its case.
+#[cfg(feature = "ssr")]
+async fn finish_on_case(
+    db: &crate::database::Db,
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    event: crate::audit::AuditEvent<'_>,
+    household_id: i64,
+) -> Result<(), AppError> {
+    crate::audit::record_in(&mut tx, event).await?;
+    tx.commit().await?;
+    job::recompute(db, &[household_id], now()).await?;
+    leptos_axum::redirect(&case_page(household_id));
+    Ok(())
+}
+
 #[cfg(feature = "ssr")]
 fn case_page(household_id: i64) -> String {
     format!("{}/{household_id}", crate::paths::CASE_PAGE)
@@ -250,18 +266,12 @@ pub async fn book_follow_up(
             };
             crate::messaging::db::enqueue(&mut tx, head_user, &message, false).await?;
         }
-        crate::audit::record_in(
-            &mut tx,
-            ctx.event(action::FOLLOW_UP_BOOKED)
-                .acting_for(Some(association_id))
-                .subject("follow_up", id)
-                .detail(kind.as_str()),
-        )
-        .await?;
-        tx.commit().await?;
-        job::recompute(db, &[household_id], now()).await?;
-        leptos_axum::redirect(&case_page(household_id));
-        Ok(())
+        let event = ctx
+            .event(action::FOLLOW_UP_BOOKED)
+            .acting_for(Some(association_id))
+            .subject("follow_up", id)
+            .detail(kind.as_str());
+        finish_on_case(db, tx, event, household_id).await
     })
     .await
 }
@@ -325,18 +335,12 @@ pub async fn record_follow_up(
         if let Some(reason) = exit_reason {
             db::close_case(&mut tx, household_id, association_id, reason).await?;
         }
-        crate::audit::record_in(
-            &mut tx,
-            ctx.event(action::FOLLOW_UP_RECORDED)
-                .acting_for(Some(association_id))
-                .subject("follow_up", id)
-                .detail(outcome.as_str()),
-        )
-        .await?;
-        tx.commit().await?;
-        job::recompute(db, &[household_id], now()).await?;
-        leptos_axum::redirect(&case_page(household_id));
-        Ok(())
+        let event = ctx
+            .event(action::FOLLOW_UP_RECORDED)
+            .acting_for(Some(association_id))
+            .subject("follow_up", id)
+            .detail(outcome.as_str());
+        finish_on_case(db, tx, event, household_id).await
     })
     .await
 }
@@ -354,18 +358,12 @@ pub async fn close_case(
         let db = ctx.db();
         let mut tx = db.begin_write().await?;
         db::close_case(&mut tx, household_id, association_id, reason).await?;
-        crate::audit::record_in(
-            &mut tx,
-            ctx.event(action::CASE_CLOSED)
-                .acting_for(Some(association_id))
-                .subject("household", household_id)
-                .detail(reason.as_str()),
-        )
-        .await?;
-        tx.commit().await?;
-        job::recompute(db, &[household_id], now()).await?;
-        leptos_axum::redirect(&case_page(household_id));
-        Ok(())
+        let event = ctx
+            .event(action::CASE_CLOSED)
+            .acting_for(Some(association_id))
+            .subject("household", household_id)
+            .detail(reason.as_str());
+        finish_on_case(db, tx, event, household_id).await
     })
     .await
 }
