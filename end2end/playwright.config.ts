@@ -14,6 +14,8 @@ const chromium = {
     "--disable-sync",
   ],
 };
+// E2E_PORT lets two checkouts run their browser tests at once on one machine.
+const port = process.env.E2E_PORT ?? "3100";
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 export default defineConfig({
@@ -26,7 +28,7 @@ export default defineConfig({
   reporter: [["list"]],
   outputDir: "test-results",
   use: {
-    baseURL: "http://127.0.0.1:3100",
+    baseURL: `http://127.0.0.1:${port}`,
     launchOptions: chromium,
     trace: "retain-on-failure",
   },
@@ -36,8 +38,8 @@ export default defineConfig({
     { name: "desktop-en-js", testIgnore: /rejection|household|shop|review/, use: { ...devices["Desktop Chrome"], locale: "en-US", javaScriptEnabled: true } },
   ],
   webServer: {
-    command: "bash ../scripts/e2e-server.sh",
-    url: "http://127.0.0.1:3100/healthz",
+    command: `E2E_ADDR=127.0.0.1:${port} bash ../scripts/e2e-server.sh`,
+    url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: "ignore",
