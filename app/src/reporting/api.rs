@@ -11,7 +11,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{HEADLINES, Indicator, Period, db, per_month, suppress},
+    super::{Calendar, Grain, HEADLINES, Indicator, Period, db, per_bucket, suppress},
     crate::database::{Db, now},
     crate::identity::{CurrentUser, Requirement, serve},
 };
@@ -50,8 +50,11 @@ pub struct Dashboard {
     pub filters: Filters,
     pub headlines: Vec<Headline>,
     pub rows: Vec<Row>,
-    /// Lines submitted per month (`YYYY-MM`).
+    /// Lines submitted per bucket of the filters' grain and calendar
+    /// (`2020-01`, `2020-Q1`, `1441-05`).
     pub trend: Vec<(String, Shown)>,
+    /// The coverage of the chosen city's districts (Jeddah's by default).
+    pub map: CoverageMap,
     /// The associations to filter by (the council's), else empty.
     pub associations: Vec<Choice>,
     pub assistance_types: Vec<Choice>,
@@ -60,6 +63,26 @@ pub struct Dashboard {
     pub districts: Vec<Choice>,
     /// The acting association's name (an association's dashboard).
     pub association: Option<Choice>,
+}
+
+/// One district's tile on the coverage map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MapTile {
+    pub district_id: i64,
+    pub name_ar: String,
+    pub name_en: String,
+    /// Active types with exactly one primary association, with two or more.
+    pub covered: i64,
+    pub overlaps: i64,
+    pub types: i64,
+}
+
+/// The districts of one city as tiles (the bundled place list has names,
+/// not boundaries: tiles are in name order, not where districts lie).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageMap {
+    pub city: Option<Choice>,
+    pub tiles: Vec<MapTile>,
 }
 
 /// Who may see a board, and for which association the figures are cut:
@@ -115,12 +138,23 @@ pub async fn load(
             filters.city_id = Some(city);
         }
     }
+    let craft = match filters.craft.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => Some(
+            crate::registry::CRAFTS
+                .into_iter()
+                .find(|c| *c == code)
+                .ok_or(AppError::BadRequest)?,
+        ),
+    };
+    filters.craft = craft.map(str::to_string);
     let cut = db::Cut {
         period,
         association_id: filters.association_id,
         assistance_type_id: filters.assistance_type_id,
         city_id: filters.city_id,
         district_id: filters.district_id,
+        craft,
         now: at,
     };
     let figures = db::figures(db, &cut).await?;
@@ -147,7 +181,8 @@ pub async fn load(
             before: indicator.by_period().then(|| total(&before, indicator)),
         })
         .collect();
-    let trend = per_month(period, &db::lines_per_day(db, &cut).await?)
+    let per_day = db::lines_per_day(db, &cut).await?;
+    let trend = per_bucket(period, filters.grain, filters.calendar, &per_day)
         .into_iter()
         .map(|(month, n)| {
             (
@@ -157,6 +192,32 @@ pub async fn load(
         })
         .collect();
     let associations = db::associations(db).await?;
+    let cities = db::cities(db).await?;
+    let map_city = match filters.city_id {
+        Some(id) => cities.iter().find(|c| c.id == id).cloned(),
+        None => cities
+            .iter()
+            .find(|c| c.name_en == crate::places::DEFAULT_CITY_NAME_EN)
+            .cloned(),
+    };
+    let map = match &map_city {
+        Some(city) => CoverageMap {
+            tiles: db::district_coverage(db, &cut, city.id)
+                .await?
+                .into_iter()
+                .map(|d| MapTile {
+                    district_id: d.district_id,
+                    name_ar: d.name_ar,
+                    name_en: d.name_en,
+                    covered: d.covered,
+                    overlaps: d.overlaps,
+                    types: d.types,
+                })
+                .collect(),
+            city: map_city.clone(),
+        },
+        None => CoverageMap::default(),
+    };
     let association = match viewer {
         Viewer::Association(id) => associations.iter().find(|a| a.id == id).cloned(),
         Viewer::Council => None,
@@ -167,13 +228,14 @@ pub async fn load(
         headlines,
         rows: figures.into_iter().map(|f| Row::of(f, viewer)).collect(),
         trend,
+        map,
         associations: if viewer == Viewer::Council {
             associations
         } else {
             Vec::new()
         },
         assistance_types: db::assistance_types(db).await?,
-        cities: db::cities(db).await?,
+        cities,
         districts: match filters.city_id {
             Some(city) => db::districts(db, city).await?,
             None => Vec::new(),
@@ -195,6 +257,9 @@ pub async fn get_dashboard(
     #[server(default)] assistance_type: Option<i64>,
     #[server(default)] city: Option<i64>,
     #[server(default)] district: Option<i64>,
+    #[server(default)] craft: String,
+    #[server(default)] grain: String,
+    #[server(default)] calendar: String,
 ) -> Result<Dashboard, AppError> {
     serve(|ctx| async move {
         let user = ctx.require(Requirement::SignedIn).await?.clone();
@@ -210,6 +275,9 @@ pub async fn get_dashboard(
             assistance_type_id: assistance_type,
             city_id: city,
             district_id: district,
+            craft: Some(craft),
+            grain: Grain::parse(&grain),
+            calendar: Calendar::parse(&calendar),
         };
         load(ctx.db(), board, viewer, filters, now()).await
     })

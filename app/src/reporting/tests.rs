@@ -1,6 +1,8 @@
 //! The pure rules of reporting: suppression, medians, rates, periods, months.
 
 use super::*;
+use crate::error::ErrorKey;
+use crate::time::SaudiDate;
 
 #[test]
 fn the_council_sees_every_figure_whole() {
@@ -118,7 +120,7 @@ fn counts_per_month_are_zero_filled() {
         (at("2025-12-31"), 7),
     ];
     assert_eq!(
-        per_month(p, &counts),
+        per_bucket(p, Grain::Month, Calendar::Gregorian, &counts),
         vec![
             ("2026-01".into(), 3),
             ("2026-02".into(), 0),
@@ -173,4 +175,51 @@ fn row_bars_are_lengths_out_of_100() {
         vec![100, 25, 0, 0]
     );
     assert_eq!(chart::lengths(&[Shown::Value(0)]), vec![0]);
+}
+
+#[test]
+fn quarters_and_hijri_months() {
+    let today = SaudiDate::parse("2026-03-25").unwrap().start();
+    let at = |d: &str| SaudiDate::parse(d).unwrap().start() + 60;
+    let p = Period::parse("2025-11-15", "2026-03-25", today).unwrap();
+    let counts = [
+        (at("2025-12-31"), 2),
+        (at("2026-01-01"), 3),
+        (at("2026-03-25"), 1),
+    ];
+    assert_eq!(
+        per_bucket(p, Grain::Quarter, Calendar::Gregorian, &counts),
+        vec![("2025-Q4".into(), 2), ("2026-Q1".into(), 4)]
+    );
+    // Umm al-Qura: Ramadan 1447 began on 18 February 2026, Shawwal on 20 March.
+    let p = Period::parse("2026-02-10", "2026-03-25", today).unwrap();
+    let counts = [
+        (at("2026-02-17"), 1),
+        (at("2026-02-18"), 2),
+        (at("2026-03-20"), 4),
+    ];
+    assert_eq!(
+        per_bucket(p, Grain::Month, Calendar::Hijri, &counts),
+        vec![
+            ("1447-08".into(), 1),
+            ("1447-09".into(), 2),
+            ("1447-10".into(), 4)
+        ]
+    );
+    assert_eq!(
+        per_bucket(p, Grain::Quarter, Calendar::Hijri, &counts),
+        vec![("1447-Q3".into(), 3), ("1447-Q4".into(), 4)]
+    );
+    assert_eq!(
+        bucket_label("1447-09", Calendar::Hijri, false),
+        "رمضان 1447"
+    );
+    assert_eq!(
+        bucket_label("1447-09", Calendar::Hijri, true),
+        "Ramadan 1447"
+    );
+    assert_eq!(
+        bucket_label("2026-Q1", Calendar::Gregorian, true),
+        "2026-Q1"
+    );
 }
