@@ -100,7 +100,7 @@ pub fn BarChart(
                     .collect_view()}
             </svg>
             <figcaption>{label}</figcaption>
-            <table class="visually-hidden">
+            <div class="visually-hidden"><table>
                 <thead>
                     <tr>
                         <th scope="col">{month}</th>
@@ -113,7 +113,7 @@ pub fn BarChart(
                         .map(|(m, _, v)| view! { <tr><th scope="row">{m}</th><td>{text(v, &less)}</td></tr> })
                         .collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </figure>
     }
 }
@@ -247,12 +247,12 @@ pub fn DistrictMap(
                 }).collect_view()}
             </svg>
             <figcaption>{caption}" — "{summary}</figcaption>
-            <table class="visually-hidden">
+            <div class="visually-hidden"><table>
                 <thead><tr><th scope="col">{district}</th><th scope="col">{figures}</th></tr></thead>
                 <tbody>
                     {table.into_iter().map(|t| view! { <tr><th scope="row">{t.name}</th><td>{t.figures}</td></tr> }).collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </figure>
     }
 }

@@ -61,11 +61,15 @@ fn FunderReport(board: Board) -> impl IntoView {
     }
 }
 
-/// A date as `YYYY-MM-DD` with its Hijri day beside it.
-fn both_calendars(day: &str) -> String {
-    match SaudiDate::parse(day) {
-        Some(date) => format!("{day} ({} هـ)", date.hijri()),
-        None => day.to_string(),
+/// A date as `YYYY-MM-DD` with its Hijri day beside it, each isolated so
+/// the digits and dashes keep their order in either direction.
+#[component]
+fn BothCalendars(day: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let hijri = SaudiDate::parse(&day).map(SaudiDate::hijri);
+    view! {
+        <bdi>{day}</bdi>
+        {hijri.map(|h| view! { " (" <bdi>{h}</bdi> " " {t!(i18n, reporting.hijri_suffix)} ")" })}
     }
 }
 
@@ -107,16 +111,12 @@ fn Report(dashboard: Dashboard) -> impl IntoView {
                 .cloned()
         })
         .collect();
-    let period = format!(
-        "{} — {}",
-        both_calendars(&dashboard.filters.from),
-        both_calendars(&dashboard.filters.to)
-    );
+    let (from, to) = (dashboard.filters.from.clone(), dashboard.filters.to.clone());
     view! {
         <header class="report-head">
             <p class="muted">{t!(i18n, reporting.funder_kicker)}</p>
             <h1>{name.unwrap_or_else(|| t_string!(i18n, reporting.all_associations).to_string())}</h1>
-            <p data-testid="report-period">{period}</p>
+            <p data-testid="report-period"><BothCalendars day=from />" — "<BothCalendars day=to /></p>
         </header>
         <h2>{t!(i18n, reporting.headlines)}</h2>
         <ul class="headlines">

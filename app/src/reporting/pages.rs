@@ -314,6 +314,8 @@ fn HeadlineItem(headline: Headline) -> impl IntoView {
     }
 }
 
+/// Every indicator as two columns that read on a phone: a total's row
+/// names the indicator, its breakdown's rows follow it indented.
 #[component]
 fn IndicatorTable(rows: Vec<Row>, less: String) -> impl IntoView {
     let i18n = use_i18n();
@@ -323,7 +325,6 @@ fn IndicatorTable(rows: Vec<Row>, less: String) -> impl IntoView {
             <thead>
                 <tr>
                     <th scope="col">{t!(i18n, reporting.indicator)}</th>
-                    <th scope="col">{t!(i18n, reporting.breakdown)}</th>
                     <th scope="col">{t!(i18n, reporting.value)}</th>
                 </tr>
             </thead>
@@ -331,14 +332,11 @@ fn IndicatorTable(rows: Vec<Row>, less: String) -> impl IntoView {
                 {rows.into_iter().map(|row| {
                     let unit = row.indicator.unit();
                     let total = row.is_total();
-                    let name = row.indicator.name(english);
-                    let part = if total { t_string!(i18n, reporting.total).to_string() } else { row.label(english) };
                     let note = (total && !row.indicator.by_period())
                         .then(|| t_string!(i18n, reporting.not_by_period).to_string());
                     view! {
                         <tr class=if total { "total" } else { "part" } data-indicator=row.indicator.key() data-key=row.key.clone()>
-                            <th scope="row">{name}{note.map(|n| view! { <span class="small muted">" (" {n} ")"</span> })}</th>
-                            <td>{part}</td>
+                            <th scope="row">{row.label(english)}{note.map(|n| view! { <span class="small muted">" (" {n} ")"</span> })}</th>
                             <td class="number">{shown_text(unit, row.shown, &less)}</td>
                         </tr>
                     }
