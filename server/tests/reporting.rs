@@ -134,6 +134,13 @@ both_engines! {
             shown(&theirs, "households_per_association", &set.y.to_string()),
             serde_json::json!("FewerThan5")
         );
+        // Y's one household would be the total minus the others: one more figure is withheld.
+        let withheld = serde_json::json!("Withheld");
+        let others = theirs["rows"].as_array().unwrap().iter()
+            .filter(|r| r["indicator"] == "HouseholdsPerAssociation")
+            .filter(|r| r["shown"] == withheld)
+            .count();
+        assert_eq!(others, 1, "{}", theirs["rows"]);
         let (status, _) = dashboard(&mona, &period_form("association", Some(set.x))).await;
         assert_eq!(status, 403);
         // A family has no board, and no export.

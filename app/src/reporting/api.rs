@@ -11,7 +11,10 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Calendar, Grain, HEADLINES, Indicator, Period, db, per_bucket, suppress},
+    super::{
+        Calendar, Grain, HEADLINES, Indicator, Part, Period, complement, db, per_bucket, rows_for,
+        suppress,
+    },
     crate::database::{Db, now},
     crate::identity::{CurrentUser, Requirement, serve},
 };
@@ -166,29 +169,44 @@ pub async fn load(
         },
     )
     .await?;
-    let total = |figures: &[super::Figure], indicator: Indicator| {
-        figures
-            .iter()
-            .find(|f| f.indicator == indicator && f.key.is_empty())
-            .map(|f| suppress(f.value, f.cases, f.owner, viewer))
+    let mut rows = rows_for(figures, viewer);
+    let before = rows_for(before, viewer);
+    let total = |rows: &[Row], indicator: Indicator| {
+        rows.iter()
+            .find(|r| r.indicator == indicator && r.is_total())
+            .map(|r| r.shown)
             .unwrap_or(Shown::Nothing)
     };
+    let per_day = db::lines_per_day(db, &cut).await?;
+    let buckets = per_bucket(period, filters.grain, filters.calendar, &per_day);
+    // The trend's buckets add up to the lines' total: complemented like a breakdown.
+    let mut parts: Vec<Part> = buckets
+        .iter()
+        .map(|&(_, n)| Part {
+            shown: suppress(Some(n), Some(n), cut.association_id, viewer),
+            value: n,
+            owned: matches!(viewer, Viewer::Association(id) if cut.association_id == Some(id)),
+        })
+        .collect();
+    let mut lines = total(&rows, Indicator::LinesByType);
+    complement(&mut parts, &mut lines);
+    if let Some(row) = rows
+        .iter_mut()
+        .find(|r| r.indicator == Indicator::LinesByType && r.is_total())
+    {
+        row.shown = lines;
+    }
+    let trend = buckets
+        .into_iter()
+        .zip(parts)
+        .map(|((bucket, _), part)| (bucket, part.shown))
+        .collect();
     let headlines = HEADLINES
         .into_iter()
         .map(|indicator| Headline {
             indicator,
-            now: total(&figures, indicator),
+            now: total(&rows, indicator),
             before: indicator.by_period().then(|| total(&before, indicator)),
-        })
-        .collect();
-    let per_day = db::lines_per_day(db, &cut).await?;
-    let trend = per_bucket(period, filters.grain, filters.calendar, &per_day)
-        .into_iter()
-        .map(|(month, n)| {
-            (
-                month,
-                suppress(Some(n), Some(n), cut.association_id, viewer),
-            )
         })
         .collect();
     let associations = db::associations(db).await?;
@@ -226,7 +244,7 @@ pub async fn load(
         board,
         viewer,
         headlines,
-        rows: figures.into_iter().map(|f| Row::of(f, viewer)).collect(),
+        rows,
         trend,
         map,
         associations: if viewer == Viewer::Council {

@@ -57,11 +57,13 @@ pub fn BarChart(
         Shown::Value(n) => n.to_string(),
         Shown::FewerThan5 => format!("<5 ({less})"),
         Shown::Nothing => "—".to_string(),
+        Shown::Withheld => "*".to_string(),
     };
     let short = |shown: Shown| match shown {
         Shown::Value(n) => n.to_string(),
         Shown::FewerThan5 => "<5".to_string(),
         Shown::Nothing => String::new(),
+        Shown::Withheld => "*".to_string(),
     };
     let summary = points
         .iter()

@@ -17,10 +17,12 @@ pub mod funder;
 pub mod http;
 pub mod pages;
 mod period;
+mod suppression;
 #[cfg(test)]
 mod tests;
 
 pub use period::*;
+pub use suppression::*;
 
 use serde::{Deserialize, Serialize};
 
@@ -296,51 +298,6 @@ impl Figure {
             value,
             cases,
         }
-    }
-}
-
-/// Who looks at a figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Viewer {
-    /// The council sees every figure whole.
-    Council,
-    /// An association's staff: its own figures whole, others' suppressed.
-    Association(i64),
-}
-
-/// Below this many cases a figure is shown as "fewer than 5" outside its owner.
-pub const SMALL_CELL: i64 = 5;
-
-/// A figure as a viewer may see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Shown {
-    Value(i64),
-    /// 1 to 4 cases, outside the owner's own view.
-    FewerThan5,
-    /// Nothing to measure.
-    Nothing,
-}
-
-/// Small-cell suppression: a figure made of 1 to 4 households' records is
-/// shown as "fewer than 5" to anyone but the council and the association
-/// it belongs to (a platform-wide figure belongs to no association). Zero
-/// is shown: it singles nobody out.
-pub fn suppress(
-    value: Option<i64>,
-    cases: Option<i64>,
-    owner: Option<i64>,
-    viewer: Viewer,
-) -> Shown {
-    let Some(value) = value else {
-        return Shown::Nothing;
-    };
-    let insider = match viewer {
-        Viewer::Council => true,
-        Viewer::Association(id) => owner == Some(id),
-    };
-    match cases {
-        Some(n) if !insider && n > 0 && n < SMALL_CELL => Shown::FewerThan5,
-        _ => Shown::Value(value),
     }
 }
 

@@ -277,6 +277,7 @@ pub fn shown_text(unit: super::Unit, shown: Shown, less: &str) -> String {
         Shown::Value(n) => format_value(unit, n),
         Shown::FewerThan5 => less.to_string(),
         Shown::Nothing => "—".to_string(),
+        Shown::Withheld => "*".to_string(),
     }
 }
 
