@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::network::http::routes())
         .merge(app::privacy::http::routes())
         .merge(app::reporting::http::routes())
+        .merge(app::applications::export::routes())
         // Inside the session layer (it reads the signed-in person): a
         // returning family accepts a new privacy notice before any page.
         .route_layer(middleware::from_fn_with_state(

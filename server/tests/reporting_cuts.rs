@@ -228,4 +228,67 @@ both_engines! {
         assert!(!r.text().await.unwrap().contains("data-testid=\"outcomes\""));
         let _: Value = Value::Null;
     }
+
+    async fn our_families_download_whole_streamed_and_audited(app: TestApp) {
+        let set = data_set(&app).await;
+        let x_staff = staff_of(&app, &set.x_staff, set.x).await;
+        let x = set.x.to_string();
+        // Every household X served (its six lines, the one it referred on, its benefits).
+        let served = one(&app, &format!(
+            "SELECT COUNT(DISTINCT household_id) FROM (SELECT household_id FROM application_lines \
+             WHERE association_id = {x} OR referred_from_id = {x} \
+             UNION SELECT household_id FROM benefits WHERE association_id = {x}) s"
+        )).await;
+        assert_eq!(served, 7);
+        let r = x_staff.get(&format!("/association/families.csv?association={x}")).await;
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+        let bytes = r.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "a BOM");
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        let mut reader = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len() as i64, served);
+        let ids: Vec<i64> = rows.iter().map(|r| r[0].parse().unwrap()).collect();
+        let mut expected = set.households.clone();
+        expected.sort_unstable();
+        assert_eq!(ids, expected, "by household, each once");
+        assert_eq!(&rows[0][1], "أسرة");
+        // No national ID, no phone in the file.
+        let national_ids: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT head_national_id FROM households WHERE id IN ({})",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+        )))
+        .fetch_all(&app.state.db.pool)
+        .await
+        .unwrap();
+        assert!(national_ids.iter().all(|(n,)| !text.contains(n.as_str())), "no national ID");
+
+        // The workbook: the same rows, right to left.
+        let r = x_staff.get(&format!("/association/families.xlsx?association={x}")).await;
+        assert_eq!(r.status(), 200);
+        let bytes = r.bytes().await.unwrap().to_vec();
+        use calamine::{Reader, Xlsx};
+        let mut workbook: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.clone())).unwrap();
+        let range = workbook.worksheet_range("الأسر").unwrap();
+        assert_eq!(range.rows().count() as i64, served + 1);
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut xml).unwrap();
+        assert!(xml.contains("rightToLeft=\"1\""));
+
+        // Each download is audited with every household it held.
+        let exported = one(&app, &format!(
+            "SELECT COUNT(*) FROM audit_event_households eh JOIN audit_events e ON e.id = eh.audit_event_id \
+             WHERE e.action = 'personal_data_exported' AND e.acting_for_association_id = {x}"
+        )).await;
+        assert_eq!(exported, 2 * served);
+        // Another association's families are not X's staff's; a family has none; signed out: 401.
+        let y = set.y.to_string();
+        assert_eq!(x_staff.get(&format!("/association/families.csv?association={y}")).await.status(), 403);
+        assert_eq!(x_staff.get("/association/families.csv?association=abc").await.status(), 400);
+        let family = app.signed_in(NOURA).await;
+        assert_eq!(family.get("/association/families.xlsx").await.status(), 403);
+        assert_eq!(app.get("/association/families.csv").await.status(), 401);
+    }
 }

@@ -9,6 +9,8 @@ pub mod api;
 pub mod benefits;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod pages;
 pub mod subject;
 

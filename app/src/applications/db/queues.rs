@@ -139,8 +139,56 @@ pub async fn households_served_by(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ServedFamily>, sqlx::Error> {
+    served(
+        db,
+        association_id,
+        "ORDER BY 8 DESC, h.id DESC",
+        limit,
+        offset,
+        0,
+    )
+    .await
+}
+
+/// The served households after `after_id`, by id: an export's next batch
+/// (keyset paging keeps a long export's memory and each query's cost flat).
+pub async fn households_served_after(
+    db: &Db,
+    association_id: i64,
+    after_id: i64,
+    limit: i64,
+) -> Result<Vec<ServedFamily>, sqlx::Error> {
+    served(db, association_id, "ORDER BY h.id", limit, 0, after_id).await
+}
+
+/// The ids of every household the association serves (what an export's
+/// audit names).
+pub async fn households_served_ids(db: &Db, association_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT DISTINCT household_id FROM ({SERVED}) s ORDER BY household_id"
+    )))
+    .bind(association_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
+/// The households with a line with the association (or referred on by
+/// it) or a benefit from it; `$1` is the association.
+const SERVED: &str = "SELECT household_id FROM application_lines \
+                      WHERE association_id = $1 OR referred_from_id = $1 \
+                      UNION SELECT household_id FROM benefits WHERE association_id = $1";
+
+async fn served(
+    db: &Db,
+    association_id: i64,
+    order: &str,
+    limit: i64,
+    offset: i64,
+    after_id: i64,
+) -> Result<Vec<ServedFamily>, sqlx::Error> {
     let rows: Vec<ServedRow> =
-        sqlx::query_as(
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT h.id, h.head_name_ar, d.name_ar, d.name_en, \
                (SELECT COUNT(*) FROM application_lines l WHERE l.household_id = h.id \
                   AND (l.association_id = $1 OR l.referred_from_id = $1)), \
@@ -150,14 +198,12 @@ pub async fn households_served_by(
                COALESCE((SELECT MAX(l.last_action_at) FROM application_lines l WHERE l.household_id = h.id \
                   AND (l.association_id = $1 OR l.referred_from_id = $1)), 0) \
              FROM households h LEFT JOIN districts d ON d.id = h.district_id \
-             WHERE h.id IN (SELECT household_id FROM application_lines \
-                              WHERE association_id = $1 OR referred_from_id = $1 \
-                            UNION SELECT household_id FROM benefits WHERE association_id = $1) \
-             ORDER BY 8 DESC, h.id DESC LIMIT $2 OFFSET $3",
-        )
+             WHERE h.id IN ({SERVED}) AND h.id > $4 {order} LIMIT $2 OFFSET $3",
+        )))
         .bind(association_id)
         .bind(limit)
         .bind(offset)
+        .bind(after_id)
         .fetch_all(&db.pool)
         .await?;
     Ok(rows

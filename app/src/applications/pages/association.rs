@@ -538,6 +538,14 @@ fn Families(view: FamiliesView) -> impl IntoView {
                         </thead>
                         <tbody>{rows}</tbody>
                     </DataTable>
+                {view.owner.association_id().map(|id| view! {
+                    <p class="exports">
+                        <a class="button secondary" href=format!("{FAMILIES_PAGE}.csv?association={id}") download>{t!(i18n, families.export_csv)}</a>
+                        " "
+                        <a class="button secondary" href=format!("{FAMILIES_PAGE}.xlsx?association={id}") download>{t!(i18n, families.export_xlsx)}</a>
+                        <span class="small muted">" " {t!(i18n, families.export_note)}</span>
+                    </p>
+                })}
             }.into_any()
         }}
         <Pager
