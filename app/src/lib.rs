@@ -234,6 +234,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=(StaticSegment("council"), StaticSegment("partners"))
+                            view=reporting::partner::pages::PartnersPageView
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=(StaticSegment("council"), StaticSegment("continuity-rules"))
                             view=continuity::pages::ContinuityRulesPage
                             ssr=SsrMode::Async

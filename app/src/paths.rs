@@ -73,6 +73,8 @@ pub const CONTINUITY_RULES_PAGE: &str = "/council/continuity-rules";
 pub const COUNCIL_DASHBOARD_PAGE: &str = "/council/dashboard";
 /// The acting association's dashboard (`.csv` and `.xlsx` after it: the exports).
 pub const ASSOCIATION_DASHBOARD_PAGE: &str = "/association/dashboard";
+/// The council's partner tokens for the read-only API (`/api/v1/…`).
+pub const PARTNERS_PAGE: &str = "/council/partners";
 
 // marketplace
 /// The marketplace home.
