@@ -96,7 +96,9 @@ type TokenRow = (
     Option<String>,
     i64,
     String,
+    Option<String>,
     Option<i64>,
+    Option<String>,
     Option<String>,
     Option<i64>,
     i64,
@@ -108,7 +110,7 @@ type TokenRow = (
 pub async fn tokens(db: &Db, now: i64) -> Result<Vec<PartnerToken>, sqlx::Error> {
     let rows: Vec<TokenRow> = sqlx::query_as(
         "SELECT t.id, t.partner_name_ar, t.partner_name_en, t.scope, a.name_ar, a.name_en, \
-           t.created_at, c.name_ar, t.revoked_at, r.name_ar, t.last_used_at, \
+           t.created_at, c.name_ar, c.name_en, t.revoked_at, r.name_ar, r.name_en, t.last_used_at, \
            (SELECT COUNT(*) FROM audit_events e WHERE e.partner_token_id = t.id \
               AND e.action IN ($1, $2) AND e.occurred_at >= $3) \
          FROM partner_tokens t \
@@ -127,8 +129,9 @@ pub async fn tokens(db: &Db, now: i64) -> Result<Vec<PartnerToken>, sqlx::Error>
 
 fn token_of(row: TokenRow) -> PartnerToken {
     let (id, name_ar, name_en, scope, a_ar, a_en) = (row.0, row.1, row.2, row.3, row.4, row.5);
-    let (created_at, created_by, revoked_at, revoked_by, last_used_at, calls) =
-        (row.6, row.7, row.8, row.9, row.10, row.11);
+    let (created_at, created_by, revoked_at, last_used_at, calls) =
+        (row.6, (row.7, row.8), row.9, row.12, row.13);
+    let revoked_by = row.10.map(|ar| (ar, row.11));
     PartnerToken {
         id,
         partner_name_ar: name_ar,

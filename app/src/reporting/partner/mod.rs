@@ -74,10 +74,11 @@ pub struct PartnerToken {
     /// The association a `households` token is tied to: (name ar, name en).
     pub association: Option<(String, String)>,
     pub created_at: i64,
-    /// The council member who created it (the council's own page).
-    pub created_by: String,
+    /// The council member who created it (the council's own page): name
+    /// in Arabic, and in English when known.
+    pub created_by: (String, Option<String>),
     pub revoked_at: Option<i64>,
-    pub revoked_by: Option<String>,
+    pub revoked_by: Option<(String, Option<String>)>,
     pub last_used_at: Option<i64>,
     /// Calls in the last 30 days (from the audit trail).
     pub calls_30_days: i64,

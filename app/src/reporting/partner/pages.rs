@@ -13,7 +13,7 @@ use crate::i18n::*;
 use crate::paths::COUNCIL_DASHBOARD_PAGE;
 use crate::reporting::Choice;
 use crate::time::format_date;
-use crate::ui::{DataTable, EmptyState, ErrorAlert, error_from_query, is_english, loaded, pick};
+use crate::ui::{EmptyState, ErrorAlert, error_from_query, is_english, loaded, pick};
 
 /// `/council/partners`.
 #[component]
@@ -52,8 +52,8 @@ fn SecretOnce(secret: NewSecret) -> impl IntoView {
             <h2>{t!(i18n, partners.secret_title)}</h2>
             <p class="alert alert-info">{t!(i18n, partners.secret_once)}</p>
             <label for="secret">{t!(i18n, partners.secret_label)} " #" {secret.token_id}</label>
-            <input id="secret" class="code" readonly dir="ltr" value=secret.secret.clone()
-                data-testid="partner-secret" />
+            <textarea id="secret" class="secret-value" readonly rows="3" dir="ltr" spellcheck="false"
+                data-testid="partner-secret">{secret.secret.clone()}</textarea>
             <p class="hint">{t!(i18n, partners.secret_use)} " "
                 <bdi dir="ltr" class="code">"Authorization: Bearer tkm_…"</bdi>
             </p>
@@ -68,11 +68,16 @@ fn ScopeMark(token: PartnerToken) -> impl IntoView {
     match token.scope {
         Scope::Indicators => view! { <span class="mark">{t!(i18n, partners.scope_indicators)}</span> }.into_any(),
         Scope::Households => view! {
-            <span class="mark mark-gap">{t!(i18n, partners.scope_households)}</span>
+            <span class="mark">{t!(i18n, partners.scope_households)}</span>
             {token.association.map(|(ar, en)| view! { " " <span class="small">{pick(english, &ar, &en)}</span> })}
         }
         .into_any(),
     }
+}
+
+/// A person's name in the page's language (Arabic when no English is known).
+fn person(english: bool, (ar, en): &(String, Option<String>)) -> String {
+    pick(english, ar, en.as_deref().unwrap_or(""))
 }
 
 #[component]
@@ -83,59 +88,48 @@ fn TokenList(tokens: Vec<PartnerToken>) -> impl IntoView {
         return view! { <EmptyState>{t!(i18n, partners.empty)}</EmptyState> }.into_any();
     }
     view! {
-        <DataTable>
-            <thead>
-                <tr>
-                    <th scope="col">{t!(i18n, partners.partner)}</th>
-                    <th scope="col">{t!(i18n, partners.scope)}</th>
-                    <th scope="col">{t!(i18n, partners.created)}</th>
-                    <th scope="col">{t!(i18n, partners.last_used)}</th>
-                    <th scope="col">{t!(i18n, partners.state)}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {tokens.into_iter().map(|token| {
-                    let id = token.id;
-                    view! {
-                        <tr data-testid="partner-token">
-                            <td>
-                                <strong>{pick(english, &token.partner_name_ar, &token.partner_name_en)}</strong>
-                                <span class="small muted"> " #" {id}</span>
-                            </td>
-                            <td><ScopeMark token=token.clone() /></td>
-                            <td class="small">
-                                <span class="date">{format_date(token.created_at)}</span>
-                                " · " {token.created_by.clone()}
-                            </td>
-                            <td class="small">
-                                {match token.last_used_at {
-                                    Some(at) => view! { <span class="date">{format_date(at)}</span> }.into_any(),
-                                    None => view! { <span class="muted">{t!(i18n, partners.never_used)}</span> }.into_any(),
-                                }}
-                                " · " {t!(i18n, partners.calls_30_days)} " " {token.calls_30_days}
-                            </td>
-                            <td>
-                                {match token.revoked_at {
-                                    Some(at) => view! {
-                                        <span class="mark mark-gap">{t!(i18n, partners.revoked)}</span>
-                                        <span class="small"> " " <span class="date">{format_date(at)}</span>
-                                            {token.revoked_by.clone().map(|by| view! { " · " {by} })}
-                                        </span>
-                                    }.into_any(),
-                                    None => view! {
-                                        <span class="mark mark-ok">{t!(i18n, partners.active)}</span>
-                                        <form method="post" action=RevokePartnerToken::PATH class="inline-form">
-                                            <input type="hidden" name="token_id" value=id.to_string() />
-                                            <button type="submit" class="button danger small">{t!(i18n, partners.revoke)}</button>
-                                        </form>
-                                    }.into_any(),
-                                }}
-                            </td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </DataTable>
+        <ul class="token-list" aria-label=t_string!(i18n, partners.list).to_string()>
+            {tokens.into_iter().map(|token| {
+                let id = token.id;
+                view! {
+                    <li class="card" data-testid="partner-token">
+                        <p class="token-head">
+                            <strong>{pick(english, &token.partner_name_ar, &token.partner_name_en)}
+                                <span class="small muted"> " #" {id}</span></strong>
+                            {match token.revoked_at {
+                                Some(_) => view! { <span class="mark mark-gap">{t!(i18n, partners.revoked)}</span> }.into_any(),
+                                None => view! { <span class="mark mark-ok">{t!(i18n, partners.active)}</span> }.into_any(),
+                            }}
+                        </p>
+                        <p class="small">{t!(i18n, partners.scope)} ": " <ScopeMark token=token.clone() /></p>
+                        <p class="small">
+                            {t!(i18n, partners.created)} " " <span class="date">{format_date(token.created_at)}</span>
+                            " · " {person(english, &token.created_by)}
+                        </p>
+                        {token.revoked_at.map(|at| view! {
+                            <p class="small">
+                                {t!(i18n, partners.revoked)} " " <span class="date">{format_date(at)}</span>
+                                {token.revoked_by.as_ref().map(|by| view! { " · " {person(english, by)} })}
+                            </p>
+                        })}
+                        <p class="small">
+                            {t!(i18n, partners.last_used)} " "
+                            {match token.last_used_at {
+                                Some(at) => view! { <span class="date">{format_date(at)}</span> }.into_any(),
+                                None => view! { <span class="muted">{t!(i18n, partners.never_used)}</span> }.into_any(),
+                            }}
+                            " · " {t!(i18n, partners.calls_30_days)} " " {token.calls_30_days}
+                        </p>
+                        {token.revoked_at.is_none().then(|| view! {
+                            <form method="post" action=RevokePartnerToken::PATH class="inline-form">
+                                <input type="hidden" name="token_id" value=id.to_string() />
+                                <button type="submit" class="button danger small">{t!(i18n, partners.revoke)}</button>
+                            </form>
+                        })}
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
     }
     .into_any()
 }
