@@ -601,9 +601,9 @@ async fn households_are_looked_up_in_the_dci_envelope(app: TestApp) {
     let (status, answer, _) = call(&app, Some(&ministry), SEARCH, Some(&json!({"hello": 1}))).await;
     assert_eq!(status, 400);
     assert_eq!(answer["header"]["status"], "rjct");
-    assert_eq!(
-        answer["header"]["status_reason_code"],
-        "rjct.message.invalid"
+    assert!(
+        answer["header"].get("status_reason_code").is_none(),
+        "{answer}"
     );
     assert_eq!(answer["error"]["code"], "err.request.bad");
     let mut wrong = search(&[&family_id]);

@@ -71,18 +71,27 @@ pub struct SearchItem {
     pub locale: Option<String>,
 }
 
-/// Why a whole message is refused (answered 400 with the code).
+/// Why a whole message is refused (answered 400): the specification's
+/// `MsgHeaderStatusReasonCode` when one fits, and its `Error` code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
-    /// A `MsgHeaderStatusReasonCode` (`rjct.action.invalid`, …).
-    pub reason_code: &'static str,
+    /// `rjct.action.invalid`, `rjct.version.invalid`, `rjct.total_count.*`;
+    /// none when the body is not an envelope at all.
+    pub reason_code: Option<&'static str>,
+    /// `err.request.bad`, `err.version.not_supported`, `err.encryption.invalid`.
+    pub error_code: &'static str,
     pub message: String,
 }
 
 impl Refusal {
-    fn new(reason_code: &'static str, message: impl Into<String>) -> Self {
+    fn new(
+        reason_code: Option<&'static str>,
+        error_code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             reason_code,
+            error_code,
             message: message.into(),
         }
     }
@@ -94,14 +103,16 @@ impl Refusal {
 pub fn parse_request(body: &[u8]) -> Result<SearchRequest, Refusal> {
     let request: SearchRequest = serde_json::from_slice(body).map_err(|error| {
         Refusal::new(
-            "rjct.message.invalid",
+            None,
+            "err.request.bad",
             format!("not a DCI search envelope: {error}"),
         )
     })?;
     let header = &request.header;
     if header.action != "search" {
         return Err(Refusal::new(
-            "rjct.action.invalid",
+            Some("rjct.action.invalid"),
+            "err.request.bad",
             "header.action must be \"search\"",
         ));
     }
@@ -111,32 +122,37 @@ pub fn parse_request(body: &[u8]) -> Result<SearchRequest, Refusal> {
         .is_some_and(|v| v.split('.').next() != Some("1"))
     {
         return Err(Refusal::new(
-            "rjct.version.invalid",
+            Some("rjct.version.invalid"),
+            "err.version.not_supported",
             format!("version {VERSION} is spoken here"),
         ));
     }
     if header.is_msg_encrypted == Some(true) {
         return Err(Refusal::new(
-            "rjct.message.encrypted",
+            None,
+            "err.encryption.invalid",
             "encrypted messages are not accepted; the connection is TLS",
         ));
     }
     let items = request.message.search_request.len();
     if items == 0 {
         return Err(Refusal::new(
-            "rjct.total_count.invalid",
+            Some("rjct.total_count.invalid"),
+            "err.request.bad",
             "message.search_request is empty",
         ));
     }
     if items > MAX_SEARCHES {
         return Err(Refusal::new(
-            "rjct.total_count.limit_exceeded",
+            Some("rjct.total_count.limit_exceeded"),
+            "err.request.bad",
             format!("at most {MAX_SEARCHES} searches per message"),
         ));
     }
     if header.total_count != items as i64 {
         return Err(Refusal::new(
-            "rjct.total_count.invalid",
+            Some("rjct.total_count.invalid"),
+            "err.request.bad",
             "header.total_count must equal the number of search_request items",
         ));
     }
@@ -320,12 +336,12 @@ pub fn on_search(
 }
 
 /// The answer to a refused message (400): the `on-search` header with
-/// `status` `rjct` and the reason, and the DCI `error` object
-/// (`err.request.bad`). The request's ids are echoed when they could be read.
+/// `status` `rjct` and the reason, and the DCI `error` object. The
+/// request's ids are echoed when they could be read.
 pub fn refused(body: &[u8], refusal: &Refusal, now: i64) -> Value {
     let sent: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     let text = |v: &Value| v.as_str().map(str::to_string);
-    json!({
+    let mut answer = json!({
         "signature": "",
         "header": {
             "version": VERSION,
@@ -333,7 +349,6 @@ pub fn refused(body: &[u8], refusal: &Refusal, now: i64) -> Value {
             "message_ts": timestamp(now),
             "action": "on-search",
             "status": "rjct",
-            "status_reason_code": refusal.reason_code,
             "status_reason_message": refusal.message,
             "total_count": 0,
             "completed_count": 0,
@@ -345,6 +360,10 @@ pub fn refused(body: &[u8], refusal: &Refusal, now: i64) -> Value {
             "transaction_id": text(&sent["message"]["transaction_id"]),
             "search_response": [],
         },
-        "error": {"code": "err.request.bad", "message": refusal.message},
-    })
+        "error": {"code": refusal.error_code, "message": refusal.message},
+    });
+    if let Some(code) = refusal.reason_code {
+        answer["header"]["status_reason_code"] = json!(code);
+    }
+    answer
 }

@@ -61,9 +61,11 @@ fn envelopes_are_read_and_refused_with_the_spec_codes() {
     );
     let request = parse_request(&good).unwrap();
     assert_eq!(request.message.search_request.len(), 1);
-    let code = |body: &[u8]| parse_request(body).unwrap_err().reason_code;
-    assert_eq!(code(b"{not json"), "rjct.message.invalid");
-    assert_eq!(code(b"{}"), "rjct.message.invalid");
+    let refusal = |body: &[u8]| parse_request(body).unwrap_err();
+    let code = |body: &[u8]| refusal(body).reason_code.unwrap_or("none");
+    assert_eq!(refusal(b"{not json").error_code, "err.request.bad");
+    assert_eq!(code(b"{not json"), "none");
+    assert_eq!(code(b"{}"), "none");
     let wrong_action = String::from_utf8(good.clone())
         .unwrap()
         .replace("\"search\"", "\"subscribe\"");
@@ -72,6 +74,18 @@ fn envelopes_are_read_and_refused_with_the_spec_codes() {
         .unwrap()
         .replace("1.0.0", "2.0.0");
     assert_eq!(code(v2.as_bytes()), "rjct.version.invalid");
+    assert_eq!(
+        refusal(v2.as_bytes()).error_code,
+        "err.version.not_supported"
+    );
+    let encrypted = String::from_utf8(good.clone()).unwrap().replace(
+        "\"total_count\"",
+        "\"is_msg_encrypted\": true, \"total_count\"",
+    );
+    assert_eq!(
+        refusal(encrypted.as_bytes()).error_code,
+        "err.encryption.invalid"
+    );
     assert_eq!(code(&envelope(json!([]), 0)), "rjct.total_count.invalid");
     let one = item(json!({"type": "NATIONAL_ID", "value": "1000000065"}));
     assert_eq!(
@@ -180,6 +194,7 @@ fn the_answer_is_an_on_search_envelope_without_personal_fields() {
         0,
     );
     assert_eq!(refused["header"]["status"], "rjct");
+    assert!(refused["header"].get("status_reason_code").is_none());
     assert_eq!(refused["header"]["message_id"], "m9");
     assert_eq!(refused["error"]["code"], "err.request.bad");
 }
