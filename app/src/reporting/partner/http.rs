@@ -131,6 +131,13 @@ impl From<sqlx::Error> for ApiError {
 impl From<AppError> for ApiError {
     fn from(error: AppError) -> Self {
         match error {
+            AppError::Validation {
+                key: crate::error::ErrorKey::ReportPeriod,
+                ..
+            } => ApiError::BadRequest(
+                "from, to: days as YYYY-MM-DD, the first not after the last, at most five years"
+                    .into(),
+            ),
             AppError::Validation { field, .. } => {
                 ApiError::BadRequest(format!("{field}: not a valid value"))
             }
