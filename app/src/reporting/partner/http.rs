@@ -363,7 +363,8 @@ fn shown(shown: Shown) -> Value {
 }
 
 /// One indicator for the filters: the dashboards' computation (the same
-/// cut and the same SQL), suppressed as for an outsider.
+/// cut and the same SQL, its own group of reads only), suppressed as for an
+/// outsider.
 async fn figure(
     state: &AppState,
     indicator: Indicator,
@@ -378,10 +379,9 @@ async fn figure(
         district_id: id_filter("district", &query.district)?,
     };
     let cut = cut_of(&state.db, &mut filters, now()).await?;
-    let figures = crate::reporting::db::figures(&state.db, &cut).await?;
-    let rows: Vec<Row> = figures
+    let rows: Vec<Row> = crate::reporting::db::figures_of(&state.db, &cut, indicator)
+        .await?
         .into_iter()
-        .filter(|f| f.indicator == indicator)
         .map(|f| Row::of(f, Viewer::Outsider))
         .collect();
     let total = rows
