@@ -239,6 +239,16 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=(StaticSegment("association"), StaticSegment("funder-report"))
+                            view=reporting::funder::AssociationFunderReportPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("council"), StaticSegment("funder-report"))
+                            view=reporting::funder::CouncilFunderReportPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=(StaticSegment("council"), StaticSegment("continuity-rules"))
                             view=continuity::pages::ContinuityRulesPage
                             ssr=SsrMode::Async

@@ -73,6 +73,10 @@ pub const CONTINUITY_RULES_PAGE: &str = "/council/continuity-rules";
 pub const COUNCIL_DASHBOARD_PAGE: &str = "/council/dashboard";
 /// The acting association's dashboard (`.csv` and `.xlsx` after it: the exports).
 pub const ASSOCIATION_DASHBOARD_PAGE: &str = "/association/dashboard";
+/// The acting association's funder report (printable).
+pub const ASSOCIATION_FUNDER_REPORT_PAGE: &str = "/association/funder-report";
+/// The council's copy of an association's funder report.
+pub const COUNCIL_FUNDER_REPORT_PAGE: &str = "/council/funder-report";
 /// The council's partner tokens for the read-only API (`/api/v1/…`).
 pub const PARTNERS_PAGE: &str = "/council/partners";
 

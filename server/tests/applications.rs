@@ -92,6 +92,27 @@ async fn act(
     browser.post_api("/api/act_on_line", &form).await
 }
 
+/// The council dashboard's duplicates prevented (the last six months):
+/// (lines refused, households merged).
+async fn prevented(council: &Browser) -> (i64, i64) {
+    let board: serde_json::Value = council
+        .post_api("/api/get_dashboard", &[("board", "council")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let part = |key: &str| {
+        board["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["indicator"] == "DuplicatesPrevented" && r["key"] == key)
+            .map(|r| r["shown"]["Value"].as_i64().unwrap())
+            .unwrap()
+    };
+    (part("line_refused"), part("households_merged"))
+}
+
 /// (who, as whom, server function, form, expected status)
 type AccessCase<'a> = (&'a str, &'a Browser, &'a str, &'a [(&'a str, &'a str)], u16);
 
@@ -145,6 +166,9 @@ both_engines! {
         assert_eq!(r.status(), 409);
         assert!(r.text().await.unwrap().contains("line_already_active"));
         assert_eq!(app.count("SELECT COUNT(*) FROM applications").await, 1, "nothing of the refused form was kept");
+        // The council's figures count the duplicate prevented.
+        let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
+        assert_eq!(prevented(&council).await, (1, 0));
 
         // The council sees the unrouted line; the association sees the routed one.
         let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
@@ -544,6 +568,7 @@ both_engines! {
         }
         assert_eq!(app.count(&format!("SELECT COUNT(*) FROM shops WHERE household_id = {keep}")).await, 1, "the shop moved");
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'duplicate_decided'").await, 1);
+        assert_eq!(prevented(&council).await, (0, 1), "the merge counted as a duplicate prevented");
         assert_eq!(council.post_api("/api/decide_duplicate", &[("candidate_id", &id), ("decision", "different")]).await.status(), 409);
         assert_eq!(app.count(&format!("SELECT COUNT(*) FROM application_lines WHERE household_id = {keep}")).await, 3);
         assert_eq!(app.count(&format!("SELECT COUNT(*) FROM household_changes WHERE household_id = {keep}")).await, history_before + 1);

@@ -120,6 +120,8 @@ pub mod action {
     pub const APPLICATION_SUBMITTED: &str = "application_submitted";
     pub const LINE_TRANSITION: &str = "line_transition";
     pub const LINE_NOTE_ADDED: &str = "line_note_added";
+    /// A family asked again for a type it has an active line of (a duplicate prevented).
+    pub const LINE_REFUSED_ACTIVE: &str = "line_refused_active";
     pub const BENEFIT_RECORDED: &str = "benefit_recorded";
     pub const DUPLICATE_DECIDED: &str = "duplicate_decided";
     pub const WALK_IN_REGISTERED: &str = "walk_in_registered";

@@ -11,7 +11,10 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{HEADLINES, Indicator, Period, db, per_month, suppress},
+    super::{
+        Calendar, Grain, HEADLINES, Indicator, Part, Period, complement, db, per_bucket, rows_for,
+        suppress,
+    },
     crate::database::{Db, now},
     crate::identity::{CurrentUser, Requirement, serve},
 };
@@ -50,8 +53,11 @@ pub struct Dashboard {
     pub filters: Filters,
     pub headlines: Vec<Headline>,
     pub rows: Vec<Row>,
-    /// Lines submitted per month (`YYYY-MM`).
+    /// Lines submitted per bucket of the filters' grain and calendar
+    /// (`2020-01`, `2020-Q1`, `1441-05`).
     pub trend: Vec<(String, Shown)>,
+    /// The coverage of the chosen city's districts (Jeddah's by default).
+    pub map: CoverageMap,
     /// The associations to filter by (the council's), else empty.
     pub associations: Vec<Choice>,
     pub assistance_types: Vec<Choice>,
@@ -60,6 +66,26 @@ pub struct Dashboard {
     pub districts: Vec<Choice>,
     /// The acting association's name (an association's dashboard).
     pub association: Option<Choice>,
+}
+
+/// One district's tile on the coverage map.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MapTile {
+    pub district_id: i64,
+    pub name_ar: String,
+    pub name_en: String,
+    /// Active types with exactly one primary association, with two or more.
+    pub covered: i64,
+    pub overlaps: i64,
+    pub types: i64,
+}
+
+/// The districts of one city as tiles (the bundled place list has names,
+/// not boundaries: tiles are in name order, not where districts lie).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageMap {
+    pub city: Option<Choice>,
+    pub tiles: Vec<MapTile>,
 }
 
 /// Who may see a board, and for which association the figures are cut:
@@ -89,9 +115,9 @@ pub fn resolve(
 }
 
 /// The cut of a dashboard's filters at `at`: the period parsed (the
-/// filters get its first and last day) and a district's city filled in (a
-/// district of another city than the one filtered is dropped). Shared by
-/// the dashboards, the exports and the partners' API.
+/// filters get its first and last day), a district's city filled in (a
+/// district of another city than the one filtered is dropped) and the craft
+/// checked. Shared by the dashboards, the exports and the partners' API.
 #[cfg(feature = "ssr")]
 pub async fn cut_of(db: &Db, filters: &mut Filters, at: i64) -> Result<db::Cut, AppError> {
     let period =
@@ -111,12 +137,23 @@ pub async fn cut_of(db: &Db, filters: &mut Filters, at: i64) -> Result<db::Cut, 
             filters.city_id = Some(city);
         }
     }
+    let craft = match filters.craft.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(code) => Some(
+            crate::registry::CRAFTS
+                .into_iter()
+                .find(|c| *c == code)
+                .ok_or(AppError::BadRequest)?,
+        ),
+    };
+    filters.craft = craft.map(str::to_string);
     Ok(db::Cut {
         period,
         association_id: filters.association_id,
         assistance_type_id: filters.assistance_type_id,
         city_id: filters.city_id,
         district_id: filters.district_id,
+        craft,
         now: at,
     })
 }
@@ -142,31 +179,73 @@ pub async fn load(
         },
     )
     .await?;
-    let total = |figures: &[super::Figure], indicator: Indicator| {
-        figures
-            .iter()
-            .find(|f| f.indicator == indicator && f.key.is_empty())
-            .map(|f| suppress(f.value, f.cases, f.owner, viewer))
+    let mut rows = rows_for(figures, viewer);
+    let before = rows_for(before, viewer);
+    let total = |rows: &[Row], indicator: Indicator| {
+        rows.iter()
+            .find(|r| r.indicator == indicator && r.is_total())
+            .map(|r| r.shown)
             .unwrap_or(Shown::Nothing)
     };
+    let per_day = db::lines_per_day(db, &cut).await?;
+    let buckets = per_bucket(period, filters.grain, filters.calendar, &per_day);
+    // The trend's buckets add up to the lines' total: complemented like a breakdown.
+    let mut parts: Vec<Part> = buckets
+        .iter()
+        .map(|&(_, n)| Part {
+            shown: suppress(Some(n), Some(n), cut.association_id, viewer),
+            value: n,
+            owned: matches!(viewer, Viewer::Association(id) if cut.association_id == Some(id)),
+        })
+        .collect();
+    let mut lines = total(&rows, Indicator::LinesByType);
+    complement(&mut parts, &mut lines);
+    if let Some(row) = rows
+        .iter_mut()
+        .find(|r| r.indicator == Indicator::LinesByType && r.is_total())
+    {
+        row.shown = lines;
+    }
+    let trend = buckets
+        .into_iter()
+        .zip(parts)
+        .map(|((bucket, _), part)| (bucket, part.shown))
+        .collect();
     let headlines = HEADLINES
         .into_iter()
         .map(|indicator| Headline {
             indicator,
-            now: total(&figures, indicator),
+            now: total(&rows, indicator),
             before: indicator.by_period().then(|| total(&before, indicator)),
         })
         .collect();
-    let trend = per_month(period, &db::lines_per_day(db, &cut).await?)
-        .into_iter()
-        .map(|(month, n)| {
-            (
-                month,
-                suppress(Some(n), Some(n), cut.association_id, viewer),
-            )
-        })
-        .collect();
     let associations = db::associations(db).await?;
+    let cities = db::cities(db).await?;
+    let map_city = match filters.city_id {
+        Some(id) => cities.iter().find(|c| c.id == id).cloned(),
+        None => cities
+            .iter()
+            .find(|c| c.name_en == crate::places::DEFAULT_CITY_NAME_EN)
+            .cloned(),
+    };
+    let map = match &map_city {
+        Some(city) => CoverageMap {
+            tiles: db::district_coverage(db, &cut, city.id)
+                .await?
+                .into_iter()
+                .map(|d| MapTile {
+                    district_id: d.district_id,
+                    name_ar: d.name_ar,
+                    name_en: d.name_en,
+                    covered: d.covered,
+                    overlaps: d.overlaps,
+                    types: d.types,
+                })
+                .collect(),
+            city: map_city.clone(),
+        },
+        None => CoverageMap::default(),
+    };
     let association = match viewer {
         Viewer::Association(id) => associations.iter().find(|a| a.id == id).cloned(),
         Viewer::Council | Viewer::Outsider => None,
@@ -175,15 +254,16 @@ pub async fn load(
         board,
         viewer,
         headlines,
-        rows: figures.into_iter().map(|f| Row::of(f, viewer)).collect(),
+        rows,
         trend,
+        map,
         associations: if viewer == Viewer::Council {
             associations
         } else {
             Vec::new()
         },
         assistance_types: db::assistance_types(db).await?,
-        cities: db::cities(db).await?,
+        cities,
         districts: match filters.city_id {
             Some(city) => db::districts(db, city).await?,
             None => Vec::new(),
@@ -205,6 +285,9 @@ pub async fn get_dashboard(
     #[server(default)] assistance_type: Option<i64>,
     #[server(default)] city: Option<i64>,
     #[server(default)] district: Option<i64>,
+    #[server(default)] craft: String,
+    #[server(default)] grain: String,
+    #[server(default)] calendar: String,
 ) -> Result<Dashboard, AppError> {
     serve(|ctx| async move {
         let user = ctx.require(Requirement::SignedIn).await?.clone();
@@ -220,6 +303,9 @@ pub async fn get_dashboard(
             assistance_type_id: assistance_type,
             city_id: city,
             district_id: district,
+            craft: Some(craft),
+            grain: Grain::parse(&grain),
+            calendar: Calendar::parse(&calendar),
         };
         load(ctx.db(), board, viewer, filters, now()).await
     })

@@ -40,31 +40,34 @@ pub fn bars(values: &[Shown]) -> Vec<(i64, i64, i64)> {
 }
 
 /// A labelled bar chart: `label` names it (the SVG's accessible name),
-/// `less` is the text of a suppressed value ("fewer than 5").
+/// `less` is the text of a suppressed value ("fewer than 5"); each point
+/// is (its label, the short tick under its bar, its value).
 #[component]
 pub fn BarChart(
     label: String,
-    points: Vec<(String, Shown)>,
+    points: Vec<(String, String, Shown)>,
     less: String,
     month: String,
     value: String,
 ) -> impl IntoView {
-    let values: Vec<Shown> = points.iter().map(|p| p.1).collect();
+    let values: Vec<Shown> = points.iter().map(|p| p.2).collect();
     let geometry = bars(&values);
     let width = GAP + points.len().max(1) as i64 * (BAR + GAP);
     let text = move |shown: Shown, less: &str| match shown {
         Shown::Value(n) => n.to_string(),
         Shown::FewerThan5 => format!("<5 ({less})"),
         Shown::Nothing => "—".to_string(),
+        Shown::Withheld => "*".to_string(),
     };
     let short = |shown: Shown| match shown {
         Shown::Value(n) => n.to_string(),
         Shown::FewerThan5 => "<5".to_string(),
         Shown::Nothing => String::new(),
+        Shown::Withheld => "*".to_string(),
     };
     let summary = points
         .iter()
-        .map(|(m, v)| format!("{m}: {}", text(*v, &less)))
+        .map(|(m, _, v)| format!("{m}: {}", text(*v, &less)))
         .collect::<Vec<_>>()
         .join("، ");
     let aria = format!("{label}. {summary}");
@@ -82,7 +85,7 @@ pub fn BarChart(
                 {points
                     .into_iter()
                     .zip(geometry)
-                    .map(|((m, v), (x, y, h))| {
+                    .map(|((_, tick, v), (x, y, h))| {
                         let mid = x + BAR / 2;
                         view! {
                             <g>
@@ -91,7 +94,7 @@ pub fn BarChart(
                                     {short(v)}
                                 </text>
                                 <text x=mid y=HEIGHT - 6 text-anchor="middle" class="bar-label">
-                                    {m[5..].to_string()}
+                                    {tick}
                                 </text>
                             </g>
                         }
@@ -99,7 +102,7 @@ pub fn BarChart(
                     .collect_view()}
             </svg>
             <figcaption>{label}</figcaption>
-            <table class="visually-hidden">
+            <div class="visually-hidden"><table>
                 <thead>
                     <tr>
                         <th scope="col">{month}</th>
@@ -109,10 +112,10 @@ pub fn BarChart(
                 <tbody>
                     {rows
                         .into_iter()
-                        .map(|(m, v)| view! { <tr><th scope="row">{m}</th><td>{text(v, &less)}</td></tr> })
+                        .map(|(m, _, v)| view! { <tr><th scope="row">{m}</th><td>{text(v, &less)}</td></tr> })
                         .collect_view()}
                 </tbody>
-            </table>
+            </table></div>
         </figure>
     }
 }
@@ -163,6 +166,95 @@ pub fn RowBars(label: String, points: Vec<(String, String)>, values: Vec<Shown>)
                     .collect_view()}
             </ul>
             <figcaption>{label}</figcaption>
+        </figure>
+    }
+}
+
+/// How much of a district's assistance the coverage map shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TileState {
+    /// No active type has a primary association.
+    Gap,
+    /// Some types have one.
+    Partial,
+    /// Every type has one.
+    Full,
+}
+
+/// A district's state from its counts (types with one primary, with two
+/// or more, of `types`).
+pub fn tile_state(covered: i64, overlaps: i64, types: i64) -> TileState {
+    match covered + overlaps {
+        0 => TileState::Gap,
+        n if n >= types => TileState::Full,
+        _ => TileState::Partial,
+    }
+}
+
+const TILE: i64 = 20;
+const TILE_GAP: i64 = 3;
+/// Tiles per row: 170 districts of Jeddah make 13 rows on a phone.
+const TILES_PER_ROW: i64 = 14;
+
+/// A tile's x and y (drawing units).
+pub fn tile_at(index: i64) -> (i64, i64) {
+    (
+        (index % TILES_PER_ROW) * (TILE + TILE_GAP),
+        (index / TILES_PER_ROW) * (TILE + TILE_GAP),
+    )
+}
+
+/// One district on the map: its name, and the text of its figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tile {
+    pub name: String,
+    pub figures: String,
+    pub state: TileState,
+    pub overlap: bool,
+}
+
+/// The coverage of a city's districts as a grid of tiles, drawn on the
+/// server: each district a tile coloured by its state, outlined when two
+/// associations are primary for one of its types; each tile's name and
+/// figures in its `<title>`, and the whole as a table for screen readers.
+#[component]
+pub fn DistrictMap(
+    caption: String,
+    summary: String,
+    tiles: Vec<Tile>,
+    district: String,
+    figures: String,
+) -> impl IntoView {
+    let rows = (tiles.len() as i64 + TILES_PER_ROW - 1) / TILES_PER_ROW;
+    let width = TILES_PER_ROW * (TILE + TILE_GAP);
+    let height = rows.max(1) * (TILE + TILE_GAP);
+    let table = tiles.clone();
+    view! {
+        <figure class="chart district-map">
+            <svg viewBox=format!("0 0 {width} {height}") role="img" aria-label=format!("{caption}. {summary}")
+                class="map" data-testid="district-map">
+                {tiles.into_iter().enumerate().map(|(i, tile)| {
+                    let (x, y) = tile_at(i as i64);
+                    let class = match tile.state {
+                        TileState::Gap => "tile gap",
+                        TileState::Partial => "tile partial",
+                        TileState::Full => "tile full",
+                    };
+                    let class = if tile.overlap { format!("{class} overlap") } else { class.to_string() };
+                    view! {
+                        <rect x=x y=y width=TILE height=TILE rx="3" class=class>
+                            <title>{format!("{}: {}", tile.name, tile.figures)}</title>
+                        </rect>
+                    }
+                }).collect_view()}
+            </svg>
+            <figcaption>{caption}" — "{summary}</figcaption>
+            <div class="visually-hidden"><table>
+                <thead><tr><th scope="col">{district}</th><th scope="col">{figures}</th></tr></thead>
+                <tbody>
+                    {table.into_iter().map(|t| view! { <tr><th scope="row">{t.name}</th><td>{t.figures}</td></tr> }).collect_view()}
+                </tbody>
+            </table></div>
         </figure>
     }
 }

@@ -54,6 +54,7 @@ fn cells(locale: Locale, row: &Row) -> Vec<String> {
             .to_string(),
         Shown::FewerThan5 => td_string!(locale, reporting.fewer_than_5).to_string(),
         Shown::Nothing => String::new(),
+        Shown::Withheld => td_string!(locale, reporting.withheld).to_string(),
     };
     vec![
         row.indicator.key().to_string(),
@@ -129,7 +130,7 @@ pub fn xlsx_bytes(dashboard: &Dashboard, locale: Locale) -> Result<Vec<u8>, Xlsx
             Shown::Value(n) => {
                 sheet.write_number_with_format(r, 7, natural(unit, n), &formats(unit))?;
             }
-            Shown::FewerThan5 => {
+            Shown::FewerThan5 | Shown::Withheld => {
                 sheet.write_string(r, 7, &text[5])?;
             }
             Shown::Nothing => {}

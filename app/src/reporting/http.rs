@@ -13,7 +13,7 @@ use axum::routing::get;
 use serde::Deserialize;
 
 use super::api::{Board, load, resolve};
-use super::{Filters, export};
+use super::{Calendar, Filters, Grain, export};
 use crate::audit::{self, AuditEvent, action};
 use crate::database::now;
 use crate::error::AppError;
@@ -80,6 +80,11 @@ pub struct ExportQuery {
     pub assistance_type: Option<String>,
     pub city: Option<String>,
     pub district: Option<String>,
+    pub craft: Option<String>,
+    #[serde(default)]
+    pub grain: String,
+    #[serde(default)]
+    pub calendar: String,
     /// `en` for English; Arabic otherwise.
     pub lang: Option<String>,
 }
@@ -120,6 +125,9 @@ async fn export_file(
             assistance_type_id: id(&query.assistance_type),
             city_id: id(&query.city),
             district_id: id(&query.district),
+            craft: query.craft.clone(),
+            grain: Grain::parse(&query.grain),
+            calendar: Calendar::parse(&query.calendar),
         };
         let dashboard = load(&state.db, board, viewer, filters, now()).await?;
         let locale = match query.lang.as_deref() {

@@ -12,18 +12,22 @@ pub mod chart;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod export;
+pub mod funder;
 #[cfg(feature = "ssr")]
 pub mod http;
 pub mod pages;
 pub mod partner;
+mod period;
+mod suppression;
 #[cfg(test)]
 mod tests;
 
+pub use period::*;
+pub use suppression::*;
+
 use serde::{Deserialize, Serialize};
 
-use crate::error::ErrorKey;
 use crate::i18n::{Locale, td_string};
-use crate::time::SaudiDate;
 
 /// What a figure measures in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,6 +51,8 @@ pub enum Dimension {
     District,
     Association,
     AssistanceType,
+    /// The craft of the household (`households.crafts`).
+    Craft,
 }
 
 /// Every indicator, defined once.
@@ -61,6 +67,10 @@ pub enum Indicator {
     /// District × active assistance type pairs with an approved primary
     /// association today, over all pairs.
     CoverageRate,
+    /// District × active type pairs with no approved primary today.
+    CoverageGaps,
+    /// District × active type pairs with two or more approved primaries today.
+    CoverageOverlaps,
     /// Median days from a line's submission to its first approval or
     /// rejection, for lines decided in the period.
     DaysToDecision,
@@ -69,6 +79,10 @@ pub enum Indicator {
     DaysToFulfilment,
     /// Lines referred on in the period, by the referring association.
     Referrals,
+    /// Duplicated work the registry prevented in the period: lines refused
+    /// because the household had an active one of the type, and duplicate
+    /// households merged by the council.
+    DuplicatesPrevented,
     /// Households each association serves (`household_associations`).
     HouseholdsPerAssociation,
     /// Benefits given in the period, by type.
@@ -93,18 +107,23 @@ pub enum Indicator {
     ExitedHouseholds,
 }
 
-use Dimension::{AssistanceType as T, Association as A, City as C, District as D, Period as P};
+use Dimension::{
+    AssistanceType as T, Association as A, City as C, Craft as K, District as D, Period as P,
+};
 
 impl Indicator {
     /// Every indicator, in the order pages and exports list them.
-    pub const ALL: [Indicator; 18] = [
+    pub const ALL: [Indicator; 21] = [
         Indicator::RegisteredHouseholds,
         Indicator::LinesByType,
         Indicator::LinesByState,
         Indicator::CoverageRate,
+        Indicator::CoverageGaps,
+        Indicator::CoverageOverlaps,
         Indicator::DaysToDecision,
         Indicator::DaysToFulfilment,
         Indicator::Referrals,
+        Indicator::DuplicatesPrevented,
         Indicator::HouseholdsPerAssociation,
         Indicator::BenefitsByType,
         Indicator::BenefitsValue,
@@ -126,6 +145,9 @@ impl Indicator {
             Indicator::LinesByType => "lines_by_type",
             Indicator::LinesByState => "lines_by_state",
             Indicator::CoverageRate => "coverage_rate",
+            Indicator::CoverageGaps => "coverage_gaps",
+            Indicator::CoverageOverlaps => "coverage_overlaps",
+            Indicator::DuplicatesPrevented => "duplicates_prevented",
             Indicator::DaysToDecision => "days_to_decision",
             Indicator::DaysToFulfilment => "days_to_fulfilment",
             Indicator::Referrals => "referrals",
@@ -152,6 +174,13 @@ impl Indicator {
             Indicator::LinesByType => td_string!(locale, reporting.lines_by_type).to_string(),
             Indicator::LinesByState => td_string!(locale, reporting.lines_by_state).to_string(),
             Indicator::CoverageRate => td_string!(locale, reporting.coverage_rate).to_string(),
+            Indicator::CoverageGaps => td_string!(locale, reporting.coverage_gaps).to_string(),
+            Indicator::CoverageOverlaps => {
+                td_string!(locale, reporting.coverage_overlaps).to_string()
+            }
+            Indicator::DuplicatesPrevented => {
+                td_string!(locale, reporting.duplicates_prevented).to_string()
+            }
             Indicator::DaysToDecision => td_string!(locale, reporting.days_to_decision).to_string(),
             Indicator::DaysToFulfilment => {
                 td_string!(locale, reporting.days_to_fulfilment).to_string()
@@ -198,24 +227,26 @@ impl Indicator {
     /// leaves it whole (the page says so).
     pub fn dimensions(self) -> &'static [Dimension] {
         match self {
-            Indicator::RegisteredHouseholds => &[P, C, D, A],
+            Indicator::RegisteredHouseholds => &[P, C, D, A, K],
             Indicator::LinesByType
             | Indicator::LinesByState
             | Indicator::DaysToDecision
             | Indicator::DaysToFulfilment
             | Indicator::Referrals
             | Indicator::BenefitsByType
-            | Indicator::BenefitsValue => &[P, C, D, A, T],
-            Indicator::CoverageRate => &[C, D, A, T],
-            Indicator::HouseholdsPerAssociation => &[C, D, A],
+            | Indicator::BenefitsValue => &[P, C, D, A, T, K],
+            Indicator::CoverageRate | Indicator::CoverageOverlaps => &[C, D, A, T],
+            Indicator::CoverageGaps => &[C, D, T],
+            Indicator::DuplicatesPrevented => &[P, C, D, K],
+            Indicator::HouseholdsPerAssociation => &[C, D, A, K],
             Indicator::ActiveShops
             | Indicator::PublishedProducts
             | Indicator::WhatsappTaps
-            | Indicator::AtRiskHouseholds => &[C, D, A],
+            | Indicator::AtRiskHouseholds => &[C, D, A, K],
             Indicator::SeatsFilled
             | Indicator::CompletionRate
             | Indicator::Certificates
-            | Indicator::ExitedHouseholds => &[P, C, D, A],
+            | Indicator::ExitedHouseholds => &[P, C, D, A, K],
         }
     }
 
@@ -268,55 +299,6 @@ impl Figure {
             value,
             cases,
         }
-    }
-}
-
-/// Who looks at a figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Viewer {
-    /// The council sees every figure whole.
-    Council,
-    /// An association's staff: its own figures whole, others' suppressed.
-    Association(i64),
-    /// Anyone outside every association (a partner through the API):
-    /// every small count suppressed.
-    Outsider,
-}
-
-/// Below this many cases a figure is shown as "fewer than 5" outside its owner.
-pub const SMALL_CELL: i64 = 5;
-
-/// A figure as a viewer may see it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Shown {
-    Value(i64),
-    /// 1 to 4 cases, outside the owner's own view.
-    FewerThan5,
-    /// Nothing to measure.
-    Nothing,
-}
-
-/// Small-cell suppression: a figure made of 1 to 4 households' records is
-/// shown as "fewer than 5" to anyone but the council and the association
-/// it belongs to (a platform-wide figure belongs to no association). Zero
-/// is shown: it singles nobody out.
-pub fn suppress(
-    value: Option<i64>,
-    cases: Option<i64>,
-    owner: Option<i64>,
-    viewer: Viewer,
-) -> Shown {
-    let Some(value) = value else {
-        return Shown::Nothing;
-    };
-    let insider = match viewer {
-        Viewer::Council => true,
-        Viewer::Association(id) => owner == Some(id),
-        Viewer::Outsider => false,
-    };
-    match cases {
-        Some(n) if !insider && n > 0 && n < SMALL_CELL => Shown::FewerThan5,
-        _ => Shown::Value(value),
     }
 }
 
@@ -410,108 +392,11 @@ pub struct Filters {
     pub assistance_type_id: Option<i64>,
     pub city_id: Option<i64>,
     pub district_id: Option<i64>,
-}
-
-/// A period as Unix seconds, `[start, end)`, in Saudi days.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Period {
-    pub start: i64,
-    pub end: i64,
-}
-
-const DAY: i64 = 86_400;
-/// The longest period a dashboard covers (5 years of months in its chart).
-pub const MAX_PERIOD_DAYS: i64 = 5 * 366;
-
-impl Period {
-    /// The period of `from`..=`to`; both empty: the last six months up to
-    /// today (`today`: a Unix time within it).
-    pub fn parse(from: &str, to: &str, today: i64) -> Result<Self, ErrorKey> {
-        let today = SaudiDate::of(today);
-        let end = match to.trim() {
-            "" => today,
-            text => SaudiDate::parse(text).ok_or(ErrorKey::ReportPeriod)?,
-        };
-        let start = match from.trim() {
-            "" => month_start(end, -5),
-            text => SaudiDate::parse(text).ok_or(ErrorKey::ReportPeriod)?,
-        };
-        let period = Period {
-            start: start.start(),
-            end: end.start() + DAY,
-        };
-        if period.start >= period.end || period.end - period.start > MAX_PERIOD_DAYS * DAY {
-            return Err(ErrorKey::ReportPeriod);
-        }
-        Ok(period)
-    }
-
-    /// The period of the same length just before.
-    pub fn previous(self) -> Self {
-        Period {
-            start: 2 * self.start - self.end,
-            end: self.start,
-        }
-    }
-
-    /// `YYYY-MM-DD` of the first day, as `benefits.given_on` stores days.
-    pub fn first_day(self) -> String {
-        SaudiDate::of(self.start).to_string()
-    }
-
-    /// `YYYY-MM-DD` of the day after the last.
-    pub fn day_after(self) -> String {
-        SaudiDate::of(self.end).to_string()
-    }
-
-    /// `YYYY-MM-DD` of the last day (for the form).
-    pub fn last_day(self) -> String {
-        SaudiDate::of(self.end - DAY).to_string()
-    }
-
-    /// The Gregorian months it touches, as `YYYY-MM`, oldest first.
-    pub fn months(self) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut month = month_start(SaudiDate::of(self.start), 0);
-        while month.start() < self.end {
-            out.push(month_key(month.start()));
-            month = month_start(month, 1);
-        }
-        out
-    }
-}
-
-/// `YYYY-MM` of the Saudi day a Unix time falls on.
-pub fn month_key(unix_seconds: i64) -> String {
-    let day = SaudiDate::of(unix_seconds).to_string();
-    day[..7].to_string()
-}
-
-/// The first day of the month `delta` months from `date`'s.
-fn month_start(date: SaudiDate, delta: i64) -> SaudiDate {
-    let text = date.to_string();
-    let (year, month): (i64, i64) = (
-        text[..4].parse().unwrap_or(2000),
-        text[5..7].parse().unwrap_or(1),
-    );
-    let index = year * 12 + (month - 1) + delta;
-    let (y, m) = (index.div_euclid(12), index.rem_euclid(12) + 1);
-    SaudiDate::parse(&format!("{y:04}-{m:02}-01")).unwrap_or(date)
-}
-
-/// Counts per month of the period, zero-filled, from (time, count) pairs.
-pub fn per_month(period: Period, counts: &[(i64, i64)]) -> Vec<(String, i64)> {
-    let mut months: Vec<(String, i64)> = period.months().into_iter().map(|m| (m, 0)).collect();
-    for &(at, n) in counts {
-        if at < period.start || at >= period.end {
-            continue;
-        }
-        let key = month_key(at);
-        if let Some(slot) = months.iter_mut().find(|(m, _)| *m == key) {
-            slot.1 += n;
-        }
-    }
-    months
+    /// A craft code of the catalogue (`registry::CRAFTS`).
+    pub craft: Option<String>,
+    /// What one bar of the trend covers, and in which calendar.
+    pub grain: Grain,
+    pub calendar: Calendar,
 }
 
 /// The headline indicators, with the change against the previous period.

@@ -1,6 +1,8 @@
 //! The pure rules of reporting: suppression, medians, rates, periods, months.
 
 use super::*;
+use crate::error::ErrorKey;
+use crate::time::SaudiDate;
 
 #[test]
 fn the_council_sees_every_figure_whole() {
@@ -118,7 +120,7 @@ fn counts_per_month_are_zero_filled() {
         (at("2025-12-31"), 7),
     ];
     assert_eq!(
-        per_month(p, &counts),
+        per_bucket(p, Grain::Month, Calendar::Gregorian, &counts),
         vec![
             ("2026-01".into(), 3),
             ("2026-02".into(), 0),
@@ -173,4 +175,145 @@ fn row_bars_are_lengths_out_of_100() {
         vec![100, 25, 0, 0]
     );
     assert_eq!(chart::lengths(&[Shown::Value(0)]), vec![0]);
+}
+
+#[test]
+fn quarters_and_hijri_months() {
+    let today = SaudiDate::parse("2026-03-25").unwrap().start();
+    let at = |d: &str| SaudiDate::parse(d).unwrap().start() + 60;
+    let p = Period::parse("2025-11-15", "2026-03-25", today).unwrap();
+    let counts = [
+        (at("2025-12-31"), 2),
+        (at("2026-01-01"), 3),
+        (at("2026-03-25"), 1),
+    ];
+    assert_eq!(
+        per_bucket(p, Grain::Quarter, Calendar::Gregorian, &counts),
+        vec![("2025-Q4".into(), 2), ("2026-Q1".into(), 4)]
+    );
+    // Umm al-Qura: Ramadan 1447 began on 18 February 2026, Shawwal on 20 March.
+    let p = Period::parse("2026-02-10", "2026-03-25", today).unwrap();
+    let counts = [
+        (at("2026-02-17"), 1),
+        (at("2026-02-18"), 2),
+        (at("2026-03-20"), 4),
+    ];
+    assert_eq!(
+        per_bucket(p, Grain::Month, Calendar::Hijri, &counts),
+        vec![
+            ("1447-08".into(), 1),
+            ("1447-09".into(), 2),
+            ("1447-10".into(), 4)
+        ]
+    );
+    assert_eq!(
+        per_bucket(p, Grain::Quarter, Calendar::Hijri, &counts),
+        vec![("1447-Q3".into(), 3), ("1447-Q4".into(), 4)]
+    );
+    assert_eq!(
+        bucket_label("1447-09", Calendar::Hijri, false),
+        "رمضان 1447"
+    );
+    assert_eq!(
+        bucket_label("1447-09", Calendar::Hijri, true),
+        "Ramadan 1447"
+    );
+    assert_eq!(
+        bucket_label("2026-Q1", Calendar::Gregorian, true),
+        "2026-Q1"
+    );
+}
+
+fn part(shown: Shown, value: i64) -> Part {
+    Part {
+        shown,
+        value,
+        owned: false,
+    }
+}
+
+#[test]
+fn a_single_small_part_beside_a_whole_total_takes_a_second_one_with_it() {
+    use Shown::{FewerThan5 as Less, Value, Withheld};
+    // 3 + 7 + 20 = 30: the 3 would be 30 − 7 − 20; the 7 is withheld too.
+    let mut parts = [part(Less, 3), part(Value(7), 7), part(Value(20), 20)];
+    let mut total = Value(30);
+    complement(&mut parts, &mut total);
+    assert_eq!(parts.map(|p| p.shown), [Less, Withheld, Value(20)]);
+    assert_eq!(total, Value(30));
+    // Zeros reveal nothing and are never withheld; with nothing else, the total is.
+    let mut parts = [part(Less, 3), part(Value(0), 0)];
+    let mut total = Value(3);
+    complement(&mut parts, &mut total);
+    assert_eq!(total, Withheld);
+    assert_eq!(parts[1].shown, Value(0));
+    // The viewer's own part is no secret to it: another is chosen.
+    let mut parts = [
+        part(Less, 2),
+        Part {
+            owned: true,
+            ..part(Value(6), 6)
+        },
+        part(Value(9), 9),
+    ];
+    let mut total = Value(17);
+    complement(&mut parts, &mut total);
+    assert_eq!(parts.map(|p| p.shown), [Less, Value(6), Withheld]);
+    // Two small parts give away only their sum; a hidden total nothing.
+    let mut parts = [part(Less, 2), part(Less, 4), part(Value(9), 9)];
+    let mut total = Value(15);
+    complement(&mut parts, &mut total);
+    assert_eq!(parts[2].shown, Value(9));
+    let mut parts = [part(Less, 2), part(Value(9), 9)];
+    let mut total = Less;
+    complement(&mut parts, &mut total);
+    assert_eq!(parts[1].shown, Value(9));
+}
+
+#[test]
+fn rows_are_complemented_per_indicator_for_an_outsider_only() {
+    let figure = |key: &str, owner: i64, n: i64| Figure {
+        indicator: Indicator::HouseholdsPerAssociation,
+        key: key.into(),
+        label_ar: String::new(),
+        label_en: String::new(),
+        owner: Some(owner),
+        value: Some(n),
+        cases: Some(n),
+    };
+    let figures = vec![
+        Figure::total(
+            Indicator::HouseholdsPerAssociation,
+            None,
+            Some(30),
+            Some(30),
+        ),
+        figure("1", 1, 3),
+        figure("2", 2, 7),
+        figure("3", 3, 20),
+    ];
+    let shown = |viewer| -> Vec<Shown> {
+        rows_for(figures.clone(), viewer)
+            .into_iter()
+            .map(|r| r.shown)
+            .collect()
+    };
+    assert_eq!(
+        shown(Viewer::Association(3)),
+        [
+            Shown::Value(30),
+            Shown::FewerThan5,
+            Shown::Withheld,
+            Shown::Value(20)
+        ]
+    );
+    assert_eq!(
+        shown(Viewer::Council),
+        [
+            Shown::Value(30),
+            Shown::Value(3),
+            Shown::Value(7),
+            Shown::Value(20)
+        ]
+    );
 }

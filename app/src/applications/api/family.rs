@@ -204,7 +204,18 @@ async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Resu
     let audit = ctx
         .event(audit::action::APPLICATION_SUBMITTED)
         .subject("household", household.id);
-    crate::database::retrying(|| db::submit(ctx.db(), &submission, audit.clone())).await?;
+    match crate::database::retrying(|| db::submit(ctx.db(), &submission, audit.clone())).await {
+        // Recorded: the council counts the duplicates the registry prevents.
+        Err(db::ApplicationError::AlreadyActive(type_id)) => {
+            let refused = ctx
+                .event(audit::action::LINE_REFUSED_ACTIVE)
+                .subject("household", household.id)
+                .detail(type_id.to_string());
+            audit::record(ctx.db(), refused).await?;
+            return Err(AppError::Conflict(ErrorKey::LineAlreadyActive));
+        }
+        other => other?,
+    };
     leptos_axum::redirect(&format!(
         "{}?submitted=1",
         super::super::MY_APPLICATIONS_PAGE

@@ -6,8 +6,10 @@
 //! medians and months are computed in Rust from fetched values. The lists
 //! of the filter form are in `options.rs`.
 
+mod coordination;
 mod options;
 
+pub use coordination::district_coverage;
 pub use options::*;
 
 use std::collections::BTreeMap;
@@ -24,6 +26,8 @@ pub struct Cut {
     pub assistance_type_id: Option<i64>,
     pub city_id: Option<i64>,
     pub district_id: Option<i64>,
+    /// A craft code of the catalogue (checked before it gets here).
+    pub craft: Option<&'static str>,
     pub now: i64,
 }
 
@@ -32,7 +36,7 @@ const LIVE: &str = "h.status = 'registered' AND h.erased_at IS NULL AND h.merged
 
 impl Cut {
     /// ` AND <column> …` for the district, else the city.
-    fn place(&self, sql: &mut Sql, column: &str) {
+    pub(super) fn place(&self, sql: &mut Sql, column: &str) {
         if let Some(district) = self.district_id {
             sql.push(" AND ").push(column).push(" = ").bind(district);
         } else if let Some(city) = self.city_id {
@@ -45,7 +49,7 @@ impl Cut {
     }
 
     /// ` AND <column> = association`.
-    fn association(&self, sql: &mut Sql, column: &str) {
+    pub(super) fn association(&self, sql: &mut Sql, column: &str) {
         if let Some(id) = self.association_id {
             sql.push(" AND ").push(column).push(" = ").bind(id);
         }
@@ -64,14 +68,25 @@ impl Cut {
         }
     }
 
-    fn assistance_type(&self, sql: &mut Sql, column: &str) {
+    /// ` AND <household id column>` of a household with the craft.
+    pub(super) fn craft(&self, sql: &mut Sql, column: &str) {
+        if let Some(craft) = self.craft {
+            sql.push(" AND ")
+                .push(column)
+                .push(" IN (SELECT id FROM households WHERE (',' || crafts || ',') LIKE ")
+                .bind(format!("%,{craft},%"))
+                .push(")");
+        }
+    }
+
+    pub(super) fn assistance_type(&self, sql: &mut Sql, column: &str) {
         if let Some(id) = self.assistance_type_id {
             sql.push(" AND ").push(column).push(" = ").bind(id);
         }
     }
 
     /// ` AND <column> >= start AND <column> < end` (Unix seconds).
-    fn within(&self, sql: &mut Sql, column: &str) {
+    pub(super) fn within(&self, sql: &mut Sql, column: &str) {
         sql.push(" AND ")
             .push(column)
             .push(" >= ")
@@ -83,11 +98,23 @@ impl Cut {
     }
 
     /// A total owned by the filtered association (or by nobody).
-    fn total(&self, indicator: Indicator, value: Option<i64>, cases: Option<i64>) -> Figure {
+    pub(super) fn total(
+        &self,
+        indicator: Indicator,
+        value: Option<i64>,
+        cases: Option<i64>,
+    ) -> Figure {
         Figure::total(indicator, self.association_id, value, cases)
     }
 
-    fn part(&self, indicator: Indicator, key: &str, ar: &str, en: &str, value: i64) -> Figure {
+    pub(super) fn part(
+        &self,
+        indicator: Indicator,
+        key: &str,
+        ar: &str,
+        en: &str,
+        value: i64,
+    ) -> Figure {
         Figure {
             indicator,
             key: key.to_string(),
@@ -105,10 +132,11 @@ impl Cut {
 pub async fn figures(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     let mut out = registered(db, cut).await?;
     out.extend(lines(db, cut).await?);
-    out.push(coverage(db, cut).await?);
+    out.extend(coordination::coverage(db, cut).await?);
     out.push(median(db, cut, Indicator::DaysToDecision).await?);
     out.push(median(db, cut, Indicator::DaysToFulfilment).await?);
     out.extend(referrals(db, cut).await?);
+    out.extend(coordination::duplicates_prevented(db, cut).await?);
     out.extend(households_per_association(db, cut).await?);
     out.extend(benefits(db, cut).await?);
     out.extend(market(db, cut).await?);
@@ -129,7 +157,10 @@ pub async fn figures_of(
     let group = match indicator {
         I::RegisteredHouseholds => registered(db, cut).await?,
         I::LinesByType | I::LinesByState => lines(db, cut).await?,
-        I::CoverageRate => vec![coverage(db, cut).await?],
+        I::CoverageRate | I::CoverageGaps | I::CoverageOverlaps => {
+            coordination::coverage(db, cut).await?
+        }
+        I::DuplicatesPrevented => coordination::duplicates_prevented(db, cut).await?,
         I::DaysToDecision | I::DaysToFulfilment => vec![median(db, cut, indicator).await?],
         I::Referrals => referrals(db, cut).await?,
         I::HouseholdsPerAssociation => households_per_association(db, cut).await?,
@@ -152,6 +183,7 @@ async fn registered(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
         .bind(cut.period.end);
     cut.place(&mut sql, "h.district_id");
     cut.served(&mut sql, "h.id");
+    cut.craft(&mut sql, "h.id");
     sql.push(" GROUP BY h.verified");
     let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(&db.pool).await?;
     let count = |flag: i64| {
@@ -204,6 +236,7 @@ async fn lines(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     cut.association(&mut sql, "l.association_id");
     cut.assistance_type(&mut sql, "l.assistance_type_id");
     cut.place(&mut sql, "h.district_id");
+    cut.craft(&mut sql, "h.id");
     sql.push(" GROUP BY t.code, t.name_ar, t.name_en, t.sort_order, l.state ORDER BY t.sort_order, t.code");
     let rows: Vec<(String, String, String, String, i64)> =
         sql.query_as().fetch_all(&db.pool).await?;
@@ -230,36 +263,6 @@ async fn lines(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     Ok(out)
 }
 
-/// District × active type pairs with an approved primary today, over all pairs.
-async fn coverage(db: &Db, cut: &Cut) -> Result<Figure, sqlx::Error> {
-    let mut covered = Sql::new(
-        "SELECT COUNT(*) FROM (SELECT DISTINCT c.district_id, c.assistance_type_id \
-         FROM coverage_cells c JOIN assistance_types t ON t.id = c.assistance_type_id \
-         WHERE t.active = 1 AND c.role = 'primary' AND c.status = 'approved' AND c.valid_from <= ",
-    );
-    covered
-        .bind(cut.now)
-        .push(" AND (c.valid_to IS NULL OR c.valid_to > ")
-        .bind(cut.now)
-        .push(")");
-    cut.place(&mut covered, "c.district_id");
-    cut.assistance_type(&mut covered, "c.assistance_type_id");
-    cut.association(&mut covered, "c.association_id");
-    covered.push(") x");
-    let (covered,): (i64,) = covered.query_as().fetch_one(&db.pool).await?;
-    let mut districts = Sql::new("SELECT COUNT(*) FROM districts d WHERE 1 = 1");
-    cut.place(&mut districts, "d.id");
-    let (districts,): (i64,) = districts.query_as().fetch_one(&db.pool).await?;
-    let mut types = Sql::new("SELECT COUNT(*) FROM assistance_types t WHERE t.active = 1");
-    cut.assistance_type(&mut types, "t.id");
-    let (types,): (i64,) = types.query_as().fetch_one(&db.pool).await?;
-    Ok(cut.total(
-        Indicator::CoverageRate,
-        rate(covered, districts * types),
-        None,
-    ))
-}
-
 /// The median days from submission to the first event into the
 /// indicator's states, for lines that reached them in the period.
 async fn median(db: &Db, cut: &Cut, indicator: Indicator) -> Result<Figure, sqlx::Error> {
@@ -276,6 +279,7 @@ async fn median(db: &Db, cut: &Cut, indicator: Indicator) -> Result<Figure, sqlx
     cut.association(&mut sql, "l.association_id");
     cut.assistance_type(&mut sql, "l.assistance_type_id");
     cut.place(&mut sql, "h.district_id");
+    cut.craft(&mut sql, "h.id");
     sql.push(" GROUP BY l.id, l.created_at HAVING MIN(e.occurred_at) >= ")
         .bind(cut.period.start)
         .push(" AND MIN(e.occurred_at) < ")
@@ -301,6 +305,7 @@ async fn referrals(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     cut.association(&mut sql, "e.association_id");
     cut.assistance_type(&mut sql, "l.assistance_type_id");
     cut.place(&mut sql, "h.district_id");
+    cut.craft(&mut sql, "h.id");
     sql.push(" GROUP BY a.id, a.name_ar, a.name_en ORDER BY a.id");
     per_association(Indicator::Referrals, cut, sql, db).await
 }
@@ -315,12 +320,14 @@ async fn households_per_association(db: &Db, cut: &Cut) -> Result<Vec<Figure>, s
     );
     sql.push(LIVE);
     cut.place(&mut sql, "h.district_id");
+    cut.craft(&mut sql, "h.id");
     sql.push(" GROUP BY a.id, a.name_ar, a.name_en ORDER BY a.id");
     let mut out = per_association(Indicator::HouseholdsPerAssociation, cut, sql, db).await?;
     // The total: households served by the filtered association, else by any.
     let mut total = Sql::new("SELECT COUNT(*) FROM households h WHERE ");
     total.push(LIVE);
     cut.place(&mut total, "h.district_id");
+    cut.craft(&mut total, "h.id");
     match cut.association_id {
         Some(_) => cut.served(&mut total, "h.id"),
         None => {
@@ -368,6 +375,7 @@ async fn benefits(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     cut.association(&mut sql, "b.association_id");
     cut.assistance_type(&mut sql, "b.assistance_type_id");
     cut.place(&mut sql, "h.district_id");
+    cut.craft(&mut sql, "h.id");
     sql.push(" GROUP BY t.code, t.name_ar, t.name_en, t.sort_order ORDER BY t.sort_order, t.code");
     let rows: Vec<(String, String, String, i64, i64)> = sql.query_as().fetch_all(&db.pool).await?;
     let (count, value) = rows.iter().fold((0, 0), |(c, v), r| (c + r.3, v + r.4));
@@ -393,6 +401,7 @@ async fn market(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     );
     cut.place(&mut sql, "s.district_id");
     cut.served(&mut sql, "s.household_id");
+    cut.craft(&mut sql, "s.household_id");
     let (shops, products): (i64, i64) = sql.query_as().fetch_one(&db.pool).await?;
     let mut taps = Sql::new(
         "SELECT CAST(COALESCE(SUM(pt.taps), 0) AS BIGINT), COUNT(DISTINCT s.id) FROM product_taps pt \
@@ -401,6 +410,7 @@ async fn market(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     taps.bind(cut.now.div_euclid(86_400) - 30);
     cut.place(&mut taps, "s.district_id");
     cut.served(&mut taps, "s.household_id");
+    cut.craft(&mut taps, "s.household_id");
     let (tapped, tapped_shops): (i64, i64) = taps.query_as().fetch_one(&db.pool).await?;
     Ok(vec![
         cut.total(Indicator::ActiveShops, Some(shops), Some(shops)),
@@ -429,6 +439,7 @@ async fn training(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
             .push(")");
         }
         cut.place(&mut sql, "h.district_id");
+        cut.craft(&mut sql, "e.household_id");
         sql
     };
     let (seats,): (i64,) = base(
@@ -479,6 +490,7 @@ async fn continuity(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     at_risk.push(LIVE);
     cut.place(&mut at_risk, "h.district_id");
     cut.served(&mut at_risk, "h.id");
+    cut.craft(&mut at_risk, "h.id");
     let (at_risk,): (i64,) = at_risk.query_as().fetch_one(&db.pool).await?;
     let mut exited = Sql::new(
         "SELECT COUNT(DISTINCT ch.household_id) FROM continuity_history ch \
@@ -487,6 +499,7 @@ async fn continuity(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     cut.within(&mut exited, "ch.at");
     cut.place(&mut exited, "h.district_id");
     cut.served(&mut exited, "h.id");
+    cut.craft(&mut exited, "h.id");
     let (exited,): (i64,) = exited.query_as().fetch_one(&db.pool).await?;
     Ok(vec![
         cut.total(Indicator::AtRiskHouseholds, Some(at_risk), Some(at_risk)),
@@ -511,6 +524,7 @@ pub async fn lines_per_day(db: &Db, cut: &Cut) -> Result<Vec<(i64, i64)>, sqlx::
     cut.association(&mut sql, "l.association_id");
     cut.assistance_type(&mut sql, "l.assistance_type_id");
     cut.place(&mut sql, "h.district_id");
+    cut.craft(&mut sql, "h.id");
     sql.push(" GROUP BY ").push(SAUDI_DAY);
     let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(&db.pool).await?;
     Ok(rows

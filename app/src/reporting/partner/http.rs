@@ -31,7 +31,7 @@ use crate::error::AppError;
 use crate::identity::db::{Allowance, count_event};
 use crate::identity::session::{client_address, hash_token, new_token};
 use crate::reporting::api::cut_of;
-use crate::reporting::{Filters, Indicator, Row, Shown, Viewer};
+use crate::reporting::{Filters, Indicator, Row, Shown, Viewer, rows_for};
 use crate::state::AppState;
 
 /// The OpenAPI 3.1 description of every route, as served.
@@ -340,6 +340,8 @@ pub struct FigureQuery {
     pub district: Option<String>,
     pub association: Option<String>,
     pub assistance_type: Option<String>,
+    /// A craft code (`sweets`, `sewing`, …).
+    pub craft: Option<String>,
 }
 
 /// An id filter: empty is none; anything but a number is refused.
@@ -358,6 +360,8 @@ fn shown(shown: Shown) -> Value {
     match shown {
         Shown::Value(v) => json!({"value": v, "suppressed": false}),
         Shown::FewerThan5 => json!({"value": null, "suppressed": true}),
+        // Not small itself, but shown it would give a "fewer than 5" away.
+        Shown::Withheld => json!({"value": null, "suppressed": true, "withheld": true}),
         Shown::Nothing => json!({"value": null, "suppressed": false}),
     }
 }
@@ -377,13 +381,12 @@ async fn figure(
         assistance_type_id: id_filter("assistance_type", &query.assistance_type)?,
         city_id: id_filter("city", &query.city)?,
         district_id: id_filter("district", &query.district)?,
+        craft: query.craft.clone().filter(|c| !c.trim().is_empty()),
+        ..Filters::default()
     };
     let cut = cut_of(&state.db, &mut filters, now()).await?;
-    let rows: Vec<Row> = crate::reporting::db::figures_of(&state.db, &cut, indicator)
-        .await?
-        .into_iter()
-        .map(|f| Row::of(f, Viewer::Outsider))
-        .collect();
+    let figures = crate::reporting::db::figures_of(&state.db, &cut, indicator).await?;
+    let rows: Vec<Row> = rows_for(figures, Viewer::Outsider);
     let total = rows
         .iter()
         .find(|r| r.is_total())
@@ -400,10 +403,11 @@ async fn figure(
         })
         .collect();
     let set = [
-        ("city", filters.city_id),
-        ("district", filters.district_id),
-        ("association", filters.association_id),
-        ("assistance_type", filters.assistance_type_id),
+        ("city", filters.city_id.is_some()),
+        ("district", filters.district_id.is_some()),
+        ("association", filters.association_id.is_some()),
+        ("assistance_type", filters.assistance_type_id.is_some()),
+        ("craft", filters.craft.is_some()),
     ];
     let dimensions: Vec<&str> = indicator
         .dimensions()
@@ -412,7 +416,7 @@ async fn figure(
         .collect();
     let not_applied: Vec<&str> = set
         .iter()
-        .filter(|(name, id)| id.is_some() && !dimensions.contains(name))
+        .filter(|(name, set)| *set && !dimensions.contains(name))
         .map(|(name, _)| *name)
         .collect();
     let mut answer = describe(indicator);
@@ -426,6 +430,7 @@ async fn figure(
         "district": filters.district_id,
         "association": filters.association_id,
         "assistance_type": filters.assistance_type_id,
+        "craft": filters.craft,
     });
     answer["filters_not_applied"] = json!(not_applied);
     answer["total"] = shown(total);

@@ -156,5 +156,6 @@ pub fn dimension_name(dimension: super::Dimension) -> &'static str {
         super::Dimension::District => "district",
         super::Dimension::Association => "association",
         super::Dimension::AssistanceType => "assistance_type",
+        super::Dimension::Craft => "craft",
     }
 }

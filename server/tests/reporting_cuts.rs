@@ -1,0 +1,231 @@
+//! Reporting's cuts and coordination figures (issue 18), through real HTTP
+//! on SQLite and PostgreSQL, over the data set of `reporting_set`: cutting
+//! by craft; the trend by quarter and by Hijri month; coverage gaps and
+//! overlaps and the district map, against figures worked out here from the
+//! coverage rows; the funder report.
+
+mod common;
+#[path = "reporting_set/mod.rs"]
+mod set;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use app::identity::RoleKind;
+use app::time::SaudiDate;
+use common::{TestApp, persona};
+use serde_json::Value;
+use set::*;
+
+/// Sets the crafts of a household, as the registration form stores them.
+async fn crafts(app: &TestApp, household: i64, crafts: &str) {
+    sqlx::query("UPDATE households SET crafts = $1 WHERE id = $2")
+        .bind(crafts)
+        .bind(household)
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+}
+
+fn with(
+    mut form: Vec<(&'static str, String)>,
+    extra: &[(&'static str, &str)],
+) -> Vec<(&'static str, String)> {
+    form.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
+    form
+}
+
+/// The pairs (district, type) of active types with their approved primary
+/// associations today, read plainly from the coverage rows.
+async fn primaries_by_pair(app: &TestApp) -> BTreeMap<(i64, i64), BTreeSet<i64>> {
+    let now = app::database::now();
+    let rows: Vec<(i64, i64, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT c.district_id, c.assistance_type_id, c.association_id, c.valid_from, c.valid_to \
+         FROM coverage_cells c JOIN assistance_types t ON t.id = c.assistance_type_id \
+         WHERE c.role = 'primary' AND c.status = 'approved' AND t.active = 1",
+    )
+    .fetch_all(&app.state.db.pool)
+    .await
+    .unwrap();
+    let mut pairs: BTreeMap<(i64, i64), BTreeSet<i64>> = BTreeMap::new();
+    for (district, kind, association, from, to) in rows {
+        if from <= now && to.is_none_or(|t| t > now) {
+            pairs
+                .entry((district, kind))
+                .or_default()
+                .insert(association);
+        }
+    }
+    pairs
+}
+
+both_engines! {
+    async fn a_craft_cuts_every_household_figure(app: TestApp) {
+        let set = data_set(&app).await;
+        let h = &set.households;
+        // Sewing in households 0, 1 and 2 (one of them with food too); food only in 3.
+        crafts(&app, h[0], "sewing,food").await;
+        crafts(&app, h[1], "sewing").await;
+        crafts(&app, h[2], "food,sewing").await;
+        crafts(&app, h[3], "food").await;
+        let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
+        let form = with(period_form("council", Some(set.x)), &[("craft", "sewing")]);
+        let (status, board) = dashboard(&council, &form).await;
+        assert_eq!(status, 200, "{board}");
+        // From the data set's plan: households 0–2 are verified, not, verified;
+        // their lines were approved, rejected, fulfilled (all with X); benefits
+        // went to 0 and 2; the certificate to 0; none of them is at risk.
+        for (indicator, key, want) in [
+            ("registered_households", "", 3),
+            ("registered_households", "verified", 2),
+            ("lines_by_type", "", 3),
+            ("lines_by_state", "approved", 1),
+            ("lines_by_state", "rejected", 1),
+            ("lines_by_state", "fulfilled", 1),
+            ("benefits_by_type", "", 2),
+            ("benefits_value", "", 50_000 + 25_050),
+            ("certificates", "", 1),
+            ("seats_filled", "", 3),
+            ("active_shops", "", 1),
+            ("at_risk_households", "", 0),
+            ("exited_households", "", 1),
+        ] {
+            assert_eq!(shown(&board, indicator, key), value(want), "{indicator} {key}");
+        }
+        assert_eq!(board["filters"]["craft"], "sewing");
+        // Food: households 0, 2 and 3.
+        let (_, food) = dashboard(&council, &with(period_form("council", Some(set.x)), &[("craft", "food")])).await;
+        assert_eq!(shown(&food, "registered_households", ""), value(3));
+        assert_eq!(shown(&food, "at_risk_households", ""), value(1));
+        // A craft not in the catalogue is refused, not ignored.
+        let (status, _) = dashboard(&council, &with(period_form("council", None), &[("craft", "sewing%")])).await;
+        assert_eq!(status, 400);
+    }
+
+    async fn the_trend_reads_by_quarter_and_by_hijri_month(app: TestApp) {
+        let set = data_set(&app).await;
+        let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
+        let base = period_form("council", Some(set.x));
+        let (_, quarters) = dashboard(&council, &with(base.clone(), &[("grain", "quarter")])).await;
+        assert_eq!(quarters["trend"], serde_json::json!([["2020-Q1", { "Value": 6 }]]));
+        // 1 January 2020 is 6 Jumada al-Ula 1441 and 29 February 5 Rajab:
+        // three Hijri months; the six lines of 10 January fall in the first.
+        let submitted = SaudiDate::parse("2020-01-10").unwrap().hijri();
+        assert_eq!(&submitted[..7], "1441-05");
+        let (_, hijri) = dashboard(&council, &with(base.clone(), &[("calendar", "hijri")])).await;
+        assert_eq!(
+            hijri["trend"],
+            serde_json::json!([["1441-05", { "Value": 6 }], ["1441-06", { "Value": 0 }], ["1441-07", { "Value": 0 }]])
+        );
+        let (_, hijri_quarters) = dashboard(&council, &with(base, &[("calendar", "hijri"), ("grain", "quarter")])).await;
+        assert_eq!(
+            hijri_quarters["trend"],
+            serde_json::json!([["1441-Q2", { "Value": 6 }], ["1441-Q3", { "Value": 0 }]])
+        );
+        // The page names the Hijri months, and keeps the choice in its form.
+        let page = council
+            .get(&format!("/council/dashboard?{PERIOD}&association={}&calendar=hijri", set.x))
+            .await;
+        let html = page.text().await.unwrap();
+        assert!(html.contains("جمادى الأولى 1441"), "a Hijri month by name");
+        assert!(html.contains("value=\"hijri\" selected"), "the choice kept");
+    }
+
+    async fn gaps_overlaps_and_the_district_map(app: TestApp) {
+        let set = data_set(&app).await;
+        // Y becomes a second primary of (d0, type A): an overlap with X.
+        let d0 = common::jeddah_district(&app.state.db, 0).await;
+        exec(
+            &app,
+            "INSERT INTO coverage_cells (association_id, district_id, assistance_type_id, role, status, \
+               valid_from, proposed_at) VALUES ($1, $2, $3, 'primary', 'approved', $4, $4)",
+            &[set.y, d0, set.type_a, at("2019-12-01")],
+        )
+        .await;
+        let jeddah = one(&app, &format!("SELECT city_id FROM districts WHERE id = {d0}")).await;
+        let districts: BTreeSet<i64> = sqlx::query_as::<_, (i64,)>("SELECT id FROM districts WHERE city_id = $1")
+            .bind(jeddah)
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
+        let types = one(&app, "SELECT COUNT(*) FROM assistance_types WHERE active = 1").await;
+        let pairs: BTreeMap<(i64, i64), BTreeSet<i64>> = primaries_by_pair(&app)
+            .await
+            .into_iter()
+            .filter(|((d, _), _)| districts.contains(d))
+            .collect();
+        let gaps = districts.len() as i64 * types - pairs.len() as i64;
+        let overlaps = pairs.values().filter(|a| a.len() > 1).count() as i64;
+        assert!(overlaps >= 1);
+
+        let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
+        let form = with(period_form("council", None), &[("city", &jeddah.to_string())]);
+        let (status, board) = dashboard(&council, &form).await;
+        assert_eq!(status, 200, "{board}");
+        assert_eq!(shown(&board, "coverage_gaps", ""), value(gaps));
+        assert_eq!(shown(&board, "coverage_overlaps", ""), value(overlaps));
+        // Cut by Y: Y's only primary pair is the overlap.
+        let (_, by_y) = dashboard(&council, &with(form.clone(), &[("association", &set.y.to_string())])).await;
+        assert_eq!(shown(&by_y, "coverage_overlaps", ""), value(1));
+        assert_eq!(shown(&by_y, "coverage_gaps", ""), value(gaps), "gaps belong to no association");
+
+        // The map: every district of Jeddah once, d0 with its overlap.
+        let tiles = board["map"]["tiles"].as_array().unwrap();
+        assert_eq!(tiles.len(), districts.len());
+        let tile = |d: i64| tiles.iter().find(|t| t["district_id"] == d).unwrap().clone();
+        let of_d0: Vec<&BTreeSet<i64>> = pairs.iter().filter(|((d, _), _)| *d == d0).map(|(_, a)| a).collect();
+        assert_eq!(tile(d0)["overlaps"], of_d0.iter().filter(|a| a.len() > 1).count() as i64);
+        assert_eq!(tile(d0)["covered"], of_d0.iter().filter(|a| a.len() == 1).count() as i64);
+        assert_eq!(tile(d0)["types"], types);
+        let page = council.get(&format!("/council/dashboard?city={jeddah}")).await;
+        let html = page.text().await.unwrap();
+        assert!(html.contains("data-testid=\"district-map\""));
+        assert_eq!(html.matches("class=\"tile ").count(), districts.len());
+        // Each tile's state from the same plain reading of the rows.
+        let state = |d: i64| {
+            let with_primary = pairs.keys().filter(|(district, _)| *district == d).count() as i64;
+            match with_primary {
+                0 => "gap",
+                n if n >= types => "full",
+                _ => "partial",
+            }
+        };
+        for (name, n) in ["gap", "partial", "full"].map(|s| (s, districts.iter().filter(|d| state(**d) == s).count())) {
+            let shown = html.matches(&format!("class=\"tile {name}\"")).count()
+                + html.matches(&format!("class=\"tile {name} overlap\"")).count();
+            assert_eq!(shown, n, "{name} tiles");
+        }
+        assert!(html.contains(&format!("class=\"tile {} overlap\"", state(d0))), "d0 outlined");
+    }
+
+    async fn the_funder_report_is_one_page_of_the_associations_figures(app: TestApp) {
+        let set = data_set(&app).await;
+        let x_staff = staff_of(&app, &set.x_staff, set.x).await;
+        let page = x_staff.get(&format!("/association/funder-report?{PERIOD}")).await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        assert!(html.contains("data-testid=\"funder-report\""));
+        assert!(html.contains("جمعية X"), "the association's name");
+        assert!(
+            html.replace("<!>", "").contains("<bdi>2020-01-01</bdi> (<bdi>1441-05-06</bdi> هـ)"),
+            "the period in both calendars"
+        );
+        assert!(html.contains("data-testid=\"outcomes\""));
+        assert!(html.contains("data-indicator=\"certificates\""));
+        // Another association's report is not X's to read; the council reads any.
+        let y = set.y.to_string();
+        let r = x_staff.get(&format!("/association/funder-report?{PERIOD}&association={y}")).await;
+        assert!(r.text().await.unwrap().contains("role=\"alert\""), "refused");
+        let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
+        let r = council.get(&format!("/council/funder-report?{PERIOD}&association={}&lang=en", set.x)).await;
+        assert_eq!(r.status(), 200);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("جمعية X") || html.contains("Association X"));
+        let family = app.signed_in(NOURA).await;
+        let r = family.get(&format!("/association/funder-report?{PERIOD}")).await;
+        assert!(!r.text().await.unwrap().contains("data-testid=\"outcomes\""));
+        let _: Value = Value::Null;
+    }
+}
