@@ -179,6 +179,12 @@ fn Navigation() -> impl IntoView {
                                             </a>
                                         </li>
                                         <li>
+                                            <a href=crate::paths::PARTNERS_PAGE>
+                                                <Icon name=IconName::Shield />
+                                                {t!(i18n, partners.nav)}
+                                            </a>
+                                        </li>
+                                        <li>
                                             <a href=crate::paths::CONTINUITY_RULES_PAGE>
                                                 <Icon name=IconName::Alert />
                                                 {t!(i18n, continuity.nav_rules)}

@@ -234,6 +234,11 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=(StaticSegment("council"), StaticSegment("partners"))
+                            view=reporting::partner::pages::PartnersPageView
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=(StaticSegment("association"), StaticSegment("funder-report"))
                             view=reporting::funder::AssociationFunderReportPage
                             ssr=SsrMode::Async

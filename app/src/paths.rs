@@ -77,6 +77,8 @@ pub const ASSOCIATION_DASHBOARD_PAGE: &str = "/association/dashboard";
 pub const ASSOCIATION_FUNDER_REPORT_PAGE: &str = "/association/funder-report";
 /// The council's copy of an association's funder report.
 pub const COUNCIL_FUNDER_REPORT_PAGE: &str = "/council/funder-report";
+/// The council's partner tokens for the read-only API (`/api/v1/…`).
+pub const PARTNERS_PAGE: &str = "/council/partners";
 
 // marketplace
 /// The marketplace home.

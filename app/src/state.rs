@@ -31,6 +31,9 @@ pub struct Settings {
     /// Photo uploads one person may start in a day (a decode costs a core
     /// for a second; a family adds a few photos a day).
     pub photo_uploads_per_day: i64,
+    /// Calls one partner token may make to `/api/v1/…` in a minute; past
+    /// it the token waits a minute, then two, four… (429).
+    pub partner_api_per_minute: i64,
     /// Where product photos are stored (a shared volume when several
     /// instances serve the site), unless a bucket is given.
     pub photo_dir: std::path::PathBuf,
@@ -93,6 +96,7 @@ impl Default for Settings {
             sign_in_limit_per_id: 5,
             sign_in_limit_per_ip: 30,
             photo_uploads_per_day: 60,
+            partner_api_per_minute: 120,
             photo_dir: std::path::PathBuf::from("data/photos"),
             photo_bucket: None,
             public_url: "http://127.0.0.1:3000".to_string(),

@@ -272,6 +272,11 @@ impl Config {
                     "TAKAMUL_PHOTO_UPLOADS_PER_DAY",
                     defaults.photo_uploads_per_day,
                 )?,
+                partner_api_per_minute: number(
+                    "TAKAMUL_PARTNER_API_PER_MINUTE",
+                    defaults.partner_api_per_minute,
+                )?
+                .max(1),
                 photo_dir: var("TAKAMUL_PHOTO_DIR")
                     .map(std::path::PathBuf::from)
                     .unwrap_or(defaults.photo_dir),

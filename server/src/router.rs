@@ -97,6 +97,8 @@ pub fn router(state: AppState) -> Router {
         .route("/robots.txt", get(robots))
         // Outside the session layer: machine endpoints.
         .route("/api/nafath/callback", post(nafath_callback))
+        // The partners' API: bearer tokens, never a session cookie.
+        .merge(app::reporting::partner::http::routes())
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback_service(static_files)

@@ -542,6 +542,18 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
                 ],
             ],
         ),
+        // Partner tokens (issue 18 §4): the council's list, a creation
+        // refused for its input, a revocation of no token.
+        ("get_partner_tokens", vec![vec![]]),
+        (
+            "create_partner_token",
+            vec![vec![
+                ("partner_name_ar", "".into()),
+                ("partner_name_en", "".into()),
+                ("scope", "indicators".into()),
+            ]],
+        ),
+        ("revoke_partner_token", vec![vec![("token_id", "0".into())]]),
         // Messages to the family's phone (issue 17).
         ("get_message_preferences", vec![vec![]]),
         (

@@ -12,6 +12,9 @@ pub struct AuditEvent<'a> {
     pub subject_id: Option<String>,
     pub detail: Option<String>,
     pub client_ip: Option<String>,
+    /// The partner token a call of the partners' API was made with (no
+    /// person acts then: `actor_user_id` stays empty).
+    pub partner_token_id: Option<i64>,
 }
 
 impl<'a> AuditEvent<'a> {
@@ -27,6 +30,13 @@ impl<'a> AuditEvent<'a> {
     pub fn by(mut self, actor_user_id: Option<i64>, client_ip: Option<String>) -> Self {
         self.actor_user_id = actor_user_id;
         self.client_ip = client_ip;
+        self
+    }
+
+    /// A call of the partners' API with this token, from this address.
+    pub fn by_partner(mut self, partner_token_id: i64, client_ip: String) -> Self {
+        self.partner_token_id = Some(partner_token_id);
+        self.client_ip = Some(client_ip);
         self
     }
 
@@ -97,8 +107,8 @@ pub async fn record_with_households(
 async fn insert(conn: &mut sqlx::AnyConnection, event: AuditEvent<'_>) -> Result<i64, sqlx::Error> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO audit_events (occurred_at, actor_user_id, acting_for_association_id, action, \
-           subject_type, subject_id, detail, client_ip) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+           subject_type, subject_id, detail, client_ip, partner_token_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(now())
     .bind(event.actor_user_id)
@@ -108,6 +118,7 @@ async fn insert(conn: &mut sqlx::AnyConnection, event: AuditEvent<'_>) -> Result
     .bind(event.subject_id)
     .bind(event.detail)
     .bind(event.client_ip)
+    .bind(event.partner_token_id)
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)

@@ -162,4 +162,11 @@ pub mod action {
     pub const HOUSEHOLD_ANONYMISED: &str = "household_anonymised";
     // reporting
     pub const REPORT_EXPORTED: &str = "report_exported";
+    // the partners' API (issue 18 §4)
+    pub const PARTNER_TOKEN_CREATED: &str = "partner_token_created";
+    pub const PARTNER_TOKEN_REVOKED: &str = "partner_token_revoked";
+    /// A call of `/api/v1/…` with a token (its route and status in the detail).
+    pub const PARTNER_API_CALLED: &str = "partner_api_called";
+    /// A registered household looked up by a partner (the household is the subject).
+    pub const PARTNER_LOOKUP: &str = "partner_lookup";
 }

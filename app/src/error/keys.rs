@@ -115,10 +115,11 @@ pub enum ErrorKey {
     ContinuityThresholdsOrder,
     ContinuityBusy,
     ReportPeriod,
+    PartnerAssociationRequired,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 104] = [
+    pub const ALL: [ErrorKey; 105] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -223,6 +224,7 @@ impl ErrorKey {
         ErrorKey::ContinuityThresholdsOrder,
         ErrorKey::ContinuityBusy,
         ErrorKey::ReportPeriod,
+        ErrorKey::PartnerAssociationRequired,
     ];
 
     /// The snake-case name used in URLs.
@@ -332,6 +334,7 @@ impl ErrorKey {
             ErrorKey::ContinuityThresholdsOrder => "continuity_thresholds_order",
             ErrorKey::ContinuityBusy => "continuity_busy",
             ErrorKey::ReportPeriod => "report_period",
+            ErrorKey::PartnerAssociationRequired => "partner_association_required",
         }
     }
 

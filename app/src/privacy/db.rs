@@ -112,8 +112,9 @@ pub async fn consents(db: &Db, household_id: i64) -> Result<Vec<Consent>, sqlx::
 }
 
 /// Every staff read of the household's record, newest first: the record
-/// opened, or a list or export it was in. The association the reader acted
-/// for (else the one they work for; none: the council), the kind, the time.
+/// opened, or a list or export it was in, or a partner's look-up through the
+/// API. The association the reader acted for (else the one they work for;
+/// for a look-up, the partner's name; none: the council), the kind, the time.
 /// The reader is never selected.
 #[tracing::instrument(skip_all)]
 ///
@@ -134,16 +135,19 @@ pub async fn reads(
         Option<String>,
     );
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT a.name_ar, a.name_en, e.action, e.detail, e.occurred_at, e.subject_type, e.subject_id \
+        "SELECT COALESCE(p.partner_name_ar, a.name_ar), COALESCE(p.partner_name_en, a.name_en), \
+           e.action, e.detail, e.occurred_at, e.subject_type, e.subject_id \
          FROM audit_events e \
+           LEFT JOIN partner_tokens p ON p.id = e.partner_token_id \
            LEFT JOIN associations a ON a.id = COALESCE(e.acting_for_association_id, \
              (SELECT MIN(g.association_id) FROM role_grants g \
                WHERE g.user_id = e.actor_user_id AND g.association_id IS NOT NULL)) \
-         WHERE (e.action = $1 AND e.subject_type = 'household' AND e.subject_id = $2) \
-            OR e.id IN (SELECT audit_event_id FROM audit_event_households WHERE household_id = $3) \
+         WHERE (e.action IN ($1, $2) AND e.subject_type = 'household' AND e.subject_id = $3) \
+            OR e.id IN (SELECT audit_event_id FROM audit_event_households WHERE household_id = $4) \
          ORDER BY e.occurred_at DESC, e.id DESC",
     )
     .bind(action::HOUSEHOLD_VIEWED)
+    .bind(action::PARTNER_LOOKUP)
     .bind(household_id.to_string())
     .bind(household_id)
     .fetch_all(&db.pool)

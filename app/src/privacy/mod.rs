@@ -174,6 +174,9 @@ pub enum AccessKind {
     /// It was in a list taken away as a file (a CSV roster, an import's
     /// result file).
     Exported,
+    /// A partner (a ministry, a funder) looked it up through the partners'
+    /// API by a national ID of the household.
+    PartnerLookup,
 }
 
 impl AccessKind {
@@ -184,6 +187,7 @@ impl AccessKind {
         match (action, detail) {
             (crate::audit::action::PERSONAL_DATA_LISTED, _) => AccessKind::Listed,
             (crate::audit::action::PERSONAL_DATA_EXPORTED, _) => AccessKind::Exported,
+            (crate::audit::action::PARTNER_LOOKUP, _) => AccessKind::PartnerLookup,
             (_, detail) => Self::of_detail(detail),
         }
     }
@@ -199,7 +203,8 @@ impl AccessKind {
 
 /// One staff read of the household's record: the organisation accountable
 /// for it (an association or, for a course roster, the training provider;
-/// none: the council), the kind and the time. Never the person.
+/// for a look-up through the partners' API, the partner; none: the
+/// council), the kind and the time. Never the person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordRead {
     pub association_name_ar: Option<String>,

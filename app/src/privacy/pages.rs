@@ -422,6 +422,7 @@ fn Reads(reads: Vec<RecordRead>) -> impl IntoView {
                                 AccessKind::DuplicateReview => t!(i18n, privacy.read_duplicate).into_any(),
                                 AccessKind::Listed => t!(i18n, privacy.read_in_list).into_any(),
                                 AccessKind::Exported => t!(i18n, privacy.read_in_export).into_any(),
+                                AccessKind::PartnerLookup => t!(i18n, privacy.read_by_partner).into_any(),
                             }}
                             " · " <span class="date">{format_date(r.at)}</span>
                         </li>

@@ -114,16 +114,12 @@ pub fn resolve(
     }
 }
 
-/// Computes a dashboard for a viewer (already resolved) at `at`.
+/// The cut of a dashboard's filters at `at`: the period parsed (the
+/// filters get its first and last day), a district's city filled in (a
+/// district of another city than the one filtered is dropped) and the craft
+/// checked. Shared by the dashboards, the exports and the partners' API.
 #[cfg(feature = "ssr")]
-#[tracing::instrument(skip_all)]
-pub async fn load(
-    db: &Db,
-    board: Board,
-    viewer: Viewer,
-    mut filters: Filters,
-    at: i64,
-) -> Result<Dashboard, AppError> {
+pub async fn cut_of(db: &Db, filters: &mut Filters, at: i64) -> Result<db::Cut, AppError> {
     let period =
         Period::parse(&filters.from, &filters.to, at).map_err(|key| AppError::Validation {
             field: "from".into(),
@@ -151,7 +147,7 @@ pub async fn load(
         ),
     };
     filters.craft = craft.map(str::to_string);
-    let cut = db::Cut {
+    Ok(db::Cut {
         period,
         association_id: filters.association_id,
         assistance_type_id: filters.assistance_type_id,
@@ -159,7 +155,21 @@ pub async fn load(
         district_id: filters.district_id,
         craft,
         now: at,
-    };
+    })
+}
+
+/// Computes a dashboard for a viewer (already resolved) at `at`.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+pub async fn load(
+    db: &Db,
+    board: Board,
+    viewer: Viewer,
+    mut filters: Filters,
+    at: i64,
+) -> Result<Dashboard, AppError> {
+    let cut = cut_of(db, &mut filters, at).await?;
+    let period = cut.period;
     let figures = db::figures(db, &cut).await?;
     let before = db::figures(
         db,
@@ -238,7 +248,7 @@ pub async fn load(
     };
     let association = match viewer {
         Viewer::Association(id) => associations.iter().find(|a| a.id == id).cloned(),
-        Viewer::Council => None,
+        Viewer::Council | Viewer::Outsider => None,
     };
     Ok(Dashboard {
         board,

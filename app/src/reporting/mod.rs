@@ -16,6 +16,7 @@ pub mod funder;
 #[cfg(feature = "ssr")]
 pub mod http;
 pub mod pages;
+pub mod partner;
 mod period;
 mod suppression;
 #[cfg(test)]

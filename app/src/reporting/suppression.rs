@@ -15,6 +15,9 @@ pub enum Viewer {
     Council,
     /// An association's staff: its own figures whole, others' suppressed.
     Association(i64),
+    /// Anyone outside every association (a partner through the API):
+    /// every small count suppressed.
+    Outsider,
 }
 
 /// Below this many cases a figure is shown as "fewer than 5" outside its owner.
@@ -49,6 +52,7 @@ pub fn suppress(
     let insider = match viewer {
         Viewer::Council => true,
         Viewer::Association(id) => owner == Some(id),
+        Viewer::Outsider => false,
     };
     match cases {
         Some(n) if !insider && n > 0 && n < SMALL_CELL => Shown::FewerThan5,

@@ -202,6 +202,9 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         }
         ErrorKey::ContinuityBusy => t!(i18n, errors.continuity_busy).into_any(),
         ErrorKey::ReportPeriod => t!(i18n, errors.report_period).into_any(),
+        ErrorKey::PartnerAssociationRequired => {
+            t!(i18n, errors.partner_association_required).into_any()
+        }
     }
 }
 

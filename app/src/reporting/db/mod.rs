@@ -145,6 +145,36 @@ pub async fn figures(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     Ok(out)
 }
 
+/// One indicator's figures for the cut, as [`figures`] gives them, reading
+/// only the indicator's own group (the partners' API asks for one at a time).
+#[tracing::instrument(skip_all)]
+pub async fn figures_of(
+    db: &Db,
+    cut: &Cut,
+    indicator: Indicator,
+) -> Result<Vec<Figure>, sqlx::Error> {
+    use Indicator as I;
+    let group = match indicator {
+        I::RegisteredHouseholds => registered(db, cut).await?,
+        I::LinesByType | I::LinesByState => lines(db, cut).await?,
+        I::CoverageRate | I::CoverageGaps | I::CoverageOverlaps => {
+            coordination::coverage(db, cut).await?
+        }
+        I::DuplicatesPrevented => coordination::duplicates_prevented(db, cut).await?,
+        I::DaysToDecision | I::DaysToFulfilment => vec![median(db, cut, indicator).await?],
+        I::Referrals => referrals(db, cut).await?,
+        I::HouseholdsPerAssociation => households_per_association(db, cut).await?,
+        I::BenefitsByType | I::BenefitsValue => benefits(db, cut).await?,
+        I::ActiveShops | I::PublishedProducts | I::WhatsappTaps => market(db, cut).await?,
+        I::SeatsFilled | I::CompletionRate | I::Certificates => training(db, cut).await?,
+        I::AtRiskHouseholds | I::ExitedHouseholds => continuity(db, cut).await?,
+    };
+    Ok(group
+        .into_iter()
+        .filter(|f| f.indicator == indicator)
+        .collect())
+}
+
 /// Registered households at the end of the period, verified or not.
 async fn registered(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     let mut sql = Sql::new("SELECT h.verified, COUNT(*) FROM households h WHERE ");
