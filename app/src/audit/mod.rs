@@ -160,4 +160,14 @@ pub mod action {
     pub const HOUSEHOLD_ANONYMISED: &str = "household_anonymised";
     // reporting
     pub const REPORT_EXPORTED: &str = "report_exported";
+    // financing
+    pub const FINANCING_FILE_OPENED: &str = "financing_file_opened";
+    pub const FINANCING_DOCUMENT_RECORDED: &str = "financing_document_recorded";
+    pub const FINANCING_ELIGIBILITY_CHECKED: &str = "financing_eligibility_checked";
+    pub const FINANCING_REFERRED: &str = "financing_referred";
+    pub const LOAN_APPROVED: &str = "loan_approved";
+    pub const LOAN_DISBURSED: &str = "loan_disbursed";
+    pub const REPAYMENT_ENTERED: &str = "repayment_entered";
+    pub const FINANCING_SETTINGS_SAVED: &str = "financing_settings_saved";
+    pub const EXPOSURE_LIMIT_SET: &str = "exposure_limit_set";
 }

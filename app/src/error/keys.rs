@@ -115,10 +115,14 @@ pub enum ErrorKey {
     ContinuityThresholdsOrder,
     ContinuityBusy,
     ReportPeriod,
+    FinancingOverLimit,
+    FinancingStep,
+    FinancingNotEligible,
+    FinancingSettingsInvalid,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 104] = [
+    pub const ALL: [ErrorKey; 108] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -223,6 +227,10 @@ impl ErrorKey {
         ErrorKey::ContinuityThresholdsOrder,
         ErrorKey::ContinuityBusy,
         ErrorKey::ReportPeriod,
+        ErrorKey::FinancingOverLimit,
+        ErrorKey::FinancingStep,
+        ErrorKey::FinancingNotEligible,
+        ErrorKey::FinancingSettingsInvalid,
     ];
 
     /// The snake-case name used in URLs.
@@ -332,6 +340,10 @@ impl ErrorKey {
             ErrorKey::ContinuityThresholdsOrder => "continuity_thresholds_order",
             ErrorKey::ContinuityBusy => "continuity_busy",
             ErrorKey::ReportPeriod => "report_period",
+            ErrorKey::FinancingOverLimit => "financing_over_limit",
+            ErrorKey::FinancingStep => "financing_step",
+            ErrorKey::FinancingNotEligible => "financing_not_eligible",
+            ErrorKey::FinancingSettingsInvalid => "financing_settings_invalid",
         }
     }
 
