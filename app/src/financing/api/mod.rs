@@ -18,7 +18,7 @@ use crate::error::AppError;
 use {
     super::{
         Document, FileRow, GuaranteeRow, Guarantor, InstalmentRow, LoanDetail, LoanSummary,
-        RepaymentRow, Settings, days_in_arrears, db, delinquency_range,
+        RepaymentRow, days_in_arrears, db, delinquency_range,
         portfolio::{LoanFacts, figures},
     },
     crate::audit::action,
@@ -316,7 +316,7 @@ pub async fn get_financing_file(file_id: i64) -> Result<FileDetail, AppError> {
             eligible: file.eligible,
             referral: file.referral,
             loan,
-            settings: Settings { ..settings },
+            settings,
             exposure: exposure.figures.exposure,
             limit: exposure.limit,
             today: today.to_string(),
