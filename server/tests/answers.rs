@@ -503,7 +503,10 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
                 ("received_on", "".into()),
             ]],
         ),
-        ("check_financing_eligibility", vec![vec![("file_id", "0".into())]]),
+        (
+            "check_financing_eligibility",
+            vec![vec![("file_id", "0".into())]],
+        ),
         (
             "refer_financing_file",
             vec![vec![("file_id", "0".into()), ("to", "sdb".into())]],

@@ -58,7 +58,11 @@ async fn approved_financing_line(app: &TestApp, national_id: &str) -> (Browser, 
     let family = app.signed_in(national_id).await;
     common::register_household(&family, common::jeddah_district(&app.state.db, 1).await).await;
     let form = json(&family, "/api/get_apply_form", &[]).await;
-    let financing = one(app, "SELECT id FROM assistance_types WHERE code = 'financing'").await;
+    let financing = one(
+        app,
+        "SELECT id FROM assistance_types WHERE code = 'financing'",
+    )
+    .await;
     let r = family
         .post_api(
             "/api/submit_application",
@@ -115,10 +119,12 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
     // The line waits for a file at Al Nakhla only.
     let list = json(&staff, "/api/get_financing", &[]).await;
     assert_eq!(list["ready"][0]["line_id"], line);
-    assert!(json(&bahr, "/api/get_financing", &[]).await["ready"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    assert!(
+        json(&bahr, "/api/get_financing", &[]).await["ready"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let open = [
         ("line_id", line_id.as_str()),
         ("activity", "sweets"),
@@ -128,13 +134,20 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
         ("monthly_income", "4000"),
     ];
     assert_eq!(status(&bahr, "/api/open_financing_file", &open).await, 403);
-    assert_eq!(status(&family, "/api/open_financing_file", &open).await, 403);
+    assert_eq!(
+        status(&family, "/api/open_financing_file", &open).await,
+        403
+    );
     let mut bad = open;
     bad[1] = ("activity", "piracy");
     assert_eq!(status(&staff, "/api/open_financing_file", &bad).await, 422);
     json(&staff, "/api/open_financing_file", &open).await;
     assert_eq!(status(&staff, "/api/open_financing_file", &open).await, 409);
-    let file = one(&app, &format!("SELECT id FROM financing_files WHERE line_id = {line}")).await;
+    let file = one(
+        &app,
+        &format!("SELECT id FROM financing_files WHERE line_id = {line}"),
+    )
+    .await;
     let file_id = file.to_string();
     let f = [("file_id", file_id.as_str())];
 
@@ -142,8 +155,14 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
     assert_eq!(status(&bahr, "/api/get_financing_file", &f).await, 403);
     assert_eq!(status(&family, "/api/get_financing_file", &f).await, 403);
     // The council reads it, and may not act on it.
-    assert_eq!(json(&council, "/api/get_financing_file", &f).await["may_act"], false);
-    assert_eq!(status(&council, "/api/check_financing_eligibility", &f).await, 403);
+    assert_eq!(
+        json(&council, "/api/get_financing_file", &f).await["may_act"],
+        false
+    );
+    assert_eq!(
+        status(&council, "/api/check_financing_eligibility", &f).await,
+        403
+    );
 
     // Not eligible before the certificate is in; referral refused.
     json(&staff, "/api/check_financing_eligibility", &f).await;
@@ -158,7 +177,10 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
         .collect();
     assert_eq!(failed, vec!["certificate"]);
     let refer = [("file_id", file_id.as_str()), ("to", "sdb")];
-    assert_eq!(status(&staff, "/api/refer_financing_file", &refer).await, 409);
+    assert_eq!(
+        status(&staff, "/api/refer_financing_file", &refer).await,
+        409
+    );
 
     // Documents: the certificate (with its expiry), the ID, housing, a quote.
     let today = SaudiDate::of(now());
@@ -186,9 +208,15 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
     let detail = json(&staff, "/api/get_financing_file", &f).await;
     assert_eq!(detail["eligible"], true, "{detail}");
     assert_eq!(detail["documents"].as_array().unwrap().len(), 4);
-    assert_eq!(status(&bahr, "/api/refer_financing_file", &refer).await, 403);
+    assert_eq!(
+        status(&bahr, "/api/refer_financing_file", &refer).await,
+        403
+    );
     json(&staff, "/api/refer_financing_file", &refer).await;
-    assert_eq!(status(&staff, "/api/refer_financing_file", &refer).await, 409);
+    assert_eq!(
+        status(&staff, "/api/refer_financing_file", &refer).await,
+        409
+    );
 
     // The council sets a limit below the loan: the approval is warned and
     // needs confirming.
@@ -196,14 +224,31 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
     json(
         &council,
         "/api/set_exposure_limit",
-        &[("association_id", &nakhla), ("limit", "15000"), ("valid_from", &day)],
+        &[
+            ("association_id", &nakhla),
+            ("limit", "15000"),
+            ("valid_from", &day),
+        ],
     )
     .await;
     assert_eq!(
-        status(&staff, "/api/set_exposure_limit", &[("association_id", &nakhla), ("limit", "1"), ("valid_from", &day)]).await,
+        status(
+            &staff,
+            "/api/set_exposure_limit",
+            &[
+                ("association_id", &nakhla),
+                ("limit", "1"),
+                ("valid_from", &day)
+            ]
+        )
+        .await,
         403
     );
-    let approve = [("file_id", file_id.as_str()), ("amount", "20000"), ("months", "20")];
+    let approve = [
+        ("file_id", file_id.as_str()),
+        ("amount", "20000"),
+        ("months", "20"),
+    ];
     let r = staff.post_api("/api/approve_loan", &approve).await;
     assert_eq!(r.status(), 409);
     assert!(r.text().await.unwrap().contains("financing_over_limit"));
@@ -233,17 +278,30 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
         json(
             &staff,
             "/api/enter_repayment",
-            &[("file_id", &file_id), ("amount", "1000"), ("paid_on", &on.to_string())],
+            &[
+                ("file_id", &file_id),
+                ("amount", "1000"),
+                ("paid_on", &on.to_string()),
+            ],
         )
         .await;
     }
     assert_eq!(
-        status(&bahr, "/api/enter_repayment", &[("file_id", &file_id), ("amount", "1000"), ("paid_on", &day)]).await,
+        status(
+            &bahr,
+            "/api/enter_repayment",
+            &[("file_id", &file_id), ("amount", "1000"), ("paid_on", &day)]
+        )
+        .await,
         403
     );
     // A repayment puts the household in continuity's change feed.
     assert_eq!(
-        one(&app, &format!("SELECT COUNT(*) FROM continuity_queue WHERE household_id = {household}")).await,
+        one(
+            &app,
+            &format!("SELECT COUNT(*) FROM continuity_queue WHERE household_id = {household}")
+        )
+        .await,
         1
     );
 
@@ -259,7 +317,10 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
     assert_eq!(loan["summary"]["range"], if arrears <= 60 { 2 } else { 3 });
     let instalments = loan["instalments"].as_array().unwrap();
     assert_eq!(instalments.len(), 20);
-    let total: i64 = instalments.iter().map(|i| i["amount"].as_i64().unwrap()).sum();
+    let total: i64 = instalments
+        .iter()
+        .map(|i| i["amount"].as_i64().unwrap())
+        .sum();
     assert_eq!(total, 20_000_00);
     assert_eq!(instalments[1]["paid"], 1_000_00);
     assert_eq!(instalments[2]["paid"], 0);
@@ -283,12 +344,21 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
     assert_eq!(exposure["limit"], 15_000_00);
     assert_eq!(exposure["largest"][0]["outstanding"], 18_000_00);
     // Al Bahr carries nothing.
-    assert_eq!(json(&bahr, "/api/get_financing_exposure", &[]).await["figures"]["exposure"], 0);
+    assert_eq!(
+        json(&bahr, "/api/get_financing_exposure", &[]).await["figures"]["exposure"],
+        0
+    );
     // The council's view across associations.
     let all = json(&council, "/api/get_council_financing", &[]).await;
     assert_eq!(all["totals"]["outstanding"], 18_000_00);
     assert_eq!(all["totals"]["par30_bp"], 10_000);
-    assert!(all["associations"].as_array().unwrap().iter().all(|a| a["largest"].as_array().unwrap().is_empty()));
+    assert!(
+        all["associations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["largest"].as_array().unwrap().is_empty())
+    );
     assert_eq!(status(&staff, "/api/get_council_financing", &[]).await, 403);
 
     // The family sees its own loan and its arrears; another family nothing.
@@ -297,17 +367,36 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
     assert!(mine["loans"][0]["due_now"].as_i64().unwrap() >= 1_000_00);
     let other = app.signed_in(&with_check_digit("136000002")).await;
     common::register_household(&other, common::jeddah_district(&app.state.db, 2).await).await;
-    assert!(json(&other, "/api/get_my_loans", &[]).await["loans"].as_array().unwrap().is_empty());
-    let page = family.get(app::paths::MY_LOANS_PAGE).await.text().await.unwrap();
+    assert!(
+        json(&other, "/api/get_my_loans", &[]).await["loans"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let page = family
+        .get(app::paths::MY_LOANS_PAGE)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("data-testid=\"my-arrears\""), "{page}");
 
     // Continuity: the late instalment is a reason, and a follow-up of kind
     // "financing instalment" is booked at Al Nakhla, once.
-    app::continuity::job::recompute(&app.state.db, &[household], now()).await.unwrap();
-    let status_row = app::continuity::db::status_of(&app.state.db, household).await.unwrap().unwrap();
+    app::continuity::job::recompute(&app.state.db, &[household], now())
+        .await
+        .unwrap();
+    let status_row = app::continuity::db::status_of(&app.state.db, household)
+        .await
+        .unwrap()
+        .unwrap();
     let reasons = serde_json::to_value(&status_row.reasons).unwrap();
     assert!(
-        reasons.as_array().unwrap().iter().any(|r| r["kind"] == "instalment_overdue" && r["days"] == arrears),
+        reasons
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["kind"] == "instalment_overdue" && r["days"] == arrears),
         "{reasons}"
     );
     let follow_ups = format!(
@@ -315,16 +404,32 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
          AND association_id = {nakhla} AND kind = 'financing_instalment'"
     );
     assert_eq!(one(&app, &follow_ups).await, 1);
-    app::continuity::job::recompute(&app.state.db, &[household], now()).await.unwrap();
+    app::continuity::job::recompute(&app.state.db, &[household], now())
+        .await
+        .unwrap();
     assert_eq!(one(&app, &follow_ups).await, 1);
 
     // The reminder three days before a due date: once per instalment.
     let fifth_due = first_due.add_months(4).unwrap();
     let run_at = fifth_due.start() - 2 * DAY;
-    let sent = app::financing::reminders::run_once(&app.state.db, run_at).await.unwrap();
+    let sent = app::financing::reminders::run_once(&app.state.db, run_at)
+        .await
+        .unwrap();
     assert_eq!(sent, 1);
-    assert_eq!(app::financing::reminders::run_once(&app.state.db, run_at).await.unwrap(), 0);
-    assert_eq!(one(&app, "SELECT COUNT(*) FROM message_outbox WHERE kind = 'instalment_reminder'").await, 1);
+    assert_eq!(
+        app::financing::reminders::run_once(&app.state.db, run_at)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        one(
+            &app,
+            "SELECT COUNT(*) FROM message_outbox WHERE kind = 'instalment_reminder'"
+        )
+        .await,
+        1
+    );
 
     // The staff pages render.
     for path in [
@@ -335,7 +440,13 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
         let r = staff.get(&path).await;
         assert_eq!(r.status(), 200, "{path}");
     }
-    assert_eq!(council.get(app::paths::COUNCIL_FINANCING_PAGE).await.status(), 200);
+    assert_eq!(
+        council
+            .get(app::paths::COUNCIL_FINANCING_PAGE)
+            .await
+            .status(),
+        200
+    );
 }
 
 async fn the_council_edits_the_settings(app: TestApp) {
@@ -355,10 +466,16 @@ async fn the_council_edits_the_settings(app: TestApp) {
         ("reminder_days_before", "3"),
         ("valid_from", day.as_str()),
     ];
-    assert_eq!(status(&staff, "/api/save_financing_settings", &form).await, 403);
+    assert_eq!(
+        status(&staff, "/api/save_financing_settings", &form).await,
+        403
+    );
     let mut wrong = form;
     wrong[4] = ("max_amount", "1000");
-    assert_eq!(status(&council, "/api/save_financing_settings", &wrong).await, 422);
+    assert_eq!(
+        status(&council, "/api/save_financing_settings", &wrong).await,
+        422
+    );
     json(&council, "/api/save_financing_settings", &form).await;
     let all = json(&council, "/api/get_council_financing", &[]).await;
     assert_eq!(all["settings"]["eligibility"]["max_amount"], 40_000_00);

@@ -238,7 +238,7 @@ pub fn LoanView(loan: LoanDetail) -> impl IntoView {
             {(!loan.guarantees.is_empty()).then(|| view! {
                 <h3>{t!(i18n, financing.guarantees)}</h3>
                 <ul class="guarantees">
-                    {loan.guarantees.iter().cloned().map(|g| view! {
+                    {loan.guarantees.iter().map(|g| view! {
                         <li data-kafala=super::kafala_str(g.kind)>
                             <GuaranteeText guarantor=g.guarantor kind=g.kind />
                             " · " {percent(g.share_basis_points)}
