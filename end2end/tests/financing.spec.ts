@@ -89,14 +89,14 @@ test("a family's loan from the application to PAR30, the exposure page, a follow
 
   // Financing is a gap in the demo coverage: the council refers the line to Al Nakhla
   // and sets Al Nakhla's guarantee limit below what it already carries plus this loan.
-  const council = await signedIn(browser, COUNCIL, english, js);
+  const council = await signedIn(browser, COUNCIL, english, js, english);
   const detail = await api(council, "/api/get_line_detail", { line_id: line });
   const nakhla = detail.referral_targets.find((a: any) => a.licence_number === "DEMO-001").id;
   await api(council, "/api/act_on_line", { line_id: line, action: "refer", to_association_id: String(nakhla), note: "تمويل عبر بنك التنمية" });
   await api(council, "/api/set_exposure_limit", { association_id: String(nakhla), limit: "10000", valid_from: saudiDay(Date.now()) });
 
   // Al Nakhla takes the line and approves it.
-  const mona = await signedIn(browser, MONA_NAKHLA_STAFF, english, js);
+  const mona = await signedIn(browser, MONA_NAKHLA_STAFF, english, js, english);
   await api(mona, "/api/act_on_line", { line_id: line, action: "accept_referral" });
   await api(mona, "/api/act_on_line", { line_id: line, action: "approve" });
 

@@ -550,6 +550,14 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
             ]],
         ),
         (
+            "record_guarantee_call",
+            vec![vec![
+                ("file_id", "0".into()),
+                ("amount", "".into()),
+                ("on", "".into()),
+            ]],
+        ),
+        (
             "set_exposure_limit",
             vec![vec![
                 ("association_id", "0".into()),

@@ -38,6 +38,15 @@ async fn status(browser: &Browser, path: &str, form: &[(&str, &str)]) -> u16 {
     browser.post_api(path, form).await.status().as_u16()
 }
 
+async fn post(browser: &Browser, form: &[(&str, String)]) -> u16 {
+    let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    browser
+        .post_api("/api/record_guarantee_call", &pairs)
+        .await
+        .status()
+        .as_u16()
+}
+
 async fn one(app: &TestApp, sql: &str) -> i64 {
     app.me.count(sql).await
 }
@@ -430,6 +439,35 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
         .await,
         1
     );
+
+    // The bank calls the guarantee; the association recovers part from the
+    // family: its position is exact in halalas, and bounded.
+    let call = |amount: &'static str, recovery: &'static str| {
+        vec![
+            ("file_id", file_id.clone()),
+            ("amount", amount.to_string()),
+            ("on", day.clone()),
+            ("recovery", recovery.to_string()),
+        ]
+    };
+    assert_eq!(post(&bahr, &call("3000", "")).await, 403);
+    assert_eq!(post(&staff, &call("20000.01", "")).await, 422);
+    assert_eq!(post(&staff, &call("3000.50", "")).await, 200);
+    assert_eq!(post(&staff, &call("3000.51", "on")).await, 422);
+    assert_eq!(post(&staff, &call("1000.25", "on")).await, 200);
+    let loan = &json(&staff, "/api/get_financing_file", &f).await["loan"];
+    let g = &loan["guarantees"][0];
+    assert_eq!(
+        (g["called"].as_i64(), g["recovered"].as_i64()),
+        (Some(3_000_50), Some(1_000_25))
+    );
+    let page = staff
+        .get(&format!("{}/{file}", app::paths::FINANCING_FILE_PAGE))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("data-position=\"200025\""), "{page}");
 
     // The staff pages render.
     for path in [

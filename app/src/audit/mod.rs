@@ -170,4 +170,6 @@ pub mod action {
     pub const REPAYMENT_ENTERED: &str = "repayment_entered";
     pub const FINANCING_SETTINGS_SAVED: &str = "financing_settings_saved";
     pub const EXPOSURE_LIMIT_SET: &str = "exposure_limit_set";
+    pub const GUARANTEE_CALLED: &str = "guarantee_called";
+    pub const GUARANTEE_RECOVERY_RECORDED: &str = "guarantee_recovery_recorded";
 }

@@ -265,6 +265,7 @@ pub struct RepaymentRow {
 /// One guarantee as shown, with what it stands to cost now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuaranteeRow {
+    pub id: i64,
     pub guarantor: Guarantor,
     pub name: Option<String>,
     pub kind: KafalaKind,
@@ -273,6 +274,18 @@ pub struct GuaranteeRow {
     pub starts_on: String,
     pub ends_on: Option<String>,
     pub exposure: Halalas,
+    /// Claimed from the guarantor so far.
+    pub called: Halalas,
+    /// Recovered from the family so far.
+    pub recovered: Halalas,
+}
+
+impl GuaranteeRow {
+    /// What the guarantor is out of pocket on this loan: called, less
+    /// recovered (exact in halalas).
+    pub fn position(&self) -> Halalas {
+        self.called - self.recovered
+    }
 }
 
 /// A loan with its schedule, repayments and guarantees.

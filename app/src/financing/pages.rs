@@ -243,6 +243,14 @@ pub fn LoanView(loan: LoanDetail) -> impl IntoView {
                             <GuaranteeText guarantor=g.guarantor kind=g.kind />
                             " · " {percent(g.share_basis_points)}
                             " · " {t!(i18n, financing.exposure)} " " <Price halalas=g.exposure />
+                            {(g.called > 0).then(|| view! {
+                                <br />
+                                <span data-testid="guarantee-position" data-position=g.position().to_string()>
+                                    {t!(i18n, financing.called)} " " <Price halalas=g.called />
+                                    " · " {t!(i18n, financing.recovered)} " " <Price halalas=g.recovered />
+                                    " · " {t!(i18n, financing.position)} " " <Price halalas=g.position() />
+                                </span>
+                            })}
                         </li>
                     }).collect_view()}
                 </ul>

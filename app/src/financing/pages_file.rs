@@ -8,7 +8,7 @@ use leptos_meta::Title;
 
 use super::api::{
     ApproveLoan, CheckFinancingEligibility, DisburseLoan, EnterRepayment, RecordFinancingDocument,
-    ReferFinancingFile, get_financing_file,
+    RecordGuaranteeCall, ReferFinancingFile, get_financing_file,
 };
 use super::labels::{DocumentText, ReferralText, RuleResult};
 use super::pages::LoanView;
@@ -172,6 +172,22 @@ fn File(file: FileDetail) -> impl IntoView {
                 <label for="repay-on">{t!(i18n, financing.paid_on)}</label>
                 <input id="repay-on" name="paid_on" type="date" required value=file.today.clone() />
                 <button type="submit" class="button">{t!(i18n, financing.record_repayment)}</button>
+            </form>
+        })}
+        {(may_act && file.loan.as_ref().is_some_and(|l| l.disbursed_on.is_some())).then(|| view! {
+            <h2>{t!(i18n, financing.calls_title)}</h2>
+            <p class="small muted">{t!(i18n, financing.calls_intro)}</p>
+            <form method="post" action=RecordGuaranteeCall::PATH class="stack call-form">
+                <input type="hidden" name="file_id" value=id.clone() />
+                <label class="choice-row"><input type="radio" name="recovery" value="" checked /> {t!(i18n, financing.call)}</label>
+                <label class="choice-row"><input type="radio" name="recovery" value="on" /> {t!(i18n, financing.recovery)}</label>
+                <label for="call-amount">{t!(i18n, financing.amount)}</label>
+                <input id="call-amount" name="amount" inputmode="decimal" required />
+                <label for="call-on">{t!(i18n, financing.call_on)}</label>
+                <input id="call-on" name="on" type="date" required value=file.today.clone() />
+                <label for="call-note">{t!(i18n, financing.call_note)}</label>
+                <input id="call-note" name="note" />
+                <button type="submit" class="button secondary">{t!(i18n, financing.record_call)}</button>
             </form>
         })}
     }

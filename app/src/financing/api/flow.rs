@@ -383,3 +383,71 @@ pub async fn enter_repayment(
     })
     .await
 }
+
+/// Records a call on the association's guarantee of the file's loan (the
+/// lender claims from it: at most the guaranteed amount not yet called) or,
+/// with `recovery`, what the association recovered from the family (at most
+/// what was called and not yet recovered).
+#[server(endpoint = "record_guarantee_call")]
+pub async fn record_guarantee_call(
+    file_id: i64,
+    amount: String,
+    on: String,
+    #[server(default)] recovery: String,
+    #[server(default)] note: String,
+) -> Result<(), AppError> {
+    serve(|ctx| async move {
+        let (user, file) = acting_on(&ctx, file_id).await?;
+        let db = ctx.db();
+        let loan = db::loan_of_file(db, file_id)
+            .await?
+            .filter(|l| l.schedule_no > 0)
+            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
+        let guarantee = db::guarantees(db, Some(loan.id))
+            .await?
+            .into_iter()
+            .find(|g| {
+                g.guarantee.guarantor == Guarantor::Association
+                    && g.association_id == Some(file.association_id)
+            })
+            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
+        let amount = riyals("amount", &amount)?;
+        let on = date("on", &on)?;
+        if on > today() {
+            return Err(AppError::validation("on", ErrorKey::DateInvalid));
+        }
+        let recovery = !recovery.trim().is_empty();
+        let (called, recovered) = db::calls_and_recoveries(db, guarantee.id).await?;
+        let room = if recovery {
+            called - recovered
+        } else {
+            crate::financing::guaranteed_amount(&guarantee.guarantee, loan.principal) - called
+        };
+        if amount > room {
+            return Err(AppError::validation("amount", ErrorKey::AmountInvalid));
+        }
+        let note: String = note.trim().chars().take(500).collect();
+        let event = ctx
+            .event(if recovery {
+                action::GUARANTEE_RECOVERY_RECORDED
+            } else {
+                action::GUARANTEE_CALLED
+            })
+            .acting_for(Some(file.association_id))
+            .subject("loan", loan.id);
+        db::add_call_or_recovery(
+            db,
+            guarantee.id,
+            recovery,
+            amount,
+            &on.to_string(),
+            &note,
+            user.user_id,
+            event,
+        )
+        .await?;
+        leptos_axum::redirect(&file_page(file_id));
+        Ok(())
+    })
+    .await
+}

@@ -99,10 +99,13 @@ pub(crate) async fn loan_detail(
         .iter()
         .find(|i| i.paid < i.amount && !i.late)
         .cloned();
-    let guarantees = db::guarantees(db, Some(loan.id))
-        .await?
-        .into_iter()
-        .map(|g| GuaranteeRow {
+    let mut guarantees = Vec::new();
+    for g in db::guarantees(db, Some(loan.id)).await? {
+        let (called, recovered) = db::calls_and_recoveries(db, g.id).await?;
+        guarantees.push(GuaranteeRow {
+            id: g.id,
+            called,
+            recovered,
             guarantor: g.guarantee.guarantor,
             name: g.name,
             kind: g.guarantee.kind,
@@ -111,8 +114,8 @@ pub(crate) async fn loan_detail(
             starts_on: g.starts_on,
             ends_on: g.ends_on,
             exposure: super::exposure(&g.guarantee, loan.principal, allocation.outstanding()),
-        })
-        .collect();
+        });
+    }
     let repayments = db::repayments(db, loan.id)
         .await?
         .into_iter()

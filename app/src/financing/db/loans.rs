@@ -383,6 +383,7 @@ pub async fn repayments(db: &Db, loan_id: i64) -> Result<Vec<(String, i64, Strin
 /// A guarantee as stored.
 #[derive(Debug, Clone)]
 pub struct GuaranteeRecord {
+    pub id: i64,
     pub loan_id: i64,
     pub guarantee: Guarantee,
     pub association_id: Option<i64>,
@@ -392,6 +393,7 @@ pub struct GuaranteeRecord {
 }
 
 type GuaranteeRow = (
+    i64,
     i64,
     String,
     Option<i64>,
@@ -408,7 +410,7 @@ pub async fn guarantees(
     db: &Db,
     loan_id: Option<i64>,
 ) -> Result<Vec<GuaranteeRecord>, sqlx::Error> {
-    let base = "SELECT loan_id, guarantor, guarantor_association_id, guarantor_name, kind, \
+    let base = "SELECT id, loan_id, guarantor, guarantor_association_id, guarantor_name, kind, \
        share_basis_points, cap_halalas, starts_on, ends_on FROM loan_guarantees";
     let rows: Vec<GuaranteeRow> = match loan_id {
         Some(id) => {
@@ -428,8 +430,20 @@ pub async fn guarantees(
     Ok(rows
         .into_iter()
         .map(
-            |(loan_id, guarantor, association_id, name, kind, share, cap, starts_on, ends_on)| {
+            |(
+                id,
+                loan_id,
+                guarantor,
+                association_id,
+                name,
+                kind,
+                share,
+                cap,
+                starts_on,
+                ends_on,
+            )| {
                 GuaranteeRecord {
+                    id,
                     loan_id,
                     guarantee: Guarantee {
                         guarantor: parse_guarantor(&guarantor).unwrap_or(Guarantor::OtherEntity),
@@ -497,4 +511,57 @@ pub async fn send_instalment_reminder(
     crate::messaging::db::enqueue(&mut tx, user_id, message, false).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+/// What was called on a guarantee and what was recovered from the family:
+/// (called, recovered) in halalas.
+pub async fn calls_and_recoveries(db: &Db, guarantee_id: i64) -> Result<(i64, i64), sqlx::Error> {
+    let (called,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(amount_halalas), 0) AS BIGINT) FROM guarantee_calls WHERE guarantee_id = $1",
+    )
+    .bind(guarantee_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let (recovered,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(amount_halalas), 0) AS BIGINT) FROM guarantee_recoveries WHERE guarantee_id = $1",
+    )
+    .bind(guarantee_id)
+    .fetch_one(&db.pool)
+    .await?;
+    Ok((called, recovered))
+}
+
+/// Records a call on the guarantee (the creditor claims) or a recovery from
+/// the family, audited.
+#[allow(clippy::too_many_arguments)]
+pub async fn add_call_or_recovery(
+    db: &Db,
+    guarantee_id: i64,
+    recovery: bool,
+    amount: i64,
+    on: &str,
+    note: &str,
+    user_id: i64,
+    event: AuditEvent<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let sql = if recovery {
+        "INSERT INTO guarantee_recoveries (guarantee_id, amount_halalas, recovered_on, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5)"
+    } else {
+        "INSERT INTO guarantee_calls (guarantee_id, amount_halalas, called_on, recorded_by, recorded_at, note) \
+         VALUES ($1, $2, $3, $4, $5, $6)"
+    };
+    let mut query = sqlx::query(sql)
+        .bind(guarantee_id)
+        .bind(amount)
+        .bind(on)
+        .bind(user_id)
+        .bind(now());
+    if !recovery {
+        query = query.bind(note);
+    }
+    query.execute(&mut *tx).await?;
+    crate::audit::record_in(&mut tx, event).await?;
+    tx.commit().await
 }
