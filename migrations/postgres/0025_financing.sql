@@ -66,6 +66,9 @@ CREATE TABLE loans (
                             'settled', 'rescheduled', 'written_off')),
     outstanding_halalas BIGINT NOT NULL DEFAULT 0 CHECK (outstanding_halalas >= 0),
     schedule_no         BIGINT NOT NULL DEFAULT 0,         -- the current schedule (0: none yet)
+    -- Repayments with a larger id count towards the current schedule (a
+    -- reschedule draws the new one over what was outstanding then).
+    repayments_after    BIGINT NOT NULL DEFAULT 0,
     approved_at         BIGINT,
     created_at          BIGINT NOT NULL,
     updated_at          BIGINT NOT NULL

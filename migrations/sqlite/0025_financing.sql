@@ -66,6 +66,9 @@ CREATE TABLE loans (
                             'settled', 'rescheduled', 'written_off')),
     outstanding_halalas INTEGER NOT NULL DEFAULT 0 CHECK (outstanding_halalas >= 0),
     schedule_no         INTEGER NOT NULL DEFAULT 0,         -- the current schedule (0: none yet)
+    -- Repayments with a larger id count towards the current schedule (a
+    -- reschedule draws the new one over what was outstanding then).
+    repayments_after    INTEGER NOT NULL DEFAULT 0,
     approved_at         INTEGER,
     created_at          INTEGER NOT NULL,
     updated_at          INTEGER NOT NULL

@@ -550,6 +550,14 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
             ]],
         ),
         (
+            "reschedule_loan",
+            vec![vec![
+                ("file_id", "0".into()),
+                ("months", "".into()),
+                ("first_due_on", "".into()),
+            ]],
+        ),
+        (
             "record_guarantee_call",
             vec![vec![
                 ("file_id", "0".into()),

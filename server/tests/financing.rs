@@ -469,6 +469,50 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
         .unwrap();
     assert!(page.contains("data-position=\"200025\""), "{page}");
 
+    // A reschedule: what is outstanding over 12 months from next month; the
+    // old schedule stays, later repayments count towards the new one.
+    let next_month = SaudiDate::of(now()).add_months(1).unwrap().to_string();
+    let reschedule = [
+        ("file_id", file_id.as_str()),
+        ("months", "12"),
+        ("first_due_on", next_month.as_str()),
+    ];
+    assert_eq!(
+        status(&bahr, "/api/reschedule_loan", &reschedule).await,
+        403
+    );
+    json(&staff, "/api/reschedule_loan", &reschedule).await;
+    json(
+        &staff,
+        "/api/enter_repayment",
+        &[("file_id", &file_id), ("amount", "1500"), ("paid_on", &day)],
+    )
+    .await;
+    let loan = &json(&staff, "/api/get_financing_file", &f).await["loan"];
+    assert_eq!(loan["summary"]["status"], "rescheduled");
+    assert_eq!(loan["summary"]["outstanding"], 16_500_00);
+    assert_eq!(loan["summary"]["arrears_days"], 0);
+    assert_eq!(loan["schedule_no"], 2);
+    let new: Vec<i64> = loan["instalments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["amount"].as_i64().unwrap())
+        .collect();
+    assert_eq!((new.len(), new.iter().sum::<i64>()), (12, 18_000_00));
+    assert_eq!(loan["instalments"][0]["paid"], 1_500_00);
+    assert_eq!(
+        one(
+            &app,
+            &format!(
+                "SELECT COUNT(*) FROM loan_instalments i JOIN loans l ON l.id = i.loan_id \
+             WHERE l.file_id = {file} AND i.schedule_no = 1 AND i.paid_halalas = 100000"
+            )
+        )
+        .await,
+        2
+    );
+
     // The staff pages render.
     for path in [
         app::paths::FINANCING_PAGE.to_string(),

@@ -171,5 +171,6 @@ pub mod action {
     pub const FINANCING_SETTINGS_SAVED: &str = "financing_settings_saved";
     pub const EXPOSURE_LIMIT_SET: &str = "exposure_limit_set";
     pub const GUARANTEE_CALLED: &str = "guarantee_called";
+    pub const LOAN_RESCHEDULED: &str = "loan_rescheduled";
     pub const GUARANTEE_RECOVERY_RECORDED: &str = "guarantee_recovery_recorded";
 }

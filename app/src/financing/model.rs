@@ -301,6 +301,8 @@ pub struct LoanDetail {
     pub next_due: Option<InstalmentRow>,
     pub bounds: Vec<i64>,
     pub instalments: Vec<InstalmentRow>,
+    /// The schedule's number (above 1: rescheduled; the earlier ones are kept).
+    pub schedule_no: i64,
     pub repayments: Vec<RepaymentRow>,
     pub guarantees: Vec<GuaranteeRow>,
     pub association_name_ar: String,

@@ -205,6 +205,7 @@ pub fn LoanView(loan: LoanDetail) -> impl IntoView {
             </dl>
             {(!loan.instalments.is_empty()).then(|| view! {
                 <h3>{t!(i18n, financing.schedule)}</h3>
+                {(loan.schedule_no > 1).then(|| view! { <p class="small muted" data-testid="rescheduled">{t!(i18n, financing.rescheduled_note)}</p> })}
                 <DataTable class="schedule">
                     <thead><tr>
                         <th>"#"</th>

@@ -8,7 +8,7 @@ use leptos_meta::Title;
 
 use super::api::{
     ApproveLoan, CheckFinancingEligibility, DisburseLoan, EnterRepayment, RecordFinancingDocument,
-    RecordGuaranteeCall, ReferFinancingFile, get_financing_file,
+    RecordGuaranteeCall, ReferFinancingFile, RescheduleLoan, get_financing_file,
 };
 use super::labels::{DocumentText, ReferralText, RuleResult};
 use super::pages::LoanView;
@@ -172,6 +172,17 @@ fn File(file: FileDetail) -> impl IntoView {
                 <label for="repay-on">{t!(i18n, financing.paid_on)}</label>
                 <input id="repay-on" name="paid_on" type="date" required value=file.today.clone() />
                 <button type="submit" class="button">{t!(i18n, financing.record_repayment)}</button>
+            </form>
+        })}
+        {(may_act && loan_status.is_some_and(LoanStatus::is_running)).then(|| view! {
+            <h2>{t!(i18n, financing.reschedule)}</h2>
+            <form method="post" action=RescheduleLoan::PATH class="stack reschedule-form">
+                <input type="hidden" name="file_id" value=id.clone() />
+                <label for="re-months">{t!(i18n, financing.months)}</label>
+                <input id="re-months" name="months" inputmode="numeric" required />
+                <label for="re-first">{t!(i18n, financing.first_due_on)}</label>
+                <input id="re-first" name="first_due_on" type="date" required />
+                <button type="submit" class="button secondary">{t!(i18n, financing.reschedule)}</button>
             </form>
         })}
         {(may_act && file.loan.as_ref().is_some_and(|l| l.disbursed_on.is_some())).then(|| view! {

@@ -451,3 +451,36 @@ pub async fn record_guarantee_call(
     })
     .await
 }
+
+/// Reschedules the file's running loan: what is outstanding over `months`
+/// from `first_due_on`; the old schedule is kept in history.
+#[server(endpoint = "reschedule_loan")]
+pub async fn reschedule_loan(
+    file_id: i64,
+    months: String,
+    first_due_on: String,
+) -> Result<(), AppError> {
+    serve(|ctx| async move {
+        let (_, file) = acting_on(&ctx, file_id).await?;
+        let db = ctx.db();
+        let loan = db::loan_of_file(db, file_id)
+            .await?
+            .filter(|l| l.status.is_running() && l.outstanding > 0)
+            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
+        let term = super::flow::months(&months)?;
+        let first_due = date("first_due_on", &first_due_on)?;
+        let plan = schedule(loan.outstanding, term as u32, first_due)
+            .map_err(|_| AppError::validation("first_due_on", ErrorKey::DateInvalid))?;
+        let event = ctx
+            .event(action::LOAN_RESCHEDULED)
+            .acting_for(Some(file.association_id))
+            .subject("loan", loan.id)
+            .detail(format!("schedule {}", loan.schedule_no + 1));
+        if !db::reschedule(db, &loan, term, &plan, event).await? {
+            return Err(AppError::Conflict(ErrorKey::FinancingStep));
+        }
+        leptos_axum::redirect(&file_page(file_id));
+        Ok(())
+    })
+    .await
+}

@@ -151,6 +151,7 @@ pub(crate) async fn loan_detail(
         next_due,
         bounds: bounds.to_vec(),
         instalments,
+        schedule_no: loan.schedule_no,
         repayments,
         guarantees,
         association_name_ar: name_ar,

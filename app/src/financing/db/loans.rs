@@ -25,6 +25,7 @@ pub struct LoanRecord {
     pub status: LoanStatus,
     pub outstanding: i64,
     pub schedule_no: i64,
+    pub repayments_after: i64,
     pub head_name_ar: String,
 }
 
@@ -41,12 +42,13 @@ type LoanRow = (
     String,
     i64,
     i64,
+    i64,
     String,
 );
 
 const LOAN_COLUMNS: &str = "SELECT l.id, l.file_id, l.household_id, l.association_id, l.reference, \
      l.principal_halalas, l.months, l.first_due_on, l.disbursed_on, l.status, \
-     l.outstanding_halalas, l.schedule_no, h.head_name_ar \
+     l.outstanding_halalas, l.schedule_no, l.repayments_after, h.head_name_ar \
      FROM loans l JOIN households h ON h.id = l.household_id";
 
 fn loan_of(r: LoanRow) -> LoanRecord {
@@ -63,7 +65,8 @@ fn loan_of(r: LoanRow) -> LoanRecord {
         status: LoanStatus::parse(&r.9).unwrap_or(LoanStatus::Referred),
         outstanding: r.10,
         schedule_no: r.11,
-        head_name_ar: r.12,
+        repayments_after: r.12,
+        head_name_ar: r.13,
     }
 }
 
@@ -284,11 +287,13 @@ pub async fn add_repayment(
     .bind(loan.schedule_no)
     .fetch_all(&mut *tx)
     .await?;
-    let repayments: Vec<(String, i64)> =
-        sqlx::query_as("SELECT paid_on, amount_halalas FROM loan_repayments WHERE loan_id = $1")
-            .bind(loan.id)
-            .fetch_all(&mut *tx)
-            .await?;
+    let repayments: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT paid_on, amount_halalas FROM loan_repayments WHERE loan_id = $1 AND id > $2",
+    )
+    .bind(loan.id)
+    .bind(loan.repayments_after)
+    .fetch_all(&mut *tx)
+    .await?;
     let instalments: Vec<Instalment> = schedule
         .iter()
         .filter_map(|(_, number, due, amount)| {
@@ -564,4 +569,59 @@ pub async fn add_call_or_recovery(
     query.execute(&mut *tx).await?;
     crate::audit::record_in(&mut tx, event).await?;
     tx.commit().await
+}
+
+/// Reschedules a running loan: a new schedule (the next number) over what
+/// is outstanding, from `first_due`; the old schedule stays as it was, with
+/// what had been paid on it. Later repayments count towards the new one.
+pub async fn reschedule(
+    db: &Db,
+    loan: &LoanRecord,
+    months: i64,
+    schedule: &[Instalment],
+    event: AuditEvent<'_>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let (last,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM loan_repayments WHERE loan_id = $1",
+    )
+    .bind(loan.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let next = loan.schedule_no + 1;
+    let done = sqlx::query(
+        "UPDATE loans SET schedule_no = $1, months = $2, first_due_on = $3, status = 'rescheduled', \
+           repayments_after = $4, updated_at = $5 \
+         WHERE id = $6 AND schedule_no = $7 AND status IN ('disbursed', 'repaying', 'rescheduled')",
+    )
+    .bind(next)
+    .bind(months)
+    .bind(schedule.first().map(|i| i.due.to_string()))
+    .bind(last)
+    .bind(now())
+    .bind(loan.id)
+    .bind(loan.schedule_no)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    for instalment in schedule {
+        sqlx::query(
+            "INSERT INTO loan_instalments (loan_id, schedule_no, number, due_on, amount_halalas) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(loan.id)
+        .bind(next)
+        .bind(i64::from(instalment.number))
+        .bind(instalment.due.to_string())
+        .bind(instalment.amount)
+        .execute(&mut *tx)
+        .await?;
+    }
+    crate::jobs::household_changed(&mut tx, loan.household_id).await?;
+    crate::audit::record_in(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(true)
 }
