@@ -193,7 +193,7 @@ fn Navigation() -> impl IntoView {
                                         <li>
                                             <a href=crate::paths::COUNCIL_FINANCING_PAGE>
                                                 <Icon name=IconName::Map />
-                                                {t!(i18n, financing.nav)}
+                                                {t!(i18n, financing.council_nav)}
                                             </a>
                                         </li>
                                         <li>

@@ -163,16 +163,24 @@ fn Exposure(view: ExposureView) -> impl IntoView {
 
 /// A portfolio's figures as a definition list.
 #[component]
-pub fn FiguresList(figures: Figures, limit: Option<i64>) -> impl IntoView {
+pub fn FiguresList(
+    figures: Figures,
+    limit: Option<i64>,
+    /// Totals across associations: no single limit applies.
+    #[prop(optional)]
+    totals: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <dl class="figures" data-testid="financing-figures">
             <div data-figure="exposure"><dt>{t!(i18n, financing.exposure_total)}</dt><dd><Price halalas=figures.exposure /></dd></div>
             <div data-figure="exposure_in_arrears"><dt>{t!(i18n, financing.exposure_in_arrears)}</dt><dd><Price halalas=figures.exposure_in_arrears /></dd></div>
-            <div data-figure="limit"><dt>{t!(i18n, financing.limit)}</dt><dd>{match limit {
-                Some(l) => view! { <Price halalas=l /> }.into_any(),
-                None => t!(i18n, financing.no_limit).into_any(),
-            }}</dd></div>
+            {(!totals).then(|| view! {
+                <div data-figure="limit"><dt>{t!(i18n, financing.limit)}</dt><dd>{match limit {
+                    Some(l) => view! { <Price halalas=l /> }.into_any(),
+                    None => t!(i18n, financing.no_limit).into_any(),
+                }}</dd></div>
+            })}
             <div data-figure="outstanding"><dt>{t!(i18n, financing.portfolio_outstanding)}</dt><dd><Price halalas=figures.outstanding /></dd></div>
             <div data-figure="disbursed"><dt>{t!(i18n, financing.disbursed_this_month)}</dt><dd><Price halalas=figures.disbursed_this_month /></dd></div>
             <div data-figure="par30"><dt>"PAR30"</dt><dd>{percent(figures.par30_bp)}</dd></div>

@@ -46,7 +46,7 @@ fn Council(council: CouncilFinancing) -> impl IntoView {
     let today = council.today.clone();
     view! {
         <h2>{t!(i18n, financing.all_associations)}</h2>
-        <FiguresList figures=council.totals limit=None />
+        <FiguresList figures=council.totals limit=None totals=true />
         <DataTable class="council-financing">
             <thead><tr>
                 <th>{t!(i18n, financing.association)}</th>
