@@ -3,8 +3,10 @@
 //! they are opened from (read by name). Loans, schedules and repayments are
 //! in `loans.rs`.
 
+mod guarantees;
 mod loans;
 
+pub use guarantees::*;
 pub use loans::*;
 
 use sqlx::Row;
