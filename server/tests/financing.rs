@@ -352,6 +352,12 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
     assert_eq!(figures["collection_bp"], 2_000_00 * 10_000 / due_by_today);
     assert_eq!(exposure["limit"], 15_000_00);
     assert_eq!(exposure["largest"][0]["outstanding"], 18_000_00);
+    // By activity and by district.
+    assert_eq!(exposure["by_activity"][0]["key"], "sweets");
+    assert_eq!(exposure["by_activity"][0]["loans"], 1);
+    assert_eq!(exposure["by_activity"][0]["outstanding"], 18_000_00);
+    assert_eq!(exposure["by_district"].as_array().unwrap().len(), 1);
+    assert_eq!(exposure["by_district"][0]["outstanding"], 18_000_00);
     // Al Bahr carries nothing.
     assert_eq!(
         json(&bahr, "/api/get_financing_exposure", &[]).await["figures"]["exposure"],

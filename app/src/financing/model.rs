@@ -362,6 +362,16 @@ pub struct Figures {
     pub exposure_in_arrears: Halalas,
 }
 
+/// Loans of one activity or one district.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Breakdown {
+    /// The craft code, or the district's Arabic name.
+    pub key: String,
+    pub name_en: String,
+    pub loans: i64,
+    pub outstanding: Halalas,
+}
+
 /// An association's financing exposure and figures.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExposureView {
@@ -373,6 +383,9 @@ pub struct ExposureView {
     pub limit_from: Option<String>,
     /// The ten largest exposures.
     pub largest: Vec<ExposureLoan>,
+    /// Disbursed loans by activity and by district.
+    pub by_activity: Vec<Breakdown>,
+    pub by_district: Vec<Breakdown>,
     pub today: String,
 }
 

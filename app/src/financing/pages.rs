@@ -131,6 +131,7 @@ fn Exposure(view: ExposureView) -> impl IntoView {
     view! {
         <FiguresList figures=view.figures limit=view.limit />
         {over.then(|| view! { <p class="notice overdue" role="alert">{t!(i18n, financing.over_limit)}</p> })}
+        <Breakdowns by_activity=view.by_activity by_district=view.by_district />
         <h2>{t!(i18n, financing.largest)}</h2>
         {if view.largest.is_empty() {
             view! { <p class="muted">{t!(i18n, financing.files_empty)}</p> }.into_any()
@@ -159,6 +160,57 @@ fn Exposure(view: ExposureView) -> impl IntoView {
             }.into_any()
         }}
     }
+}
+
+/// Disbursed loans by activity and by district.
+#[component]
+pub fn Breakdowns(
+    by_activity: Vec<super::Breakdown>,
+    by_district: Vec<super::Breakdown>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = crate::ui::is_english();
+    if by_activity.is_empty() {
+        return ().into_any();
+    }
+    let head = move |first: AnyView| {
+        view! {
+            <thead><tr>
+                <th>{first}</th>
+                <th>{t!(i18n, financing.loans)}</th>
+                <th>{t!(i18n, financing.outstanding)}</th>
+            </tr></thead>
+        }
+    };
+    view! {
+        <h2>{t!(i18n, financing.by_activity)}</h2>
+        <DataTable class="by-activity">
+            {head(t!(i18n, financing.activity).into_any())}
+            <tbody>
+                {by_activity.into_iter().map(|b| view! {
+                    <tr data-activity=b.key.clone()>
+                        <td><CraftName code=b.key.clone() /></td>
+                        <td>{b.loans}</td>
+                        <td><Price halalas=b.outstanding /></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </DataTable>
+        <h2>{t!(i18n, financing.by_district)}</h2>
+        <DataTable class="by-district">
+            {head(t!(i18n, financing.district).into_any())}
+            <tbody>
+                {by_district.into_iter().map(|b| view! {
+                    <tr>
+                        <td>{crate::ui::pick(english, &b.key, &b.name_en)}</td>
+                        <td>{b.loans}</td>
+                        <td><Price halalas=b.outstanding /></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </DataTable>
+    }
+    .into_any()
 }
 
 /// A portfolio's figures as a definition list.

@@ -219,6 +219,28 @@ pub(crate) async fn exposure_view(
         .collect();
     largest.sort_by_key(|e| std::cmp::Reverse(e.exposure));
     largest.truncate(10);
+    let mut by_activity: std::collections::BTreeMap<String, super::Breakdown> = Default::default();
+    let mut by_district: std::collections::BTreeMap<String, super::Breakdown> = Default::default();
+    for (loan, facts) in loans.iter().filter(|(_, f)| f.disbursed_on.is_some()) {
+        let district = loan.district_ar.clone().unwrap_or_default();
+        for (map, key, en) in [
+            (&mut by_activity, loan.activity.clone(), String::new()),
+            (
+                &mut by_district,
+                district,
+                loan.district_en.clone().unwrap_or_default(),
+            ),
+        ] {
+            let row = map.entry(key.clone()).or_insert(super::Breakdown {
+                key,
+                name_en: en,
+                loans: 0,
+                outstanding: 0,
+            });
+            row.loans += 1;
+            row.outstanding += facts.outstanding();
+        }
+    }
     let (name_ar, name_en) = db::association_names(db, association_id)
         .await?
         .unwrap_or_default();
@@ -231,6 +253,8 @@ pub(crate) async fn exposure_view(
         limit: limit.as_ref().map(|l| l.0),
         limit_from: limit.map(|l| l.1),
         largest,
+        by_activity: by_activity.into_values().collect(),
+        by_district: by_district.into_values().collect(),
         today: today.to_string(),
     })
 }

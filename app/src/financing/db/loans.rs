@@ -26,47 +26,42 @@ pub struct LoanRecord {
     pub schedule_no: i64,
     pub repayments_after: i64,
     pub head_name_ar: String,
+    /// The file's activity (a craft code).
+    pub activity: String,
+    /// The household's district.
+    pub district_ar: Option<String>,
+    pub district_en: Option<String>,
 }
-
-type LoanRow = (
-    i64,
-    i64,
-    i64,
-    i64,
-    String,
-    i64,
-    i64,
-    Option<String>,
-    Option<String>,
-    String,
-    i64,
-    i64,
-    i64,
-    String,
-);
 
 const LOAN_COLUMNS: &str = "SELECT l.id, l.file_id, l.household_id, l.association_id, l.reference, \
      l.principal_halalas, l.months, l.first_due_on, l.disbursed_on, l.status, \
-     l.outstanding_halalas, l.schedule_no, l.repayments_after, h.head_name_ar \
-     FROM loans l JOIN households h ON h.id = l.household_id";
+     l.outstanding_halalas, l.schedule_no, l.repayments_after, h.head_name_ar, f.activity, \
+     d.name_ar, d.name_en \
+     FROM loans l JOIN households h ON h.id = l.household_id \
+     JOIN financing_files f ON f.id = l.file_id LEFT JOIN districts d ON d.id = h.district_id";
 
-fn loan_of(r: LoanRow) -> LoanRecord {
-    LoanRecord {
-        id: r.0,
-        file_id: r.1,
-        household_id: r.2,
-        association_id: r.3,
-        reference: r.4,
-        principal: r.5,
-        months: r.6,
-        first_due_on: r.7,
-        disbursed_on: r.8,
-        status: LoanStatus::parse(&r.9).unwrap_or(LoanStatus::Referred),
-        outstanding: r.10,
-        schedule_no: r.11,
-        repayments_after: r.12,
-        head_name_ar: r.13,
-    }
+fn loan_of(r: &sqlx::any::AnyRow) -> Result<LoanRecord, sqlx::Error> {
+    use sqlx::Row;
+    let status: String = r.try_get(9)?;
+    Ok(LoanRecord {
+        id: r.try_get(0)?,
+        file_id: r.try_get(1)?,
+        household_id: r.try_get(2)?,
+        association_id: r.try_get(3)?,
+        reference: r.try_get(4)?,
+        principal: r.try_get(5)?,
+        months: r.try_get(6)?,
+        first_due_on: r.try_get(7)?,
+        disbursed_on: r.try_get(8)?,
+        status: LoanStatus::parse(&status).unwrap_or(LoanStatus::Referred),
+        outstanding: r.try_get(10)?,
+        schedule_no: r.try_get(11)?,
+        repayments_after: r.try_get(12)?,
+        head_name_ar: r.try_get(13)?,
+        activity: r.try_get(14)?,
+        district_ar: r.try_get(15)?,
+        district_en: r.try_get(16)?,
+    })
 }
 
 async fn loans_where(
@@ -75,16 +70,16 @@ async fn loans_where(
     id: Option<i64>,
 ) -> Result<Vec<LoanRecord>, sqlx::Error> {
     let sql = format!("{LOAN_COLUMNS} {filter} ORDER BY l.id");
-    let mut query = sqlx::query_as::<_, LoanRow>(sqlx::AssertSqlSafe(sql));
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
     if let Some(id) = id {
         query = query.bind(id);
     }
-    Ok(query
+    query
         .fetch_all(&db.pool)
         .await?
-        .into_iter()
+        .iter()
         .map(loan_of)
-        .collect())
+        .collect()
 }
 
 /// The loan of a file, if referred.
