@@ -90,7 +90,7 @@ fn List(list: FinancingList) -> impl IntoView {
                             let bounds = bounds.clone();
                             view! {
                                 <tr data-file=f.file_id.to_string()>
-                                    <td><a href=href>{f.head_name_ar}</a></td>
+                                    <td><a href=href><bdi>{f.head_name_ar}</bdi></a></td>
                                     <td><CraftName code=f.activity /></td>
                                     <td>{match &f.loan {
                                         Some(l) => view! { <LoanStatusBadge status=l.status /> }.into_any(),
@@ -149,7 +149,7 @@ fn Exposure(view: ExposureView) -> impl IntoView {
                         {view.largest.into_iter().map(|e| view! {
                             <tr data-reference=e.reference.clone()>
                                 <td><a href=format!("{FINANCING_FILE_PAGE}/{}", e.file_id)><bdi>{e.reference.clone()}</bdi></a></td>
-                                <td>{e.head_name_ar}</td>
+                                <td><bdi>{e.head_name_ar}</bdi></td>
                                 <td><Price halalas=e.outstanding /></td>
                                 <td><Price halalas=e.exposure /></td>
                                 <td class={if e.arrears_days > 0 { "overdue" } else { "" }}>{e.arrears_days}</td>
