@@ -122,6 +122,12 @@ fn Navigation() -> impl IntoView {
                                                 {t!(i18n, training.my_nav_link)}
                                             </a>
                                         </li>
+                                        <li>
+                                            <a href=crate::paths::MY_LOANS_PAGE>
+                                                <Icon name=IconName::Book />
+                                                {t!(i18n, financing.my_nav)}
+                                            </a>
+                                        </li>
                                     }
                                 })}
                             {staff
@@ -131,6 +137,12 @@ fn Navigation() -> impl IntoView {
                                             <a href=crate::paths::QUEUE_PAGE>
                                                 <Icon name=IconName::Shield />
                                                 {t!(i18n, nav.staff_area)}
+                                            </a>
+                                        </li>
+                                        <li>
+                                            <a href=crate::paths::FINANCING_PAGE>
+                                                <Icon name=IconName::Shield />
+                                                {t!(i18n, financing.nav)}
                                             </a>
                                         </li>
                                     }
@@ -182,6 +194,12 @@ fn Navigation() -> impl IntoView {
                                             <a href=crate::paths::PARTNERS_PAGE>
                                                 <Icon name=IconName::Shield />
                                                 {t!(i18n, partners.nav)}
+                                            </a>
+                                        </li>
+                                        <li>
+                                            <a href=crate::paths::COUNCIL_FINANCING_PAGE>
+                                                <Icon name=IconName::Map />
+                                                {t!(i18n, financing.council_nav)}
                                             </a>
                                         </li>
                                         <li>

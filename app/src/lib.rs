@@ -249,6 +249,27 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=(StaticSegment("association"), StaticSegment("financing"))
+                            view=financing::FinancingPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("financing"), StaticSegment("exposure"))
+                            view=financing::FinancingExposurePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("financing"), StaticSegment("files"), ParamSegment("id"))
+                            view=financing::FinancingFilePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("council"), StaticSegment("financing"))
+                            view=financing::CouncilFinancingPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=StaticSegment("my-loans") view=financing::MyLoansPage ssr=SsrMode::Async />
+                        <Route
                             path=(StaticSegment("council"), StaticSegment("continuity-rules"))
                             view=continuity::pages::ContinuityRulesPage
                             ssr=SsrMode::Async

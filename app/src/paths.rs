@@ -68,6 +68,18 @@ pub const FOLLOW_UP_PAGE: &str = "/association/follow-ups";
 /// The council's continuity weights and thresholds.
 pub const CONTINUITY_RULES_PAGE: &str = "/council/continuity-rules";
 
+// financing
+/// The acting association's financing: lines to open a file for, its files.
+pub const FINANCING_PAGE: &str = "/association/financing";
+/// A financing file: `/association/financing/files/<id>`.
+pub const FINANCING_FILE_PAGE: &str = "/association/financing/files";
+/// The acting association's guarantee exposure and financing figures.
+pub const FINANCING_EXPOSURE_PAGE: &str = "/association/financing/exposure";
+/// The council's financing view, settings and limits.
+pub const COUNCIL_FINANCING_PAGE: &str = "/council/financing";
+/// The family's loans.
+pub const MY_LOANS_PAGE: &str = "/my-loans";
+
 // reporting
 /// The council's dashboard (`.csv` and `.xlsx` after it: the exports).
 pub const COUNCIL_DASHBOARD_PAGE: &str = "/council/dashboard";

@@ -309,6 +309,12 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
         state.db.clone(),
         std::time::Duration::from_secs(config.settings.session_reminder_interval_secs),
     );
+    // Loan instalment reminders a few days before each due date, on the
+    // same schedule.
+    app::financing::reminders::spawn_schedule(
+        state.db.clone(),
+        std::time::Duration::from_secs(config.settings.session_reminder_interval_secs),
+    );
     let worker_state = state.clone();
     let app = router(state);
     let listener = tokio::net::TcpListener::bind(addr)

@@ -477,6 +477,102 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
         ("get_continuity_rules", vec![vec![]]),
         ("save_continuity_rules", vec![vec![]]),
         ("recompute_continuity", vec![vec![]]),
+        // Financing (issue 19): files and loans of ids the caller may and
+        // may not see, writes with refused input.
+        ("get_financing", vec![vec![]]),
+        ("get_financing_file", vec![vec![("file_id", "1".into())]]),
+        ("get_financing_exposure", vec![vec![]]),
+        ("get_council_financing", vec![vec![]]),
+        ("get_my_loans", vec![vec![]]),
+        (
+            "open_financing_file",
+            vec![vec![
+                ("line_id", line.clone()),
+                ("activity", "none".into()),
+                ("requested", "".into()),
+                ("months", "".into()),
+                ("birth_date", "".into()),
+                ("monthly_income", "".into()),
+            ]],
+        ),
+        (
+            "record_financing_document",
+            vec![vec![
+                ("file_id", "1".into()),
+                ("kind", "none".into()),
+                ("received_on", "".into()),
+            ]],
+        ),
+        (
+            "check_financing_eligibility",
+            vec![vec![("file_id", "0".into())]],
+        ),
+        (
+            "refer_financing_file",
+            vec![vec![("file_id", "0".into()), ("to", "sdb".into())]],
+        ),
+        (
+            "approve_loan",
+            vec![vec![
+                ("file_id", "0".into()),
+                ("amount", "".into()),
+                ("months", "".into()),
+            ]],
+        ),
+        (
+            "disburse_loan",
+            vec![vec![
+                ("file_id", "0".into()),
+                ("disbursed_on", "".into()),
+                ("first_due_on", "".into()),
+            ]],
+        ),
+        (
+            "enter_repayment",
+            vec![vec![
+                ("file_id", "0".into()),
+                ("amount", "".into()),
+                ("paid_on", "".into()),
+            ]],
+        ),
+        (
+            "save_financing_settings",
+            vec![vec![
+                ("min_age", "".into()),
+                ("max_age", "".into()),
+                ("max_monthly_income", "".into()),
+                ("min_amount", "".into()),
+                ("max_amount", "".into()),
+                ("max_months", "".into()),
+                ("delinquency_bounds", "".into()),
+                ("reminder_days_before", "".into()),
+                ("valid_from", "".into()),
+            ]],
+        ),
+        (
+            "reschedule_loan",
+            vec![vec![
+                ("file_id", "0".into()),
+                ("months", "".into()),
+                ("first_due_on", "".into()),
+            ]],
+        ),
+        (
+            "record_guarantee_call",
+            vec![vec![
+                ("file_id", "0".into()),
+                ("amount", "".into()),
+                ("on", "".into()),
+            ]],
+        ),
+        (
+            "set_exposure_limit",
+            vec![vec![
+                ("association_id", "0".into()),
+                ("limit", "".into()),
+                ("valid_from", "".into()),
+            ]],
+        ),
         // My data and the data-protection officer (issue 16).
         ("get_my_data", vec![vec![]]),
         ("get_disputes", vec![vec![]]),

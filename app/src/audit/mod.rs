@@ -169,4 +169,17 @@ pub mod action {
     pub const PARTNER_API_CALLED: &str = "partner_api_called";
     /// A registered household looked up by a partner (the household is the subject).
     pub const PARTNER_LOOKUP: &str = "partner_lookup";
+    // financing
+    pub const FINANCING_FILE_OPENED: &str = "financing_file_opened";
+    pub const FINANCING_DOCUMENT_RECORDED: &str = "financing_document_recorded";
+    pub const FINANCING_ELIGIBILITY_CHECKED: &str = "financing_eligibility_checked";
+    pub const FINANCING_REFERRED: &str = "financing_referred";
+    pub const LOAN_APPROVED: &str = "loan_approved";
+    pub const LOAN_DISBURSED: &str = "loan_disbursed";
+    pub const REPAYMENT_ENTERED: &str = "repayment_entered";
+    pub const FINANCING_SETTINGS_SAVED: &str = "financing_settings_saved";
+    pub const EXPOSURE_LIMIT_SET: &str = "exposure_limit_set";
+    pub const GUARANTEE_CALLED: &str = "guarantee_called";
+    pub const LOAN_RESCHEDULED: &str = "loan_rescheduled";
+    pub const GUARANTEE_RECOVERY_RECORDED: &str = "guarantee_recovery_recorded";
 }

@@ -42,6 +42,11 @@ async fn save(
         .iter()
         .map(|(id, s)| (*id, assess(s, rules, at)))
         .collect();
+    let late: Vec<_> = signals
+        .iter()
+        .filter_map(|(id, s)| s.instalment_overdue.map(|o| (*id, o)))
+        .collect();
+    db::book_instalment_follow_ups(db, &late, at).await?;
     let changed = db::save(db, &assessed, at).await?;
     Ok(RunReport {
         households: assessed.len(),

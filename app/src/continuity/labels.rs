@@ -58,6 +58,12 @@ pub fn ReasonText(reason: Reason) -> impl IntoView {
         Reason::ApprovedNotFulfilled { days } => {
             t!(i18n, continuity.reason_unfulfilled, days = move || days).into_any()
         }
+        Reason::InstalmentOverdue { days } => t!(
+            i18n,
+            continuity.reason_instalment_overdue,
+            days = move || days
+        )
+        .into_any(),
         Reason::Exited { reason } => view! { <ExitReasonText reason /> }.into_any(),
         Reason::Inactive { days } => {
             t!(i18n, continuity.reason_inactive, days = move || days).into_any()

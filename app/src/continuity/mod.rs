@@ -199,6 +199,14 @@ pub struct Rules {
     pub unfulfilled_days: i64,
     /// …weighs this much.
     pub unfulfilled_weight: i64,
+    /// A loan instalment past its due date and not fully paid weighs this
+    /// much (rules saved before it existed read the default).
+    #[serde(default = "default_instalment_weight")]
+    pub instalment_overdue_weight: i64,
+}
+
+fn default_instalment_weight() -> i64 {
+    2
 }
 
 impl Default for Rules {
@@ -218,6 +226,7 @@ impl Default for Rules {
             stale_shop_weight: 2,
             unfulfilled_days: 30,
             unfulfilled_weight: 2,
+            instalment_overdue_weight: default_instalment_weight(),
         }
     }
 }
@@ -248,6 +257,7 @@ impl Rules {
             self.stale_shop_weight,
             self.unfulfilled_days,
             self.unfulfilled_weight,
+            self.instalment_overdue_weight,
         ];
         if all.iter().any(|n| !(0..=10_000).contains(n)) || self.watch_at == 0 {
             return Err(RulesRefusal::OutOfRange);
@@ -290,6 +300,16 @@ pub struct Signals {
     /// The last case closed and its reason, when no case is open since and
     /// nothing new was asked since.
     pub exited: Option<(ExitReason, i64)>,
+    /// The oldest late loan instalment (read from financing's tables by
+    /// name): the association whose loan it is, and days late.
+    pub instalment_overdue: Option<OverdueInstalment>,
+}
+
+/// A loan instalment past its due date and not fully paid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OverdueInstalment {
+    pub association_id: i64,
+    pub days: i64,
 }
 
 /// One reason a household is watched, in words on the page.
@@ -302,6 +322,7 @@ pub enum Reason {
     TrainingFlags { count: i64 },
     StaleShop { weeks: i64 },
     ApprovedNotFulfilled { days: i64 },
+    InstalmentOverdue { days: i64 },
     Exited { reason: ExitReason },
     Inactive { days: i64 },
 }
@@ -386,6 +407,12 @@ pub fn assess(signals: &Signals, rules: &Rules, now: i64) -> Assessment {
                 Reason::ApprovedNotFulfilled { days },
             );
         }
+    }
+    if let Some(late) = signals.instalment_overdue {
+        fire(
+            rules.instalment_overdue_weight,
+            Reason::InstalmentOverdue { days: late.days },
+        );
     }
     let status = if score >= rules.at_risk_at {
         Status::AtRisk

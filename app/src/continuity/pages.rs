@@ -223,6 +223,7 @@ fn RulesForm(rules: Rules) -> impl IntoView {
                 {field("stale_shop_weight", t!(i18n, continuity.rule_weight).into_any(), rules.stale_shop_weight)}
                 {field("unfulfilled_days", t!(i18n, continuity.rule_unfulfilled_days).into_any(), rules.unfulfilled_days)}
                 {field("unfulfilled_weight", t!(i18n, continuity.rule_weight).into_any(), rules.unfulfilled_weight)}
+                {field("instalment_overdue_weight", t!(i18n, continuity.rule_instalment_weight).into_any(), rules.instalment_overdue_weight)}
             </fieldset>
             <button type="submit" class="button">{t!(i18n, continuity.rules_save)}</button>
         </form>

@@ -116,10 +116,14 @@ pub enum ErrorKey {
     ContinuityBusy,
     ReportPeriod,
     PartnerAssociationRequired,
+    FinancingOverLimit,
+    FinancingStep,
+    FinancingNotEligible,
+    FinancingSettingsInvalid,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 105] = [
+    pub const ALL: [ErrorKey; 109] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -225,6 +229,10 @@ impl ErrorKey {
         ErrorKey::ContinuityBusy,
         ErrorKey::ReportPeriod,
         ErrorKey::PartnerAssociationRequired,
+        ErrorKey::FinancingOverLimit,
+        ErrorKey::FinancingStep,
+        ErrorKey::FinancingNotEligible,
+        ErrorKey::FinancingSettingsInvalid,
     ];
 
     /// The snake-case name used in URLs.
@@ -335,6 +343,10 @@ impl ErrorKey {
             ErrorKey::ContinuityBusy => "continuity_busy",
             ErrorKey::ReportPeriod => "report_period",
             ErrorKey::PartnerAssociationRequired => "partner_association_required",
+            ErrorKey::FinancingOverLimit => "financing_over_limit",
+            ErrorKey::FinancingStep => "financing_step",
+            ErrorKey::FinancingNotEligible => "financing_not_eligible",
+            ErrorKey::FinancingSettingsInvalid => "financing_settings_invalid",
         }
     }
 

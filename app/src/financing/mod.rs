@@ -1,8 +1,10 @@
 //! Financing for productive families (issue 19): the rules of a loan, as
-//! pure functions over halalas and Saudi days. This is the domain's first
-//! floor — the schedule, the allocation of repayments, arrears, delinquency
-//! ranges, portfolio at risk, guarantee exposure and the bank's eligibility
-//! rules — on which its tables, pages and figures are to be built.
+//! pure functions over halalas and Saudi days — the schedule, the allocation
+//! of repayments, arrears, delinquency ranges, portfolio at risk, guarantee
+//! exposure and the bank's eligibility rules — and on them the files opened
+//! from approved financing lines, loans, repayments, guarantees, the
+//! exposure and portfolio figures (`portfolio`), the pages and the due-date
+//! reminders. `docs/FINANCING.md` is the domain as staff read it.
 //!
 //! The Social Development Bank's figures (amounts, terms, ages, income) are
 //! configuration ([`EligibilityRules`], council-editable and dated once
@@ -12,8 +14,23 @@
 // Amounts in halalas are written `riyals_hh` (20_000_00 is 20 000 riyals).
 #![allow(clippy::inconsistent_digit_grouping)]
 
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+mod labels;
+mod model;
+pub mod pages;
+mod pages_council;
+mod pages_file;
+pub mod portfolio;
+#[cfg(feature = "ssr")]
+pub mod reminders;
 mod rules;
 
+pub use model::*;
+pub use pages::{FinancingExposurePage, FinancingPage};
+pub use pages_council::{CouncilFinancingPage, MyLoansPage};
+pub use pages_file::FinancingFilePage;
 pub use rules::*;
 
 use serde::{Deserialize, Serialize};

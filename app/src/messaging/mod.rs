@@ -148,6 +148,9 @@ pub enum Message {
     FollowUpAppointment { association: Named, at: i64 },
     /// A product was approved (published) or rejected.
     ProductDecision { product: Named, approved: bool },
+    /// A loan instalment falls due soon (`due_on`: `YYYY-MM-DD`; `amount`:
+    /// what is still owed on it, in halalas).
+    InstalmentReminder { due_on: String, amount: i64 },
 }
 
 impl Message {
@@ -162,6 +165,7 @@ impl Message {
             Message::CourseEnrolled { .. } => "course_enrolled",
             Message::WaitlistPromoted { .. } => "waitlist_promoted",
             Message::SessionReminder { .. } => "session_reminder",
+            Message::InstalmentReminder { .. } => "instalment_reminder",
             Message::FollowUpAppointment { .. } => "follow_up_appointment",
             Message::ProductDecision { approved: true, .. } => "product_approved",
             Message::ProductDecision {
@@ -202,6 +206,9 @@ impl Message {
                 crate::time::format_time_of_day(*at),
             ],
             Message::ProductDecision { product, .. } => vec![product.of(language).to_string()],
+            Message::InstalmentReminder { due_on, amount } => {
+                vec![crate::text::format_riyals(*amount), due_on.clone()]
+            }
         }
     }
 
@@ -256,6 +263,13 @@ impl Message {
             }
             Message::SessionReminder { .. } => format!(
                 "Takamul: reminder: the {} session is tomorrow at {}.",
+                p[0], p[1]
+            ),
+            Message::InstalmentReminder { .. } if ar => {
+                format!("تكامل: تذكير: قسط قرضك ({} ريال) يستحق يوم {}.", p[0], p[1])
+            }
+            Message::InstalmentReminder { .. } => format!(
+                "Takamul: reminder: your loan instalment (SAR {}) is due on {}.",
                 p[0], p[1]
             ),
             Message::FollowUpAppointment { .. } if ar => format!(

@@ -237,6 +237,32 @@ pub async fn signals(
     )
     .await?;
 
+    // The oldest late instalment of a running loan (financing's tables, by
+    // name): the current schedule's instalments due before today, not fully paid.
+    let today = crate::time::SaudiDate::of(at);
+    let mut late = Sql::new(
+        "SELECT l.household_id, l.association_id, MIN(i.due_on) FROM loan_instalments i \
+         JOIN loans l ON l.id = i.loan_id AND i.schedule_no = l.schedule_no \
+         WHERE l.status IN ('disbursed', 'repaying', 'rescheduled') \
+           AND i.paid_halalas < i.amount_halalas AND i.due_on < ",
+    );
+    late.bind(today.to_string());
+    scope.push(&mut late, "l.household_id");
+    late.push(" GROUP BY l.household_id, l.association_id");
+    let rows: Vec<(i64, i64, String)> = late.query_as().fetch_all(&db.pool).await?;
+    for (id, association_id, due) in rows {
+        let (Some(s), Some(due)) = (by_id.get_mut(&id), crate::time::SaudiDate::parse(&due)) else {
+            continue;
+        };
+        let days = due.days_until(today);
+        if s.instalment_overdue.is_none_or(|o| o.days < days) {
+            s.instalment_overdue = Some(super::OverdueInstalment {
+                association_id,
+                days,
+            });
+        }
+    }
+
     // Exited: the last case closed, none open, and nothing asked or done since.
     let closed: Vec<(i64, String, i64)> = scoped(
         "SELECT c.household_id, c.exit_reason, c.closed_at FROM cases c \
@@ -464,4 +490,33 @@ pub async fn counts(db: &Db) -> Result<Vec<(Status, i64)>, sqlx::Error> {
     rows.into_iter()
         .map(|(s, n)| Ok((stored("continuity_status.status", &s, Status::parse)?, n)))
         .collect()
+}
+
+/// A follow-up of kind "financing instalment" for each household with a
+/// late instalment, at the association whose loan it is, unless one is
+/// open there or one was booked in the last 30 days; due now, owned by
+/// whoever owns the case. How many were booked.
+pub async fn book_instalment_follow_ups(
+    db: &Db,
+    late: &[(i64, super::OverdueInstalment)],
+    at: i64,
+) -> Result<usize, sqlx::Error> {
+    let mut booked = 0;
+    for (household_id, overdue) in late {
+        let done = sqlx::query(
+            "INSERT INTO follow_ups (household_id, association_id, kind, due_at, created_at) \
+             SELECT $1, $2, 'financing_instalment', $3, $3 \
+             WHERE NOT EXISTS (SELECT 1 FROM follow_ups f WHERE f.household_id = $1 \
+               AND f.association_id = $2 AND f.kind = 'financing_instalment' \
+               AND (f.outcome IS NULL OR f.created_at > $4))",
+        )
+        .bind(*household_id)
+        .bind(overdue.association_id)
+        .bind(at)
+        .bind(at - 30 * 86_400)
+        .execute(&db.pool)
+        .await?;
+        booked += done.rows_affected() as usize;
+    }
+    Ok(booked)
 }
