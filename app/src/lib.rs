@@ -49,6 +49,8 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod answer;
 #[cfg(feature = "ssr")]
+pub mod cache;
+#[cfg(feature = "ssr")]
 pub mod database;
 #[cfg(feature = "ssr")]
 pub mod demo;

@@ -47,6 +47,8 @@ pub struct Settings {
     /// How often an instance reads the market revision to learn of changes
     /// made through another instance.
     pub page_cache_check_ms: u64,
+    /// How long a dashboard's figures are answered from memory (0: never).
+    pub dashboard_cache_secs: u64,
     /// Reverse proxies whose `X-Forwarded-For` is believed
     /// (`TAKAMUL_TRUSTED_PROXIES`); everyone else's is ignored.
     pub trusted_proxies: Vec<ipnet::IpNet>,
@@ -102,6 +104,7 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:3000".to_string(),
             page_cache_bytes: 64 * 1024 * 1024,
             page_cache_check_ms: 1000,
+            dashboard_cache_secs: 60,
             trusted_proxies: Vec::new(),
             metrics_token: None,
             retention_interval_secs: 3600,
@@ -233,6 +236,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// The stylesheet put inline in every page (production), else linked.
     pub inline_style: Option<InlineStyle>,
+    /// Computed answers kept a short while (the dashboards').
+    pub answers: Arc<crate::cache::AnswerCache>,
 }
 
 impl axum::extract::FromRef<AppState> for LeptosOptions {

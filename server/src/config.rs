@@ -311,6 +311,11 @@ impl Config {
                     defaults.page_cache_check_ms as i64,
                 )?
                 .clamp(1, 3_600_000) as u64,
+                dashboard_cache_secs: number(
+                    "TAKAMUL_DASHBOARD_CACHE_SECS",
+                    defaults.dashboard_cache_secs as i64,
+                )?
+                .clamp(0, 3_600) as u64,
                 retention_interval_secs: number(
                     "TAKAMUL_RETENTION_INTERVAL_SECS",
                     defaults.retention_interval_secs as i64,

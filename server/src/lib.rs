@@ -168,6 +168,10 @@ pub async fn build_state(
         settings: Arc::new(config.settings.clone()),
         photos,
         inline_style: app::state::InlineStyle::load(&leptos_options),
+        answers: Arc::new(app::cache::AnswerCache::new(
+            512,
+            config.settings.dashboard_cache_secs,
+        )),
         leptos_options,
     })
 }

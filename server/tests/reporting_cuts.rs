@@ -291,4 +291,31 @@ both_engines! {
         assert_eq!(family.get("/association/families.xlsx").await.status(), 403);
         assert_eq!(app.get("/association/families.csv").await.status(), 401);
     }
+
+    async fn the_same_view_within_a_minute_is_answered_from_memory(app: TestApp) {
+        let _set = data_set(&app).await;
+        let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
+        let form = period_form("council", None);
+        let (_, first) = dashboard(&council, &form).await;
+        let before = shown(&first, "registered_households", "")["Value"].as_i64().unwrap();
+        // One more household registered in the period.
+        let d0 = common::jeddah_district(&app.state.db, 0).await;
+        sqlx::query(
+            "INSERT INTO households (head_national_id, head_name_ar, district_id, verified, status, \
+               created_at, updated_at) VALUES ('HCACHE', 'أسرة', $1, 1, 'registered', $2, $2)",
+        )
+        .bind(d0)
+        .bind(at("2020-01-20"))
+        .execute(&app.state.db.pool)
+        .await
+        .unwrap();
+        // The same view: the figures of a moment ago (TAKAMUL_DASHBOARD_CACHE_SECS).
+        let (_, again) = dashboard(&council, &form).await;
+        assert_eq!(shown(&again, "registered_households", ""), value(before));
+        // Another view (to 1 March) is computed afresh and counts it.
+        let mut wider = form;
+        wider[2].1 = "2020-03-01".into();
+        let (_, wider) = dashboard(&council, &wider).await;
+        assert_eq!(shown(&wider, "registered_households", ""), value(before + 1));
+    }
 }

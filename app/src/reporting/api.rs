@@ -273,6 +273,27 @@ pub async fn load(
     })
 }
 
+/// [`load`], answered from the cache when the same viewer asked the same
+/// question within `TAKAMUL_DASHBOARD_CACHE_SECS` (the key holds the board,
+/// the viewer and every filter, so no one is answered from another's view).
+#[cfg(feature = "ssr")]
+pub async fn load_cached(
+    cache: &crate::cache::AnswerCache,
+    db: &Db,
+    board: Board,
+    viewer: Viewer,
+    filters: Filters,
+    at: i64,
+) -> Result<Dashboard, AppError> {
+    let key = format!("dashboard|{}|{viewer:?}|{filters:?}", board.as_str());
+    if let Some(dashboard) = cache.get::<Dashboard>(&key) {
+        return Ok(dashboard);
+    }
+    let dashboard = load(db, board, viewer, filters, at).await?;
+    cache.insert(key, dashboard.clone());
+    Ok(dashboard)
+}
+
 /// A dashboard: `board` is `council` (the council's, every association or
 /// one) or `association` (the acting association's own). Dates are
 /// `YYYY-MM-DD`; empty: the last six months.
@@ -307,7 +328,7 @@ pub async fn get_dashboard(
             grain: Grain::parse(&grain),
             calendar: Calendar::parse(&calendar),
         };
-        load(ctx.db(), board, viewer, filters, now()).await
+        load_cached(&ctx.state.answers, ctx.db(), board, viewer, filters, now()).await
     })
     .await
 }

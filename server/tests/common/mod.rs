@@ -208,9 +208,14 @@ pub async fn start_sharing(
         settings.photo_bucket.as_ref(),
     )
     .expect("photo store");
+    let answers = Arc::new(app::cache::AnswerCache::new(
+        512,
+        settings.dashboard_cache_secs,
+    ));
     let state = AppState {
         db,
         nafath,
+        answers,
         settings: Arc::new(settings),
         photos,
         inline_style: app::state::InlineStyle::load(&leptos_options),
