@@ -29,6 +29,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "answer",
             "phone",
             "jobs",
+            "cache",
         ],
     ),
     ("reference", &["places", "assistance", "associations"]),
