@@ -28,7 +28,7 @@ use crate::text::csv_cell;
 use crate::time::SaudiDate;
 
 /// Rows fetched per query while a file is written.
-const BATCH: i64 = 1_000;
+const BATCH: usize = 1_000;
 
 /// The two export routes (inside the session layer).
 pub fn routes() -> Router<AppState> {
@@ -79,7 +79,7 @@ async fn authorize(
     session: Option<axum::Extension<SessionUser>>,
     query: ExportQuery,
     format: &str,
-) -> Result<i64, AppError> {
+) -> Result<(i64, Vec<i64>), AppError> {
     let axum::Extension(session) = session.ok_or(AppError::Unauthorized)?;
     let user = session.user;
     let asked = match query.association.as_deref().map(str::trim) {
@@ -92,10 +92,11 @@ async fn authorize(
         .ok_or(AppError::Forbidden)?;
     let households = db::households_served_ids(&state.db, association_id).await?;
     let ip = client_address(peer.ip(), headers, &state.settings.trusted_proxies).to_string();
-    let read =
-        ListRead::exported(format!("our_families.{format}"), households.len()).of(households);
+    let read = ListRead::exported(format!("our_families.{format}"), households.len())
+        .of(households.iter().copied());
     record_list_read(&state.db, user.user_id, Some(association_id), &read, ip).await?;
-    Ok(association_id)
+    // The file holds exactly the households the audit names, read by id.
+    Ok((association_id, households))
 }
 
 fn attachment(content_type: &str, extension: &str, body: Body) -> Response {
@@ -121,33 +122,35 @@ async fn csv(
     Query(query): Query<ExportQuery>,
     session: Option<axum::Extension<SessionUser>>,
 ) -> Response {
-    let association_id = match authorize(&state, peer, &headers, session, query, "csv").await {
-        Ok(id) => id,
-        Err(error) => return refused(error),
-    };
+    let (association_id, households) =
+        match authorize(&state, peer, &headers, session, query, "csv").await {
+            Ok(answer) => answer,
+            Err(error) => return refused(error),
+        };
     let first = {
         let mut text = String::from("\u{feff}");
         text.push_str(&line(&HEADER.map(str::to_string)));
         text
     };
     // (the last id sent, done): each step reads the next batch after it.
-    let batches = futures_util::stream::unfold((0_i64, false), move |(after, done)| {
-        let db = state.db.clone();
+    // (the next batch's first index, done): each step reads one batch of ids.
+    let households = std::sync::Arc::new(households);
+    let batches = futures_util::stream::unfold((0_usize, false), move |(at, done)| {
+        let (db, households) = (state.db.clone(), households.clone());
         async move {
-            if done {
+            if done || at >= households.len() {
                 return None;
             }
-            match db::households_served_after(&db, association_id, after, BATCH).await {
-                Ok(rows) if rows.is_empty() => None,
+            let ids = &households[at..(at + BATCH).min(households.len())];
+            match db::households_served_in(&db, association_id, ids).await {
                 Ok(rows) => {
-                    let last = rows.last().map_or(after, |f| f.household_id);
                     let text: String = rows.iter().map(|f| line(&cells(f))).collect();
-                    Some((Ok::<_, std::io::Error>(text), (last, false)))
+                    Some((Ok::<_, std::io::Error>(text), (at + BATCH, false)))
                 }
                 Err(error) => {
                     // The download ends short; the client sees a failed transfer.
                     tracing::error!(%error, "families export failed mid-way");
-                    Some((Err(std::io::Error::other(error)), (after, true)))
+                    Some((Err(std::io::Error::other(error)), (at, true)))
                 }
             }
         }
@@ -185,11 +188,14 @@ async fn xlsx(
     session: Option<axum::Extension<SessionUser>>,
 ) -> Response {
     let result = async {
-        let association_id = authorize(&state, peer, &headers, session, query, "xlsx").await?;
-        let file = workbook(&state, association_id).await.map_err(|error| {
-            tracing::error!(%error, "families workbook failed");
-            AppError::Internal
-        })?;
+        let (association_id, households) =
+            authorize(&state, peer, &headers, session, query, "xlsx").await?;
+        let file = workbook(&state, association_id, &households)
+            .await
+            .map_err(|error| {
+                tracing::error!(%error, "families workbook failed");
+                AppError::Internal
+            })?;
         let file = tokio::fs::File::from_std(file);
         Ok::<_, AppError>(file)
     }
@@ -222,6 +228,7 @@ async fn xlsx(
 async fn workbook(
     state: &AppState,
     association_id: i64,
+    households: &[i64],
 ) -> Result<std::fs::File, Box<dyn std::error::Error + Send + Sync>> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut workbook = Workbook::new();
@@ -234,11 +241,8 @@ async fn workbook(
         sheet.write_string_with_format(0, c as u16, *title, &bold)?;
     }
     let mut row = 1_u32;
-    let mut after = 0;
-    loop {
-        let batch = db::households_served_after(&state.db, association_id, after, BATCH).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.household_id;
+    for ids in households.chunks(BATCH) {
+        let batch = db::households_served_in(&state.db, association_id, ids).await?;
         for family in &batch {
             let cells = cells(family);
             sheet.write_number(row, 0, family.household_id as f64)?;

@@ -19,7 +19,7 @@ pub use notes::{
     add_note, benefits_of_household, mark_notifications_read, notes_of_line, notifications_of,
 };
 pub use queues::{
-    QueuePage, households_served_after, households_served_by, households_served_ids, queue,
+    QueuePage, households_served_by, households_served_ids, households_served_in, queue,
     queue_districts,
 };
 pub use submit::{RequestedLine, Submission, SubmitOutcome, submit};

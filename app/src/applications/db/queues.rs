@@ -139,26 +139,34 @@ pub async fn households_served_by(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<ServedFamily>, sqlx::Error> {
-    served(
-        db,
-        association_id,
-        "ORDER BY 8 DESC, h.id DESC",
-        limit,
-        offset,
-        0,
-    )
-    .await
+    served(db, association_id, limit, offset).await
 }
 
-/// The served households after `after_id`, by id: an export's next batch
-/// (keyset paging keeps a long export's memory and each query's cost flat).
-pub async fn households_served_after(
+/// These served households (an export's next batch, by the ids its audit
+/// named), by id: each batch an indexed look-up, whatever the list's length.
+pub async fn households_served_in(
     db: &Db,
     association_id: i64,
-    after_id: i64,
-    limit: i64,
+    ids: &[i64],
 ) -> Result<Vec<ServedFamily>, sqlx::Error> {
-    served(db, association_id, "ORDER BY h.id", limit, 0, after_id).await
+    // `$1` is the association: bound first, named again in the subqueries.
+    let mut sql = Sql::new(
+        "SELECT h.id, h.head_name_ar, d.name_ar, d.name_en, \
+           (SELECT COUNT(*) FROM application_lines l WHERE l.household_id = h.id \
+              AND (l.association_id = ",
+    );
+    sql.bind(association_id).push(
+        " OR l.referred_from_id = $1)), \
+           (SELECT COUNT(*) FROM benefits b WHERE b.household_id = h.id AND b.association_id = $1), \
+           (SELECT MAX(l.id) FROM application_lines l WHERE l.household_id = h.id \
+              AND (l.association_id = $1 OR l.referred_from_id = $1)), \
+           COALESCE((SELECT MAX(l.last_action_at) FROM application_lines l WHERE l.household_id = h.id \
+              AND (l.association_id = $1 OR l.referred_from_id = $1)), 0) \
+         FROM households h LEFT JOIN districts d ON d.id = h.district_id WHERE h.id IN ",
+    );
+    sql.bind_list(ids).push(" ORDER BY h.id");
+    let rows: Vec<ServedRow> = sql.query_as().fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(family).collect())
 }
 
 /// The ids of every household the association serves (what an export's
@@ -182,10 +190,8 @@ const SERVED: &str = "SELECT household_id FROM application_lines \
 async fn served(
     db: &Db,
     association_id: i64,
-    order: &str,
     limit: i64,
     offset: i64,
-    after_id: i64,
 ) -> Result<Vec<ServedFamily>, sqlx::Error> {
     let rows: Vec<ServedRow> =
         sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -198,27 +204,27 @@ async fn served(
                COALESCE((SELECT MAX(l.last_action_at) FROM application_lines l WHERE l.household_id = h.id \
                   AND (l.association_id = $1 OR l.referred_from_id = $1)), 0) \
              FROM households h LEFT JOIN districts d ON d.id = h.district_id \
-             WHERE h.id IN ({SERVED}) AND h.id > $4 {order} LIMIT $2 OFFSET $3",
+             WHERE h.id IN ({SERVED}) ORDER BY 8 DESC, h.id DESC LIMIT $2 OFFSET $3",
         )))
         .bind(association_id)
         .bind(limit)
         .bind(offset)
-        .bind(after_id)
         .fetch_all(&db.pool)
         .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| ServedFamily {
-            household_id: r.0,
-            head_name_ar: r.1,
-            district_name_ar: r.2,
-            district_name_en: r.3,
-            lines: r.4,
-            benefits: r.5,
-            latest_line_id: r.6,
-            last_activity: r.7,
-        })
-        .collect())
+    Ok(rows.into_iter().map(family).collect())
+}
+
+fn family(r: ServedRow) -> ServedFamily {
+    ServedFamily {
+        household_id: r.0,
+        head_name_ar: r.1,
+        district_name_ar: r.2,
+        district_name_en: r.3,
+        lines: r.4,
+        benefits: r.5,
+        latest_line_id: r.6,
+        last_activity: r.7,
+    }
 }
 
 /// The districts the queue's lines come from (for its district filter),
