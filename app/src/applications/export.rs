@@ -12,12 +12,13 @@ use std::net::SocketAddr;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 
 use super::ServedFamily;
 use super::db;
+use crate::answer::error_json;
 use crate::audit::{ListRead, record_list_read};
 use crate::error::AppError;
 use crate::identity::Requirement;
@@ -125,7 +126,7 @@ async fn csv(
     let (association_id, households) =
         match authorize(&state, peer, &headers, session, query, "csv").await {
             Ok(answer) => answer,
-            Err(error) => return refused(error),
+            Err(error) => return error_json(error),
         };
     let first = {
         let mut text = String::from("\u{feff}");
@@ -160,12 +161,6 @@ async fn csv(
         batches,
     );
     attachment("text/csv; charset=utf-8", "csv", Body::from_stream(body))
-}
-
-fn refused(error: AppError) -> Response {
-    StatusCode::from_u16(error.status())
-        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
-        .into_response()
 }
 
 /// One CSV line, each cell defused against formulas.
@@ -220,7 +215,7 @@ async fn xlsx(
                 Body::from_stream(stream),
             )
         }
-        Err(error) => refused(error),
+        Err(error) => error_json(error),
     }
 }
 

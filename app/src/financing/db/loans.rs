@@ -210,18 +210,7 @@ pub async fn disburse(
         tx.rollback().await?;
         return Ok(false);
     }
-    for instalment in schedule {
-        sqlx::query(
-            "INSERT INTO loan_instalments (loan_id, schedule_no, number, due_on, amount_halalas) \
-             VALUES ($1, 1, $2, $3, $4)",
-        )
-        .bind(loan.id)
-        .bind(i64::from(instalment.number))
-        .bind(instalment.due.to_string())
-        .bind(instalment.amount)
-        .execute(&mut *tx)
-        .await?;
-    }
+    insert_schedule(&mut tx, loan.id, 1, schedule).await?;
     let g = &guarantee.guarantee;
     sqlx::query(
         "INSERT INTO loan_guarantees (loan_id, guarantor, guarantor_association_id, guarantor_name, \
@@ -415,21 +404,33 @@ pub async fn reschedule(
         tx.rollback().await?;
         return Ok(false);
     }
+    insert_schedule(&mut tx, loan.id, next, schedule).await?;
+    crate::jobs::household_changed(&mut tx, loan.household_id).await?;
+    crate::audit::record_in(&mut tx, event).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Stores a drawn schedule as the loan's schedule number `schedule_no`
+/// (a reschedule adds the next number; the old rows stay as history).
+async fn insert_schedule(
+    tx: &mut sqlx::AnyConnection,
+    loan_id: i64,
+    schedule_no: i64,
+    schedule: &[Instalment],
+) -> Result<(), sqlx::Error> {
     for instalment in schedule {
         sqlx::query(
             "INSERT INTO loan_instalments (loan_id, schedule_no, number, due_on, amount_halalas) \
              VALUES ($1, $2, $3, $4, $5)",
         )
-        .bind(loan.id)
-        .bind(next)
+        .bind(loan_id)
+        .bind(schedule_no)
         .bind(i64::from(instalment.number))
         .bind(instalment.due.to_string())
         .bind(instalment.amount)
         .execute(&mut *tx)
         .await?;
     }
-    crate::jobs::household_changed(&mut tx, loan.household_id).await?;
-    crate::audit::record_in(&mut tx, event).await?;
-    tx.commit().await?;
-    Ok(true)
+    Ok(())
 }
