@@ -171,14 +171,16 @@ pub async fn load(
     let cut = cut_of(db, &mut filters, at).await?;
     let period = cut.period;
     let figures = db::figures(db, &cut).await?;
-    let before = db::figures(
-        db,
-        &db::Cut {
-            period: period.previous(),
-            ..cut
-        },
-    )
-    .await?;
+    // The previous period is read only for the headlines compared with it,
+    // not every indicator again.
+    let previous = db::Cut {
+        period: period.previous(),
+        ..cut
+    };
+    let mut before = Vec::new();
+    for indicator in HEADLINES.into_iter().filter(|i| i.by_period()) {
+        before.extend(db::figures_of(db, &previous, indicator).await?);
+    }
     let mut rows = rows_for(figures, viewer);
     let before = rows_for(before, viewer);
     let total = |rows: &[Row], indicator: Indicator| {
