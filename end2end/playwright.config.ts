@@ -33,7 +33,7 @@ export default defineConfig({
     trace: "retain-on-failure",
   },
   projects: [
-    { name: "phone-ar-js", testIgnore: /rejection|desktop-ar/, use: { ...devices["Desktop Chrome"], ...phone, locale: "ar-SA", javaScriptEnabled: true } },
+    { name: "phone-ar-js", testIgnore: /desktop-ar/, use: { ...devices["Desktop Chrome"], ...phone, locale: "ar-SA", javaScriptEnabled: true } },
     { name: "phone-ar-nojs", testIgnore: /council|review/, use: { ...devices["Desktop Chrome"], ...phone, locale: "ar-SA", javaScriptEnabled: false } },
     { name: "desktop-en-js", testIgnore: /rejection|household|shop|review/, use: { ...devices["Desktop Chrome"], locale: "en-US", javaScriptEnabled: true } },
   ],

@@ -30,7 +30,16 @@ if app_has_islands; then
   # binaryen from npm: Debian's binaryen 108 produces wasm that breaks hydration.
   npm_tools+=("binaryen@$BINARYEN_VERSION")
 fi
-if ! (cd "$TOOLS_DIR" 2>/dev/null && npm ls --depth=0 "${npm_tools[@]}" >/dev/null 2>&1); then
+# `npm ls name@version` answers 0 for a package that is not there at all, so
+# each one's installed version is read from its package.json.
+npm_installed() {
+  local tool name version
+  for tool in "${npm_tools[@]}"; do
+    name="${tool%@*}"; version="${tool##*@}"
+    grep -q "\"version\": \"$version\"" "$TOOLS_DIR/node_modules/$name/package.json" 2>/dev/null || return 1
+  done
+}
+if ! npm_installed; then
   log "installing ${npm_tools[*]} from npm"
   mkdir -p "$TOOLS_DIR"
   (cd "$TOOLS_DIR" && { [ -f package.json ] || echo '{"private":true}' > package.json; } && npm install --no-audit --no-fund "${npm_tools[@]}")

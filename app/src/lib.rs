@@ -21,6 +21,7 @@ pub mod applications;
 pub mod assistance;
 pub mod associations;
 pub mod audit;
+pub mod checks;
 pub mod continuity;
 pub mod coverage;
 pub mod data_protection;
@@ -115,11 +116,30 @@ fn stylesheet() -> impl IntoView {
     view! { <link rel="stylesheet" id="leptos" href="/pkg/takamul.css" /> }.into_any()
 }
 
-/// Paths (prefixes) of the pages that contain an `#[island]`. Only these load
-/// the WebAssembly module: a page without islands ships no JS or WASM at all
-/// (the module is ~115 KB brotli, too much for a phone on a weak network to
-/// fetch for nothing). Add a page here when it gains an island.
-pub const PAGES_WITH_ISLANDS: &[&str] = &[];
+/// Paths (prefixes; `*` stands for one segment, such as an id) of the pages
+/// that contain an `#[island]`. Only these load the WebAssembly module at
+/// once: a page without islands ships no JS or WASM at all (a phone on a weak
+/// network should not fetch it for nothing). Add a page here when it gains an
+/// island. The shop and product pages are not here: their basket islands
+/// wake on demand (`marketplace::basket`, `public/basket.js`).
+pub const PAGES_WITH_ISLANDS: &[&str] = &[
+    paths::SIGN_IN_PAGE,
+    paths::WIZARD_PAGE,
+    paths::WALK_IN_PAGE,
+    paths::APPLY_PAGE,
+    paths::MY_PRODUCT_PAGE,
+    "/training/courses/*/attendance",
+];
+
+/// Whether `path` starts with the segments of `pattern` (`*`: any one segment).
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let mut segments = path.split('/');
+    pattern.split('/').all(|expected| {
+        segments
+            .next()
+            .is_some_and(|segment| expected == "*" || segment == expected)
+    })
+}
 
 /// Whether the page being rendered needs the island scripts.
 fn page_has_islands() -> bool {
@@ -128,7 +148,7 @@ fn page_has_islands() -> bool {
         use_context::<http::request::Parts>().is_some_and(|parts| {
             PAGES_WITH_ISLANDS
                 .iter()
-                .any(|prefix| parts.uri.path().starts_with(prefix))
+                .any(|pattern| path_matches(pattern, parts.uri.path()))
         })
     }
     #[cfg(not(feature = "ssr"))]
@@ -457,4 +477,24 @@ fn DefaultTitle() -> impl IntoView {
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_islands();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_matches;
+
+    #[test]
+    fn island_pages_match_by_segment() {
+        assert!(path_matches("/sign-in", "/sign-in/wait"));
+        assert!(!path_matches("/sign-in", "/sign-in-help"));
+        assert!(path_matches(
+            "/training/courses/*/attendance",
+            "/training/courses/12/attendance"
+        ));
+        assert!(!path_matches(
+            "/training/courses/*/attendance",
+            "/training/courses/12"
+        ));
+        assert!(!path_matches("/household", "/"));
+    }
 }

@@ -109,6 +109,9 @@ pub const MY_PRODUCT_PAGE: &str = "/my-shop/products";
 pub const PHOTO_UPLOAD: &str = "/my-shop/products/{id}/photos";
 /// "Order on WhatsApp": `/order/<product id>` counts a tap and redirects to wa.me.
 pub const ORDER_ON_WHATSAPP: &str = "/order";
+/// The basket's "send on WhatsApp": `/basket/order?lang=&shop=&items=id:quantity,…`
+/// counts a tap per product and redirects to wa.me with the list.
+pub const ORDER_BASKET: &str = "/basket/order";
 /// Stored photos: `/photos/<key>-<width>.webp`.
 pub const PHOTO_FILES: &str = "/photos";
 /// Associations' logos (public, whatever the association's status).

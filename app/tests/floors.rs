@@ -14,6 +14,7 @@ const FLOORS: &[(&str, &[&str])] = &[
         "core",
         &[
             "text",
+            "checks",
             "time",
             "ids",
             "error",

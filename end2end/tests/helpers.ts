@@ -39,10 +39,26 @@ export async function signIn(page: Page, nationalId: string) {
   await expect(page).toHaveURL(/\/sign-in\/wait/);
   const number = (await page.getByTestId("nafath-number").textContent())!.trim();
   await decideInSimulator(page, nationalId, { number });
-  // The e2e server slows the waiting page's self-refresh (scripts/e2e-server.sh), so the
-  // person presses "I confirmed", which does the same GET.
-  await page.getByRole("button", { name: /أكّدت في نفاذ|I confirmed in Nafath/ }).click();
+  await confirmedInNafath(page);
   await expect(page.getByTestId("account-national-id")).toHaveText(nationalId, { timeout: 20_000 });
+}
+
+/** Whether the test's browser runs JavaScript (the islands). */
+export function hasJavaScript(): boolean {
+  return test.info().project.use.javaScriptEnabled !== false;
+}
+
+/**
+ * After the decision in Nafath: with JavaScript the waiting page's island asks the server
+ * every two seconds and moves on by itself; without it the person presses "I confirmed"
+ * (the e2e server slows the page's own refresh, scripts/e2e-server.sh, so they do not race).
+ */
+export async function confirmedInNafath(page: Page) {
+  if (hasJavaScript()) {
+    await expect(page).not.toHaveURL(/\/sign-in\/wait/, { timeout: 20_000 });
+  } else {
+    await page.getByRole("button", { name: /أكّدت في نفاذ|I confirmed in Nafath/ }).click();
+  }
 }
 
 /** Signs out from the account page's button (works with and without JavaScript). */

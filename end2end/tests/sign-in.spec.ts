@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { decideInSimulator, shot } from "./helpers";
+import { confirmedInNafath, decideInSimulator, shot } from "./helpers";
 
 // Demo personas (fake IDs that pass the check digit), see `server seed --demo`.
 const FAMILY_IDS: Record<string, string> = {
@@ -21,8 +21,25 @@ test("a family signs in through Nafath, sees the account, switches language and 
   await page.locator("main").getByRole("link", { name: arabic ? "ابدأ بالدخول عبر نفاذ" : "Start by signing in with Nafath" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
 
-  // A wrong ID first: the reason appears next to the field, nothing is lost.
-  await page.getByLabel(arabic ? "رقم الهوية الوطنية أو الإقامة" : "National ID or Iqama number").fill("1234567890");
+  // A wrong ID first: the reason appears next to the field, nothing is lost. With
+  // JavaScript the server's own check runs in the page (the island) before any post.
+  const idField = page.getByLabel(arabic ? "رقم الهوية الوطنية أو الإقامة" : "National ID or Iqama number");
+  await idField.fill("1234567890");
+  if (js) {
+    await idField.blur();
+    await expect(page.locator("#national-id-check")).toContainText(arabic ? "رقم الهوية غير صحيح" : "not valid");
+    await expect(idField).toHaveAttribute("aria-invalid", "true");
+    await page.getByRole("button", { name: arabic ? "متابعة عبر نفاذ" : "Continue with Nafath" }).click();
+    await expect(page).toHaveURL(/\/sign-in$/);
+    await shot(page, "02-sign-in-checked");
+    // Fixed, the message goes as the person types.
+    await idField.fill(nationalId);
+    await expect(page.locator("#national-id-check")).toBeEmpty();
+    await expect(idField).not.toHaveAttribute("aria-invalid", "true");
+    await idField.fill("1234567890");
+  }
+  // The server checks again whatever the page did (here, the form is posted without the island's check).
+  await idField.evaluate((input) => input.removeAttribute("data-check"));
   await page.getByRole("button", { name: arabic ? "متابعة عبر نفاذ" : "Continue with Nafath" }).click();
   await expect(page.getByRole("alert")).toContainText(arabic ? "رقم الهوية غير صحيح" : "not valid");
   await shot(page, "02-sign-in-error");
@@ -35,13 +52,14 @@ test("a family signs in through Nafath, sees the account, switches language and 
   const number = (await page.getByTestId("nafath-number").textContent())!.trim();
   expect(number).toMatch(/^\d{2}$/);
   await expect(page.getByRole("button", { name: arabic ? "أكّدت في نفاذ" : "I confirmed in Nafath" })).toBeVisible();
+  if (js) await expect(page.getByTestId("nafath-countdown")).toContainText(/\d:\d\d/);
   await shot(page, "02-waiting");
 
   await decideInSimulator(page, nationalId, { number }, "03-simulator");
 
-  // The page polls by refreshing itself; the e2e server slows that down so that pressing
-  // "I confirmed" (the same GET) does not race with it.
-  await page.getByRole("button", { name: arabic ? "أكّدت في نفاذ" : "I confirmed in Nafath" }).click();
+  // With JavaScript the page counts down and moves on by itself once approved; without it
+  // the person presses "I confirmed" (the same GET the page's refresh makes).
+  await confirmedInNafath(page);
   await expect(page.getByTestId("account-national-id")).toHaveText(nationalId, { timeout: 20_000 });
   await expect(page.getByTestId("account-name")).toContainText(arabic ? "(تجريبي" : "(demo)");
   await shot(page, "04-account");

@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { shot, signIn, signOut, withCheckDigit as nationalId } from "./helpers";
+import { hasJavaScript, shot, signIn, signOut, withCheckDigit as nationalId } from "./helpers";
 
 // Every project runs the whole story with its own people and course: Arabic phone with and
 // without JavaScript, and English (at phone width too, for the screenshots).
@@ -127,10 +127,29 @@ test("a course fills up, the waitlist moves, the trainer takes attendance, and t
     await page.locator(".session-tabs a").nth(session).click();
     const rows = page.locator(".attendance-row");
     await expect(rows).toHaveCount(2);
+    if (session === 0 && hasJavaScript()) {
+      // The hall's network drops for three taps: each shows at once and waits in the
+      // phone; back online, they go in order, each once (a key per tap).
+      await page.context().setOffline(true);
+      await rows.nth(0).getByRole("button", { name: /غائب|Absent/ }).click();
+      await rows.nth(1).getByRole("button", { name: /غائب|Absent/ }).click();
+      await rows.nth(0).getByRole("button", { name: /حاضر|Present/ }).click();
+      await expect(rows.nth(0).locator(".mark-present")).toHaveAttribute("aria-pressed", "true");
+      await expect(page.locator(".tap-waiting")).toHaveCount(2);
+      await shot(page, "74-attendance-offline");
+      await page.context().setOffline(false);
+      await expect(page.locator(".tap-waiting")).toHaveCount(0, { timeout: 20_000 });
+      // What the server holds: the last tap of each person.
+      await page.reload();
+      await expect(rows.nth(0).locator(".mark-present")).toHaveAttribute("aria-pressed", "true");
+      await expect(rows.nth(1).locator(".mark-absent")).toHaveAttribute("aria-pressed", "true");
+    }
     for (let i = 0; i < 2; i++) {
       await rows.nth(i).getByRole("button", { name: /حاضر|Present/ }).click();
       await expect(page.locator(".attendance-row").nth(i).locator(".mark-present")).toHaveAttribute("aria-pressed", "true");
     }
+    // Every tap is through before the page is left.
+    await expect(page.locator(".tap-waiting")).toHaveCount(0, { timeout: 20_000 });
   }
   await shot(page, "74-attendance");
   await signOut(page);

@@ -6,16 +6,17 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use app::coverage::{MATRIX_CSV, export::matrix_csv};
 use app::identity::{callback::nafath_callback, session::load_session};
 use app::marketplace::http::{
-    UPLOAD_BODY_LIMIT, order_on_whatsapp, photo_file, robots, sitemap, upload_photo,
+    BasketOrder, UPLOAD_BODY_LIMIT, order_basket, order_on_whatsapp, photo_file, robots, sitemap,
+    upload_photo,
 };
 use app::marketplace::page_cache::{PageCache, serve_public_pages};
-use app::marketplace::{ORDER_ON_WHATSAPP, PHOTO_FILES, PHOTO_UPLOAD};
+use app::marketplace::{ORDER_BASKET, ORDER_ON_WHATSAPP, PHOTO_FILES, PHOTO_UPLOAD};
 use app::state::AppState;
 use app::training::{ROSTER_CSV, http::roster_csv};
 use app::{App, shell};
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -93,6 +94,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), load_session))
         // Public, no session needed.
         .route(&format!("{ORDER_ON_WHATSAPP}/{{product_id}}"), get(order))
+        .route(ORDER_BASKET, get(basket_order))
         .route("/sitemap.xml", get(sitemap))
         .route("/robots.txt", get(robots))
         // Outside the session layer: machine endpoints.
@@ -128,6 +130,21 @@ async fn order(
 ) -> Response {
     let count = request.method() == Method::GET;
     match order_on_whatsapp(&state, &product_id, count).await {
+        Some(answer) => answer,
+        None => render_app(state, request).await,
+    }
+}
+
+/// `GET /basket/order`: the basket's counted "send on WhatsApp" redirect
+/// (outside the session layer, like `order`); a wrong list gets the
+/// not-found page.
+async fn basket_order(
+    State(state): State<AppState>,
+    Query(order): Query<BasketOrder>,
+    request: Request,
+) -> Response {
+    let count = request.method() == Method::GET;
+    match order_basket(&state, &order, count).await {
         Some(answer) => answer,
         None => render_app(state, request).await,
     }

@@ -177,17 +177,38 @@ both_engines! {
         app::marketplace::db::set_status(db, published, ProductStatus::Hidden, ProductStatus::Published, None, None).await.unwrap();
         assert_eq!(app.count("SELECT taps FROM product_taps").await, 2);
 
+        // The basket's "send": one message written by the server from its own
+        // titles and prices, a tap counted per product; a draft or a word in
+        // the list gets the not-found page.
+        let shop_page = format!("{}/market/shops/{shop_id}", app.state.settings.public_url);
+        let r = visitor.get(&format!("/basket/order?lang=ar&shop={shop_id}&items={published}:3")).await;
+        assert_eq!(r.status(), 303);
+        let message = app::marketplace::basket::order_message(false, &[(TITLE.to_string(), 3, 4_500)], &shop_page);
+        assert!(message.contains("المجموع: 135 ر.س"), "{message}");
+        assert_eq!(
+            r.headers()["location"].to_str().unwrap(),
+            format!("https://wa.me/966551234567?text={}", app::marketplace::url_encode(&message))
+        );
+        assert!(r.headers().get("set-cookie").is_none(), "no cookie");
+        assert_eq!(app.count("SELECT taps FROM product_taps").await, 3);
+        for items in [format!("{draft}:1"), format!("{published}:1,{draft}:1"), "abc".to_string(), format!("{published}:0")] {
+            let r = visitor.get(&format!("/basket/order?shop={shop_id}&items={items}")).await;
+            assert_eq!(r.status(), 404, "{items}");
+        }
+        assert_eq!(visitor.get(&format!("/basket/order?shop=999999&items={published}:1")).await.status(), 404);
+        assert_eq!(app.count("SELECT taps FROM product_taps").await, 3);
+
         // The owner sees them: 30 days take in a tap 10 days old, 7 days do not.
         sqlx::query("INSERT INTO product_taps (product_id, day, taps) VALUES ($1, $2, 3), ($1, $3, 40)")
             .bind(published).bind(today - 10).bind(today - 30)
             .execute(&db.pool).await.unwrap();
         let mine: MyShopView = noura.post_api("/api/get_my_shop", &[]).await.json().await.unwrap();
-        assert_eq!(mine.taps, [ProductTaps { product_id: published, last_7_days: 2, last_30_days: 5 }]);
+        assert_eq!(mine.taps, [ProductTaps { product_id: published, last_7_days: 3, last_30_days: 6 }]);
         // (Without the renderer's `<!>` markers between text and values.)
         let page = noura.get("/my-shop").await.text().await.unwrap().replace("<!>", "");
         assert!(page.contains(&format!("id=\"taps-{published}\"")));
-        assert!(page.contains("في آخر 30 يومًا: 5"), "the owner's page shows the 30 days");
-        assert!(page.contains("في آخر 7 أيام: 2"));
+        assert!(page.contains("في آخر 30 يومًا: 6"), "the owner's page shows the 30 days");
+        assert!(page.contains("في آخر 7 أيام: 3"));
         assert!(page.contains(&format!("id=\"taps-{draft}\"")), "untapped products show zero");
         let shop_page = app.get(&format!("/market/shops/{shop_id}")).await.text().await.unwrap();
         assert!(!shop_page.contains("id=\"taps-"));

@@ -493,6 +493,43 @@ both_engines! {
             1
         );
 
+        // A tap from the sheet's island carries a key: sent again after a lost
+        // answer (a weak connection), it is applied once; a new key applies.
+        let keyed = |key: &'static str, m: &'static str| {
+            let (trainer, id) = (trainer.clone(), id.clone());
+            let (enrollment, session) = (enrollments[2].0.to_string(), sessions[3].0.to_string());
+            async move {
+                trainer
+                    .post_api(
+                        "/api/mark_attendance",
+                        &[
+                            ("course_id", id.as_str()),
+                            ("session_id", session.as_str()),
+                            ("enrollment_id", enrollment.as_str()),
+                            ("mark", m),
+                            ("tap", key),
+                        ],
+                    )
+                    .await
+            }
+        };
+        let marked = "SELECT COUNT(*) FROM audit_events WHERE action = 'attendance_marked'";
+        let before = app.count(marked).await;
+        for _ in 0..2 {
+            assert_eq!(keyed("18c4f-1", "excused").await.status(), 200);
+        }
+        assert_eq!(app.count(marked).await, before + 1, "one key, one tap");
+        assert_eq!(keyed("18c4f-2", "present").await.status(), 200);
+        assert_eq!(app.count(marked).await, before + 2);
+        // The first key again (a late resend) changes nothing: the last tap stands.
+        assert_eq!(keyed("18c4f-1", "excused").await.status(), 200);
+        let last = format!(
+            "SELECT COUNT(*) FROM attendance WHERE enrollment_id = {} AND session_id = {} AND mark = 'present'",
+            enrollments[2].0, sessions[3].0
+        );
+        assert_eq!(app.count(&last).await, 1);
+        assert_eq!(keyed("not a key", "absent").await.status(), 400);
+
         // The roster CSV, for the trainer: every member, IDs masked, marks per session.
         let csv = trainer.get(&format!("/training/courses/{course_id}/roster.csv")).await;
         assert_eq!(csv.status(), 200);

@@ -106,12 +106,25 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Replaces any `error=` parameter of `path` with this one: the address a
+/// failed form goes back to (and an island sends the browser to).
+pub fn with_error_param(path: &str, key: &str) -> String {
+    let (base, query) = path.split_once('?').unwrap_or((path, ""));
+    let mut params: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("error="))
+        .collect();
+    let error = format!("error={key}");
+    params.push(&error);
+    format!("{base}?{}", params.join("&"))
+}
+
 #[cfg(feature = "ssr")]
 pub use ssr::{is_plain_form_post, respond, respond_at};
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::AppError;
+    use super::{AppError, with_error_param};
     use http::header::{ACCEPT, HOST, LOCATION, REFERER};
     use http::{HeaderValue, StatusCode, request::Parts};
     use leptos::prelude::use_context;
@@ -212,18 +225,6 @@ mod ssr {
         }
     }
 
-    /// Replaces any `error=` parameter of `path` with this one.
-    pub(crate) fn with_error_param(path: &str, key: &str) -> String {
-        let (base, query) = path.split_once('?').unwrap_or((path, ""));
-        let mut params: Vec<&str> = query
-            .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("error="))
-            .collect();
-        let error = format!("error={key}");
-        params.push(&error);
-        format!("{base}?{}", params.join("&"))
-    }
-
     impl From<sqlx::Error> for AppError {
         fn from(error: sqlx::Error) -> Self {
             // Logged here, once; the client only learns that something failed,
@@ -254,10 +255,9 @@ mod tests {
         }
     }
 
-    #[cfg(feature = "ssr")]
     #[test]
     fn error_param_replaces_the_previous_one() {
-        use super::ssr::with_error_param;
+        use super::with_error_param;
         assert_eq!(
             with_error_param("/sign-in", "forbidden"),
             "/sign-in?error=forbidden"

@@ -135,6 +135,7 @@ async fn pending_sign_in(ctx: Ctx) -> Result<Option<PendingSignIn>, AppError> {
         random: a.random,
         state: a.state,
         refresh_secs: state.settings.sign_in_refresh_secs,
+        expires_in_secs: (state.settings.sign_in_wait_secs - (now() - a.created_at)).max(0),
     }))
 }
 

@@ -11,6 +11,7 @@ pub mod api;
 pub mod language;
 pub mod messages;
 pub mod pages;
+pub mod wait;
 
 #[cfg(feature = "ssr")]
 pub mod callback;
@@ -283,6 +284,8 @@ pub struct PendingSignIn {
     pub state: SignInState,
     /// Seconds between the waiting page's refreshes.
     pub refresh_secs: i64,
+    /// Seconds left before the attempt times out.
+    pub expires_in_secs: i64,
 }
 
 /// The signed-in person of the request being rendered (pages render on the

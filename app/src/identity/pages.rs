@@ -9,9 +9,15 @@ use super::api::{
     DecideSimulatorRequest, PollSignIn, SignOut, SignOutEverywhere, StartSignIn,
     get_pending_sign_in, list_simulator_requests,
 };
+use super::wait::NafathWait;
 use super::{RoleKind, SignInState, signed_in_user};
+use crate::checks::FieldCheck;
 use crate::i18n::*;
-use crate::ui::{EmptyState, ErrorAlert, Icon, IconName, error_from_query, is_english};
+use crate::paths::AFTER_SIGN_IN;
+use crate::ui::{
+    CheckedForm, EmptyState, ErrorAlert, Icon, IconName, check_messages, error_from_query,
+    is_english,
+};
 
 /// Step one: the national ID.
 #[component]
@@ -29,6 +35,7 @@ pub fn SignInPage() -> impl IntoView {
                 <li>{t!(i18n, sign_in.step_app)}</li>
                 <li>{t!(i18n, sign_in.step_number)}</li>
             </ol>
+            <CheckedForm messages=check_messages(&[FieldCheck::NationalId])>
             <form method="post" action=StartSignIn::PATH class="stack" novalidate>
                 <div class="field">
                     <label for="national-id">{t!(i18n, sign_in.national_id_label)}</label>
@@ -44,6 +51,7 @@ pub fn SignInPage() -> impl IntoView {
                         dir="ltr"
                         maxlength="14"
                         required
+                        data-check=FieldCheck::NationalId.as_str()
                         aria-invalid=invalid
                         aria-describedby=if error.is_some() {
                             "national-id-hint national-id-error"
@@ -58,13 +66,15 @@ pub fn SignInPage() -> impl IntoView {
                     {t!(i18n, sign_in.submit)}
                 </button>
             </form>
+            </CheckedForm>
             <p class="muted small">{t!(i18n, sign_in.privacy)}</p>
         </section>
     }
 }
 
 /// Step two: the number to pick in Nafath. Polls by refreshing itself every
-/// few seconds (works without JavaScript) and offers "I confirmed".
+/// few seconds without JavaScript, by fetch with it (`wait::NafathWait`), and
+/// offers "I confirmed".
 #[component]
 pub fn WaitPage() -> impl IntoView {
     let i18n = use_i18n();
@@ -76,10 +86,15 @@ pub fn WaitPage() -> impl IntoView {
                 match pending.await {
                     Ok(Some(p)) if p.state == SignInState::Waiting => {
                         view! {
-                            <Meta
-                                http_equiv="refresh"
-                                content=format!("{};url={}", p.refresh_secs, PollSignIn::PATH)
-                            />
+                            // Without JavaScript the page asks by reloading itself; with
+                            // it, the island below asks by fetch (a `<noscript>` pragma
+                            // is honoured only when scripting is off).
+                            <noscript>
+                                <meta
+                                    http-equiv="refresh"
+                                    content=format!("{};url={}", p.refresh_secs, PollSignIn::PATH)
+                                />
+                            </noscript>
                             <section class="card narrow center">
                                 <h1>{t!(i18n, wait.title)}</h1>
                                 <p>{t!(i18n, wait.instructions)}</p>
@@ -94,6 +109,11 @@ pub fn WaitPage() -> impl IntoView {
                                     <Icon name=IconName::Clock />
                                     {t!(i18n, wait.waiting)}
                                 </p>
+                                <NafathWait
+                                    expires_in_secs=p.expires_in_secs
+                                    label=t_string!(i18n, wait.time_left).to_string()
+                                    after=AFTER_SIGN_IN.to_string()
+                                />
                                 <form method="get" action=PollSignIn::PATH class="stack">
                                     <button type="submit" class="button primary">
                                         <Icon name=IconName::Check />

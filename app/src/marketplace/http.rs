@@ -198,20 +198,7 @@ pub async fn order_on_whatsapp(
         super::product_url(product_id)
     );
     let link = super::whatsapp_link(&target.whatsapp, &target.title_ar, &canonical);
-    Some(
-        (
-            StatusCode::SEE_OTHER,
-            [
-                (header::LOCATION, link),
-                (header::CACHE_CONTROL, "no-store".to_string()),
-                (
-                    header::HeaderName::from_static("x-robots-tag"),
-                    "noindex, nofollow".to_string(),
-                ),
-            ],
-        )
-            .into_response(),
-    )
+    Some(to_whatsapp(link))
 }
 
 /// `GET /sitemap.xml`: the public pages, published products and shops.
@@ -283,4 +270,73 @@ mod tests {
         drop((second, third));
         assert!(!UPLOADING.lock().unwrap().contains_key(&product));
     }
+}
+
+/// The query of [`order_basket`]; every part optional so that a wrong link
+/// gets the not-found page rather than a bare rejection.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct BasketOrder {
+    pub lang: Option<String>,
+    pub shop: Option<String>,
+    pub items: Option<String>,
+}
+
+/// `GET /basket/order`: the basket's "send on WhatsApp". For a shop that
+/// takes WhatsApp orders and published products of it, counts one tap per
+/// product and answers `303 See Other` to wa.me with the message the server
+/// writes from its own titles and prices ([`super::basket::order_message`]).
+/// `None` (the not-found page) for a shop without orders, an unknown
+/// product, or a malformed list.
+pub async fn order_basket(state: &AppState, order: &BasketOrder, count: bool) -> Option<Response> {
+    let shop_id: i64 = order.shop.as_deref()?.parse().ok()?;
+    let items = super::basket::parse_items(order.items.as_deref()?)?;
+    let english = order.lang.as_deref() == Some("en");
+    let ids: Vec<i64> = items.iter().map(|(id, _)| *id).collect();
+    let (whatsapp, products) = match db::basket_targets(&state.db, shop_id, &ids).await {
+        Ok(found) => found?,
+        Err(error) => {
+            tracing::error!(%error, shop_id, "reading a basket's products failed");
+            return Some(StatusCode::SERVICE_UNAVAILABLE.into_response());
+        }
+    };
+    let mut lines = Vec::with_capacity(items.len());
+    for (id, quantity) in &items {
+        let (_, title_ar, title_en, price) = products.iter().find(|p| p.0 == *id)?;
+        let title = match title_en {
+            Some(en) if english && !en.is_empty() => en.clone(),
+            _ => title_ar.clone(),
+        };
+        lines.push((title, *quantity, *price));
+    }
+    if count {
+        let now = crate::database::now();
+        for id in &ids {
+            if let Err(error) = db::count_tap(&state.db, *id, now).await {
+                tracing::warn!(%error, product_id = id, "a WhatsApp tap was not counted");
+            }
+        }
+    }
+    let shop_page = format!("{}{}", state.settings.public_url, super::shop_url(shop_id));
+    let message = super::basket::order_message(english, &lines, &shop_page);
+    let link = format!(
+        "https://wa.me/{whatsapp}?text={}",
+        super::url_encode(&message)
+    );
+    Some(to_whatsapp(link))
+}
+
+/// `303 See Other` to a wa.me link, never stored, never indexed.
+fn to_whatsapp(link: String) -> Response {
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, link),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+            (
+                header::HeaderName::from_static("x-robots-tag"),
+                "noindex, nofollow".to_string(),
+            ),
+        ],
+    )
+        .into_response()
 }

@@ -11,10 +11,11 @@
 //! shop names and bios.
 
 pub use crate::paths::{
-    MARKET_PAGE, MODERATION_PAGE, MY_PRODUCT_PAGE, MY_SHOP_PAGE, ORDER_ON_WHATSAPP, PHOTO_FILES,
-    PHOTO_UPLOAD, PRODUCT_PAGE, SEARCH_PAGE, SHOP_PAGE,
+    MARKET_PAGE, MODERATION_PAGE, MY_PRODUCT_PAGE, MY_SHOP_PAGE, ORDER_BASKET, ORDER_ON_WHATSAPP,
+    PHOTO_FILES, PHOTO_UPLOAD, PRODUCT_PAGE, SEARCH_PAGE, SHOP_PAGE,
 };
 pub mod api;
+pub mod basket;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
@@ -254,20 +255,7 @@ impl Moderation {
     }
 }
 
-/// Highest price a product may ask: one million riyals.
-pub const MAX_PRICE_HALALAS: i64 = 100_000_000;
-
-/// A product price as a family types it (Western or Eastern digits, thousands
-/// separators, up to two decimals, an optional currency word), in halalas;
-/// `None` unless above zero and at most [`MAX_PRICE_HALALAS`].
-pub fn parse_price(input: &str) -> Option<i64> {
-    let trimmed = input.trim();
-    let without_currency = ["ر.س", "ريال", "SAR", "sar", "\u{20C1}"]
-        .iter()
-        .find_map(|c| trimmed.strip_suffix(c).or_else(|| trimmed.strip_prefix(c)))
-        .unwrap_or(trimmed);
-    crate::text::parse_riyals(without_currency).filter(|h| (1..=MAX_PRICE_HALALAS).contains(h))
-}
+pub use crate::checks::{MAX_PRICE_HALALAS, parse_price};
 
 /// The words of a search text as the index holds them: Arabic-normalized
 /// (DESIGN.md §5), punctuation dropped, and the definite article and its

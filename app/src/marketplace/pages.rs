@@ -9,6 +9,7 @@ use super::api::{
     MarketHome, ProductView, SearchParams, SearchView, ShopView, get_market_home, get_product_page,
     get_shop_page, search_products,
 };
+use super::basket::{BasketItem, BasketSection, add_button};
 use super::{
     Availability, Category, MARKET_PAGE, Photo, ProductCard, SEARCH_PAGE, SearchSort, Shop,
     photo_srcset, photo_url, product_url, shop_url,
@@ -60,7 +61,13 @@ const CARD_PHOTO_SIZES: &str =
 
 /// One product in a grid.
 #[component]
-pub fn ProductCardView(card: ProductCard, #[prop(optional)] eager: bool) -> impl IntoView {
+pub fn ProductCardView(
+    card: ProductCard,
+    #[prop(optional)] eager: bool,
+    /// With an "add to basket" button (the shop takes WhatsApp orders).
+    #[prop(optional)]
+    basket: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
     let title = pick(
@@ -91,6 +98,12 @@ pub fn ProductCardView(card: ProductCard, #[prop(optional)] eager: bool) -> impl
                 <p class="small"><AvailabilityName availability=card.availability /></p>
             })}
             <span class="visually-hidden">{t!(i18n, market.category)} ": " <CategoryName category=card.category /></span>
+            {basket.then(|| add_button(BasketItem {
+                product_id: card.id,
+                shop_id: card.shop_id,
+                title: title.clone(),
+                price_halalas: card.price_halalas,
+            }))}
         </li>
     }
 }
@@ -108,13 +121,18 @@ pub fn AvailabilityName(availability: Availability) -> impl IntoView {
 
 /// A grid of product cards; the first two load eagerly (above the fold on a phone).
 #[component]
-pub fn ProductGrid(cards: Vec<ProductCard>) -> impl IntoView {
+pub fn ProductGrid(
+    cards: Vec<ProductCard>,
+    /// Cards with "add to basket" (a shop that takes WhatsApp orders).
+    #[prop(optional)]
+    basket: bool,
+) -> impl IntoView {
     view! {
         <ul class="product-grid">
             {cards
                 .into_iter()
                 .enumerate()
-                .map(|(i, card)| view! { <ProductCardView card eager=i < 2 /> })
+                .map(|(i, card)| view! { <ProductCardView card eager=i < 2 basket /> })
                 .collect_view()}
         </ul>
     }
@@ -389,18 +407,25 @@ fn ProductDetail(view: ProductView) -> impl IntoView {
                         <Icon name=IconName::Phone /> {t!(i18n, market.order_whatsapp)}
                     </a>
                 })}
+                {view.order_link.is_some().then(|| add_button(BasketItem {
+                    product_id: product.id,
+                    shop_id: view.shop.id,
+                    title: title.clone(),
+                    price_halalas: product.price_halalas,
+                }))}
                 {view.shop.phone.clone().map(|phone| view! {
                     <a class="button secondary" id="call" href=format!("tel:+{phone}")>
                         <Icon name=IconName::Phone /> {t!(i18n, market.call)}
                     </a>
                 })}
             </div>
+            {view.order_link.is_some().then(|| view! { <BasketSection shop_id=view.shop.id /> })}
             <ShopCard shop=view.shop.clone() />
             {view.can_feature.then(|| view! { <FeatureForm product_id=product.id featured=view.featured /> })}
             {view.can_moderate.then(|| view! { <HideForm product_id=product.id /> })}
             {(!view.others.is_empty()).then(|| view! {
                 <h2>{t!(i18n, market.more_from_shop)}</h2>
-                <ProductGrid cards=view.others.clone() />
+                <ProductGrid cards=view.others.clone() basket=view.order_link.is_some() />
             })}
         </article>
     }
@@ -547,7 +572,8 @@ fn ShopDetail(view: ShopView) -> impl IntoView {
         {(!shop.bio.is_empty()).then(|| view! { <p class="lead">{shop.bio.clone()}</p> })}
         <ShopFacts shop=shop.clone() />
         <h2>{t!(i18n, market.products)}</h2>
-        <ProductGrid cards=view.products.clone() />
+        <ProductGrid cards=view.products.clone() basket=shop.whatsapp.is_some() />
+        {shop.whatsapp.is_some().then(|| view! { <BasketSection shop_id=shop.id /> })}
         <p><a href=MARKET_PAGE>{t!(i18n, market.back_to_market)}</a></p>
     }
 }

@@ -17,10 +17,13 @@ use super::{
     Availability, Category, MAX_PHOTOS, MY_PRODUCT_PAGE, Product, ProductStatus, ProductTaps,
     edit_url, product_url, shop_url,
 };
+use crate::checks::FieldCheck;
 use crate::i18n::*;
 use crate::text::format_riyals;
-use crate::ui::{EmptyState, ErrorAlert, error_from_query, is_english, loaded, pick};
-use crate::ui::{Price, id_param};
+use crate::ui::{
+    CheckedForm, EmptyState, ErrorAlert, Price, check_messages, error_from_query, id_param,
+    is_english, loaded, pick,
+};
 
 /// A product status in the page's language.
 #[component]
@@ -236,14 +239,17 @@ fn ProductForm(editor: ProductEditor) -> impl IntoView {
     let i18n = use_i18n();
     let product = editor.product.clone();
     let draft = editor.draft.clone();
-    // What was typed into a refused post first, else the saved product.
-    let value = |typed: fn(&ProductDraft) -> String, saved: fn(&Product) -> String| {
-        draft
+    // What was typed into a refused post first, else the saved product
+    // (its own copies: the form is the checked-form island's child).
+    let (typed_draft, saved_product) = (draft.clone(), product.clone());
+    let value = move |typed: fn(&ProductDraft) -> String, saved: fn(&Product) -> String| {
+        typed_draft
             .as_ref()
             .map(typed)
-            .or_else(|| product.as_ref().map(saved))
+            .or_else(|| saved_product.as_ref().map(saved))
             .unwrap_or_default()
     };
+    let product_id = product.as_ref().map(|p| p.id);
     let category = draft
         .as_ref()
         .and_then(|d| Category::parse(&d.category))
@@ -254,64 +260,66 @@ fn ProductForm(editor: ProductEditor) -> impl IntoView {
         .or(product.as_ref().map(|p| p.availability))
         .unwrap_or(Availability::InStock);
     view! {
-        {product.as_ref().map(|p| view! {
-            <p>
-                <ProductStatusName status=p.status />
-                {(p.status == ProductStatus::Published).then(|| view! { " " <a href=product_url(p.id)>{t!(i18n, my_shop.see_public)}</a> })}
-            </p>
-            {p.moderation_reason.clone().map(|reason| view! {
-                <div class="alert alert-error" role="status">{t!(i18n, my_shop.reason)} ": " {reason}</div>
+            {product.as_ref().map(|p| view! {
+                <p>
+                    <ProductStatusName status=p.status />
+                    {(p.status == ProductStatus::Published).then(|| view! { " " <a href=product_url(p.id)>{t!(i18n, my_shop.see_public)}</a> })}
+                </p>
+                {p.moderation_reason.clone().map(|reason| view! {
+                    <div class="alert alert-error" role="status">{t!(i18n, my_shop.reason)} ": " {reason}</div>
+                })}
+                {(p.status == ProductStatus::Published).then(|| view! { <p class="muted small">{t!(i18n, my_shop.edit_returns_to_review)}</p> })}
             })}
-            {(p.status == ProductStatus::Published).then(|| view! { <p class="muted small">{t!(i18n, my_shop.edit_returns_to_review)}</p> })}
-        })}
-        <form method="post" action=SaveProduct::PATH class="stack">
-            {product.as_ref().map(|p| view! { <input type="hidden" name="product_id" value=p.id.to_string() /> })}
-            <div class="field">
-                <label for="title-ar">{t!(i18n, my_shop.title_ar)}</label>
-                <input id="title-ar" name="title_ar" required maxlength="120" value=value(|d| d.title_ar.clone(), |p| p.title_ar.clone()) aria-describedby="form-error" />
-            </div>
-            <div class="field">
-                <label for="title-en">{t!(i18n, my_shop.title_en)}</label>
-                <input id="title-en" name="title_en" maxlength="120" dir="ltr" value=value(|d| d.title_en.clone(), |p| p.title_en.clone().unwrap_or_default()) />
-            </div>
-            <div class="field">
-                <label for="description-ar">{t!(i18n, my_shop.description_ar)}</label>
-                <textarea id="description-ar" name="description_ar" required rows="4" maxlength="2000">{value(|d| d.description_ar.clone(), |p| p.description_ar.clone())}</textarea>
-            </div>
-            <div class="field">
-                <label for="description-en">{t!(i18n, my_shop.description_en)}</label>
-                <textarea id="description-en" name="description_en" rows="3" dir="ltr" maxlength="2000">{value(|d| d.description_en.clone(), |p| p.description_en.clone().unwrap_or_default())}</textarea>
-            </div>
-            <div class="field">
-                <label for="category">{t!(i18n, market.category)}</label>
-                <select id="category" name="category" required>
-                    {Category::ALL.into_iter().map(|c| view! {
-                        <option value=c.as_str() selected=category == Some(c)><CategoryName category=c /></option>
+            <CheckedForm messages=check_messages(&[FieldCheck::Price])>
+    <form method="post" action=SaveProduct::PATH class="stack">
+                {product_id.map(|id| view! { <input type="hidden" name="product_id" value=id.to_string() /> })}
+                <div class="field">
+                    <label for="title-ar">{t!(i18n, my_shop.title_ar)}</label>
+                    <input id="title-ar" name="title_ar" required maxlength="120" value=value(|d| d.title_ar.clone(), |p| p.title_ar.clone()) aria-describedby="form-error" />
+                </div>
+                <div class="field">
+                    <label for="title-en">{t!(i18n, my_shop.title_en)}</label>
+                    <input id="title-en" name="title_en" maxlength="120" dir="ltr" value=value(|d| d.title_en.clone(), |p| p.title_en.clone().unwrap_or_default()) />
+                </div>
+                <div class="field">
+                    <label for="description-ar">{t!(i18n, my_shop.description_ar)}</label>
+                    <textarea id="description-ar" name="description_ar" required rows="4" maxlength="2000">{value(|d| d.description_ar.clone(), |p| p.description_ar.clone())}</textarea>
+                </div>
+                <div class="field">
+                    <label for="description-en">{t!(i18n, my_shop.description_en)}</label>
+                    <textarea id="description-en" name="description_en" rows="3" dir="ltr" maxlength="2000">{value(|d| d.description_en.clone(), |p| p.description_en.clone().unwrap_or_default())}</textarea>
+                </div>
+                <div class="field">
+                    <label for="category">{t!(i18n, market.category)}</label>
+                    <select id="category" name="category" required>
+                        {Category::ALL.into_iter().map(|c| view! {
+                            <option value=c.as_str() selected=category == Some(c)><CategoryName category=c /></option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="price">{t!(i18n, my_shop.price)}</label>
+                    <input id="price" name="price" required inputmode="decimal" data-check=FieldCheck::Price.as_str() value=value(|d| d.price.clone(), |p| format_riyals(p.price_halalas)) />
+                </div>
+                <div class="field">
+                    <label for="unit">{t!(i18n, my_shop.unit)}</label>
+                    <input id="unit" name="unit_ar" maxlength="40" value=value(|d| d.unit_ar.clone(), |p| p.unit_ar.clone()) placeholder=move || t_string!(i18n, my_shop.unit_hint) />
+                </div>
+                <fieldset class="field">
+                    <legend>{t!(i18n, market.availability)}</legend>
+                    {Availability::ALL.into_iter().map(|a| view! {
+                        <label class="choice-row"><input type="radio" name="availability" value=a.as_str() checked=availability == a /> <AvailabilityName availability=a /></label>
                     }).collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="price">{t!(i18n, my_shop.price)}</label>
-                <input id="price" name="price" required inputmode="decimal" value=value(|d| d.price.clone(), |p| format_riyals(p.price_halalas)) />
-            </div>
-            <div class="field">
-                <label for="unit">{t!(i18n, my_shop.unit)}</label>
-                <input id="unit" name="unit_ar" maxlength="40" value=value(|d| d.unit_ar.clone(), |p| p.unit_ar.clone()) placeholder=move || t_string!(i18n, my_shop.unit_hint) />
-            </div>
-            <fieldset class="field">
-                <legend>{t!(i18n, market.availability)}</legend>
-                {Availability::ALL.into_iter().map(|a| view! {
-                    <label class="choice-row"><input type="radio" name="availability" value=a.as_str() checked=availability == a /> <AvailabilityName availability=a /></label>
-                }).collect_view()}
-            </fieldset>
-            <div class="field">
-                <label for="lead-time">{t!(i18n, my_shop.lead_time)}</label>
-                <input id="lead-time" name="lead_time_days" inputmode="numeric" value=value(|d| d.lead_time_days.clone(), |p| p.lead_time_days.map(|d| d.to_string()).unwrap_or_default()) />
-            </div>
-            <button type="submit" class="button primary">{t!(i18n, my_shop.save_product)}</button>
-        </form>
-        {product.map(|p| view! { <PhotosSection product=p /> })}
-    }
+                </fieldset>
+                <div class="field">
+                    <label for="lead-time">{t!(i18n, my_shop.lead_time)}</label>
+                    <input id="lead-time" name="lead_time_days" inputmode="numeric" value=value(|d| d.lead_time_days.clone(), |p| p.lead_time_days.map(|d| d.to_string()).unwrap_or_default()) />
+                </div>
+                <button type="submit" class="button primary">{t!(i18n, my_shop.save_product)}</button>
+            </form>
+    </CheckedForm>
+            {product.map(|p| view! { <PhotosSection product=p /> })}
+        }
 }
 
 #[component]

@@ -16,7 +16,7 @@ pub mod pages;
 
 use serde::{Deserialize, Serialize};
 
-use crate::text::{fold_digits, normalize_arabic};
+use crate::text::normalize_arabic;
 
 pub use crate::phone::{PhoneError, SaudiPhone};
 
@@ -121,13 +121,7 @@ pub fn parse_birth_date(input: &str) -> Option<String> {
     crate::time::SaudiDate::parse(input).map(|d| d.to_string())
 }
 
-/// Parses the number of dependants (0–30), Eastern digits accepted.
-pub fn parse_dependants(input: &str) -> Option<i64> {
-    fold_digits(input.trim())
-        .parse::<i64>()
-        .ok()
-        .filter(|n| (0..=30).contains(n))
-}
+pub use crate::checks::parse_dependants;
 
 /// The parts of an Arabic full name after normalization, for comparison
 /// (given, father, grandfather, family): "بن"/"بنت"/"ابن" are dropped,

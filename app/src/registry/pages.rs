@@ -14,9 +14,12 @@ use super::{
     CRAFTS, HouseholdStatus, INCOME_BRACKETS, PRIVACY_NOTICE_VERSION, RELATIONS, SaudiPhone,
     WIZARD_PAGE,
 };
+use crate::checks::FieldCheck;
 use crate::i18n::*;
 use crate::identity::signed_in_user;
-use crate::ui::{ErrorAlert, Icon, IconName, error_from_query, is_english};
+use crate::ui::{
+    CheckedForm, ErrorAlert, Icon, IconName, check_messages, error_from_query, is_english,
+};
 
 /// The wizard's steps, in order.
 pub const STEPS: [&str; 6] = [
@@ -148,15 +151,17 @@ fn Step(step: String, data: WizardData) -> impl IntoView {
                 .and_then(|p| SaudiPhone::parse(&p).ok())
                 .map(|p| p.local());
             view! {
-                <form method="post" action=SaveHouseholdContact::PATH class="stack">
+                <CheckedForm messages=check_messages(&[FieldCheck::Phone])>
+<form method="post" action=SaveHouseholdContact::PATH class="stack">
                     <input type="hidden" name="next" value=next_of("contact") />
                     <div class="field">
                         <label for="phone">{t!(i18n, household.phone_label)}</label>
                         <p class="hint" id="phone-hint">{t!(i18n, household.phone_hint)}</p>
-                        <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" dir="ltr" required value=phone aria-describedby="phone-hint step-error" />
+                        <input id="phone" name="phone" type="tel" inputmode="tel" autocomplete="tel" dir="ltr" required value=phone data-check=FieldCheck::Phone.as_str() aria-describedby="phone-hint step-error" />
                     </div>
                     <StepButtons step="contact" />
                 </form>
+</CheckedForm>
             }
             .into_any()
         }
@@ -208,7 +213,8 @@ fn Step(step: String, data: WizardData) -> impl IntoView {
                 .and_then(|h| h.dependants)
                 .map(|d| d.to_string());
             view! {
-                <form method="post" action=SaveHouseholdCircumstances::PATH class="stack">
+                <CheckedForm messages=check_messages(&[FieldCheck::Dependants])>
+<form method="post" action=SaveHouseholdCircumstances::PATH class="stack">
                     <input type="hidden" name="next" value=next_of("circumstances") />
                     <fieldset class="field">
                         <legend>{t!(i18n, household.income_label)}</legend>
@@ -224,10 +230,11 @@ fn Step(step: String, data: WizardData) -> impl IntoView {
                     </fieldset>
                     <div class="field">
                         <label for="dependants">{t!(i18n, household.dependants_label)}</label>
-                        <input id="dependants" name="dependants" type="text" inputmode="numeric" dir="ltr" maxlength="3" required value=dependants aria-describedby="step-error" />
+                        <input id="dependants" name="dependants" type="text" inputmode="numeric" dir="ltr" maxlength="3" required value=dependants data-check=FieldCheck::Dependants.as_str() aria-describedby="step-error" />
                     </div>
                     <StepButtons step="circumstances" />
                 </form>
+</CheckedForm>
             }
             .into_any()
         }
@@ -250,7 +257,8 @@ fn Step(step: String, data: WizardData) -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ul>
-                <form method="post" action=AddHouseholdMember::PATH class="stack">
+                <CheckedForm messages=check_messages(&[FieldCheck::BirthDate, FieldCheck::NationalId])>
+<form method="post" action=AddHouseholdMember::PATH class="stack">
                     <div class="field">
                         <label for="member-name">{t!(i18n, household.member_name)}</label>
                         <input id="member-name" name="full_name" type="text" maxlength="120" required aria-describedby="step-error" />
@@ -264,14 +272,15 @@ fn Step(step: String, data: WizardData) -> impl IntoView {
                     <div class="field">
                         <label for="member-birth">{t!(i18n, household.member_birth_date)}</label>
                         <p class="hint" id="member-birth-hint">{t!(i18n, household.member_birth_hint)}</p>
-                        <input id="member-birth" name="birth_date" type="text" inputmode="numeric" dir="ltr" required aria-describedby="member-birth-hint" />
+                        <input id="member-birth" name="birth_date" type="text" inputmode="numeric" dir="ltr" required data-check=FieldCheck::BirthDate.as_str() aria-describedby="member-birth-hint" />
                     </div>
                     <div class="field">
                         <label for="member-id">{t!(i18n, household.member_national_id)}</label>
-                        <input id="member-id" name="national_id" type="text" inputmode="numeric" dir="ltr" maxlength="14" />
+                        <input id="member-id" name="national_id" type="text" inputmode="numeric" dir="ltr" maxlength="14" data-check=FieldCheck::NationalId.as_str() />
                     </div>
                     <button type="submit" class="button secondary">{t!(i18n, household.add_member)}</button>
                 </form>
+</CheckedForm>
                 <div class="actions">
                     <a class="button primary" href=next_of("members")>{t!(i18n, household.save_next)}</a>
                     <a class="button secondary" href=step_url("circumstances")>{t!(i18n, household.back)}</a>
@@ -514,58 +523,60 @@ pub fn WalkInPage() -> impl IntoView {
     let error = error_from_query();
     let data = Resource::new_blocking(|| (), move |_| super::api::get_walk_in_form(city));
     view! {
-        <Title text=t_string!(i18n, walk_in.title).to_string() />
-        <section class="card narrow">
-            <h1>{t!(i18n, walk_in.title)}</h1>
-            <p class="muted">{t!(i18n, walk_in.intro)}</p>
-            {signed_in_user()
-                .is_some_and(|u| u.is_council_admin() || !u.administered_association_ids().is_empty())
-                .then(|| view! { <p><a href=crate::paths::IMPORTS_PAGE>{t!(i18n, imports.walk_in_link)}</a></p> })}
-            {registered.then(|| view! { <p class="alert alert-ok" role="status"><Icon name=IconName::Check />{t!(i18n, walk_in.done)}</p> })}
-            {error.map(|key| view! { <ErrorAlert key id="walk-in-error" /> })}
-            {crate::ui::loaded(data, |data: WizardData| {
-                let i18n = use_i18n();
-                let english = is_english();
-                let city_id = data.city_id;
-                view! {
-                    <form method="get" action=super::WALK_IN_PAGE class="filters">
-                        <div class="field">
-                            <label for="city">{t!(i18n, household.city_label)}</label>
-                            <select id="city" name="city">
-                                {data.cities.iter().map(|c| view! {
-                                    <option value=c.id.to_string() selected=city_id == Some(c.id)>{crate::ui::pick(english, &c.name_ar, &c.name_en)}</option>
-                                }).collect_view()}
-                            </select>
-                        </div>
-                        <button type="submit" class="button secondary">{t!(i18n, household.choose_city)}</button>
-                    </form>
-                    {(!data.districts.is_empty()).then(|| view! {
-                        <form method="post" action=super::api::RegisterWalkIn::PATH class="stack">
+            <Title text=t_string!(i18n, walk_in.title).to_string() />
+            <section class="card narrow">
+                <h1>{t!(i18n, walk_in.title)}</h1>
+                <p class="muted">{t!(i18n, walk_in.intro)}</p>
+                {signed_in_user()
+                    .is_some_and(|u| u.is_council_admin() || !u.administered_association_ids().is_empty())
+                    .then(|| view! { <p><a href=crate::paths::IMPORTS_PAGE>{t!(i18n, imports.walk_in_link)}</a></p> })}
+                {registered.then(|| view! { <p class="alert alert-ok" role="status"><Icon name=IconName::Check />{t!(i18n, walk_in.done)}</p> })}
+                {error.map(|key| view! { <ErrorAlert key id="walk-in-error" /> })}
+                {crate::ui::loaded(data, |data: WizardData| {
+                    let i18n = use_i18n();
+                    let english = is_english();
+                    let city_id = data.city_id;
+                    view! {
+                        <form method="get" action=super::WALK_IN_PAGE class="filters">
                             <div class="field">
-                                <label for="national-id">{t!(i18n, walk_in.national_id)}</label>
-                                <input id="national-id" name="national_id" type="text" inputmode="numeric" dir="ltr" required aria-describedby="walk-in-error" />
-                            </div>
-                            <div class="field">
-                                <label for="head-name">{t!(i18n, walk_in.head_name)}</label>
-                                <input id="head-name" name="head_name" type="text" required maxlength="120" />
-                            </div>
-                            <div class="field">
-                                <label for="phone">{t!(i18n, household.phone_label)}</label>
-                                <input id="phone" name="phone" type="tel" inputmode="tel" dir="ltr" required />
-                            </div>
-                            <div class="field">
-                                <label for="district">{t!(i18n, household.district_label)}</label>
-                                <select id="district" name="district_id" required>
-                                    {data.districts.iter().map(|d| view! {
-                                        <option value=d.id.to_string()>{crate::ui::pick(english, &d.name_ar, &d.name_en)}</option>
+                                <label for="city">{t!(i18n, household.city_label)}</label>
+                                <select id="city" name="city">
+                                    {data.cities.iter().map(|c| view! {
+                                        <option value=c.id.to_string() selected=city_id == Some(c.id)>{crate::ui::pick(english, &c.name_ar, &c.name_en)}</option>
                                     }).collect_view()}
                                 </select>
                             </div>
-                            <button type="submit" class="button primary">{t!(i18n, walk_in.save)}</button>
+                            <button type="submit" class="button secondary">{t!(i18n, household.choose_city)}</button>
                         </form>
-                    })}
-                }
-            })}
-        </section>
-    }
+                        {(!data.districts.is_empty()).then(|| view! {
+                            <CheckedForm messages=check_messages(&[FieldCheck::NationalId, FieldCheck::Phone])>
+    <form method="post" action=super::api::RegisterWalkIn::PATH class="stack">
+                                <div class="field">
+                                    <label for="national-id">{t!(i18n, walk_in.national_id)}</label>
+                                    <input id="national-id" name="national_id" type="text" inputmode="numeric" dir="ltr" required data-check=FieldCheck::NationalId.as_str() aria-describedby="walk-in-error" />
+                                </div>
+                                <div class="field">
+                                    <label for="head-name">{t!(i18n, walk_in.head_name)}</label>
+                                    <input id="head-name" name="head_name" type="text" required maxlength="120" />
+                                </div>
+                                <div class="field">
+                                    <label for="phone">{t!(i18n, household.phone_label)}</label>
+                                    <input id="phone" name="phone" type="tel" inputmode="tel" dir="ltr" required data-check=FieldCheck::Phone.as_str() />
+                                </div>
+                                <div class="field">
+                                    <label for="district">{t!(i18n, household.district_label)}</label>
+                                    <select id="district" name="district_id" required>
+                                        {data.districts.iter().map(|d| view! {
+                                            <option value=d.id.to_string()>{crate::ui::pick(english, &d.name_ar, &d.name_en)}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <button type="submit" class="button primary">{t!(i18n, walk_in.save)}</button>
+                            </form>
+    </CheckedForm>
+                        })}
+                    }
+                })}
+            </section>
+        }
 }

@@ -18,6 +18,7 @@ pub use crate::paths::{
     ROSTER_CSV, TRAINERS_PAGE, VERIFY_PAGE,
 };
 pub mod api;
+pub mod attendance_queue;
 mod certificate;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -33,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::time::{SaudiDate, format_date};
 pub use crate::time::{format_time_of_day, parse_time_of_day};
+pub use attendance_queue::is_tap_key;
 pub use certificate::{CODE_LENGTH, format_certificate_code, normalize_certificate_code};
 
 /// A course's public URL.

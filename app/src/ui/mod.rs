@@ -5,10 +5,12 @@
 /// `identity::language::set_language`).
 pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
+mod checked_form;
 #[cfg(feature = "ssr")]
 pub mod drafts;
 mod page;
 
+pub use checked_form::{CheckedForm, check_messages};
 pub use page::{DataTable, EmptyState, PageMeta, Pager, Price, id_param};
 
 use leptos::prelude::*;

@@ -125,34 +125,21 @@ pub async fn submit_application(
 fn requested_lines(lines: &[ApplyLine]) -> Result<Vec<RequestedLine>, AppError> {
     let mut requested = Vec::new();
     for (i, line) in lines.iter().enumerate().filter(|(_, l)| l.chosen.is_some()) {
-        let description = line
-            .description
-            .trim()
-            .chars()
-            .take(1000)
-            .collect::<String>();
-        if description.chars().count() < 10 {
-            return Err(AppError::validation(
+        let description = crate::checks::description(&line.description).ok_or_else(|| {
+            AppError::validation(
                 &format!("lines[{i}][description]"),
                 ErrorKey::DescriptionRequired,
-            ));
-        }
+            )
+        })?;
         let amount_halalas = match line
             .amount
             .as_deref()
             .map(str::trim)
             .filter(|a| !a.is_empty())
         {
-            Some(raw) => Some(
-                crate::text::parse_riyals(raw)
-                    .filter(|h| *h > 0)
-                    .ok_or_else(|| {
-                        AppError::validation(
-                            &format!("lines[{i}][amount]"),
-                            ErrorKey::AmountInvalid,
-                        )
-                    })?,
-            ),
+            Some(raw) => Some(crate::checks::parse_amount(raw).ok_or_else(|| {
+                AppError::validation(&format!("lines[{i}][amount]"), ErrorKey::AmountInvalid)
+            })?),
             None => None,
         };
         requested.push(RequestedLine {

@@ -10,9 +10,13 @@ use super::super::api::{
 };
 use super::super::{APPLY_PAGE, LineState, MY_APPLICATIONS_PAGE};
 use super::{BenefitList, StateBadge, association_of};
+use crate::checks::FieldCheck;
 use crate::i18n::*;
 use crate::time::format_date;
-use crate::ui::{ErrorAlert, Icon, IconName, error_from_query, is_english, loaded, pick};
+use crate::ui::{
+    CheckedForm, ErrorAlert, Icon, IconName, check_messages, error_from_query, is_english, loaded,
+    pick,
+};
 
 /// `/applications`: the family's lines, notifications and benefits.
 #[component]
@@ -189,12 +193,15 @@ fn Apply(form: ApplyForm) -> impl IntoView {
                         <input type="checkbox" name=field("chosen") value="1" id=id("chosen") />
                         " " {name}
                     </label>
-                    <label for=id("description")>{t!(i18n, applications.description_label)}</label>
-                    <textarea id=id("description") name=field("description") rows="3" maxlength="1000" aria-describedby="apply-error"></textarea>
-                    {financing.then(|| view! {
-                        <label for=id("amount")>{t!(i18n, applications.amount_label)}</label>
-                        <input id=id("amount") name=field("amount") type="text" inputmode="decimal" dir="ltr" />
-                    })}
+                    // Shown once the type is chosen (style/main.css, `.choice-details`).
+                    <div class="choice-details">
+                        <label for=id("description")>{t!(i18n, applications.description_label)}</label>
+                        <textarea id=id("description") name=field("description") rows="3" maxlength="1000" aria-required="true" data-check=FieldCheck::Description.as_str() data-when=id("chosen") aria-describedby="apply-error"></textarea>
+                        {financing.then(|| view! {
+                            <label for=id("amount")>{t!(i18n, applications.amount_label)}</label>
+                            <input id=id("amount") name=field("amount") type="text" inputmode="decimal" dir="ltr" data-check=FieldCheck::Amount.as_str() data-when=id("chosen") />
+                        })}
+                    </div>
                 </fieldset>
             }
             .into_any()
@@ -202,6 +209,7 @@ fn Apply(form: ApplyForm) -> impl IntoView {
         .collect_view();
     view! {
         <p class="muted">{t!(i18n, applications.apply_intro)}</p>
+<CheckedForm messages=check_messages(&[FieldCheck::Description, FieldCheck::Amount])>
         <form method="post" action=SubmitApplication::PATH class="stack">
             <input type="hidden" name="submission_key" value=form.submission_key.clone() />
             {choices}
@@ -210,6 +218,7 @@ fn Apply(form: ApplyForm) -> impl IntoView {
                 <a class="button secondary" href=MY_APPLICATIONS_PAGE>{t!(i18n, applications.mine_title)}</a>
             </div>
         </form>
+</CheckedForm>
     }
     .into_any()
 }

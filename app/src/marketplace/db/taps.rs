@@ -28,6 +28,38 @@ pub async fn order_target(db: &Db, product_id: i64) -> Result<Option<OrderTarget
     }))
 }
 
+/// A shop's WhatsApp number and its published products among `ids`, as
+/// (id, Arabic title, English title, price in halalas); `None` when the shop
+/// takes no WhatsApp orders.
+#[tracing::instrument(skip_all, fields(shop_id = shop_id))]
+pub async fn basket_targets(
+    db: &Db,
+    shop_id: i64,
+    ids: &[i64],
+) -> Result<Option<(String, Vec<(i64, String, Option<String>, i64)>)>, sqlx::Error> {
+    let whatsapp: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT whatsapp FROM shops WHERE id = $1")
+            .bind(shop_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    let Some(whatsapp) = whatsapp.and_then(|(w,)| w) else {
+        return Ok(None);
+    };
+    // A shop has tens of products: read them all, keep the asked ones.
+    let products: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT id, title_ar, title_en, price_halalas FROM products \
+         WHERE shop_id = $1 AND status = 'published' ORDER BY id",
+    )
+    .bind(shop_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let products = products
+        .into_iter()
+        .filter(|(id, ..)| ids.contains(id))
+        .collect();
+    Ok(Some((whatsapp, products)))
+}
+
 /// Counts one tap on a product on the day of `at` (one statement, the same
 /// on both engines; concurrent taps add up).
 #[tracing::instrument(skip_all, fields(product_id = product_id))]

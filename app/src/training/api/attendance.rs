@@ -75,15 +75,18 @@ async fn attendance_sheet(
 }
 
 /// One attendance tap, saved at once. Only the course's trainer, its
-/// provider's staff and the council.
+/// provider's staff and the council. `tap` is the key the sheet's island
+/// gives each tap (letters, digits and `-`, at most 64), so that a tap sent
+/// again is applied once; the plain form sends none.
 #[server(endpoint = "mark_attendance")]
 pub async fn mark_attendance(
     course_id: i64,
     session_id: i64,
     enrollment_id: i64,
     mark: String,
+    tap: Option<String>,
 ) -> Result<(), AppError> {
-    serve(|ctx| mark_one(ctx, course_id, session_id, enrollment_id, mark)).await
+    serve(|ctx| mark_one(ctx, course_id, session_id, enrollment_id, mark, tap)).await
 }
 
 /// Saves the tap (audited; a follow-up flag may be raised with it).
@@ -95,10 +98,17 @@ async fn mark_one(
     session_id: i64,
     enrollment_id: i64,
     mark: String,
+    tap: Option<String>,
 ) -> Result<(), AppError> {
     let (user, _) = attendance_course(&ctx, course_id).await?;
     let mark = AttendanceMark::parse(&mark)
         .ok_or_else(|| AppError::validation("mark", ErrorKey::BadRequest))?;
+    let tap = tap.filter(|t| !t.is_empty());
+    if let Some(key) = &tap
+        && !crate::training::is_tap_key(key)
+    {
+        return Err(AppError::BadRequest);
+    }
     let event =
         course_event(&ctx, Some(course_id), audit::action::ATTENDANCE_MARKED).detail(format!(
             "enrollment {enrollment_id} session {session_id}: {}",
@@ -111,6 +121,7 @@ async fn mark_one(
         session_id,
         mark,
         user.user_id,
+        tap.as_deref(),
         Some(event),
     )
     .await?;

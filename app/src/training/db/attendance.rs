@@ -108,7 +108,9 @@ pub async fn roster(
 
 /// Saves one attendance tap and, when it completes an absence streak, flags
 /// the household for its association's follow-up (once per course while the
-/// flag is open). Returns whether a flag was raised by this tap.
+/// flag is open). Returns whether a flag was raised by this tap. A tap with a
+/// key (sent by the sheet's island, perhaps again after a lost answer) is
+/// applied once: a key already in `attendance_taps` changes nothing.
 #[tracing::instrument(skip_all)]
 pub async fn mark_attendance(
     db: &Db,
@@ -117,6 +119,7 @@ pub async fn mark_attendance(
     session_id: i64,
     mark: AttendanceMark,
     by: i64,
+    tap_key: Option<&str>,
     audit: Option<AuditEvent<'_>>,
 ) -> Result<bool, TrainingError> {
     let at = now();
@@ -134,6 +137,22 @@ pub async fn mark_attendance(
     let Some((household_id,)) = target else {
         return Err(TrainingError::WrongStatus);
     };
+    if let Some(key) = tap_key {
+        let fresh = sqlx::query(
+            "INSERT INTO attendance_taps (tap_key, enrollment_id, session_id, applied_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (tap_key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(enrollment_id)
+        .bind(session_id)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if fresh == 0 {
+            return Ok(false);
+        }
+    }
     // Absences and attendance are continuity signals.
     if let Some(household_id) = household_id {
         crate::jobs::household_changed(&mut tx, household_id).await?;

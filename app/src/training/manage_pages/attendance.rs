@@ -9,6 +9,7 @@ use super::EnrollmentStatusName;
 use crate::i18n::*;
 use crate::time::format_date;
 use crate::training::api::{AttendanceView, MarkAttendance, get_attendance};
+use crate::training::attendance_queue::AttendanceQueue;
 use crate::training::pages::SessionTime;
 use crate::training::{AttendanceMark, EnrollmentStatus, manage_url};
 use crate::ui::id_param;
@@ -62,6 +63,7 @@ fn AttendanceSheet(view: AttendanceView) -> impl IntoView {
             view! { <EmptyState>{t!(i18n, training.roster_empty)}</EmptyState> }.into_any()
         } else {
             view! {
+                <AttendanceQueue waiting=t_string!(i18n, training.waiting_to_send).to_string()>
                 <ul class="attendance">
                     {view.roster.iter().map(|e| {
                         let mark = e.marks.get(current).copied().flatten();
@@ -100,6 +102,7 @@ fn AttendanceSheet(view: AttendanceView) -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
+                </AttendanceQueue>
             }.into_any()
         }}
         <p><a href=manage_url(course.id)>{t!(i18n, training.back_to_course)}</a></p>
