@@ -366,7 +366,8 @@ mod browser {
     /// Keeps `basket` equal to the stored one: now, after each change on this
     /// page, and after a change in another tab (`storage`).
     pub fn follow(basket: RwSignal<Basket>) {
-        basket.set(load());
+        // After hydration: the page was drawn with an empty basket.
+        Effect::new(move || basket.set(load()));
         let handle = window_event_listener_untyped(CHANGED_EVENT, move |_| basket.set(load()));
         let other_tab = window_event_listener_untyped("storage", move |_| basket.set(load()));
         // The bar lives as long as the page.

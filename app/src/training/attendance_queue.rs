@@ -65,8 +65,9 @@ pub fn decode_queue(stored: &str) -> Vec<Tap> {
 #[island]
 pub fn AttendanceQueue(waiting: String, children: Children) -> impl IntoView {
     let waiting = StoredValue::new(waiting);
+    // Once the island is awake: it changes the rows' DOM.
     #[cfg(feature = "hydrate")]
-    browser::start(waiting);
+    Effect::new(move || browser::start(waiting));
     let on_tap = move |event: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
         waiting.with_value(|w| browser::tapped(&event, w));
