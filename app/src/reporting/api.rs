@@ -170,17 +170,28 @@ pub async fn load(
 ) -> Result<Dashboard, AppError> {
     let cut = cut_of(db, &mut filters, at).await?;
     let period = cut.period;
-    let figures = db::figures(db, &cut).await?;
     // The previous period is read only for the headlines compared with it,
     // not every indicator again.
     let previous = db::Cut {
         period: period.previous(),
         ..cut
     };
-    let mut before = Vec::new();
-    for indicator in HEADLINES.into_iter().filter(|i| i.by_period()) {
-        before.extend(db::figures_of(db, &previous, indicator).await?);
-    }
+    let before = futures_util::future::try_join_all(
+        HEADLINES
+            .into_iter()
+            .filter(|i| i.by_period())
+            .map(|indicator| db::figures_of(db, &previous, indicator)),
+    );
+    // Independent reads, at once on the pool's connections.
+    let (figures, before, per_day, associations, cities, assistance_types) = tokio::try_join!(
+        db::figures(db, &cut),
+        before,
+        db::lines_per_day(db, &cut),
+        db::associations(db),
+        db::cities(db),
+        db::assistance_types(db),
+    )?;
+    let before: Vec<_> = before.into_iter().flatten().collect();
     let mut rows = rows_for(figures, viewer);
     let before = rows_for(before, viewer);
     let total = |rows: &[Row], indicator: Indicator| {
@@ -189,7 +200,6 @@ pub async fn load(
             .map(|r| r.shown)
             .unwrap_or(Shown::Nothing)
     };
-    let per_day = db::lines_per_day(db, &cut).await?;
     let buckets = per_bucket(period, filters.grain, filters.calendar, &per_day);
     // The trend's buckets add up to the lines' total: complemented like a breakdown.
     let mut parts: Vec<Part> = buckets
@@ -221,8 +231,6 @@ pub async fn load(
             before: indicator.by_period().then(|| total(&before, indicator)),
         })
         .collect();
-    let associations = db::associations(db).await?;
-    let cities = db::cities(db).await?;
     let map_city = match filters.city_id {
         Some(id) => cities.iter().find(|c| c.id == id).cloned(),
         None => cities
@@ -264,7 +272,7 @@ pub async fn load(
         } else {
             Vec::new()
         },
-        assistance_types: db::assistance_types(db).await?,
+        assistance_types,
         cities,
         districts: match filters.city_id {
             Some(city) => db::districts(db, city).await?,
