@@ -58,12 +58,21 @@ END;
 CREATE INDEX households_not_live ON households(id)
     WHERE NOT (status = 'registered' AND erased_at IS NULL AND merged_into_id IS NULL);
 
+-- A live household's registration and flag by id, from a narrow index (an
+-- association's registered households: its served households looked up one
+-- by one, without reading their wide rows).
+CREATE INDEX households_live_flags ON households(id, created_at, verified)
+    WHERE status = 'registered' AND erased_at IS NULL AND merged_into_id IS NULL;
+
 -- Lines submitted in a period, read from the index alone: by type and state
 -- (SQLite takes a range of the period per pair, in the GROUP BY's order), and
 -- per day for the trend.
 CREATE INDEX application_lines_kind_state
     ON application_lines(assistance_type_id, state, created_at, association_id);
 CREATE INDEX application_lines_created ON application_lines(created_at, association_id);
+-- The same for one association's lines.
+CREATE INDEX application_lines_association_created
+    ON application_lines(association_id, created_at, assistance_type_id, state);
 -- The served pairs of `household_associations`, from the index alone.
 CREATE INDEX application_lines_served ON application_lines(association_id, household_id);
 -- Decisions, fulfilments and referrals by state and time.

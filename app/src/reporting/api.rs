@@ -183,10 +183,9 @@ pub async fn load(
             .map(|indicator| db::figures_of(db, &previous, indicator)),
     );
     // Independent reads, at once on the pool's connections.
-    let (figures, before, per_day, associations, cities, assistance_types) = tokio::try_join!(
-        db::figures(db, &cut),
+    let ((figures, per_day), before, associations, cities, assistance_types) = tokio::try_join!(
+        db::figures_and_trend(db, &cut),
         before,
-        db::lines_per_day(db, &cut),
         db::associations(db),
         db::cities(db),
         db::assistance_types(db),

@@ -193,6 +193,32 @@ fn served_union(sql: &mut Sql, pairs: bool, condition: impl Fn(&mut Sql, &str)) 
 /// Every indicator's figures for the cut, in [`Indicator::ALL`]'s order.
 #[tracing::instrument(skip_all)]
 pub async fn figures(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
+    Ok(figures_with(db, cut, false).await?.0)
+}
+
+/// [`figures`] and the lines per Saudi day of [`lines_per_day`] (the
+/// dashboard's trend), the lines read once for both when the period is
+/// short enough that a row per type, state and day stays few.
+#[tracing::instrument(skip_all)]
+pub async fn figures_and_trend(
+    db: &Db,
+    cut: &Cut,
+) -> Result<(Vec<Figure>, Vec<(i64, i64)>), sqlx::Error> {
+    figures_with(db, cut, true).await
+}
+
+async fn figures_with(
+    db: &Db,
+    cut: &Cut,
+    trend: bool,
+) -> Result<(Vec<Figure>, Vec<(i64, i64)>), sqlx::Error> {
+    let together = trend && cut.period.end - cut.period.start <= 400 * DAY;
+    let apart = async {
+        match trend && !together {
+            true => lines_per_day(db, cut).await,
+            false => Ok(Vec::new()),
+        }
+    };
     // The groups are independent reads: run at once on the pool's
     // connections (PostgreSQL runs each in its own process; SQLite's WAL
     // lets readers run side by side), in the same order once done.
@@ -209,9 +235,10 @@ pub async fn figures(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
         market,
         training,
         continuity,
+        apart,
     ) = tokio::try_join!(
         registered(db, cut),
-        lines(db, cut),
+        lines_with_days(db, cut, together),
         coordination::coverage(db, cut),
         median(db, cut, Indicator::DaysToDecision),
         median(db, cut, Indicator::DaysToFulfilment),
@@ -222,7 +249,9 @@ pub async fn figures(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
         market(db, cut),
         training(db, cut),
         continuity(db, cut),
+        apart,
     )?;
+    let (lines, days) = lines;
     let mut out = registered;
     out.extend(lines);
     out.extend(coverage);
@@ -235,7 +264,7 @@ pub async fn figures(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     out.extend(market);
     out.extend(training);
     out.extend(continuity);
-    Ok(out)
+    Ok((out, if together { days } else { apart }))
 }
 
 /// One indicator's figures for the cut, as [`figures`] gives them, reading
@@ -338,13 +367,37 @@ const STATES: [&str; 7] = [
 
 /// Lines submitted in the period, by type and by state now.
 async fn lines(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
+    Ok(lines_with_days(db, cut, false).await?.0)
+}
+
+/// The Saudi day of a line's submission: the same expression in SELECT and
+/// GROUP BY (a bound value would be two different parameters to
+/// PostgreSQL); UTC+3 is 10 800 seconds.
+const SAUDI_DAY: &str = "(l.created_at + 10800) / 86400";
+
+/// [`lines`], and with `by_day` the same lines per Saudi day (as
+/// [`lines_per_day`]) from the same read: grouped by type, state and day,
+/// summed both ways here (the dashboard's two biggest reads made one).
+async fn lines_with_days(
+    db: &Db,
+    cut: &Cut,
+    by_day: bool,
+) -> Result<(Vec<Figure>, Vec<(i64, i64)>), sqlx::Error> {
+    debug_assert_eq!(crate::time::SAUDI_OFFSET_SECONDS, 10_800);
     // Grouped by the line's own columns first (SQLite then reads the
     // (type, state, created_at) index in its order, a range per pair, with
     // no sort), named by the types after.
+    let day = if by_day {
+        SAUDI_DAY
+    } else {
+        "CAST(0 AS BIGINT)"
+    };
     let mut sql = Sql::new(
-        "SELECT t.code, t.name_ar, t.name_en, x.state, x.n FROM \
-           (SELECT l.assistance_type_id, l.state, COUNT(*) AS n FROM application_lines l",
+        "SELECT t.code, t.name_ar, t.name_en, x.state, x.day, x.n FROM \
+           (SELECT l.assistance_type_id, l.state, ",
     );
+    sql.push(day)
+        .push(" AS day, COUNT(*) AS n FROM application_lines l");
     cut.join_household(&mut sql, "l.household_id");
     sql.push(" WHERE 1 = 1");
     cut.within(&mut sql, "l.created_at");
@@ -352,12 +405,29 @@ async fn lines(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     cut.assistance_type(&mut sql, "l.assistance_type_id");
     cut.place(&mut sql, "h.district_id");
     cut.craft(&mut sql, "h");
+    sql.push(" GROUP BY l.assistance_type_id, l.state");
+    if by_day {
+        sql.push(", ").push(SAUDI_DAY);
+    }
     sql.push(
-        " GROUP BY l.assistance_type_id, l.state) x \
-         JOIN assistance_types t ON t.id = x.assistance_type_id ORDER BY t.sort_order, t.code",
+        ") x JOIN assistance_types t ON t.id = x.assistance_type_id ORDER BY t.sort_order, t.code",
     );
-    let rows: Vec<(String, String, String, String, i64)> =
+    let rows: Vec<(String, String, String, String, i64, i64)> =
         sql.query_as().fetch_all(&db.pool).await?;
+    let mut days: BTreeMap<i64, i64> = BTreeMap::new();
+    if by_day {
+        for r in &rows {
+            *days.entry(r.4).or_default() += r.5;
+        }
+    }
+    let days = days
+        .into_iter()
+        .map(|(day, n)| (day * 86_400 - crate::time::SAUDI_OFFSET_SECONDS, n))
+        .collect();
+    let rows: Vec<(String, String, String, String, i64)> = rows
+        .into_iter()
+        .map(|(code, ar, en, state, _, n)| (code, ar, en, state, n))
+        .collect();
     let total: i64 = rows.iter().map(|r| r.4).sum();
     let mut by_type: Vec<(String, String, String, i64)> = Vec::new();
     let mut by_state: BTreeMap<&str, i64> = BTreeMap::new();
@@ -378,7 +448,7 @@ async fn lines(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
         let (ar, en) = state_name(state);
         out.push(cut.part(Indicator::LinesByState, state, ar, en, n));
     }
-    Ok(out)
+    Ok((out, days))
 }
 
 /// The median days from submission to the first event into the
@@ -482,21 +552,35 @@ const NOT_LIVE: &str = "SELECT h.id FROM households h WHERE NOT (h.status = 'reg
 /// without looking up each served household (at 10^6 households and 60 000
 /// pairs that look-up was most of a second on PostgreSQL).
 async fn served_pairs(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
-    let sql = format!(
-        "SELECT a.id, a.name_ar, a.name_en, \
-           COUNT(*) - CAST(COALESCE(SUM(CASE WHEN ha.household_id IN ({NOT_LIVE}) \
-             THEN 1 ELSE 0 END), 0) AS BIGINT) \
-         FROM household_associations ha JOIN associations a ON a.id = ha.association_id \
-         GROUP BY a.id, a.name_ar, a.name_en ORDER BY a.id"
-    );
-    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
-        .fetch_all(&db.pool)
-        .await?;
+    // Grouped by association before the names are joined (a few rows to
+    // join, not one per pair).
+    let rows = sqlx::query_as::<_, (i64, String, String, i64)>(sqlx::AssertSqlSafe(format!(
+        "SELECT a.id, a.name_ar, a.name_en, x.n FROM \
+           (SELECT ha.association_id, COUNT(*) - CAST(COALESCE(SUM(CASE WHEN ha.household_id \
+              IN ({NOT_LIVE}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS n \
+            FROM household_associations ha GROUP BY ha.association_id) x \
+         JOIN associations a ON a.id = x.association_id ORDER BY a.id"
+    )))
+    .fetch_all(&db.pool);
+    // The total without a filtered association: the households served by
+    // any (each once). With one: its own row.
+    let any = async {
+        if cut.association_id.is_some() {
+            return Ok((0,));
+        }
+        sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT household_id FROM household_associations) s \
+             WHERE s.household_id NOT IN ({NOT_LIVE})"
+        )))
+        .fetch_one(&db.pool)
+        .await
+    };
+    let (rows, (any,)) = tokio::try_join!(rows, any)?;
     // An association with only households no longer live had no row.
-    let rows = rows.into_iter().filter(|r| r.3 > 0);
-    let mut out = vec![];
-    for (id, ar, en, n) in rows {
-        out.push(Figure {
+    let out: Vec<Figure> = rows
+        .into_iter()
+        .filter(|r| r.3 > 0)
+        .map(|(id, ar, en, n)| Figure {
             indicator: Indicator::HouseholdsPerAssociation,
             key: id.to_string(),
             label_ar: ar,
@@ -504,25 +588,15 @@ async fn served_pairs(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
             owner: Some(id),
             value: Some(n),
             cases: Some(n),
-        });
-    }
-    // The total: the filtered association's own row, else the households
-    // served by any (each once).
+        })
+        .collect();
     let n = match cut.association_id {
         Some(id) => out
             .iter()
             .find(|f| f.owner == Some(id))
             .and_then(|f| f.value)
             .unwrap_or(0),
-        None => {
-            let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-                "SELECT COUNT(*) FROM (SELECT DISTINCT household_id FROM household_associations) s \
-                 WHERE s.household_id NOT IN ({NOT_LIVE})"
-            )))
-            .fetch_one(&db.pool)
-            .await?;
-            n
-        }
+        None => any,
     };
     let mut all = vec![cut.total(Indicator::HouseholdsPerAssociation, Some(n), Some(n))];
     all.extend(out);
@@ -588,15 +662,20 @@ async fn benefits(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
 async fn market(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     // Uncut, the products alone (every product has its shop: a foreign key).
     let shops_cut = cut.by_household() || cut.association_id.is_some();
+    // Products per shop first, then shops and their sum: a GROUP BY in the
+    // order of the (shop, status) index, where COUNT(DISTINCT) sorted.
     let mut sql = Sql::new(if shops_cut {
-        "SELECT COUNT(DISTINCT s.id), COUNT(*) FROM products p JOIN shops s ON s.id = p.shop_id \
-         WHERE p.status = 'published'"
+        "SELECT COUNT(*), CAST(COALESCE(SUM(x.n), 0) AS BIGINT) FROM \
+           (SELECT p.shop_id, COUNT(*) AS n FROM products p JOIN shops s ON s.id = p.shop_id \
+            WHERE p.status = 'published'"
     } else {
-        "SELECT COUNT(DISTINCT p.shop_id), COUNT(*) FROM products p WHERE p.status = 'published'"
+        "SELECT COUNT(*), CAST(COALESCE(SUM(x.n), 0) AS BIGINT) FROM \
+           (SELECT p.shop_id, COUNT(*) AS n FROM products p WHERE p.status = 'published'"
     });
     cut.place(&mut sql, "s.district_id");
     cut.served(&mut sql, "s.household_id");
     cut.craft_of(&mut sql, "s.household_id");
+    sql.push(" GROUP BY p.shop_id) x");
     let (shops, products): (i64, i64) = sql.query_as().fetch_one(&db.pool).await?;
     let mut taps = Sql::new(
         "SELECT CAST(COALESCE(SUM(pt.taps), 0) AS BIGINT), COUNT(DISTINCT s.id) FROM product_taps pt \
@@ -706,10 +785,6 @@ async fn continuity(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
 /// second, and how many): grouped by integer division, the same on both
 /// engines, so the trend reads one row a day whatever the number of lines.
 pub async fn lines_per_day(db: &Db, cut: &Cut) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    // The same expression in SELECT and GROUP BY (a bound value would be two
-    // different parameters to PostgreSQL): UTC+3 is 10 800 seconds.
-    const SAUDI_DAY: &str = "(l.created_at + 10800) / 86400";
-    debug_assert_eq!(crate::time::SAUDI_OFFSET_SECONDS, 10_800);
     let mut sql = Sql::new("SELECT ");
     sql.push(SAUDI_DAY)
         .push(" AS day, COUNT(*) FROM application_lines l");
