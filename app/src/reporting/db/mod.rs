@@ -527,7 +527,7 @@ async fn households_per_association(db: &Db, cut: &Cut) -> Result<Vec<Figure>, s
     let n = match cut.association_id {
         Some(id) => out
             .iter()
-            .find(|f| f.owner == Some(id))
+            .find(|f| f.key == id.to_string())
             .and_then(|f| f.value)
             .unwrap_or(0),
         None => {
@@ -593,7 +593,7 @@ async fn served_pairs(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     let n = match cut.association_id {
         Some(id) => out
             .iter()
-            .find(|f| f.owner == Some(id))
+            .find(|f| f.key == id.to_string())
             .and_then(|f| f.value)
             .unwrap_or(0),
         None => any,
