@@ -352,16 +352,19 @@ both_engines! {
         exec(&app, "UPDATE households SET status = 'registered' WHERE id = $1", &[ids[0]]).await;
         exec(&app, "DELETE FROM households WHERE id = $1", &[ids[1]]).await;
         const LIVE: &str = "status = 'registered' AND erased_at IS NULL AND merged_into_id IS NULL";
-        for (to, district, by) in [
-            ("2020-01-31", None, None),
-            ("2020-02-29", None, None),
-            ("2020-02-29", Some(d0), None),
-            ("2020-02-29", Some(d1), None),
-            ("2020-02-29", None, Some(set.x)),
-            ("2020-02-29", Some(d0), Some(set.x)),
+        // February's previous period ends on 1 February: the January households.
+        for (from, to, district, by) in [
+            ("2020-01-01", "2020-01-31", None, None),
+            ("2020-01-01", "2020-02-29", None, None),
+            ("2020-02-01", "2020-02-29", None, None),
+            ("2020-01-01", "2020-02-29", Some(d0), None),
+            ("2020-02-01", "2020-02-29", Some(d1), None),
+            ("2020-01-01", "2020-02-29", None, Some(set.x)),
+            ("2020-02-01", "2020-02-29", None, Some(set.x)),
+            ("2020-01-01", "2020-02-29", Some(d0), Some(set.x)),
         ] {
             let filters = app::reporting::Filters {
-                from: "2020-01-01".into(),
+                from: from.into(),
                 to: to.into(),
                 district_id: district,
                 association_id: by,
@@ -370,6 +373,31 @@ both_engines! {
             let mut form = filters.clone();
             let cut = app::reporting::api::cut_of(db, &mut form, app::database::now()).await.unwrap();
             let figures = app::reporting::db::figures(db, &cut).await.unwrap();
+            // The dashboard's one read: the same figures, and the previous
+            // period's registered households as read alone.
+            let previous = app::reporting::db::Cut {
+                period: cut.period.previous(),
+                ..cut
+            };
+            let read = app::reporting::db::figures_and_trend(db, &cut, &previous).await.unwrap();
+            assert_eq!(read.figures, figures);
+            let alone = app::reporting::db::figures_of(
+                db,
+                &previous,
+                app::reporting::Indicator::RegisteredHouseholds,
+            )
+            .await
+            .unwrap();
+            assert_eq!(read.registered_before, alone, "{to} {district:?} {by:?}");
+            let before = format!(
+                "SELECT COUNT(*) FROM households WHERE {LIVE} AND created_at < {}{}{}",
+                previous.period.end,
+                district.map_or(String::new(), |d| format!(" AND district_id = {d}")),
+                by.map_or(String::new(), |a| format!(
+                    " AND id IN (SELECT household_id FROM household_associations WHERE association_id = {a})"
+                )),
+            );
+            assert_eq!(alone[0].value, Some(one(&app, &before).await), "{from} {district:?} {by:?}");
             let figure = |indicator: app::reporting::Indicator, key: &str| {
                 figures
                     .iter()

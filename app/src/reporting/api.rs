@@ -176,21 +176,30 @@ pub async fn load(
         period: period.previous(),
         ..cut
     };
+    // (Registered households at its end come with the period's own read.)
     let before = futures_util::future::try_join_all(
         HEADLINES
             .into_iter()
-            .filter(|i| i.by_period())
+            .filter(|i| i.by_period() && *i != Indicator::RegisteredHouseholds)
             .map(|indicator| db::figures_of(db, &previous, indicator)),
     );
     // Independent reads, at once on the pool's connections.
-    let ((figures, per_day), before, associations, cities, assistance_types) = tokio::try_join!(
-        db::figures_and_trend(db, &cut),
+    let (read, before, associations, cities, assistance_types) = tokio::try_join!(
+        db::figures_and_trend(db, &cut, &previous),
         before,
         db::associations(db),
         db::cities(db),
         db::assistance_types(db),
     )?;
-    let before: Vec<_> = before.into_iter().flatten().collect();
+    let db::Read {
+        figures,
+        per_day,
+        registered_before,
+    } = read;
+    let before: Vec<_> = registered_before
+        .into_iter()
+        .chain(before.into_iter().flatten())
+        .collect();
     let mut rows = rows_for(figures, viewer);
     let before = rows_for(before, viewer);
     let total = |rows: &[Row], indicator: Indicator| {

@@ -7,9 +7,11 @@
 //! of the filter form are in `options.rs`.
 
 mod coordination;
+mod households;
 mod options;
 
 pub use coordination::district_coverage;
+use households::{households_per_association, registered, registered_then, served_union};
 pub use options::*;
 
 use std::collections::BTreeMap;
@@ -32,10 +34,10 @@ pub struct Cut {
 }
 
 const DAY: i64 = 86_400;
-const SAUDI_OFFSET: i64 = crate::time::SAUDI_OFFSET_SECONDS;
 
 /// A registered household that is still one (not erased, not merged).
-const LIVE: &str = "h.status = 'registered' AND h.erased_at IS NULL AND h.merged_into_id IS NULL";
+pub(super) const LIVE: &str =
+    "h.status = 'registered' AND h.erased_at IS NULL AND h.merged_into_id IS NULL";
 
 impl Cut {
     /// ` AND <column> …` for the district, else the city.
@@ -60,7 +62,7 @@ impl Cut {
 
     /// ` AND <household column>` served by the association (`household_associations`,
     /// written out by [`served_union`] so the association reaches each part).
-    fn served(&self, sql: &mut Sql, column: &str) {
+    pub(super) fn served(&self, sql: &mut Sql, column: &str) {
         if let Some(id) = self.association_id {
             sql.push(" AND ").push(column).push(" IN (");
             served_union(sql, false, |sql, column| {
@@ -85,7 +87,7 @@ impl Cut {
 
     /// ` AND` the household of `column` (not joined) has the craft: one
     /// look-up by id per row.
-    fn craft_of(&self, sql: &mut Sql, column: &str) {
+    pub(super) fn craft_of(&self, sql: &mut Sql, column: &str) {
         if let Some(craft) = self.craft {
             sql.push(" AND EXISTS (SELECT 1 FROM households hc WHERE hc.id = ")
                 .push(column)
@@ -157,61 +159,38 @@ impl Cut {
     }
 }
 
-/// The pairs of the view `household_associations` (migration 0017: an
-/// association serves a household it has a line with, referred a line of,
-/// gave a benefit to or imported), its four parts written out with a
-/// condition on each part (`condition` gets the part's association
-/// column; it may as well name `household_id`). Through the view
-/// neither engine took the condition into the parts (SQLite read every line
-/// for the referrals part alone): this reads only the rows the condition
-/// picks, by index. Selects `household_id` (and the association with `pairs`),
-/// distinct; keep in step with the view.
-fn served_union(sql: &mut Sql, pairs: bool, condition: impl Fn(&mut Sql, &str)) {
-    let parts = [
-        ("application_lines", "association_id"),
-        ("application_lines", "referred_from_id"),
-        ("benefits", "association_id"),
-        ("imported_households", "association_id"),
-    ];
-    for (i, (table, association)) in parts.into_iter().enumerate() {
-        if i > 0 {
-            sql.push(" UNION ");
-        }
-        sql.push("SELECT household_id");
-        if pairs {
-            sql.push(", ").push(association).push(" AS association_id");
-        }
-        sql.push(" FROM ")
-            .push(table)
-            .push(" WHERE ")
-            .push(association)
-            .push(" IS NOT NULL AND ");
-        condition(sql, association);
-    }
-}
-
 /// Every indicator's figures for the cut, in [`Indicator::ALL`]'s order.
 #[tracing::instrument(skip_all)]
 pub async fn figures(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
-    Ok(figures_with(db, cut, false).await?.0)
+    Ok(figures_with(db, cut, false, None).await?.figures)
 }
 
-/// [`figures`] and the lines per Saudi day of [`lines_per_day`] (the
-/// dashboard's trend), the lines read once for both when the period is
-/// short enough that a row per type, state and day stays few.
+/// What the dashboard reads in one go: every indicator's figures, the lines
+/// per Saudi day (the trend), and the registered households at the previous
+/// period's end (a headline's comparison).
+pub struct Read {
+    pub figures: Vec<Figure>,
+    /// As [`lines_per_day`] gives them.
+    pub per_day: Vec<(i64, i64)>,
+    /// The previous cut's [`Indicator::RegisteredHouseholds`] figures.
+    pub registered_before: Vec<Figure>,
+}
+
+/// [`figures`], the trend, and the registered households of `previous`:
+/// the lines read once for the figures and the trend when the period is
+/// short enough that a row per type, state and day stays few, and counted
+/// households once for both periods.
 #[tracing::instrument(skip_all)]
-pub async fn figures_and_trend(
-    db: &Db,
-    cut: &Cut,
-) -> Result<(Vec<Figure>, Vec<(i64, i64)>), sqlx::Error> {
-    figures_with(db, cut, true).await
+pub async fn figures_and_trend(db: &Db, cut: &Cut, previous: &Cut) -> Result<Read, sqlx::Error> {
+    figures_with(db, cut, true, Some(previous)).await
 }
 
 async fn figures_with(
     db: &Db,
     cut: &Cut,
     trend: bool,
-) -> Result<(Vec<Figure>, Vec<(i64, i64)>), sqlx::Error> {
+    previous: Option<&Cut>,
+) -> Result<Read, sqlx::Error> {
     let together = trend && cut.period.end - cut.period.start <= 400 * DAY;
     let apart = async {
         match trend && !together {
@@ -237,7 +216,7 @@ async fn figures_with(
         continuity,
         apart,
     ) = tokio::try_join!(
-        registered(db, cut),
+        registered_then(db, cut, previous),
         lines_with_days(db, cut, together),
         coordination::coverage(db, cut),
         median(db, cut, Indicator::DaysToDecision),
@@ -252,6 +231,7 @@ async fn figures_with(
         apart,
     )?;
     let (lines, days) = lines;
+    let (registered, registered_before) = registered;
     let mut out = registered;
     out.extend(lines);
     out.extend(coverage);
@@ -264,7 +244,11 @@ async fn figures_with(
     out.extend(market);
     out.extend(training);
     out.extend(continuity);
-    Ok((out, if together { days } else { apart }))
+    Ok(Read {
+        figures: out,
+        per_day: if together { days } else { apart },
+        registered_before: registered_before.unwrap_or_default(),
+    })
 }
 
 /// One indicator's figures for the cut, as [`figures`] gives them, reading
@@ -295,50 +279,6 @@ pub async fn figures_of(
         .into_iter()
         .filter(|f| f.indicator == indicator)
         .collect())
-}
-
-/// Registered households at the end of the period, verified or not.
-async fn registered(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
-    let mut sql = if cut.association_id.is_none()
-        && cut.craft.is_none()
-        && (cut.period.end + SAUDI_OFFSET) % DAY == 0
-    {
-        // The tallies the database keeps of live households by district,
-        // Saudi day of registration and verified (migration 0028): a few
-        // hundred rows summed, not a million households counted. Registered
-        // before the period's end: before its Saudi day.
-        let mut sql = Sql::new(
-            "SELECT h.verified, CAST(COALESCE(SUM(h.households), 0) AS BIGINT) \
-             FROM household_tallies h WHERE h.day < ",
-        );
-        sql.bind((cut.period.end + SAUDI_OFFSET) / DAY);
-        cut.place(&mut sql, "h.district_id");
-        sql
-    } else {
-        let mut sql = Sql::new("SELECT h.verified, COUNT(*) FROM households h WHERE ");
-        sql.push(LIVE)
-            .push(" AND h.created_at < ")
-            .bind(cut.period.end);
-        cut.place(&mut sql, "h.district_id");
-        cut.served(&mut sql, "h.id");
-        cut.craft(&mut sql, "h");
-        sql
-    };
-    sql.push(" GROUP BY h.verified");
-    let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(&db.pool).await?;
-    let count = |flag: i64| {
-        rows.iter()
-            .filter(|r| r.0 == flag)
-            .map(|r| r.1)
-            .sum::<i64>()
-    };
-    let (verified, not) = (count(1), count(0));
-    let i = Indicator::RegisteredHouseholds;
-    Ok(vec![
-        cut.total(i, Some(verified + not), Some(verified + not)),
-        cut.part(i, "verified", "موثقة", "Verified", verified),
-        cut.part(i, "not_verified", "غير موثقة", "Not verified", not),
-    ])
 }
 
 /// A line state's name in both languages.
@@ -499,112 +439,8 @@ async fn referrals(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     per_association(Indicator::Referrals, cut, sql, db).await
 }
 
-/// Households each association serves, every association's row (an
-/// association's own whole, the others' suppressed when small).
-async fn households_per_association(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
-    if !cut.by_household() {
-        return served_pairs(db, cut).await;
-    }
-    // The live households of the place (and craft), few by their index:
-    // their pairs read by household, not the whole view joined to them.
-    let households = |sql: &mut Sql, column: &str| {
-        sql.push(column)
-            .push(" IN (SELECT h.id FROM households h WHERE ")
-            .push(LIVE);
-        cut.place(sql, "h.district_id");
-        cut.craft(sql, "h");
-        sql.push(")");
-    };
-    let mut sql = Sql::new("SELECT a.id, a.name_ar, a.name_en, COUNT(*) FROM (");
-    served_union(&mut sql, true, |sql, _| households(sql, "household_id"));
-    sql.push(
-        ") ha JOIN associations a ON a.id = ha.association_id \
-         GROUP BY a.id, a.name_ar, a.name_en ORDER BY a.id",
-    );
-    let mut out = per_association(Indicator::HouseholdsPerAssociation, cut, sql, db).await?;
-    // The total: households served by the filtered association (its own
-    // row), else by any (each once).
-    let n = match cut.association_id {
-        Some(id) => out
-            .iter()
-            .find(|f| f.key == id.to_string())
-            .and_then(|f| f.value)
-            .unwrap_or(0),
-        None => {
-            let mut total = Sql::new("SELECT COUNT(*) FROM (");
-            served_union(&mut total, false, |sql, _| households(sql, "household_id"));
-            total.push(") s");
-            let (n,): (i64,) = total.query_as().fetch_one(&db.pool).await?;
-            n
-        }
-    };
-    out[0] = cut.total(Indicator::HouseholdsPerAssociation, Some(n), Some(n));
-    Ok(out)
-}
-
-/// Households not live (drafts, erased, merged): few, read by their own
-/// partial index (migration 0028).
-const NOT_LIVE: &str = "SELECT h.id FROM households h WHERE NOT (h.status = 'registered' \
-     AND h.erased_at IS NULL AND h.merged_into_id IS NULL)";
-
-/// [`households_per_association`] uncut by place or craft: every served
-/// pair counted, less the pairs of households not live — the same figures
-/// without looking up each served household (at 10^6 households and 60 000
-/// pairs that look-up was most of a second on PostgreSQL).
-async fn served_pairs(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
-    // Grouped by association before the names are joined (a few rows to
-    // join, not one per pair).
-    let rows = sqlx::query_as::<_, (i64, String, String, i64)>(sqlx::AssertSqlSafe(format!(
-        "SELECT a.id, a.name_ar, a.name_en, x.n FROM \
-           (SELECT ha.association_id, COUNT(*) - CAST(COALESCE(SUM(CASE WHEN ha.household_id \
-              IN ({NOT_LIVE}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS n \
-            FROM household_associations ha GROUP BY ha.association_id) x \
-         JOIN associations a ON a.id = x.association_id ORDER BY a.id"
-    )))
-    .fetch_all(&db.pool);
-    // The total without a filtered association: the households served by
-    // any (each once). With one: its own row.
-    let any = async {
-        if cut.association_id.is_some() {
-            return Ok((0,));
-        }
-        sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT household_id FROM household_associations) s \
-             WHERE s.household_id NOT IN ({NOT_LIVE})"
-        )))
-        .fetch_one(&db.pool)
-        .await
-    };
-    let (rows, (any,)) = tokio::try_join!(rows, any)?;
-    // An association with only households no longer live had no row.
-    let out: Vec<Figure> = rows
-        .into_iter()
-        .filter(|r| r.3 > 0)
-        .map(|(id, ar, en, n)| Figure {
-            indicator: Indicator::HouseholdsPerAssociation,
-            key: id.to_string(),
-            label_ar: ar,
-            label_en: en,
-            owner: Some(id),
-            value: Some(n),
-            cases: Some(n),
-        })
-        .collect();
-    let n = match cut.association_id {
-        Some(id) => out
-            .iter()
-            .find(|f| f.key == id.to_string())
-            .and_then(|f| f.value)
-            .unwrap_or(0),
-        None => any,
-    };
-    let mut all = vec![cut.total(Indicator::HouseholdsPerAssociation, Some(n), Some(n))];
-    all.extend(out);
-    Ok(all)
-}
-
 /// A total then one row per association (owned by it).
-async fn per_association(
+pub(super) async fn per_association(
     indicator: Indicator,
     cut: &Cut,
     sql: Sql,
