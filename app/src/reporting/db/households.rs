@@ -12,12 +12,14 @@ const SAUDI_OFFSET: i64 = crate::time::SAUDI_OFFSET_SECONDS;
 /// The pairs of the view `household_associations` (migration 0017: an
 /// association serves a household it has a line with, referred a line of,
 /// gave a benefit to or imported), its four parts written out with a
-/// condition on each part (`condition` gets the part's association
-/// column; it may as well name `household_id`). Through the view
+/// condition on each part (`condition` appends ` AND …` given the part's
+/// association column; it may as well name `household_id`). Through the view
 /// neither engine took the condition into the parts (SQLite read every line
 /// for the referrals part alone): this reads only the rows the condition
 /// picks, by index. Selects `household_id` (and the association with `pairs`),
-/// distinct; keep in step with the view.
+/// distinct; keep in step with the view. The view's `IS NOT NULL` is
+/// written `> 0` (ids are positive): SQLite reads that as a range of the
+/// column's index, and `IS NOT NULL` as a scan of the table.
 pub(super) fn served_union(sql: &mut Sql, pairs: bool, condition: impl Fn(&mut Sql, &str)) {
     let parts = [
         ("application_lines", "association_id"),
@@ -37,7 +39,7 @@ pub(super) fn served_union(sql: &mut Sql, pairs: bool, condition: impl Fn(&mut S
             .push(table)
             .push(" WHERE ")
             .push(association)
-            .push(" IS NOT NULL AND ");
+            .push(" > 0");
         condition(sql, association);
     }
 }
@@ -145,7 +147,10 @@ pub(super) async fn households_per_association(
         sql.push(")");
     };
     let mut sql = Sql::new("SELECT a.id, a.name_ar, a.name_en, COUNT(*) FROM (");
-    served_union(&mut sql, true, |sql, _| households(sql, "household_id"));
+    served_union(&mut sql, true, |sql, _| {
+        sql.push(" AND ");
+        households(sql, "household_id");
+    });
     sql.push(
         ") ha JOIN associations a ON a.id = ha.association_id \
          GROUP BY a.id, a.name_ar, a.name_en ORDER BY a.id",
@@ -161,7 +166,10 @@ pub(super) async fn households_per_association(
             .unwrap_or(0),
         None => {
             let mut total = Sql::new("SELECT COUNT(*) FROM (");
-            served_union(&mut total, false, |sql, _| households(sql, "household_id"));
+            served_union(&mut total, false, |sql, _| {
+                sql.push(" AND ");
+                households(sql, "household_id");
+            });
             total.push(") s");
             let (n,): (i64,) = total.query_as().fetch_one(&db.pool).await?;
             n
@@ -183,26 +191,32 @@ const NOT_LIVE: &str = "SELECT h.id FROM households h WHERE NOT (h.status = 'reg
 async fn served_pairs(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     // Grouped by association before the names are joined (a few rows to
     // join, not one per pair).
-    let rows = sqlx::query_as::<_, (i64, String, String, i64)>(sqlx::AssertSqlSafe(format!(
+    let mut sql = Sql::new(
         "SELECT a.id, a.name_ar, a.name_en, x.n FROM \
-           (SELECT ha.association_id, COUNT(*) - CAST(COALESCE(SUM(CASE WHEN ha.household_id \
-              IN ({NOT_LIVE}) THEN 1 ELSE 0 END), 0) AS BIGINT) AS n \
-            FROM household_associations ha GROUP BY ha.association_id) x \
-         JOIN associations a ON a.id = x.association_id ORDER BY a.id"
-    )))
-    .fetch_all(&db.pool);
+           (SELECT ha.association_id, COUNT(*) - CAST(COALESCE(SUM(CASE WHEN ha.household_id IN (",
+    );
+    sql.push(NOT_LIVE)
+        .push(") THEN 1 ELSE 0 END), 0) AS BIGINT) AS n FROM (");
+    served_union(&mut sql, true, |_, _| {});
+    sql.push(
+        ") ha GROUP BY ha.association_id) x \
+         JOIN associations a ON a.id = x.association_id ORDER BY a.id",
+    );
+    let rows = sql
+        .query_as::<(i64, String, String, i64)>()
+        .fetch_all(&db.pool);
     // The total without a filtered association: the households served by
     // any (each once). With one: its own row.
     let any = async {
         if cut.association_id.is_some() {
             return Ok((0,));
         }
-        sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM (SELECT DISTINCT household_id FROM household_associations) s \
-             WHERE s.household_id NOT IN ({NOT_LIVE})"
-        )))
-        .fetch_one(&db.pool)
-        .await
+        let mut sql = Sql::new("SELECT COUNT(*) FROM (");
+        served_union(&mut sql, false, |_, _| {});
+        sql.push(") s WHERE s.household_id NOT IN (")
+            .push(NOT_LIVE)
+            .push(")");
+        sql.query_as::<(i64,)>().fetch_one(&db.pool).await
     };
     let (rows, (any,)) = tokio::try_join!(rows, any)?;
     // An association with only households no longer live had no row.

@@ -66,7 +66,7 @@ impl Cut {
         if let Some(id) = self.association_id {
             sql.push(" AND ").push(column).push(" IN (");
             served_union(sql, false, |sql, column| {
-                sql.push(column).push(" = ").bind(id);
+                sql.push(" AND ").push(column).push(" = ").bind(id);
             });
             sql.push(")");
         }
