@@ -42,6 +42,20 @@ async fn main() {
         .unwrap_or_else(|_| format!("sqlite:///var/tmp/takamul-bench/reporting-{households}.db"));
     let db = Db::connect(&url, 8).await.expect("connect");
     db.migrate().await.expect("migrate");
+    // Statistics for indexes a migration may just have added, and on
+    // PostgreSQL the visibility map that index-only scans need after a bulk
+    // load (what autovacuum or `PRAGMA optimize` give a running server in
+    // minutes; without, 100 000 products fresh from the generator are read
+    // from the heap with as many dead versions).
+    match db.engine {
+        app::database::Engine::Postgres => {
+            sqlx::query("VACUUM ANALYZE")
+                .execute(&db.pool)
+                .await
+                .expect("vacuum");
+        }
+        app::database::Engine::Sqlite => db.analyze().await.expect("analyze"),
+    }
     app::demo::seed_demo(&db).await.expect("seed");
     let existing = rows(&db, "households").await;
     if existing < households {
@@ -151,5 +165,58 @@ async fn main() {
             percentile(&hits, 0.50).as_secs_f64() * 1e3,
             percentile(&hits, 0.95).as_secs_f64() * 1e3,
         );
+        if std::env::var("BENCH_QUERIES").is_ok_and(|v| v == "1") {
+            breakdown(&db, filters).await;
+        }
     }
+}
+
+/// BENCH_QUERIES=1: the median time of each indicator group's read alone
+/// (one after the other, as `figures` runs them), to find the heavy ones.
+async fn breakdown(db: &Db, mut filters: Filters) {
+    use app::reporting::Indicator as I;
+    use app::reporting::db;
+    let cut = app::reporting::api::cut_of(db, &mut filters, now())
+        .await
+        .expect("cut");
+    let previous = db::Cut {
+        period: cut.period.previous(),
+        ..cut
+    };
+    let groups = [
+        ("registered", I::RegisteredHouseholds),
+        ("lines", I::LinesByType),
+        ("coverage", I::CoverageRate),
+        ("days to decision", I::DaysToDecision),
+        ("days to fulfilment", I::DaysToFulfilment),
+        ("referrals", I::Referrals),
+        ("duplicates prevented", I::DuplicatesPrevented),
+        ("households per association", I::HouseholdsPerAssociation),
+        ("benefits", I::BenefitsByType),
+        ("market", I::ActiveShops),
+        ("training", I::SeatsFilled),
+        ("continuity", I::AtRiskHouseholds),
+    ];
+    let time = |samples: &mut Vec<Duration>| {
+        samples.sort();
+        percentile(samples, 0.5).as_secs_f64() * 1e3
+    };
+    for (label, at) in [("", &cut), ("previous period: ", &previous)] {
+        for (name, indicator) in groups {
+            let mut samples = Vec::new();
+            for _ in 0..5 {
+                let t = Instant::now();
+                db::figures_of(db, at, indicator).await.expect("figures");
+                samples.push(t.elapsed());
+            }
+            println!("    {label}{name:<30} {:>8.1} ms", time(&mut samples));
+        }
+    }
+    let mut samples = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        db::lines_per_day(db, &cut).await.expect("trend");
+        samples.push(t.elapsed());
+    }
+    println!("    {:<30} {:>8.1} ms", "lines per day", time(&mut samples));
 }

@@ -170,17 +170,36 @@ pub async fn load(
 ) -> Result<Dashboard, AppError> {
     let cut = cut_of(db, &mut filters, at).await?;
     let period = cut.period;
-    let figures = db::figures(db, &cut).await?;
     // The previous period is read only for the headlines compared with it,
     // not every indicator again.
     let previous = db::Cut {
         period: period.previous(),
         ..cut
     };
-    let mut before = Vec::new();
-    for indicator in HEADLINES.into_iter().filter(|i| i.by_period()) {
-        before.extend(db::figures_of(db, &previous, indicator).await?);
-    }
+    // (Registered households at its end come with the period's own read.)
+    let before = futures_util::future::try_join_all(
+        HEADLINES
+            .into_iter()
+            .filter(|i| i.by_period() && *i != Indicator::RegisteredHouseholds)
+            .map(|indicator| db::figures_of(db, &previous, indicator)),
+    );
+    // Independent reads, at once on the pool's connections.
+    let (read, before, associations, cities, assistance_types) = tokio::try_join!(
+        db::figures_and_trend(db, &cut, &previous),
+        before,
+        db::associations(db),
+        db::cities(db),
+        db::assistance_types(db),
+    )?;
+    let db::Read {
+        figures,
+        per_day,
+        registered_before,
+    } = read;
+    let before: Vec<_> = registered_before
+        .into_iter()
+        .chain(before.into_iter().flatten())
+        .collect();
     let mut rows = rows_for(figures, viewer);
     let before = rows_for(before, viewer);
     let total = |rows: &[Row], indicator: Indicator| {
@@ -189,7 +208,6 @@ pub async fn load(
             .map(|r| r.shown)
             .unwrap_or(Shown::Nothing)
     };
-    let per_day = db::lines_per_day(db, &cut).await?;
     let buckets = per_bucket(period, filters.grain, filters.calendar, &per_day);
     // The trend's buckets add up to the lines' total: complemented like a breakdown.
     let mut parts: Vec<Part> = buckets
@@ -221,8 +239,6 @@ pub async fn load(
             before: indicator.by_period().then(|| total(&before, indicator)),
         })
         .collect();
-    let associations = db::associations(db).await?;
-    let cities = db::cities(db).await?;
     let map_city = match filters.city_id {
         Some(id) => cities.iter().find(|c| c.id == id).cloned(),
         None => cities
@@ -264,7 +280,7 @@ pub async fn load(
         } else {
             Vec::new()
         },
-        assistance_types: db::assistance_types(db).await?,
+        assistance_types,
         cities,
         districts: match filters.city_id {
             Some(city) => db::districts(db, city).await?,

@@ -129,7 +129,7 @@ pub(super) async fn duplicates_prevented(db: &Db, cut: &Cut) -> Result<Vec<Figur
     );
     cut.within(&mut refused, "e.occurred_at");
     cut.place(&mut refused, "h.district_id");
-    cut.craft(&mut refused, "h.id");
+    cut.craft(&mut refused, "h");
     let (refused,): (i64,) = refused.query_as().fetch_one(&db.pool).await?;
     let mut merged = Sql::new(
         "SELECT COUNT(*) FROM duplicate_candidates dc JOIN households h ON h.id = dc.household_a \
@@ -137,7 +137,7 @@ pub(super) async fn duplicates_prevented(db: &Db, cut: &Cut) -> Result<Vec<Figur
     );
     cut.within(&mut merged, "dc.decided_at");
     cut.place(&mut merged, "h.district_id");
-    cut.craft(&mut merged, "h.id");
+    cut.craft(&mut merged, "h");
     let (merged,): (i64,) = merged.query_as().fetch_one(&db.pool).await?;
     let i = Indicator::DuplicatesPrevented;
     // Platform-wide figures: the association filter does not cut them.

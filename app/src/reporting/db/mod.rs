@@ -7,9 +7,11 @@
 //! of the filter form are in `options.rs`.
 
 mod coordination;
+mod households;
 mod options;
 
 pub use coordination::district_coverage;
+use households::{households_per_association, registered, registered_then, served_union};
 pub use options::*;
 
 use std::collections::BTreeMap;
@@ -31,8 +33,11 @@ pub struct Cut {
     pub now: i64,
 }
 
+const DAY: i64 = 86_400;
+
 /// A registered household that is still one (not erased, not merged).
-const LIVE: &str = "h.status = 'registered' AND h.erased_at IS NULL AND h.merged_into_id IS NULL";
+pub(super) const LIVE: &str =
+    "h.status = 'registered' AND h.erased_at IS NULL AND h.merged_into_id IS NULL";
 
 impl Cut {
     /// ` AND <column> …` for the district, else the city.
@@ -55,27 +60,54 @@ impl Cut {
         }
     }
 
-    /// ` AND <household column>` served by the association (`household_associations`).
-    fn served(&self, sql: &mut Sql, column: &str) {
+    /// ` AND <household column>` served by the association (`household_associations`,
+    /// written out by [`served_union`] so the association reaches each part).
+    pub(super) fn served(&self, sql: &mut Sql, column: &str) {
         if let Some(id) = self.association_id {
-            sql.push(" AND ")
+            sql.push(" AND ").push(column).push(" IN (");
+            served_union(sql, false, |sql, column| {
+                sql.push(" AND ").push(column).push(" = ").bind(id);
+            });
+            sql.push(")");
+        }
+    }
+
+    /// ` AND` the household joined as `alias` has the craft (matched as a
+    /// whole code in its comma list). On the joined row, not through a
+    /// subquery: `IN (SELECT id FROM households WHERE …)` read every
+    /// household (SQLite builds the whole list first) on each query.
+    pub(super) fn craft(&self, sql: &mut Sql, alias: &str) {
+        if let Some(craft) = self.craft {
+            sql.push(" AND (',' || ")
+                .push(alias)
+                .push(".crafts || ',') LIKE ")
+                .bind(format!("%,{craft},%"));
+        }
+    }
+
+    /// ` AND` the household of `column` (not joined) has the craft: one
+    /// look-up by id per row.
+    pub(super) fn craft_of(&self, sql: &mut Sql, column: &str) {
+        if let Some(craft) = self.craft {
+            sql.push(" AND EXISTS (SELECT 1 FROM households hc WHERE hc.id = ")
                 .push(column)
-                .push(
-                    " IN (SELECT household_id FROM household_associations WHERE association_id = ",
-                )
-                .bind(id)
+                .push(" AND (',' || hc.crafts || ',') LIKE ")
+                .bind(format!("%,{craft},%"))
                 .push(")");
         }
     }
 
-    /// ` AND <household id column>` of a household with the craft.
-    pub(super) fn craft(&self, sql: &mut Sql, column: &str) {
-        if let Some(craft) = self.craft {
-            sql.push(" AND ")
-                .push(column)
-                .push(" IN (SELECT id FROM households WHERE (',' || crafts || ',') LIKE ")
-                .bind(format!("%,{craft},%"))
-                .push(")");
+    /// Whether a read of lines, events or benefits must join their
+    /// household (to cut by its place or craft); without, the join only
+    /// costs a look-up per row (every row has one: a foreign key).
+    pub(super) fn by_household(&self) -> bool {
+        self.district_id.is_some() || self.city_id.is_some() || self.craft.is_some()
+    }
+
+    /// ` JOIN households h ON h.id = <column>` when [`Self::by_household`].
+    pub(super) fn join_household(&self, sql: &mut Sql, column: &str) {
+        if self.by_household() {
+            sql.push(" JOIN households h ON h.id = ").push(column);
         }
     }
 
@@ -130,19 +162,93 @@ impl Cut {
 /// Every indicator's figures for the cut, in [`Indicator::ALL`]'s order.
 #[tracing::instrument(skip_all)]
 pub async fn figures(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
-    let mut out = registered(db, cut).await?;
-    out.extend(lines(db, cut).await?);
-    out.extend(coordination::coverage(db, cut).await?);
-    out.push(median(db, cut, Indicator::DaysToDecision).await?);
-    out.push(median(db, cut, Indicator::DaysToFulfilment).await?);
-    out.extend(referrals(db, cut).await?);
-    out.extend(coordination::duplicates_prevented(db, cut).await?);
-    out.extend(households_per_association(db, cut).await?);
-    out.extend(benefits(db, cut).await?);
-    out.extend(market(db, cut).await?);
-    out.extend(training(db, cut).await?);
-    out.extend(continuity(db, cut).await?);
-    Ok(out)
+    Ok(figures_with(db, cut, false, None).await?.figures)
+}
+
+/// What the dashboard reads in one go: every indicator's figures, the lines
+/// per Saudi day (the trend), and the registered households at the previous
+/// period's end (a headline's comparison).
+pub struct Read {
+    pub figures: Vec<Figure>,
+    /// As [`lines_per_day`] gives them.
+    pub per_day: Vec<(i64, i64)>,
+    /// The previous cut's [`Indicator::RegisteredHouseholds`] figures.
+    pub registered_before: Vec<Figure>,
+}
+
+/// [`figures`], the trend, and the registered households of `previous`:
+/// the lines read once for the figures and the trend when the period is
+/// short enough that a row per type, state and day stays few, and counted
+/// households once for both periods.
+#[tracing::instrument(skip_all)]
+pub async fn figures_and_trend(db: &Db, cut: &Cut, previous: &Cut) -> Result<Read, sqlx::Error> {
+    figures_with(db, cut, true, Some(previous)).await
+}
+
+async fn figures_with(
+    db: &Db,
+    cut: &Cut,
+    trend: bool,
+    previous: Option<&Cut>,
+) -> Result<Read, sqlx::Error> {
+    let together = trend && cut.period.end - cut.period.start <= 400 * DAY;
+    let apart = async {
+        match trend && !together {
+            true => lines_per_day(db, cut).await,
+            false => Ok(Vec::new()),
+        }
+    };
+    // The groups are independent reads: run at once on the pool's
+    // connections (PostgreSQL runs each in its own process; SQLite's WAL
+    // lets readers run side by side), in the same order once done.
+    let (
+        registered,
+        lines,
+        coverage,
+        decision,
+        fulfilment,
+        referrals,
+        duplicates,
+        per_association,
+        benefits,
+        market,
+        training,
+        continuity,
+        apart,
+    ) = tokio::try_join!(
+        registered_then(db, cut, previous),
+        lines_with_days(db, cut, together),
+        coordination::coverage(db, cut),
+        median(db, cut, Indicator::DaysToDecision),
+        median(db, cut, Indicator::DaysToFulfilment),
+        referrals(db, cut),
+        coordination::duplicates_prevented(db, cut),
+        households_per_association(db, cut),
+        benefits(db, cut),
+        market(db, cut),
+        training(db, cut),
+        continuity(db, cut),
+        apart,
+    )?;
+    let (lines, days) = lines;
+    let (registered, registered_before) = registered;
+    let mut out = registered;
+    out.extend(lines);
+    out.extend(coverage);
+    out.push(decision);
+    out.push(fulfilment);
+    out.extend(referrals);
+    out.extend(duplicates);
+    out.extend(per_association);
+    out.extend(benefits);
+    out.extend(market);
+    out.extend(training);
+    out.extend(continuity);
+    Ok(Read {
+        figures: out,
+        per_day: if together { days } else { apart },
+        registered_before: registered_before.unwrap_or_default(),
+    })
 }
 
 /// One indicator's figures for the cut, as [`figures`] gives them, reading
@@ -175,32 +281,6 @@ pub async fn figures_of(
         .collect())
 }
 
-/// Registered households at the end of the period, verified or not.
-async fn registered(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
-    let mut sql = Sql::new("SELECT h.verified, COUNT(*) FROM households h WHERE ");
-    sql.push(LIVE)
-        .push(" AND h.created_at < ")
-        .bind(cut.period.end);
-    cut.place(&mut sql, "h.district_id");
-    cut.served(&mut sql, "h.id");
-    cut.craft(&mut sql, "h.id");
-    sql.push(" GROUP BY h.verified");
-    let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(&db.pool).await?;
-    let count = |flag: i64| {
-        rows.iter()
-            .filter(|r| r.0 == flag)
-            .map(|r| r.1)
-            .sum::<i64>()
-    };
-    let (verified, not) = (count(1), count(0));
-    let i = Indicator::RegisteredHouseholds;
-    Ok(vec![
-        cut.total(i, Some(verified + not), Some(verified + not)),
-        cut.part(i, "verified", "موثقة", "Verified", verified),
-        cut.part(i, "not_verified", "غير موثقة", "Not verified", not),
-    ])
-}
-
 /// A line state's name in both languages.
 pub fn state_name(state: &str) -> (&'static str, &'static str) {
     match state {
@@ -227,19 +307,67 @@ const STATES: [&str; 7] = [
 
 /// Lines submitted in the period, by type and by state now.
 async fn lines(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
+    Ok(lines_with_days(db, cut, false).await?.0)
+}
+
+/// The Saudi day of a line's submission: the same expression in SELECT and
+/// GROUP BY (a bound value would be two different parameters to
+/// PostgreSQL); UTC+3 is 10 800 seconds.
+const SAUDI_DAY: &str = "(l.created_at + 10800) / 86400";
+
+/// [`lines`], and with `by_day` the same lines per Saudi day (as
+/// [`lines_per_day`]) from the same read: grouped by type, state and day,
+/// summed both ways here (the dashboard's two biggest reads made one).
+async fn lines_with_days(
+    db: &Db,
+    cut: &Cut,
+    by_day: bool,
+) -> Result<(Vec<Figure>, Vec<(i64, i64)>), sqlx::Error> {
+    debug_assert_eq!(crate::time::SAUDI_OFFSET_SECONDS, 10_800);
+    // Grouped by the line's own columns first (SQLite then reads the
+    // (type, state, created_at) index in its order, a range per pair, with
+    // no sort), named by the types after.
+    let day = if by_day {
+        SAUDI_DAY
+    } else {
+        "CAST(0 AS BIGINT)"
+    };
     let mut sql = Sql::new(
-        "SELECT t.code, t.name_ar, t.name_en, l.state, COUNT(*) FROM application_lines l \
-         JOIN assistance_types t ON t.id = l.assistance_type_id \
-         JOIN households h ON h.id = l.household_id WHERE 1 = 1",
+        "SELECT t.code, t.name_ar, t.name_en, x.state, x.day, x.n FROM \
+           (SELECT l.assistance_type_id, l.state, ",
     );
+    sql.push(day)
+        .push(" AS day, COUNT(*) AS n FROM application_lines l");
+    cut.join_household(&mut sql, "l.household_id");
+    sql.push(" WHERE 1 = 1");
     cut.within(&mut sql, "l.created_at");
     cut.association(&mut sql, "l.association_id");
     cut.assistance_type(&mut sql, "l.assistance_type_id");
     cut.place(&mut sql, "h.district_id");
-    cut.craft(&mut sql, "h.id");
-    sql.push(" GROUP BY t.code, t.name_ar, t.name_en, t.sort_order, l.state ORDER BY t.sort_order, t.code");
-    let rows: Vec<(String, String, String, String, i64)> =
+    cut.craft(&mut sql, "h");
+    sql.push(" GROUP BY l.assistance_type_id, l.state");
+    if by_day {
+        sql.push(", ").push(SAUDI_DAY);
+    }
+    sql.push(
+        ") x JOIN assistance_types t ON t.id = x.assistance_type_id ORDER BY t.sort_order, t.code",
+    );
+    let rows: Vec<(String, String, String, String, i64, i64)> =
         sql.query_as().fetch_all(&db.pool).await?;
+    let mut days: BTreeMap<i64, i64> = BTreeMap::new();
+    if by_day {
+        for r in &rows {
+            *days.entry(r.4).or_default() += r.5;
+        }
+    }
+    let days = days
+        .into_iter()
+        .map(|(day, n)| (day * 86_400 - crate::time::SAUDI_OFFSET_SECONDS, n))
+        .collect();
+    let rows: Vec<(String, String, String, String, i64)> = rows
+        .into_iter()
+        .map(|(code, ar, en, state, _, n)| (code, ar, en, state, n))
+        .collect();
     let total: i64 = rows.iter().map(|r| r.4).sum();
     let mut by_type: Vec<(String, String, String, i64)> = Vec::new();
     let mut by_state: BTreeMap<&str, i64> = BTreeMap::new();
@@ -260,7 +388,7 @@ async fn lines(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
         let (ar, en) = state_name(state);
         out.push(cut.part(Indicator::LinesByState, state, ar, en, n));
     }
-    Ok(out)
+    Ok((out, days))
 }
 
 /// The median days from submission to the first event into the
@@ -272,14 +400,14 @@ async fn median(db: &Db, cut: &Cut, indicator: Indicator) -> Result<Figure, sqlx
     };
     let mut sql = Sql::new(
         "SELECT l.created_at, MIN(e.occurred_at) FROM application_lines l \
-         JOIN line_events e ON e.line_id = l.id \
-         JOIN households h ON h.id = l.household_id WHERE e.to_state IN ",
+         JOIN line_events e ON e.line_id = l.id",
     );
-    sql.push(states);
+    cut.join_household(&mut sql, "l.household_id");
+    sql.push(" WHERE e.to_state IN ").push(states);
     cut.association(&mut sql, "l.association_id");
     cut.assistance_type(&mut sql, "l.assistance_type_id");
     cut.place(&mut sql, "h.district_id");
-    cut.craft(&mut sql, "h.id");
+    cut.craft(&mut sql, "h");
     sql.push(" GROUP BY l.id, l.created_at HAVING MIN(e.occurred_at) >= ")
         .bind(cut.period.start)
         .push(" AND MIN(e.occurred_at) < ")
@@ -298,49 +426,21 @@ async fn referrals(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     let mut sql = Sql::new(
         "SELECT a.id, a.name_ar, a.name_en, COUNT(*) FROM line_events e \
          JOIN application_lines l ON l.id = e.line_id \
-         JOIN households h ON h.id = l.household_id \
-         JOIN associations a ON a.id = e.association_id WHERE e.to_state = 'referred'",
+         JOIN associations a ON a.id = e.association_id",
     );
+    cut.join_household(&mut sql, "l.household_id");
+    sql.push(" WHERE e.to_state = 'referred'");
     cut.within(&mut sql, "e.occurred_at");
     cut.association(&mut sql, "e.association_id");
     cut.assistance_type(&mut sql, "l.assistance_type_id");
     cut.place(&mut sql, "h.district_id");
-    cut.craft(&mut sql, "h.id");
+    cut.craft(&mut sql, "h");
     sql.push(" GROUP BY a.id, a.name_ar, a.name_en ORDER BY a.id");
     per_association(Indicator::Referrals, cut, sql, db).await
 }
 
-/// Households each association serves, every association's row (an
-/// association's own whole, the others' suppressed when small).
-async fn households_per_association(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
-    let mut sql = Sql::new(
-        "SELECT a.id, a.name_ar, a.name_en, COUNT(*) FROM household_associations ha \
-         JOIN households h ON h.id = ha.household_id \
-         JOIN associations a ON a.id = ha.association_id WHERE ",
-    );
-    sql.push(LIVE);
-    cut.place(&mut sql, "h.district_id");
-    cut.craft(&mut sql, "h.id");
-    sql.push(" GROUP BY a.id, a.name_ar, a.name_en ORDER BY a.id");
-    let mut out = per_association(Indicator::HouseholdsPerAssociation, cut, sql, db).await?;
-    // The total: households served by the filtered association, else by any.
-    let mut total = Sql::new("SELECT COUNT(*) FROM households h WHERE ");
-    total.push(LIVE);
-    cut.place(&mut total, "h.district_id");
-    cut.craft(&mut total, "h.id");
-    match cut.association_id {
-        Some(_) => cut.served(&mut total, "h.id"),
-        None => {
-            total.push(" AND h.id IN (SELECT household_id FROM household_associations)");
-        }
-    }
-    let (n,): (i64,) = total.query_as().fetch_one(&db.pool).await?;
-    out[0] = cut.total(Indicator::HouseholdsPerAssociation, Some(n), Some(n));
-    Ok(out)
-}
-
 /// A total then one row per association (owned by it).
-async fn per_association(
+pub(super) async fn per_association(
     indicator: Indicator,
     cut: &Cut,
     sql: Sql,
@@ -366,16 +466,17 @@ async fn benefits(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     let mut sql = Sql::new(
         "SELECT t.code, t.name_ar, t.name_en, COUNT(*), \
            CAST(COALESCE(SUM(b.value_halalas), 0) AS BIGINT) FROM benefits b \
-         JOIN assistance_types t ON t.id = b.assistance_type_id \
-         JOIN households h ON h.id = b.household_id WHERE b.given_on >= ",
+         JOIN assistance_types t ON t.id = b.assistance_type_id",
     );
-    sql.bind(cut.period.first_day())
+    cut.join_household(&mut sql, "b.household_id");
+    sql.push(" WHERE b.given_on >= ")
+        .bind(cut.period.first_day())
         .push(" AND b.given_on < ")
         .bind(cut.period.day_after());
     cut.association(&mut sql, "b.association_id");
     cut.assistance_type(&mut sql, "b.assistance_type_id");
     cut.place(&mut sql, "h.district_id");
-    cut.craft(&mut sql, "h.id");
+    cut.craft(&mut sql, "h");
     sql.push(" GROUP BY t.code, t.name_ar, t.name_en, t.sort_order ORDER BY t.sort_order, t.code");
     let rows: Vec<(String, String, String, i64, i64)> = sql.query_as().fetch_all(&db.pool).await?;
     let (count, value) = rows.iter().fold((0, 0), |(c, v), r| (c + r.3, v + r.4));
@@ -395,13 +496,22 @@ async fn benefits(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
 /// Active shops, published products, and taps in the last 30 days, of
 /// shops in the place (and of households the association serves).
 async fn market(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
-    let mut sql = Sql::new(
-        "SELECT COUNT(DISTINCT s.id), COUNT(*) FROM products p JOIN shops s ON s.id = p.shop_id \
-         WHERE p.status = 'published'",
-    );
+    // Uncut, the products alone (every product has its shop: a foreign key).
+    let shops_cut = cut.by_household() || cut.association_id.is_some();
+    // Products per shop first, then shops and their sum: a GROUP BY in the
+    // order of the (shop, status) index, where COUNT(DISTINCT) sorted.
+    let mut sql = Sql::new(if shops_cut {
+        "SELECT COUNT(*), CAST(COALESCE(SUM(x.n), 0) AS BIGINT) FROM \
+           (SELECT p.shop_id, COUNT(*) AS n FROM products p JOIN shops s ON s.id = p.shop_id \
+            WHERE p.status = 'published'"
+    } else {
+        "SELECT COUNT(*), CAST(COALESCE(SUM(x.n), 0) AS BIGINT) FROM \
+           (SELECT p.shop_id, COUNT(*) AS n FROM products p WHERE p.status = 'published'"
+    });
     cut.place(&mut sql, "s.district_id");
     cut.served(&mut sql, "s.household_id");
-    cut.craft(&mut sql, "s.household_id");
+    cut.craft_of(&mut sql, "s.household_id");
+    sql.push(" GROUP BY p.shop_id) x");
     let (shops, products): (i64, i64) = sql.query_as().fetch_one(&db.pool).await?;
     let mut taps = Sql::new(
         "SELECT CAST(COALESCE(SUM(pt.taps), 0) AS BIGINT), COUNT(DISTINCT s.id) FROM product_taps pt \
@@ -410,7 +520,7 @@ async fn market(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     taps.bind(cut.now.div_euclid(86_400) - 30);
     cut.place(&mut taps, "s.district_id");
     cut.served(&mut taps, "s.household_id");
-    cut.craft(&mut taps, "s.household_id");
+    cut.craft_of(&mut taps, "s.household_id");
     let (tapped, tapped_shops): (i64, i64) = taps.query_as().fetch_one(&db.pool).await?;
     Ok(vec![
         cut.total(Indicator::ActiveShops, Some(shops), Some(shops)),
@@ -439,7 +549,7 @@ async fn training(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
             .push(")");
         }
         cut.place(&mut sql, "h.district_id");
-        cut.craft(&mut sql, "e.household_id");
+        cut.craft(&mut sql, "h");
         sql
     };
     let (seats,): (i64,) = base(
@@ -490,7 +600,7 @@ async fn continuity(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     at_risk.push(LIVE);
     cut.place(&mut at_risk, "h.district_id");
     cut.served(&mut at_risk, "h.id");
-    cut.craft(&mut at_risk, "h.id");
+    cut.craft(&mut at_risk, "h");
     let (at_risk,): (i64,) = at_risk.query_as().fetch_one(&db.pool).await?;
     let mut exited = Sql::new(
         "SELECT COUNT(DISTINCT ch.household_id) FROM continuity_history ch \
@@ -499,7 +609,7 @@ async fn continuity(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
     cut.within(&mut exited, "ch.at");
     cut.place(&mut exited, "h.district_id");
     cut.served(&mut exited, "h.id");
-    cut.craft(&mut exited, "h.id");
+    cut.craft(&mut exited, "h");
     let (exited,): (i64,) = exited.query_as().fetch_one(&db.pool).await?;
     Ok(vec![
         cut.total(Indicator::AtRiskHouseholds, Some(at_risk), Some(at_risk)),
@@ -511,20 +621,16 @@ async fn continuity(db: &Db, cut: &Cut) -> Result<Vec<Figure>, sqlx::Error> {
 /// second, and how many): grouped by integer division, the same on both
 /// engines, so the trend reads one row a day whatever the number of lines.
 pub async fn lines_per_day(db: &Db, cut: &Cut) -> Result<Vec<(i64, i64)>, sqlx::Error> {
-    // The same expression in SELECT and GROUP BY (a bound value would be two
-    // different parameters to PostgreSQL): UTC+3 is 10 800 seconds.
-    const SAUDI_DAY: &str = "(l.created_at + 10800) / 86400";
-    debug_assert_eq!(crate::time::SAUDI_OFFSET_SECONDS, 10_800);
     let mut sql = Sql::new("SELECT ");
-    sql.push(SAUDI_DAY).push(
-        " AS day, COUNT(*) FROM application_lines l \
-         JOIN households h ON h.id = l.household_id WHERE 1 = 1",
-    );
+    sql.push(SAUDI_DAY)
+        .push(" AS day, COUNT(*) FROM application_lines l");
+    cut.join_household(&mut sql, "l.household_id");
+    sql.push(" WHERE 1 = 1");
     cut.within(&mut sql, "l.created_at");
     cut.association(&mut sql, "l.association_id");
     cut.assistance_type(&mut sql, "l.assistance_type_id");
     cut.place(&mut sql, "h.district_id");
-    cut.craft(&mut sql, "h.id");
+    cut.craft(&mut sql, "h");
     sql.push(" GROUP BY ").push(SAUDI_DAY);
     let rows: Vec<(i64, i64)> = sql.query_as().fetch_all(&db.pool).await?;
     Ok(rows
