@@ -120,10 +120,11 @@ pub enum ErrorKey {
     FinancingStep,
     FinancingNotEligible,
     FinancingSettingsInvalid,
+    FinancingReasonRequired,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 109] = [
+    pub const ALL: [ErrorKey; 110] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -233,6 +234,7 @@ impl ErrorKey {
         ErrorKey::FinancingStep,
         ErrorKey::FinancingNotEligible,
         ErrorKey::FinancingSettingsInvalid,
+        ErrorKey::FinancingReasonRequired,
     ];
 
     /// The snake-case name used in URLs.
@@ -347,6 +349,7 @@ impl ErrorKey {
             ErrorKey::FinancingStep => "financing_step",
             ErrorKey::FinancingNotEligible => "financing_not_eligible",
             ErrorKey::FinancingSettingsInvalid => "financing_settings_invalid",
+            ErrorKey::FinancingReasonRequired => "financing_reason_required",
         }
     }
 

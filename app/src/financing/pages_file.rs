@@ -7,8 +7,9 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use super::api::{
-    ApproveLoan, CheckFinancingEligibility, DisburseLoan, EnterRepayment, RecordFinancingDocument,
-    RecordGuaranteeCall, ReferFinancingFile, RescheduleLoan, get_financing_file,
+    AddLoanGuarantee, ApproveLoan, CheckFinancingEligibility, DisburseLoan, EnterRepayment,
+    RecordFinancingDocument, RecordGuaranteeCall, ReferFinancingFile, RescheduleLoan,
+    WriteOffLoan, get_financing_file,
 };
 use super::labels::{DocumentText, ReferralText, RuleResult};
 use super::pages::LoanView;
@@ -183,6 +184,46 @@ fn File(file: FileDetail) -> impl IntoView {
                 <label for="re-first">{t!(i18n, financing.first_due_on)}</label>
                 <input id="re-first" name="first_due_on" type="date" required />
                 <button type="submit" class="button secondary">{t!(i18n, financing.reschedule)}</button>
+            </form>
+        })}
+        {(may_act && file.loan.as_ref().is_some_and(|l| l.disbursed_on.is_some())).then(|| view! {
+            <h2>{t!(i18n, financing.add_guarantee_title)}</h2>
+            <p class="small muted">{t!(i18n, financing.add_guarantee_intro)}</p>
+            <form method="post" action=AddLoanGuarantee::PATH class="stack guarantee-form">
+                <input type="hidden" name="file_id" value=id.clone() />
+                <fieldset>
+                    <legend>{t!(i18n, financing.guarantor_kind)}</legend>
+                    <label class="choice-row"><input type="radio" name="guarantor" value="person" checked /> {t!(i18n, financing.guarantor_person)}</label>
+                    <label class="choice-row"><input type="radio" name="guarantor" value="other_entity" /> {t!(i18n, financing.guarantor_entity)}</label>
+                </fieldset>
+                <label for="g-name">{t!(i18n, financing.guarantor_name)}</label>
+                <input id="g-name" name="name" required minlength="2" maxlength="200" />
+                <fieldset>
+                    <legend>{t!(i18n, financing.kafala_kind)}</legend>
+                    <label class="choice-row"><input type="radio" name="kafala" value="payment" checked /> {t!(i18n, financing.kafala_payment)}</label>
+                    <label class="choice-row"><input type="radio" name="kafala" value="appearance" /> {t!(i18n, financing.kafala_appearance)}</label>
+                </fieldset>
+                <label for="g-share">{t!(i18n, financing.share_percent)}</label>
+                <input id="g-share" name="share_percent" inputmode="numeric" value="100" />
+                <label for="g-cap">{t!(i18n, financing.cap)}</label>
+                <input id="g-cap" name="cap" inputmode="decimal" />
+                <label for="g-starts">{t!(i18n, financing.starts_on)}</label>
+                <input id="g-starts" name="starts_on" type="date" required value=file.today.clone() />
+                <label for="g-ends">{t!(i18n, financing.ends_on)}</label>
+                <input id="g-ends" name="ends_on" type="date" />
+                <button type="submit" class="button secondary">{t!(i18n, financing.add_guarantee)}</button>
+            </form>
+        })}
+        {(may_act && loan_status.is_some_and(LoanStatus::is_running)).then(|| view! {
+            <h2>{t!(i18n, financing.write_off_title)}</h2>
+            <p class="small muted">{t!(i18n, financing.write_off_intro)}</p>
+            <form method="post" action=WriteOffLoan::PATH class="stack write-off-form">
+                <input type="hidden" name="file_id" value=id.clone() />
+                <label for="wo-on">{t!(i18n, financing.written_off_on)}</label>
+                <input id="wo-on" name="on" type="date" required value=file.today.clone() />
+                <label for="wo-reason">{t!(i18n, financing.write_off_reason)}</label>
+                <textarea id="wo-reason" name="reason" required minlength="3" maxlength="500"></textarea>
+                <button type="submit" class="button danger">{t!(i18n, financing.write_off)}</button>
             </form>
         })}
         {(may_act && file.loan.as_ref().is_some_and(|l| l.disbursed_on.is_some())).then(|| view! {

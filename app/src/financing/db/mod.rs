@@ -5,9 +5,11 @@
 
 mod guarantees;
 mod loans;
+mod statements;
 
 pub use guarantees::*;
 pub use loans::*;
+pub use statements::*;
 
 use sqlx::Row;
 
