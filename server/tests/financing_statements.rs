@@ -166,7 +166,10 @@ async fn disbursed(staff: &Browser, file: i64, first_due: SaudiDate) -> String {
         "/api/disburse_loan",
         &[
             ("file_id", &file_id),
-            ("disbursed_on", &first_due.add_months(-1).unwrap().to_string()),
+            (
+                "disbursed_on",
+                &first_due.add_months(-1).unwrap().to_string(),
+            ),
             ("first_due_on", &first_due.to_string()),
             ("kafala", "payment"),
             ("share_percent", "100"),
@@ -265,8 +268,13 @@ async fn statements_and_calls(app: TestApp) {
     let r = upload(&family, "bank_statement", "s.csv", csv.clone().into_bytes()).await;
     assert!(location(&r).contains("error=forbidden"), "{}", location(&r));
     let r = upload(&staff, "bank_statement", "s.csv", b"a,b\n1,2\n".to_vec()).await;
-    assert!(location(&r).contains("error=import_columns_missing"), "{}", location(&r));
-    let first = statement_of(&upload(&staff, "bank_statement", "s.csv", csv.clone().into_bytes()).await);
+    assert!(
+        location(&r).contains("error=import_columns_missing"),
+        "{}",
+        location(&r)
+    );
+    let first =
+        statement_of(&upload(&staff, "bank_statement", "s.csv", csv.clone().into_bytes()).await);
     let id = first.to_string();
     let view = json(&staff, "/api/get_statement", &[("import_id", &id)]).await;
     let verdicts: Vec<(String, String)> = view["rows"]
@@ -292,20 +300,45 @@ async fn statements_and_calls(app: TestApp) {
     .map(|(o, p)| (o.to_string(), p.to_string()));
     assert_eq!(verdicts, expected);
     assert_eq!(view["total_to_pay"], 1_000_00);
-    assert!(view["rows"][0]["national_id"].as_str().unwrap().contains('•'));
+    assert!(
+        view["rows"][0]["national_id"]
+            .as_str()
+            .unwrap()
+            .contains('•')
+    );
     // The dry run paid nothing.
-    assert_eq!(loan_of(&staff, file).await["summary"]["outstanding"], 19_000_00);
-    assert_eq!(status(&bahr, "/api/get_statement", &[("import_id", &id)]).await, 403);
-    assert_eq!(status(&bahr, "/api/apply_statement", &[("import_id", &id)]).await, 403);
+    assert_eq!(
+        loan_of(&staff, file).await["summary"]["outstanding"],
+        19_000_00
+    );
+    assert_eq!(
+        status(&bahr, "/api/get_statement", &[("import_id", &id)]).await,
+        403
+    );
+    assert_eq!(
+        status(&bahr, "/api/apply_statement", &[("import_id", &id)]).await,
+        403
+    );
     let page = staff
-        .get(&format!("{}/{first}", app::paths::FINANCING_STATEMENTS_PAGE))
+        .get(&format!(
+            "{}/{first}",
+            app::paths::FINANCING_STATEMENTS_PAGE
+        ))
         .await;
     assert_eq!(page.status(), 200);
-    assert!(page.text().await.unwrap().contains("data-outcome=\"refuse\""));
+    assert!(
+        page.text()
+            .await
+            .unwrap()
+            .contains("data-outcome=\"refuse\"")
+    );
 
     // Applied: the two rows paid, oldest instalment first; once only.
     json(&staff, "/api/apply_statement", &[("import_id", &id)]).await;
-    assert_eq!(status(&staff, "/api/apply_statement", &[("import_id", &id)]).await, 409);
+    assert_eq!(
+        status(&staff, "/api/apply_statement", &[("import_id", &id)]).await,
+        409
+    );
     let loan = loan_of(&staff, file).await;
     assert_eq!(loan["summary"]["outstanding"], 18_000_00);
     assert_eq!(loan["instalments"][1]["paid"], 1_000_00);
@@ -320,22 +353,56 @@ async fn statements_and_calls(app: TestApp) {
 
     // The same statement again: its rows are known, nothing is paid twice.
     let again = statement_of(&upload(&staff, "bank_statement", "s.csv", csv.into_bytes()).await);
-    let view = json(&staff, "/api/get_statement", &[("import_id", &again.to_string())]).await;
+    let view = json(
+        &staff,
+        "/api/get_statement",
+        &[("import_id", &again.to_string())],
+    )
+    .await;
     assert_eq!(view["to_pay"], 0);
     assert_eq!(view["rows"][0]["problem"], "already_imported");
     assert_eq!(view["rows"][1]["problem"], "already_imported");
 
     // An XLSX statement with a transaction column (its key).
     let rows = vec![
-        ["Loan reference", "National ID", "Paid on", "Amount", "Transaction"].map(str::to_string).to_vec(),
-        [reference.clone(), head.clone(), d(2), "1500".into(), "TX-1".into()].to_vec(),
+        [
+            "Loan reference",
+            "National ID",
+            "Paid on",
+            "Amount",
+            "Transaction",
+        ]
+        .map(str::to_string)
+        .to_vec(),
+        [
+            reference.clone(),
+            head.clone(),
+            d(2),
+            "1500".into(),
+            "TX-1".into(),
+        ]
+        .to_vec(),
     ];
     let xlsx = app::imports::file::xlsx_bytes(&rows).unwrap();
-    let third = statement_of(&upload(&staff, "association_statement", "s.xlsx", xlsx.clone()).await);
-    json(&staff, "/api/apply_statement", &[("import_id", &third.to_string())]).await;
+    let third =
+        statement_of(&upload(&staff, "association_statement", "s.xlsx", xlsx.clone()).await);
+    json(
+        &staff,
+        "/api/apply_statement",
+        &[("import_id", &third.to_string())],
+    )
+    .await;
     let fourth = statement_of(&upload(&staff, "association_statement", "s.xlsx", xlsx).await);
-    let view = json(&staff, "/api/get_statement", &[("import_id", &fourth.to_string())]).await;
-    assert_eq!((view["to_pay"].as_i64(), view["to_skip"].as_i64()), (Some(0), Some(1)));
+    let view = json(
+        &staff,
+        "/api/get_statement",
+        &[("import_id", &fourth.to_string())],
+    )
+    .await;
+    assert_eq!(
+        (view["to_pay"].as_i64(), view["to_skip"].as_i64()),
+        (Some(0), Some(1))
+    );
     let loan = loan_of(&staff, file).await;
     assert_eq!(loan["summary"]["outstanding"], 16_500_00);
     assert_eq!(
@@ -360,7 +427,11 @@ async fn statements_and_calls(app: TestApp) {
         let staff = staff.clone();
         async move {
             let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            staff.post_api("/api/record_guarantee_call", &pairs).await.status().as_u16()
+            staff
+                .post_api("/api/record_guarantee_call", &pairs)
+                .await
+                .status()
+                .as_u16()
         }
     };
     // More than the loan still owes the bank is refused.
@@ -370,9 +441,12 @@ async fn statements_and_calls(app: TestApp) {
     let loan = loan_of(&staff, file).await;
     assert_eq!(loan["summary"]["outstanding"], 14_499_50);
     assert_eq!(loan["instalments"][4]["paid"], 1_000_00);
-    assert_eq!(loan["instalments"][5]["paid"], 50);
+    assert_eq!(loan["instalments"][5]["paid"], 500_50);
     let g = &loan["guarantees"][0];
-    assert_eq!((g["called"].as_i64(), g["recovered"].as_i64()), (Some(2_000_50), Some(500_25)));
+    assert_eq!(
+        (g["called"].as_i64(), g["recovered"].as_i64()),
+        (Some(2_000_50), Some(500_25))
+    );
     assert_eq!(g["exposure"], 14_499_50);
     let exposure = json(&staff, "/api/get_financing_exposure", &[]).await;
     assert_eq!(exposure["figures"]["exposure"], 14_499_50);
@@ -435,7 +509,12 @@ async fn statements_and_calls(app: TestApp) {
     // The statements page renders without JavaScript.
     let r = staff.get(app::paths::FINANCING_STATEMENTS_PAGE).await;
     assert_eq!(r.status(), 200);
-    assert!(r.text().await.unwrap().contains(&format!("data-statement=\"{first}\"")));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains(&format!("data-statement=\"{first}\""))
+    );
 }
 
 async fn write_off_further_loan_and_exports(app: TestApp) {
@@ -455,7 +534,11 @@ async fn write_off_further_loan_and_exports(app: TestApp) {
     json(
         &staff,
         "/api/enter_repayment",
-        &[("file_id", &f), ("amount", "9000"), ("paid_on", &today.to_string())],
+        &[
+            ("file_id", &f),
+            ("amount", "9000"),
+            ("paid_on", &today.to_string()),
+        ],
     )
     .await;
 
@@ -463,7 +546,25 @@ async fn write_off_further_loan_and_exports(app: TestApp) {
     // the family asks again; the eligibility check refuses it in words
     // until more than half of the first loan is repaid.
     let first_line = line.to_string();
-    json(&staff, "/api/act_on_line", &[("line_id", &first_line), ("action", "fulfil")]).await;
+    json(
+        &staff,
+        "/api/act_on_line",
+        &[
+            ("line_id", &first_line),
+            ("action", "fulfil"),
+            ("value", "20000"),
+            ("given_on", &today.to_string()),
+        ],
+    )
+    .await;
+    // (The type's cooldown after a fulfilment is over: the first line was
+    // fulfilled long ago.)
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE application_lines SET last_action_at = last_action_at - 3650 * 86400 WHERE id = {line}"
+    )))
+    .execute(&app.state.db.pool)
+    .await
+    .unwrap();
     let second_line = approved_line(&app, &family).await;
     let second = checked_file(&app, &staff, second_line).await;
     let s = second.to_string();
@@ -478,7 +579,12 @@ async fn write_off_further_loan_and_exports(app: TestApp) {
         .collect();
     assert_eq!(failed, ["further_loan"]);
     assert_eq!(
-        status(&staff, "/api/refer_financing_file", &[("file_id", &s), ("to", "sdb")]).await,
+        status(
+            &staff,
+            "/api/refer_financing_file",
+            &[("file_id", &s), ("to", "sdb")]
+        )
+        .await,
         409
     );
     let page = staff
@@ -491,10 +597,19 @@ async fn write_off_further_loan_and_exports(app: TestApp) {
     json(
         &staff,
         "/api/enter_repayment",
-        &[("file_id", &f), ("amount", "1000.01"), ("paid_on", &today.to_string())],
+        &[
+            ("file_id", &f),
+            ("amount", "1000.01"),
+            ("paid_on", &today.to_string()),
+        ],
     )
     .await;
-    json(&staff, "/api/check_financing_eligibility", &[("file_id", &s)]).await;
+    json(
+        &staff,
+        "/api/check_financing_eligibility",
+        &[("file_id", &s)],
+    )
+    .await;
     assert_eq!(
         json(&staff, "/api/get_financing_file", &[("file_id", &s)]).await["eligible"],
         true
@@ -503,10 +618,16 @@ async fn write_off_further_loan_and_exports(app: TestApp) {
     // Write-off: a reason is required; another association may not; the
     // loan leaves outstanding, PAR and exposure, and shows what was written off.
     let before = json(&staff, "/api/get_financing_exposure", &[]).await["figures"].clone();
-    let outstanding = loan_of(&staff, file).await["summary"]["outstanding"].as_i64().unwrap();
+    let outstanding = loan_of(&staff, file).await["summary"]["outstanding"]
+        .as_i64()
+        .unwrap();
     assert_eq!(outstanding, 9_999_99);
     let write_off = |reason: &'static str| {
-        vec![("file_id", f.clone()), ("on", today.to_string()), ("reason", reason.to_string())]
+        vec![
+            ("file_id", f.clone()),
+            ("on", today.to_string()),
+            ("reason", reason.to_string()),
+        ]
     };
     let post = |browser: &Browser, form: Vec<(&'static str, String)>| {
         let browser = browser.clone();
@@ -538,46 +659,73 @@ async fn write_off_further_loan_and_exports(app: TestApp) {
     );
     assert_eq!(after["written_off"], outstanding);
     assert_eq!(
-        status(&staff, "/api/enter_repayment", &[("file_id", &f), ("amount", "10"), ("paid_on", &today.to_string())]).await,
+        status(
+            &staff,
+            "/api/enter_repayment",
+            &[
+                ("file_id", &f),
+                ("amount", "10"),
+                ("paid_on", &today.to_string())
+            ]
+        )
+        .await,
         409
     );
     assert_eq!(
-        one(&app, "SELECT COUNT(*) FROM audit_events WHERE action = 'loan_written_off'").await,
+        one(
+            &app,
+            "SELECT COUNT(*) FROM audit_events WHERE action = 'loan_written_off'"
+        )
+        .await,
         1
     );
 
     // Exports: the loan list (names families: staff of the association
     // only, audited as an exported list) and the council's figures.
-    let r = staff.get(&format!("{}.csv", app::paths::FINANCING_LOANS_EXPORT)).await;
+    let r = staff
+        .get(&format!("{}.csv", app::paths::FINANCING_LOANS_EXPORT))
+        .await;
     assert_eq!(r.status(), 200);
     let body = r.bytes().await.unwrap();
     assert!(body.starts_with(b"\xEF\xBB\xBF"));
     let text = String::from_utf8(body.to_vec()).unwrap();
     assert!(text.contains("F-"), "{text}");
     assert!(text.contains("written_off"), "{text}");
-    let r = staff.get(&format!("{}.xlsx", app::paths::FINANCING_LOANS_EXPORT)).await;
+    let r = staff
+        .get(&format!("{}.xlsx", app::paths::FINANCING_LOANS_EXPORT))
+        .await;
     assert_eq!(r.status(), 200);
     assert!(r.bytes().await.unwrap().starts_with(b"PK"));
     assert_eq!(
-        family.get(&format!("{}.csv", app::paths::FINANCING_LOANS_EXPORT)).await.status(),
+        family
+            .get(&format!("{}.csv", app::paths::FINANCING_LOANS_EXPORT))
+            .await
+            .status(),
         403
     );
     assert_eq!(
         one(
             &app,
             "SELECT COUNT(*) FROM audit_events WHERE action = 'personal_data_exported' \
-             AND detail LIKE '%financing_loans%'"
+             AND subject_id = 'financing_loans'"
         )
         .await,
         2
     );
-    let r = council.get(&format!("{}.csv", app::paths::COUNCIL_FINANCING_EXPORT)).await;
+    let r = council
+        .get(&format!("{}.csv", app::paths::COUNCIL_FINANCING_EXPORT))
+        .await;
     assert_eq!(r.status(), 200);
     assert!(r.text().await.unwrap().contains("PAR30"));
-    let r = council.get(&format!("{}.xlsx", app::paths::COUNCIL_FINANCING_EXPORT)).await;
+    let r = council
+        .get(&format!("{}.xlsx", app::paths::COUNCIL_FINANCING_EXPORT))
+        .await;
     assert_eq!(r.status(), 200);
     assert_eq!(
-        staff.get(&format!("{}.csv", app::paths::COUNCIL_FINANCING_EXPORT)).await.status(),
+        staff
+            .get(&format!("{}.csv", app::paths::COUNCIL_FINANCING_EXPORT))
+            .await
+            .status(),
         403
     );
 
@@ -599,9 +747,15 @@ async fn write_off_further_loan_and_exports(app: TestApp) {
     ];
     json(&council, "/api/save_financing_settings", &form).await;
     let all = json(&council, "/api/get_council_financing", &[]).await;
-    assert_eq!(all["settings"]["eligibility"]["further_loan_repaid_bp"], 6_000);
+    assert_eq!(
+        all["settings"]["eligibility"]["further_loan_repaid_bp"],
+        6_000
+    );
     form[11] = ("further_loan_percent", "101");
-    assert_eq!(status(&council, "/api/save_financing_settings", &form).await, 422);
+    assert_eq!(
+        status(&council, "/api/save_financing_settings", &form).await,
+        422
+    );
 }
 
 both_engines! {

@@ -81,7 +81,9 @@ async fn acting_staff(
 }
 
 /// The form: whose statement, the file.
-async fn read_form(mut multipart: Multipart) -> Result<(StatementSource, String, Vec<u8>), AppError> {
+async fn read_form(
+    mut multipart: Multipart,
+) -> Result<(StatementSource, String, Vec<u8>), AppError> {
     let (mut source, mut file) = (None, None);
     let too_large = || AppError::validation("file", ErrorKey::ImportFileTooLarge);
     while let Some(mut field) = multipart.next_field().await.map_err(|_| too_large())? {
@@ -180,9 +182,10 @@ async fn upload_statement(
                     line_no: row.line_no,
                     reference: row.reference.chars().take(60).collect(),
                     national_id_masked: crate::text::mask_identifier(&row.national_id()),
-                    paid_on: row.day().map(|d| d.to_string()).unwrap_or_else(|| {
-                        row.paid_on.chars().take(20).collect()
-                    }),
+                    paid_on: row
+                        .day()
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| row.paid_on.chars().take(20).collect()),
                     amount: row.halalas().unwrap_or(0),
                     row_key: key,
                     loan_id: loan.map(|l| l.loan_id),
@@ -214,7 +217,10 @@ async fn upload_statement(
         (Ok(id), true) => see_other(&format!("{FINANCING_STATEMENTS_PAGE}/{id}")),
         (Ok(id), false) => (
             StatusCode::CREATED,
-            [(header::LOCATION, format!("{FINANCING_STATEMENTS_PAGE}/{id}"))],
+            [(
+                header::LOCATION,
+                format!("{FINANCING_STATEMENTS_PAGE}/{id}"),
+            )],
         )
             .into_response(),
         (Err(error), true) => form_error(error, &format!("{FINANCING_STATEMENTS_PAGE}?")),
@@ -346,14 +352,33 @@ async fn loans_export(
         let loans = portfolio(&state.db, Some(association_id), today).await?;
         let header: &[&str] = if english {
             &[
-                "Reference", "Family", "Activity", "District", "Status", "Principal",
-                "Disbursed on", "Outstanding", "Days in arrears", "Range", "Exposure",
+                "Reference",
+                "Family",
+                "Activity",
+                "District",
+                "Status",
+                "Principal",
+                "Disbursed on",
+                "Outstanding",
+                "Days in arrears",
+                "Range",
+                "Exposure",
                 "Written off",
             ]
         } else {
             &[
-                "المرجع", "الأسرة", "النشاط", "الحي", "الحالة", "أصل القرض", "تاريخ الصرف",
-                "المتبقي", "أيام التأخر", "فئة التأخر", "التعرض", "المشطوب",
+                "المرجع",
+                "الأسرة",
+                "النشاط",
+                "الحي",
+                "الحالة",
+                "أصل القرض",
+                "تاريخ الصرف",
+                "المتبقي",
+                "أيام التأخر",
+                "فئة التأخر",
+                "التعرض",
+                "المشطوب",
             ]
         };
         let rows: Vec<Vec<Cell>> = loans
@@ -450,13 +475,31 @@ async fn council_export(
         }
         let header: &[&str] = if english {
             &[
-                "Association", "Loans", "Outstanding", "Disbursed this month", "PAR30", "PAR90",
-                "Collection rate", "Exposure", "Exposure in arrears", "Limit", "Written off",
+                "Association",
+                "Loans",
+                "Outstanding",
+                "Disbursed this month",
+                "PAR30",
+                "PAR90",
+                "Collection rate",
+                "Exposure",
+                "Exposure in arrears",
+                "Limit",
+                "Written off",
             ]
         } else {
             &[
-                "الجمعية", "القروض", "المتبقي", "المصروف هذا الشهر", "PAR30", "PAR90",
-                "نسبة التحصيل", "التعرض", "التعرض على المتأخرة", "الحد", "المشطوب",
+                "الجمعية",
+                "القروض",
+                "المتبقي",
+                "المصروف هذا الشهر",
+                "PAR30",
+                "PAR90",
+                "نسبة التحصيل",
+                "التعرض",
+                "التعرض على المتأخرة",
+                "الحد",
+                "المشطوب",
             ]
         };
         let body = export_bytes(header, &rows, format == Format::Xlsx)?;

@@ -8,8 +8,8 @@ use leptos_meta::Title;
 
 use super::api::{
     AddLoanGuarantee, ApproveLoan, CheckFinancingEligibility, DisburseLoan, EnterRepayment,
-    RecordFinancingDocument, RecordGuaranteeCall, ReferFinancingFile, RescheduleLoan,
-    WriteOffLoan, get_financing_file,
+    RecordFinancingDocument, RecordGuaranteeCall, ReferFinancingFile, RescheduleLoan, WriteOffLoan,
+    get_financing_file,
 };
 use super::labels::{DocumentText, ReferralText, RuleResult};
 use super::pages::LoanView;

@@ -162,7 +162,11 @@ fn Statement(statement: StatementView) -> impl IntoView {
 }
 
 #[component]
-fn Outcome(outcome: RowOutcome, problem: Option<RowProblem>, result: Option<String>) -> impl IntoView {
+fn Outcome(
+    outcome: RowOutcome,
+    problem: Option<RowProblem>,
+    result: Option<String>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let head = match (result.as_deref(), outcome) {
         (Some("paid"), _) => t!(i18n, financing.result_paid).into_any(),
@@ -175,7 +179,9 @@ fn Outcome(outcome: RowOutcome, problem: Option<RowProblem>, result: Option<Stri
     let why = problem.map(|p| match p {
         RowProblem::ReferenceMissing => t!(i18n, financing.problem_reference_missing).into_any(),
         RowProblem::LoanUnknown => t!(i18n, financing.problem_loan_unknown).into_any(),
-        RowProblem::NationalIdMismatch => t!(i18n, financing.problem_national_id_mismatch).into_any(),
+        RowProblem::NationalIdMismatch => {
+            t!(i18n, financing.problem_national_id_mismatch).into_any()
+        }
         RowProblem::LoanNotRunning => t!(i18n, financing.problem_loan_not_running).into_any(),
         RowProblem::DateInvalid => t!(i18n, financing.problem_date_invalid).into_any(),
         RowProblem::DateFuture => t!(i18n, financing.problem_date_future).into_any(),

@@ -193,7 +193,10 @@ mod tests {
         l.guarantees[0].1 = 3_000_00;
         l.allocation = allocate(
             &schedule(10_000_00, 10, date("2026-01-10")).unwrap(),
-            &[Repayment { paid_on: date("2026-01-10"), amount: 5_000_00 }],
+            &[Repayment {
+                paid_on: date("2026-01-10"),
+                amount: 5_000_00,
+            }],
         );
         assert_eq!(l.exposure(), 2_000_00);
     }

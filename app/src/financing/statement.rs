@@ -130,7 +130,10 @@ pub fn statement_header(cells: &[String]) -> Option<[Option<usize>; 5]> {
             .iter()
             .find_map(|name| keys.iter().position(|k| *k == header_key(name)));
     }
-    positions[..4].iter().all(Option::is_some).then_some(positions)
+    positions[..4]
+        .iter()
+        .all(Option::is_some)
+        .then_some(positions)
 }
 
 /// One row of a statement as read: its line and cells (trimmed, possibly
@@ -470,9 +473,16 @@ mod tests {
         };
         let ok = row("F-1-2", "1000000008", "2026-04-10", "500");
         let l = loan();
-        assert_eq!(check_row(&ok, "k", Some(&l), today()), (RowOutcome::Pay, None));
-        let verdict = |r: &StatementRow, loan: Option<&LoanToMatch>| check_row(r, "k", loan, today()).1;
-        assert_eq!(verdict(&row("", "1", "", ""), Some(&l)), Some(RowProblem::ReferenceMissing));
+        assert_eq!(
+            check_row(&ok, "k", Some(&l), today()),
+            (RowOutcome::Pay, None)
+        );
+        let verdict =
+            |r: &StatementRow, loan: Option<&LoanToMatch>| check_row(r, "k", loan, today()).1;
+        assert_eq!(
+            verdict(&row("", "1", "", ""), Some(&l)),
+            Some(RowProblem::ReferenceMissing)
+        );
         assert_eq!(verdict(&ok, None), Some(RowProblem::LoanUnknown));
         assert_eq!(
             verdict(&row("F-1-2", "1000000016", "2026-04-10", "500"), Some(&l)),
@@ -510,6 +520,9 @@ mod tests {
             running: false,
             ..loan()
         };
-        assert_eq!(verdict(&ok, Some(&settled)), Some(RowProblem::LoanNotRunning));
+        assert_eq!(
+            verdict(&ok, Some(&settled)),
+            Some(RowProblem::LoanNotRunning)
+        );
     }
 }

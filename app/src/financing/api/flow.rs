@@ -49,7 +49,10 @@ pub(super) fn months(raw: &str) -> Result<i64, AppError> {
 
 /// A file the caller may act on (staff of its association).
 #[cfg(feature = "ssr")]
-pub(super) async fn acting_on(ctx: &Ctx, file_id: i64) -> Result<(CurrentUser, db::FileRecord), AppError> {
+pub(super) async fn acting_on(
+    ctx: &Ctx,
+    file_id: i64,
+) -> Result<(CurrentUser, db::FileRecord), AppError> {
     let (user, file, may_act) = reach_file(ctx, file_id).await?;
     if !may_act {
         return Err(ctx.deny(format!("financing_file {file_id}")).await);

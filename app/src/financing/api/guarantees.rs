@@ -13,9 +13,7 @@ use {
     super::today,
     crate::audit::action,
     crate::error::ErrorKey,
-    crate::financing::{
-        Guarantee, Guarantor, call_room, db, parse_guarantor, parse_kafala,
-    },
+    crate::financing::{Guarantee, Guarantor, call_room, db, parse_guarantor, parse_kafala},
     crate::identity::serve,
 };
 
@@ -142,7 +140,12 @@ pub async fn record_guarantee_call(
         let room = if recovery {
             called - recovered
         } else {
-            call_room(&guarantee.guarantee, loan.principal, loan.outstanding, called)
+            call_room(
+                &guarantee.guarantee,
+                loan.principal,
+                loan.outstanding,
+                called,
+            )
         };
         if amount > room {
             return Err(AppError::validation("amount", ErrorKey::AmountInvalid));

@@ -199,10 +199,11 @@ pub(crate) async fn portfolio(
             && g.ends_on.as_ref().is_none_or(|end| *end >= day);
         if in_force {
             let called = calls.get(&g.id).map_or(0, |c| c.0);
-            carried
-                .entry(g.loan_id)
-                .or_default()
-                .push((g.association_id.unwrap_or(0), g.guarantee, called));
+            carried.entry(g.loan_id).or_default().push((
+                g.association_id.unwrap_or(0),
+                g.guarantee,
+                called,
+            ));
         }
     }
     let mut out = Vec::with_capacity(loans.len());

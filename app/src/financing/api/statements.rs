@@ -106,8 +106,7 @@ pub async fn apply_statement(import_id: i64) -> Result<(), AppError> {
     serve(|ctx| async move {
         let record = own_statement(&ctx, import_id).await?;
         let (user, _) = staff_of(&ctx).await?;
-        let source =
-            StatementSource::parse(&record.source).ok_or(AppError::Internal)?;
+        let source = StatementSource::parse(&record.source).ok_or(AppError::Internal)?;
         let event = ctx
             .event(action::STATEMENT_APPLIED)
             .acting_for(Some(record.association_id))

@@ -433,9 +433,8 @@ pub async fn allocations(
             ""
         }
     );
-    let mut query = sqlx::query_as::<_, (i64, i64, String, i64, i64, Option<String>)>(
-        sqlx::AssertSqlSafe(sql),
-    );
+    let mut query =
+        sqlx::query_as::<_, (i64, i64, String, i64, i64, Option<String>)>(sqlx::AssertSqlSafe(sql));
     if let Some(id) = association_id {
         query = query.bind(id);
     }
@@ -451,7 +450,11 @@ pub async fn allocations(
             })
             .instalments
             .push(InstalmentState {
-                instalment: Instalment { number, due, amount },
+                instalment: Instalment {
+                    number,
+                    due,
+                    amount,
+                },
                 paid,
                 settled_on: settled.as_deref().and_then(SaudiDate::parse),
             });

@@ -141,7 +141,9 @@ pub struct StatementRecord {
 
 type StatementTuple = (i64, i64, String, String, String, i64, Option<i64>);
 
-fn record((id, association_id, source, file_name, status, uploaded_at, applied_at): StatementTuple) -> StatementRecord {
+fn record(
+    (id, association_id, source, file_name, status, uploaded_at, applied_at): StatementTuple,
+) -> StatementRecord {
     StatementRecord {
         id,
         association_id,
@@ -153,16 +155,16 @@ fn record((id, association_id, source, file_name, status, uploaded_at, applied_a
     }
 }
 
-const STATEMENT_COLUMNS: &str =
-    "SELECT id, association_id, source, file_name, status, uploaded_at, applied_at FROM statement_imports";
+const STATEMENT_COLUMNS: &str = "SELECT id, association_id, source, file_name, status, uploaded_at, applied_at FROM statement_imports";
 
 /// One statement.
 pub async fn statement(db: &Db, id: i64) -> Result<Option<StatementRecord>, sqlx::Error> {
-    let row: Option<StatementTuple> =
-        sqlx::query_as(sqlx::AssertSqlSafe(format!("{STATEMENT_COLUMNS} WHERE id = $1")))
-            .bind(id)
-            .fetch_optional(&db.pool)
-            .await?;
+    let row: Option<StatementTuple> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{STATEMENT_COLUMNS} WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(row.map(record))
 }
 
@@ -182,7 +184,16 @@ pub async fn statements_of(
 
 /// A statement's row as stored: line, reference, masked ID, day, amount,
 /// outcome, reason, result.
-pub type StoredRow = (i64, String, String, String, i64, String, String, Option<String>);
+pub type StoredRow = (
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    Option<String>,
+);
 
 /// A statement's rows in line order.
 pub async fn statement_rows(db: &Db, import_id: i64) -> Result<Vec<StoredRow>, sqlx::Error> {
@@ -270,8 +281,11 @@ pub async fn apply_statement(
     for loan_id in touched {
         super::loans::reallocate(&mut tx, loan_id).await?;
     }
-    crate::audit::record_in(&mut tx, event.detail(format!("{paid} paid, {skipped} skipped")))
-        .await?;
+    crate::audit::record_in(
+        &mut tx,
+        event.detail(format!("{paid} paid, {skipped} skipped")),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some((paid, skipped)))
 }
