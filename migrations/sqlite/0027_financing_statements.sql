@@ -69,3 +69,18 @@ CREATE TABLE statement_rows (
     result              TEXT CHECK (result IN ('paid', 'skipped', 'refused'))
 );
 CREATE INDEX statement_rows_import ON statement_rows(import_id, line_no);
+
+-- A checklist document's file: a PDF (its structure checked) or a photo of
+-- it (re-encoded as WebP), stored under a random key beside nothing public;
+-- served only to the file's association and the council.
+CREATE TABLE financing_document_files (
+    id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_id             INTEGER NOT NULL REFERENCES financing_files(id) ON DELETE CASCADE,
+    kind                TEXT NOT NULL CHECK (kind IN ('certificate', 'national_id', 'housing', 'quote')),
+    storage_key         TEXT NOT NULL UNIQUE,
+    format              TEXT NOT NULL CHECK (format IN ('pdf', 'webp')),
+    size_bytes          INTEGER NOT NULL,
+    uploaded_by         INTEGER REFERENCES users(id),
+    uploaded_at         INTEGER NOT NULL
+);
+CREATE INDEX financing_document_files_file ON financing_document_files(file_id);

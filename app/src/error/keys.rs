@@ -121,10 +121,11 @@ pub enum ErrorKey {
     FinancingNotEligible,
     FinancingSettingsInvalid,
     FinancingReasonRequired,
+    FinancingDocumentRefused,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 110] = [
+    pub const ALL: [ErrorKey; 111] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -235,6 +236,7 @@ impl ErrorKey {
         ErrorKey::FinancingNotEligible,
         ErrorKey::FinancingSettingsInvalid,
         ErrorKey::FinancingReasonRequired,
+        ErrorKey::FinancingDocumentRefused,
     ];
 
     /// The snake-case name used in URLs.
@@ -350,6 +352,7 @@ impl ErrorKey {
             ErrorKey::FinancingNotEligible => "financing_not_eligible",
             ErrorKey::FinancingSettingsInvalid => "financing_settings_invalid",
             ErrorKey::FinancingReasonRequired => "financing_reason_required",
+            ErrorKey::FinancingDocumentRefused => "financing_document_refused",
         }
     }
 

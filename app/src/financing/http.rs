@@ -37,6 +37,7 @@ pub const MAX_STATEMENT_BYTES: usize = 4 * 1024 * 1024;
 /// The routes of financing.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(super::http_documents::routes())
         .route(
             FINANCING_STATEMENT_UPLOAD,
             post(upload_statement).layer(axum::extract::DefaultBodyLimit::max(

@@ -17,8 +17,11 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod documents;
 #[cfg(feature = "ssr")]
 pub mod http;
+#[cfg(feature = "ssr")]
+mod http_documents;
 mod labels;
 mod model;
 pub mod pages;

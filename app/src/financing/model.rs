@@ -243,6 +243,16 @@ pub struct Document {
     pub expires_on: Option<String>,
 }
 
+/// A document's uploaded file (a PDF or a photo of it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedDocument {
+    pub id: i64,
+    pub kind: DocumentKind,
+    pub format: super::documents::DocumentFormat,
+    pub size: i64,
+    pub uploaded_at: i64,
+}
+
 /// One instalment as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstalmentRow {
@@ -328,6 +338,8 @@ pub struct FileDetail {
     pub monthly_income: Halalas,
     pub commercial_registration: bool,
     pub documents: Vec<Document>,
+    /// The documents' uploaded files.
+    pub uploads: Vec<UploadedDocument>,
     pub eligibility: Option<Vec<(EligibilityRule, bool)>>,
     pub eligible: Option<bool>,
     pub referral: Option<Referral>,

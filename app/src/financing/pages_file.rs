@@ -15,7 +15,7 @@ use super::labels::{DocumentText, ReferralText, RuleResult};
 use super::pages::LoanView;
 use super::{DocumentKind, FileDetail, LoanStatus};
 use crate::i18n::*;
-use crate::paths::FINANCING_PAGE;
+use crate::paths::{FINANCING_DOCUMENT_FILES, FINANCING_DOCUMENT_UPLOAD, FINANCING_PAGE};
 use crate::registry::pages::CraftName;
 use crate::ui::{ErrorAlert, Price, error_from_query, id_param, loaded};
 
@@ -77,6 +77,30 @@ fn File(file: FileDetail) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
+        {(!file.uploads.is_empty()).then(|| view! {
+            <h3>{t!(i18n, financing.uploads)}</h3>
+            <ul class="uploads" data-testid="uploads">
+                {file.uploads.iter().map(|u| view! {
+                    <li data-upload=u.kind.as_str() data-format=u.format.as_str()>
+                        <DocumentText kind=u.kind /> " · "
+                        <a href=format!("{FINANCING_DOCUMENT_FILES}/{}", u.id) download>{t!(i18n, financing.download)}</a>
+                        " · " {u.format.as_str().to_uppercase()} " · " {format!("{} KB", (u.size + 1023) / 1024)}
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+        {may_act.then(|| view! {
+            <form method="post" action=FINANCING_DOCUMENT_UPLOAD enctype="multipart/form-data" class="stack upload-form">
+                <input type="hidden" name="file_id" value=id.clone() />
+                <label for="up-kind">{t!(i18n, financing.document)}</label>
+                <select id="up-kind" name="kind">
+                    {DocumentKind::ALL.into_iter().map(|kind| view! { <option value=kind.as_str()><DocumentText kind /></option> }).collect_view()}
+                </select>
+                <label for="up-file">{t!(i18n, financing.upload_document)}</label>
+                <input id="up-file" name="document" type="file" required accept=".pdf,application/pdf,image/jpeg,image/png,image/webp" />
+                <button type="submit" class="button secondary">{t!(i18n, financing.upload)}</button>
+            </form>
+        })}
         {(may_act && file.referral.is_none()).then(|| view! {
             <form method="post" action=RecordFinancingDocument::PATH class="stack document-form">
                 <input type="hidden" name="file_id" value=id.clone() />

@@ -386,6 +386,7 @@ pub async fn get_financing_file(file_id: i64) -> Result<FileDetail, AppError> {
         };
         let exposure = exposure_view(db, file.association_id, today).await?;
         let documents: Vec<Document> = db::documents(db, file.id).await?;
+        let uploads = db::document_files(db, file.id).await?;
         Ok(FileDetail {
             file_id: file.id,
             line_id: file.line_id,
@@ -398,6 +399,7 @@ pub async fn get_financing_file(file_id: i64) -> Result<FileDetail, AppError> {
             monthly_income: file.monthly_income,
             commercial_registration: file.commercial_registration,
             documents,
+            uploads,
             eligibility: file.eligibility,
             eligible: file.eligible,
             referral: file.referral,
