@@ -286,6 +286,16 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route
+                            path=(StaticSegment("association"), StaticSegment("financing"), StaticSegment("statements"))
+                            view=financing::FinancingStatementsPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("financing"), StaticSegment("statements"), ParamSegment("id"))
+                            view=financing::FinancingStatementPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
                             path=(StaticSegment("council"), StaticSegment("financing"))
                             view=financing::CouncilFinancingPage
                             ssr=SsrMode::Async

@@ -77,6 +77,18 @@ pub const FINANCING_FILE_PAGE: &str = "/association/financing/files";
 pub const FINANCING_EXPOSURE_PAGE: &str = "/association/financing/exposure";
 /// The council's financing view, settings and limits.
 pub const COUNCIL_FINANCING_PAGE: &str = "/council/financing";
+/// The acting association's statements (repayments imported with a dry run).
+pub const FINANCING_STATEMENTS_PAGE: &str = "/association/financing/statements";
+/// `POST`: a statement's upload (multipart, works without JavaScript).
+pub const FINANCING_STATEMENT_UPLOAD: &str = "/association/financing/statement-upload";
+/// `POST`: a checklist document's upload (multipart: a PDF or a photo).
+pub const FINANCING_DOCUMENT_UPLOAD: &str = "/association/financing/document-upload";
+/// A stored checklist document: `/association/financing/documents/<id>`.
+pub const FINANCING_DOCUMENT_FILES: &str = "/association/financing/documents";
+/// The acting association's loan list as a file: `….csv` or `….xlsx`.
+pub const FINANCING_LOANS_EXPORT: &str = "/association/financing/loans";
+/// The council's financing figures per association as a file: `….csv` or `….xlsx`.
+pub const COUNCIL_FINANCING_EXPORT: &str = "/council/financing/figures";
 /// The family's loans.
 pub const MY_LOANS_PAGE: &str = "/my-loans";
 

@@ -64,6 +64,8 @@ const INTERFACES: &[(&str, &str)] = &[
     ("applications", "coverage::routing"),
     // An import records the benefits an association gave before the platform.
     ("imports", "applications::benefits"),
+    // Financing reads a bank's statement (CSV or XLSX) as imports reads files.
+    ("financing", "imports::file"),
     // "My data" (PDPL): what each domain holds about one household, read
     // only, and what an approved deletion changes there.
     ("privacy", "applications::subject"),

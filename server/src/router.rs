@@ -84,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(app::privacy::http::routes())
         .merge(app::reporting::http::routes())
         .merge(app::applications::export::routes())
+        .merge(app::financing::http::routes())
         // Inside the session layer (it reads the signed-in person): a
         // returning family accepts a new privacy notice before any page.
         .route_layer(middleware::from_fn_with_state(

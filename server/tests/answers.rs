@@ -566,6 +566,27 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
             ]],
         ),
         (
+            "add_loan_guarantee",
+            vec![vec![
+                ("file_id", "0".into()),
+                ("guarantor", "person".into()),
+                ("name", "".into()),
+                ("kafala", "payment".into()),
+                ("starts_on", "".into()),
+            ]],
+        ),
+        (
+            "write_off_loan",
+            vec![vec![
+                ("file_id", "0".into()),
+                ("on", "".into()),
+                ("reason", "".into()),
+            ]],
+        ),
+        ("get_statements", vec![vec![]]),
+        ("get_statement", vec![vec![("import_id", "1".into())]]),
+        ("apply_statement", vec![vec![("import_id", "0".into())]]),
+        (
             "set_exposure_limit",
             vec![vec![
                 ("association_id", "0".into()),

@@ -467,6 +467,10 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
         (g["called"].as_i64(), g["recovered"].as_i64()),
         (Some(3_000_50), Some(1_000_25))
     );
+    // The call was paid to the bank: the loan owes it that much less (the
+    // oldest instalments first: the missed third is now paid).
+    assert_eq!(loan["summary"]["outstanding"], 18_000_00 - 3_000_50);
+    assert_eq!(loan["instalments"][2]["paid"], 1_000_00);
     let page = staff
         .get(&format!("{}/{file}", app::paths::FINANCING_FILE_PAGE))
         .await
@@ -496,7 +500,10 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
     .await;
     let loan = &json(&staff, "/api/get_financing_file", &f).await["loan"];
     assert_eq!(loan["summary"]["status"], "rescheduled");
-    assert_eq!(loan["summary"]["outstanding"], 16_500_00);
+    assert_eq!(
+        loan["summary"]["outstanding"],
+        18_000_00 - 3_000_50 - 1_500_00
+    );
     assert_eq!(loan["summary"]["arrears_days"], 0);
     assert_eq!(loan["schedule_no"], 2);
     let new: Vec<i64> = loan["instalments"]
@@ -505,8 +512,13 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
         .iter()
         .map(|i| i["amount"].as_i64().unwrap())
         .collect();
-    assert_eq!((new.len(), new.iter().sum::<i64>()), (12, 18_000_00));
-    assert_eq!(loan["instalments"][0]["paid"], 1_500_00);
+    assert_eq!(
+        (new.len(), new.iter().sum::<i64>()),
+        (12, 18_000_00 - 3_000_50)
+    );
+    // 14 999.50 over 12: 1 249.95 each; the 1 500 pays the first and part of the second.
+    assert_eq!(loan["instalments"][0]["paid"], 1_249_95);
+    assert_eq!(loan["instalments"][1]["paid"], 1_500_00 - 1_249_95);
     assert_eq!(
         one(
             &app,
@@ -516,7 +528,7 @@ async fn the_walk_from_a_line_to_arrears(app: TestApp) {
             )
         )
         .await,
-        2
+        5
     );
 
     // The staff pages render.

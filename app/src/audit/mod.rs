@@ -182,4 +182,12 @@ pub mod action {
     pub const GUARANTEE_CALLED: &str = "guarantee_called";
     pub const LOAN_RESCHEDULED: &str = "loan_rescheduled";
     pub const GUARANTEE_RECOVERY_RECORDED: &str = "guarantee_recovery_recorded";
+    pub const LOAN_GUARANTEE_ADDED: &str = "loan_guarantee_added";
+    /// A checklist document's file uploaded (a PDF or a photo of it).
+    pub const FINANCING_DOCUMENT_UPLOADED: &str = "financing_document_uploaded";
+    pub const LOAN_WRITTEN_OFF: &str = "loan_written_off";
+    /// A bank's or association's statement uploaded and checked (the dry run).
+    pub const STATEMENT_UPLOADED: &str = "statement_uploaded";
+    /// A statement's dry run applied: its repayments recorded.
+    pub const STATEMENT_APPLIED: &str = "statement_applied";
 }

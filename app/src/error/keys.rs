@@ -120,10 +120,12 @@ pub enum ErrorKey {
     FinancingStep,
     FinancingNotEligible,
     FinancingSettingsInvalid,
+    FinancingReasonRequired,
+    FinancingDocumentRefused,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 109] = [
+    pub const ALL: [ErrorKey; 111] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -233,6 +235,8 @@ impl ErrorKey {
         ErrorKey::FinancingStep,
         ErrorKey::FinancingNotEligible,
         ErrorKey::FinancingSettingsInvalid,
+        ErrorKey::FinancingReasonRequired,
+        ErrorKey::FinancingDocumentRefused,
     ];
 
     /// The snake-case name used in URLs.
@@ -347,6 +351,8 @@ impl ErrorKey {
             ErrorKey::FinancingStep => "financing_step",
             ErrorKey::FinancingNotEligible => "financing_not_eligible",
             ErrorKey::FinancingSettingsInvalid => "financing_settings_invalid",
+            ErrorKey::FinancingReasonRequired => "financing_reason_required",
+            ErrorKey::FinancingDocumentRefused => "financing_document_refused",
         }
     }
 

@@ -59,6 +59,8 @@ pub fn RuleResult(rule: EligibilityRule, passed: bool) -> impl IntoView {
         (EligibilityRule::Term, false) => t!(i18n, financing.rule_term_no).into_any(),
         (EligibilityRule::Certificate, true) => t!(i18n, financing.rule_certificate_ok).into_any(),
         (EligibilityRule::Certificate, false) => t!(i18n, financing.rule_certificate_no).into_any(),
+        (EligibilityRule::FurtherLoan, true) => t!(i18n, financing.rule_further_ok).into_any(),
+        (EligibilityRule::FurtherLoan, false) => t!(i18n, financing.rule_further_no).into_any(),
         (EligibilityRule::CommercialRegistration, true) => {
             t!(i18n, financing.rule_cr_ok).into_any()
         }
@@ -120,4 +122,17 @@ pub fn GuaranteeText(guarantor: Guarantor, kind: KafalaKind) -> impl IntoView {
 /// A rate in basis points as a percentage with one decimal.
 pub fn percent(basis_points: i64) -> String {
     format!("{}.{}%", basis_points / 100, (basis_points % 100) / 10)
+}
+
+/// Who a repayment came from: staff's entry, a statement, or the
+/// guarantor's payment on a call.
+#[component]
+pub fn SourceText(source: String) -> impl IntoView {
+    let i18n = use_i18n();
+    match source.as_str() {
+        "bank_statement" => t!(i18n, financing.source_bank_statement).into_any(),
+        "association_statement" => t!(i18n, financing.source_association_statement).into_any(),
+        "guarantee_call" => t!(i18n, financing.source_guarantee_call).into_any(),
+        _ => t!(i18n, financing.source_staff).into_any(),
+    }
 }

@@ -17,20 +17,28 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod documents;
+#[cfg(feature = "ssr")]
+pub mod http;
+#[cfg(feature = "ssr")]
+mod http_documents;
 mod labels;
 mod model;
 pub mod pages;
 mod pages_council;
 mod pages_file;
+mod pages_statements;
 pub mod portfolio;
 #[cfg(feature = "ssr")]
 pub mod reminders;
 mod rules;
+pub mod statement;
 
 pub use model::*;
 pub use pages::{FinancingExposurePage, FinancingPage};
 pub use pages_council::{CouncilFinancingPage, MyLoansPage};
 pub use pages_file::FinancingFilePage;
+pub use pages_statements::{FinancingStatementPage, FinancingStatementsPage};
 pub use rules::*;
 
 use serde::{Deserialize, Serialize};
@@ -153,13 +161,22 @@ pub struct EligibilityRules {
     pub certificate_required: bool,
     /// No commercial registration.
     pub no_commercial_registration: bool,
+    /// A further loan only once more than this share (basis points) of the
+    /// previous one is repaid (settings saved before it existed: half).
+    #[serde(default = "half")]
+    pub further_loan_repaid_bp: i64,
+}
+
+fn half() -> i64 {
+    5_000
 }
 
 impl EligibilityRules {
     /// The Social Development Bank's productive-families programme as it
     /// publishes it: 5 000–50 000 riyals over up to 36 months, ages 18–65,
     /// monthly income up to 10 000 riyals, a productive-family certificate,
-    /// no commercial registration.
+    /// no commercial registration, a further loan once more than half of
+    /// the previous one is repaid.
     pub fn sdb_2026() -> Self {
         Self {
             min_age: 18,
@@ -170,6 +187,7 @@ impl EligibilityRules {
             max_months: 36,
             certificate_required: true,
             no_commercial_registration: true,
+            further_loan_repaid_bp: half(),
         }
     }
 }
@@ -183,6 +201,9 @@ pub struct Applicant {
     pub certificate_expires: Option<SaudiDate>,
     pub amount: Halalas,
     pub months: i64,
+    /// The household's previous loan least repaid, if it has one: its
+    /// principal and what the family has repaid of it.
+    pub previous_loan: Option<(Halalas, Halalas)>,
 }
 
 /// One rule of the check, for its result in words.
@@ -195,6 +216,8 @@ pub enum EligibilityRule {
     Term,
     Certificate,
     CommercialRegistration,
+    /// More than the set share of the previous loan is repaid.
+    FurtherLoan,
 }
 
 #[cfg(test)]

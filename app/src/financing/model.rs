@@ -44,6 +44,7 @@ impl Settings {
             && self.delinquency_bounds[0] > 0
             && bounds_rise
             && (0..=30).contains(&self.reminder_days_before)
+            && (0..=10_000).contains(&e.further_loan_repaid_bp)
     }
 }
 
@@ -242,6 +243,16 @@ pub struct Document {
     pub expires_on: Option<String>,
 }
 
+/// A document's uploaded file (a PDF or a photo of it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedDocument {
+    pub id: i64,
+    pub kind: DocumentKind,
+    pub format: super::documents::DocumentFormat,
+    pub size: i64,
+    pub uploaded_at: i64,
+}
+
 /// One instalment as shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InstalmentRow {
@@ -307,6 +318,10 @@ pub struct LoanDetail {
     pub guarantees: Vec<GuaranteeRow>,
     pub association_name_ar: String,
     pub association_name_en: String,
+    /// The write-off: day, reason, and what was outstanding then.
+    pub written_off_on: Option<String>,
+    pub written_off_reason: Option<String>,
+    pub written_off: Halalas,
 }
 
 /// A financing file as its association's staff (or the council) see it.
@@ -323,6 +338,8 @@ pub struct FileDetail {
     pub monthly_income: Halalas,
     pub commercial_registration: bool,
     pub documents: Vec<Document>,
+    /// The documents' uploaded files.
+    pub uploads: Vec<UploadedDocument>,
     pub eligibility: Option<Vec<(EligibilityRule, bool)>>,
     pub eligible: Option<bool>,
     pub referral: Option<Referral>,
@@ -360,6 +377,9 @@ pub struct Figures {
     pub collection_bp: i64,
     pub exposure: Halalas,
     pub exposure_in_arrears: Halalas,
+    /// What lenders wrote off (those loans are out of the other figures).
+    #[serde(default)]
+    pub written_off: Halalas,
 }
 
 /// Loans of one activity or one district.
@@ -404,4 +424,43 @@ pub struct CouncilFinancing {
 pub struct MyLoans {
     pub loans: Vec<LoanDetail>,
     pub today: String,
+}
+
+/// A statement on the association's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementSummary {
+    pub id: i64,
+    pub source: String,
+    pub file_name: String,
+    /// `dry_run` or `applied`.
+    pub status: String,
+    pub uploaded_at: i64,
+}
+
+/// One row of a statement as the dry run (and the apply) saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementRowView {
+    pub line_no: i64,
+    pub reference: String,
+    /// Masked, like every list.
+    pub national_id: String,
+    pub paid_on: String,
+    pub amount: Halalas,
+    pub outcome: super::statement::RowOutcome,
+    pub problem: Option<super::statement::RowProblem>,
+    /// After the apply: `paid`, `skipped` or `refused`.
+    pub result: Option<String>,
+}
+
+/// A statement with its rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatementView {
+    pub summary: StatementSummary,
+    pub rows: Vec<StatementRowView>,
+    /// Rows the dry run would pay, skip and refuse.
+    pub to_pay: i64,
+    pub to_skip: i64,
+    pub to_refuse: i64,
+    /// What the rows to pay add up to.
+    pub total_to_pay: Halalas,
 }

@@ -7,10 +7,12 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use super::api::{OpenFinancingFile, get_financing, get_financing_exposure};
-use super::labels::{GuaranteeText, LoanStatusBadge, RangeText, percent};
+use super::labels::{GuaranteeText, LoanStatusBadge, RangeText, SourceText, percent};
 use super::{ExposureView, Figures, FinancingList, LoanDetail};
 use crate::i18n::*;
-use crate::paths::{FINANCING_EXPOSURE_PAGE, FINANCING_FILE_PAGE};
+use crate::paths::{
+    FINANCING_EXPOSURE_PAGE, FINANCING_FILE_PAGE, FINANCING_LOANS_EXPORT, FINANCING_STATEMENTS_PAGE,
+};
 use crate::registry::CRAFTS;
 use crate::registry::pages::CraftName;
 use crate::ui::{DataTable, ErrorAlert, Price, error_from_query, loaded};
@@ -26,7 +28,16 @@ pub fn FinancingPage() -> impl IntoView {
         <section class="card wide financing">
             <h1>{t!(i18n, financing.title)}</h1>
             <p class="lead">{t!(i18n, financing.intro)}</p>
-            <p><a href=FINANCING_EXPOSURE_PAGE class="button secondary">{t!(i18n, financing.exposure_title)}</a></p>
+            <p>
+                <a href=FINANCING_EXPOSURE_PAGE class="button secondary">{t!(i18n, financing.exposure_title)}</a>
+                " "
+                <a href=FINANCING_STATEMENTS_PAGE class="button secondary">{t!(i18n, financing.statements_title)}</a>
+            </p>
+            <p class="exports">
+                {t!(i18n, financing.export_loans)} ": "
+                <a href=format!("{FINANCING_LOANS_EXPORT}.csv") download>"CSV"</a> " · "
+                <a href=format!("{FINANCING_LOANS_EXPORT}.xlsx") download>"XLSX"</a>
+            </p>
             {error_from_query().map(|key| view! { <ErrorAlert key id="form-error" /> })}
             {loaded(data, |list| view! { <List list /> })}
         </section>
@@ -239,6 +250,7 @@ pub fn FiguresList(
             <div data-figure="par90"><dt>"PAR90"</dt><dd>{percent(figures.par90_bp)}</dd></div>
             <div data-figure="collection"><dt>{t!(i18n, financing.collection_rate)}</dt><dd>{percent(figures.collection_bp)}</dd></div>
             <div data-figure="loans"><dt>{t!(i18n, financing.loans)}</dt><dd>{figures.loans}</dd></div>
+            <div data-figure="written_off"><dt>{t!(i18n, financing.written_off)}</dt><dd><Price halalas=figures.written_off /></dd></div>
         </dl>
     }
 }
@@ -259,6 +271,12 @@ pub fn LoanView(loan: LoanDetail) -> impl IntoView {
                 <div data-figure="due_now"><dt>{t!(i18n, financing.due_now)}</dt><dd><Price halalas=loan.due_now /></dd></div>
                 <div data-figure="arrears"><dt>{t!(i18n, financing.arrears_days)}</dt><dd class={if s.arrears_days > 0 { "overdue" } else { "" }}>{s.arrears_days}</dd></div>
                 <div><dt>{t!(i18n, financing.arrears)}</dt><dd><RangeText range=s.range bounds=loan.bounds.clone() /></dd></div>
+                {loan.written_off_on.clone().map(|on| view! {
+                    <div data-figure="written_off"><dt>{t!(i18n, financing.written_off_on)}</dt><dd>
+                        <span class="date">{on}</span> " · " <Price halalas=loan.written_off />
+                        " · " <span data-testid="write-off-reason">{loan.written_off_reason.clone().unwrap_or_default()}</span>
+                    </dd></div>
+                })}
                 {loan.next_due.clone().map(|n| view! {
                     <div><dt>{t!(i18n, financing.next_due)}</dt><dd><span class="date">{n.due_on}</span> " · " <Price halalas=n.amount - n.paid /></dd></div>
                 })}
@@ -292,7 +310,10 @@ pub fn LoanView(loan: LoanDetail) -> impl IntoView {
                 <h3>{t!(i18n, financing.repayments)}</h3>
                 <ul class="repayments">
                     {loan.repayments.iter().cloned().map(|r| view! {
-                        <li><span class="date">{r.paid_on}</span> " · " <Price halalas=r.amount /></li>
+                        <li data-source=r.source.clone()>
+                            <span class="date">{r.paid_on}</span> " · " <Price halalas=r.amount />
+                            " · " <SourceText source=r.source.clone() />
+                        </li>
                     }).collect_view()}
                 </ul>
             })}
@@ -302,6 +323,7 @@ pub fn LoanView(loan: LoanDetail) -> impl IntoView {
                     {loan.guarantees.iter().map(|g| view! {
                         <li data-kafala=super::kafala_str(g.kind)>
                             <GuaranteeText guarantor=g.guarantor kind=g.kind />
+                            {g.name.clone().map(|n| view! { " · " <bdi>{n}</bdi> })}
                             " · " {percent(g.share_basis_points)}
                             " · " {t!(i18n, financing.exposure)} " " <Price halalas=g.exposure />
                             {(g.called > 0).then(|| view! {

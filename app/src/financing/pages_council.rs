@@ -11,6 +11,7 @@ use super::labels::percent;
 use super::pages::{FiguresList, LoanView};
 use super::{CouncilFinancing, MyLoans};
 use crate::i18n::*;
+use crate::paths::COUNCIL_FINANCING_EXPORT;
 use crate::ui::{DataTable, ErrorAlert, Price, error_from_query, is_english, loaded, pick};
 
 /// `/council/financing`.
@@ -47,6 +48,11 @@ fn Council(council: CouncilFinancing) -> impl IntoView {
     view! {
         <h2>{t!(i18n, financing.all_associations)}</h2>
         <FiguresList figures=council.totals limit=None totals=true />
+        <p class="exports">
+            {t!(i18n, financing.export_figures)} ": "
+            <a href=format!("{COUNCIL_FINANCING_EXPORT}.csv") download>"CSV"</a> " · "
+            <a href=format!("{COUNCIL_FINANCING_EXPORT}.xlsx") download>"XLSX"</a>
+        </p>
         <DataTable class="council-financing">
             <thead><tr>
                 <th>{t!(i18n, financing.association)}</th>
@@ -96,6 +102,8 @@ fn Council(council: CouncilFinancing) -> impl IntoView {
             <input id="s-months" name="max_months" inputmode="numeric" required value=e.max_months.to_string() />
             <label class="choice-row"><input type="checkbox" name="certificate_required" value="on" checked=e.certificate_required /> {t!(i18n, financing.certificate_required)}</label>
             <label class="choice-row"><input type="checkbox" name="no_commercial_registration" value="on" checked=e.no_commercial_registration /> {t!(i18n, financing.no_cr_required)}</label>
+            <label for="s-further">{t!(i18n, financing.further_loan_share)}</label>
+            <input id="s-further" name="further_loan_percent" inputmode="numeric" required value=(e.further_loan_repaid_bp / 100).to_string() />
             <label for="s-bounds">{t!(i18n, financing.bounds)}</label>
             <input id="s-bounds" name="delinquency_bounds" required value=bounds />
             <label for="s-reminder">{t!(i18n, financing.reminder_days)}</label>

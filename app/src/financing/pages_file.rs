@@ -7,14 +7,15 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use super::api::{
-    ApproveLoan, CheckFinancingEligibility, DisburseLoan, EnterRepayment, RecordFinancingDocument,
-    RecordGuaranteeCall, ReferFinancingFile, RescheduleLoan, get_financing_file,
+    AddLoanGuarantee, ApproveLoan, CheckFinancingEligibility, DisburseLoan, EnterRepayment,
+    RecordFinancingDocument, RecordGuaranteeCall, ReferFinancingFile, RescheduleLoan, WriteOffLoan,
+    get_financing_file,
 };
 use super::labels::{DocumentText, ReferralText, RuleResult};
 use super::pages::LoanView;
 use super::{DocumentKind, FileDetail, LoanStatus};
 use crate::i18n::*;
-use crate::paths::FINANCING_PAGE;
+use crate::paths::{FINANCING_DOCUMENT_FILES, FINANCING_DOCUMENT_UPLOAD, FINANCING_PAGE};
 use crate::registry::pages::CraftName;
 use crate::ui::{ErrorAlert, Price, error_from_query, id_param, loaded};
 
@@ -76,6 +77,30 @@ fn File(file: FileDetail) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
+        {(!file.uploads.is_empty()).then(|| view! {
+            <h3>{t!(i18n, financing.uploads)}</h3>
+            <ul class="uploads" data-testid="uploads">
+                {file.uploads.iter().map(|u| view! {
+                    <li data-upload=u.kind.as_str() data-format=u.format.as_str()>
+                        <DocumentText kind=u.kind /> " · "
+                        <a href=format!("{FINANCING_DOCUMENT_FILES}/{}", u.id) download>{t!(i18n, financing.download)}</a>
+                        " · " {u.format.as_str().to_uppercase()} " · " {format!("{} KB", (u.size + 1023) / 1024)}
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
+        {may_act.then(|| view! {
+            <form method="post" action=FINANCING_DOCUMENT_UPLOAD enctype="multipart/form-data" class="stack upload-form">
+                <input type="hidden" name="file_id" value=id.clone() />
+                <label for="up-kind">{t!(i18n, financing.document)}</label>
+                <select id="up-kind" name="kind">
+                    {DocumentKind::ALL.into_iter().map(|kind| view! { <option value=kind.as_str()><DocumentText kind /></option> }).collect_view()}
+                </select>
+                <label for="up-file">{t!(i18n, financing.upload_document)}</label>
+                <input id="up-file" name="document" type="file" required accept=".pdf,application/pdf,image/jpeg,image/png,image/webp" />
+                <button type="submit" class="button secondary">{t!(i18n, financing.upload)}</button>
+            </form>
+        })}
         {(may_act && file.referral.is_none()).then(|| view! {
             <form method="post" action=RecordFinancingDocument::PATH class="stack document-form">
                 <input type="hidden" name="file_id" value=id.clone() />
@@ -183,6 +208,46 @@ fn File(file: FileDetail) -> impl IntoView {
                 <label for="re-first">{t!(i18n, financing.first_due_on)}</label>
                 <input id="re-first" name="first_due_on" type="date" required />
                 <button type="submit" class="button secondary">{t!(i18n, financing.reschedule)}</button>
+            </form>
+        })}
+        {(may_act && file.loan.as_ref().is_some_and(|l| l.disbursed_on.is_some())).then(|| view! {
+            <h2>{t!(i18n, financing.add_guarantee_title)}</h2>
+            <p class="small muted">{t!(i18n, financing.add_guarantee_intro)}</p>
+            <form method="post" action=AddLoanGuarantee::PATH class="stack guarantee-form">
+                <input type="hidden" name="file_id" value=id.clone() />
+                <fieldset>
+                    <legend>{t!(i18n, financing.guarantor_kind)}</legend>
+                    <label class="choice-row"><input type="radio" name="guarantor" value="person" checked /> {t!(i18n, financing.guarantor_person)}</label>
+                    <label class="choice-row"><input type="radio" name="guarantor" value="other_entity" /> {t!(i18n, financing.guarantor_entity)}</label>
+                </fieldset>
+                <label for="g-name">{t!(i18n, financing.guarantor_name)}</label>
+                <input id="g-name" name="name" required minlength="2" maxlength="200" />
+                <fieldset>
+                    <legend>{t!(i18n, financing.kafala_kind)}</legend>
+                    <label class="choice-row"><input type="radio" name="kafala" value="payment" checked /> {t!(i18n, financing.kafala_payment)}</label>
+                    <label class="choice-row"><input type="radio" name="kafala" value="appearance" /> {t!(i18n, financing.kafala_appearance)}</label>
+                </fieldset>
+                <label for="g-share">{t!(i18n, financing.share_percent)}</label>
+                <input id="g-share" name="share_percent" inputmode="numeric" value="100" />
+                <label for="g-cap">{t!(i18n, financing.cap)}</label>
+                <input id="g-cap" name="cap" inputmode="decimal" />
+                <label for="g-starts">{t!(i18n, financing.starts_on)}</label>
+                <input id="g-starts" name="starts_on" type="date" required value=file.today.clone() />
+                <label for="g-ends">{t!(i18n, financing.ends_on)}</label>
+                <input id="g-ends" name="ends_on" type="date" />
+                <button type="submit" class="button secondary">{t!(i18n, financing.add_guarantee)}</button>
+            </form>
+        })}
+        {(may_act && loan_status.is_some_and(LoanStatus::is_running)).then(|| view! {
+            <h2>{t!(i18n, financing.write_off_title)}</h2>
+            <p class="small muted">{t!(i18n, financing.write_off_intro)}</p>
+            <form method="post" action=WriteOffLoan::PATH class="stack write-off-form">
+                <input type="hidden" name="file_id" value=id.clone() />
+                <label for="wo-on">{t!(i18n, financing.written_off_on)}</label>
+                <input id="wo-on" name="on" type="date" required value=file.today.clone() />
+                <label for="wo-reason">{t!(i18n, financing.write_off_reason)}</label>
+                <textarea id="wo-reason" name="reason" required minlength="3" maxlength="500"></textarea>
+                <button type="submit" class="button danger">{t!(i18n, financing.write_off)}</button>
             </form>
         })}
         {(may_act && file.loan.as_ref().is_some_and(|l| l.disbursed_on.is_some())).then(|| view! {

@@ -3,7 +3,8 @@
 //! exposure of the guarantees an association carries.
 
 use super::{
-    Allocation, Figures, Guarantee, Halalas, days_in_arrears, exposure, portfolio_at_risk,
+    Allocation, Figures, Guarantee, Halalas, days_in_arrears, exposure_after_calls,
+    portfolio_at_risk,
 };
 use crate::time::SaudiDate;
 
@@ -15,27 +16,42 @@ pub struct LoanFacts {
     /// The current schedule with what was allocated (empty before
     /// disbursement).
     pub allocation: Allocation,
-    /// The guarantees the association carries on it, in force today.
-    pub guarantees: Vec<Guarantee>,
+    /// The guarantees the association carries on it, in force today, each
+    /// with what the lender has called on it so far.
+    pub guarantees: Vec<(Guarantee, Halalas)>,
+    /// What the lender wrote off (`None`: not written off). A written-off
+    /// loan leaves the portfolio: no outstanding, arrears or exposure.
+    pub written_off: Option<Halalas>,
 }
 
 impl LoanFacts {
-    /// The principal not yet repaid (0 before disbursement).
+    /// The principal not yet repaid (0 before disbursement and once written
+    /// off).
     pub fn outstanding(&self) -> Halalas {
-        self.allocation.outstanding()
+        if self.written_off.is_some() {
+            0
+        } else {
+            self.allocation.outstanding()
+        }
     }
 
-    /// Days in arrears today.
+    /// Days in arrears today (0 once written off).
     pub fn arrears_days(&self, today: SaudiDate) -> i64 {
-        days_in_arrears(&self.allocation, today)
+        if self.written_off.is_some() {
+            0
+        } else {
+            days_in_arrears(&self.allocation, today)
+        }
     }
 
-    /// What the association's guarantees stand to cost now.
+    /// What the association's guarantees may still cost: each one's share
+    /// of the outstanding balance, within what was guaranteed and not yet
+    /// called.
     pub fn exposure(&self) -> Halalas {
         let outstanding = self.outstanding();
         self.guarantees
             .iter()
-            .map(|g| exposure(g, self.principal, outstanding))
+            .map(|(g, called)| exposure_after_calls(g, self.principal, outstanding, *called))
             .sum()
     }
 }
@@ -59,7 +75,8 @@ pub fn figures(loans: &[LoanFacts], today: SaudiDate) -> Figures {
     let par30 = portfolio_at_risk(&arrears, 30);
     let par90 = portfolio_at_risk(&arrears, 90);
     let (mut due, mut paid) = (0, 0);
-    for state in loans.iter().flat_map(|l| &l.allocation.instalments) {
+    let running = loans.iter().filter(|l| l.written_off.is_none());
+    for state in running.flat_map(|l| &l.allocation.instalments) {
         if state.instalment.due <= today {
             due += state.instalment.amount;
             paid += state.paid;
@@ -85,6 +102,7 @@ pub fn figures(loans: &[LoanFacts], today: SaudiDate) -> Figures {
             .filter(|l| l.arrears_days(today) > 0)
             .map(LoanFacts::exposure)
             .sum(),
+        written_off: loans.iter().filter_map(|l| l.written_off).sum(),
     }
 }
 
@@ -111,12 +129,16 @@ mod tests {
             principal,
             disbursed_on: Some(date("2025-12-01")),
             allocation: allocate(&plan, &repayments),
-            guarantees: vec![Guarantee {
-                guarantor: Guarantor::Association,
-                kind: KafalaKind::Payment,
-                share_basis_points: 10_000,
-                cap: None,
-            }],
+            guarantees: vec![(
+                Guarantee {
+                    guarantor: Guarantor::Association,
+                    kind: KafalaKind::Payment,
+                    share_basis_points: 10_000,
+                    cap: None,
+                },
+                0,
+            )],
+            written_off: None,
         }
     }
 
@@ -140,6 +162,43 @@ mod tests {
         // Due by today: 4 instalments each = 8 000; paid 2 000 + 3 000.
         assert_eq!(f.collection_bp, basis_points(5_000_00, 8_000_00));
         assert_eq!(f.disbursed_this_month, 0);
+    }
+
+    #[test]
+    fn a_written_off_loan_leaves_the_portfolio() {
+        let late = loan(10_000_00, &[("2026-01-10", 1_000_00)]);
+        let current = loan(10_000_00, &[("2026-01-10", 4_000_00)]);
+        let mut gone = late.clone();
+        gone.written_off = Some(9_000_00);
+        let today = date("2026-04-10");
+        let f = figures(&[gone, current.clone()], today);
+        assert_eq!(f.outstanding, 6_000_00);
+        assert_eq!(f.par30_bp, 0);
+        assert_eq!(f.exposure, 6_000_00);
+        assert_eq!(f.written_off, 9_000_00);
+        assert_eq!(f.loans, 2);
+        // Collection counts the running loan only: 4 000 paid of 4 000 due.
+        assert_eq!(f.collection_bp, 10_000);
+    }
+
+    #[test]
+    fn a_call_lowers_what_may_still_be_called() {
+        // Half guaranteed (5 000 of 10 000), 2 000 called and paid to the
+        // lender: the outstanding 8 000 would expose 4 000, but only 3 000
+        // of the guarantee is left.
+        let mut l = loan(10_000_00, &[("2026-01-10", 2_000_00)]);
+        l.guarantees[0].0.share_basis_points = 5_000;
+        l.guarantees[0].1 = 2_000_00;
+        assert_eq!(l.exposure(), 3_000_00);
+        l.guarantees[0].1 = 3_000_00;
+        l.allocation = allocate(
+            &schedule(10_000_00, 10, date("2026-01-10")).unwrap(),
+            &[Repayment {
+                paid_on: date("2026-01-10"),
+                amount: 5_000_00,
+            }],
+        );
+        assert_eq!(l.exposure(), 2_000_00);
     }
 
     #[test]

@@ -171,10 +171,37 @@ pub fn exposure(guarantee: &Guarantee, principal: Halalas, outstanding: Halalas)
     }
 }
 
-/// A family may ask for a further loan once more than half of the current
-/// one is repaid.
-pub fn may_borrow_again(principal: Halalas, repaid: Halalas) -> bool {
-    repaid * 2 > principal
+/// What a guarantee may still cost once `called` has been claimed on it:
+/// its exposure on the outstanding balance, never above the guaranteed
+/// amount not yet called (a call is paid to the lender, so it lowers the
+/// outstanding balance too).
+pub fn exposure_after_calls(
+    guarantee: &Guarantee,
+    principal: Halalas,
+    outstanding: Halalas,
+    called: Halalas,
+) -> Halalas {
+    let room = (guaranteed_amount(guarantee, principal) - called.max(0)).max(0);
+    exposure(guarantee, principal, outstanding).min(room)
+}
+
+/// The most the lender may still call on a guarantee: the guaranteed amount
+/// not yet called, and never more than the loan still owes it.
+pub fn call_room(
+    guarantee: &Guarantee,
+    principal: Halalas,
+    outstanding: Halalas,
+    called: Halalas,
+) -> Halalas {
+    (guaranteed_amount(guarantee, principal) - called.max(0))
+        .min(outstanding)
+        .max(0)
+}
+
+/// A family may ask for a further loan once more than `share_bp` basis
+/// points of the previous one (5 000: half, the bank's rule) is repaid.
+pub fn may_borrow_again(principal: Halalas, repaid: Halalas, share_bp: i64) -> bool {
+    i128::from(repaid) * 10_000 > i128::from(principal) * i128::from(share_bp.clamp(0, 10_000))
 }
 
 /// Each rule of the bank's eligibility and whether the applicant meets it,
@@ -207,6 +234,12 @@ pub fn check_eligibility(
             .certificate_expires
             .is_some_and(|expires| expires >= today);
         results.push((EligibilityRule::Certificate, valid));
+    }
+    if let Some((principal, repaid)) = applicant.previous_loan {
+        results.push((
+            EligibilityRule::FurtherLoan,
+            may_borrow_again(principal, repaid, rules.further_loan_repaid_bp),
+        ));
     }
     if rules.no_commercial_registration {
         results.push((

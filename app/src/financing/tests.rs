@@ -137,8 +137,13 @@ fn a_payment_guarantee_falls_as_the_principal_is_repaid() {
 
 #[test]
 fn a_further_loan_once_more_than_half_is_repaid() {
-    assert!(!may_borrow_again(20_000_00, 10_000_00));
-    assert!(may_borrow_again(20_000_00, 10_000_01));
+    assert!(!may_borrow_again(20_000_00, 10_000_00, 5_000));
+    assert!(may_borrow_again(20_000_00, 10_000_01, 5_000));
+    // The council may set another share.
+    assert!(!may_borrow_again(20_000_00, 12_000_00, 6_000));
+    assert!(may_borrow_again(20_000_00, 12_000_01, 6_000));
+    assert!(may_borrow_again(20_000_00, 1, 0));
+    assert!(!may_borrow_again(20_000_00, 20_000_00, 10_000));
 }
 
 #[test]
@@ -152,6 +157,7 @@ fn eligibility_says_which_rule_fails() {
         certificate_expires: Some(day("2027-06-30")),
         amount: 20_000_00,
         months: 36,
+        previous_loan: Some((10_000_00, 6_000_00)),
     };
     assert!(
         check_eligibility(&rules, &applicant, today)
@@ -163,6 +169,7 @@ fn eligibility_says_which_rule_fails() {
         amount: 60_000_00,
         certificate_expires: Some(day("2026-12-31")),
         has_commercial_registration: true,
+        previous_loan: Some((10_000_00, 5_000_00)),
         ..applicant
     };
     let failed: Vec<EligibilityRule> = check_eligibility(&rules, &failing, today)
@@ -176,6 +183,7 @@ fn eligibility_says_which_rule_fails() {
             EligibilityRule::Age,
             EligibilityRule::Amount,
             EligibilityRule::Certificate,
+            EligibilityRule::FurtherLoan,
             EligibilityRule::CommercialRegistration
         ]
     );
@@ -245,6 +253,32 @@ proptest! {
         prop_assert!(e <= guaranteed_amount(&guarantee, principal));
         // It falls as the principal is repaid.
         prop_assert!(exposure(&guarantee, principal, (outstanding - 1).max(0)) <= e);
+    }
+
+    #[test]
+    fn calls_keep_the_association_within_its_guarantee(
+        principal in 1i64..100_000_00,
+        share in 0i64..=10_000,
+        calls in proptest::collection::vec(0i64..30_000_00, 0..8),
+        repaid in 0i64..100_000_00,
+    ) {
+        // Each call takes at most the room left and is paid to the lender:
+        // the outstanding balance falls by it, the exposure never passes
+        // what may still be called, and the sum of calls never passes the
+        // guaranteed amount.
+        let guarantee = Guarantee { guarantor: Guarantor::Association, kind: KafalaKind::Payment, share_basis_points: share, cap: None };
+        let mut outstanding = (principal - repaid).max(0);
+        let mut called = 0;
+        for wanted in calls {
+            let take = wanted.min(call_room(&guarantee, principal, outstanding, called));
+            prop_assert!(take >= 0);
+            called += take;
+            outstanding -= take;
+            let e = exposure_after_calls(&guarantee, principal, outstanding, called);
+            prop_assert!(e >= 0);
+            prop_assert!(e + called <= guaranteed_amount(&guarantee, principal));
+            prop_assert!(outstanding >= 0);
+        }
     }
 
     #[test]

@@ -44,6 +44,20 @@ pub fn read(kind: ImportKind, bytes: &[u8]) -> Result<Rows, FileError> {
     rows_of(kind, table)
 }
 
+/// A file's lines as text cells, whatever its columns: a CSV (as [`read`]
+/// takes it) or the first sheet of an XLSX workbook. Financing reads bank
+/// statements with it (an interface in `app/tests/floors.rs`).
+pub fn table(bytes: &[u8]) -> Result<Vec<(i64, Vec<String>)>, FileError> {
+    if bytes.len() > super::MAX_FILE_BYTES {
+        return Err(FileError::TooLarge);
+    }
+    if is_workbook(bytes) {
+        workbook_table(bytes)
+    } else {
+        csv_table(bytes)
+    }
+}
+
 /// A zip (XLSX) or OLE (the old XLS, refused as unreadable) signature.
 fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])

@@ -253,8 +253,10 @@ impl PhotoStore {
         Ok(())
     }
 
-    /// Writes one file whole: a reader sees the old state or the new file.
-    async fn put_file(&self, name: &str, bytes: &[u8]) -> Result<(), PhotoError> {
+    /// Writes one file whole: a reader sees the old state or the new file
+    /// (financing keeps its checklist documents this way, under names the
+    /// photo route never serves).
+    pub async fn put_file(&self, name: &str, bytes: &[u8]) -> Result<(), PhotoError> {
         match self {
             PhotoStore::Directory(dir) => {
                 tokio::fs::create_dir_all(dir).await?;

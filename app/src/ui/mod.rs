@@ -209,6 +209,10 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         }
         ErrorKey::FinancingOverLimit => t!(i18n, errors.financing_over_limit).into_any(),
         ErrorKey::FinancingStep => t!(i18n, errors.financing_step).into_any(),
+        ErrorKey::FinancingReasonRequired => t!(i18n, errors.financing_reason_required).into_any(),
+        ErrorKey::FinancingDocumentRefused => {
+            t!(i18n, errors.financing_document_refused).into_any()
+        }
         ErrorKey::FinancingNotEligible => t!(i18n, errors.financing_not_eligible).into_any(),
         ErrorKey::FinancingSettingsInvalid => {
             t!(i18n, errors.financing_settings_invalid).into_any()

@@ -8,7 +8,7 @@ use crate::financing::{CouncilFinancing, MyLoans};
 
 #[cfg(feature = "ssr")]
 use {
-    super::{exposure_view, loan_detail, portfolio, today},
+    super::{exposure_view_of, loan_detail, portfolio, today},
     crate::audit::action,
     crate::error::ErrorKey,
     crate::financing::{EligibilityRules, Settings, db, portfolio::figures},
@@ -25,19 +25,25 @@ pub async fn get_council_financing() -> Result<CouncilFinancing, AppError> {
         ctx.require(Requirement::CouncilAdmin).await?;
         let db = ctx.db();
         let today = today();
+        // Every loan read once (grouped queries), then split by association.
+        let loans = portfolio(db, None, today).await?;
+        let mut by_association: std::collections::HashMap<i64, Vec<_>> = Default::default();
+        for (loan, facts) in &loans {
+            by_association
+                .entry(loan.association_id)
+                .or_default()
+                .push((loan.clone(), facts.clone()));
+        }
         let mut associations = Vec::new();
         for (id, ..) in db::associations(db).await? {
-            let mut view = exposure_view(db, id, today).await?;
+            let theirs = by_association.remove(&id).unwrap_or_default();
+            let mut view = exposure_view_of(db, id, &theirs, today).await?;
             // The council sees figures; the families behind them stay with
             // their association.
             view.largest.clear();
             associations.push(view);
         }
-        let all: Vec<_> = portfolio(db, None, today)
-            .await?
-            .into_iter()
-            .map(|(_, facts)| facts)
-            .collect();
+        let all: Vec<_> = loans.into_iter().map(|(_, facts)| facts).collect();
         let (_, settings, settings_from) = db::settings(db, &today.to_string()).await?;
         Ok(CouncilFinancing {
             associations,
@@ -64,8 +70,9 @@ fn money(field: &str, raw: &str) -> Result<i64, AppError> {
 }
 
 /// Saves the financing settings from a day (council admin): the bank's
-/// eligibility figures (riyals), the delinquency bounds ("30,60,90") and
-/// the reminder's days before a due date.
+/// eligibility figures (riyals), the delinquency bounds ("30,60,90"), the
+/// reminder's days before a due date and the share of a previous loan
+/// (percent) to be repaid before a further one.
 #[server(endpoint = "save_financing_settings")]
 #[allow(clippy::too_many_arguments)]
 pub async fn save_financing_settings(
@@ -80,6 +87,7 @@ pub async fn save_financing_settings(
     delinquency_bounds: String,
     reminder_days_before: String,
     valid_from: String,
+    #[server(default)] further_loan_percent: String,
 ) -> Result<(), AppError> {
     serve(|ctx| async move {
         let admin = ctx.require(Requirement::CouncilAdmin).await?.clone();
@@ -98,6 +106,11 @@ pub async fn save_financing_settings(
                 max_months: number("max_months", &max_months)?,
                 certificate_required: !certificate_required.trim().is_empty(),
                 no_commercial_registration: !no_commercial_registration.trim().is_empty(),
+                // Percent as typed (50: more than half); left empty, the bank's half.
+                further_loan_repaid_bp: match further_loan_percent.trim() {
+                    "" => 5_000,
+                    raw => number("further_loan_percent", raw)?.saturating_mul(100),
+                },
             },
             delinquency_bounds: bounds,
             reminder_days_before: number("reminder_days_before", &reminder_days_before)?,

@@ -22,24 +22,24 @@ use {
 };
 
 #[cfg(feature = "ssr")]
-fn file_page(file_id: i64) -> String {
+pub(super) fn file_page(file_id: i64) -> String {
     format!("{FINANCING_FILE_PAGE}/{file_id}")
 }
 
 #[cfg(feature = "ssr")]
-fn riyals(field: &str, raw: &str) -> Result<i64, AppError> {
+pub(super) fn riyals(field: &str, raw: &str) -> Result<i64, AppError> {
     crate::text::parse_riyals(raw.trim())
         .filter(|h| *h > 0)
         .ok_or_else(|| AppError::validation(field, ErrorKey::AmountInvalid))
 }
 
 #[cfg(feature = "ssr")]
-fn date(field: &str, raw: &str) -> Result<SaudiDate, AppError> {
+pub(super) fn date(field: &str, raw: &str) -> Result<SaudiDate, AppError> {
     SaudiDate::parse(raw).ok_or_else(|| AppError::validation(field, ErrorKey::DateInvalid))
 }
 
 #[cfg(feature = "ssr")]
-fn months(raw: &str) -> Result<i64, AppError> {
+pub(super) fn months(raw: &str) -> Result<i64, AppError> {
     crate::text::fold_digits(raw.trim())
         .parse::<i64>()
         .ok()
@@ -49,7 +49,10 @@ fn months(raw: &str) -> Result<i64, AppError> {
 
 /// A file the caller may act on (staff of its association).
 #[cfg(feature = "ssr")]
-async fn acting_on(ctx: &Ctx, file_id: i64) -> Result<(CurrentUser, db::FileRecord), AppError> {
+pub(super) async fn acting_on(
+    ctx: &Ctx,
+    file_id: i64,
+) -> Result<(CurrentUser, db::FileRecord), AppError> {
     let (user, file, may_act) = reach_file(ctx, file_id).await?;
     if !may_act {
         return Err(ctx.deny(format!("financing_file {file_id}")).await);
@@ -180,7 +183,16 @@ pub async fn check_financing_eligibility(file_id: i64) -> Result<(), AppError> {
             .into_iter()
             .find(|d| d.kind == DocumentKind::Certificate)
             .and_then(|d| d.expires_on.as_deref().and_then(SaudiDate::parse));
+        // The household's previous loan least repaid (by share) decides
+        // the further-loan rule.
+        let previous_loan = db::previous_loans(db, file.household_id, file_id)
+            .await?
+            .into_iter()
+            .min_by_key(|(principal, repaid)| {
+                i128::from(*repaid) * 10_000 / i128::from((*principal).max(1))
+            });
         let applicant = Applicant {
+            previous_loan,
             age: SaudiDate::parse(&file.applicant_birth_date).map_or(0, |b| age(b, today)),
             monthly_income: file.monthly_income,
             has_commercial_registration: file.commercial_registration,
@@ -320,6 +332,7 @@ pub async fn disburse_loan(
             association_id: Some(file.association_id),
             name: None,
             starts_on: disbursed.to_string(),
+            ends_on: None,
         };
         let event = ctx
             .event(action::LOAN_DISBURSED)
@@ -374,74 +387,6 @@ pub async fn enter_repayment(
             amount,
             &paid_on.to_string(),
             "staff",
-            user.user_id,
-            event,
-        )
-        .await?;
-        leptos_axum::redirect(&file_page(file_id));
-        Ok(())
-    })
-    .await
-}
-
-/// Records a call on the association's guarantee of the file's loan (the
-/// lender claims from it: at most the guaranteed amount not yet called) or,
-/// with `recovery`, what the association recovered from the family (at most
-/// what was called and not yet recovered).
-#[server(endpoint = "record_guarantee_call")]
-pub async fn record_guarantee_call(
-    file_id: i64,
-    amount: String,
-    on: String,
-    #[server(default)] recovery: String,
-    #[server(default)] note: String,
-) -> Result<(), AppError> {
-    serve(|ctx| async move {
-        let (user, file) = acting_on(&ctx, file_id).await?;
-        let db = ctx.db();
-        let loan = db::loan_of_file(db, file_id)
-            .await?
-            .filter(|l| l.schedule_no > 0)
-            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
-        let guarantee = db::guarantees(db, Some(loan.id))
-            .await?
-            .into_iter()
-            .find(|g| {
-                g.guarantee.guarantor == Guarantor::Association
-                    && g.association_id == Some(file.association_id)
-            })
-            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
-        let amount = riyals("amount", &amount)?;
-        let on = date("on", &on)?;
-        if on > today() {
-            return Err(AppError::validation("on", ErrorKey::DateInvalid));
-        }
-        let recovery = !recovery.trim().is_empty();
-        let (called, recovered) = db::calls_and_recoveries(db, guarantee.id).await?;
-        let room = if recovery {
-            called - recovered
-        } else {
-            crate::financing::guaranteed_amount(&guarantee.guarantee, loan.principal) - called
-        };
-        if amount > room {
-            return Err(AppError::validation("amount", ErrorKey::AmountInvalid));
-        }
-        let note: String = note.trim().chars().take(500).collect();
-        let event = ctx
-            .event(if recovery {
-                action::GUARANTEE_RECOVERY_RECORDED
-            } else {
-                action::GUARANTEE_CALLED
-            })
-            .acting_for(Some(file.association_id))
-            .subject("loan", loan.id);
-        db::add_call_or_recovery(
-            db,
-            guarantee.id,
-            recovery,
-            amount,
-            &on.to_string(),
-            &note,
             user.user_id,
             event,
         )

@@ -5,9 +5,13 @@
 
 mod council;
 mod flow;
+mod guarantees;
+mod statements;
 
 pub use council::*;
 pub use flow::*;
+pub use guarantees::*;
+pub use statements::*;
 
 use leptos::prelude::*;
 
@@ -99,6 +103,11 @@ pub(crate) async fn loan_detail(
         .iter()
         .find(|i| i.paid < i.amount && !i.late)
         .cloned();
+    let outstanding = if loan.schedule_no == 0 || loan.status == super::LoanStatus::WrittenOff {
+        0
+    } else {
+        allocation.outstanding()
+    };
     let mut guarantees = Vec::new();
     for g in db::guarantees(db, Some(loan.id)).await? {
         let (called, recovered) = db::calls_and_recoveries(db, g.id).await?;
@@ -113,7 +122,12 @@ pub(crate) async fn loan_detail(
             cap: g.guarantee.cap,
             starts_on: g.starts_on,
             ends_on: g.ends_on,
-            exposure: super::exposure(&g.guarantee, loan.principal, allocation.outstanding()),
+            exposure: super::exposure_after_calls(
+                &g.guarantee,
+                loan.principal,
+                outstanding,
+                called,
+            ),
         });
     }
     let repayments = db::repayments(db, loan.id)
@@ -128,10 +142,10 @@ pub(crate) async fn loan_detail(
     let (name_ar, name_en) = db::association_names(db, loan.association_id)
         .await?
         .unwrap_or_default();
-    let outstanding = if loan.schedule_no == 0 {
+    let arrears_days = if loan.status == super::LoanStatus::WrittenOff {
         0
     } else {
-        allocation.outstanding()
+        arrears_days
     };
     Ok(LoanDetail {
         summary: LoanSummary {
@@ -156,6 +170,9 @@ pub(crate) async fn loan_detail(
         guarantees,
         association_name_ar: name_ar,
         association_name_en: name_en,
+        written_off_on: loan.written_off_on.clone(),
+        written_off_reason: loan.written_off_reason.clone(),
+        written_off: loan.written_off,
     })
 }
 
@@ -169,27 +186,45 @@ pub(crate) async fn portfolio(
     today: SaudiDate,
 ) -> Result<Vec<(db::LoanRecord, LoanFacts)>, AppError> {
     let loans = db::loans_of(db, association_id).await?;
+    let mut allocations = db::allocations(db, association_id).await?;
     let guarantees = db::guarantees(db, None).await?;
+    let calls = db::calls_and_recoveries_all(db).await?;
     let day = today.to_string();
+    let mut carried: std::collections::HashMap<i64, Vec<(i64, super::Guarantee, i64)>> =
+        Default::default();
+    for g in &guarantees {
+        // Only what the lending association itself carries, in force today.
+        let in_force = g.guarantee.guarantor == Guarantor::Association
+            && g.starts_on <= day
+            && g.ends_on.as_ref().is_none_or(|end| *end >= day);
+        if in_force {
+            let called = calls.get(&g.id).map_or(0, |c| c.0);
+            carried.entry(g.loan_id).or_default().push((
+                g.association_id.unwrap_or(0),
+                g.guarantee,
+                called,
+            ));
+        }
+    }
     let mut out = Vec::with_capacity(loans.len());
     for loan in loans {
-        let allocation = db::allocation(db, &loan).await?;
-        let carried = guarantees
-            .iter()
-            .filter(|g| {
-                g.loan_id == loan.id
-                    && g.guarantee.guarantor == Guarantor::Association
-                    && g.association_id == Some(loan.association_id)
-                    && g.starts_on <= day
-                    && g.ends_on.as_ref().is_none_or(|end| *end >= day)
-            })
-            .map(|g| g.guarantee)
+        let allocation = allocations.remove(&loan.id).unwrap_or(super::Allocation {
+            instalments: Vec::new(),
+            credit: 0,
+        });
+        let guarantees = carried
+            .get(&loan.id)
+            .into_iter()
+            .flatten()
+            .filter(|(association, ..)| *association == loan.association_id)
+            .map(|(_, g, called)| (*g, *called))
             .collect();
         let facts = LoanFacts {
             principal: loan.principal,
             disbursed_on: loan.disbursed_on.as_deref().and_then(SaudiDate::parse),
             allocation,
-            guarantees: carried,
+            guarantees,
+            written_off: (loan.status == super::LoanStatus::WrittenOff).then_some(loan.written_off),
         };
         out.push((loan, facts));
     }
@@ -204,6 +239,17 @@ pub(crate) async fn exposure_view(
     today: SaudiDate,
 ) -> Result<ExposureView, AppError> {
     let loans = portfolio(db, Some(association_id), today).await?;
+    exposure_view_of(db, association_id, &loans, today).await
+}
+
+/// An association's exposure page from its loans' facts, already read.
+#[cfg(feature = "ssr")]
+pub(crate) async fn exposure_view_of(
+    db: &crate::database::Db,
+    association_id: i64,
+    loans: &[(db::LoanRecord, LoanFacts)],
+    today: SaudiDate,
+) -> Result<ExposureView, AppError> {
     let facts: Vec<LoanFacts> = loans.iter().map(|(_, f)| f.clone()).collect();
     let mut largest: Vec<super::ExposureLoan> = loans
         .iter()
@@ -269,25 +315,37 @@ pub async fn get_financing() -> Result<FinancingList, AppError> {
         let today = today();
         let (_, settings, _) = db::settings(db, &today.to_string()).await?;
         let ready = db::ready_lines(db, association_id).await?;
-        let mut files = Vec::new();
-        for file in db::files_of(db, association_id).await? {
-            let loan = match db::loan_of_file(db, file.id).await? {
-                Some(loan) => Some(
-                    loan_detail(db, &loan, &settings.delinquency_bounds, today)
-                        .await?
-                        .summary,
-                ),
-                None => None,
-            };
-            files.push(FileRow {
+        // One read of every loan's figures (grouped queries), not one per file.
+        let mut loans: std::collections::HashMap<i64, LoanSummary> =
+            portfolio(db, Some(association_id), today)
+                .await?
+                .into_iter()
+                .map(|(loan, facts)| {
+                    let arrears_days = facts.arrears_days(today);
+                    let summary = LoanSummary {
+                        loan_id: loan.id,
+                        reference: loan.reference.clone(),
+                        status: loan.status,
+                        principal: loan.principal,
+                        outstanding: facts.outstanding(),
+                        arrears_days,
+                        range: delinquency_range(arrears_days, &settings.delinquency_bounds),
+                    };
+                    (loan.file_id, summary)
+                })
+                .collect();
+        let files: Vec<FileRow> = db::files_of(db, association_id)
+            .await?
+            .into_iter()
+            .map(|file| FileRow {
+                loan: loans.remove(&file.id),
                 file_id: file.id,
                 household_id: file.household_id,
                 head_name_ar: file.head_name_ar,
                 activity: file.activity,
                 requested: file.requested,
-                loan,
-            });
-        }
+            })
+            .collect();
         let households = ready
             .iter()
             .map(|r| r.household_id)
@@ -328,6 +386,7 @@ pub async fn get_financing_file(file_id: i64) -> Result<FileDetail, AppError> {
         };
         let exposure = exposure_view(db, file.association_id, today).await?;
         let documents: Vec<Document> = db::documents(db, file.id).await?;
+        let uploads = db::document_files(db, file.id).await?;
         Ok(FileDetail {
             file_id: file.id,
             line_id: file.line_id,
@@ -340,6 +399,7 @@ pub async fn get_financing_file(file_id: i64) -> Result<FileDetail, AppError> {
             monthly_income: file.monthly_income,
             commercial_registration: file.commercial_registration,
             documents,
+            uploads,
             eligibility: file.eligibility,
             eligible: file.eligible,
             referral: file.referral,

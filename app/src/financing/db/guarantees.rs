@@ -156,11 +156,43 @@ pub async fn calls_and_recoveries(db: &Db, guarantee_id: i64) -> Result<(i64, i6
     Ok((called, recovered))
 }
 
+/// What was called on every guarantee and recovered from the families,
+/// in one query each: by guarantee id, (called, recovered).
+pub async fn calls_and_recoveries_all(
+    db: &Db,
+) -> Result<std::collections::HashMap<i64, (i64, i64)>, sqlx::Error> {
+    let mut out: std::collections::HashMap<i64, (i64, i64)> = Default::default();
+    let called: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT guarantee_id, CAST(SUM(amount_halalas) AS BIGINT) FROM guarantee_calls \
+         GROUP BY guarantee_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    for (id, amount) in called {
+        out.entry(id).or_default().0 = amount;
+    }
+    let recovered: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT guarantee_id, CAST(SUM(amount_halalas) AS BIGINT) FROM guarantee_recoveries \
+         GROUP BY guarantee_id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    for (id, amount) in recovered {
+        out.entry(id).or_default().1 = amount;
+    }
+    Ok(out)
+}
+
 /// Records a call on the guarantee (the creditor claims) or a recovery from
-/// the family, audited.
+/// the family, audited. A call is paid to the lender on the family's
+/// behalf: it is also a repayment of `loan_id` (source `guarantee_call`),
+/// allocated oldest instalment first, so the loan's outstanding balance
+/// falls by it; a recovery is money from the family to the guarantor and
+/// leaves the loan as it is.
 #[allow(clippy::too_many_arguments)]
 pub async fn add_call_or_recovery(
     db: &Db,
+    loan_id: i64,
     guarantee_id: i64,
     recovery: bool,
     amount: i64,
@@ -170,23 +202,89 @@ pub async fn add_call_or_recovery(
     event: AuditEvent<'_>,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    let sql = if recovery {
-        "INSERT INTO guarantee_recoveries (guarantee_id, amount_halalas, recovered_on, recorded_by, recorded_at) \
-         VALUES ($1, $2, $3, $4, $5)"
-    } else {
-        "INSERT INTO guarantee_calls (guarantee_id, amount_halalas, called_on, recorded_by, recorded_at, note) \
-         VALUES ($1, $2, $3, $4, $5, $6)"
-    };
-    let mut query = sqlx::query(sql)
+    if recovery {
+        sqlx::query(
+            "INSERT INTO guarantee_recoveries (guarantee_id, amount_halalas, recovered_on, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
         .bind(guarantee_id)
         .bind(amount)
         .bind(on)
         .bind(user_id)
-        .bind(now());
-    if !recovery {
-        query = query.bind(note);
+        .bind(now())
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        let (call_id,): (i64,) = sqlx::query_as(
+            "INSERT INTO guarantee_calls (guarantee_id, amount_halalas, called_on, recorded_by, recorded_at, note) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        )
+        .bind(guarantee_id)
+        .bind(amount)
+        .bind(on)
+        .bind(user_id)
+        .bind(now())
+        .bind(note)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO loan_repayments (loan_id, amount_halalas, paid_on, source, entered_by, \
+               entered_at, call_id) VALUES ($1, $2, $3, 'guarantee_call', $4, $5, $6)",
+        )
+        .bind(loan_id)
+        .bind(amount)
+        .bind(on)
+        .bind(user_id)
+        .bind(now())
+        .bind(call_id)
+        .execute(&mut *tx)
+        .await?;
+        super::loans::reallocate(&mut tx, loan_id).await?;
     }
-    query.execute(&mut *tx).await?;
     crate::audit::record_in(&mut tx, event).await?;
     tx.commit().await
+}
+
+/// Adds a guarantee to a loan (a person, another entity, or the
+/// association), audited.
+pub async fn add_guarantee(
+    db: &Db,
+    loan_id: i64,
+    guarantee: &super::NewGuarantee,
+    user_id: i64,
+    event: AuditEvent<'_>,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    insert_guarantee(&mut tx, loan_id, guarantee, user_id).await?;
+    crate::audit::record_in(&mut tx, event).await?;
+    tx.commit().await
+}
+
+/// Inserts a guarantee in the caller's transaction.
+pub(super) async fn insert_guarantee(
+    tx: &mut sqlx::AnyConnection,
+    loan_id: i64,
+    guarantee: &super::NewGuarantee,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    let g = &guarantee.guarantee;
+    sqlx::query(
+        "INSERT INTO loan_guarantees (loan_id, guarantor, guarantor_association_id, guarantor_name, \
+           kind, share_basis_points, cap_halalas, starts_on, ends_on, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(loan_id)
+    .bind(crate::financing::guarantor_str(g.guarantor))
+    .bind(guarantee.association_id)
+    .bind(&guarantee.name)
+    .bind(crate::financing::kafala_str(g.kind))
+    .bind(g.share_basis_points)
+    .bind(g.cap)
+    .bind(&guarantee.starts_on)
+    .bind(&guarantee.ends_on)
+    .bind(user_id)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }

@@ -31,12 +31,16 @@ pub struct LoanRecord {
     /// The household's district.
     pub district_ar: Option<String>,
     pub district_en: Option<String>,
+    /// The day the lender wrote the loan off, why, and how much.
+    pub written_off_on: Option<String>,
+    pub written_off_reason: Option<String>,
+    pub written_off: i64,
 }
 
 const LOAN_COLUMNS: &str = "SELECT l.id, l.file_id, l.household_id, l.association_id, l.reference, \
      l.principal_halalas, l.months, l.first_due_on, l.disbursed_on, l.status, \
      l.outstanding_halalas, l.schedule_no, l.repayments_after, h.head_name_ar, f.activity, \
-     d.name_ar, d.name_en \
+     d.name_ar, d.name_en, l.written_off_on, l.written_off_reason, l.written_off_halalas \
      FROM loans l JOIN households h ON h.id = l.household_id \
      JOIN financing_files f ON f.id = l.file_id LEFT JOIN districts d ON d.id = h.district_id";
 
@@ -61,6 +65,9 @@ fn loan_of(r: &sqlx::any::AnyRow) -> Result<LoanRecord, sqlx::Error> {
         activity: r.try_get(14)?,
         district_ar: r.try_get(15)?,
         district_en: r.try_get(16)?,
+        written_off_on: r.try_get(17)?,
+        written_off_reason: r.try_get(18)?,
+        written_off: r.try_get(19)?,
     })
 }
 
@@ -179,6 +186,7 @@ pub struct NewGuarantee {
     pub association_id: Option<i64>,
     pub name: Option<String>,
     pub starts_on: String,
+    pub ends_on: Option<String>,
 }
 
 /// Records the disbursement: the dates, the first schedule, the guarantee;
@@ -211,24 +219,7 @@ pub async fn disburse(
         return Ok(false);
     }
     insert_schedule(&mut tx, loan.id, 1, schedule).await?;
-    let g = &guarantee.guarantee;
-    sqlx::query(
-        "INSERT INTO loan_guarantees (loan_id, guarantor, guarantor_association_id, guarantor_name, \
-           kind, share_basis_points, cap_halalas, starts_on, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(loan.id)
-    .bind(crate::financing::guarantor_str(g.guarantor))
-    .bind(guarantee.association_id)
-    .bind(&guarantee.name)
-    .bind(crate::financing::kafala_str(g.kind))
-    .bind(g.share_basis_points)
-    .bind(g.cap)
-    .bind(&guarantee.starts_on)
-    .bind(user_id)
-    .bind(at)
-    .execute(&mut *tx)
-    .await?;
+    super::guarantees::insert_guarantee(&mut tx, loan.id, guarantee, user_id).await?;
     crate::audit::record_in(&mut tx, event).await?;
     tx.commit().await?;
     Ok(true)
@@ -250,31 +241,68 @@ pub async fn add_repayment(
     event: AuditEvent<'_>,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "INSERT INTO loan_repayments (loan_id, amount_halalas, paid_on, source, entered_by, entered_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+    insert_repayment(&mut tx, loan.id, amount, paid_on, source, user_id, None).await?;
+    reallocate(&mut tx, loan.id).await?;
+    crate::audit::record_in(&mut tx, event).await?;
+    tx.commit().await
+}
+
+/// Inserts a repayment; with a statement row's key, only if no repayment
+/// of the loan has that key yet (false then: the unique key decides).
+pub(super) async fn insert_repayment(
+    tx: &mut sqlx::AnyConnection,
+    loan_id: i64,
+    amount: i64,
+    paid_on: &str,
+    source: &str,
+    user_id: i64,
+    statement_key: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "INSERT INTO loan_repayments (loan_id, amount_halalas, paid_on, source, entered_by, \
+           entered_at, statement_key) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (loan_id, statement_key) DO NOTHING",
     )
-    .bind(loan.id)
+    .bind(loan_id)
     .bind(amount)
     .bind(paid_on)
     .bind(source)
     .bind(user_id)
     .bind(now())
+    .bind(statement_key)
     .execute(&mut *tx)
     .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Allocates every repayment of the loan's current schedule again, oldest
+/// instalment first (the pure rule): each instalment's paid amount, the
+/// loan's outstanding balance and status (a written-off loan keeps its
+/// status). The household is noted as changed for continuity.
+pub(super) async fn reallocate(
+    tx: &mut sqlx::AnyConnection,
+    loan_id: i64,
+) -> Result<(), sqlx::Error> {
+    let (household_id, schedule_no, repayments_after, status): (i64, i64, i64, String) =
+        sqlx::query_as(
+            "SELECT household_id, schedule_no, repayments_after, status FROM loans WHERE id = $1",
+        )
+        .bind(loan_id)
+        .fetch_one(&mut *tx)
+        .await?;
     let schedule: Vec<(i64, i64, String, i64)> = sqlx::query_as(
         "SELECT id, number, due_on, amount_halalas FROM loan_instalments \
          WHERE loan_id = $1 AND schedule_no = $2 ORDER BY number",
     )
-    .bind(loan.id)
-    .bind(loan.schedule_no)
+    .bind(loan_id)
+    .bind(schedule_no)
     .fetch_all(&mut *tx)
     .await?;
     let repayments: Vec<(String, i64)> = sqlx::query_as(
         "SELECT paid_on, amount_halalas FROM loan_repayments WHERE loan_id = $1 AND id > $2",
     )
-    .bind(loan.id)
-    .bind(loan.repayments_after)
+    .bind(loan_id)
+    .bind(repayments_after)
     .fetch_all(&mut *tx)
     .await?;
     let instalments: Vec<Instalment> = schedule
@@ -306,12 +334,11 @@ pub async fn add_repayment(
             .await?;
     }
     let outstanding = allocation.outstanding();
-    let status = if outstanding == 0 {
-        LoanStatus::Settled
-    } else if loan.status == LoanStatus::Rescheduled {
-        LoanStatus::Rescheduled
-    } else {
-        LoanStatus::Repaying
+    let status = match LoanStatus::parse(&status) {
+        Some(LoanStatus::WrittenOff) => LoanStatus::WrittenOff,
+        _ if outstanding == 0 => LoanStatus::Settled,
+        Some(LoanStatus::Rescheduled) => LoanStatus::Rescheduled,
+        _ => LoanStatus::Repaying,
     };
     sqlx::query(
         "UPDATE loans SET outstanding_halalas = $1, status = $2, updated_at = $3 WHERE id = $4",
@@ -319,12 +346,44 @@ pub async fn add_repayment(
     .bind(outstanding)
     .bind(status.as_str())
     .bind(now())
+    .bind(loan_id)
+    .execute(&mut *tx)
+    .await?;
+    crate::jobs::household_changed(&mut *tx, household_id).await?;
+    Ok(())
+}
+
+/// Writes the loan off: the lender gives up what is outstanding; the loan
+/// leaves the portfolio's figures. False when it was not running.
+pub async fn write_off(
+    db: &Db,
+    loan: &LoanRecord,
+    on: &str,
+    reason: &str,
+    user_id: i64,
+    event: AuditEvent<'_>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "UPDATE loans SET status = 'written_off', written_off_on = $1, written_off_reason = $2, \
+           written_off_halalas = outstanding_halalas, written_off_by = $3, updated_at = $4 \
+         WHERE id = $5 AND status IN ('disbursed', 'repaying', 'rescheduled')",
+    )
+    .bind(on)
+    .bind(reason)
+    .bind(user_id)
+    .bind(now())
     .bind(loan.id)
     .execute(&mut *tx)
     .await?;
+    if done.rows_affected() != 1 {
+        tx.rollback().await?;
+        return Ok(false);
+    }
     crate::jobs::household_changed(&mut tx, loan.household_id).await?;
     crate::audit::record_in(&mut tx, event).await?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// The current schedule with what was allocated to each instalment.
@@ -355,6 +414,74 @@ pub async fn allocation(db: &Db, loan: &LoanRecord) -> Result<Allocation, sqlx::
         instalments,
         credit: 0,
     })
+}
+
+/// The current schedules of every loan of an association (every
+/// association's with `None`) with what was allocated, in one query:
+/// by loan id. The figures read thousands of loans this way.
+pub async fn allocations(
+    db: &Db,
+    association_id: Option<i64>,
+) -> Result<std::collections::HashMap<i64, Allocation>, sqlx::Error> {
+    let sql = format!(
+        "SELECT i.loan_id, i.number, i.due_on, i.amount_halalas, i.paid_halalas, i.settled_on \
+         FROM loan_instalments i JOIN loans l ON l.id = i.loan_id AND i.schedule_no = l.schedule_no \
+         {} ORDER BY i.loan_id, i.number",
+        if association_id.is_some() {
+            "WHERE l.association_id = $1"
+        } else {
+            ""
+        }
+    );
+    let mut query =
+        sqlx::query_as::<_, (i64, i64, String, i64, i64, Option<String>)>(sqlx::AssertSqlSafe(sql));
+    if let Some(id) = association_id {
+        query = query.bind(id);
+    }
+    let mut out: std::collections::HashMap<i64, Allocation> = Default::default();
+    for (loan_id, number, due, amount, paid, settled) in query.fetch_all(&db.pool).await? {
+        let (Ok(number), Some(due)) = (u32::try_from(number), SaudiDate::parse(&due)) else {
+            continue;
+        };
+        out.entry(loan_id)
+            .or_insert_with(|| Allocation {
+                instalments: Vec::new(),
+                credit: 0,
+            })
+            .instalments
+            .push(InstalmentState {
+                instalment: Instalment {
+                    number,
+                    due,
+                    amount,
+                },
+                paid,
+                settled_on: settled.as_deref().and_then(SaudiDate::parse),
+            });
+    }
+    Ok(out)
+}
+
+/// The household's other loans (not of `file_id`): each one's principal and
+/// what the family itself repaid of it — its repayments to the lender
+/// (not the guarantor's calls) and what the guarantor recovered from it.
+pub async fn previous_loans(
+    db: &Db,
+    household_id: i64,
+    file_id: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT l.principal_halalas, \
+           CAST(COALESCE((SELECT SUM(r.amount_halalas) FROM loan_repayments r \
+             WHERE r.loan_id = l.id AND r.source <> 'guarantee_call'), 0) \
+           + COALESCE((SELECT SUM(v.amount_halalas) FROM guarantee_recoveries v \
+             JOIN loan_guarantees g ON g.id = v.guarantee_id WHERE g.loan_id = l.id), 0) AS BIGINT) \
+         FROM loans l WHERE l.household_id = $1 AND l.file_id <> $2 ORDER BY l.id",
+    )
+    .bind(household_id)
+    .bind(file_id)
+    .fetch_all(&db.pool)
+    .await
 }
 
 /// The loan's repayments, oldest first: day, amount, source.

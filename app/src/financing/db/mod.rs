@@ -3,11 +3,15 @@
 //! they are opened from (read by name). Loans, schedules and repayments are
 //! in `loans.rs`.
 
+mod documents;
 mod guarantees;
 mod loans;
+mod statements;
 
+pub use documents::*;
 pub use guarantees::*;
 pub use loans::*;
+pub use statements::*;
 
 use sqlx::Row;
 
