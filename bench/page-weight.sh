@@ -1,30 +1,55 @@
 #!/usr/bin/env bash
-# First-visit transfer of a page, as a phone would fetch it with brotli:
-# the HTML and the CSS, JS and WASM it references (fonts and images excluded).
-# Usage: bench/page-weight.sh http://127.0.0.1:3000 / /sign-in …
+# What a phone downloads per page (issue 20's budgets): the islands' JS + WASM
+# as the release build ships them (wasm-release profile, wasm-bindgen,
+# wasm-opt -Oz, brotli), and for each page whether it loads them at once
+# (an island page), on demand (the basket's pages: `public/basket.js`), or
+# not at all. Budget: a page that loads WASM, at most 80 KB brotli of JS +
+# WASM; public pages without an island, zero.
+# Usage: bench/page-weight.sh [base URL of a running server, default: start one]
 set -euo pipefail
-base="$1"; shift
-size() { curl -s -o /dev/null -H 'Accept-Encoding: br' -w '%{size_download}' "$1"; }
-printf '%-24s %8s %8s %8s %8s %8s\n' page html css js wasm total
-for path in "$@"; do
-  html_file="$(mktemp)"
-  curl -s -H 'Accept-Encoding: identity' "$base$path" -o "$html_file"
-  html=$(size "$base$path")
-  css=0; js=0; wasm=0
-  for asset in $(grep -oE '(href|src)="/pkg/[^"]+"' "$html_file" | sed -E 's/.*"(.*)"/\1/' | sort -u); do
-    n=$(size "$base$asset")
-    case "$asset" in
-      *.css) css=$((css + n));;
-      *.js) js=$((js + n));;
-    esac
-  done
-  # The island loader imports the module's JS and WASM even when not linked in the HTML.
-  if grep -qE 'takamul\.js|\.wasm' "$html_file"; then
-    for asset in /pkg/takamul.js /pkg/takamul.wasm; do
-      n=$(size "$base$asset")
-      case "$asset" in *.wasm) wasm=$n;; *) [ "$js" -eq 0 ] && js=$n;; esac
-    done
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+out="$(mktemp -d)"
+trap 'rm -rf "$out"; [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true' EXIT
+
+echo "== the islands' WebAssembly, release build"
+CARGO_TARGET_DIR="$CARGO_TARGET_DIR/front" cargo build -q -p app --lib \
+  --target wasm32-unknown-unknown --no-default-features --features hydrate --profile wasm-release
+wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name takamul \
+  "$CARGO_TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/app.wasm"
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  "$out/takamul_bg.wasm" -o "$out/takamul.wasm"
+rm -f "$out/takamul_bg.wasm"
+cp public/basket.js "$out/"
+# The server's own precompression (the same brotli the site is served with).
+"$SERVER_BIN" precompress "$out" >/dev/null
+br() { stat -c %s "$1.br"; }
+wasm_br=$(br "$out/takamul.wasm"); js_br=$(br "$out/takamul.js"); loader_br=$(br "$out/basket.js")
+printf '%-28s %10s %10s\n' file raw brotli
+printf '%-28s %10s %10s\n' takamul.wasm "$(stat -c %s "$out/takamul.wasm")" "$wasm_br"
+printf '%-28s %10s %10s\n' takamul.js "$(stat -c %s "$out/takamul.js")" "$js_br"
+printf '%-28s %10s %10s\n' basket.js "$(stat -c %s "$out/basket.js")" "$loader_br"
+total=$((wasm_br + js_br))
+printf 'JS + WASM of an island page: %d bytes brotli (budget 81920): %s\n' "$total" \
+  "$([ "$total" -le 81920 ] && echo within || echo OVER)"
+
+base="${1:-}"
+if [ -z "$base" ]; then
+  export E2E_ADDR=127.0.0.1:3190
+  bash scripts/e2e-server.sh >/dev/null 2>&1 & server_pid=$!
+  base="http://$E2E_ADDR"
+  for _ in $(seq 60); do curl -sf "$base/healthz" >/dev/null && break; sleep 1; done
+fi
+echo
+echo "== pages (anonymous visitor; signed-in pages are measured by their path's rule)"
+printf '%-34s %-10s %s\n' page scripts "JS + WASM brotli at first visit"
+for path in / /market /market/search?q=%D8%B9%D8%B3%D9%84 /market/shops/1 /market/products/1 /training /sign-in; do
+  html="$(curl -s "$base$path")"
+  if grep -q 'pkg/takamul.js' <<<"$html" && grep -q 'hydrateIslands\|__hydrateIsland' <<<"$html"; then
+    printf '%-34s %-10s %d\n' "$path" islands "$total"
+  elif grep -q 'src="/basket.js"' <<<"$html"; then
+    printf '%-34s %-10s %d (+%d at the first "add")\n' "$path" on-demand "$loader_br" "$total"
+  else
+    printf '%-34s %-10s %d\n' "$path" none 0
   fi
-  printf '%-24s %8s %8s %8s %8s %8s\n' "$path" "$html" "$css" "$js" "$wasm" $((html + css + js + wasm))
-  rm -f "$html_file"
 done

@@ -15,6 +15,9 @@ cargo clippy -p app --features ssr --all-targets -- -D warnings
 cargo clippy -p server --all-targets -- -D warnings
 cargo clippy -p app --features hydrate --target wasm32-unknown-unknown --lib -- -D warnings
 
+step "no server-only crate in the WASM build"
+scripts/check-wasm-deps.sh
+
 step "PostgreSQL"
 export TAKAMUL_TEST_POSTGRES_URL="${TAKAMUL_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 if pg_isready -q -d "$TAKAMUL_TEST_POSTGRES_URL" 2>/dev/null; then
