@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { shot, signIn, signOut } from "./helpers";
+import { hasJavaScript, shot, signIn, signOut } from "./helpers";
 
 // Phone projects only (see playwright.config.ts). Each project's seller is a person with
 // no household yet, so the council moderates the product.
@@ -53,6 +53,51 @@ test("a family opens a shop and lists a product with a photo; the council publis
   await page.getByRole("button", { name: "ارفع الصورة" }).click();
   await expect(page.locator(".photo-list li")).toHaveCount(1);
   await expect(page.locator(".photo-list .badge")).toHaveText("الغلاف");
+  if (hasJavaScript()) {
+    // A 12-megapixel phone photo (4000×3000) whose EXIF says "turn 90° clockwise": the
+    // phone shrinks it to 1600 px and turns it upright before sending it.
+    const big = Buffer.from(await page.evaluate(async () => {
+      const canvas = document.createElement("canvas");
+      canvas.width = 4000;
+      canvas.height = 3000;
+      const g = canvas.getContext("2d")!;
+      const gradient = g.createLinearGradient(0, 0, 4000, 3000);
+      gradient.addColorStop(0, "#0f5c4d");
+      gradient.addColorStop(1, "#e0b050");
+      g.fillStyle = gradient;
+      g.fillRect(0, 0, 4000, 3000);
+      for (let i = 0; i < 400; i++) {
+        g.fillStyle = `hsl(${(i * 37) % 360} 60% 50%)`;
+        g.fillRect((i * 97) % 4000, (i * 61) % 3000, 120, 80);
+      }
+      const blob: Blob = await new Promise((resolve) => canvas.toBlob((b) => resolve(b!), "image/jpeg", 0.98));
+      const jpeg = new Uint8Array(await blob.arrayBuffer());
+      // An EXIF segment (APP1) with orientation 6, right after the start-of-image marker.
+      const exif = [0xff, 0xe1, 0x00, 0x22, 0x45, 0x78, 0x69, 0x66, 0x00, 0x00, 0x4d, 0x4d, 0x00, 0x2a,
+        0x00, 0x00, 0x00, 0x08, 0x00, 0x01, 0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06,
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
+      return [...jpeg.slice(0, 2), ...exif, ...jpeg.slice(2)];
+    }));
+    await page.getByLabel("أضف صورة").setInputFiles({ name: "phone.jpg", mimeType: "image/jpeg", buffer: big });
+    await expect(page.locator("img.photo-preview")).toBeVisible();
+    // What the form sends is the file now in its field (Chromium does not report a
+    // multipart body's size to the test): the shrunk JPEG, not the phone's original.
+    const sent = await page.getByLabel("أضف صورة").evaluate((input: HTMLInputElement) => ({
+      size: input.files![0].size,
+      type: input.files![0].type,
+    }));
+    expect(sent.type).toBe("image/jpeg");
+    expect(sent.size).toBeGreaterThan(10_000);
+    expect(sent.size).toBeLessThan(600_000);
+    await page.getByRole("button", { name: "ارفع الصورة" }).click();
+    await expect(page.locator(".photo-list li")).toHaveCount(2);
+    // Stored upright: portrait, as the EXIF said, at most 1600 px.
+    const stored = page.locator(".photo-list li img").nth(1);
+    const [width, height] = [Number(await stored.getAttribute("width")), Number(await stored.getAttribute("height"))];
+    expect(height).toBeGreaterThan(width);
+    expect(height).toBeLessThanOrEqual(1600);
+    console.log(`photo: ${big.length} bytes chosen, ${sent.size} bytes sent, stored ${width}×${height}`);
+  }
   await shot(page, "61-product-editor");
   await page.getByRole("button", { name: "أرسل للمراجعة" }).click();
   await expect(page.getByText("بانتظار المراجعة")).toBeVisible();

@@ -23,6 +23,7 @@ pub mod http;
 #[cfg(feature = "ssr")]
 pub mod page_cache;
 pub mod pages;
+pub mod photo_shrink;
 #[cfg(feature = "ssr")]
 pub use crate::photos::pipeline as photos;
 pub use crate::photos::{MAX_PHOTO_BYTES, PHOTO_WIDTHS, photo_srcset, photo_url, photo_widths};

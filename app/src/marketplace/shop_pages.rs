@@ -12,6 +12,7 @@ use super::api::{
     SaveProduct, SaveShop, SubmitProduct, get_moderation_queue, get_my_shop, get_product_editor,
 };
 use super::pages::{AvailabilityName, CategoryName, PhotoImg, ProductBody};
+use super::photo_shrink::ShrinkPhoto;
 use super::shop_review::{ModerateShop, PendingShopText, ShopText, TextReview};
 use super::{
     Availability, Category, MAX_PHOTOS, MY_PRODUCT_PAGE, Product, ProductStatus, ProductTaps,
@@ -364,13 +365,15 @@ fn PhotosSection(product: Product) -> impl IntoView {
             }).collect_view()}
         </ul>
         {can_add.then(|| view! {
-            <form method="post" action=upload enctype="multipart/form-data" class="stack">
+            <ShrinkPhoto preview_label=t_string!(i18n, my_shop.photo_preview).to_string()>
+            <form method="post" action=upload.clone() enctype="multipart/form-data" class="stack">
                 <div class="field">
                     <label for="photo">{t!(i18n, my_shop.add_photo)}</label>
                     <input id="photo" type="file" name="photo" accept="image/jpeg,image/png,image/webp" required />
                 </div>
                 <button type="submit" class="button secondary">{t!(i18n, my_shop.upload)}</button>
             </form>
+            </ShrinkPhoto>
         })}
         {can_submit.then(|| view! {
             <form method="post" action=SubmitProduct::PATH class="stack">
