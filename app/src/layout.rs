@@ -82,62 +82,172 @@ fn Navigation() -> impl IntoView {
         .is_some_and(|u| !u.association_ids().is_empty());
     // Association staff reach training from their area's tabs.
     let trains = !staff && user.as_ref().is_some_and(|u| u.has(RoleKind::Trainer));
+    // Staff, council, officer and trainer pages take the row; a family's own pages
+    // join it only for a person who works in no other role (the row must fit a phone).
+    let works = staff || council || officer || trains;
+    let family_row = family && !works;
     // A signed-in person without a working role keeps account and household in the row.
-    let no_role = signed_in && !(family || staff || council || officer || trains);
+    let no_role = signed_in && !(family || works);
 
     let mut row: Vec<AnyView> = vec![nav_link("/", IconName::Home, t!(i18n, nav.home).into_any())];
     let mut more: Vec<AnyView> = Vec::new();
     {
         // Signed out, the public pages are the row; signed in, they move under "More".
         let public = if signed_in { &mut more } else { &mut row };
-        public.push(nav_link(crate::paths::MARKET_PAGE, IconName::Store, t!(i18n, market.nav_link).into_any()));
-        public.push(nav_link(crate::paths::COURSES_PAGE, IconName::Book, t!(i18n, training.nav_link).into_any()));
+        public.push(nav_link(
+            crate::paths::MARKET_PAGE,
+            IconName::Store,
+            t!(i18n, market.nav_link).into_any(),
+        ));
+        public.push(nav_link(
+            crate::paths::COURSES_PAGE,
+            IconName::Book,
+            t!(i18n, training.nav_link).into_any(),
+        ));
     }
     if signed_in {
         let list = if no_role { &mut row } else { &mut more };
-        list.push(nav_link("/account", IconName::User, t!(i18n, nav.account).into_any()));
-        let list = if no_role || family { &mut row } else { &mut more };
-        list.push(nav_link(crate::paths::WIZARD_PAGE, IconName::Users, t!(i18n, household.nav_link).into_any()));
+        list.push(nav_link(
+            "/account",
+            IconName::User,
+            t!(i18n, nav.account).into_any(),
+        ));
+        let list = if no_role || family_row {
+            &mut row
+        } else {
+            &mut more
+        };
+        list.push(nav_link(
+            crate::paths::WIZARD_PAGE,
+            IconName::Users,
+            t!(i18n, household.nav_link).into_any(),
+        ));
     }
     if family {
-        row.push(nav_link(crate::paths::MY_APPLICATIONS_PAGE, IconName::Book, t!(i18n, applications.nav_link).into_any()));
-        row.push(nav_link(crate::paths::MY_SHOP_PAGE, IconName::Store, t!(i18n, my_shop.nav_link).into_any()));
-        more.push(nav_link(crate::paths::MY_COURSES_PAGE, IconName::Book, t!(i18n, training.my_nav_link).into_any()));
-        more.push(nav_link(crate::paths::MY_LOANS_PAGE, IconName::Book, t!(i18n, financing.my_nav).into_any()));
+        let list = if family_row { &mut row } else { &mut more };
+        list.push(nav_link(
+            crate::paths::MY_APPLICATIONS_PAGE,
+            IconName::Book,
+            t!(i18n, applications.nav_link).into_any(),
+        ));
+        let list = if family_row { &mut row } else { &mut more };
+        list.push(nav_link(
+            crate::paths::MY_SHOP_PAGE,
+            IconName::Store,
+            t!(i18n, my_shop.nav_link).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::MY_COURSES_PAGE,
+            IconName::Book,
+            t!(i18n, training.my_nav_link).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::MY_LOANS_PAGE,
+            IconName::Book,
+            t!(i18n, financing.my_nav).into_any(),
+        ));
     }
     if staff {
-        row.push(nav_link(crate::paths::QUEUE_PAGE, IconName::Shield, t!(i18n, nav.staff_area).into_any()));
+        row.push(nav_link(
+            crate::paths::QUEUE_PAGE,
+            IconName::Shield,
+            t!(i18n, nav.staff_area).into_any(),
+        ));
         let list = if council { &mut more } else { &mut row };
-        list.push(nav_link(crate::paths::FINANCING_PAGE, IconName::Shield, t!(i18n, financing.nav).into_any()));
+        list.push(nav_link(
+            crate::paths::FINANCING_PAGE,
+            IconName::Shield,
+            t!(i18n, financing.nav).into_any(),
+        ));
     }
     if disputes {
-        more.push(nav_link(crate::paths::PRIVACY_DISPUTES_PAGE, IconName::Alert, t!(i18n, privacy.disputes_nav).into_any()));
+        more.push(nav_link(
+            crate::paths::PRIVACY_DISPUTES_PAGE,
+            IconName::Alert,
+            t!(i18n, privacy.disputes_nav).into_any(),
+        ));
     }
     if trains {
-        row.push(nav_link(crate::paths::MANAGE_PAGE, IconName::Users, t!(i18n, training.manage_nav_link).into_any()));
+        row.push(nav_link(
+            crate::paths::MANAGE_PAGE,
+            IconName::Users,
+            t!(i18n, training.manage_nav_link).into_any(),
+        ));
     }
     if council {
-        row.push(nav_link(crate::paths::MATRIX_PAGE, IconName::Map, t!(i18n, coverage.matrix_title).into_any()));
-        row.push(nav_link(crate::paths::ASSOCIATIONS_PAGE, IconName::Shield, t!(i18n, network.nav_link).into_any()));
-        more.push(nav_link(crate::paths::COUNCIL_DASHBOARD_PAGE, IconName::Map, t!(i18n, reporting.nav).into_any()));
-        more.push(nav_link(crate::paths::PARTNERS_PAGE, IconName::Shield, t!(i18n, partners.nav).into_any()));
-        more.push(nav_link(crate::paths::COUNCIL_FINANCING_PAGE, IconName::Map, t!(i18n, financing.council_nav).into_any()));
-        more.push(nav_link(crate::paths::CONTINUITY_RULES_PAGE, IconName::Alert, t!(i18n, continuity.nav_rules).into_any()));
-        more.push(nav_link(crate::paths::DUPLICATES_PAGE, IconName::Users, t!(i18n, duplicates.title).into_any()));
+        row.push(nav_link(
+            crate::paths::MATRIX_PAGE,
+            IconName::Map,
+            t!(i18n, coverage.matrix_title).into_any(),
+        ));
+        row.push(nav_link(
+            crate::paths::ASSOCIATIONS_PAGE,
+            IconName::Shield,
+            t!(i18n, network.nav_link).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::COUNCIL_DASHBOARD_PAGE,
+            IconName::Map,
+            t!(i18n, reporting.nav).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::PARTNERS_PAGE,
+            IconName::Shield,
+            t!(i18n, partners.nav).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::COUNCIL_FINANCING_PAGE,
+            IconName::Map,
+            t!(i18n, financing.council_nav).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::CONTINUITY_RULES_PAGE,
+            IconName::Alert,
+            t!(i18n, continuity.nav_rules).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::DUPLICATES_PAGE,
+            IconName::Users,
+            t!(i18n, duplicates.title).into_any(),
+        ));
     }
     // The data-protection officer's pages, together.
     if officer {
-        row.push(nav_link(crate::paths::PRIVACY_QUEUE_PAGE, IconName::Shield, t!(i18n, privacy.queue_nav).into_any()));
-        row.push(nav_link(crate::paths::BREACHES_PAGE, IconName::Alert, t!(i18n, data_protection.nav_breaches).into_any()));
-        row.push(nav_link(crate::paths::RETENTION_PAGE, IconName::Clock, t!(i18n, data_protection.nav_retention).into_any()));
-        row.push(nav_link(crate::paths::NOTICE_VERSIONS_PAGE, IconName::Shield, t!(i18n, data_protection.nav_notice).into_any()));
+        row.push(nav_link(
+            crate::paths::PRIVACY_QUEUE_PAGE,
+            IconName::Shield,
+            t!(i18n, privacy.queue_nav).into_any(),
+        ));
+        row.push(nav_link(
+            crate::paths::BREACHES_PAGE,
+            IconName::Alert,
+            t!(i18n, data_protection.nav_breaches).into_any(),
+        ));
+        row.push(nav_link(
+            crate::paths::RETENTION_PAGE,
+            IconName::Clock,
+            t!(i18n, data_protection.nav_retention).into_any(),
+        ));
+        row.push(nav_link(
+            crate::paths::NOTICE_VERSIONS_PAGE,
+            IconName::Shield,
+            t!(i18n, data_protection.nav_notice).into_any(),
+        ));
     }
     if !signed_in {
-        row.push(nav_link("/sign-in", IconName::SignIn, t!(i18n, nav.sign_in).into_any()));
+        row.push(nav_link(
+            "/sign-in",
+            IconName::SignIn,
+            t!(i18n, nav.sign_in).into_any(),
+        ));
     }
     if simulator {
         let list = if signed_in { &mut more } else { &mut row };
-        list.push(nav_link("/nafath-simulator", IconName::Phone, t!(i18n, nav.simulator).into_any()));
+        list.push(nav_link(
+            "/nafath-simulator",
+            IconName::Phone,
+            t!(i18n, nav.simulator).into_any(),
+        ));
     }
     if signed_in {
         more.push(

@@ -173,7 +173,14 @@ impl Totals {
 /// hover, for screen readers and in the CSV.
 pub fn short_label(name: &str) -> String {
     const GENERIC: [&str; 8] = [
-        "جمعية", "الجمعية", "association", "the", "charitable", "society", "charity", "for",
+        "جمعية",
+        "الجمعية",
+        "association",
+        "the",
+        "charitable",
+        "society",
+        "charity",
+        "for",
     ];
     let bare = name.split(['(', '（']).next().unwrap_or(name);
     let words: Vec<&str> = bare
@@ -291,8 +298,14 @@ mod tests {
 
     #[test]
     fn short_labels_drop_generic_words() {
-        assert_eq!(short_label("جمعية النخلة الخيرية (تجريبية)"), "النخلة الخيرية");
-        assert_eq!(short_label("Al-Nakhla Charitable Association (demo)"), "Al-Nakhla");
+        assert_eq!(
+            short_label("جمعية النخلة الخيرية (تجريبية)"),
+            "النخلة الخيرية"
+        );
+        assert_eq!(
+            short_label("Al-Nakhla Charitable Association (demo)"),
+            "Al-Nakhla"
+        );
         assert_eq!(short_label("جمعية"), "جمعية");
     }
 
