@@ -59,4 +59,8 @@ test("the council's navigation fits one row and the matrix reads at a glance", a
   await type.selectOption(second!);
   await page.getByRole("button", { name: english ? "Apply" : "تطبيق" }).click();
   await expect(page.locator("table.matrix thead th")).toHaveCount(2);
+  // The duplicates list pages: a total above the pairs when there are any.
+  await page.goto("/council/duplicates");
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  await expect(page.locator("#duplicates-total, main p.muted").first()).toBeVisible();
 });
