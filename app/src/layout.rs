@@ -44,12 +44,29 @@ pub fn Layout(children: Children) -> impl IntoView {
     }
 }
 
+/// One navigation link: icon and label.
+fn nav_link(href: &'static str, icon: IconName, label: AnyView) -> AnyView {
+    view! {
+        <li>
+            <a href=href>
+                <Icon name=icon />
+                <span class="nav-label">{label}</span>
+            </a>
+        </li>
+    }
+    .into_any()
+}
+
 /// Links for what this person may do; roles come from the server session.
+/// The few that matter for the person's roles stay in one row (on a phone
+/// too); the rest sit under "More", a `<details>` that opens without
+/// JavaScript.
 #[component]
 fn Navigation() -> impl IntoView {
     let i18n = use_i18n();
     let user = identity::signed_in_user();
     let simulator = identity::simulator_enabled();
+    let signed_in = user.is_some();
     let family = user.as_ref().is_some_and(|u| u.has(RoleKind::FamilyMember));
     let council = user.as_ref().is_some_and(|u| u.is_council_admin());
     let officer = user
@@ -65,221 +82,206 @@ fn Navigation() -> impl IntoView {
         .is_some_and(|u| !u.association_ids().is_empty());
     // Association staff reach training from their area's tabs.
     let trains = !staff && user.as_ref().is_some_and(|u| u.has(RoleKind::Trainer));
+    // Staff, council, officer and trainer pages take the row; a family's own pages
+    // join it only for a person who works in no other role (the row must fit a phone).
+    let works = staff || council || officer || trains;
+    let family_row = family && !works;
+    // A signed-in person without a working role keeps account and household in the row.
+    let no_role = signed_in && !(family || works);
+
+    let mut row: Vec<AnyView> = vec![nav_link("/", IconName::Home, t!(i18n, nav.home).into_any())];
+    let mut more: Vec<AnyView> = Vec::new();
+    {
+        // Signed out, the public pages are the row; signed in, they move under "More".
+        let public = if signed_in { &mut more } else { &mut row };
+        public.push(nav_link(
+            crate::paths::MARKET_PAGE,
+            IconName::Store,
+            t!(i18n, market.nav_link).into_any(),
+        ));
+        public.push(nav_link(
+            crate::paths::COURSES_PAGE,
+            IconName::Book,
+            t!(i18n, training.nav_link).into_any(),
+        ));
+    }
+    if signed_in {
+        let list = if no_role { &mut row } else { &mut more };
+        list.push(nav_link(
+            "/account",
+            IconName::User,
+            t!(i18n, nav.account).into_any(),
+        ));
+        let list = if no_role || family_row {
+            &mut row
+        } else {
+            &mut more
+        };
+        list.push(nav_link(
+            crate::paths::WIZARD_PAGE,
+            IconName::Users,
+            t!(i18n, household.nav_link).into_any(),
+        ));
+    }
+    if family {
+        let list = if family_row { &mut row } else { &mut more };
+        list.push(nav_link(
+            crate::paths::MY_APPLICATIONS_PAGE,
+            IconName::Book,
+            t!(i18n, applications.nav_link).into_any(),
+        ));
+        let list = if family_row { &mut row } else { &mut more };
+        list.push(nav_link(
+            crate::paths::MY_SHOP_PAGE,
+            IconName::Store,
+            t!(i18n, my_shop.nav_link).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::MY_COURSES_PAGE,
+            IconName::Book,
+            t!(i18n, training.my_nav_link).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::MY_LOANS_PAGE,
+            IconName::Book,
+            t!(i18n, financing.my_nav).into_any(),
+        ));
+    }
+    if staff {
+        row.push(nav_link(
+            crate::paths::QUEUE_PAGE,
+            IconName::Shield,
+            t!(i18n, nav.staff_area).into_any(),
+        ));
+        let list = if council { &mut more } else { &mut row };
+        list.push(nav_link(
+            crate::paths::FINANCING_PAGE,
+            IconName::Shield,
+            t!(i18n, financing.nav).into_any(),
+        ));
+    }
+    if disputes {
+        more.push(nav_link(
+            crate::paths::PRIVACY_DISPUTES_PAGE,
+            IconName::Alert,
+            t!(i18n, privacy.disputes_nav).into_any(),
+        ));
+    }
+    if trains {
+        row.push(nav_link(
+            crate::paths::MANAGE_PAGE,
+            IconName::Users,
+            t!(i18n, training.manage_nav_link).into_any(),
+        ));
+    }
+    if council {
+        row.push(nav_link(
+            crate::paths::MATRIX_PAGE,
+            IconName::Map,
+            t!(i18n, coverage.matrix_title).into_any(),
+        ));
+        row.push(nav_link(
+            crate::paths::ASSOCIATIONS_PAGE,
+            IconName::Shield,
+            t!(i18n, network.nav_link).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::COUNCIL_DASHBOARD_PAGE,
+            IconName::Map,
+            t!(i18n, reporting.nav).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::PARTNERS_PAGE,
+            IconName::Shield,
+            t!(i18n, partners.nav).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::COUNCIL_FINANCING_PAGE,
+            IconName::Map,
+            t!(i18n, financing.council_nav).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::CONTINUITY_RULES_PAGE,
+            IconName::Alert,
+            t!(i18n, continuity.nav_rules).into_any(),
+        ));
+        more.push(nav_link(
+            crate::paths::DUPLICATES_PAGE,
+            IconName::Users,
+            t!(i18n, duplicates.title).into_any(),
+        ));
+    }
+    // The data-protection officer's pages, together.
+    if officer {
+        row.push(nav_link(
+            crate::paths::PRIVACY_QUEUE_PAGE,
+            IconName::Shield,
+            t!(i18n, privacy.queue_nav).into_any(),
+        ));
+        row.push(nav_link(
+            crate::paths::BREACHES_PAGE,
+            IconName::Alert,
+            t!(i18n, data_protection.nav_breaches).into_any(),
+        ));
+        row.push(nav_link(
+            crate::paths::RETENTION_PAGE,
+            IconName::Clock,
+            t!(i18n, data_protection.nav_retention).into_any(),
+        ));
+        row.push(nav_link(
+            crate::paths::NOTICE_VERSIONS_PAGE,
+            IconName::Shield,
+            t!(i18n, data_protection.nav_notice).into_any(),
+        ));
+    }
+    if !signed_in {
+        row.push(nav_link(
+            "/sign-in",
+            IconName::SignIn,
+            t!(i18n, nav.sign_in).into_any(),
+        ));
+    }
+    if simulator {
+        let list = if signed_in { &mut more } else { &mut row };
+        list.push(nav_link(
+            "/nafath-simulator",
+            IconName::Phone,
+            t!(i18n, nav.simulator).into_any(),
+        ));
+    }
+    if signed_in {
+        more.push(
+            view! {
+                <li>
+                    <form method="post" action=identity::api::SignOut::PATH class="inline-form">
+                        <button type="submit" class="link-button">
+                            <Icon name=IconName::SignOut />
+                            <span class="nav-label">{t!(i18n, nav.sign_out)}</span>
+                        </button>
+                    </form>
+                </li>
+            }
+            .into_any(),
+        );
+    }
+    let menu = (!more.is_empty()).then(|| {
+        view! {
+            <li class="nav-more">
+                <details>
+                    <summary>
+                        <span class="nav-more-icon" aria-hidden="true"></span>
+                        <span class="nav-label">{t!(i18n, nav.more)}</span>
+                    </summary>
+                    <ul>{more}</ul>
+                </details>
+            </li>
+        }
+    });
     view! {
         <nav class="site-nav" aria-label=move || t_string!(i18n, nav.label)>
-            <ul class="container">
-                <li>
-                    <a href="/">
-                        <Icon name=IconName::Home />
-                        {t!(i18n, nav.home)}
-                    </a>
-                </li>
-                <li>
-                    <a href=crate::paths::MARKET_PAGE>
-                        <Icon name=IconName::Store />
-                        {t!(i18n, market.nav_link)}
-                    </a>
-                </li>
-                <li>
-                    <a href=crate::paths::COURSES_PAGE>
-                        <Icon name=IconName::Book />
-                        {t!(i18n, training.nav_link)}
-                    </a>
-                </li>
-                {match user {
-                    Some(_) => {
-                        view! {
-                            <li>
-                                <a href="/account">
-                                    <Icon name=IconName::User />
-                                    {t!(i18n, nav.account)}
-                                </a>
-                            </li>
-                            <li>
-                                <a href=crate::paths::WIZARD_PAGE>
-                                    <Icon name=IconName::Users />
-                                    {t!(i18n, household.nav_link)}
-                                </a>
-                            </li>
-                            {family
-                                .then(|| {
-                                    view! {
-                                        <li>
-                                            <a href=crate::paths::MY_APPLICATIONS_PAGE>
-                                                <Icon name=IconName::Book />
-                                                {t!(i18n, applications.nav_link)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::MY_SHOP_PAGE>
-                                                <Icon name=IconName::Store />
-                                                {t!(i18n, my_shop.nav_link)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::MY_COURSES_PAGE>
-                                                <Icon name=IconName::Book />
-                                                {t!(i18n, training.my_nav_link)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::MY_LOANS_PAGE>
-                                                <Icon name=IconName::Book />
-                                                {t!(i18n, financing.my_nav)}
-                                            </a>
-                                        </li>
-                                    }
-                                })}
-                            {staff
-                                .then(|| {
-                                    view! {
-                                        <li>
-                                            <a href=crate::paths::QUEUE_PAGE>
-                                                <Icon name=IconName::Shield />
-                                                {t!(i18n, nav.staff_area)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::FINANCING_PAGE>
-                                                <Icon name=IconName::Shield />
-                                                {t!(i18n, financing.nav)}
-                                            </a>
-                                        </li>
-                                    }
-                                })}
-                            {disputes
-                                .then(|| {
-                                    view! {
-                                        <li>
-                                            <a href=crate::paths::PRIVACY_DISPUTES_PAGE>
-                                                <Icon name=IconName::Alert />
-                                                {t!(i18n, privacy.disputes_nav)}
-                                            </a>
-                                        </li>
-                                    }
-                                })}
-                            {trains
-                                .then(|| {
-                                    view! {
-                                        <li>
-                                            <a href=crate::paths::MANAGE_PAGE>
-                                                <Icon name=IconName::Users />
-                                                {t!(i18n, training.manage_nav_link)}
-                                            </a>
-                                        </li>
-                                    }
-                                })}
-                            {council
-                                .then(|| {
-                                    view! {
-                                        <li>
-                                            <a href=crate::paths::MATRIX_PAGE>
-                                                <Icon name=IconName::Map />
-                                                {t!(i18n, coverage.matrix_title)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::ASSOCIATIONS_PAGE>
-                                                <Icon name=IconName::Shield />
-                                                {t!(i18n, network.nav_link)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::COUNCIL_DASHBOARD_PAGE>
-                                                <Icon name=IconName::Map />
-                                                {t!(i18n, reporting.nav)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::PARTNERS_PAGE>
-                                                <Icon name=IconName::Shield />
-                                                {t!(i18n, partners.nav)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::COUNCIL_FINANCING_PAGE>
-                                                <Icon name=IconName::Map />
-                                                {t!(i18n, financing.council_nav)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::CONTINUITY_RULES_PAGE>
-                                                <Icon name=IconName::Alert />
-                                                {t!(i18n, continuity.nav_rules)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::DUPLICATES_PAGE>
-                                                <Icon name=IconName::Users />
-                                                {t!(i18n, duplicates.title)}
-                                            </a>
-                                        </li>
-                                    }
-                                })}
-                            // The data-protection officer's pages, together.
-                            {officer
-                                .then(|| {
-                                    view! {
-                                        <li>
-                                            <a href=crate::paths::PRIVACY_QUEUE_PAGE>
-                                                <Icon name=IconName::Shield />
-                                                {t!(i18n, privacy.queue_nav)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::BREACHES_PAGE>
-                                                <Icon name=IconName::Alert />
-                                                {t!(i18n, data_protection.nav_breaches)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::RETENTION_PAGE>
-                                                <Icon name=IconName::Clock />
-                                                {t!(i18n, data_protection.nav_retention)}
-                                            </a>
-                                        </li>
-                                        <li>
-                                            <a href=crate::paths::NOTICE_VERSIONS_PAGE>
-                                                <Icon name=IconName::Shield />
-                                                {t!(i18n, data_protection.nav_notice)}
-                                            </a>
-                                        </li>
-                                    }
-                                })}
-                            <li>
-                                <form method="post" action=identity::api::SignOut::PATH class="inline-form">
-                                    <button type="submit" class="link-button">
-                                        <Icon name=IconName::SignOut />
-                                        {t!(i18n, nav.sign_out)}
-                                    </button>
-                                </form>
-                            </li>
-                        }
-                            .into_any()
-                    }
-                    None => {
-                        view! {
-                            <li>
-                                <a href="/sign-in">
-                                    <Icon name=IconName::SignIn />
-                                    {t!(i18n, nav.sign_in)}
-                                </a>
-                            </li>
-                        }
-                            .into_any()
-                    }
-                }}
-                {simulator
-                    .then(|| {
-                        view! {
-                            <li>
-                                <a href="/nafath-simulator">
-                                    <Icon name=IconName::Phone />
-                                    {t!(i18n, nav.simulator)}
-                                </a>
-                            </li>
-                        }
-                    })}
+            <ul class="container nav-row">
+                {row}
+                {menu}
             </ul>
         </nav>
     }

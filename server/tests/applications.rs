@@ -537,8 +537,13 @@ both_engines! {
         // Only the council reviews.
         assert_eq!(staff.post_api("/api/get_duplicate_candidates", &[]).await.status(), 403);
         let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
-        let candidates: Vec<app::registry::DuplicateCandidate> =
-            council.post_api("/api/get_duplicate_candidates", &[]).await.json().await.unwrap();
+        let candidates = council
+            .post_api("/api/get_duplicate_candidates", &[])
+            .await
+            .json::<app::registry::api::DuplicatePage>()
+            .await
+            .unwrap()
+            .candidates;
         assert_eq!(candidates.len(), 1);
         assert!(candidates[0].reasons.contains(&app::registry::DuplicateReason::SamePhone));
         let (keep, gone) = (candidates[0].a.household.id, candidates[0].b.household.id);
@@ -585,8 +590,13 @@ both_engines! {
         let noura = family(&app, NOURA, 0).await;
         let _amina = family(&app, AMINA, 1).await;
         let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
-        let candidates: Vec<app::registry::DuplicateCandidate> =
-            council.post_api("/api/get_duplicate_candidates", &[]).await.json().await.unwrap();
+        let candidates = council
+            .post_api("/api/get_duplicate_candidates", &[])
+            .await
+            .json::<app::registry::api::DuplicatePage>()
+            .await
+            .unwrap()
+            .candidates;
         let id = candidates[0].id.to_string();
         assert_eq!(council.post_api("/api/decide_duplicate", &[("candidate_id", &id), ("decision", "different")]).await.status(), 200);
         // A new application checks again: nothing new, and the line is not flagged.
@@ -594,8 +604,13 @@ both_engines! {
         assert_eq!(submit(&noura, &apply_form(&noura).await.submission_key, &[(training, NEED, "")]).await.status(), 200);
         assert_eq!(app.count("SELECT COUNT(*) FROM duplicate_candidates").await, 1);
         assert_eq!(app.count("SELECT COUNT(*) FROM application_lines WHERE possible_duplicate = 1").await, 0);
-        let candidates: Vec<app::registry::DuplicateCandidate> =
-            council.post_api("/api/get_duplicate_candidates", &[]).await.json().await.unwrap();
+        let candidates = council
+            .post_api("/api/get_duplicate_candidates", &[])
+            .await
+            .json::<app::registry::api::DuplicatePage>()
+            .await
+            .unwrap()
+            .candidates;
         assert!(candidates.is_empty());
     }
 }

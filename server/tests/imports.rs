@@ -287,8 +287,13 @@ both_engines! {
         // The possible duplicate is in the council's review.
         assert_eq!(app.count("SELECT COUNT(*) FROM duplicate_candidates WHERE status = 'open'").await, 1);
         let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
-        let candidates: Vec<app::registry::DuplicateCandidate> =
-            council.post_api("/api/get_duplicate_candidates", &[]).await.json().await.unwrap();
+        let candidates = council
+            .post_api("/api/get_duplicate_candidates", &[])
+            .await
+            .json::<app::registry::api::DuplicatePage>()
+            .await
+            .unwrap()
+            .candidates;
         assert_eq!(candidates.len(), 1);
         // The imported households are the association's.
         assert_eq!(

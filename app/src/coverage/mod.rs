@@ -167,6 +167,34 @@ impl Totals {
     }
 }
 
+/// A short label for an association in a matrix cell: its name without a
+/// parenthesis and without the generic words every association shares
+/// ("جمعية", "Association", ...), at most two words. The full name stays on
+/// hover, for screen readers and in the CSV.
+pub fn short_label(name: &str) -> String {
+    const GENERIC: [&str; 8] = [
+        "جمعية",
+        "الجمعية",
+        "association",
+        "the",
+        "charitable",
+        "society",
+        "charity",
+        "for",
+    ];
+    let bare = name.split(['(', '（']).next().unwrap_or(name);
+    let words: Vec<&str> = bare
+        .split_whitespace()
+        .filter(|w| !GENERIC.contains(&w.to_lowercase().as_str()))
+        .take(2)
+        .collect();
+    if words.is_empty() {
+        name.trim().to_string()
+    } else {
+        words.join(" ")
+    }
+}
+
 /// The coverage matrix: every (district, type) pair with its status, and
 /// totals per city and per type.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -267,6 +295,19 @@ pub fn route_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_labels_drop_generic_words() {
+        assert_eq!(
+            short_label("جمعية النخلة الخيرية (تجريبية)"),
+            "النخلة الخيرية"
+        );
+        assert_eq!(
+            short_label("Al-Nakhla Charitable Association (demo)"),
+            "Al-Nakhla"
+        );
+        assert_eq!(short_label("جمعية"), "جمعية");
+    }
 
     fn cell(
         association_id: i64,

@@ -13,6 +13,7 @@ use super::api::{
 };
 use super::{
     CellStatus, CoverageRole, MATRIX_CSV, MATRIX_PAGE, PROPOSALS_PAGE, ProposalStatus, Totals,
+    short_label,
 };
 use crate::i18n::*;
 use crate::time::format_date;
@@ -25,6 +26,7 @@ pub fn MatrixPage() -> impl IntoView {
     let query = use_query_map();
     let city = query.with_untracked(|q| q.get("city").and_then(|c| c.parse::<i64>().ok()));
     let status = query.with_untracked(|q| q.get("status"));
+    let type_filter = query.with_untracked(|q| q.get("type").and_then(|t| t.parse::<i64>().ok()));
     let filter = status.clone();
     let data = Resource::new_blocking(|| (), move |_| get_coverage_matrix(city, filter.clone()));
     view! {
@@ -32,7 +34,7 @@ pub fn MatrixPage() -> impl IntoView {
         <section class="card wide">
             <h1>{t!(i18n, coverage.matrix_title)}</h1>
             <p class="muted">{t!(i18n, coverage.matrix_intro)}</p>
-            {loaded(data, move |view| view! { <Matrix view status=status.clone() /> })}
+            {loaded(data, move |view| view! { <Matrix view status=status.clone() type_filter /> })}
         </section>
     }
 }
@@ -48,19 +50,82 @@ fn StatusMark(status: CellStatus) -> impl IntoView {
     view! { <span class=format!("mark mark-{}", status.as_str())>{label}</span> }
 }
 
+/// The city's totals as figures: a coloured swatch, the state, the number.
 #[component]
-fn TotalsText(totals: Totals) -> impl IntoView {
+fn TotalsFigures(totals: Totals) -> impl IntoView {
+    let figure = |status: CellStatus, count: u32| {
+        view! {
+            <div class=format!("figure-{}", status.as_str())>
+                <dt><StatusMark status /></dt>
+                <dd>{count}</dd>
+            </div>
+        }
+    };
     view! {
-        <span class="totals">
-            <StatusMark status=CellStatus::Gap /> " " {totals.gaps} " · "
-            <StatusMark status=CellStatus::Ok /> " " {totals.ok} " · "
-            <StatusMark status=CellStatus::Overlap /> " " {totals.overlaps}
+        <dl class="figures coverage-figures">
+            {figure(CellStatus::Gap, totals.gaps)}
+            {figure(CellStatus::Ok, totals.ok)}
+            {figure(CellStatus::Overlap, totals.overlaps)}
+        </dl>
+    }
+}
+
+/// A type's totals in the matrix footer: three coloured counts, each named
+/// for screen readers.
+#[component]
+fn TotalsCounts(totals: Totals) -> impl IntoView {
+    let count = |status: CellStatus, n: u32| {
+        view! {
+            <span class=format!("count count-{}", status.as_str())>
+                <span class="visually-hidden"><StatusMark status /> " "</span>
+                {n}
+            </span>
+        }
+    };
+    view! {
+        <span class="counts">
+            {count(CellStatus::Gap, totals.gaps)}
+            {count(CellStatus::Ok, totals.ok)}
+            {count(CellStatus::Overlap, totals.overlaps)}
         </span>
     }
 }
 
+/// The key of the matrix colours, the four states in words.
 #[component]
-fn Matrix(view: MatrixView, status: Option<String>) -> impl IntoView {
+fn Legend() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <ul class="matrix-legend">
+            <li><span class="swatch-cell cell-gap" aria-hidden="true"></span><StatusMark status=CellStatus::Gap /></li>
+            <li><span class="swatch-cell cell-support" aria-hidden="true"></span>{t!(i18n, coverage.supporting_only)}</li>
+            <li><span class="swatch-cell cell-ok" aria-hidden="true"></span><StatusMark status=CellStatus::Ok /></li>
+            <li><span class="swatch-cell cell-overlap" aria-hidden="true"></span><StatusMark status=CellStatus::Overlap /></li>
+        </ul>
+    }
+}
+
+/// District names as shown in the rows: a name that two districts of the
+/// city share gets its position among them ("حكومي (1)", "حكومي (2)").
+fn district_labels(names: &[String]) -> Vec<String> {
+    let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    names
+        .iter()
+        .map(|name| {
+            let shared = names.iter().filter(|n| *n == name).count() > 1;
+            let nth = seen.entry(name.as_str()).or_insert(0);
+            *nth += 1;
+            if shared {
+                format!("{name} ({nth})")
+            } else {
+                name.clone()
+            }
+        })
+        .collect()
+}
+
+#[component]
+fn Matrix(view: MatrixView, status: Option<String>, type_filter: Option<i64>) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
     let city_id = view.city_id;
@@ -75,43 +140,77 @@ fn Matrix(view: MatrixView, status: Option<String>) -> impl IntoView {
         let selected = status.as_deref() == Some(value);
         view! { <option value=value selected=selected>{label}</option> }
     };
-    let header = view
-        .types
+    // The columns shown: every type, or the one chosen.
+    let shown: Vec<usize> = (0..view.types.len())
+        .filter(|i| type_filter.is_none_or(|id| view.types[*i].id == id))
+        .collect();
+    let header = shown
         .iter()
-        .map(|t| view! { <th scope="col">{pick(english, &t.name_ar, &t.name_en)}</th> })
+        .map(|i| {
+            let t = &view.types[*i];
+            view! { <th scope="col">{pick(english, &t.name_ar, &t.name_en)}</th> }
+        })
         .collect_view();
-    let per_type = view
-        .per_type
+    let per_type = shown
         .iter()
-        .map(|totals| view! { <td class="small"><TotalsText totals=*totals /></td> })
+        .filter_map(|i| view.per_type.get(*i))
+        .map(|totals| view! { <td><TotalsCounts totals=*totals /></td> })
         .collect_view();
+    let names: Vec<String> = view
+        .rows
+        .iter()
+        .map(|row| pick(english, &row.district.name_ar, &row.district.name_en))
+        .collect();
+    let labels = district_labels(&names);
     let rows = view
         .rows
         .iter()
-        .map(|row| {
-            let cells = row
-                .cells
+        .zip(labels)
+        .map(|(row, label)| {
+            let cells = shown
                 .iter()
+                .filter_map(|i| row.cells.get(*i))
                 .map(|cell| {
-                    let primaries = cell
+                    let full = cell
                         .primaries
+                        .iter()
+                        .map(|id| view.association_name(*id, english))
+                        .collect::<Vec<_>>();
+                    let short = full.iter().map(|n| short_label(n)).collect::<Vec<_>>().join("، ");
+                    let full = full.join("، ");
+                    let supporting = cell
+                        .supporting
                         .iter()
                         .map(|id| view.association_name(*id, english))
                         .collect::<Vec<_>>()
                         .join("، ");
-                    let supporting = cell.supporting.len();
+                    let support_only = cell.status == CellStatus::Gap && !cell.supporting.is_empty();
+                    let state = if support_only { "support" } else { cell.status.as_str() };
+                    let title = match (full.is_empty(), supporting.is_empty()) {
+                        (false, true) => full.clone(),
+                        (false, false) => format!("{full} + {supporting}"),
+                        (true, false) => format!("+ {supporting}"),
+                        (true, true) => String::new(),
+                    };
+                    let count = cell.supporting.len();
                     view! {
-                        <td class=format!("cell cell-{}", cell.status.as_str()) data-status=cell.status.as_str()>
-                            <StatusMark status=cell.status />
-                            {(!primaries.is_empty()).then(|| view! { <span class="cell-name">{primaries}</span> })}
-                            {(supporting > 0).then(|| view! { <span class="muted small">"+" {supporting}</span> })}
+                        <td class=format!("cell cell-{state}") data-status=state title=(!title.is_empty()).then_some(title)>
+                            <span class="visually-hidden"><StatusMark status=cell.status /> " "</span>
+                            {(!full.is_empty()).then(|| view! {
+                                <span class="cell-name" aria-hidden="true">{short}</span>
+                                <span class="visually-hidden">{full}</span>
+                            })}
+                            {(count > 0).then(|| view! {
+                                <span class="cell-support-count" aria-hidden="true">"+" {count}</span>
+                                <span class="visually-hidden">{t!(i18n, coverage.supporting)} ": " {supporting}</span>
+                            })}
                         </td>
                     }
                 })
                 .collect_view();
             view! {
                 <tr>
-                    <th scope="row">{pick(english, &row.district.name_ar, &row.district.name_en)}</th>
+                    <th scope="row">{label}</th>
                     {cells}
                 </tr>
             }
@@ -127,9 +226,9 @@ fn Matrix(view: MatrixView, status: Option<String>) -> impl IntoView {
                     <th scope="row">
                         <a href=format!("{MATRIX_PAGE}?city={}", c.id)>{pick(english, &c.name_ar, &c.name_en)}</a>
                     </th>
-                    <td>{totals.gaps}</td>
-                    <td>{totals.ok}</td>
-                    <td>{totals.overlaps}</td>
+                    <td class="num">{totals.gaps}</td>
+                    <td class="num">{totals.ok}</td>
+                    <td class="num">{totals.overlaps}</td>
                 </tr>
             }
         })
@@ -152,11 +251,21 @@ fn Matrix(view: MatrixView, status: Option<String>) -> impl IntoView {
                     {status_option("overlap", t!(i18n, coverage.rows_with_overlaps).into_any())}
                 </select>
             </div>
+            <div class="field">
+                <label for="type">{t!(i18n, coverage.assistance_type)}</label>
+                <select id="type" name="type">
+                    <option value="">{t!(i18n, coverage.all_types)}</option>
+                    {view.types.iter().map(|t| view! {
+                        <option value=t.id.to_string() selected=type_filter == Some(t.id)>{pick(english, &t.name_ar, &t.name_en)}</option>
+                    }).collect_view()}
+                </select>
+            </div>
             <button type="submit" class="button secondary">{t!(i18n, coverage.apply_filter)}</button>
             <a class="button secondary" href=csv download="">{t!(i18n, coverage.export_csv)}</a>
         </form>
         <h2>{city_name}</h2>
-        <p><TotalsText totals=view.city_total /></p>
+        <TotalsFigures totals=view.city_total />
+        <Legend />
         <DataTable class="matrix" focusable=true>
                 <thead>
                     <tr>
@@ -186,9 +295,9 @@ fn Matrix(view: MatrixView, status: Option<String>) -> impl IntoView {
                 <tfoot>
                     <tr>
                         <th scope="row">{t!(i18n, coverage.region)}</th>
-                        <td>{view.region_total.gaps}</td>
-                        <td>{view.region_total.ok}</td>
-                        <td>{view.region_total.overlaps}</td>
+                        <td class="num">{view.region_total.gaps}</td>
+                        <td class="num">{view.region_total.ok}</td>
+                        <td class="num">{view.region_total.overlaps}</td>
                     </tr>
                 </tfoot>
             </DataTable>

@@ -416,18 +416,37 @@ async fn household_wizard(ctx: Ctx, city_id: Option<i64>) -> Result<WizardData, 
     })
 }
 
-/// The council's review queue of possible duplicate households.
+/// Pairs of possible duplicates shown on one page of the council's list.
+pub const DUPLICATES_PER_PAGE: i64 = 20;
+
+/// One page of the council's duplicate review queue, with the total.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DuplicatePage {
+    pub candidates: Vec<super::DuplicateCandidate>,
+    /// Open pairs in all pages.
+    pub total: i64,
+    /// This page, from 1.
+    pub page: i64,
+    pub pages: i64,
+}
+
+/// The council's review queue of possible duplicate households, a page at a time.
 #[server(endpoint = "get_duplicate_candidates")]
-pub async fn get_duplicate_candidates() -> Result<Vec<super::DuplicateCandidate>, AppError> {
-    serve(duplicate_candidates).await
+pub async fn get_duplicate_candidates(page: Option<i64>) -> Result<DuplicatePage, AppError> {
+    serve(|ctx| duplicate_candidates(ctx, page)).await
 }
 
 /// The open candidates, each side's full record an audited read.
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
-async fn duplicate_candidates(ctx: Ctx) -> Result<Vec<super::DuplicateCandidate>, AppError> {
+async fn duplicate_candidates(ctx: Ctx, page: Option<i64>) -> Result<DuplicatePage, AppError> {
     ctx.require(Requirement::CouncilAdmin).await?;
-    let candidates = super::duplicates::open_candidates(ctx.db(), 50).await?;
+    let total = super::duplicates::count_open_candidates(ctx.db()).await?;
+    let pages = ((total + DUPLICATES_PER_PAGE - 1) / DUPLICATES_PER_PAGE).max(1);
+    let page = page.unwrap_or(1).clamp(1, pages);
+    let offset = (page - 1) * DUPLICATES_PER_PAGE;
+    let candidates =
+        super::duplicates::open_candidates(ctx.db(), DUPLICATES_PER_PAGE, offset).await?;
     // Both full records are shown side by side: an audited read.
     for candidate in &candidates {
         for side in [&candidate.a, &candidate.b] {
@@ -438,7 +457,12 @@ async fn duplicate_candidates(ctx: Ctx) -> Result<Vec<super::DuplicateCandidate>
             audit::record(ctx.db(), event).await?;
         }
     }
-    Ok(candidates)
+    Ok(DuplicatePage {
+        candidates,
+        total,
+        page,
+        pages,
+    })
 }
 
 /// The council decides a candidate pair: `same` (merge) or `different`.

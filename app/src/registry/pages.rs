@@ -427,19 +427,32 @@ pub fn CraftName(#[prop(into)] code: String) -> impl IntoView {
 pub fn DuplicatesPage() -> impl IntoView {
     let i18n = use_i18n();
     let error = error_from_query();
-    let data = Resource::new_blocking(|| (), |_| super::api::get_duplicate_candidates());
+    let page =
+        use_query_map().with_untracked(|q| q.get("page").and_then(|p| p.parse::<i64>().ok()));
+    let data = Resource::new_blocking(|| (), move |_| super::api::get_duplicate_candidates(page));
     view! {
         <Title text=t_string!(i18n, duplicates.title).to_string() />
         <section class="card wide">
             <h1>{t!(i18n, duplicates.title)}</h1>
             <p class="muted">{t!(i18n, duplicates.intro)}</p>
             {error.map(|key| view! { <ErrorAlert key /> })}
-            {crate::ui::loaded(data, |candidates: Vec<super::DuplicateCandidate>| {
+            {crate::ui::loaded(data, |list: super::api::DuplicatePage| {
                 let i18n = use_i18n();
-                if candidates.is_empty() {
+                if list.candidates.is_empty() {
                     return view! { <p class="muted">{t!(i18n, duplicates.none)}</p> }.into_any();
                 }
-                candidates.into_iter().map(|c| view! { <Candidate candidate=c /> }).collect_view().into_any()
+                let (page, pages, total) = (list.page, list.pages, list.total);
+                let url = |p: i64| format!("{}?page={p}", super::DUPLICATES_PAGE);
+                view! {
+                    <p class="muted" id="duplicates-total">{t!(i18n, duplicates.total)} ": " <bdi>{total}</bdi></p>
+                    {list.candidates.into_iter().map(|c| view! { <Candidate candidate=c /> }).collect_view()}
+                    <crate::ui::Pager
+                        prev=(page > 1).then(|| url(page - 1))
+                        next=(page < pages).then(|| url(page + 1))
+                        position=format!("{page} / {pages}")
+                    />
+                }
+                .into_any()
             })}
         </section>
     }

@@ -169,14 +169,27 @@ async fn side(db: &Db, household_id: i64) -> Result<Option<DuplicateSide>, sqlx:
     }))
 }
 
-/// Open candidate pairs, highest score first.
+/// How many candidate pairs are open (the total above the paged list).
 #[tracing::instrument(skip_all)]
-pub async fn open_candidates(db: &Db, limit: i64) -> Result<Vec<DuplicateCandidate>, sqlx::Error> {
+pub async fn count_open_candidates(db: &Db) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM duplicate_candidates WHERE status = 'open'")
+        .fetch_one(&db.pool)
+        .await
+}
+
+/// Open candidate pairs, highest score first, `limit` from `offset`.
+#[tracing::instrument(skip_all)]
+pub async fn open_candidates(
+    db: &Db,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<DuplicateCandidate>, sqlx::Error> {
     let rows: Vec<(i64, i64, i64, i64, String)> = sqlx::query_as(
         "SELECT id, household_a, household_b, score, reasons FROM duplicate_candidates \
-         WHERE status = 'open' ORDER BY score DESC, id LIMIT $1",
+         WHERE status = 'open' ORDER BY score DESC, id LIMIT $1 OFFSET $2",
     )
     .bind(limit)
+    .bind(offset)
     .fetch_all(&db.pool)
     .await?;
     let mut out = Vec::with_capacity(rows.len());
