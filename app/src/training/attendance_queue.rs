@@ -217,10 +217,7 @@ mod browser {
             return;
         }
         spawn_local(async move {
-            loop {
-                let Some(tap) = load().into_iter().next() else {
-                    break;
-                };
+            while let Some(tap) = load().into_iter().next() {
                 let answer = mark_attendance(
                     tap.course_id,
                     tap.session_id,

@@ -28,15 +28,18 @@ pub async fn order_target(db: &Db, product_id: i64) -> Result<Option<OrderTarget
     }))
 }
 
-/// A shop's WhatsApp number and its published products among `ids`, as
-/// (id, Arabic title, English title, price in halalas); `None` when the shop
-/// takes no WhatsApp orders.
+/// A product as the basket's message names it: id, Arabic title, English
+/// title, price in halalas.
+pub type BasketProduct = (i64, String, Option<String>, i64);
+
+/// A shop's WhatsApp number and its published products among `ids`; `None`
+/// when the shop takes no WhatsApp orders.
 #[tracing::instrument(skip_all, fields(shop_id = shop_id))]
 pub async fn basket_targets(
     db: &Db,
     shop_id: i64,
     ids: &[i64],
-) -> Result<Option<(String, Vec<(i64, String, Option<String>, i64)>)>, sqlx::Error> {
+) -> Result<Option<(String, Vec<BasketProduct>)>, sqlx::Error> {
     let whatsapp: Option<(Option<String>,)> =
         sqlx::query_as("SELECT whatsapp FROM shops WHERE id = $1")
             .bind(shop_id)
@@ -46,7 +49,7 @@ pub async fn basket_targets(
         return Ok(None);
     };
     // A shop has tens of products: read them all, keep the asked ones.
-    let products: Vec<(i64, String, Option<String>, i64)> = sqlx::query_as(
+    let products: Vec<BasketProduct> = sqlx::query_as(
         "SELECT id, title_ar, title_en, price_halalas FROM products \
          WHERE shop_id = $1 AND status = 'published' ORDER BY id",
     )
