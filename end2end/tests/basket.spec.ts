@@ -13,7 +13,8 @@ test("a visitor fills a WhatsApp basket from one shop and sends it as one messag
     if (/\.(wasm|js)(\?|$)/.test(request.url())) scripts.push(request.url());
   });
 
-  await page.goto("/market");
+  // A demo shop (every demo shop takes WhatsApp orders), reached from one of its products.
+  await page.goto("/market/shops/1");
   await page.locator(".product-card a").first().click();
   await expect(page.locator("#order-whatsapp")).toBeVisible();
   await page.locator(".shop-card h2 a").click();

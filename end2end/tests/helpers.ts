@@ -81,3 +81,10 @@ export function withCheckDigit(nine: string): string {
   }
   return nine + String((10 - (sum % 10)) % 10);
 }
+
+/** Follows a link of the site's navigation, from the "More" menu when it is not in the row. */
+export async function openNav(page: Page, name: string) {
+  const link = page.locator(".site-nav").getByRole("link", { name, exact: true });
+  if (!(await link.isVisible())) await page.locator(".site-nav summary").click();
+  await link.click();
+}

@@ -1,5 +1,5 @@
 import { test, expect } from "@playwright/test";
-import { hasJavaScript, shot, signIn, signOut } from "./helpers";
+import { hasJavaScript, openNav, shot, signIn, signOut } from "./helpers";
 
 // Phone projects only (see playwright.config.ts). Each project's seller is a person with
 // no household yet, so the council moderates the product.
@@ -16,7 +16,7 @@ test("a family opens a shop and lists a product with a photo; the council publis
   const photo = await (await page.request.get(demoPhoto!)).body();
 
   await signIn(page, seller.id);
-  await page.getByRole("link", { name: "متجري" }).click();
+  await openNav(page, "متجري");
   await expect(page.getByRole("heading", { name: "افتح متجرك" })).toBeVisible();
   await page.getByLabel("اسم المتجر (بالعربية)").fill(`متجر ${seller.title}`);
   await page.getByLabel("الحي").selectOption({ index: 5 });
