@@ -9,6 +9,7 @@ pub mod api;
 pub mod claims;
 #[cfg(feature = "ssr")]
 pub mod db;
+mod duplicates_api;
 /// Duplicate detection (its SQL lives in `db`; the path stays `registry::duplicates`).
 #[cfg(feature = "ssr")]
 pub use db::duplicates;
