@@ -71,6 +71,7 @@ const INTERFACES: &[(&str, &str)] = &[
     ("privacy", "applications::subject"),
     ("privacy", "marketplace::subject"),
     ("privacy", "training::subject"),
+    ("privacy", "financing::subject"),
 ];
 
 /// Macros exported at the crate root (`crate::name!`), and the module that defines each.

@@ -2,7 +2,8 @@
 //! SQLite and PostgreSQL. A PDF is kept only when its structure checks out
 //! (no scripts, not cut short); a photo of the document goes through the
 //! photo pipeline (stored as WebP); only the file's association and the
-//! council fetch them, as a download.
+//! council fetch them, as a download. The family sees them (described) on
+//! "My data"; an approved deletion removes their rows and stored files.
 
 mod common;
 
@@ -176,8 +177,113 @@ async fn documents(app: TestApp) {
     assert!(html.contains("data-format=\"webp\""), "{html}");
 }
 
+/// The files the store holds for the file's uploaded documents.
+async fn stored_documents(app: &TestApp) -> Vec<std::path::PathBuf> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT storage_key, format FROM financing_document_files ORDER BY id")
+            .fetch_all(&app.state.db.pool)
+            .await
+            .unwrap();
+    rows.iter()
+        .map(|(key, format)| {
+            let format = app::financing::documents::DocumentFormat::parse(format).unwrap();
+            let name = app::financing::documents::document_file_name(key, format);
+            app.state.settings.photo_dir.join(name)
+        })
+        .collect()
+}
+
+async fn my_data_and_deletion(app: TestApp) {
+    let file = a_file(&app).await;
+    let staff = app.signed_in(MONA_NAKHLA_STAFF).await;
+    for (kind, bytes) in [("certificate", pdf("/Type /Catalog")), ("housing", png())] {
+        upload(&staff, file, kind, bytes).await;
+    }
+    let stored = stored_documents(&app).await;
+    assert_eq!(stored.len(), 2);
+    assert!(stored.iter().all(|path| path.exists()), "{stored:?}");
+
+    // The family's "My data" describes the file and its two documents.
+    let family = app.signed_in(&with_check_digit("139000005")).await;
+    let mine: serde_json::Value = family
+        .post_api("/api/get_my_data", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let financing = &mine["financing"][0];
+    assert_eq!(financing["file_id"], file);
+    assert_eq!(financing["activity"], "sewing");
+    assert_eq!(financing["applicant_birth_date"], "1985-01-01");
+    assert_eq!(financing["loan"], serde_json::Value::Null);
+    let kinds: Vec<&str> = financing["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["certificate", "housing"]);
+    let html = family
+        .get(app::paths::MY_DATA_PAGE)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("id=\"financing\""), "{html}");
+
+    // An approved deletion: the documents' rows and files go, and the birth
+    // date and income typed for the eligibility check are blanked.
+    let delete = [("kind", "deletion"), ("note", ""), ("confirm", "yes")];
+    assert_eq!(
+        family
+            .post_api("/api/make_privacy_request", &delete)
+            .await
+            .status(),
+        200
+    );
+    let officer = app
+        .signed_in(&persona(RoleKind::DataProtectionOfficer))
+        .await;
+    let request = app
+        .me
+        .count("SELECT MAX(id) FROM privacy_requests")
+        .await
+        .to_string();
+    let approve = [
+        ("id", request.as_str()),
+        ("outcome", "done"),
+        ("reason", ""),
+    ];
+    assert_eq!(
+        officer
+            .post_api("/api/decide_privacy_request", &approve)
+            .await
+            .status(),
+        200
+    );
+    assert_eq!(
+        app.me
+            .count("SELECT COUNT(*) FROM financing_document_files")
+            .await,
+        0
+    );
+    assert!(stored.iter().all(|path| !path.exists()), "{stored:?}");
+    let (birth, income): (String, i64) = sqlx::query_as(
+        "SELECT applicant_birth_date, monthly_income_halalas FROM financing_files WHERE id = $1",
+    )
+    .bind(file)
+    .fetch_one(&app.state.db.pool)
+    .await
+    .unwrap();
+    assert_eq!((birth.as_str(), income), ("", 0));
+}
+
 both_engines! {
     async fn uploads(app: TestApp) {
         documents(app).await;
+    }
+
+    async fn in_my_data_and_erased_with_the_household(app: TestApp) {
+        my_data_and_deletion(app).await;
     }
 }

@@ -3,7 +3,8 @@
 //! first, matched by loan reference and national ID, applied once; the same
 //! statement again pays nothing twice), a guarantee call that lowers the
 //! loan's outstanding balance while the association's position stays exact,
-//! and another guarantor (a person, an appearance kafala).
+//! and another guarantor (a person, an appearance kafala). A payment staff
+//! enter by hand between the dry run and applying it is not paid twice.
 
 #![allow(clippy::inconsistent_digit_grouping)]
 
@@ -340,8 +341,45 @@ async fn statements_and_calls(app: TestApp) {
     );
 }
 
+async fn entered_after_the_dry_run(app: TestApp) {
+    let head = with_check_digit("139000001");
+    let family = app.signed_in(&head).await;
+    common::register_household(&family, common::jeddah_district(&app.state.db, 3).await).await;
+    let staff = app.signed_in(MONA_NAKHLA_STAFF).await;
+    let line = approved_line(&app, &family).await;
+    let file = checked_file(&app, &staff, line).await;
+    let first_due = SaudiDate::of(now()).add_months(-2).unwrap();
+    let reference = disbursed(&staff, file, first_due).await;
+    let day = first_due.to_string();
+    let csv = format!("Loan reference,National ID,Paid on,Amount\n{reference},{head},{day},250\n");
+    let id = statement_of(&upload(&staff, "bank_statement", "s.csv", csv.into_bytes()).await)
+        .to_string();
+    let view = json(&staff, "/api/get_statement", &[("import_id", &id)]).await;
+    assert_eq!(view["rows"][0]["outcome"], "pay");
+
+    // The same payment, typed by a colleague before the statement is applied.
+    let f = file.to_string();
+    let by_hand = [
+        ("file_id", f.as_str()),
+        ("amount", "250"),
+        ("paid_on", &day),
+    ];
+    json(&staff, "/api/enter_repayment", &by_hand).await;
+    json(&staff, "/api/apply_statement", &[("import_id", &id)]).await;
+    let view = json(&staff, "/api/get_statement", &[("import_id", &id)]).await;
+    assert_eq!(view["rows"][0]["result"], "skipped");
+    assert_eq!(view["rows"][0]["problem"], "already_entered");
+    let loan = loan_of(&staff, file).await;
+    assert_eq!(loan["summary"]["outstanding"], 19_750_00);
+    assert_eq!(loan["repayments"].as_array().unwrap().len(), 1);
+}
+
 both_engines! {
     async fn statements(app: TestApp) {
         statements_and_calls(app).await;
+    }
+
+    async fn a_payment_entered_after_the_dry_run_is_not_paid_twice(app: TestApp) {
+        entered_after_the_dry_run(app).await;
     }
 }

@@ -33,6 +33,7 @@ pub mod portfolio;
 pub mod reminders;
 mod rules;
 pub mod statement;
+pub mod subject;
 
 pub use model::*;
 pub use pages::{FinancingExposurePage, FinancingPage};

@@ -19,6 +19,7 @@ use {
     crate::audit::{self, ListRead, action},
     crate::database::{Db, now},
     crate::error::ErrorKey,
+    crate::financing::subject as financing,
     crate::identity::{Ctx, CurrentUser, Requirement, serve},
     crate::marketplace::subject as marketplace,
     crate::paths::{MY_DATA_PAGE, PRIVACY_QUEUE_PAGE},
@@ -56,6 +57,7 @@ pub async fn collect(db: &Db, user: &CurrentUser) -> Result<MyData, AppError> {
         benefits: Vec::new(),
         shop: marketplace::shop_of(db, household_id.unwrap_or(0), user.user_id).await?,
         courses: training::enrollments_of(db, user.user_id, household_id).await?,
+        financing: Vec::new(),
         sessions: db::sessions(db, user.user_id, since).await?,
         sign_ins: db::sign_ins(db, user.user_id, since).await?,
         consents: Vec::new(),
@@ -66,6 +68,7 @@ pub async fn collect(db: &Db, user: &CurrentUser) -> Result<MyData, AppError> {
         data.place = db::place(db, id).await?;
         data.applications = applications::lines_of(db, id).await?;
         data.benefits = applications::benefits_of(db, id).await?;
+        data.financing = financing::financing_of(db, id).await?;
         data.consents = db::consents(db, id).await?;
         data.requests = requests_of(db, id, &data.benefits).await?;
         data.reads = reads(db, id).await?;
@@ -384,6 +387,7 @@ async fn decide(ctx: Ctx, id: i64, outcome: String, reason: String) -> Result<()
     )
     .await?;
     let mut photos = Vec::new();
+    let mut documents = Vec::new();
     if status == RequestStatus::Done {
         match row.kind {
             RequestKind::Deletion => {
@@ -395,6 +399,7 @@ async fn decide(ctx: Ctx, id: i64, outcome: String, reason: String) -> Result<()
                     head_user.unwrap_or(0),
                 )
                 .await?;
+                documents = financing::erase(&mut tx, row.household_id).await?;
                 db::anonymise(&mut tx, row.household_id, head_user).await?;
                 audit::record_in(
                     &mut tx,
@@ -414,6 +419,9 @@ async fn decide(ctx: Ctx, id: i64, outcome: String, reason: String) -> Result<()
     // The files go once the rows are gone (an orphan file is harmless).
     for (key, width) in photos {
         ctx.state.photos.remove(&key, width).await;
+    }
+    for name in documents {
+        ctx.state.photos.remove_file(&name).await;
     }
     leptos_axum::redirect(PRIVACY_QUEUE_PAGE);
     Ok(())

@@ -22,6 +22,7 @@ pub mod pages;
 use serde::{Deserialize, Serialize};
 
 use crate::applications::subject::{SubjectBenefit, SubjectLine};
+use crate::financing::subject::SubjectFinancing;
 use crate::marketplace::subject::SubjectShop;
 use crate::registry::Household;
 use crate::training::subject::SubjectEnrollment;
@@ -282,6 +283,9 @@ pub struct MyData {
     pub benefits: Vec<SubjectBenefit>,
     pub shop: Option<SubjectShop>,
     pub courses: Vec<SubjectEnrollment>,
+    /// Financing files, their loans and the documents uploaded to them.
+    #[serde(default)]
+    pub financing: Vec<SubjectFinancing>,
     pub sessions: Vec<SessionInfo>,
     /// Sign-ins of the last 90 days.
     pub sign_ins: Vec<i64>,

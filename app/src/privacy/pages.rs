@@ -12,6 +12,7 @@ use super::{
     AccessKind, MY_DATA_JSON, MyData, PrivacyRequest, RecordRead, RequestKind, RequestStatus,
 };
 use crate::applications::subject::{LineState, SubjectBenefit, SubjectLine};
+use crate::financing::subject::{DocumentText, LoanStatusBadge, ReferralText, SubjectFinancing};
 use crate::i18n::*;
 use crate::marketplace::subject::SubjectShop;
 use crate::registry::pages::CraftName;
@@ -218,6 +219,7 @@ fn MyDataView(data: MyData) -> impl IntoView {
         <Benefits benefits=data.benefits.clone() />
         <Shop shop=data.shop.clone() />
         <Courses courses=data.courses.clone() />
+        <Financing files=data.financing.clone() />
         <section class="card">
             <h2>{t!(i18n, privacy.sessions)}</h2>
             <ul>
@@ -396,6 +398,52 @@ fn Courses(courses: Vec<SubjectEnrollment>) -> impl IntoView {
             </ul>
         </section>
     }
+}
+
+/// Financing files, their loans and the documents held on them (the
+/// documents' content is not repeated: the family gave them).
+#[component]
+fn Financing(files: Vec<SubjectFinancing>) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    (!files.is_empty()).then(|| view! {
+        <section class="card" id="financing">
+            <h2>{t!(i18n, privacy.financing)}</h2>
+            {files.into_iter().map(|f| view! {
+                <div class="financing-file">
+                    <p>
+                        <strong>{pick(english, &f.association_name_ar, &f.association_name_en)}</strong>
+                        " · " <CraftName code=f.activity.clone() />
+                        " · " <bdi>{format_riyals(f.requested)}</bdi>
+                        " · " {t!(i18n, privacy.financing_months, count = f.months)}
+                        " · " <span class="date">{format_date(f.opened_at)}</span>
+                        {f.referral.map(|r| view! { " · " <ReferralText referral=r /> })}
+                    </p>
+                    {(!f.applicant_birth_date.is_empty()).then(|| view! {
+                        <p class="small">
+                            {t!(i18n, privacy.financing_birth_date)} ": " <bdi dir="ltr">{f.applicant_birth_date.clone()}</bdi>
+                            " · " {t!(i18n, privacy.financing_income)} ": " <bdi>{format_riyals(f.monthly_income)}</bdi>
+                        </p>
+                    })}
+                    {f.loan.map(|l| view! {
+                        <p class="small">
+                            {t!(i18n, privacy.financing_loan)} " " <bdi dir="ltr">{l.reference}</bdi> " · " <LoanStatusBadge status=l.status />
+                            " · " {t!(i18n, privacy.financing_outstanding)} ": " <bdi>{format_riyals(l.outstanding)}</bdi>
+                            " / " <bdi>{format_riyals(l.principal)}</bdi>
+                        </p>
+                    })}
+                    {(!f.documents.is_empty()).then(|| view! {
+                        <p class="small">{t!(i18n, privacy.financing_documents)}</p>
+                        <ul class="small">
+                            {f.documents.into_iter().map(|d| view! {
+                                <li><DocumentText kind=d.kind /> " · " {d.format.as_str().to_uppercase()} " · " <span class="date">{format_date(d.uploaded_at)}</span></li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </div>
+            }).collect_view()}
+        </section>
+    })
 }
 
 #[component]

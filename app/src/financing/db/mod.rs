@@ -7,6 +7,7 @@ mod documents;
 mod guarantees;
 mod loans;
 mod statements;
+pub mod subject;
 
 pub use documents::*;
 pub use guarantees::*;

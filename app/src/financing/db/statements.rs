@@ -209,7 +209,8 @@ pub async fn statement_rows(db: &Db, import_id: i64) -> Result<Vec<StoredRow>, s
 /// Applies a dry run once: the status moves from `dry_run` to `applied`
 /// (false when another request did it first); each row the dry run would
 /// pay becomes a repayment with its key, unless the key is on one already
-/// (then it is skipped) or the loan stopped running; every loan touched is
+/// or staff entered the same day and amount by hand since (then it is
+/// skipped, with its reason) or the loan stopped running; every loan touched is
 /// allocated again, oldest instalment first. One transaction: all or none.
 pub async fn apply_statement(
     db: &Db,
@@ -245,8 +246,27 @@ pub async fn apply_statement(
     for (row_id, loan_id, paid_on, amount, key, status) in rows {
         let running = crate::financing::LoanStatus::parse(&status)
             .is_some_and(crate::financing::LoanStatus::is_running);
+        // Checked again here: staff may have entered the same payment by
+        // hand between the dry run and now.
+        let (entered,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM loan_repayments WHERE loan_id = $1 AND paid_on = $2 \
+             AND amount_halalas = $3 AND source = 'staff' AND statement_key IS NULL",
+        )
+        .bind(loan_id)
+        .bind(&paid_on)
+        .bind(amount)
+        .fetch_one(&mut *tx)
+        .await?;
         let result = if !running {
             "refused"
+        } else if entered > 0 {
+            sqlx::query("UPDATE statement_rows SET reason = $1 WHERE id = $2")
+                .bind(RowProblem::AlreadyEntered.as_str())
+                .bind(row_id)
+                .execute(&mut *tx)
+                .await?;
+            skipped += 1;
+            "skipped"
         } else if super::loans::insert_repayment(
             &mut tx,
             loan_id,
