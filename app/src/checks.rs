@@ -10,7 +10,7 @@ use crate::error::ErrorKey;
 use crate::ids::NationalId;
 use crate::phone::SaudiPhone;
 use crate::text::{fold_digits, parse_riyals};
-use crate::time::SaudiDate;
+use crate::time::{HijriDay, SaudiDate};
 
 /// The highest price of a product, in halalas (one million riyals).
 pub const MAX_PRICE_HALALAS: i64 = 100_000_000;
@@ -24,6 +24,9 @@ pub enum FieldCheck {
     Phone,
     /// A day typed as `YYYY-MM-DD` (a birth date).
     BirthDate,
+    /// A birth date in the Umm al-Qura calendar, as on an ID card (its
+    /// shape here; the server finds the day).
+    HijriBirthDate,
     /// The number of dependants, 0–30.
     Dependants,
     /// A product price in riyals, above zero, at most [`MAX_PRICE_HALALAS`].
@@ -36,10 +39,11 @@ pub enum FieldCheck {
 
 impl FieldCheck {
     /// Every check, for the island's look-up of `data-check`.
-    pub const ALL: [FieldCheck; 7] = [
+    pub const ALL: [FieldCheck; 8] = [
         FieldCheck::NationalId,
         FieldCheck::Phone,
         FieldCheck::BirthDate,
+        FieldCheck::HijriBirthDate,
         FieldCheck::Dependants,
         FieldCheck::Price,
         FieldCheck::Amount,
@@ -52,6 +56,7 @@ impl FieldCheck {
             FieldCheck::NationalId => "national-id",
             FieldCheck::Phone => "phone",
             FieldCheck::BirthDate => "birth-date",
+            FieldCheck::HijriBirthDate => "hijri-birth-date",
             FieldCheck::Dependants => "dependants",
             FieldCheck::Price => "price",
             FieldCheck::Amount => "amount",
@@ -75,6 +80,7 @@ impl FieldCheck {
             ],
             FieldCheck::Phone => &[ErrorKey::PhoneFormat],
             FieldCheck::BirthDate => &[ErrorKey::BirthDateInvalid],
+            FieldCheck::HijriBirthDate => &[ErrorKey::HijriDateInvalid],
             FieldCheck::Dependants => &[ErrorKey::DependantsInvalid],
             FieldCheck::Price => &[ErrorKey::PriceInvalid],
             FieldCheck::Amount => &[ErrorKey::AmountInvalid],
@@ -92,6 +98,9 @@ impl FieldCheck {
             FieldCheck::BirthDate => SaudiDate::parse(input)
                 .map(drop)
                 .ok_or(ErrorKey::BirthDateInvalid),
+            FieldCheck::HijriBirthDate => HijriDay::parse(input)
+                .map(drop)
+                .ok_or(ErrorKey::HijriDateInvalid),
             FieldCheck::Dependants => parse_dependants(input)
                 .map(drop)
                 .ok_or(ErrorKey::DependantsInvalid),
@@ -159,6 +168,8 @@ mod tests {
             (FieldCheck::Phone, "12", false),
             (FieldCheck::BirthDate, "1990-02-28", true),
             (FieldCheck::BirthDate, "1990-02-30", false),
+            (FieldCheck::HijriBirthDate, "12/03/1405", true),
+            (FieldCheck::HijriBirthDate, "1405-03-31", false),
             (FieldCheck::Dependants, "٣", true),
             (FieldCheck::Dependants, "31", false),
             (FieldCheck::Price, "25.50 ر.س", true),

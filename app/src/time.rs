@@ -127,6 +127,70 @@ impl SaudiDate {
     }
 }
 
+/// A day typed in the Umm al-Qura calendar, as people copy it from an ID
+/// card: `YYYY-MM-DD` or `YYYY/MM/DD`, or day first (`DD/MM/YYYY`), Eastern
+/// digits accepted, years 1300–1500. Only its shape is checked here (the
+/// browser has no calendar data); [`HijriDay::to_gregorian`] (server) finds
+/// the day or refuses a day the month does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HijriDay {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl HijriDay {
+    /// Reads a typed Hijri day (see the type's note).
+    pub fn parse(input: &str) -> Option<Self> {
+        let folded = fold_digits(input.trim()).replace('/', "-");
+        let parts: Vec<&str> = folded.split('-').map(str::trim).collect();
+        let [a, m, b] = parts.as_slice() else {
+            return None;
+        };
+        let (y, d) = match (a.len(), b.len()) {
+            (4, 1..=2) => (a, b),
+            (1..=2, 4) => (b, a),
+            _ => return None,
+        };
+        if !(1..=2).contains(&m.len()) {
+            return None;
+        }
+        let day = Self {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+            day: d.parse().ok()?,
+        };
+        ((1300..=1500).contains(&day.year)
+            && (1..=12).contains(&day.month)
+            && (1..=30).contains(&day.day))
+        .then_some(day)
+    }
+
+    /// The Gregorian day it is (`None` when the month has no such day).
+    #[cfg(feature = "ssr")]
+    pub fn to_gregorian(self) -> Option<SaudiDate> {
+        use icu_calendar::Date;
+        use icu_calendar::cal::{Hijri, Iso};
+        let hijri = Date::try_new_hijri_with_calendar(
+            self.year,
+            self.month,
+            self.day,
+            Hijri::new_umm_al_qura(),
+        )
+        .ok()?;
+        let iso = hijri.to_calendar(Iso);
+        let date = SaudiDate {
+            year: i64::from(iso.year().extended_year()),
+            month: i64::from(iso.month().ordinal),
+            day: i64::from(iso.day_of_month().0),
+        };
+        // The calendar carries a day past the month's end into the next
+        // month; such a day was not on anyone's card.
+        (date.hijri() == format!("{:04}-{:02}-{:02}", self.year, self.month, self.day))
+            .then_some(date)
+    }
+}
+
 impl fmt::Display for SaudiDate {
     /// `YYYY-MM-DD`, Western digits in both languages (DESIGN.md §7).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -236,6 +300,63 @@ mod tests {
         }
         assert_eq!(day_start("٢٠٢٦-١١-٢٩"), day_start("2026-11-29"));
         assert_eq!(day_start("2026-1-5"), day_start("2026-01-05"));
+    }
+
+    #[test]
+    fn a_hijri_day_is_read_in_the_orders_cards_use() {
+        let day = HijriDay {
+            year: 1405,
+            month: 3,
+            day: 12,
+        };
+        for typed in ["1405-03-12", "1405/3/12", "12/03/1405", "١٤٠٥/٠٣/١٢"] {
+            assert_eq!(HijriDay::parse(typed), Some(day), "{typed}");
+        }
+        for bad in [
+            "1405-13-01",
+            "1405-00-01",
+            "1405-01-31",
+            "1299-01-01",
+            "05-03-12",
+            "1405-03",
+            "",
+        ] {
+            assert_eq!(HijriDay::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_hijri_day_becomes_its_gregorian_day() {
+        // 1 Ramadan 1447 is 18 February 2026 (Umm al-Qura).
+        let ramadan = HijriDay::parse("1447-09-01")
+            .unwrap()
+            .to_gregorian()
+            .unwrap();
+        assert_eq!(ramadan.to_string(), "2026-02-18");
+        assert_eq!(ramadan.hijri(), "1447-09-01");
+        let card = HijriDay::parse("١٤٣١/٠٣/١٨")
+            .unwrap()
+            .to_gregorian()
+            .unwrap();
+        assert_eq!(card.to_string(), "2010-03-04");
+        // Every day of 1405 round-trips; a 30th the month lacks is refused.
+        let mut refused = 0;
+        for month in 1..=12 {
+            for day in 1..=30 {
+                match (HijriDay {
+                    year: 1405,
+                    month,
+                    day,
+                })
+                .to_gregorian()
+                {
+                    Some(date) => assert_eq!(date.hijri(), format!("1405-{month:02}-{day:02}")),
+                    None => refused += 1,
+                }
+            }
+        }
+        assert!((5..=7).contains(&refused), "{refused} months of 29 days");
     }
 
     #[test]

@@ -36,10 +36,15 @@ test("a family registers its household through the wizard, step by step", async 
   await expect(page.locator("[aria-current=step]")).toContainText("الأفراد");
   await page.getByLabel("الاسم الكامل").fill("سارة محمد الأسرية");
   await page.getByLabel("صلة القرابة").selectOption("daughter");
-  await page.getByLabel("تاريخ الميلاد").fill("2010-03-04");
+  // The birth date as on her ID card, in the Hijri calendar; stored as one
+  // date and shown in both.
+  await page.locator("#birth-cal-hijri").check();
+  await page.locator("#member-birth-hijri").fill("١٤٣١/٠٣/١٨");
   await page.getByLabel("رقم الهوية (اختياري)").fill(DAUGHTER_ID[info.project.name]);
   await page.getByRole("button", { name: "إضافة فرد" }).click();
   await expect(page.locator("ul.members")).toContainText("سارة محمد الأسرية");
+  await expect(page.locator("ul.members")).toContainText("2010-03-04");
+  await expect(page.locator("ul.members")).toContainText("1431-03-18");
   await shot(page, "13-wizard-members");
   await page.getByRole("link", { name: "حفظ ومتابعة" }).click();
 

@@ -40,6 +40,13 @@ both_engines! {
             ("full_name", "سارة  محمد الأسرية"), ("relation", "daughter"), ("birth_date", "2010-03-04"),
         ]).await;
         assert_eq!(r.status(), 200);
+        // A birth date typed in the Hijri calendar, as on an ID card, is
+        // stored as its Gregorian day.
+        let r = app.post_api("/api/add_household_member", &[
+            ("full_name", "خالد محمد الأسري"), ("relation", "son"), ("birth_calendar", "hijri"),
+            ("birth_date_hijri", "١٨/٠٣/١٤٣١"), ("birth_date", ""),
+        ]).await;
+        assert_eq!(r.status(), 200);
         // Consent is required.
         assert_eq!(app.post_api("/api/submit_household", &[]).await.status(), 422);
         let r = app.post_api("/api/submit_household", &[("consent", app::registry::PRIVACY_NOTICE_VERSION)]).await;
@@ -50,8 +57,9 @@ both_engines! {
         assert_eq!(mine.phone.as_deref(), Some("966551234567"));
         assert_eq!(mine.dependants, Some(4));
         assert_eq!(mine.crafts, vec!["food", "sweets"]);
-        assert_eq!(mine.members.len(), 1);
+        assert_eq!(mine.members.len(), 2);
         assert_eq!(mine.members[0].full_name, "سارة محمد الأسرية");
+        assert_eq!(mine.members[1].birth_date, "2010-03-04");
         assert!(mine.verified);
         assert_eq!(mine.status, app::registry::HouseholdStatus::Registered);
         assert_eq!(app.count("SELECT COUNT(*) FROM households").await, 1);
@@ -137,6 +145,8 @@ both_engines! {
             ("/api/add_household_member", vec![("full_name", "x"), ("relation", "son"), ("birth_date", "2000-01-01")], "member_name_required"),
             ("/api/add_household_member", vec![("full_name", "سعد"), ("relation", "cousin"), ("birth_date", "2000-01-01")], "relation_invalid"),
             ("/api/add_household_member", vec![("full_name", "سعد"), ("relation", "son"), ("birth_date", "2000-02-30")], "birth_date_invalid"),
+            ("/api/add_household_member", vec![("full_name", "سعد"), ("relation", "son"), ("birth_calendar", "hijri"), ("birth_date_hijri", "1431-13-01")], "hijri_date_invalid"),
+            ("/api/add_household_member", vec![("full_name", "سعد"), ("relation", "son"), ("birth_calendar", "hijri"), ("birth_date", "2000-01-01")], "hijri_date_invalid"),
             ("/api/add_household_member", vec![("full_name", "سعد"), ("relation", "son"), ("birth_date", "2000-02-03"), ("national_id", "1234567890")], "national_id_check_digit"),
         ] {
             let r = app.post_api(path, &form).await;

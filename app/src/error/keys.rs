@@ -34,6 +34,7 @@ pub enum ErrorKey {
     MemberNameRequired,
     RelationInvalid,
     BirthDateInvalid,
+    HijriDateInvalid,
     PersonInOtherHousehold,
     ConsentRequired,
     HouseholdIncomplete,
@@ -125,7 +126,7 @@ pub enum ErrorKey {
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 111] = [
+    pub const ALL: [ErrorKey; 112] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -149,6 +150,7 @@ impl ErrorKey {
         ErrorKey::MemberNameRequired,
         ErrorKey::RelationInvalid,
         ErrorKey::BirthDateInvalid,
+        ErrorKey::HijriDateInvalid,
         ErrorKey::PersonInOtherHousehold,
         ErrorKey::ConsentRequired,
         ErrorKey::HouseholdIncomplete,
@@ -265,6 +267,7 @@ impl ErrorKey {
             ErrorKey::MemberNameRequired => "member_name_required",
             ErrorKey::RelationInvalid => "relation_invalid",
             ErrorKey::BirthDateInvalid => "birth_date_invalid",
+            ErrorKey::HijriDateInvalid => "hijri_date_invalid",
             ErrorKey::PersonInOtherHousehold => "person_in_other_household",
             ErrorKey::ConsentRequired => "consent_required",
             ErrorKey::HouseholdIncomplete => "household_incomplete",

@@ -252,10 +252,43 @@ async fn save_crafts(
 pub async fn add_household_member(
     full_name: String,
     relation: String,
-    birth_date: String,
+    birth_date: Option<String>,
     national_id: Option<String>,
+    birth_calendar: Option<String>,
+    birth_date_hijri: Option<String>,
 ) -> Result<(), AppError> {
-    serve(|ctx| add_member(ctx, full_name, relation, birth_date, national_id)).await
+    let birth = BirthDateInput {
+        calendar: birth_calendar,
+        gregorian: birth_date,
+        hijri: birth_date_hijri,
+    };
+    serve(|ctx| add_member(ctx, full_name, relation, birth, national_id)).await
+}
+
+/// A birth date as the member form sends it: a Gregorian day from the date
+/// picker, or a Hijri day typed as on the ID card (`birth_calendar=hijri`).
+#[cfg(feature = "ssr")]
+struct BirthDateInput {
+    calendar: Option<String>,
+    gregorian: Option<String>,
+    hijri: Option<String>,
+}
+
+#[cfg(feature = "ssr")]
+impl BirthDateInput {
+    /// The one stored date (`YYYY-MM-DD`, Gregorian), or the field's error.
+    fn read(&self) -> Result<String, AppError> {
+        if self.calendar.as_deref() == Some("hijri") {
+            return crate::time::HijriDay::parse(self.hijri.as_deref().unwrap_or(""))
+                .and_then(crate::time::HijriDay::to_gregorian)
+                .map(|day| day.to_string())
+                .ok_or_else(|| {
+                    AppError::validation("birth_date_hijri", ErrorKey::HijriDateInvalid)
+                });
+        }
+        super::parse_birth_date(self.gregorian.as_deref().unwrap_or(""))
+            .ok_or_else(|| AppError::validation("birth_date", ErrorKey::BirthDateInvalid))
+    }
 }
 
 /// Adds a member to the caller's household (an ID given is only a claim).
@@ -265,15 +298,14 @@ async fn add_member(
     ctx: Ctx,
     full_name: String,
     relation: String,
-    birth_date: String,
+    birth: BirthDateInput,
     national_id: Option<String>,
 ) -> Result<(), AppError> {
     let full_name = person_name("full_name", &full_name)?;
     if !super::RELATIONS.contains(&relation.as_str()) {
         return Err(AppError::validation("relation", ErrorKey::RelationInvalid));
     }
-    let birth_date = super::parse_birth_date(&birth_date)
-        .ok_or_else(|| AppError::validation("birth_date", ErrorKey::BirthDateInvalid))?;
+    let birth_date = birth.read()?;
     let national_id = match national_id
         .as_deref()
         .map(str::trim)

@@ -249,7 +249,8 @@ fn Step(step: String, data: WizardData) -> impl IntoView {
                 <ul class="members">
                     {members.into_iter().map(|m| view! {
                         <li>
-                            <span><strong>{m.full_name}</strong> " · " <RelationName code=m.relation /> " · " <bdi dir="ltr">{m.birth_date}</bdi></span>
+                            <span><strong>{m.full_name}</strong> " · " <RelationName code=m.relation /> " · " <bdi dir="ltr">{m.birth_date.clone()}</bdi>
+                                {crate::time::SaudiDate::parse(&m.birth_date).map(|d| view! { " " <span class="hijri">"(" <bdi dir="ltr">{d.hijri()}</bdi> ")"</span> })}</span>
                             <form method="post" action=RemoveHouseholdMember::PATH class="inline-form">
                                 <input type="hidden" name="member_id" value=m.id.to_string() />
                                 <button type="submit" class="button danger small">{t!(i18n, household.remove_member)}</button>
@@ -257,7 +258,7 @@ fn Step(step: String, data: WizardData) -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ul>
-                <CheckedForm messages=check_messages(&[FieldCheck::BirthDate, FieldCheck::NationalId])>
+                <CheckedForm messages=check_messages(&[FieldCheck::BirthDate, FieldCheck::HijriBirthDate, FieldCheck::NationalId])>
 <form method="post" action=AddHouseholdMember::PATH class="stack">
                     <div class="field">
                         <label for="member-name">{t!(i18n, household.member_name)}</label>
@@ -269,11 +270,24 @@ fn Step(step: String, data: WizardData) -> impl IntoView {
                             {RELATIONS.iter().map(|r| view! { <option value=*r><RelationName code=r.to_string() /></option> }).collect_view()}
                         </select>
                     </div>
-                    <div class="field">
-                        <label for="member-birth">{t!(i18n, household.member_birth_date)}</label>
-                        <p class="hint" id="member-birth-hint">{t!(i18n, household.member_birth_hint)}</p>
-                        <input id="member-birth" name="birth_date" type="text" inputmode="numeric" dir="ltr" required data-check=FieldCheck::BirthDate.as_str() aria-describedby="member-birth-hint" />
-                    </div>
+                    // One stored date, typed in either calendar: the chosen
+                    // calendar's field shows (CSS `:has`, so also without
+                    // JavaScript) and the server reads only that one.
+                    <fieldset class="field birth-date">
+                        <legend>{t!(i18n, household.member_birth_date)}</legend>
+                        <div class="calendar-choice" role="radiogroup" aria-label=move || t_string!(i18n, household.birth_calendar)>
+                            <label><input type="radio" id="birth-cal-gregorian" name="birth_calendar" value="gregorian" checked /> {t!(i18n, household.birth_gregorian)}</label>
+                            <label><input type="radio" id="birth-cal-hijri" name="birth_calendar" value="hijri" /> {t!(i18n, household.birth_hijri)}</label>
+                        </div>
+                        <div class="when-gregorian">
+                            <input id="member-birth" name="birth_date" type="date" min="1900-01-01" dir="ltr" data-check=FieldCheck::BirthDate.as_str() data-when="birth-cal-gregorian" aria-describedby="member-birth-hint" aria-label=move || t_string!(i18n, household.birth_gregorian) />
+                            <p class="hint" id="member-birth-hint">{t!(i18n, household.member_birth_hint)}</p>
+                        </div>
+                        <div class="when-hijri">
+                            <input id="member-birth-hijri" name="birth_date_hijri" type="text" inputmode="numeric" dir="ltr" placeholder="1405/03/12" data-check=FieldCheck::HijriBirthDate.as_str() data-when="birth-cal-hijri" aria-describedby="member-birth-hijri-hint" aria-label=move || t_string!(i18n, household.birth_hijri) />
+                            <p class="hint" id="member-birth-hijri-hint">{t!(i18n, household.member_birth_hijri_hint)}</p>
+                        </div>
+                    </fieldset>
                     <div class="field">
                         <label for="member-id">{t!(i18n, household.member_national_id)}</label>
                         <input id="member-id" name="national_id" type="text" inputmode="numeric" dir="ltr" maxlength="14" data-check=FieldCheck::NationalId.as_str() />

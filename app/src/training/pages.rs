@@ -17,7 +17,7 @@ use super::{
     VERIFY_PAGE, course_url, format_hours, format_session, manage_url,
 };
 use crate::i18n::*;
-use crate::time::{format_date, format_hijri};
+use crate::time::format_date;
 use crate::ui::{EmptyState, ErrorAlert, error_from_query, is_english, loaded, pick};
 use crate::ui::{PageMeta, Price, id_param};
 
@@ -87,12 +87,7 @@ pub fn SessionTime(span: TimeSpan) -> impl IntoView {
     view! { <bdi dir="ltr">{format_session(&span)}</bdi> " " <HijriDate unix=span.starts_at /> }
 }
 
-/// A day in the Umm al-Qura calendar, in brackets: `(1448-06-19 هـ)`.
-#[component]
-pub fn HijriDate(unix: i64) -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <span class="hijri">"(" <bdi dir="ltr">{format_hijri(unix)}</bdi> " " {t!(i18n, training.hijri_era)} ")"</span> }
-}
+pub use crate::ui::HijriDate;
 
 /// One course in the list.
 #[component]

@@ -25,6 +25,7 @@ pub fn check_messages(checks: &[FieldCheck]) -> Vec<(String, String)> {
         }
         ErrorKey::PhoneFormat => t_string!(i18n, errors.phone_format).to_string(),
         ErrorKey::BirthDateInvalid => t_string!(i18n, errors.birth_date_invalid).to_string(),
+        ErrorKey::HijriDateInvalid => t_string!(i18n, errors.hijri_date_invalid).to_string(),
         ErrorKey::DependantsInvalid => t_string!(i18n, errors.dependants_invalid).to_string(),
         ErrorKey::PriceInvalid => t_string!(i18n, errors.price_invalid).to_string(),
         ErrorKey::AmountInvalid => t_string!(i18n, errors.amount_invalid).to_string(),
@@ -263,6 +264,7 @@ mod tests {
             NationalIdCheckDigit,
             PhoneFormat,
             BirthDateInvalid,
+            HijriDateInvalid,
             DependantsInvalid,
             PriceInvalid,
             AmountInvalid,

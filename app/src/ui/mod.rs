@@ -11,7 +11,7 @@ pub mod drafts;
 mod page;
 
 pub use checked_form::{CheckedForm, check_messages};
-pub use page::{DataTable, EmptyState, PageMeta, Pager, Price, id_param};
+pub use page::{DataTable, EmptyState, PageMeta, Pager, Price, id_param, page_window};
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -117,6 +117,7 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::MemberNameRequired => t!(i18n, errors.member_name_required).into_any(),
         ErrorKey::RelationInvalid => t!(i18n, errors.relation_invalid).into_any(),
         ErrorKey::BirthDateInvalid => t!(i18n, errors.birth_date_invalid).into_any(),
+        ErrorKey::HijriDateInvalid => t!(i18n, errors.hijri_date_invalid).into_any(),
         ErrorKey::PersonInOtherHousehold => t!(i18n, errors.person_in_other_household).into_any(),
         ErrorKey::ConsentRequired => t!(i18n, errors.consent_required).into_any(),
         ErrorKey::HouseholdIncomplete => t!(i18n, errors.household_incomplete).into_any(),
@@ -262,6 +263,22 @@ pub fn pick(english: bool, ar: &str, en: &str) -> String {
 }
 
 /// A page-level alert for an error, announced to screen readers.
+/// A day in the Umm al-Qura calendar, in brackets: `(1448-06-19 هـ)`.
+#[component]
+pub fn HijriDate(unix: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <span class="hijri">"(" <bdi dir="ltr">{crate::time::format_hijri(unix)}</bdi> " " {t!(i18n, site.hijri_era)} ")"</span> }
+}
+
+/// A day as people here read it: Gregorian, with its Umm al-Qura day
+/// beside it (applications, decisions, benefits, courses).
+#[component]
+pub fn DualDate(unix: i64) -> impl IntoView {
+    let day = crate::time::format_date(unix);
+    let shown = day.clone();
+    view! { <span class="dual-date"><time datetime=day class="date"><bdi dir="ltr">{shown}</bdi></time> " " <HijriDate unix /></span> }
+}
+
 #[component]
 pub fn ErrorAlert(key: ErrorKey, #[prop(optional, into)] id: Option<String>) -> impl IntoView {
     view! {

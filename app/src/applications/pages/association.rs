@@ -17,7 +17,9 @@ use crate::registry::claims::VerifyMemberForm;
 use crate::registry::pages::RelationName;
 use crate::text::format_riyals;
 use crate::time::format_date;
-use crate::ui::{DataTable, ErrorAlert, Pager, error_from_query, is_english, loaded, pick};
+use crate::ui::{
+    DataTable, DualDate, ErrorAlert, Pager, error_from_query, is_english, loaded, pick,
+};
 
 /// `/association/queue`: the lines with this association (or the council's unrouted ones).
 #[component]
@@ -328,7 +330,7 @@ fn Line(detail: LineDetail) -> impl IntoView {
                 .map(|ar| pick(english, ar, e.association_name_en.as_deref().unwrap_or("")));
             view! {
                 <li>
-                    <span class="date">{format_date(e.occurred_at)}</span> " " <StateBadge state=e.to_state />
+                    <DualDate unix=e.occurred_at /> " " <StateBadge state=e.to_state />
                     {by.map(|b| view! { " · " {b} })}
                     {e.note.clone().map(|n| view! { " · " <q>{n}</q> })}
                 </li>
@@ -373,7 +375,7 @@ fn Line(detail: LineDetail) -> impl IntoView {
             <dd>{line.description.clone()}</dd>
             {line.amount_halalas.map(|a| view! { <dt>{t!(i18n, applications.amount_label)}</dt><dd><bdi dir="ltr">{format_riyals(a)}</bdi> " " {t!(i18n, line.riyal)}</dd> })}
             <dt>{t!(i18n, line.submitted_on)}</dt>
-            <dd class="date">{format_date(line.created_at)}</dd>
+            <dd><DualDate unix=line.created_at /></dd>
             {line.referred_from_name_ar.clone().map(|ar| view! {
                 <dt>{t!(i18n, line.referred_from)}</dt>
                 <dd>{pick(english, &ar, line.referred_from_name_en.as_deref().unwrap_or(""))}

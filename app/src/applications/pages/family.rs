@@ -14,8 +14,8 @@ use crate::checks::FieldCheck;
 use crate::i18n::*;
 use crate::time::format_date;
 use crate::ui::{
-    CheckedForm, ErrorAlert, Icon, IconName, check_messages, error_from_query, is_english, loaded,
-    pick,
+    CheckedForm, DualDate, ErrorAlert, Icon, IconName, check_messages, error_from_query,
+    is_english, loaded, pick,
 };
 
 /// `/applications`: the family's lines, notifications and benefits.
@@ -90,7 +90,7 @@ fn Mine(mine: MyApplications) -> impl IntoView {
                             Some(name) => view! { {t!(i18n, applications.with_association)} " " <span class="association">{name}</span> }.into_any(),
                             None => t!(i18n, applications.with_council).into_any(),
                         }}
-                        " · " <span class="date">{format_date(line.created_at)}</span>
+                        " · " <DualDate unix=line.created_at />
                     </p>
                     {line.decision_reason.clone().map(|r| view! { <p class="reason">{t!(i18n, applications.reason)} ": " {r}</p> })}
                     {withdrawable.then(|| view! {

@@ -51,7 +51,8 @@ fn BenefitList(benefits: Vec<super::Benefit>) -> impl IntoView {
                 <li>
                     {pick(english, &b.type_name_ar, &b.type_name_en)} " · "
                     {pick(english, &b.association_name_ar, &b.association_name_en)} " · "
-                    <span class="date">{b.given_on}</span>
+                    <span class="date"><bdi dir="ltr">{b.given_on.clone()}</bdi>
+                        {crate::time::day_start(&b.given_on).map(|unix| view! { " " <crate::ui::HijriDate unix /> })}</span>
                 </li>
             }).collect_view()}
         </ul>
