@@ -360,6 +360,10 @@ both_engines! {
         let council = app.signed_in(&persona(RoleKind::CouncilAdmin)).await;
         let queue: app::marketplace::api::ModerationView = council.post_api("/api/get_moderation_queue", &[]).await.json().await.unwrap();
         assert_eq!(queue.items.len(), 1);
+        assert_eq!((queue.total, queue.page, queue.pages), (1, 1, 1));
+        // A page past the end is the last page.
+        let queue: app::marketplace::api::ModerationView = council.post_api("/api/get_moderation_queue", &[("page", "9")]).await.json().await.unwrap();
+        assert_eq!((queue.items.len(), queue.page), (1, 1));
         // Once the household applies (routed to Al Nakhla), Al Nakhla moderates it.
         let (training,): (i64,) = sqlx::query_as("SELECT id FROM assistance_types WHERE code = 'training'")
             .fetch_one(&app.state.db.pool).await.unwrap();

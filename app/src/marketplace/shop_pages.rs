@@ -22,7 +22,7 @@ use crate::checks::FieldCheck;
 use crate::i18n::*;
 use crate::text::format_riyals;
 use crate::ui::{
-    CheckedForm, EmptyState, ErrorAlert, Price, check_messages, error_from_query, id_param,
+    CheckedForm, EmptyState, ErrorAlert, Pager, Price, check_messages, error_from_query, id_param,
     is_english, loaded, pick,
 };
 
@@ -388,7 +388,9 @@ fn PhotosSection(product: Product) -> impl IntoView {
 #[component]
 pub fn ModerationPage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new_blocking(|| (), |_| get_moderation_queue());
+    let page =
+        use_query_map().with_untracked(|q| q.get("page").and_then(|p| p.parse::<i64>().ok()));
+    let data = Resource::new_blocking(|| (), move |_| get_moderation_queue(page));
     let error = error_from_query();
     view! {
         <Title text=t_string!(i18n, moderation.title).to_string() />
@@ -408,8 +410,11 @@ fn ModerationQueue(view: ModerationView) -> impl IntoView {
         Some(a) => pick(english, &a.name_ar, &a.name_en),
         None => t_string!(i18n, moderation.council_queue).to_string(),
     };
+    let (page, pages) = (view.page, view.pages);
+    let url = |p: i64| format!("{}?page={p}", super::MODERATION_PAGE);
     view! {
         <p class="muted">{whose}</p>
+        <p class="muted" id="moderation-total">{t!(i18n, moderation.total)} ": " <bdi>{view.total}</bdi></p>
         {(!view.shops.is_empty()).then(|| view! {
             <h2>{t!(i18n, moderation.shop_texts)}</h2>
             {view.shops.iter().map(|pending| view! { <ShopTextItem pending=pending.clone() /> }).collect_view()}
@@ -428,6 +433,13 @@ fn ModerationQueue(view: ModerationView) -> impl IntoView {
                 }
             }).collect_view().into_any()
         }}
+        {(pages > 1).then(|| view! {
+            <Pager
+                prev=(page > 1).then(|| url(page - 1))
+                next=(page < pages).then(|| url(page + 1))
+                position=format!("{page} / {pages}")
+            />
+        })}
     }
 }
 

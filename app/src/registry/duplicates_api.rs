@@ -39,9 +39,7 @@ pub async fn get_duplicate_candidates(page: Option<i64>) -> Result<DuplicatePage
 async fn duplicate_candidates(ctx: Ctx, page: Option<i64>) -> Result<DuplicatePage, AppError> {
     ctx.require(Requirement::CouncilAdmin).await?;
     let total = super::duplicates::count_open_candidates(ctx.db()).await?;
-    let pages = ((total + DUPLICATES_PER_PAGE - 1) / DUPLICATES_PER_PAGE).max(1);
-    let page = page.unwrap_or(1).clamp(1, pages);
-    let offset = (page - 1) * DUPLICATES_PER_PAGE;
+    let (page, pages, offset) = crate::ui::page_window(total, DUPLICATES_PER_PAGE, page);
     let candidates =
         super::duplicates::open_candidates(ctx.db(), DUPLICATES_PER_PAGE, offset).await?;
     // Both full records are shown side by side: an audited read.

@@ -52,6 +52,15 @@ pub fn id_param() -> Option<i64> {
     use_params_map().with_untracked(|p| p.get("id").and_then(|id| id.parse::<i64>().ok()))
 }
 
+/// Where a paged list stands: the page asked for (clamped to the pages
+/// there are), how many pages there are (at least one) and the offset of
+/// its first row.
+pub fn page_window(total: i64, per_page: i64, asked: Option<i64>) -> (i64, i64, i64) {
+    let pages = ((total + per_page - 1) / per_page).max(1);
+    let page = asked.unwrap_or(1).clamp(1, pages);
+    (page, pages, (page - 1) * per_page)
+}
+
 /// Previous / next links of a paged list: plain links, so paging works
 /// without JavaScript and each page has its own address. `position` is what
 /// sits between them ("3 / 7", "Page 3").
@@ -99,4 +108,17 @@ pub fn DataTable(
 #[component]
 pub fn EmptyState(children: Children) -> impl IntoView {
     view! { <p class="muted">{children()}</p> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_window;
+
+    #[test]
+    fn a_page_is_clamped_to_the_pages_there_are() {
+        assert_eq!(page_window(0, 20, None), (1, 1, 0));
+        assert_eq!(page_window(41, 20, Some(3)), (3, 3, 40));
+        assert_eq!(page_window(41, 20, Some(9)), (3, 3, 40));
+        assert_eq!(page_window(40, 20, Some(0)), (1, 2, 0));
+    }
 }

@@ -33,7 +33,14 @@ pub struct ModerationView {
     pub shops: Vec<super::super::shop_review::PendingShopText>,
     /// Whose queue: an association's name, or `None` for the council's.
     pub association: Option<crate::associations::Association>,
+    /// Products waiting in all, and where this page stands among them.
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
 }
+
+/// Products shown per page of the moderation queue.
+pub const MODERATION_PER_PAGE: i64 = 20;
 
 /// Refuses a caller who moderates nothing here; audited like a missing
 /// council role, which is what would have let them in.
@@ -97,25 +104,32 @@ pub(crate) async fn require_moderates(
 
 /// The caller's moderation queue (an association's, or the council's).
 #[server(endpoint = "get_moderation_queue")]
-pub async fn get_moderation_queue() -> Result<ModerationView, AppError> {
-    serve(moderation_queue).await
+pub async fn get_moderation_queue(page: Option<i64>) -> Result<ModerationView, AppError> {
+    serve(|ctx| moderation_queue(ctx, page)).await
 }
 
 /// What waits for the caller's review: products and shop texts (a list read).
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
-async fn moderation_queue(ctx: Ctx) -> Result<ModerationView, AppError> {
+async fn moderation_queue(ctx: Ctx, page: Option<i64>) -> Result<ModerationView, AppError> {
     let (_, association) = moderator(&ctx).await?;
     let association_id = association.as_ref().map(|a| a.id);
-    let shops = db::pending_shop_texts(ctx.db(), association_id, 50).await?;
-    let items: Vec<PendingItem> = db::moderation_queue(ctx.db(), association_id, 50)
-        .await?
-        .into_iter()
-        .map(|p| PendingItem {
-            product: p.product,
-            shop: p.shop,
-        })
-        .collect();
+    let total = db::moderation_count(ctx.db(), association_id).await?;
+    let (page, pages, offset) = crate::ui::page_window(total, MODERATION_PER_PAGE, page);
+    // Shop texts are few (one per shop at most): all on the first page.
+    let shops = match page {
+        1 => db::pending_shop_texts(ctx.db(), association_id, 50).await?,
+        _ => Vec::new(),
+    };
+    let items: Vec<PendingItem> =
+        db::moderation_queue(ctx.db(), association_id, MODERATION_PER_PAGE, offset)
+            .await?
+            .into_iter()
+            .map(|p| PendingItem {
+                product: p.product,
+                shop: p.shop,
+            })
+            .collect();
     // Families' shops and products, before they are public: a list read.
     let shop_ids: Vec<i64> = items
         .iter()
@@ -132,6 +146,9 @@ async fn moderation_queue(ctx: Ctx) -> Result<ModerationView, AppError> {
         items,
         shops,
         association,
+        total,
+        page,
+        pages,
     })
 }
 

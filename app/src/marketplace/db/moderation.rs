@@ -17,42 +17,53 @@ pub struct PendingProduct {
     pub shop: Shop,
 }
 
-/// Products waiting for review by this association (households linked to it
-/// by a line or a benefit), or, for the council (`None`), those whose
-/// household no association is linked to; oldest first.
+/// Which pending products a queue holds: this association's (`$1`: households
+/// linked to it by a line or a benefit), or, for the council, those whose
+/// household no association is linked to.
+fn pending_of(association_id: Option<i64>) -> String {
+    match association_id {
+        Some(_) => format!(
+            "FROM products p JOIN shops s ON s.id = p.shop_id \
+             WHERE p.status = 'pending' AND s.household_id IN ({LINKED})"
+        ),
+        None => format!(
+            "FROM products p JOIN shops s ON s.id = p.shop_id WHERE p.status = 'pending' \
+               AND (s.household_id IS NULL OR s.household_id NOT IN ({ANY_LINKED}))"
+        ),
+    }
+}
+
+/// How many products wait in the queue (see [`moderation_queue`]).
+#[tracing::instrument(skip_all)]
+pub async fn moderation_count(db: &Db, association_id: Option<i64>) -> Result<i64, sqlx::Error> {
+    let sql = format!("SELECT COUNT(*) {}", pending_of(association_id));
+    let mut query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+    if let Some(id) = association_id {
+        query = query.bind(id);
+    }
+    Ok(query.fetch_one(&db.pool).await?.0)
+}
+
+/// Products waiting for review by this association, or the council's
+/// (`None`, see [`pending_of`]); oldest first, `limit` from `offset`.
 #[tracing::instrument(skip_all)]
 pub async fn moderation_queue(
     db: &Db,
     association_id: Option<i64>,
     limit: i64,
+    offset: i64,
 ) -> Result<Vec<PendingProduct>, sqlx::Error> {
-    let (linked, any_linked) = (LINKED, ANY_LINKED);
-    let ids: Vec<(i64, i64)> = match association_id {
-        Some(association_id) => {
-            let sql = format!(
-                "SELECT p.id, s.id FROM products p JOIN shops s ON s.id = p.shop_id \
-                 WHERE p.status = 'pending' AND s.household_id IN ({linked}) \
-                 ORDER BY p.updated_at, p.id LIMIT $2"
-            );
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(association_id)
-                .bind(limit)
-                .fetch_all(&db.pool)
-                .await?
-        }
-        None => {
-            let sql = format!(
-                "SELECT p.id, s.id FROM products p JOIN shops s ON s.id = p.shop_id \
-                 WHERE p.status = 'pending' \
-                   AND (s.household_id IS NULL OR s.household_id NOT IN ({any_linked})) \
-                 ORDER BY p.updated_at, p.id LIMIT $1"
-            );
-            sqlx::query_as(sqlx::AssertSqlSafe(sql))
-                .bind(limit)
-                .fetch_all(&db.pool)
-                .await?
-        }
-    };
+    let n = if association_id.is_some() { 2 } else { 1 };
+    let sql = format!(
+        "SELECT p.id, s.id {} ORDER BY p.updated_at, p.id LIMIT ${n} OFFSET ${}",
+        pending_of(association_id),
+        n + 1
+    );
+    let mut query = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql));
+    if let Some(id) = association_id {
+        query = query.bind(id);
+    }
+    let ids = query.bind(limit).bind(offset).fetch_all(&db.pool).await?;
     let mut out = Vec::with_capacity(ids.len());
     for (product_id, shop_id) in ids {
         if let (Some(product), Some(shop)) =
