@@ -653,6 +653,32 @@ both_engines! {
         let sewing = visitor.get("/courses?specialty=sewing&upcoming=1").await.text().await.unwrap();
         assert!(sewing.contains("أساسيات الخياطة والتطريز") && !sewing.contains("الحلويات الشرقية للبيع"));
 
+        // The list pages (24 a page, with the total), keeping its filters.
+        let demo: serde_json::Value = visitor.post_api("/api/list_courses", &[]).await.json().await.unwrap();
+        let demo_total = demo["total"].as_i64().unwrap();
+        assert_eq!(demo["courses"].as_array().unwrap().len() as i64, demo_total);
+        let (online_id,): (i64,) = sqlx::query_as("SELECT id FROM courses WHERE mode = 'online' AND status = 'open' ORDER BY id LIMIT 1")
+            .fetch_one(&app.state.db.pool).await.unwrap();
+        let columns: Vec<String> = {
+            use sqlx::{Column, Row};
+            sqlx::query("SELECT * FROM courses LIMIT 1").fetch_one(&app.state.db.pool).await.unwrap()
+                .columns().iter().map(|c| c.name().to_string()).filter(|c| c != "id").collect()
+        };
+        let columns = columns.join(", ");
+        for _ in 0..30 {
+            sqlx::query(sqlx::AssertSqlSafe(format!("INSERT INTO courses ({columns}) SELECT {columns} FROM courses WHERE id = {online_id}")))
+                .execute(&app.state.db.pool).await.unwrap();
+        }
+        let online_total = app.count("SELECT COUNT(*) FROM courses WHERE mode = 'online' AND status IN ('open', 'running', 'finished')").await;
+        let first = visitor.get("/courses?mode=online").await.text().await.unwrap();
+        assert!(first.contains(&format!("<bdi>{online_total}")), "{first}");
+        assert!(first.contains("/courses?mode=online&amp;page=2"), "{first}");
+        let last: serde_json::Value = visitor
+            .post_api("/api/list_courses", &[("params[mode]", "online"), ("params[page]", "2")])
+            .await.json().await.unwrap();
+        assert_eq!((last["page"].as_i64(), last["pages"].as_i64()), (Some(2), Some(2)));
+        assert_eq!(last["courses"].as_array().unwrap().len() as i64, online_total - 24);
+
         // A draft is not public.
         let hind = app.signed_in(HIND_NAKHLA_ADMIN).await;
         let (provider,): (i64,) = sqlx::query_as("SELECT id FROM training_providers WHERE kind = 'association'")

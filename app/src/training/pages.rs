@@ -127,6 +127,7 @@ fn list_params() -> CourseListParams {
         district: q.get("district"),
         mode: q.get("mode"),
         upcoming: q.get("upcoming"),
+        page: q.get("page"),
     })
 }
 
@@ -157,6 +158,26 @@ fn CourseList(view: CourseListView) -> impl IntoView {
     let specialty = p.specialty.clone().unwrap_or_default();
     let district = p.district.clone().unwrap_or_default();
     let mode = p.mode.clone().unwrap_or_default();
+    // Another page keeps the filters: the same query with its page changed.
+    let url = move |page: i64| {
+        let mut query: Vec<(&str, String)> = [
+            ("specialty", p.specialty.clone()),
+            ("district", p.district.clone()),
+            ("mode", p.mode.clone()),
+            ("upcoming", p.upcoming.clone()),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v.filter(|v| !v.is_empty())?)))
+        .collect();
+        query.push(("page", page.to_string()));
+        let query: Vec<String> = query
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", crate::text::url_encode(&v)))
+            .collect();
+        format!("{}?{}", super::COURSES_PAGE, query.join("&"))
+    };
+    let (page, pages, total) = (view.page, view.pages, view.total);
+    let upcoming = view.params.upcoming.is_some();
     view! {
         <form method="get" action=super::COURSES_PAGE class="filters">
             <div class="field">
@@ -185,13 +206,23 @@ fn CourseList(view: CourseListView) -> impl IntoView {
                     <option value="online" selected=mode == "online">{t!(i18n, training.online)}</option>
                 </select>
             </div>
-            <label class="choice-row"><input type="checkbox" name="upcoming" value="1" checked=p.upcoming.is_some() /> {t!(i18n, training.upcoming)}</label>
+            <label class="choice-row"><input type="checkbox" name="upcoming" value="1" checked=upcoming /> {t!(i18n, training.upcoming)}</label>
             <button type="submit" class="button secondary">{t!(i18n, training.filter)}</button>
         </form>
         {if view.courses.is_empty() {
             view! { <p class="muted">{t!(i18n, training.none_found)}</p> }.into_any()
         } else {
-            view! { <ul class="course-list">{view.courses.into_iter().map(|course| view! { <CourseCard course /> }).collect_view()}</ul> }.into_any()
+            view! {
+                <p class="muted" id="courses-total">{t!(i18n, training.total)} ": " <bdi>{total}</bdi></p>
+                <ul class="course-list">{view.courses.into_iter().map(|course| view! { <CourseCard course /> }).collect_view()}</ul>
+                {(pages > 1).then(|| view! {
+                    <crate::ui::Pager
+                        prev=(page > 1).then(|| url(page - 1))
+                        next=(page < pages).then(|| url(page + 1))
+                        position=format!("{page} / {pages}")
+                    />
+                })}
+            }.into_any()
         }}
     }
 }

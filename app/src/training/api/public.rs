@@ -23,7 +23,11 @@ pub struct CourseListParams {
     pub district: Option<String>,
     pub mode: Option<String>,
     pub upcoming: Option<String>,
+    pub page: Option<String>,
 }
+
+/// Courses per page of the public list.
+pub const COURSES_PER_PAGE: i64 = 24;
 
 /// The public course list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +36,10 @@ pub struct CourseListView {
     pub courses: Vec<Course>,
     /// Districts that have an in-person course, for the filter.
     pub districts: Vec<(i64, String, String)>,
+    /// Courses with these filters in all, and where this page stands.
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
 }
 
 #[server(endpoint = "list_courses")]
@@ -51,7 +59,10 @@ async fn course_list(ctx: Ctx, params: CourseListParams) -> Result<CourseListVie
         mode: params.mode.as_deref().and_then(CourseMode::parse),
         upcoming: params.upcoming.as_deref().is_some_and(|v| !v.is_empty()),
     };
-    let mut courses = db::public_courses(ctx.db(), &filter).await?;
+    let total = db::public_course_count(ctx.db(), &filter).await?;
+    let asked = params.page.as_deref().and_then(|p| p.parse().ok());
+    let (page, pages, offset) = crate::ui::page_window(total, COURSES_PER_PAGE, asked);
+    let mut courses = db::public_courses(ctx.db(), &filter, COURSES_PER_PAGE, offset).await?;
     // An online course's meeting link is for the people enrolled in it.
     for course in &mut courses {
         course.online_url.clear();
@@ -61,6 +72,9 @@ async fn course_list(ctx: Ctx, params: CourseListParams) -> Result<CourseListVie
         params,
         courses,
         districts,
+        total,
+        page,
+        pages,
     })
 }
 

@@ -341,26 +341,53 @@ pub struct CourseFilter {
     pub upcoming: bool,
 }
 
-/// Courses the public may see (open, running, finished), soonest first.
-#[tracing::instrument(skip_all)]
-pub async fn public_courses(db: &Db, filter: &CourseFilter) -> Result<Vec<Course>, sqlx::Error> {
-    let sql = format!(
-        "SELECT {COURSE_COLUMNS} {COURSE_FROM} \
-         WHERE c.status IN ('open', 'running', 'finished') \
-           AND ($1 = '' OR c.specialty = $1) \
-           AND ($2 = 0 OR c.district_id = $2) \
-           AND ($3 = '' OR c.mode = $3) \
-           AND ($4 = 0 OR EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id AND s.ends_at > $5)) \
-         ORDER BY CASE c.status WHEN 'open' THEN 0 WHEN 'running' THEN 1 ELSE 2 END, \
-           (SELECT MIN(s.starts_at) FROM course_sessions s WHERE s.course_id = c.id), c.id \
-         LIMIT 100"
-    );
-    let rows: Vec<CourseRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+/// The public list's condition, its filters bound as `$1`–`$5`.
+const PUBLIC_WHERE: &str = "WHERE c.status IN ('open', 'running', 'finished') \
+       AND ($1 = '' OR c.specialty = $1) \
+       AND ($2 = 0 OR c.district_id = $2) \
+       AND ($3 = '' OR c.mode = $3) \
+       AND ($4 = 0 OR EXISTS (SELECT 1 FROM course_sessions s WHERE s.course_id = c.id AND s.ends_at > $5))";
+
+/// Binds the public list's filters in [`PUBLIC_WHERE`]'s order.
+fn bind_filter<'q, O>(
+    query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments>,
+    filter: &CourseFilter,
+) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments> {
+    query
         .bind(filter.specialty.map(|s| s.as_str()).unwrap_or_default())
         .bind(filter.district_id.unwrap_or(0))
         .bind(filter.mode.map(|m| m.as_str()).unwrap_or_default())
         .bind(i64::from(filter.upcoming))
         .bind(now())
+}
+
+/// How many courses the public list holds with these filters.
+#[tracing::instrument(skip_all)]
+pub async fn public_course_count(db: &Db, filter: &CourseFilter) -> Result<i64, sqlx::Error> {
+    let sql = format!("SELECT COUNT(*) {COURSE_FROM} {PUBLIC_WHERE}");
+    let query = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql));
+    Ok(bind_filter(query, filter).fetch_one(&db.pool).await?.0)
+}
+
+/// Courses the public may see (open, running, finished), soonest first;
+/// `limit` from `offset`.
+#[tracing::instrument(skip_all)]
+pub async fn public_courses(
+    db: &Db,
+    filter: &CourseFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Course>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {COURSE_COLUMNS} {COURSE_FROM} {PUBLIC_WHERE} \
+         ORDER BY CASE c.status WHEN 'open' THEN 0 WHEN 'running' THEN 1 ELSE 2 END, \
+           (SELECT MIN(s.starts_at) FROM course_sessions s WHERE s.course_id = c.id), c.id \
+         LIMIT $6 OFFSET $7"
+    );
+    let query = sqlx::query_as::<_, CourseRow>(sqlx::AssertSqlSafe(sql));
+    let rows: Vec<CourseRow> = bind_filter(query, filter)
+        .bind(limit)
+        .bind(offset)
         .fetch_all(&db.pool)
         .await?;
     let courses = rows
