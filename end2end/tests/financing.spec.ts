@@ -190,6 +190,11 @@ test("a family's loan from the application to PAR30, the exposure page, a follow
   await expect(home.locator(".loan")).toHaveAttribute("data-arrears", String(arrears));
   await expect(home.locator('tr[data-instalment="3"]')).toHaveClass(/late/);
   await shot(home, `f7-my-loans-${lang}`);
+  // "My data" holds the file and its loan too (what a deletion would remove).
+  await home.goto("/my-data");
+  await expect(home.locator("#financing")).toContainText("20000");
+  await expect(home.locator("#financing [data-status]")).toBeVisible();
+  await shot(home, `f7b-my-data-financing-${lang}`);
 
   // The council's view across associations.
   await council.goto("/council/financing");
