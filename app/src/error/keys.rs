@@ -41,6 +41,7 @@ pub enum ErrorKey {
     DateInvalid,
     LineAlreadyActive,
     LineInCooldown,
+    AwaitingHeadConfirmation,
     NothingChosen,
     DescriptionRequired,
     AmountInvalid,
@@ -125,7 +126,7 @@ pub enum ErrorKey {
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 111] = [
+    pub const ALL: [ErrorKey; 112] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -156,6 +157,7 @@ impl ErrorKey {
         ErrorKey::DateInvalid,
         ErrorKey::LineAlreadyActive,
         ErrorKey::LineInCooldown,
+        ErrorKey::AwaitingHeadConfirmation,
         ErrorKey::NothingChosen,
         ErrorKey::DescriptionRequired,
         ErrorKey::AmountInvalid,
@@ -272,6 +274,7 @@ impl ErrorKey {
             ErrorKey::DateInvalid => "date_invalid",
             ErrorKey::LineAlreadyActive => "line_already_active",
             ErrorKey::LineInCooldown => "line_in_cooldown",
+            ErrorKey::AwaitingHeadConfirmation => "awaiting_head_confirmation",
             ErrorKey::NothingChosen => "nothing_chosen",
             ErrorKey::DescriptionRequired => "description_required",
             ErrorKey::AmountInvalid => "amount_invalid",
