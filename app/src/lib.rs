@@ -127,6 +127,7 @@ pub const PAGES_WITH_ISLANDS: &[&str] = &[
     paths::WIZARD_PAGE,
     paths::WALK_IN_PAGE,
     paths::APPLY_PAGE,
+    "/association/households/*/apply",
     paths::MY_PRODUCT_PAGE,
     "/training/courses/*/attendance",
 ];
@@ -201,7 +202,7 @@ pub fn App() -> impl IntoView {
                             view=identity::pages::WaitPage
                             ssr=SsrMode::Async
                         />
-                        <Route path=StaticSegment("account") view=identity::pages::AccountPage ssr=SsrMode::Async />
+                        <Route path=StaticSegment("account") view=AccountWithCounter ssr=SsrMode::Async />
                         <Route path=StaticSegment("access") view=identity::access_page::AccessPage ssr=SsrMode::Async />
                         <Route
                             path=(StaticSegment("access"), StaticSegment("history"))
@@ -315,6 +316,21 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("applications"), StaticSegment("new"))
                             view=applications::pages::ApplyPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("applications"), StaticSegment("receipts"), ParamSegment("id"))
+                            view=applications::pages::ReceiptPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("households"), ParamSegment("id"))
+                            view=applications::pages::HouseholdFilePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("households"), ParamSegment("id"), StaticSegment("apply"))
+                            view=applications::pages::CounterApplyPage
                             ssr=SsrMode::Async
                         />
                         <Route
@@ -466,6 +482,17 @@ fn FontPreload() -> impl IntoView {
     ["/fonts/ibm-plex-sans-arabic-400.woff2", "/fonts/ibm-plex-sans-arabic-600.woff2"].map(|font| {
         view! { <Link rel="preload" href=font as_="font" type_="font/woff2" crossorigin="anonymous" /> }
     })
+}
+
+/// The account page, where Nafath sign-in lands, with the applications
+/// staff made for this head at the counter waiting for their answer on top
+/// (issue 21 §2: confirmed on the next sign-in, like a walk-in registration).
+#[component]
+fn AccountWithCounter() -> impl IntoView {
+    view! {
+        <applications::pages::CounterAnswers />
+        <identity::pages::AccountPage />
+    }
 }
 
 #[component]

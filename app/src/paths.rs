@@ -57,6 +57,11 @@ pub const QUEUE_PAGE: &str = "/association/queue";
 pub const LINE_PAGE: &str = "/association/lines";
 /// Households an association serves.
 pub const FAMILIES_PAGE: &str = "/association/families";
+/// A household's file as the association sees it (printable):
+/// `/association/households/<id>`; `…/<id>/apply` is the counter application.
+pub const HOUSEHOLD_FILE_PAGE: &str = "/association/households";
+/// An application's receipt (printable): `/applications/receipts/<id>`.
+pub const RECEIPT_PAGE: &str = "/applications/receipts";
 
 // continuity
 /// An association's continuity lists: at risk, my cases, unassigned, due.

@@ -671,6 +671,38 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
             ]],
         ),
         ("revoke_partner_token", vec![vec![("token_id", "0".into())]]),
+        // At the counter (issue 21 §2, §8): both households, a submission
+        // refused for its key (nothing stored), an answer to no application.
+        (
+            "get_counter_apply_form",
+            vec![
+                vec![("household_id", noura_household.clone())],
+                vec![("household_id", amina_household.clone())],
+            ],
+        ),
+        (
+            "submit_counter_application",
+            vec![vec![
+                ("household_id", noura_household.clone()),
+                ("submission_key", "".into()),
+            ]],
+        ),
+        ("get_counter_applications", vec![vec![]]),
+        (
+            "answer_counter_application",
+            vec![vec![
+                ("application_id", "0".into()),
+                ("confirm", "false".into()),
+            ]],
+        ),
+        (
+            "get_household_file",
+            vec![
+                vec![("household_id", noura_household.clone())],
+                vec![("household_id", amina_household.clone())],
+            ],
+        ),
+        ("get_receipt", vec![vec![("application_id", "1".into())]]),
         // Messages to the family's phone (issue 17).
         ("get_message_preferences", vec![vec![]]),
         (

@@ -3,7 +3,10 @@
 //! moves through its states. This module holds the types and the pure state
 //! machine; `db/` the SQL, `api/` the server functions, `pages/` the pages.
 
-pub use crate::paths::{APPLY_PAGE, FAMILIES_PAGE, LINE_PAGE, MY_APPLICATIONS_PAGE, QUEUE_PAGE};
+pub use crate::paths::{
+    APPLY_PAGE, FAMILIES_PAGE, HOUSEHOLD_FILE_PAGE, LINE_PAGE, MY_APPLICATIONS_PAGE, QUEUE_PAGE,
+    RECEIPT_PAGE,
+};
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod benefits;
@@ -59,6 +62,52 @@ pub struct LineSummary {
     pub possible_duplicate: bool,
     pub created_at: i64,
     pub last_action_at: i64,
+    /// The application the line belongs to (its receipt's number).
+    #[serde(default)]
+    pub application_id: i64,
+    /// Made by staff at the counter: where the head's confirmation stands
+    /// (`None`: the family made it).
+    #[serde(default)]
+    pub head_confirmation: Option<HeadConfirmation>,
+}
+
+impl LineSummary {
+    /// Made at the counter and not yet confirmed by the head of household.
+    pub fn awaiting_head(&self) -> bool {
+        self.head_confirmation == Some(HeadConfirmation::Pending)
+    }
+}
+
+/// Where the head's answer to an application made by staff at the counter
+/// stands (issue 21 §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeadConfirmation {
+    Pending,
+    Confirmed,
+    Declined,
+}
+
+impl HeadConfirmation {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HeadConfirmation::Pending => "pending",
+            HeadConfirmation::Confirmed => "confirmed",
+            HeadConfirmation::Declined => "declined",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [Self::Pending, Self::Confirmed, Self::Declined]
+            .into_iter()
+            .find(|c| c.as_str() == value)
+    }
+}
+
+/// An application's reference number as printed on its receipt: `T-` and
+/// the number, at least six digits.
+pub fn reference_number(application_id: i64) -> String {
+    format!("T-{application_id:06}")
 }
 
 /// Another line of the same household, as staff reading one line may see it:
@@ -71,11 +120,15 @@ pub struct LineElsewhere {
     pub state: LineState,
     pub association_name_ar: Option<String>,
     pub association_name_en: Option<String>,
+    /// Made at the counter, not yet confirmed by the head.
+    #[serde(default)]
+    pub awaiting_head: bool,
 }
 
 impl From<LineSummary> for LineElsewhere {
     fn from(line: LineSummary) -> Self {
         Self {
+            awaiting_head: line.awaiting_head(),
             type_name_ar: line.type_name_ar,
             type_name_en: line.type_name_en,
             state: line.state,
@@ -389,6 +442,19 @@ mod tests {
             "waiting for fulfilment is not idle"
         );
         assert!(!is_overdue(Rejected, 0, 30 * day));
+    }
+
+    #[test]
+    fn reference_numbers_are_padded() {
+        assert_eq!(reference_number(42), "T-000042");
+        assert_eq!(reference_number(1_234_567), "T-1234567");
+        for c in [
+            HeadConfirmation::Pending,
+            HeadConfirmation::Confirmed,
+            HeadConfirmation::Declined,
+        ] {
+            assert_eq!(HeadConfirmation::parse(c.as_str()), Some(c));
+        }
     }
 
     #[test]

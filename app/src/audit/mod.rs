@@ -118,6 +118,12 @@ pub mod action {
     pub const COVERAGE_REJECTED: &str = "coverage_rejected";
     pub const COVERAGE_ENDED: &str = "coverage_ended";
     pub const APPLICATION_SUBMITTED: &str = "application_submitted";
+    /// Staff filled the application for a household at the counter (issue 21 §2).
+    pub const APPLICATION_MADE_AT_COUNTER: &str = "application_made_at_counter";
+    /// The head confirmed an application made for them at the counter.
+    pub const COUNTER_APPLICATION_CONFIRMED: &str = "counter_application_confirmed";
+    /// The head declined one: its open lines were withdrawn.
+    pub const COUNTER_APPLICATION_DECLINED: &str = "counter_application_declined";
     pub const LINE_TRANSITION: &str = "line_transition";
     pub const LINE_NOTE_ADDED: &str = "line_note_added";
     /// A family asked again for a type it has an active line of (a duplicate prevented).

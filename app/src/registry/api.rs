@@ -508,6 +508,7 @@ async fn walk_in(
         national_id.as_str(),
         &head_name,
         user.user_id,
+        association_id,
         &[
             (
                 "phone",
@@ -519,7 +520,8 @@ async fn walk_in(
     )
     .await?;
     super::duplicates::check(ctx.db(), id).await?;
-    leptos_axum::redirect(&format!("{}?registered=1", super::WALK_IN_PAGE));
+    // The notice links to the household's file, where staff may apply for it.
+    leptos_axum::redirect(&format!("{}?registered={id}", super::WALK_IN_PAGE));
     Ok(())
 }
 

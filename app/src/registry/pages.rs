@@ -546,7 +546,9 @@ pub fn WalkInPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
     let city = query.with_untracked(|q| q.get("city").and_then(|c| c.parse::<i64>().ok()));
-    let registered = query.with_untracked(|q| q.get("registered").is_some());
+    let registered = query.with_untracked(|q| q.get("registered"));
+    // The new household's number: links to its file and to the counter application.
+    let household = registered.as_deref().and_then(|r| r.parse::<i64>().ok());
     let error = error_from_query();
     let data = Resource::new_blocking(|| (), move |_| super::api::get_walk_in_form(city));
     view! {
@@ -557,7 +559,14 @@ pub fn WalkInPage() -> impl IntoView {
                 {signed_in_user()
                     .is_some_and(|u| u.is_council_admin() || !u.administered_association_ids().is_empty())
                     .then(|| view! { <p><a href=crate::paths::IMPORTS_PAGE>{t!(i18n, imports.walk_in_link)}</a></p> })}
-                {registered.then(|| view! { <p class="alert alert-ok" role="status"><Icon name=IconName::Check />{t!(i18n, walk_in.done)}</p> })}
+                {registered.is_some().then(|| view! { <p class="alert alert-ok" role="status"><Icon name=IconName::Check />{t!(i18n, walk_in.done)}</p> })}
+                {household.map(|id| view! {
+                    <p class="actions">
+                        <a class="button primary" href=format!("{}/{id}/apply", crate::paths::HOUSEHOLD_FILE_PAGE)>{t!(i18n, counter.apply_link)}</a>
+                        " "
+                        <a class="button secondary" href=format!("{}/{id}", crate::paths::HOUSEHOLD_FILE_PAGE)>{t!(i18n, counter.file_link)}</a>
+                    </p>
+                })}
                 {error.map(|key| view! { <ErrorAlert key id="walk-in-error" /> })}
                 {crate::ui::loaded(data, |data: WizardData| {
                     let i18n = use_i18n();

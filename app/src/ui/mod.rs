@@ -125,6 +125,9 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::DateInvalid => t!(i18n, errors.date_invalid).into_any(),
         ErrorKey::LineAlreadyActive => t!(i18n, errors.line_already_active).into_any(),
         ErrorKey::LineInCooldown => t!(i18n, errors.line_in_cooldown).into_any(),
+        ErrorKey::AwaitingHeadConfirmation => {
+            t!(i18n, errors.awaiting_head_confirmation).into_any()
+        }
         ErrorKey::NothingChosen => t!(i18n, errors.nothing_chosen).into_any(),
         ErrorKey::DescriptionRequired => t!(i18n, errors.description_required).into_any(),
         ErrorKey::AmountInvalid => t!(i18n, errors.amount_invalid).into_any(),

@@ -54,17 +54,24 @@ pub async fn get_apply_form() -> Result<ApplyForm, AppError> {
     serve(apply_form).await
 }
 
-/// Builds the form: each active type with the household's active line of
-/// that type (if any) and whether it is still in its cooldown.
+/// Builds the family's form for its registered household with a district.
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
 async fn apply_form(ctx: Ctx) -> Result<ApplyForm, AppError> {
     let (_, household) = own_household(&ctx).await?;
     let household =
         household.filter(|h| h.status == HouseholdStatus::Registered && h.district_id.is_some());
+    form_for(&ctx, household.map(|h| h.id)).await
+}
+
+/// The form for a household (`None`: not ready to apply): each active type
+/// with the household's active line of that type (if any) and whether it is
+/// still in its cooldown. The family's form and the counter's share it.
+#[cfg(feature = "ssr")]
+pub(super) async fn form_for(ctx: &Ctx, household_id: Option<i64>) -> Result<ApplyForm, AppError> {
     let types = crate::assistance::db::list_active(ctx.db()).await?;
-    let lines = match &household {
-        Some(h) => db::lines_of_household(ctx.db(), h.id).await?,
+    let lines = match household_id {
+        Some(id) => db::lines_of_household(ctx.db(), id).await?,
         None => Vec::new(),
     };
     let at = crate::database::now();
@@ -92,7 +99,7 @@ async fn apply_form(ctx: Ctx) -> Result<ApplyForm, AppError> {
         })
         .collect();
     Ok(ApplyForm {
-        ready: household.is_some(),
+        ready: household_id.is_some(),
         choices,
         submission_key: session::new_token(),
     })
@@ -154,16 +161,57 @@ fn requested_lines(lines: &[ApplyLine]) -> Result<Vec<RequestedLine>, AppError> 
     Ok(requested)
 }
 
-/// Checks the form, then stores the application (retried on a transient
-/// failure; the submission key makes a retry create nothing twice).
+/// Stores the family's own application for its registered household.
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
 async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Result<(), AppError> {
+    let (user, household) = own_household(&ctx).await?;
+    let household = household
+        .filter(|h| h.status == HouseholdStatus::Registered)
+        .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
+    let by = Applicant {
+        user_id: user.user_id,
+        notify_user_id: Some(user.user_id),
+        at_counter_for: None,
+    };
+    store_application(&ctx, &submission_key, &lines, &household, by).await?;
+    leptos_axum::redirect(&format!(
+        "{}?submitted=1",
+        super::super::MY_APPLICATIONS_PAGE
+    ));
+    Ok(())
+}
+
+/// Who makes an application: the family itself, or staff at the counter.
+#[cfg(feature = "ssr")]
+pub(super) struct Applicant {
+    pub user_id: i64,
+    /// Told of every change of the lines (the head, once they have an account).
+    pub notify_user_id: Option<i64>,
+    /// Staff acting for this association at the counter (the head confirms later).
+    pub at_counter_for: Option<i64>,
+}
+
+/// The one way an application is stored, whoever makes it: the form checked
+/// (key, descriptions, amounts, active types named once), the household's
+/// district required, a possible duplicate flagged, then every line routed
+/// by coverage in one transaction with its audit row — the same cooldown and
+/// one-active-line rules for the family and the counter (retried on a
+/// transient failure; the key makes a retry create nothing twice). Returns
+/// the application's id (also for a form sent twice).
+#[cfg(feature = "ssr")]
+pub(super) async fn store_application(
+    ctx: &Ctx,
+    submission_key: &str,
+    lines: &[ApplyLine],
+    household: &Household,
+    by: Applicant,
+) -> Result<Option<i64>, AppError> {
     let key = submission_key.trim();
     if key.len() < 16 || key.len() > 128 {
         return Err(AppError::BadRequest);
     }
-    let requested = requested_lines(&lines)?;
+    let requested = requested_lines(lines)?;
     let types = crate::assistance::db::list_active(ctx.db()).await?;
     let mut seen = std::collections::HashSet::new();
     if requested.iter().any(|l| {
@@ -171,10 +219,6 @@ async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Resu
     }) {
         return Err(AppError::BadRequest);
     }
-    let (user, household) = own_household(&ctx).await?;
-    let household = household
-        .filter(|h| h.status == HouseholdStatus::Registered)
-        .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
     let district_id = household
         .district_id
         .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
@@ -183,31 +227,35 @@ async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Resu
     let submission = Submission {
         household_id: household.id,
         district_id,
-        submitted_by: user.user_id,
-        notify_user_id: Some(user.user_id),
+        submitted_by: by.user_id,
+        notify_user_id: by.notify_user_id,
         submission_key: key.to_string(),
         lines: requested,
+        made_by_association_id: by.at_counter_for,
+    };
+    let action = match by.at_counter_for {
+        Some(_) => audit::action::APPLICATION_MADE_AT_COUNTER,
+        None => audit::action::APPLICATION_SUBMITTED,
     };
     let audit = ctx
-        .event(audit::action::APPLICATION_SUBMITTED)
+        .event(action)
+        .acting_for(by.at_counter_for)
         .subject("household", household.id);
     match crate::database::retrying(|| db::submit(ctx.db(), &submission, audit.clone())).await {
         // Recorded: the council counts the duplicates the registry prevents.
         Err(db::ApplicationError::AlreadyActive(type_id)) => {
             let refused = ctx
                 .event(audit::action::LINE_REFUSED_ACTIVE)
+                .acting_for(by.at_counter_for)
                 .subject("household", household.id)
                 .detail(type_id.to_string());
             audit::record(ctx.db(), refused).await?;
-            return Err(AppError::Conflict(ErrorKey::LineAlreadyActive));
+            Err(AppError::Conflict(ErrorKey::LineAlreadyActive))
         }
-        other => other?,
-    };
-    leptos_axum::redirect(&format!(
-        "{}?submitted=1",
-        super::super::MY_APPLICATIONS_PAGE
-    ));
-    Ok(())
+        Ok(db::SubmitOutcome::Created { application_id, .. }) => Ok(Some(application_id)),
+        Ok(db::SubmitOutcome::AlreadySubmitted(earlier)) => Ok(earlier),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The family's lines, benefits and notifications.

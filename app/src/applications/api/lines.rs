@@ -235,6 +235,11 @@ async fn act(
         .map(|n| n.trim().chars().take(1000).collect::<String>())
         .unwrap_or_default();
     let decided = decide(&ctx, &action, &note, to_association_id.as_deref()).await?;
+    // Made at the counter: reviewed, referred or refused at once, but given
+    // nothing until the head confirms it (the UPDATE checks it again).
+    if line.awaiting_head && matches!(decided, LineAction::Approve | LineAction::Fulfil) {
+        return Err(AppError::Conflict(ErrorKey::AwaitingHeadConfirmation));
+    }
     let to = transition(line.state, &decided, line.association_id)?;
     let benefit = match decided {
         LineAction::Fulfil => Some(benefit_of(value.as_deref(), given_on.as_deref())?),
@@ -367,6 +372,9 @@ async fn line_detail(ctx: Ctx, line_id: i64) -> Result<LineDetail, AppError> {
     };
     let actions = if access.may_act(&record) {
         possible_actions(record.state)
+            .into_iter()
+            .filter(|a| !record.awaiting_head || !matches!(a.as_str(), "approve" | "fulfil"))
+            .collect()
     } else {
         Vec::new()
     };

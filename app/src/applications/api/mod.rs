@@ -1,13 +1,19 @@
 //! Server functions of applications: the family applies and follows its
 //! lines ([`family`]); association staff and the council read and move
-//! lines ([`lines`]) and work their queues ([`queues`]). Every function
+//! lines ([`lines`]) and work their queues ([`queues`]); staff apply for a
+//! family at the counter and the head answers ([`counter`]); the household's
+//! file and an application's receipt are printed ([`file`]). Every function
 //! decides access on the server.
 
+mod counter;
 mod family;
+mod file;
 mod lines;
 mod queues;
 
+pub use counter::*;
 pub use family::*;
+pub use file::*;
 pub use lines::*;
 pub use queues::*;
 

@@ -1,7 +1,7 @@
 //! One line: where it stands, moving it on (guarded by the state it was
 //! read in), its history, and lines as lists show them.
 
-use super::super::{LineEvent, LineState, LineSummary};
+use super::super::{HeadConfirmation, LineEvent, LineState, LineSummary};
 use super::{ApplicationError, insert_event, line_state, notify};
 use crate::audit::AuditEvent;
 use crate::database::{Db, Sql, now};
@@ -17,6 +17,7 @@ struct LineRecordRow {
     referred_from_id: Option<i64>,
     head_user_id: Option<i64>,
     association_status: Option<String>,
+    head_confirmation: Option<String>,
 }
 
 /// Where a line stands, for authorization and transitions.
@@ -32,6 +33,9 @@ pub struct LineRecord {
     pub head_user_id: Option<i64>,
     /// The line's association is suspended: the council acts on it.
     pub association_suspended: bool,
+    /// Made at the counter and not yet confirmed by the head: not approved
+    /// or fulfilled until it is.
+    pub awaiting_head: bool,
 }
 
 /// Where a line stands (state, association, referrer), or `None`.
@@ -39,8 +43,10 @@ pub struct LineRecord {
 pub async fn line_record(db: &Db, line_id: i64) -> Result<Option<LineRecord>, sqlx::Error> {
     let row: Option<LineRecordRow> = sqlx::query_as(
         "SELECT l.id, l.household_id, l.assistance_type_id, l.state, l.association_id, \
-               l.referred_from_id, h.head_user_id, a.status AS association_status \
+               l.referred_from_id, h.head_user_id, a.status AS association_status, \
+               ap.head_confirmation \
              FROM application_lines l JOIN households h ON h.id = l.household_id \
+             JOIN applications ap ON ap.id = l.application_id \
              LEFT JOIN associations a ON a.id = l.association_id WHERE l.id = $1",
     )
     .bind(line_id)
@@ -56,6 +62,7 @@ pub async fn line_record(db: &Db, line_id: i64) -> Result<Option<LineRecord>, sq
             referred_from_id: r.referred_from_id,
             head_user_id: r.head_user_id,
             association_suspended: r.association_status.as_deref() == Some("suspended"),
+            awaiting_head: r.head_confirmation.as_deref() == Some("pending"),
         })
     })
     .transpose()
@@ -95,12 +102,21 @@ pub async fn apply_transition(db: &Db, t: &Transition<'_>) -> Result<(), Applica
         LineState::Rejected | LineState::Withdrawn => (t.note, None),
         _ => (None, None),
     };
-    let done = sqlx::query(
+    // A line made at the counter is approved or fulfilled only once the head
+    // confirmed its application: decided here, in the same statement, so a
+    // decline meanwhile wins.
+    let confirmed = if matches!(t.to, LineState::Approved | LineState::Fulfilled) {
+        " AND NOT EXISTS (SELECT 1 FROM applications ap \
+           WHERE ap.id = application_lines.application_id AND ap.head_confirmation = 'pending')"
+    } else {
+        ""
+    };
+    let done = sqlx::query(sqlx::AssertSqlSafe(format!(
         "UPDATE application_lines SET state = $1, association_id = $2, referred_from_id = $3, \
            decision_reason = COALESCE($4, decision_reason), \
            referral_note = COALESCE($5, referral_note), last_action_at = $6 \
-         WHERE id = $7 AND state = $8 AND COALESCE(association_id, 0) = $9",
-    )
+         WHERE id = $7 AND state = $8 AND COALESCE(association_id, 0) = $9{confirmed}"
+    )))
     .bind(t.to.as_str())
     .bind(association_id)
     .bind(referred_from)
@@ -206,7 +222,9 @@ pub(super) const SUMMARY_SELECT: &str = "SELECT l.id, l.household_id, l.assistan
        l.referred_from_id, rf.name_ar AS referred_from_name_ar, \
        rf.name_en AS referred_from_name_en, l.referral_note, l.decision_reason, \
        h.head_name_ar, d.name_ar AS district_name_ar, d.name_en AS district_name_en, \
-       l.possible_duplicate, l.created_at, l.last_action_at \
+       l.possible_duplicate, l.created_at, l.last_action_at, l.application_id, \
+       (SELECT ap.head_confirmation FROM applications ap WHERE ap.id = l.application_id) \
+         AS head_confirmation \
      FROM application_lines l \
      JOIN assistance_types t ON t.id = l.assistance_type_id \
      JOIN households h ON h.id = l.household_id \
@@ -240,6 +258,8 @@ pub(super) struct SummaryRow {
     possible_duplicate: i64,
     created_at: i64,
     last_action_at: i64,
+    application_id: i64,
+    head_confirmation: Option<String>,
 }
 
 impl TryFrom<SummaryRow> for LineSummary {
@@ -270,6 +290,18 @@ impl TryFrom<SummaryRow> for LineSummary {
             possible_duplicate: r.possible_duplicate == 1,
             created_at: r.created_at,
             last_action_at: r.last_action_at,
+            application_id: r.application_id,
+            head_confirmation: r
+                .head_confirmation
+                .as_deref()
+                .map(|c| {
+                    crate::database::stored(
+                        "applications.head_confirmation",
+                        c,
+                        HeadConfirmation::parse,
+                    )
+                })
+                .transpose()?,
         })
     }
 }

@@ -5,12 +5,16 @@
 //! ([`queues`]).
 
 pub(super) mod benefits;
+mod counter;
 mod lines;
 mod notes;
 mod queues;
 pub(super) mod subject;
 mod submit;
 
+pub use counter::{
+    ApplicationRow, answer, application, awaiting_head, lines_of_application, notes_of_household,
+};
 pub use lines::{
     LineRecord, Transition, apply_transition, events_of_line, line_record, line_summary,
     lines_of_household,

@@ -27,15 +27,23 @@ pub struct Submission {
     pub notify_user_id: Option<i64>,
     pub submission_key: String,
     pub lines: Vec<RequestedLine>,
+    /// Made by staff of this association at the counter: the application
+    /// waits for the head's confirmation (`head_confirmation = 'pending'`).
+    pub made_by_association_id: Option<i64>,
 }
 
 /// What a submission did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitOutcome {
-    /// New lines, with where each went (`None`: the council's queue).
-    Created(Vec<(i64, Option<i64>)>),
-    /// The same form was submitted before: nothing new.
-    AlreadySubmitted,
+    /// The new application and its lines, with where each went (`None`: the
+    /// council's queue).
+    Created {
+        application_id: i64,
+        lines: Vec<(i64, Option<i64>)>,
+    },
+    /// The same form was submitted before: nothing new (the earlier
+    /// application, when it is this household's).
+    AlreadySubmitted(Option<i64>),
 }
 
 /// Submits an application: every line is checked, routed and stored, or none is.
@@ -48,18 +56,29 @@ pub async fn submit(
 ) -> Result<SubmitOutcome, ApplicationError> {
     let mut tx = db.begin_write().await?;
     let at = now();
+    let confirmation = submission.made_by_association_id.map(|_| "pending");
     let application: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO applications (household_id, submitted_by, submission_key, created_at) \
-         VALUES ($1, $2, $3, $4) ON CONFLICT (submission_key) DO NOTHING RETURNING id",
+        "INSERT INTO applications (household_id, submitted_by, submission_key, created_at, \
+           made_by_association_id, head_confirmation) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (submission_key) DO NOTHING RETURNING id",
     )
     .bind(submission.household_id)
     .bind(submission.submitted_by)
     .bind(&submission.submission_key)
     .bind(at)
+    .bind(submission.made_by_association_id)
+    .bind(confirmation)
     .fetch_optional(&mut *tx)
     .await?;
     let Some((application_id,)) = application else {
-        return Ok(SubmitOutcome::AlreadySubmitted);
+        let earlier: Option<(i64,)> = sqlx::query_as(
+            "SELECT id FROM applications WHERE submission_key = $1 AND household_id = $2",
+        )
+        .bind(&submission.submission_key)
+        .bind(submission.household_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        return Ok(SubmitOutcome::AlreadySubmitted(earlier.map(|(id,)| id)));
     };
     let flagged = has_open_duplicate(&mut tx, submission.household_id).await?;
     let mut created = Vec::with_capacity(submission.lines.len());
@@ -122,7 +141,10 @@ pub async fn submit(
     // A new request: a family that had exited has come back.
     crate::jobs::household_changed(&mut tx, submission.household_id).await?;
     tx.commit().await?;
-    Ok(SubmitOutcome::Created(created))
+    Ok(SubmitOutcome::Created {
+        application_id,
+        lines: created,
+    })
 }
 
 /// An open duplicate-household candidate involves this household.

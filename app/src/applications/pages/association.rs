@@ -168,6 +168,7 @@ fn Queue(queue: QueueView) -> impl IntoView {
                         <StateBadge state=l.state />
                         {overdue.then(|| view! { " " <span class="mark mark-overdue">{t!(i18n, queue.overdue)}</span> })}
                         {l.possible_duplicate.then(|| view! { " " <span class="mark mark-duplicate">{t!(i18n, queue.possible_duplicate)}</span> })}
+                        {l.awaiting_head().then(|| view! { " " <super::counter::AwaitingMark /> })}
                         {l.association_suspended.then(|| view! { " " <span class="mark">{t!(i18n, queue.association_suspended)}</span> })}
                     </td>
                     <td>{age_days} " " {t!(i18n, queue.days)}</td>
@@ -356,6 +357,7 @@ fn Line(detail: LineDetail) -> impl IntoView {
             view! {
                 <li>
                     {pick(english, &l.type_name_ar, &l.type_name_en)} " · " <StateBadge state=l.state />
+                    {l.awaiting_head.then(|| view! { " " <super::counter::AwaitingMark /> })}
                     {l.association_name_ar.as_ref().map(|ar| view! {
                         " · " {pick(english, ar, l.association_name_en.as_deref().unwrap_or(""))}
                     })}
@@ -368,7 +370,11 @@ fn Line(detail: LineDetail) -> impl IntoView {
         <h1>{pick(english, &line.type_name_ar, &line.type_name_en)} " #" {line.id}</h1>
         <p><StateBadge state=line.state />
             {line.possible_duplicate.then(|| view! { " " <span class="mark mark-duplicate">{t!(i18n, queue.possible_duplicate)}</span> })}
+            {line.awaiting_head().then(|| view! { " " <super::counter::AwaitingMark /> })}
         </p>
+        {line.awaiting_head().then(|| view! { <p class="alert" role="note">{t!(i18n, errors.awaiting_head_confirmation)}</p> })}
+        <p class="no-print"><a href=format!("{}/{}", crate::paths::HOUSEHOLD_FILE_PAGE, line.household_id)>{t!(i18n, counter.file_link)}</a>
+            " · " <a href=format!("{}/{}", crate::paths::RECEIPT_PAGE, line.application_id)>{t!(i18n, counter.receipt_link)}</a></p>
         {line.association_suspended.then(|| view! { <p class="alert alert-error" role="note">{t!(i18n, queue.association_suspended_notice)}</p> })}
         <dl class="facts">
             <dt>{t!(i18n, line.need)}</dt>
@@ -508,10 +514,8 @@ fn Families(view: FamiliesView) -> impl IntoView {
         .map(|f| {
             view! {
                 <tr>
-                    <td>{match f.latest_line_id {
-                        Some(id) => view! { <a href=line_url(id)>{f.head_name_ar.clone()}</a> }.into_any(),
-                        None => view! { {f.head_name_ar.clone()} }.into_any(),
-                    }}</td>
+                    <td><a href=format!("{}/{}", crate::paths::HOUSEHOLD_FILE_PAGE, f.household_id)>{f.head_name_ar.clone()}</a>
+                        {f.latest_line_id.map(|id| view! { " · " <a class="small" href=line_url(id)>"#" {id}</a> })}</td>
                     <td>{f.district_name_ar.as_ref().map(|ar| pick(english, ar, f.district_name_en.as_deref().unwrap_or("")))}</td>
                     <td>{f.lines}</td>
                     <td>{f.benefits}</td>

@@ -35,7 +35,9 @@ pub fn MyApplicationsPage() -> impl IntoView {
                     <span>{t!(i18n, applications.submitted_ok)}</span>
                 </div>
             })}
+            <super::counter::CounterAnswered />
             {error.map(|key| view! { <ErrorAlert key /> })}
+            <super::counter::CounterAnswers />
             {loaded(data, |mine| view! { <Mine mine /> })}
         </section>
     }
@@ -84,6 +86,7 @@ fn Mine(mine: MyApplications) -> impl IntoView {
                     <div class="line-head">
                         <strong>{pick(english, &line.type_name_ar, &line.type_name_en)}</strong>
                         <StateBadge state=line.state />
+                        {line.awaiting_head().then(|| view! { <super::counter::AwaitingMark /> })}
                     </div>
                     <p class="muted small">
                         {match association_of(line, english) {
@@ -91,6 +94,7 @@ fn Mine(mine: MyApplications) -> impl IntoView {
                             None => t!(i18n, applications.with_council).into_any(),
                         }}
                         " · " <DualDate unix=line.created_at />
+                        " · " <a href=format!("{}/{}", super::super::RECEIPT_PAGE, line.application_id)>{t!(i18n, counter.receipt_link)}</a>
                     </p>
                     {line.decision_reason.clone().map(|r| view! { <p class="reason">{t!(i18n, applications.reason)} ": " {r}</p> })}
                     {withdrawable.then(|| view! {
@@ -134,17 +138,28 @@ pub fn ApplyPage() -> impl IntoView {
         <section class="card narrow">
             <h1>{t!(i18n, applications.apply_title)}</h1>
             {error.map(|key| view! { <ErrorAlert key id="apply-error" /> })}
-            {loaded(data, |form| view! { <Apply form /> })}
+            {loaded(data, |form| view! { <Apply form action=SubmitApplication::PATH back=MY_APPLICATIONS_PAGE.to_string() /> })}
         </section>
     }
 }
 
+/// The application form: the family's own (`/applications/new`) and the
+/// counter's (staff for a household, `household_id` set), posting to `action`.
 #[component]
-fn Apply(form: ApplyForm) -> impl IntoView {
+pub(super) fn Apply(
+    form: ApplyForm,
+    action: &'static str,
+    back: String,
+    #[prop(optional)] household_id: Option<i64>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
     if !form.ready {
-        return view! { <RegisterFirst /> }.into_any();
+        return match household_id {
+            None => view! { <RegisterFirst /> }.into_any(),
+            Some(_) => view! { <p class="alert" role="note">{t!(i18n, counter.no_district)}</p> }
+                .into_any(),
+        };
     }
     let choices = form
         .choices
@@ -210,12 +225,16 @@ fn Apply(form: ApplyForm) -> impl IntoView {
     view! {
         <p class="muted">{t!(i18n, applications.apply_intro)}</p>
 <CheckedForm messages=check_messages(&[FieldCheck::Description, FieldCheck::Amount])>
-        <form method="post" action=SubmitApplication::PATH class="stack">
+        <form method="post" action=action class="stack">
             <input type="hidden" name="submission_key" value=form.submission_key.clone() />
+            {household_id.map(|id| view! { <input type="hidden" name="household_id" value=id.to_string() /> })}
             {choices}
             <div class="actions">
                 <button type="submit" class="button primary">{t!(i18n, applications.submit)}</button>
-                <a class="button secondary" href=MY_APPLICATIONS_PAGE>{t!(i18n, applications.mine_title)}</a>
+                {match household_id {
+                    None => view! { <a class="button secondary" href=back>{t!(i18n, applications.mine_title)}</a> }.into_any(),
+                    Some(_) => view! { <a class="button secondary" href=back>{t!(i18n, counter.file_link)}</a> }.into_any(),
+                }}
             </div>
         </form>
 </CheckedForm>

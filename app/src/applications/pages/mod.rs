@@ -1,11 +1,15 @@
 //! Application pages: the family's form and "my applications"
 //! ([`family`]); the association's queue, line detail and "our families"
-//! ([`association`]). Plain HTML forms. Shared pieces live here.
+//! ([`association`]); the counter application, the head's answer, the
+//! household's file and the receipt ([`counter`]). Plain HTML forms. Shared
+//! pieces live here.
 
 mod association;
+mod counter;
 mod family;
 
 pub use association::{FamiliesPage, LinePage, QueuePage};
+pub use counter::{AwaitingMark, CounterAnswers, CounterApplyPage, HouseholdFilePage, ReceiptPage};
 pub use family::{ApplyPage, MyApplicationsPage};
 
 use leptos::prelude::*;

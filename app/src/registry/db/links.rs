@@ -27,3 +27,19 @@ pub async fn served_by_any(
     let serving = associations_serving(db, household_id).await?;
     Ok(serving.iter().any(|id| association_ids.contains(id)))
 }
+
+/// The association a walk-in household was registered at (by its staff, at
+/// the counter), if it walked in. A household merged into another answers
+/// for the survivor too.
+#[tracing::instrument(skip_all)]
+pub async fn walked_in_at(db: &Db, household_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "SELECT w.association_id FROM walk_in_households w \
+           JOIN households h ON h.id = w.household_id \
+         WHERE h.id = $1 OR h.merged_into_id = $1 ORDER BY w.association_id",
+    )
+    .bind(household_id)
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

@@ -18,7 +18,7 @@ pub use claims::{
 };
 pub use history::history;
 pub(in crate::registry) use history::{next_version, record};
-pub use links::{associations_serving, served_by_any};
+pub use links::{associations_serving, served_by_any, walked_in_at};
 pub use members::{add_member, remove_member};
 
 use super::{Household, HouseholdStatus, Member};
@@ -123,6 +123,18 @@ pub async fn head_national_id(db: &Db, household_id: i64) -> Result<Option<Strin
             .fetch_optional(&db.pool)
             .await?;
     Ok(row.map(|(id,)| id))
+}
+
+/// The account of the household's head, once they have signed in and
+/// registered (or confirmed) it.
+#[tracing::instrument(skip_all)]
+pub async fn head_user_id(db: &Db, household_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT head_user_id FROM households WHERE id = $1")
+            .bind(household_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.and_then(|(id,)| id))
 }
 
 /// A household with its members.
@@ -235,13 +247,15 @@ pub async fn open_household(
 /// Staff register a walk-in household (unverified until its head signs in
 /// with Nafath and submits it) with its first fields, and `audit`, all in
 /// one transaction: it exists whole or not at all. `audit` gets the new
-/// household as its subject.
+/// household as its subject. The household is linked to the association it
+/// walked in at (`walk_in_households`).
 #[tracing::instrument(skip_all)]
 pub async fn register_walk_in(
     db: &Db,
     head_national_id: &str,
     head_name_ar: &str,
     registered_by: i64,
+    association_id: i64,
     fields: &[(&str, FieldValue)],
     audit: crate::audit::AuditEvent<'_>,
 ) -> Result<i64, RegistryError> {
@@ -262,6 +276,15 @@ pub async fn register_walk_in(
         e => e,
     })?;
     update_fields_in(&mut tx, id, registered_by, fields).await?;
+    sqlx::query(
+        "INSERT INTO walk_in_households (household_id, association_id, registered_at) \
+         VALUES ($1, $2, $3)",
+    )
+    .bind(id)
+    .bind(association_id)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
     let audit = audit.subject("household", id);
     crate::audit::record_in(&mut tx, audit).await?;
     tx.commit().await?;
