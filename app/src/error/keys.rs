@@ -122,10 +122,15 @@ pub enum ErrorKey {
     FinancingSettingsInvalid,
     FinancingReasonRequired,
     FinancingDocumentRefused,
+    DocumentTooLarge,
+    DocumentWrongType,
+    DocumentDamaged,
+    DocumentActive,
+    DocumentMissing,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 111] = [
+    pub const ALL: [ErrorKey; 116] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -237,6 +242,11 @@ impl ErrorKey {
         ErrorKey::FinancingSettingsInvalid,
         ErrorKey::FinancingReasonRequired,
         ErrorKey::FinancingDocumentRefused,
+        ErrorKey::DocumentTooLarge,
+        ErrorKey::DocumentWrongType,
+        ErrorKey::DocumentDamaged,
+        ErrorKey::DocumentActive,
+        ErrorKey::DocumentMissing,
     ];
 
     /// The snake-case name used in URLs.
@@ -353,6 +363,11 @@ impl ErrorKey {
             ErrorKey::FinancingSettingsInvalid => "financing_settings_invalid",
             ErrorKey::FinancingReasonRequired => "financing_reason_required",
             ErrorKey::FinancingDocumentRefused => "financing_document_refused",
+            ErrorKey::DocumentTooLarge => "document_too_large",
+            ErrorKey::DocumentWrongType => "document_wrong_type",
+            ErrorKey::DocumentDamaged => "document_damaged",
+            ErrorKey::DocumentActive => "document_active",
+            ErrorKey::DocumentMissing => "document_missing",
         }
     }
 

@@ -347,22 +347,25 @@ impl PhotoStore {
     /// harmless: nothing links to it).
     pub async fn remove(&self, key: &str, width: u32) {
         for w in photo_widths(width) {
-            let name = file_name(key, w);
-            let result = match self {
-                PhotoStore::Directory(dir) => match tokio::fs::remove_file(dir.join(&name)).await {
-                    Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error.into()),
-                    _ => Ok(()),
-                },
-                PhotoStore::Bucket(store) => {
-                    match store.delete(&ObjectPath::from(name.as_str())).await {
-                        Err(object_store::Error::NotFound { .. }) | Ok(()) => Ok(()),
-                        Err(error) => Err(bucket_error(error)),
-                    }
-                }
-            };
-            if let Err(error) = result {
-                tracing::warn!(%error, file = %name, "removing a photo file failed");
-            }
+            self.remove_file(&file_name(key, w)).await;
+        }
+    }
+
+    /// Removes one stored file (a document, one width of a photo); a missing
+    /// file is not an error, a failure is logged.
+    pub async fn remove_file(&self, name: &str) {
+        let result = match self {
+            PhotoStore::Directory(dir) => match tokio::fs::remove_file(dir.join(name)).await {
+                Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(error.into()),
+                _ => Ok(()),
+            },
+            PhotoStore::Bucket(store) => match store.delete(&ObjectPath::from(name)).await {
+                Err(object_store::Error::NotFound { .. }) | Ok(()) => Ok(()),
+                Err(error) => Err(bucket_error(error)),
+            },
+        };
+        if let Err::<(), PhotoError>(error) = result {
+            tracing::warn!(%error, file = %name, "removing a stored file failed");
         }
     }
 }

@@ -384,10 +384,11 @@ async fn decide(ctx: Ctx, id: i64, outcome: String, reason: String) -> Result<()
     )
     .await?;
     let mut photos = Vec::new();
+    let mut documents = Vec::new();
     if status == RequestStatus::Done {
         match row.kind {
             RequestKind::Deletion => {
-                applications::erase(&mut tx, row.household_id, officer.user_id).await?;
+                documents = applications::erase(&mut tx, row.household_id, officer.user_id).await?;
                 photos = marketplace::erase(
                     &mut tx,
                     db.engine,
@@ -414,6 +415,9 @@ async fn decide(ctx: Ctx, id: i64, outcome: String, reason: String) -> Result<()
     // The files go once the rows are gone (an orphan file is harmless).
     for (key, width) in photos {
         ctx.state.photos.remove(&key, width).await;
+    }
+    for name in documents {
+        ctx.state.photos.remove_file(&name).await;
     }
     leptos_axum::redirect(PRIVACY_QUEUE_PAGE);
     Ok(())

@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::super::documents::LineDocument;
 use super::super::{Benefit, LineSummary, Notification};
-use crate::assistance::AssistanceType;
+use crate::assistance::{AssistanceType, DocumentKind};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -28,6 +29,8 @@ pub struct ApplyChoice {
     /// Granted within the type's cooldown: when the family may ask again
     /// (Unix seconds), shown on the form.
     pub cooldown_until: Option<i64>,
+    /// The documents the council asks for with this type.
+    pub documents: Vec<DocumentKind>,
 }
 
 /// What the application form needs.
@@ -69,6 +72,7 @@ async fn apply_form(ctx: Ctx) -> Result<ApplyForm, AppError> {
     };
     let at = crate::database::now();
     let cooldowns = crate::assistance::db::cooldown_days(ctx.db()).await?;
+    let kinds = crate::assistance::db::document_kinds(ctx.db()).await?;
     let choices = types
         .into_iter()
         .map(|t| {
@@ -87,6 +91,11 @@ async fn apply_form(ctx: Ctx) -> Result<ApplyForm, AppError> {
                     })
                     .map(|l| l.last_action_at + cooldown)
                     .max(),
+                documents: kinds
+                    .iter()
+                    .filter(|k| k.active && k.assistance_type_id == t.id)
+                    .cloned()
+                    .collect(),
                 assistance_type: t,
             }
         })
@@ -146,6 +155,7 @@ fn requested_lines(lines: &[ApplyLine]) -> Result<Vec<RequestedLine>, AppError> 
             assistance_type_id: line.assistance_type_id,
             description,
             amount_halalas,
+            documents: Vec::new(),
         });
     }
     if requested.is_empty() {
@@ -154,16 +164,36 @@ fn requested_lines(lines: &[ApplyLine]) -> Result<Vec<RequestedLine>, AppError> 
     Ok(requested)
 }
 
-/// Checks the form, then stores the application (retried on a transient
-/// failure; the submission key makes a retry create nothing twice).
+/// The form without files (a form post of the server function): stored like
+/// any other, refused when a chosen type requires a document.
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
 async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Result<(), AppError> {
+    submit_with_documents(&ctx, submission_key, lines, Vec::new()).await?;
+    leptos_axum::redirect(&format!(
+        "{}?submitted=1",
+        super::super::MY_APPLICATIONS_PAGE
+    ));
+    Ok(())
+}
+
+/// Checks the form and its documents (`files`: each kind's uploaded bytes),
+/// stores the documents' files, then the application (retried on a transient
+/// failure; the submission key makes a retry create nothing twice). A form
+/// refused at any step keeps nothing: files stored for it are removed.
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+pub(in crate::applications) async fn submit_with_documents(
+    ctx: &Ctx,
+    submission_key: String,
+    lines: Vec<ApplyLine>,
+    files: Vec<(i64, Vec<u8>)>,
+) -> Result<(), AppError> {
     let key = submission_key.trim();
     if key.len() < 16 || key.len() > 128 {
         return Err(AppError::BadRequest);
     }
-    let requested = requested_lines(&lines)?;
+    let mut requested = requested_lines(&lines)?;
     let types = crate::assistance::db::list_active(ctx.db()).await?;
     let mut seen = std::collections::HashSet::new();
     if requested.iter().any(|l| {
@@ -171,20 +201,39 @@ async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Resu
     }) {
         return Err(AppError::BadRequest);
     }
-    let (user, household) = own_household(&ctx).await?;
+    let (user, household) = own_household(ctx).await?;
     let household = household
         .filter(|h| h.status == HouseholdStatus::Registered)
         .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
     let district_id = household
         .district_id
         .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
+    // Every file checked before any is stored; then stored, each with its line.
+    let stored = super::documents::attach(ctx, &mut requested, files).await?;
+    let result = store(ctx, user.user_id, &household, district_id, key, requested).await;
+    if !matches!(result, Ok(true)) {
+        super::documents::forget(ctx, &stored).await;
+    }
+    result.map(|_| ())
+}
+
+/// Stores a checked application; `false`: the same form was stored before.
+#[cfg(feature = "ssr")]
+async fn store(
+    ctx: &Ctx,
+    user_id: i64,
+    household: &Household,
+    district_id: i64,
+    key: &str,
+    requested: Vec<RequestedLine>,
+) -> Result<bool, AppError> {
     // A possible duplicate household is flagged on the new lines.
     crate::registry::duplicates::check(ctx.db(), household.id).await?;
     let submission = Submission {
         household_id: household.id,
         district_id,
-        submitted_by: user.user_id,
-        notify_user_id: Some(user.user_id),
+        submitted_by: user_id,
+        notify_user_id: Some(user_id),
         submission_key: key.to_string(),
         lines: requested,
     };
@@ -199,15 +248,12 @@ async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Resu
                 .subject("household", household.id)
                 .detail(type_id.to_string());
             audit::record(ctx.db(), refused).await?;
-            return Err(AppError::Conflict(ErrorKey::LineAlreadyActive));
+            Err(AppError::Conflict(ErrorKey::LineAlreadyActive))
         }
-        other => other?,
-    };
-    leptos_axum::redirect(&format!(
-        "{}?submitted=1",
-        super::super::MY_APPLICATIONS_PAGE
-    ));
-    Ok(())
+        Ok(db::SubmitOutcome::Created(_)) => Ok(true),
+        Ok(db::SubmitOutcome::AlreadySubmitted) => Ok(false),
+        Err(other) => Err(other.into()),
+    }
 }
 
 /// The family's lines, benefits and notifications.
@@ -217,6 +263,8 @@ pub struct MyApplications {
     pub lines: Vec<LineSummary>,
     pub notifications: Vec<Notification>,
     pub benefits: Vec<Benefit>,
+    /// The documents given with the lines.
+    pub documents: Vec<LineDocument>,
 }
 
 /// The family's applications; showing the notifications marks them read.
@@ -231,12 +279,13 @@ pub async fn get_my_applications() -> Result<MyApplications, AppError> {
 #[tracing::instrument(skip_all)]
 async fn my_applications(ctx: Ctx) -> Result<MyApplications, AppError> {
     let (user, household) = own_household(&ctx).await?;
-    let (lines, benefits) = match &household {
+    let (lines, benefits, documents) = match &household {
         Some(h) => (
             db::lines_of_household(ctx.db(), h.id).await?,
             db::benefits_of_household(ctx.db(), h.id).await?,
+            db::documents::documents_of_household(ctx.db(), h.id).await?,
         ),
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), Vec::new()),
     };
     let notifications = db::notifications_of(ctx.db(), user.user_id, 20).await?;
     db::mark_notifications_read(ctx.db(), user.user_id).await?;
@@ -245,6 +294,7 @@ async fn my_applications(ctx: Ctx) -> Result<MyApplications, AppError> {
         lines,
         notifications,
         benefits,
+        documents,
     })
 }
 

@@ -3,6 +3,8 @@
 //! lines ([`lines`]) and work their queues ([`queues`]). Every function
 //! decides access on the server.
 
+#[cfg(feature = "ssr")]
+pub(in crate::applications) mod documents;
 mod family;
 mod lines;
 mod queues;

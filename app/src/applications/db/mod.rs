@@ -5,6 +5,7 @@
 //! ([`queues`]).
 
 pub(super) mod benefits;
+pub(super) mod documents;
 mod lines;
 mod notes;
 mod queues;

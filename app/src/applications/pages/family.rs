@@ -6,12 +6,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::super::api::{
-    ApplyForm, MyApplications, SubmitApplication, WithdrawLine, get_apply_form, get_my_applications,
+    ApplyForm, MyApplications, WithdrawLine, get_apply_form, get_my_applications,
 };
 use super::super::{APPLY_PAGE, LineState, MY_APPLICATIONS_PAGE};
+use super::documents::{DocumentInputs, DocumentLinks};
 use super::{BenefitList, StateBadge, association_of};
 use crate::checks::FieldCheck;
 use crate::i18n::*;
+use crate::paths::APPLY_SEND;
 use crate::time::format_date;
 use crate::ui::{
     CheckedForm, ErrorAlert, Icon, IconName, check_messages, error_from_query, is_english, loaded,
@@ -79,6 +81,12 @@ fn Mine(mine: MyApplications) -> impl IntoView {
                 LineState::Submitted | LineState::InReview | LineState::Referred
             );
             let id = line.id.to_string();
+            let documents: Vec<_> = mine
+                .documents
+                .iter()
+                .filter(|d| d.line_id == line.id)
+                .cloned()
+                .collect();
             view! {
                 <li class="line" data-line-id=id.clone()>
                     <div class="line-head">
@@ -93,6 +101,7 @@ fn Mine(mine: MyApplications) -> impl IntoView {
                         " · " <span class="date">{format_date(line.created_at)}</span>
                     </p>
                     {line.decision_reason.clone().map(|r| view! { <p class="reason">{t!(i18n, applications.reason)} ": " {r}</p> })}
+                    {(!documents.is_empty()).then(|| view! { <DocumentLinks documents /> })}
                     {withdrawable.then(|| view! {
                         <form method="post" action=WithdrawLine::PATH class="inline-form">
                             <input type="hidden" name="line_id" value=id.clone() />
@@ -201,6 +210,7 @@ fn Apply(form: ApplyForm) -> impl IntoView {
                             <label for=id("amount")>{t!(i18n, applications.amount_label)}</label>
                             <input id=id("amount") name=field("amount") type="text" inputmode="decimal" dir="ltr" data-check=FieldCheck::Amount.as_str() data-when=id("chosen") />
                         })}
+                        <DocumentInputs kinds=choice.documents.clone() line=i />
                     </div>
                 </fieldset>
             }
@@ -210,7 +220,8 @@ fn Apply(form: ApplyForm) -> impl IntoView {
     view! {
         <p class="muted">{t!(i18n, applications.apply_intro)}</p>
 <CheckedForm messages=check_messages(&[FieldCheck::Description, FieldCheck::Amount])>
-        <form method="post" action=SubmitApplication::PATH class="stack">
+        // Multipart: it carries the documents (`http_documents`).
+        <form method="post" action=APPLY_SEND enctype="multipart/form-data" class="stack">
             <input type="hidden" name="submission_key" value=form.submission_key.clone() />
             {choices}
             <div class="actions">

@@ -3,6 +3,7 @@
 //! ([`association`]). Plain HTML forms. Shared pieces live here.
 
 mod association;
+mod documents;
 mod family;
 
 pub use association::{FamiliesPage, LinePage, QueuePage};
