@@ -51,6 +51,10 @@ pub const MATRIX_CSV: &str = "/coverage/matrix.csv";
 pub const MY_APPLICATIONS_PAGE: &str = "/applications";
 /// The application form.
 pub const APPLY_PAGE: &str = "/applications/new";
+/// Where the application form posts (multipart: it carries the documents).
+pub const APPLY_SEND: &str = "/applications/send";
+/// A document given with an application: `/applications/documents/<id>`.
+pub const LINE_DOCUMENT_FILES: &str = "/applications/documents";
 /// An association's queue (the council's unrouted queue for the council admin).
 pub const QUEUE_PAGE: &str = "/association/queue";
 /// A line's detail: `/association/lines/<id>`.

@@ -36,6 +36,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route(&format!("{FAMILIES_PAGE}.csv"), get(csv))
         .route(&format!("{FAMILIES_PAGE}.xlsx"), get(xlsx))
+        // The application form's post and its documents.
+        .merge(super::http_documents::routes())
 }
 
 /// The file's header row, in Arabic and English.

@@ -12,8 +12,11 @@ pub mod api;
 pub mod benefits;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod documents;
 #[cfg(feature = "ssr")]
 pub mod export;
+#[cfg(feature = "ssr")]
+mod http_documents;
 pub mod pages;
 pub mod subject;
 

@@ -1,6 +1,6 @@
 //! SQL of the assistance-type catalogue.
 
-use super::{AssistanceType, CatalogueEntry, SEED_CATALOGUE};
+use super::{AssistanceType, CatalogueEntry, DocumentKind, SEED_CATALOGUE};
 use crate::database::{Db, is_unique_violation};
 
 /// Inserts the seed catalogue; existing codes are left alone (the council may
@@ -140,6 +140,99 @@ pub async fn update_type(db: &Db, id: i64, fields: &TypeFields) -> Result<bool, 
     .bind(&fields.name_en)
     .bind(fields.cooldown_days)
     .bind(i64::from(fields.asks_amount))
+    .bind(i64::from(fields.active))
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// id, type, names, required, active
+type KindRow = (i64, i64, String, String, i64, i64);
+
+fn kind_of((id, assistance_type_id, name_ar, name_en, required, active): KindRow) -> DocumentKind {
+    DocumentKind {
+        id,
+        assistance_type_id,
+        name_ar,
+        name_en,
+        required: required == 1,
+        active: active == 1,
+    }
+}
+
+/// Every document kind of every type (retired ones with `active` false), in
+/// the order the council added them.
+pub async fn document_kinds(db: &Db) -> Result<Vec<DocumentKind>, sqlx::Error> {
+    let rows: Vec<KindRow> = sqlx::query_as(
+        "SELECT id, assistance_type_id, name_ar, name_en, required, active FROM document_kinds \
+         ORDER BY assistance_type_id, sort_order, id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    Ok(rows.into_iter().map(kind_of).collect())
+}
+
+/// One document kind.
+pub async fn document_kind(db: &Db, id: i64) -> Result<Option<DocumentKind>, sqlx::Error> {
+    let row: Option<KindRow> = sqlx::query_as(
+        "SELECT id, assistance_type_id, name_ar, name_en, required, active FROM document_kinds \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(kind_of))
+}
+
+/// The editable fields of a document kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KindFields {
+    pub name_ar: String,
+    pub name_en: String,
+    pub required: bool,
+    pub active: bool,
+}
+
+/// Adds a document kind at the end of its type's list; `None` when there is
+/// no such type.
+pub async fn add_document_kind(
+    db: &Db,
+    assistance_type_id: i64,
+    fields: &KindFields,
+) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO document_kinds (assistance_type_id, name_ar, name_en, required, active, \
+           sort_order, created_at) \
+         SELECT t.id, $2, $3, $4, $5, \
+           (SELECT COALESCE(MAX(k.sort_order), 0) + 1 FROM document_kinds k \
+             WHERE k.assistance_type_id = t.id), $6 \
+         FROM assistance_types t WHERE t.id = $1 RETURNING id",
+    )
+    .bind(assistance_type_id)
+    .bind(&fields.name_ar)
+    .bind(&fields.name_en)
+    .bind(i64::from(fields.required))
+    .bind(i64::from(fields.active))
+    .bind(crate::database::now())
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Saves a document kind's fields; `false` when there is no such kind.
+pub async fn update_document_kind(
+    db: &Db,
+    id: i64,
+    fields: &KindFields,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE document_kinds SET name_ar = $2, name_en = $3, required = $4, active = $5 \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(&fields.name_ar)
+    .bind(&fields.name_en)
+    .bind(i64::from(fields.required))
     .bind(i64::from(fields.active))
     .execute(&db.pool)
     .await?;

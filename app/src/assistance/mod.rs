@@ -35,6 +35,20 @@ pub struct CatalogueEntry {
     pub lines: i64,
 }
 
+/// A document the council asks a family to attach when it asks for a type
+/// (an ID copy, a quotation, a licence), required or optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentKind {
+    pub id: i64,
+    pub assistance_type_id: i64,
+    pub name_ar: String,
+    pub name_en: String,
+    /// The apply form is refused without it.
+    pub required: bool,
+    /// A retired kind is no longer asked for; documents given stay.
+    pub active: bool,
+}
+
 /// The longest waiting period the council may set (ten years).
 pub const MAX_COOLDOWN_DAYS: i64 = 3650;
 

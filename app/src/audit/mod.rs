@@ -127,6 +127,8 @@ pub mod action {
     pub const LINE_TRANSITION: &str = "line_transition";
     pub const LINE_NOTE_ADDED: &str = "line_note_added";
     /// A family asked again for a type it has an active line of (a duplicate prevented).
+    /// A document given with an application line (the household is the subject).
+    pub const LINE_DOCUMENT_UPLOADED: &str = "line_document_uploaded";
     pub const LINE_REFUSED_ACTIVE: &str = "line_refused_active";
     pub const BENEFIT_RECORDED: &str = "benefit_recorded";
     pub const DUPLICATE_DECIDED: &str = "duplicate_decided";
@@ -149,6 +151,8 @@ pub mod action {
     pub const ASSOCIATION_SUSPENDED: &str = "association_suspended";
     pub const ASSOCIATION_REACTIVATED: &str = "association_reactivated";
     pub const ASSISTANCE_TYPE_SAVED: &str = "assistance_type_saved";
+    /// A document the council asks for with a type, added or saved.
+    pub const DOCUMENT_KIND_SAVED: &str = "document_kind_saved";
     // imports
     pub const IMPORT_UPLOADED: &str = "import_uploaded";
     pub const IMPORT_COMMIT_STARTED: &str = "import_commit_started";

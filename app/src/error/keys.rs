@@ -124,10 +124,15 @@ pub enum ErrorKey {
     FinancingSettingsInvalid,
     FinancingReasonRequired,
     FinancingDocumentRefused,
+    DocumentTooLarge,
+    DocumentWrongType,
+    DocumentDamaged,
+    DocumentActive,
+    DocumentMissing,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 112] = [
+    pub const ALL: [ErrorKey; 118] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -241,6 +246,11 @@ impl ErrorKey {
         ErrorKey::FinancingSettingsInvalid,
         ErrorKey::FinancingReasonRequired,
         ErrorKey::FinancingDocumentRefused,
+        ErrorKey::DocumentTooLarge,
+        ErrorKey::DocumentWrongType,
+        ErrorKey::DocumentDamaged,
+        ErrorKey::DocumentActive,
+        ErrorKey::DocumentMissing,
     ];
 
     /// The snake-case name used in URLs.
@@ -359,6 +369,11 @@ impl ErrorKey {
             ErrorKey::FinancingSettingsInvalid => "financing_settings_invalid",
             ErrorKey::FinancingReasonRequired => "financing_reason_required",
             ErrorKey::FinancingDocumentRefused => "financing_document_refused",
+            ErrorKey::DocumentTooLarge => "document_too_large",
+            ErrorKey::DocumentWrongType => "document_wrong_type",
+            ErrorKey::DocumentDamaged => "document_damaged",
+            ErrorKey::DocumentActive => "document_active",
+            ErrorKey::DocumentMissing => "document_missing",
         }
     }
 

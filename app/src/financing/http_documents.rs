@@ -1,8 +1,8 @@
 //! A checklist document's upload and download (plain routes, server only).
 //! The upload (a multipart form that works without JavaScript) takes a PDF
-//! — kept only if its structure checks out ([`check_pdf`]) — or a photo of
-//! the document, which goes through the product photos' pipeline (decoded
-//! within limits, oriented, stripped of its metadata, re-encoded as WebP).
+//! — kept only if its structure checks out — or a photo of the document,
+//! which goes through the product photos' pipeline: both through the core's
+//! `photos::documents`, shared with an application's documents.
 //! Files are stored under a random key; only the file's association and the
 //! council may fetch them, every fetch audited as a read of the household.
 
@@ -10,11 +10,11 @@ use std::net::SocketAddr;
 
 use axum::Router;
 use axum::extract::{ConnectInfo, Multipart, Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
-use super::documents::{DocumentFormat, MAX_DOCUMENT_BYTES, check_pdf, document_file_name};
+use super::documents::{MAX_DOCUMENT_BYTES, document_file_name};
 use super::{DocumentKind, db};
 use crate::answer::{error_json, form_error, see_other, wants_html};
 use crate::audit::{AuditEvent, action};
@@ -114,19 +114,11 @@ async fn upload_document(
             return Err(deny(&state, &user, &ip, format!("financing_file {file_id}")).await);
         }
         back = Some(format!("{FINANCING_FILE_PAGE}/{file_id}"));
-        let (format, stored) = if bytes.starts_with(b"%PDF-") {
-            check_pdf(&bytes).map_err(|_| refused())?;
-            (DocumentFormat::Pdf, bytes)
-        } else {
-            // A photo of the document: the product photos' pipeline, its
-            // largest width kept.
-            let processed =
-                crate::photos::pipeline::decode(move || crate::photos::pipeline::process(&bytes))
-                    .await?
-                    .map_err(|_| refused())?;
-            let (_, largest) = processed.variants.into_iter().last().ok_or_else(refused)?;
-            (DocumentFormat::Webp, largest)
-        };
+        // A PDF checked by its structure, or a photo of the document through
+        // the product photos' pipeline (the core's, shared with applications).
+        let (format, stored) = crate::photos::documents::prepare(bytes)
+            .await
+            .map_err(|_| refused())?;
         let key = crate::photos::pipeline::new_key();
         state
             .photos
@@ -202,23 +194,12 @@ async fn document(
     }
     .await;
     match result {
-        Ok((bytes, format)) => (
-            [
-                (header::CONTENT_TYPE, format.content_type().to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"document-{id}.{}\"", format.as_str()),
-                ),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
-                (
-                    header::CONTENT_SECURITY_POLICY,
-                    "sandbox; default-src 'none'".to_string(),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_string()),
-            ],
+        Ok((bytes, format)) => crate::photos::documents::file_response(
             bytes,
-        )
-            .into_response(),
+            format,
+            &format!("document-{id}"),
+            crate::photos::documents::Disposition::Attachment,
+        ),
         Err(error) => StatusCode::from_u16(error.status())
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
             .into_response(),

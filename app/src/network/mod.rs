@@ -10,6 +10,7 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod document_kinds;
 #[cfg(feature = "ssr")]
 pub mod http;
 pub mod pages;

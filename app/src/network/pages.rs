@@ -10,9 +10,11 @@ use super::api::{
     AppointAssociationAdmin, SaveAssistanceType, SaveAssociation, SetAssociationStatus,
     get_association_page, get_associations, get_catalogue,
 };
+use super::document_kinds::{TypeDocuments, get_document_kinds};
 use super::{AppointedPerson, AssociationPage, AssociationSummary};
 use crate::assistance::CatalogueEntry;
 use crate::associations::{AssociationProfile, AssociationStatus};
+use crate::error::AppError;
 use crate::i18n::*;
 use crate::identity::access::RevokeRole;
 use crate::paths::{ASSOCIATION_PAGE, ASSOCIATIONS_PAGE, CATALOGUE_PAGE};
@@ -300,15 +302,26 @@ fn Admins(association_id: i64, admins: Vec<AppointedPerson>) -> impl IntoView {
 #[component]
 pub fn CataloguePage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new_blocking(|| (), |_| get_catalogue());
+    let data = Resource::new_blocking(
+        || (),
+        |_| async { Ok::<_, AppError>((get_catalogue().await?, get_document_kinds().await?)) },
+    );
     view! {
         <Title text=t_string!(i18n, network.catalogue_title).to_string() />
         <h1>{t!(i18n, network.catalogue_title)}</h1>
         <p class="lead">{t!(i18n, network.catalogue_intro)}</p>
         {error_from_query().map(|key| view! { <ErrorAlert key id="form-error" /> })}
-        {loaded(data, move |types| view! {
+        {loaded(data, move |(types, kinds)| view! {
             <ul class="catalogue">
-                {types.into_iter().map(|t| view! { <li><TypeForm entry=Some(t) /></li> }).collect_view()}
+                {types.into_iter().map(|t| {
+                    let type_id = t.id;
+                    view! {
+                        <li id=format!("type-{type_id}")>
+                            <TypeForm entry=Some(t) />
+                            <TypeDocuments assistance_type_id=type_id kinds=kinds.clone() />
+                        </li>
+                    }
+                }).collect_view()}
             </ul>
             <h2>{t!(i18n, network.add_type)}</h2>
             <TypeForm entry=None />

@@ -3,6 +3,7 @@
 //! on the server, the pipeline that decodes, cleans and stores them
 //! ([`pipeline`]). The marketplace's products are its first user.
 
+pub mod documents;
 #[cfg(feature = "ssr")]
 pub mod http;
 #[cfg(feature = "ssr")]

@@ -391,7 +391,7 @@ async fn decide(ctx: Ctx, id: i64, outcome: String, reason: String) -> Result<()
     if status == RequestStatus::Done {
         match row.kind {
             RequestKind::Deletion => {
-                applications::erase(&mut tx, row.household_id, officer.user_id).await?;
+                documents = applications::erase(&mut tx, row.household_id, officer.user_id).await?;
                 photos = marketplace::erase(
                     &mut tx,
                     db.engine,
@@ -399,7 +399,7 @@ async fn decide(ctx: Ctx, id: i64, outcome: String, reason: String) -> Result<()
                     head_user.unwrap_or(0),
                 )
                 .await?;
-                documents = financing::erase(&mut tx, row.household_id).await?;
+                documents.extend(financing::erase(&mut tx, row.household_id).await?);
                 db::anonymise(&mut tx, row.household_id, head_user).await?;
                 audit::record_in(
                     &mut tx,

@@ -170,6 +170,8 @@ pub enum AccessKind {
     LineOpened,
     /// The council compared it with a possible duplicate.
     DuplicateReview,
+    /// A document the family attached to an application was opened.
+    DocumentOpened,
     /// It was one row of a list shown on a page (a queue, a roster).
     Listed,
     /// It was in a list taken away as a file (a CSV roster, an import's
@@ -196,6 +198,7 @@ impl AccessKind {
     fn of_detail(detail: Option<&str>) -> Self {
         match detail {
             Some(d) if d.starts_with("line ") => AccessKind::LineOpened,
+            Some(d) if d.starts_with("application_document ") => AccessKind::DocumentOpened,
             Some(d) if d.starts_with("duplicate review") => AccessKind::DuplicateReview,
             _ => AccessKind::HouseholdOpened,
         }
@@ -400,6 +403,10 @@ mod tests {
         assert_eq!(
             kind(HOUSEHOLD_VIEWED, Some("line 12")),
             AccessKind::LineOpened
+        );
+        assert_eq!(
+            kind(HOUSEHOLD_VIEWED, Some("application_document 4")),
+            AccessKind::DocumentOpened
         );
         assert_eq!(
             kind(HOUSEHOLD_VIEWED, Some("duplicate review 3")),

@@ -467,6 +467,7 @@ fn Reads(reads: Vec<RecordRead>) -> impl IntoView {
                             {match r.kind {
                                 AccessKind::HouseholdOpened => t!(i18n, privacy.read_household).into_any(),
                                 AccessKind::LineOpened => t!(i18n, privacy.read_line).into_any(),
+                                AccessKind::DocumentOpened => t!(i18n, privacy.read_document).into_any(),
                                 AccessKind::DuplicateReview => t!(i18n, privacy.read_duplicate).into_any(),
                                 AccessKind::Listed => t!(i18n, privacy.read_in_list).into_any(),
                                 AccessKind::Exported => t!(i18n, privacy.read_in_export).into_any(),

@@ -221,6 +221,11 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::FinancingSettingsInvalid => {
             t!(i18n, errors.financing_settings_invalid).into_any()
         }
+        ErrorKey::DocumentTooLarge => t!(i18n, errors.document_too_large).into_any(),
+        ErrorKey::DocumentWrongType => t!(i18n, errors.document_wrong_type).into_any(),
+        ErrorKey::DocumentDamaged => t!(i18n, errors.document_damaged).into_any(),
+        ErrorKey::DocumentActive => t!(i18n, errors.document_active).into_any(),
+        ErrorKey::DocumentMissing => t!(i18n, errors.document_missing).into_any(),
     }
 }
 

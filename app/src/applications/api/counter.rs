@@ -158,7 +158,8 @@ async fn submit_at_counter(
         notify_user_id: head_user_id,
         at_counter_for: Some(association_id),
     };
-    let stored = store_application(&ctx, &submission_key, &lines, &household, by).await?;
+    let stored =
+        store_application(&ctx, &submission_key, &lines, &household, by, Vec::new()).await?;
     match stored {
         Some(id) => leptos_axum::redirect(&format!("{}/{id}?made=1", super::super::RECEIPT_PAGE)),
         None => leptos_axum::redirect(&format!(

@@ -4,8 +4,9 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::super::documents::LineDocument;
 use super::super::{Benefit, LineSummary, Notification};
-use crate::assistance::AssistanceType;
+use crate::assistance::{AssistanceType, DocumentKind};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -28,6 +29,8 @@ pub struct ApplyChoice {
     /// Granted within the type's cooldown: when the family may ask again
     /// (Unix seconds), shown on the form.
     pub cooldown_until: Option<i64>,
+    /// The documents the council asks for with this type.
+    pub documents: Vec<DocumentKind>,
 }
 
 /// What the application form needs.
@@ -76,6 +79,7 @@ pub(super) async fn form_for(ctx: &Ctx, household_id: Option<i64>) -> Result<App
     };
     let at = crate::database::now();
     let cooldowns = crate::assistance::db::cooldown_days(ctx.db()).await?;
+    let kinds = crate::assistance::db::document_kinds(ctx.db()).await?;
     let choices = types
         .into_iter()
         .map(|t| {
@@ -94,6 +98,11 @@ pub(super) async fn form_for(ctx: &Ctx, household_id: Option<i64>) -> Result<App
                     })
                     .map(|l| l.last_action_at + cooldown)
                     .max(),
+                documents: kinds
+                    .iter()
+                    .filter(|k| k.active && k.assistance_type_id == t.id)
+                    .cloned()
+                    .collect(),
                 assistance_type: t,
             }
         })
@@ -153,6 +162,7 @@ fn requested_lines(lines: &[ApplyLine]) -> Result<Vec<RequestedLine>, AppError> 
             assistance_type_id: line.assistance_type_id,
             description,
             amount_halalas,
+            documents: Vec::new(),
         });
     }
     if requested.is_empty() {
@@ -161,11 +171,30 @@ fn requested_lines(lines: &[ApplyLine]) -> Result<Vec<RequestedLine>, AppError> 
     Ok(requested)
 }
 
-/// Stores the family's own application for its registered household.
+/// The form without files (a form post of the server function): stored like
+/// any other, refused when a chosen type requires a document.
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
 async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Result<(), AppError> {
-    let (user, household) = own_household(&ctx).await?;
+    submit_with_documents(&ctx, submission_key, lines, Vec::new()).await?;
+    leptos_axum::redirect(&format!(
+        "{}?submitted=1",
+        super::super::MY_APPLICATIONS_PAGE
+    ));
+    Ok(())
+}
+
+/// The family's own application for its registered household, with its
+/// documents (`files`: each kind's uploaded bytes).
+#[cfg(feature = "ssr")]
+#[tracing::instrument(skip_all)]
+pub(in crate::applications) async fn submit_with_documents(
+    ctx: &Ctx,
+    submission_key: String,
+    lines: Vec<ApplyLine>,
+    files: Vec<(i64, Vec<u8>)>,
+) -> Result<(), AppError> {
+    let (user, household) = own_household(ctx).await?;
     let household = household
         .filter(|h| h.status == HouseholdStatus::Registered)
         .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
@@ -174,11 +203,7 @@ async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Resu
         notify_user_id: Some(user.user_id),
         at_counter_for: None,
     };
-    store_application(&ctx, &submission_key, &lines, &household, by).await?;
-    leptos_axum::redirect(&format!(
-        "{}?submitted=1",
-        super::super::MY_APPLICATIONS_PAGE
-    ));
+    store_application(ctx, &submission_key, &lines, &household, by, files).await?;
     Ok(())
 }
 
@@ -194,11 +219,13 @@ pub(super) struct Applicant {
 
 /// The one way an application is stored, whoever makes it: the form checked
 /// (key, descriptions, amounts, active types named once), the household's
-/// district required, a possible duplicate flagged, then every line routed
-/// by coverage in one transaction with its audit row — the same cooldown and
+/// district required, its documents checked (every file before any is
+/// stored), a possible duplicate flagged, then every line routed by coverage
+/// in one transaction with its audit row — the same cooldown and
 /// one-active-line rules for the family and the counter (retried on a
-/// transient failure; the key makes a retry create nothing twice). Returns
-/// the application's id (also for a form sent twice).
+/// transient failure; the key makes a retry create nothing twice). A form
+/// refused at any step keeps nothing: files stored for it are removed.
+/// Returns the application's id (also for a form sent twice).
 #[cfg(feature = "ssr")]
 pub(super) async fn store_application(
     ctx: &Ctx,
@@ -206,12 +233,13 @@ pub(super) async fn store_application(
     lines: &[ApplyLine],
     household: &Household,
     by: Applicant,
+    files: Vec<(i64, Vec<u8>)>,
 ) -> Result<Option<i64>, AppError> {
     let key = submission_key.trim();
     if key.len() < 16 || key.len() > 128 {
         return Err(AppError::BadRequest);
     }
-    let requested = requested_lines(lines)?;
+    let mut requested = requested_lines(lines)?;
     let types = crate::assistance::db::list_active(ctx.db()).await?;
     let mut seen = std::collections::HashSet::new();
     if requested.iter().any(|l| {
@@ -222,6 +250,44 @@ pub(super) async fn store_application(
     let district_id = household
         .district_id
         .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
+    let stored = super::documents::attach(ctx, &mut requested, files).await?;
+    let result = store(ctx, household, district_id, key, requested, by).await;
+    if !matches!(result, Ok(Stored::New(_))) {
+        super::documents::forget(ctx, &stored).await;
+    }
+    result.map(Stored::application_id)
+}
+
+/// What storing a checked application did.
+#[cfg(feature = "ssr")]
+enum Stored {
+    /// A new application (its id).
+    New(i64),
+    /// The same form was stored before (the earlier application, when it is
+    /// this household's).
+    Before(Option<i64>),
+}
+
+#[cfg(feature = "ssr")]
+impl Stored {
+    fn application_id(self) -> Option<i64> {
+        match self {
+            Stored::New(id) => Some(id),
+            Stored::Before(earlier) => earlier,
+        }
+    }
+}
+
+/// Stores a checked application with its audit row.
+#[cfg(feature = "ssr")]
+async fn store(
+    ctx: &Ctx,
+    household: &Household,
+    district_id: i64,
+    key: &str,
+    requested: Vec<RequestedLine>,
+    by: Applicant,
+) -> Result<Stored, AppError> {
     // A possible duplicate household is flagged on the new lines.
     crate::registry::duplicates::check(ctx.db(), household.id).await?;
     let submission = Submission {
@@ -252,9 +318,9 @@ pub(super) async fn store_application(
             audit::record(ctx.db(), refused).await?;
             Err(AppError::Conflict(ErrorKey::LineAlreadyActive))
         }
-        Ok(db::SubmitOutcome::Created { application_id, .. }) => Ok(Some(application_id)),
-        Ok(db::SubmitOutcome::AlreadySubmitted(earlier)) => Ok(earlier),
-        Err(e) => Err(e.into()),
+        Ok(db::SubmitOutcome::Created { application_id, .. }) => Ok(Stored::New(application_id)),
+        Ok(db::SubmitOutcome::AlreadySubmitted(earlier)) => Ok(Stored::Before(earlier)),
+        Err(other) => Err(other.into()),
     }
 }
 
@@ -265,6 +331,8 @@ pub struct MyApplications {
     pub lines: Vec<LineSummary>,
     pub notifications: Vec<Notification>,
     pub benefits: Vec<Benefit>,
+    /// The documents given with the lines.
+    pub documents: Vec<LineDocument>,
 }
 
 /// The family's applications; showing the notifications marks them read.
@@ -279,12 +347,13 @@ pub async fn get_my_applications() -> Result<MyApplications, AppError> {
 #[tracing::instrument(skip_all)]
 async fn my_applications(ctx: Ctx) -> Result<MyApplications, AppError> {
     let (user, household) = own_household(&ctx).await?;
-    let (lines, benefits) = match &household {
+    let (lines, benefits, documents) = match &household {
         Some(h) => (
             db::lines_of_household(ctx.db(), h.id).await?,
             db::benefits_of_household(ctx.db(), h.id).await?,
+            db::documents::documents_of_household(ctx.db(), h.id).await?,
         ),
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), Vec::new()),
     };
     let notifications = db::notifications_of(ctx.db(), user.user_id, 20).await?;
     db::mark_notifications_read(ctx.db(), user.user_id).await?;
@@ -293,6 +362,7 @@ async fn my_applications(ctx: Ctx) -> Result<MyApplications, AppError> {
         lines,
         notifications,
         benefits,
+        documents,
     })
 }
 

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::super::documents::LineDocument;
 use super::super::{Benefit, LineElsewhere, LineEvent, LineNote, LineSummary};
 use crate::associations::Association;
 use crate::error::AppError;
@@ -22,7 +23,7 @@ use {
 /// How the signed-in person may reach a line.
 #[cfg(feature = "ssr")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LineAccess {
+pub(super) enum LineAccess {
     /// Staff of the association the line is with: may act, sees its notes.
     Current(i64),
     /// Staff of the association that referred it away: may read.
@@ -56,7 +57,7 @@ impl LineAccess {
 /// Decides access to a line; a refusal is audited (as a failed
 /// council-admin requirement) and answered 403.
 #[cfg(feature = "ssr")]
-async fn line_access(ctx: &Ctx, line: &LineRecord) -> Result<LineAccess, AppError> {
+pub(super) async fn line_access(ctx: &Ctx, line: &LineRecord) -> Result<LineAccess, AppError> {
     let user = ctx.user()?;
     let mine = user.association_ids();
     if let Some(id) = line.association_id.filter(|id| mine.contains(id)) {
@@ -324,6 +325,8 @@ pub struct LineDetail {
     /// Associations a referral may go to.
     pub referral_targets: Vec<Association>,
     pub today: String,
+    /// The documents the family gave with the line (opened inline, audited).
+    pub documents: Vec<LineDocument>,
 }
 
 /// The line's detail; reading the household's full record is audited.
@@ -401,6 +404,7 @@ async fn line_detail(ctx: Ctx, line_id: i64) -> Result<LineDetail, AppError> {
         may_write_notes: matches!(access, LineAccess::Current(_) | LineAccess::Referrer(_)),
         referral_targets,
         today: crate::time::format_date(crate::database::now()),
+        documents: db::documents::documents_of_line(ctx.db(), line_id).await?,
     })
 }
 

@@ -6,6 +6,8 @@
 //! decides access on the server.
 
 mod counter;
+#[cfg(feature = "ssr")]
+pub(in crate::applications) mod documents;
 mod family;
 mod file;
 mod lines;

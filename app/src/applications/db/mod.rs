@@ -6,6 +6,7 @@
 
 pub(super) mod benefits;
 mod counter;
+pub(super) mod documents;
 mod lines;
 mod notes;
 mod queues;

@@ -102,16 +102,19 @@ pub async fn stop_open_lines(
     Ok(open.len() as u64)
 }
 
-/// A deletion: open lines stop, and the family's words, the associations'
-/// reasons and notes about it are blanked. Lines, states, types, amounts and
-/// benefits stay: they are counted in coverage and reports.
+/// A deletion: open lines stop, the family's words, the associations'
+/// reasons and notes about it are blanked, and the documents it attached are
+/// deleted. Lines, states, types, amounts and benefits stay: they are
+/// counted in coverage and reports. Returns the documents' stored file
+/// names, for the caller to remove once the deletion is committed.
 #[tracing::instrument(skip_all)]
 pub async fn erase(
     tx: &mut Transaction<'static, Any>,
     household_id: i64,
     actor_user_id: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<Vec<String>, sqlx::Error> {
     stop_open_lines(tx, household_id, actor_user_id).await?;
+    let files = super::documents::erase(tx, household_id).await?;
     sqlx::query(
         "UPDATE application_lines SET description = '', referral_note = NULL, \
            decision_reason = NULL WHERE household_id = $1",
@@ -133,5 +136,5 @@ pub async fn erase(
     .bind(household_id)
     .execute(&mut **tx)
     .await?;
-    Ok(())
+    Ok(files)
 }

@@ -15,6 +15,8 @@ pub struct RequestedLine {
     pub assistance_type_id: i64,
     pub description: String,
     pub amount_halalas: Option<i64>,
+    /// The documents given with it, their files already stored.
+    pub documents: Vec<super::documents::StoredDocument>,
 }
 
 /// A submission: the household, where it lives, and the form's key.
@@ -127,13 +129,23 @@ pub async fn submit(
         if let Some(user) = submission.notify_user_id {
             notify(&mut tx, user, line_id, LineState::Submitted).await?;
         }
-        created.push((line_id, association_id));
+        for document in &line.documents {
+            super::documents::insert(&mut tx, line_id, document, submission.submitted_by, at)
+                .await?;
+        }
+        created.push((line_id, association_id, line.documents.len()));
     }
     let routed = created
         .iter()
-        .map(|(line, to)| match to {
-            Some(a) => format!("line {line} → association {a}"),
-            None => format!("line {line} → council"),
+        .map(|(line, to, documents)| {
+            let to = match to {
+                Some(a) => format!("line {line} → association {a}"),
+                None => format!("line {line} → council"),
+            };
+            match documents {
+                0 => to,
+                n => format!("{to} ({n} documents)"),
+            }
         })
         .collect::<Vec<_>>()
         .join("; ");
@@ -143,7 +155,7 @@ pub async fn submit(
     tx.commit().await?;
     Ok(SubmitOutcome::Created {
         application_id,
-        lines: created,
+        lines: created.into_iter().map(|(l, a, _)| (l, a)).collect(),
     })
 }
 

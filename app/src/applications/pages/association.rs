@@ -11,6 +11,7 @@ use super::super::api::{
     get_our_families, get_queue,
 };
 use super::super::{FAMILIES_PAGE, LineState, QUEUE_PAGE, QUEUE_PAGE_SIZE, is_overdue, line_url};
+use super::documents::LineDocuments;
 use super::{BenefitList, StateBadge, query_number};
 use crate::i18n::*;
 use crate::registry::claims::VerifyMemberForm;
@@ -444,6 +445,8 @@ fn Line(detail: LineDetail) -> impl IntoView {
                 </form>
             })}
         })}
+
+        <LineDocuments documents=detail.documents.clone() />
 
         <h2>{t!(i18n, line.household)}</h2>
         <dl class="facts">

@@ -18,24 +18,14 @@ use super::family::Apply;
 use super::{BenefitList, StateBadge};
 use crate::i18n::*;
 use crate::registry::pages::RelationName;
-use crate::time::{format_date, format_hijri};
+use crate::time::format_date;
 use crate::ui::{
-    DataTable, ErrorAlert, Icon, IconName, error_from_query, is_english, loaded, pick,
+    DataTable, DualDate, ErrorAlert, Icon, IconName, error_from_query, is_english, loaded, pick,
 };
 
 /// The id segment of the current route.
 fn id_param() -> Option<i64> {
     use_params_map().with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()))
-}
-
-/// A date in both calendars: `2026-12-04 (1448-06-13 هـ)`.
-#[component]
-fn BothDates(unix: i64) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <bdi dir="ltr" class="date">{format_date(unix)}</bdi> " "
-        <span class="hijri">"(" <bdi dir="ltr">{format_hijri(unix)}</bdi> " " {t!(i18n, training.hijri_era)} ")"</span>
-    }
 }
 
 /// The "awaiting the head's confirmation" mark.
@@ -122,7 +112,7 @@ pub fn CounterAnswers() -> impl IntoView {
                                         <p><strong>{types}</strong></p>
                                         <p class="muted small">
                                             {pick(english, &a.association_name_ar, &a.association_name_en)} " · "
-                                            <BothDates unix=a.created_at /> " · "
+                                            <DualDate unix=a.created_at /> " · "
                                             <a href=format!("{RECEIPT_PAGE}/{id}")>{a.reference.clone()}</a>
                                         </p>
                                         <div class="actions">
@@ -216,7 +206,7 @@ fn FileBody(file: HouseholdFile) -> impl IntoView {
                 <tr>
                     <td><a href=line_url(l.id)>{pick(english, &l.type_name_ar, &l.type_name_en)} " #" {l.id}</a></td>
                     <td><StateBadge state=l.state /> {l.awaiting_head().then(|| view! { " " <AwaitingMark /> })}</td>
-                    <td><BothDates unix=l.created_at /></td>
+                    <td><DualDate unix=l.created_at /></td>
                     <td class="need">{l.description.clone()}</td>
                     <td><a href=format!("{RECEIPT_PAGE}/{}", l.application_id)>{super::super::reference_number(l.application_id)}</a></td>
                 </tr>
@@ -255,7 +245,7 @@ fn FileBody(file: HouseholdFile) -> impl IntoView {
         <header class="print-head">
             <p class="muted small">{pick(english, &file.association_name_ar, &file.association_name_en)}</p>
             <h1>{t!(i18n, counter.file_title)} " — " {h.head_name_ar.clone()}</h1>
-            <p class="muted small">{t!(i18n, counter.printed_on)} " " <BothDates unix=file.read_at /> " · " {t!(i18n, counter.household_number)} " " <bdi dir="ltr">{h.id}</bdi></p>
+            <p class="muted small">{t!(i18n, counter.printed_on)} " " <DualDate unix=file.read_at /> " · " {t!(i18n, counter.household_number)} " " <bdi dir="ltr">{h.id}</bdi></p>
         </header>
         <p class="actions no-print">
             <a class="button primary" href=apply>{t!(i18n, counter.apply_link)}</a>
@@ -397,7 +387,7 @@ fn ReceiptBody(receipt: Receipt) -> impl IntoView {
             <dt>{t!(i18n, counter.reference)}</dt>
             <dd><strong class="reference" dir="ltr" data-testid="reference">{receipt.reference.clone()}</strong></dd>
             <dt>{t!(i18n, counter.date)}</dt>
-            <dd><BothDates unix=receipt.created_at /></dd>
+            <dd><DualDate unix=receipt.created_at /></dd>
             <dt>{t!(i18n, queue.head)}</dt>
             <dd>{receipt.head_name_ar.clone()}</dd>
             {made_by.map(|name| view! {

@@ -6,12 +6,14 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::super::api::{
-    ApplyForm, MyApplications, SubmitApplication, WithdrawLine, get_apply_form, get_my_applications,
+    ApplyForm, MyApplications, WithdrawLine, get_apply_form, get_my_applications,
 };
 use super::super::{APPLY_PAGE, LineState, MY_APPLICATIONS_PAGE};
+use super::documents::{DocumentInputs, DocumentLinks};
 use super::{BenefitList, StateBadge, association_of};
 use crate::checks::FieldCheck;
 use crate::i18n::*;
+use crate::paths::APPLY_SEND;
 use crate::time::format_date;
 use crate::ui::{
     CheckedForm, DualDate, ErrorAlert, Icon, IconName, check_messages, error_from_query,
@@ -81,6 +83,12 @@ fn Mine(mine: MyApplications) -> impl IntoView {
                 LineState::Submitted | LineState::InReview | LineState::Referred
             );
             let id = line.id.to_string();
+            let documents: Vec<_> = mine
+                .documents
+                .iter()
+                .filter(|d| d.line_id == line.id)
+                .cloned()
+                .collect();
             view! {
                 <li class="line" data-line-id=id.clone()>
                     <div class="line-head">
@@ -97,6 +105,7 @@ fn Mine(mine: MyApplications) -> impl IntoView {
                         " · " <a href=format!("{}/{}", super::super::RECEIPT_PAGE, line.application_id)>{t!(i18n, counter.receipt_link)}</a>
                     </p>
                     {line.decision_reason.clone().map(|r| view! { <p class="reason">{t!(i18n, applications.reason)} ": " {r}</p> })}
+                    {(!documents.is_empty()).then(|| view! { <DocumentLinks documents /> })}
                     {withdrawable.then(|| view! {
                         <form method="post" action=WithdrawLine::PATH class="inline-form">
                             <input type="hidden" name="line_id" value=id.clone() />
@@ -138,7 +147,7 @@ pub fn ApplyPage() -> impl IntoView {
         <section class="card narrow">
             <h1>{t!(i18n, applications.apply_title)}</h1>
             {error.map(|key| view! { <ErrorAlert key id="apply-error" /> })}
-            {loaded(data, |form| view! { <Apply form action=SubmitApplication::PATH back=MY_APPLICATIONS_PAGE.to_string() /> })}
+            {loaded(data, |form| view! { <Apply form action=APPLY_SEND back=MY_APPLICATIONS_PAGE.to_string() /> })}
         </section>
     }
 }
@@ -216,6 +225,7 @@ pub(super) fn Apply(
                             <label for=id("amount")>{t!(i18n, applications.amount_label)}</label>
                             <input id=id("amount") name=field("amount") type="text" inputmode="decimal" dir="ltr" data-check=FieldCheck::Amount.as_str() data-when=id("chosen") />
                         })}
+                        <DocumentInputs kinds=choice.documents.clone() line=i />
                     </div>
                 </fieldset>
             }
@@ -225,7 +235,9 @@ pub(super) fn Apply(
     view! {
         <p class="muted">{t!(i18n, applications.apply_intro)}</p>
 <CheckedForm messages=check_messages(&[FieldCheck::Description, FieldCheck::Amount])>
-        <form method="post" action=action class="stack">
+        // Multipart where it carries the documents (`http_documents`); the
+        // counter's form posts to its server function.
+        <form method="post" action=action enctype=(action == APPLY_SEND).then_some("multipart/form-data") class="stack">
             <input type="hidden" name="submission_key" value=form.submission_key.clone() />
             {household_id.map(|id| view! { <input type="hidden" name="household_id" value=id.to_string() /> })}
             {choices}

@@ -6,6 +6,7 @@
 
 mod association;
 mod counter;
+mod documents;
 mod family;
 
 pub use association::{FamiliesPage, LinePage, QueuePage};
