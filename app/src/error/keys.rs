@@ -65,6 +65,7 @@ pub enum ErrorKey {
     MergeNeedsVerifiedHeads,
     DocumentRequired,
     ClaimAlreadyConfirmed,
+    MemberIdNotVerified,
     Busy,
     PhotoRequired,
     ProductStatusWrong,
@@ -125,7 +126,7 @@ pub enum ErrorKey {
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 111] = [
+    pub const ALL: [ErrorKey; 112] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -180,6 +181,7 @@ impl ErrorKey {
         ErrorKey::MergeNeedsVerifiedHeads,
         ErrorKey::DocumentRequired,
         ErrorKey::ClaimAlreadyConfirmed,
+        ErrorKey::MemberIdNotVerified,
         ErrorKey::Busy,
         ErrorKey::PhotoRequired,
         ErrorKey::ProductStatusWrong,
@@ -296,6 +298,7 @@ impl ErrorKey {
             ErrorKey::MergeNeedsVerifiedHeads => "merge_needs_verified_heads",
             ErrorKey::DocumentRequired => "document_required",
             ErrorKey::ClaimAlreadyConfirmed => "claim_already_confirmed",
+            ErrorKey::MemberIdNotVerified => "member_id_not_verified",
             ErrorKey::Busy => "busy",
             ErrorKey::PhotoRequired => "photo_required",
             ErrorKey::ProductStatusWrong => "product_status_wrong",

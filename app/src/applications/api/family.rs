@@ -15,8 +15,8 @@ use {
     super::lines::store_transition,
     crate::audit,
     crate::error::ErrorKey,
-    crate::identity::{Ctx, CurrentUser, Requirement, serve, session},
-    crate::registry::{Household, HouseholdStatus},
+    crate::identity::{Ctx, CurrentUser, serve, session},
+    crate::registry::{ActingFor, Household, HouseholdStatus},
 };
 
 /// An assistance type as the application form offers it.
@@ -40,12 +40,36 @@ pub struct ApplyForm {
     pub submission_key: String,
 }
 
-/// The signed-in family member and their registered household.
+/// The signed-in family member and the household they act for: the one they
+/// head, or the one whose head allowed them to act for it (asked afresh on
+/// every call: a revocation counts at once).
 #[cfg(feature = "ssr")]
-async fn own_household(ctx: &Ctx) -> Result<(&CurrentUser, Option<Household>), AppError> {
-    let user = ctx.require(Requirement::FamilyMember).await?;
-    let household = crate::registry::db::household_of_head(ctx.db(), &user.national_id).await?;
-    Ok((user, household))
+async fn own_household(
+    ctx: &Ctx,
+) -> Result<(&CurrentUser, Option<Household>, Option<ActingFor>), AppError> {
+    let (user, acting) = crate::registry::delegates::require_acting_household(ctx).await?;
+    let household = match acting {
+        Some(a) => crate::registry::db::load(ctx.db(), a.household_id).await?,
+        None => None,
+    };
+    Ok((user, household, acting))
+}
+
+/// A member acting for the household writes what they did into its history
+/// (the head's own acts are theirs already).
+#[cfg(feature = "ssr")]
+async fn note_act(
+    ctx: &Ctx,
+    acting: Option<ActingFor>,
+    user_id: i64,
+    act: &str,
+    detail: String,
+) -> Result<(), AppError> {
+    if let Some(a) = acting.filter(|a| !a.is_head()) {
+        crate::registry::db::record_act_now(ctx.db(), a.household_id, user_id, act, Some(detail))
+            .await?;
+    }
+    Ok(())
 }
 
 /// The application form: the active types, what the household already has.
@@ -59,7 +83,7 @@ pub async fn get_apply_form() -> Result<ApplyForm, AppError> {
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
 async fn apply_form(ctx: Ctx) -> Result<ApplyForm, AppError> {
-    let (_, household) = own_household(&ctx).await?;
+    let (_, household, _) = own_household(&ctx).await?;
     let household =
         household.filter(|h| h.status == HouseholdStatus::Registered && h.district_id.is_some());
     let types = crate::assistance::db::list_active(ctx.db()).await?;
@@ -171,7 +195,7 @@ async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Resu
     }) {
         return Err(AppError::BadRequest);
     }
-    let (user, household) = own_household(&ctx).await?;
+    let (user, household, acting) = own_household(&ctx).await?;
     let household = household
         .filter(|h| h.status == HouseholdStatus::Registered)
         .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
@@ -186,7 +210,7 @@ async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Resu
         submitted_by: user.user_id,
         notify_user_id: Some(user.user_id),
         submission_key: key.to_string(),
-        lines: requested,
+        lines: requested.clone(),
     };
     let audit = ctx
         .event(audit::action::APPLICATION_SUBMITTED)
@@ -201,7 +225,24 @@ async fn submit(ctx: Ctx, submission_key: String, lines: Vec<ApplyLine>) -> Resu
             audit::record(ctx.db(), refused).await?;
             return Err(AppError::Conflict(ErrorKey::LineAlreadyActive));
         }
-        other => other?,
+        Ok(db::SubmitOutcome::Created(_)) => {
+            let names: Vec<&str> = requested
+                .iter()
+                .filter_map(|l| types.iter().find(|t| t.id == l.assistance_type_id))
+                .map(|t| t.name_ar.as_str())
+                .collect();
+            note_act(
+                &ctx,
+                acting,
+                user.user_id,
+                "application_submitted",
+                names.join("، "),
+            )
+            .await?;
+        }
+        other => {
+            other?;
+        }
     };
     leptos_axum::redirect(&format!(
         "{}?submitted=1",
@@ -217,6 +258,10 @@ pub struct MyApplications {
     pub lines: Vec<LineSummary>,
     pub notifications: Vec<Notification>,
     pub benefits: Vec<Benefit>,
+    /// The caller acts for the household as a member its head allows:
+    /// the head's name, said on the page.
+    #[serde(default)]
+    pub acts_for: Option<String>,
 }
 
 /// The family's applications; showing the notifications marks them read.
@@ -230,7 +275,11 @@ pub async fn get_my_applications() -> Result<MyApplications, AppError> {
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
 async fn my_applications(ctx: Ctx) -> Result<MyApplications, AppError> {
-    let (user, household) = own_household(&ctx).await?;
+    let (user, household, acting) = own_household(&ctx).await?;
+    let acts_for = household
+        .as_ref()
+        .filter(|_| acting.is_some_and(|a| !a.is_head()))
+        .map(|h| h.head_name_ar.clone());
     let (lines, benefits) = match &household {
         Some(h) => (
             db::lines_of_household(ctx.db(), h.id).await?,
@@ -245,6 +294,7 @@ async fn my_applications(ctx: Ctx) -> Result<MyApplications, AppError> {
         lines,
         notifications,
         benefits,
+        acts_for,
     })
 }
 
@@ -259,7 +309,7 @@ pub async fn withdraw_line(line_id: i64) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all, fields(line_id = line_id))]
 async fn withdraw(ctx: Ctx, line_id: i64) -> Result<(), AppError> {
-    let (_, household) = own_household(&ctx).await?;
+    let (user, household, acting) = own_household(&ctx).await?;
     let line = db::line_record(ctx.db(), line_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -268,6 +318,14 @@ async fn withdraw(ctx: Ctx, line_id: i64) -> Result<(), AppError> {
     }
     let to = transition(line.state, &LineAction::Withdraw, line.association_id)?;
     store_transition(&ctx, &line, to, None, None, None, None).await?;
+    if acting.is_some_and(|a| !a.is_head()) {
+        let name = crate::assistance::db::list_active(ctx.db())
+            .await?
+            .into_iter()
+            .find(|t| t.id == line.assistance_type_id)
+            .map_or_else(|| line_id.to_string(), |t| t.name_ar);
+        note_act(&ctx, acting, user.user_id, "line_withdrawn", name).await?;
+    }
     leptos_axum::redirect(super::super::MY_APPLICATIONS_PAGE);
     Ok(())
 }
