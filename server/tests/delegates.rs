@@ -37,8 +37,12 @@ async fn household_with_member(app: &TestApp, amina_id: &str) -> (Browser, i64, 
         )
         .await;
     assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-    let mine: Option<app::registry::Household> =
-        noura.post_api("/api/get_my_household", &[]).await.json().await.unwrap();
+    let mine: Option<app::registry::Household> = noura
+        .post_api("/api/get_my_household", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
     let mine = mine.unwrap();
     (noura, mine.members[0].id, mine.id)
 }
@@ -66,8 +70,16 @@ async fn training_type(app: &TestApp) -> String {
 }
 
 async fn apply(app: &TestApp, who: &Browser) -> reqwest::Response {
-    let form: serde_json::Value = who.post_api("/api/get_apply_form", &[]).await.json().await.unwrap();
-    let key = form["submission_key"].as_str().unwrap_or("k".repeat(32).as_str()).to_string();
+    let form: serde_json::Value = who
+        .post_api("/api/get_apply_form", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    let key = form["submission_key"]
+        .as_str()
+        .unwrap_or("k".repeat(32).as_str())
+        .to_string();
     let training = training_type(app).await;
     who.post_api(
         "/api/submit_application",
@@ -83,7 +95,10 @@ async fn apply(app: &TestApp, who: &Browser) -> reqwest::Response {
 }
 
 async fn audited(app: &TestApp, action: &str) -> i64 {
-    app.count(&format!("SELECT COUNT(*) FROM audit_events WHERE action = '{action}'")).await
+    app.count(&format!(
+        "SELECT COUNT(*) FROM audit_events WHERE action = '{action}'"
+    ))
+    .await
 }
 
 both_engines! {

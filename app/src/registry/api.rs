@@ -405,9 +405,9 @@ async fn household_wizard(ctx: Ctx, city_id: Option<i64>) -> Result<WizardData, 
     let db = ctx.db();
     let household = db::household_of_head(db, &user.national_id).await?;
     let acts_for = match (&household, db::acting_for(db, &user.national_id).await?) {
-        (None, Some(a)) if !a.is_head() => db::load(db, a.household_id)
-            .await?
-            .map(|h| h.head_name_ar),
+        (None, Some(a)) if !a.is_head() => {
+            db::load(db, a.household_id).await?.map(|h| h.head_name_ar)
+        }
         _ => None,
     };
     let cities = crate::places::db::list_cities(db).await?;

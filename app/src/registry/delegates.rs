@@ -98,9 +98,13 @@ pub fn DelegateToggle(member: super::Member) -> impl IntoView {
     let i18n = use_i18n();
     let id = member.id.to_string();
     if !member.id_confirmed {
-        return member.national_id.is_some().then(|| {
-            view! { <span class="muted small">{t!(i18n, delegates.needs_confirmed_id)}</span> }
-        }).into_any();
+        return member
+            .national_id
+            .is_some()
+            .then(|| {
+                view! { <span class="muted small">{t!(i18n, delegates.needs_confirmed_id)}</span> }
+            })
+            .into_any();
     }
     if member.may_act {
         view! {

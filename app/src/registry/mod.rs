@@ -7,11 +7,11 @@
 pub use crate::paths::{DUPLICATES_PAGE, WALK_IN_PAGE, WIZARD_PAGE};
 pub mod api;
 pub mod claims;
-pub mod delegates;
-pub mod labels;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod delegates;
 mod duplicates_api;
+pub mod labels;
 /// Duplicate detection (its SQL lives in `db`; the path stays `registry::duplicates`).
 #[cfg(feature = "ssr")]
 pub use db::duplicates;

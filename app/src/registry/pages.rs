@@ -10,12 +10,12 @@ use super::api::{
     AddHouseholdMember, RemoveHouseholdMember, SaveHouseholdCircumstances, SaveHouseholdContact,
     SaveHouseholdCrafts, SaveHouseholdPlace, SubmitHousehold, WizardData, get_household_wizard,
 };
+use super::labels::IncomeName;
+pub use super::labels::{CraftName, RelationName};
 use super::{
     CRAFTS, HouseholdStatus, INCOME_BRACKETS, PRIVACY_NOTICE_VERSION, RELATIONS, SaudiPhone,
     WIZARD_PAGE,
 };
-pub use super::labels::{CraftName, RelationName};
-use super::labels::IncomeName;
 use crate::checks::FieldCheck;
 use crate::i18n::*;
 use crate::identity::signed_in_user;

@@ -62,8 +62,14 @@ async fn own_shop(ctx: &Ctx) -> Result<(&CurrentUser, db::ShopRecord), AppError>
 async fn note_shop_act(ctx: &Ctx, act: &str, detail: String) -> Result<(), AppError> {
     let (user, acting) = family_member(ctx).await?;
     if let Some(a) = acting.filter(|a| !a.is_head()) {
-        crate::registry::db::record_act_now(ctx.db(), a.household_id, user.user_id, act, Some(detail))
-            .await?;
+        crate::registry::db::record_act_now(
+            ctx.db(),
+            a.household_id,
+            user.user_id,
+            act,
+            Some(detail),
+        )
+        .await?;
     }
     Ok(())
 }

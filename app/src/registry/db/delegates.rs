@@ -116,7 +116,16 @@ pub async fn set_delegate(
     } else {
         ("delegate_revoked", Some(name), None)
     };
-    record(&mut tx, household_id, version, head_user_id, field, old, new).await?;
+    record(
+        &mut tx,
+        household_id,
+        version,
+        head_user_id,
+        field,
+        old,
+        new,
+    )
+    .await?;
     crate::audit::record_in(&mut tx, event).await?;
     tx.commit().await?;
     Ok(())
