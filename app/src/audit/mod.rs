@@ -134,6 +134,9 @@ pub mod action {
     pub const DUPLICATE_DECIDED: &str = "duplicate_decided";
     pub const WALK_IN_REGISTERED: &str = "walk_in_registered";
     pub const MEMBER_VERIFIED: &str = "member_verified";
+    /// The head allowed a member to act for the household (issue 21 §3).
+    pub const DELEGATE_ALLOWED: &str = "delegate_allowed";
+    pub const DELEGATE_REVOKED: &str = "delegate_revoked";
     pub const SHOP_SAVED: &str = "shop_saved";
     pub const PRODUCT_SUBMITTED: &str = "product_submitted";
     pub const PRODUCT_MODERATED: &str = "product_moderated";

@@ -67,6 +67,7 @@ pub enum ErrorKey {
     MergeNeedsVerifiedHeads,
     DocumentRequired,
     ClaimAlreadyConfirmed,
+    MemberIdNotVerified,
     Busy,
     PhotoRequired,
     ProductStatusWrong,
@@ -132,7 +133,7 @@ pub enum ErrorKey {
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 118] = [
+    pub const ALL: [ErrorKey; 119] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -189,6 +190,7 @@ impl ErrorKey {
         ErrorKey::MergeNeedsVerifiedHeads,
         ErrorKey::DocumentRequired,
         ErrorKey::ClaimAlreadyConfirmed,
+        ErrorKey::MemberIdNotVerified,
         ErrorKey::Busy,
         ErrorKey::PhotoRequired,
         ErrorKey::ProductStatusWrong,
@@ -312,6 +314,7 @@ impl ErrorKey {
             ErrorKey::MergeNeedsVerifiedHeads => "merge_needs_verified_heads",
             ErrorKey::DocumentRequired => "document_required",
             ErrorKey::ClaimAlreadyConfirmed => "claim_already_confirmed",
+            ErrorKey::MemberIdNotVerified => "member_id_not_verified",
             ErrorKey::Busy => "busy",
             ErrorKey::PhotoRequired => "photo_required",
             ErrorKey::ProductStatusWrong => "product_status_wrong",

@@ -35,7 +35,7 @@ pub async fn upload_photo(
     let result = async {
         let axum::Extension(session) = session.ok_or(AppError::Unauthorized)?;
         let user = session.user;
-        let shop = db::shop_of_owner(&state.db, user.user_id)
+        let shop = db::shop_run_by(&state.db, user.user_id, &user.national_id)
             .await?
             .ok_or(AppError::Forbidden)?;
         let product = db::product(&state.db, product_id)
@@ -159,8 +159,25 @@ async fn photo_access(
         return Ok(None);
     };
     let allowed = user.user_id == access.owner_user_id
+        || runs_for_household(state, user, access.household_id).await?
         || super::api::moderates(&state.db, user, access.household_id).await?;
     Ok(allowed.then_some(access))
+}
+
+/// The person runs this household's shop as a member its head allows.
+async fn runs_for_household(
+    state: &AppState,
+    user: &CurrentUser,
+    household_id: Option<i64>,
+) -> Result<bool, sqlx::Error> {
+    let Some(household_id) = household_id else {
+        return Ok(false);
+    };
+    Ok(
+        crate::registry::db::acting_for(&state.db, &user.national_id)
+            .await?
+            .is_some_and(|a| !a.is_head() && a.household_id == household_id),
+    )
 }
 
 /// `GET /order/{product_id}`: the "order on WhatsApp" button. For a

@@ -353,6 +353,10 @@ pub struct Shop {
     /// The number the family wrote for "Call" (never the registry's phone).
     pub phone: Option<String>,
     pub working_hours: String,
+    /// The given name of the member who runs the shop for the household
+    /// (issue 21 §3), while the head allows it.
+    #[serde(default)]
+    pub producer_name: Option<String>,
 }
 
 /// Everything about one product.

@@ -529,6 +529,7 @@ fn ShopFacts(shop: Shop) -> impl IntoView {
     let english = is_english();
     view! {
         <dl class="facts">
+            {shop.producer_name.clone().map(|p| view! { <dt>{t!(i18n, delegates.producer)}</dt><dd data-testid="producer">{p}</dd> })}
             <dt>{t!(i18n, market.district)}</dt>
             <dd>{pick(english, &shop.district_name_ar, &shop.district_name_en)} " · " {pick(english, &shop.city_name_ar, &shop.city_name_en)}</dd>
             {shop.pickup.then(|| view! { <dt>{t!(i18n, market.pickup)}</dt><dd>{t!(i18n, market.yes)}</dd> })}

@@ -101,6 +101,9 @@ fn MyShop(view: MyShopView) -> impl IntoView {
     };
     let week: i64 = view.taps.iter().map(|t| t.last_7_days).sum();
     view! {
+        {shop.as_ref().and_then(|s| s.producer_name.clone()).map(|p| view! {
+            <p class="muted" data-testid="producer">{t!(i18n, delegates.producer)} ": " {p}</p>
+        })}
         {shop.as_ref().map(|s| view! {
             <p>
                 <a class="button secondary" href=shop_url(s.id)>{t!(i18n, my_shop.public_page)}</a>

@@ -63,6 +63,7 @@ pub async fn collect(db: &Db, user: &CurrentUser) -> Result<MyData, AppError> {
         consents: Vec::new(),
         requests: Vec::new(),
         reads: Vec::new(),
+        acts: Vec::new(),
     };
     if let Some(id) = household_id {
         data.place = db::place(db, id).await?;
@@ -72,6 +73,11 @@ pub async fn collect(db: &Db, user: &CurrentUser) -> Result<MyData, AppError> {
         data.consents = db::consents(db, id).await?;
         data.requests = requests_of(db, id, &data.benefits).await?;
         data.reads = reads(db, id).await?;
+        data.acts = crate::registry::db::history(db, id)
+            .await?
+            .into_iter()
+            .filter(|c| crate::registry::ACTS.contains(&c.field.as_str()))
+            .collect();
     }
     data.household = household;
     Ok(data)

@@ -295,6 +295,10 @@ pub struct MyData {
     pub consents: Vec<Consent>,
     pub requests: Vec<PrivacyRequest>,
     pub reads: Vec<RecordRead>,
+    /// Who acted for the household: members the head allowed, and what
+    /// they did (issue 21 §3).
+    #[serde(default)]
+    pub acts: Vec<crate::registry::HouseholdChange>,
 }
 
 /// One request in the officer's queue, with whose it is and its trail.

@@ -234,6 +234,7 @@ fn MyDataView(data: MyData) -> impl IntoView {
             <p class="small">{data.sign_ins.iter().map(|at| format_date(*at)).collect::<Vec<_>>().join(" · ")}</p>
         </section>
         <Reads reads=data.reads.clone() />
+        <crate::registry::delegates::Acts acts=data.acts.clone() />
         <Requests requests=data.requests.clone() now />
         {has_household.then(|| view! { <RequestForms /> })}
     }

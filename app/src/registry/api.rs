@@ -416,6 +416,11 @@ pub struct WizardData {
     pub cities: Vec<crate::places::City>,
     pub city_id: Option<i64>,
     pub districts: Vec<crate::places::District>,
+    /// The caller is not a head but a member the head allows to act for
+    /// the household: its head's name (the page offers the household's
+    /// applications and shop instead of a wizard of their own).
+    #[serde(default)]
+    pub acts_for: Option<String>,
 }
 
 /// The registration wizard's data for the signed-in family member.
@@ -431,6 +436,12 @@ async fn household_wizard(ctx: Ctx, city_id: Option<i64>) -> Result<WizardData, 
     let user = ctx.require(Requirement::FamilyMember).await?;
     let db = ctx.db();
     let household = db::household_of_head(db, &user.national_id).await?;
+    let acts_for = match (&household, db::acting_for(db, &user.national_id).await?) {
+        (None, Some(a)) if !a.is_head() => {
+            db::load(db, a.household_id).await?.map(|h| h.head_name_ar)
+        }
+        _ => None,
+    };
     let cities = crate::places::db::list_cities(db).await?;
     let city_id = match (city_id, household.as_ref().and_then(|h| h.district_id)) {
         (Some(city), _) => Some(city),
@@ -446,6 +457,7 @@ async fn household_wizard(ctx: Ctx, city_id: Option<i64>) -> Result<WizardData, 
         cities,
         city_id,
         districts,
+        acts_for,
     })
 }
 
@@ -551,5 +563,6 @@ async fn walk_in_form(ctx: Ctx, city_id: Option<i64>) -> Result<WizardData, AppE
         cities,
         city_id,
         districts,
+        acts_for: None,
     })
 }

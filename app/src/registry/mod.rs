@@ -9,7 +9,9 @@ pub mod api;
 pub mod claims;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod delegates;
 mod duplicates_api;
+pub mod labels;
 /// Duplicate detection (its SQL lives in `db`; the path stays `registry::duplicates`).
 #[cfg(feature = "ssr")]
 pub use db::duplicates;
@@ -86,6 +88,26 @@ pub struct Member {
     /// The ID is the household's: its holder confirmed it after Nafath, or
     /// staff verified it with documents. Otherwise it is only a claim.
     pub id_confirmed: bool,
+    /// The head allows this member to act for the household (apply, follow
+    /// its applications, run its shop); only a member whose ID is confirmed.
+    #[serde(default)]
+    pub may_act: bool,
+}
+
+/// The household a signed-in person acts for, and as whom: its head
+/// (`member_id` empty) or a member the head allowed. Asked afresh on every
+/// call ([`delegates::acting_household`]), never kept in the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActingFor {
+    pub household_id: i64,
+    pub member_id: Option<i64>,
+}
+
+impl ActingFor {
+    /// The person is the household's head.
+    pub fn is_head(&self) -> bool {
+        self.member_id.is_none()
+    }
 }
 
 /// A household as its own family sees it.
@@ -104,6 +126,18 @@ pub struct Household {
     pub version: i64,
     pub members: Vec<Member>,
 }
+
+/// The history entries that say who acted for the household: the head
+/// allowing or revoking a member, and what such a member did.
+pub const ACTS: [&str; 7] = [
+    "delegate_allowed",
+    "delegate_revoked",
+    "application_submitted",
+    "line_withdrawn",
+    "shop_saved",
+    "product_saved",
+    "product_submitted",
+];
 
 /// One entry of a household's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

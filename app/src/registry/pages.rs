@@ -10,6 +10,8 @@ use super::api::{
     AddHouseholdMember, RemoveHouseholdMember, SaveHouseholdCircumstances, SaveHouseholdContact,
     SaveHouseholdCrafts, SaveHouseholdPlace, SubmitHousehold, WizardData, get_household_wizard,
 };
+use super::labels::IncomeName;
+pub use super::labels::{CraftName, RelationName};
 use super::{
     CRAFTS, HouseholdStatus, INCOME_BRACKETS, PRIVACY_NOTICE_VERSION, RELATIONS, SaudiPhone,
     WIZARD_PAGE,
@@ -65,6 +67,7 @@ pub fn HouseholdPage() -> impl IntoView {
                         let step = step.clone();
                         Suspend::new(async move {
                             match data.await {
+                                Ok(WizardData { acts_for: Some(head), .. }) => view! { <super::delegates::ActsFor head /> }.into_any(),
                                 Ok(data) => view! { <Step step data /> }.into_any(),
                                 Err(e) => view! { <ErrorAlert key=e.key() /> }.into_any(),
                             }
@@ -248,9 +251,10 @@ fn Step(step: String, data: WizardData) -> impl IntoView {
                 {empty.then(|| view! { <p class="muted">{t!(i18n, household.members_empty)}</p> })}
                 <ul class="members">
                     {members.into_iter().map(|m| view! {
-                        <li>
-                            <span><strong>{m.full_name}</strong> " · " <RelationName code=m.relation /> " · " <bdi dir="ltr">{m.birth_date.clone()}</bdi>
+                        <li data-member=m.full_name.clone()>
+                            <span><strong>{m.full_name.clone()}</strong> " · " <RelationName code=m.relation.clone() /> " · " <bdi dir="ltr">{m.birth_date.clone()}</bdi>
                                 {crate::time::SaudiDate::parse(&m.birth_date).map(|d| view! { " " <span class="hijri">"(" <bdi dir="ltr">{d.hijri()}</bdi> ")"</span> })}</span>
+                            <super::delegates::DelegateToggle member=m.clone() />
                             <form method="post" action=RemoveHouseholdMember::PATH class="inline-form">
                                 <input type="hidden" name="member_id" value=m.id.to_string() />
                                 <button type="submit" class="button danger small">{t!(i18n, household.remove_member)}</button>
@@ -391,49 +395,6 @@ fn Review(data: WizardData) -> impl IntoView {
         })}
     }
     .into_any()
-}
-
-#[component]
-fn IncomeName(#[prop(into)] code: String) -> impl IntoView {
-    let i18n = use_i18n();
-    match code.as_str() {
-        "none" => t!(i18n, household.income.none).into_any(),
-        "under_3000" => t!(i18n, household.income.under_3000).into_any(),
-        "3000_6000" => t!(i18n, household.income.from_3000_to_6000).into_any(),
-        "6000_10000" => t!(i18n, household.income.from_6000_to_10000).into_any(),
-        _ => t!(i18n, household.income.over_10000).into_any(),
-    }
-}
-
-/// A member's relation to the head, translated.
-#[component]
-pub fn RelationName(#[prop(into)] code: String) -> impl IntoView {
-    let i18n = use_i18n();
-    match code.as_str() {
-        "spouse" => t!(i18n, household.relations.spouse).into_any(),
-        "son" => t!(i18n, household.relations.son).into_any(),
-        "daughter" => t!(i18n, household.relations.daughter).into_any(),
-        "father" => t!(i18n, household.relations.father).into_any(),
-        "mother" => t!(i18n, household.relations.mother).into_any(),
-        "sibling" => t!(i18n, household.relations.sibling).into_any(),
-        _ => t!(i18n, household.relations.other).into_any(),
-    }
-}
-
-/// A craft's name in the reader's language.
-#[component]
-pub fn CraftName(#[prop(into)] code: String) -> impl IntoView {
-    let i18n = use_i18n();
-    match code.as_str() {
-        "food" => t!(i18n, household.crafts.food).into_any(),
-        "sweets" => t!(i18n, household.crafts.sweets).into_any(),
-        "sewing" => t!(i18n, household.crafts.sewing).into_any(),
-        "embroidery" => t!(i18n, household.crafts.embroidery).into_any(),
-        "handicrafts" => t!(i18n, household.crafts.handicrafts).into_any(),
-        "perfume_incense" => t!(i18n, household.crafts.perfume_incense).into_any(),
-        "beauty" => t!(i18n, household.crafts.beauty).into_any(),
-        _ => t!(i18n, household.crafts.other).into_any(),
-    }
 }
 
 /// `/council/duplicates`: pairs of households that may be one, side by side.

@@ -154,6 +154,7 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::MergeNeedsVerifiedHeads => t!(i18n, errors.merge_needs_verified_heads).into_any(),
         ErrorKey::DocumentRequired => t!(i18n, errors.document_required).into_any(),
         ErrorKey::ClaimAlreadyConfirmed => t!(i18n, errors.claim_already_confirmed).into_any(),
+        ErrorKey::MemberIdNotVerified => t!(i18n, errors.member_id_not_verified).into_any(),
         ErrorKey::Busy => t!(i18n, errors.busy).into_any(),
         ErrorKey::PhotoRequired => t!(i18n, errors.photo_required).into_any(),
         ErrorKey::ProductStatusWrong => t!(i18n, errors.product_status_wrong).into_any(),

@@ -160,7 +160,7 @@ async fn submit_at_counter(
     };
     let stored =
         store_application(&ctx, &submission_key, &lines, &household, by, Vec::new()).await?;
-    match stored {
+    match stored.application_id() {
         Some(id) => leptos_axum::redirect(&format!("{}/{id}?made=1", super::super::RECEIPT_PAGE)),
         None => leptos_axum::redirect(&format!(
             "{}/{household_id}",

@@ -16,8 +16,8 @@ use {
     super::lines::store_transition,
     crate::audit,
     crate::error::ErrorKey,
-    crate::identity::{Ctx, CurrentUser, Requirement, serve, session},
-    crate::registry::{Household, HouseholdStatus},
+    crate::identity::{Ctx, CurrentUser, serve, session},
+    crate::registry::{ActingFor, Household, HouseholdStatus},
 };
 
 /// An assistance type as the application form offers it.
@@ -43,12 +43,36 @@ pub struct ApplyForm {
     pub submission_key: String,
 }
 
-/// The signed-in family member and their registered household.
+/// The signed-in family member and the household they act for: the one they
+/// head, or the one whose head allowed them to act for it (asked afresh on
+/// every call: a revocation counts at once).
 #[cfg(feature = "ssr")]
-async fn own_household(ctx: &Ctx) -> Result<(&CurrentUser, Option<Household>), AppError> {
-    let user = ctx.require(Requirement::FamilyMember).await?;
-    let household = crate::registry::db::household_of_head(ctx.db(), &user.national_id).await?;
-    Ok((user, household))
+async fn own_household(
+    ctx: &Ctx,
+) -> Result<(&CurrentUser, Option<Household>, Option<ActingFor>), AppError> {
+    let (user, acting) = crate::registry::delegates::require_acting_household(ctx).await?;
+    let household = match acting {
+        Some(a) => crate::registry::db::load(ctx.db(), a.household_id).await?,
+        None => None,
+    };
+    Ok((user, household, acting))
+}
+
+/// A member acting for the household writes what they did into its history
+/// (the head's own acts are theirs already).
+#[cfg(feature = "ssr")]
+async fn note_act(
+    ctx: &Ctx,
+    acting: Option<ActingFor>,
+    user_id: i64,
+    act: &str,
+    detail: String,
+) -> Result<(), AppError> {
+    if let Some(a) = acting.filter(|a| !a.is_head()) {
+        crate::registry::db::record_act_now(ctx.db(), a.household_id, user_id, act, Some(detail))
+            .await?;
+    }
+    Ok(())
 }
 
 /// The application form: the active types, what the household already has.
@@ -61,7 +85,7 @@ pub async fn get_apply_form() -> Result<ApplyForm, AppError> {
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
 async fn apply_form(ctx: Ctx) -> Result<ApplyForm, AppError> {
-    let (_, household) = own_household(&ctx).await?;
+    let (_, household, _) = own_household(&ctx).await?;
     let household =
         household.filter(|h| h.status == HouseholdStatus::Registered && h.district_id.is_some());
     form_for(&ctx, household.map(|h| h.id)).await
@@ -194,7 +218,7 @@ pub(in crate::applications) async fn submit_with_documents(
     lines: Vec<ApplyLine>,
     files: Vec<(i64, Vec<u8>)>,
 ) -> Result<(), AppError> {
-    let (user, household) = own_household(ctx).await?;
+    let (user, household, acting) = own_household(ctx).await?;
     let household = household
         .filter(|h| h.status == HouseholdStatus::Registered)
         .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
@@ -203,7 +227,19 @@ pub(in crate::applications) async fn submit_with_documents(
         notify_user_id: Some(user.user_id),
         at_counter_for: None,
     };
-    store_application(ctx, &submission_key, &lines, &household, by, files).await?;
+    let stored = store_application(ctx, &submission_key, &lines, &household, by, files).await?;
+    if let Stored::New(_) = stored {
+        // A member acting for the household: its history says who applied, for what.
+        let types = crate::assistance::db::list_active(ctx.db()).await?;
+        let names: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.chosen.is_some())
+            .filter_map(|l| types.iter().find(|t| t.id == l.assistance_type_id))
+            .map(|t| t.name_ar.as_str())
+            .collect();
+        let names = names.join("، ");
+        note_act(ctx, acting, user.user_id, "application_submitted", names).await?;
+    }
     Ok(())
 }
 
@@ -225,7 +261,7 @@ pub(super) struct Applicant {
 /// one-active-line rules for the family and the counter (retried on a
 /// transient failure; the key makes a retry create nothing twice). A form
 /// refused at any step keeps nothing: files stored for it are removed.
-/// Returns the application's id (also for a form sent twice).
+/// Says whether it is new, with the application's id.
 #[cfg(feature = "ssr")]
 pub(super) async fn store_application(
     ctx: &Ctx,
@@ -234,7 +270,7 @@ pub(super) async fn store_application(
     household: &Household,
     by: Applicant,
     files: Vec<(i64, Vec<u8>)>,
-) -> Result<Option<i64>, AppError> {
+) -> Result<Stored, AppError> {
     let key = submission_key.trim();
     if key.len() < 16 || key.len() > 128 {
         return Err(AppError::BadRequest);
@@ -255,12 +291,12 @@ pub(super) async fn store_application(
     if !matches!(result, Ok(Stored::New(_))) {
         super::documents::forget(ctx, &stored).await;
     }
-    result.map(Stored::application_id)
+    result
 }
 
 /// What storing a checked application did.
 #[cfg(feature = "ssr")]
-enum Stored {
+pub(super) enum Stored {
     /// A new application (its id).
     New(i64),
     /// The same form was stored before (the earlier application, when it is
@@ -270,7 +306,8 @@ enum Stored {
 
 #[cfg(feature = "ssr")]
 impl Stored {
-    fn application_id(self) -> Option<i64> {
+    /// The application's id (for a form sent twice, the earlier one's).
+    pub(super) fn application_id(self) -> Option<i64> {
         match self {
             Stored::New(id) => Some(id),
             Stored::Before(earlier) => earlier,
@@ -333,6 +370,10 @@ pub struct MyApplications {
     pub benefits: Vec<Benefit>,
     /// The documents given with the lines.
     pub documents: Vec<LineDocument>,
+    /// The caller acts for the household as a member its head allows:
+    /// the head's name, said on the page.
+    #[serde(default)]
+    pub acts_for: Option<String>,
 }
 
 /// The family's applications; showing the notifications marks them read.
@@ -346,7 +387,11 @@ pub async fn get_my_applications() -> Result<MyApplications, AppError> {
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
 async fn my_applications(ctx: Ctx) -> Result<MyApplications, AppError> {
-    let (user, household) = own_household(&ctx).await?;
+    let (user, household, acting) = own_household(&ctx).await?;
+    let acts_for = household
+        .as_ref()
+        .filter(|_| acting.is_some_and(|a| !a.is_head()))
+        .map(|h| h.head_name_ar.clone());
     let (lines, benefits, documents) = match &household {
         Some(h) => (
             db::lines_of_household(ctx.db(), h.id).await?,
@@ -363,6 +408,7 @@ async fn my_applications(ctx: Ctx) -> Result<MyApplications, AppError> {
         notifications,
         benefits,
         documents,
+        acts_for,
     })
 }
 
@@ -377,7 +423,7 @@ pub async fn withdraw_line(line_id: i64) -> Result<(), AppError> {
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all, fields(line_id = line_id))]
 async fn withdraw(ctx: Ctx, line_id: i64) -> Result<(), AppError> {
-    let (_, household) = own_household(&ctx).await?;
+    let (user, household, acting) = own_household(&ctx).await?;
     let line = db::line_record(ctx.db(), line_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -386,6 +432,14 @@ async fn withdraw(ctx: Ctx, line_id: i64) -> Result<(), AppError> {
     }
     let to = transition(line.state, &LineAction::Withdraw, line.association_id)?;
     store_transition(&ctx, &line, to, None, None, None, None).await?;
+    if acting.is_some_and(|a| !a.is_head()) {
+        let name = crate::assistance::db::list_active(ctx.db())
+            .await?
+            .into_iter()
+            .find(|t| t.id == line.assistance_type_id)
+            .map_or_else(|| line_id.to_string(), |t| t.name_ar);
+        note_act(&ctx, acting, user.user_id, "line_withdrawn", name).await?;
+    }
     leptos_axum::redirect(super::super::MY_APPLICATIONS_PAGE);
     Ok(())
 }

@@ -116,7 +116,11 @@ fn Mine(mine: MyApplications) -> impl IntoView {
             }
         })
         .collect_view();
+    let acts_for = mine.acts_for.clone().map(|head| {
+        view! { <p class="alert alert-ok" role="status" id="acts-for">{t!(i18n, delegates.acts_for, head = move || head.clone())}</p> }
+    });
     view! {
+        {acts_for}
         <p><a class="button primary" href=APPLY_PAGE>{t!(i18n, applications.apply_link)}</a></p>
         {(!mine.notifications.is_empty()).then(|| view! {
             <h2>{t!(i18n, applications.notifications)}</h2>

@@ -14,8 +14,8 @@ use {
     super::optional,
     crate::audit,
     crate::error::{ErrorKey, respond},
-    crate::identity::{Ctx, CurrentUser, Requirement, serve},
-    crate::registry::SaudiPhone,
+    crate::identity::{Ctx, CurrentUser, serve},
+    crate::registry::{ActingFor, SaudiPhone},
 };
 
 /// The family's shop page: the shop form and its products in every status.
@@ -37,22 +37,41 @@ pub struct MyShopView {
     pub household_district_id: Option<i64>,
 }
 
-/// The signed-in family member and the household they head, if any.
+/// The signed-in family member and the household they act for, if any: the
+/// one they head, or the one whose head allowed them to run its shop
+/// (`registry::delegates`, asked on every call).
 #[cfg(feature = "ssr")]
-async fn family_member(ctx: &Ctx) -> Result<(&CurrentUser, Option<i64>), AppError> {
-    let user = ctx.require(Requirement::FamilyMember).await?;
-    let household = crate::registry::db::household_id_of_head(ctx.db(), &user.national_id).await?;
-    Ok((user, household))
+async fn family_member(ctx: &Ctx) -> Result<(&CurrentUser, Option<ActingFor>), AppError> {
+    crate::registry::delegates::acting_household(ctx).await
 }
 
-/// The signed-in family member's shop, or a clear error to open one first.
+/// The shop the caller runs (their own, or their household's as its
+/// allowed member), or a clear error to open one first.
 #[cfg(feature = "ssr")]
 async fn own_shop(ctx: &Ctx) -> Result<(&CurrentUser, db::ShopRecord), AppError> {
     let (user, _) = family_member(ctx).await?;
-    let shop = db::shop_of_owner(ctx.db(), user.user_id)
+    let shop = db::shop_run_by(ctx.db(), user.user_id, &user.national_id)
         .await?
         .ok_or(AppError::Conflict(ErrorKey::ShopRequired))?;
     Ok((user, shop))
+}
+
+/// A member acting for the household writes what they did with its shop
+/// into the household's history.
+#[cfg(feature = "ssr")]
+async fn note_shop_act(ctx: &Ctx, act: &str, detail: String) -> Result<(), AppError> {
+    let (user, acting) = family_member(ctx).await?;
+    if let Some(a) = acting.filter(|a| !a.is_head()) {
+        crate::registry::db::record_act_now(
+            ctx.db(),
+            a.household_id,
+            user.user_id,
+            act,
+            Some(detail),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// A product of the signed-in family's shop (not found: none of theirs).
@@ -76,9 +95,10 @@ pub async fn get_my_shop() -> Result<MyShopView, AppError> {
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
 async fn my_shop(ctx: Ctx) -> Result<MyShopView, AppError> {
-    let (user, household_id) = family_member(&ctx).await?;
+    let (user, acting) = family_member(&ctx).await?;
+    let household_id = acting.map(|a| a.household_id);
     let db = ctx.db();
-    let record = db::shop_of_owner(db, user.user_id).await?;
+    let record = db::shop_run_by(db, user.user_id, &user.national_id).await?;
     let (products, text_review, taps) = match &record {
         Some(r) => (
             db::products_of_shop(db, r.shop.id).await?,
@@ -160,7 +180,7 @@ pub async fn save_shop(
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
 async fn save_shop_form(ctx: Ctx, form: ShopForm) -> Result<(), AppError> {
-    let (user, household_id) = family_member(&ctx).await?;
+    let (user, acting) = family_member(&ctx).await?;
     let name_ar = form.name_ar.trim().chars().take(80).collect::<String>();
     if name_ar.is_empty() {
         return Err(AppError::validation("name_ar", ErrorKey::ShopNameRequired));
@@ -218,7 +238,32 @@ async fn save_shop_form(ctx: Ctx, form: ShopForm) -> Result<(), AppError> {
         working_hours: optional(form.working_hours, 120).unwrap_or_default(),
     };
     let event = ctx.event(audit::action::SHOP_SAVED);
-    db::save_shop(ctx.db(), user.user_id, household_id, &input, Some(event)).await?;
+    match acting.filter(|a| !a.is_head()) {
+        // A member runs the household's shop: the shop stays its owner's
+        // (the head's, or whoever opened it), with the member as its producer.
+        Some(a) => {
+            let owner = match db::shop_of_household(ctx.db(), a.household_id).await? {
+                Some(shop) => shop.owner_user_id,
+                None => crate::registry::db::head_user_id(ctx.db(), a.household_id)
+                    .await?
+                    .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?,
+            };
+            db::save_shop_as(
+                ctx.db(),
+                owner,
+                Some(a.household_id),
+                Some(user.user_id),
+                &input,
+                Some(event),
+            )
+            .await?;
+            note_shop_act(&ctx, "shop_saved", input.name_ar.clone()).await?;
+        }
+        None => {
+            let household_id = acting.map(|a| a.household_id);
+            db::save_shop(ctx.db(), user.user_id, household_id, &input, Some(event)).await?;
+        }
+    }
     leptos_axum::redirect(super::super::MY_SHOP_PAGE);
     Ok(())
 }
@@ -398,6 +443,7 @@ async fn save_product_form(
         lead_time_days,
     };
     let id = db::save_product(ctx.db(), record.shop.id, product_id, &input).await?;
+    note_shop_act(ctx, "product_saved", input.title_ar.clone()).await?;
     leptos_axum::redirect(&super::super::edit_url(id));
     Ok(())
 }
@@ -435,6 +481,7 @@ async fn submit(ctx: Ctx, product_id: i64) -> Result<(), AppError> {
         .event(audit::action::PRODUCT_SUBMITTED)
         .subject("product", product_id);
     db::submit_for_review(ctx.db(), record.shop.id, product_id, Some(event)).await?;
+    note_shop_act(&ctx, "product_submitted", product.title_ar.clone()).await?;
     leptos_axum::redirect(&super::super::edit_url(product_id));
     Ok(())
 }

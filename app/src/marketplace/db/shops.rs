@@ -36,8 +36,12 @@ const SHOP_SELECT: &str = "SELECT s.id AS id, s.name_ar AS name_ar, s.name_en AS
        s.pickup AS pickup, s.delivery AS delivery, s.delivery_areas AS delivery_areas, \
        s.delivery_fee_halalas AS delivery_fee_halalas, s.whatsapp AS whatsapp, \
        s.public_phone AS public_phone, s.working_hours AS working_hours, \
-       s.household_id AS household_id, s.owner_user_id AS owner_user_id \
-     FROM shops s JOIN districts d ON d.id = s.district_id JOIN cities c ON c.id = d.city_id";
+       s.household_id AS household_id, s.owner_user_id AS owner_user_id, \
+       pu.name_ar AS producer_name \
+     FROM shops s JOIN districts d ON d.id = s.district_id JOIN cities c ON c.id = d.city_id \
+     LEFT JOIN users pu ON pu.id = s.producer_user_id AND EXISTS ( \
+       SELECT 1 FROM household_delegates hd JOIN household_members hm ON hm.id = hd.member_id \
+       WHERE hm.household_id = s.household_id AND hm.national_id = pu.national_id)";
 
 /// A row of [`SHOP_SELECT`].
 #[derive(sqlx::FromRow)]
@@ -60,6 +64,8 @@ struct ShopRow {
     working_hours: String,
     household_id: Option<i64>,
     owner_user_id: i64,
+    /// The member who runs the shop for the household, while allowed.
+    producer_name: Option<String>,
 }
 
 /// A shop and who it belongs to.
@@ -89,6 +95,11 @@ impl From<ShopRow> for ShopRecord {
                 whatsapp: row.whatsapp,
                 phone: row.public_phone,
                 working_hours: row.working_hours,
+                // Only the given name: the public sees who makes the goods,
+                // not the member's full name.
+                producer_name: row
+                    .producer_name
+                    .and_then(|n| n.split_whitespace().next().map(str::to_string)),
             },
             household_id: row.household_id,
             owner_user_id: row.owner_user_id,
@@ -105,6 +116,35 @@ pub async fn shop_of_owner(db: &Db, user_id: i64) -> Result<Option<ShopRecord>, 
         .fetch_optional(&db.pool)
         .await?;
     Ok(row.map(ShopRecord::from))
+}
+
+/// The shop of a household.
+#[tracing::instrument(skip_all)]
+pub async fn shop_of_household(
+    db: &Db,
+    household_id: i64,
+) -> Result<Option<ShopRecord>, sqlx::Error> {
+    let sql = format!("{SHOP_SELECT} WHERE s.household_id = $1");
+    let row: Option<ShopRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(household_id)
+        .fetch_optional(&db.pool)
+        .await?;
+    Ok(row.map(ShopRecord::from))
+}
+
+/// The shop this person runs: the household's when they act for it as a
+/// member the head allowed (asked now, see `registry::delegates`), else
+/// their own.
+#[tracing::instrument(skip_all)]
+pub async fn shop_run_by(
+    db: &Db,
+    user_id: i64,
+    national_id: &str,
+) -> Result<Option<ShopRecord>, sqlx::Error> {
+    match crate::registry::db::acting_for(db, national_id).await? {
+        Some(a) if !a.is_head() => shop_of_household(db, a.household_id).await,
+        _ => shop_of_owner(db, user_id).await,
+    }
 }
 
 /// A shop by id.
@@ -132,6 +172,21 @@ pub async fn save_shop(
     input: &ShopInput,
     event: Option<AuditEvent<'_>>,
 ) -> Result<i64, sqlx::Error> {
+    save_shop_as(db, owner_user_id, household_id, None, input, event).await
+}
+
+/// [`save_shop`], by `producer_user_id` when a member runs the household's
+/// shop for it (named as its producer from then on); `None` keeps the
+/// producer the shop has.
+#[tracing::instrument(skip_all)]
+pub async fn save_shop_as(
+    db: &Db,
+    owner_user_id: i64,
+    household_id: Option<i64>,
+    producer_user_id: Option<i64>,
+    input: &ShopInput,
+    event: Option<AuditEvent<'_>>,
+) -> Result<i64, sqlx::Error> {
     let at = now();
     let mut tx = db.begin_write().await?;
     // One shop per owner: the owner's second save updates it; a shop opened
@@ -140,15 +195,16 @@ pub async fn save_shop(
     let row = sqlx::query(
         "INSERT INTO shops (owner_user_id, household_id, name_ar, name_en, bio, district_id, \
            pickup, delivery, delivery_areas, delivery_fee_halalas, whatsapp, working_hours, \
-           created_at, updated_at, public_phone) \
-         VALUES ($1, $2, '', NULL, '', $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) \
+           created_at, updated_at, public_phone, producer_user_id) \
+         VALUES ($1, $2, '', NULL, '', $3, $4, $5, $6, $7, $8, $9, $10, $10, $11, $12) \
          ON CONFLICT (owner_user_id) DO UPDATE SET \
            household_id = COALESCE(shops.household_id, excluded.household_id), \
            district_id = excluded.district_id, pickup = excluded.pickup, \
            delivery = excluded.delivery, delivery_areas = excluded.delivery_areas, \
            delivery_fee_halalas = excluded.delivery_fee_halalas, whatsapp = excluded.whatsapp, \
            working_hours = excluded.working_hours, updated_at = excluded.updated_at, \
-           public_phone = excluded.public_phone \
+           public_phone = excluded.public_phone, \
+           producer_user_id = COALESCE(excluded.producer_user_id, shops.producer_user_id) \
          RETURNING id, name_ar, name_en, bio, proposed_name_ar, proposed_name_en, proposed_bio, \
            text_review",
     )
@@ -163,6 +219,7 @@ pub async fn save_shop(
     .bind(&input.working_hours)
     .bind(at)
     .bind(&input.public_phone)
+    .bind(producer_user_id)
     .fetch_one(&mut *tx)
     .await?;
     let shop_id: i64 = row.try_get(0)?;

@@ -104,6 +104,11 @@ pub async fn decline_claim(
         .bind(household_id)
         .execute(&mut *tx)
         .await?;
+    // Nor may they act for it any longer.
+    sqlx::query("DELETE FROM household_delegates WHERE member_id = $1")
+        .bind(member_id)
+        .execute(&mut *tx)
+        .await?;
     record(
         &mut tx,
         household_id,

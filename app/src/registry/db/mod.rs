@@ -5,6 +5,7 @@ use sqlx::{Any, Transaction};
 
 mod bulk;
 mod claims;
+mod delegates;
 pub mod duplicates;
 mod history;
 mod links;
@@ -15,6 +16,9 @@ pub use bulk::{
 };
 pub use claims::{
     PendingClaim, confirm_claim, decline_claim, member_claim, pending_claims, verify_claim,
+};
+pub use delegates::{
+    DelegateError, acting_for, is_member_of_any, record_act, record_act_now, set_delegate,
 };
 pub use history::history;
 pub(in crate::registry) use history::{next_version, record};
@@ -114,6 +118,17 @@ pub async fn household_id_of_head(db: &Db, national_id: &str) -> Result<Option<i
     Ok(row.map(|(id,)| id))
 }
 
+/// The head's account, once the head has signed in.
+#[tracing::instrument(skip_all)]
+pub async fn head_user_id(db: &Db, household_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(Option<i64>,)> =
+        sqlx::query_as("SELECT head_user_id FROM households WHERE id = $1")
+            .bind(household_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(row.and_then(|(id,)| id))
+}
+
 /// The head's national ID (shown masked to staff).
 #[tracing::instrument(skip_all)]
 pub async fn head_national_id(db: &Db, household_id: i64) -> Result<Option<String>, sqlx::Error> {
@@ -123,18 +138,6 @@ pub async fn head_national_id(db: &Db, household_id: i64) -> Result<Option<Strin
             .fetch_optional(&db.pool)
             .await?;
     Ok(row.map(|(id,)| id))
-}
-
-/// The account of the household's head, once they have signed in and
-/// registered (or confirmed) it.
-#[tracing::instrument(skip_all)]
-pub async fn head_user_id(db: &Db, household_id: i64) -> Result<Option<i64>, sqlx::Error> {
-    let row: Option<(Option<i64>,)> =
-        sqlx::query_as("SELECT head_user_id FROM households WHERE id = $1")
-            .bind(household_id)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(row.and_then(|(id,)| id))
 }
 
 /// A household with its members.
@@ -164,10 +167,12 @@ pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx:
         return Ok(None);
     };
     let sql = format!(
-        "SELECT m.id, m.full_name, m.relation, m.birth_date, m.national_id, {ID_CONFIRMED} \
+        "SELECT m.id, m.full_name, m.relation, m.birth_date, m.national_id, {ID_CONFIRMED}, \
+           CASE WHEN EXISTS (SELECT 1 FROM household_delegates d WHERE d.member_id = m.id) \
+             THEN 1 ELSE 0 END \
          FROM household_members m WHERE m.household_id = $1 ORDER BY m.id"
     );
-    let members: Vec<(i64, String, String, String, Option<String>, i64)> =
+    let members: Vec<(i64, String, String, String, Option<String>, i64, i64)> =
         sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(id)
             .fetch_all(&db.pool)
@@ -191,13 +196,14 @@ pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx:
         members: members
             .into_iter()
             .map(
-                |(id, full_name, relation, birth_date, national_id, confirmed)| Member {
+                |(id, full_name, relation, birth_date, national_id, confirmed, may_act)| Member {
                     id,
                     full_name,
                     relation,
                     birth_date,
                     national_id,
                     id_confirmed: confirmed == 1,
+                    may_act: confirmed == 1 && may_act == 1,
                 },
             )
             .collect(),
