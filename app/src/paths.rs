@@ -58,6 +58,12 @@ pub const LINE_PAGE: &str = "/association/lines";
 /// Households an association serves.
 pub const FAMILIES_PAGE: &str = "/association/families";
 
+// search
+/// The acting association's household search (`?q=`: a name, national ID or phone).
+pub const ASSOCIATION_SEARCH_PAGE: &str = "/association/search";
+/// The council's household search.
+pub const COUNCIL_SEARCH_PAGE: &str = "/council/search";
+
 // continuity
 /// An association's continuity lists: at risk, my cases, unassigned, due.
 pub const CONTINUITY_PAGE: &str = "/association/continuity";
