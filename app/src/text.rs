@@ -254,7 +254,10 @@ mod tests {
         assert_eq!(name_parts("عبد الله  محمد"), vec!["عبدالله", "محمد"]);
         assert_eq!(name_parts("عبدالله محمد محمد"), vec!["عبدالله", "محمد"]);
         assert_eq!(name_parts("فاطِمَة بنت-أحمد"), vec!["فاطمه", "بنت", "احمد"]);
-        assert_eq!(name_keys("نورة الزهراني"), vec!["نوره", "زهراني", "الزهراني"]);
+        assert_eq!(
+            name_keys("نورة الزهراني"),
+            vec!["نوره", "زهراني", "الزهراني"]
+        );
         assert_eq!(name_keys("ال"), vec!["ال"]);
     }
 

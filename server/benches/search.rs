@@ -148,8 +148,9 @@ async fn main() {
                 .await
                 .expect("search");
             for (list, households) in [("served", &answer.here), ("elsewhere", &answer.elsewhere)] {
-                let read = app::audit::ListRead::shown(format!("search bench {list}"), households.len())
-                    .of(households.iter().copied());
+                let read =
+                    app::audit::ListRead::shown(format!("search bench {list}"), households.len())
+                        .of(households.iter().copied());
                 app::audit::record_list_read(&db, staff, Some(association), &read, "bench".into())
                     .await
                     .expect("audit");

@@ -106,10 +106,9 @@ pub async fn generate_households(db: &Db, count: usize) -> Result<GeneratedRepor
         demo_db::insert_head_identities(&mut tx, &heads).await?;
         crate::registry::db::name_keys::insert(
             &mut tx,
-            households
-                .iter()
-                .zip(&ids)
-                .map(|((_, name, _, _), id)| (*id, crate::registry::db::name_keys::HEAD, name.as_str())),
+            households.iter().zip(&ids).map(|((_, name, _, _), id)| {
+                (*id, crate::registry::db::name_keys::HEAD, name.as_str())
+            }),
         )
         .await?;
         for chunk in keys.chunks(BATCH) {

@@ -85,9 +85,8 @@ pub async fn by_name(
     let (lead, rest) = ranges.split_first().expect("one part at least");
     // The rarest part reads its range of the keys; the others are tested on
     // the same person's keys carried by each entry (`names`).
-    let mut sql = Sql::new(
-        "SELECT k.household_id, k.person FROM household_name_keys k WHERE k.token >= ",
-    );
+    let mut sql =
+        Sql::new("SELECT k.household_id, k.person FROM household_name_keys k WHERE k.token >= ");
     sql.bind(lead.0.as_str())
         .push(" AND k.token < ")
         .bind(lead.1.as_str());
@@ -136,10 +135,7 @@ pub async fn households(db: &Db, ids: &[i64]) -> Result<HashMap<i64, HouseholdRo
 /// The associations serving each of these households
 /// (`household_associations`): household → (association id, name).
 #[tracing::instrument(skip_all, fields(households = ids.len()))]
-pub async fn serving(
-    db: &Db,
-    ids: &[i64],
-) -> Result<HashMap<i64, Vec<(i64, Named)>>, sqlx::Error> {
+pub async fn serving(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<(i64, Named)>>, sqlx::Error> {
     let mut sql = Sql::new(
         "SELECT ha.household_id, a.id, a.name_ar, a.name_en FROM household_associations ha \
            JOIN associations a ON a.id = ha.association_id WHERE ha.household_id IN ",
@@ -159,10 +155,7 @@ pub async fn serving(
 /// The benefits of these households, newest first (type, date, association;
 /// never the amount).
 #[tracing::instrument(skip_all, fields(households = ids.len()))]
-pub async fn benefits(
-    db: &Db,
-    ids: &[i64],
-) -> Result<HashMap<i64, Vec<BenefitSeen>>, sqlx::Error> {
+pub async fn benefits(db: &Db, ids: &[i64]) -> Result<HashMap<i64, Vec<BenefitSeen>>, sqlx::Error> {
     let mut sql = Sql::new(
         "SELECT b.household_id, t.name_ar, t.name_en, b.given_on, a.name_ar, a.name_en \
          FROM benefits b JOIN assistance_types t ON t.id = b.assistance_type_id \

@@ -184,7 +184,8 @@ mod tests {
 
     #[test]
     fn national_ids_in_any_digits() {
-        for input in ["1000000008", "١٠٠٠٠٠٠٠٠٨", "۱۰۰۰۰۰۰۰۰۸", " 1000 000 008 "] {
+        for input in ["1000000008", "١٠٠٠٠٠٠٠٠٨", "۱۰۰۰۰۰۰۰۰۸", " 1000 000 008 "]
+        {
             assert_eq!(
                 Query::parse(input),
                 Ok(Query::NationalId("1000000008".into())),
@@ -229,9 +230,6 @@ mod tests {
         );
         assert_eq!(Query::parse("   "), Err(QueryError::Empty));
         assert_eq!(Query::parse("م"), Err(QueryError::TooShort));
-        assert_eq!(
-            Query::parse("م احمد"),
-            Ok(Query::Name(vec!["احمد".into()]))
-        );
+        assert_eq!(Query::parse("م احمد"), Ok(Query::Name(vec!["احمد".into()])));
     }
 }

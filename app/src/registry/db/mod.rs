@@ -294,7 +294,11 @@ async fn insert_household(
     .await;
     let (id,) = inserted?;
     claim_identity(tx, head_national_id, id, "head").await?;
-    name_keys::insert(&mut **tx, std::iter::once((id, name_keys::HEAD, head_name_ar))).await?;
+    name_keys::insert(
+        &mut **tx,
+        std::iter::once((id, name_keys::HEAD, head_name_ar)),
+    )
+    .await?;
     record(
         tx,
         id,

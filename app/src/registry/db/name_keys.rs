@@ -56,7 +56,10 @@ pub async fn insert<'a>(
             .map(|k| format!(" {k}"))
             .collect::<String>()
             .into();
-        rows.extend(keys.into_iter().map(|key| (key, household, person, all.clone())));
+        rows.extend(
+            keys.into_iter()
+                .map(|key| (key, household, person, all.clone())),
+        );
     }
     for chunk in rows.chunks(200) {
         let mut sql = Sql::new(
