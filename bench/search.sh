@@ -3,7 +3,8 @@
 # (server/benches/search.rs): BENCH households (default 1 000 000), generated
 # once and kept (SQLite file under /var/tmp/takamul-bench, PostgreSQL
 # database takamul_search_N). Goal: under 100 ms per search at 10^6.
-# Prints p50/p95/max per kind of query (national ID, phone, names).
+# Prints p50/p95/max per kind of query (national ID, phone, names); figures
+# of 2026-12-05 in docs/ARCHITECTURE.md, "Search".
 # BENCH_RUNS sets the searches per kind (30).
 # Usage: bench/search.sh [households]
 set -euo pipefail
