@@ -153,6 +153,18 @@ fn Navigation() -> impl IntoView {
             IconName::Shield,
             t!(i18n, nav.staff_area).into_any(),
         ));
+        // The household search: in the row for an association's staff; the
+        // council's row is full (matrix, associations), so under "More".
+        let acting = user.as_ref().and_then(|u| u.acting_association_id());
+        let (list, page) = match acting {
+            Some(_) => (&mut row, crate::paths::ASSOCIATION_SEARCH_PAGE),
+            None => (&mut more, crate::paths::COUNCIL_SEARCH_PAGE),
+        };
+        list.push(nav_link(
+            page,
+            IconName::Search,
+            t!(i18n, search.nav).into_any(),
+        ));
         let list = if council { &mut more } else { &mut row };
         list.push(nav_link(
             crate::paths::FINANCING_PAGE,

@@ -42,6 +42,7 @@ pub mod places;
 pub mod privacy;
 pub mod registry;
 pub mod reporting;
+pub mod search;
 pub mod text;
 pub mod time;
 pub mod training;
@@ -229,6 +230,16 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=(StaticSegment("council"), StaticSegment("privacy-requests"))
                             view=privacy::pages::PrivacyQueuePage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("association"), StaticSegment("search"))
+                            view=search::pages::AssociationSearchPage
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=(StaticSegment("council"), StaticSegment("search"))
+                            view=search::pages::CouncilSearchPage
                             ssr=SsrMode::Async
                         />
                         <Route

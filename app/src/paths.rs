@@ -67,6 +67,12 @@ pub const HOUSEHOLD_FILE_PAGE: &str = "/association/households";
 /// An application's receipt (printable): `/applications/receipts/<id>`.
 pub const RECEIPT_PAGE: &str = "/applications/receipts";
 
+// search
+/// The acting association's household search (`?q=`: a name, national ID or phone).
+pub const ASSOCIATION_SEARCH_PAGE: &str = "/association/search";
+/// The council's household search.
+pub const COUNCIL_SEARCH_PAGE: &str = "/council/search";
+
 // continuity
 /// An association's continuity lists: at risk, my cases, unassigned, due.
 pub const CONTINUITY_PAGE: &str = "/association/continuity";

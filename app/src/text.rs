@@ -50,6 +50,71 @@ pub fn normalize_arabic(input: &str) -> String {
     out
 }
 
+/// The parts of a person's name as the search compares them: normalised
+/// ([`normalize_arabic`]), split on spaces and punctuation, "عبد X" joined
+/// into one part (`عبد الله` and `عبدالله` are one name), repeats dropped.
+/// The query's parts go through this function too.
+pub fn name_parts(name: &str) -> Vec<String> {
+    let normalized = normalize_arabic(name);
+    let words: Vec<&str> = normalized
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut parts: Vec<String> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        let word = words[i];
+        if word == "عبد" && i + 1 < words.len() {
+            parts.push(format!("{word}{}", words[i + 1]));
+            i += 2;
+            continue;
+        }
+        parts.push(word.to_string());
+        i += 1;
+    }
+    let mut seen = std::collections::HashSet::new();
+    parts.retain(|p| seen.insert(p.clone()));
+    parts
+}
+
+/// The keys stored for a name: its [`name_parts`], and each part that
+/// begins with the article (`الزهراني`) also without it (`زهراني`), so a
+/// family name is found with or without its article.
+pub fn name_keys(name: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    for part in name_parts(name) {
+        match part.strip_prefix("ال") {
+            Some(bare) if bare.chars().count() >= 2 && !keys.iter().any(|k| k == bare) => {
+                keys.push(bare.to_string());
+            }
+            _ => {}
+        }
+        if !keys.contains(&part) {
+            keys.push(part);
+        }
+    }
+    keys
+}
+
+/// The first string after every string that begins with `prefix` (in code
+/// point order, which is UTF-8 byte order): `prefix <= s < upper` holds
+/// exactly for the strings `s` that begin with `prefix`. `None` when no
+/// such bound exists (empty prefix).
+pub fn prefix_upper_bound(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let mut next = last as u32 + 1;
+        if (0xD800..0xE000).contains(&next) {
+            next = 0xE000;
+        }
+        if let Some(c) = char::from_u32(next) {
+            chars.push(c);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
 /// A text cell for a CSV export that spreadsheets will not run: a cell that
 /// starts with `=`, `+`, `-`, `@` (or a tab or carriage return) is a formula
 /// to Excel and LibreOffice, so it gets a leading apostrophe (OWASP's advice).
@@ -182,6 +247,30 @@ mod tests {
     fn collapses_whitespace_and_lowercases_latin() {
         assert_eq!(normalize_arabic("  Jeddah   جدة \t"), "jeddah جده");
         assert_eq!(normalize_arabic(""), "");
+    }
+
+    #[test]
+    fn name_parts_join_abd_and_drop_repeats() {
+        assert_eq!(name_parts("عبد الله  محمد"), vec!["عبدالله", "محمد"]);
+        assert_eq!(name_parts("عبدالله محمد محمد"), vec!["عبدالله", "محمد"]);
+        assert_eq!(name_parts("فاطِمَة بنت-أحمد"), vec!["فاطمه", "بنت", "احمد"]);
+        assert_eq!(
+            name_keys("نورة الزهراني"),
+            vec!["نوره", "زهراني", "الزهراني"]
+        );
+        assert_eq!(name_keys("ال"), vec!["ال"]);
+    }
+
+    #[test]
+    fn prefix_bounds_enclose_exactly_the_prefixed() {
+        let upper = prefix_upper_bound("محم").unwrap();
+        for inside in ["محم", "محمد", "محمود"] {
+            assert!("محم" <= inside && inside < upper.as_str(), "{inside}");
+        }
+        for outside in ["مح", "محن", "احمد"] {
+            assert!(!("محم" <= outside && outside < upper.as_str()), "{outside}");
+        }
+        assert_eq!(prefix_upper_bound(""), None);
     }
 
     #[test]

@@ -50,6 +50,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "continuity",
             "reporting",
             "financing",
+            "search",
         ],
     ),
     ("top", &["layout", "home", "demo", "lib"]),

@@ -296,6 +296,16 @@ async fn serve(config: &Config, leptos: leptos::config::LeptosOptions) -> Result
         state.clone(),
         std::time::Duration::from_secs(config.settings.retention_interval_secs),
     );
+    // Search keys of the households stored before migration 0030 (resumes
+    // where it stopped; one read once done).
+    let fill_db = state.db.clone();
+    tokio::spawn(async move {
+        match app::registry::db::name_keys::fill(&fill_db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(households = n, "search keys filled"),
+            Err(error) => tracing::error!(%error, "filling the search keys failed"),
+        }
+    });
     // Continuity statuses: a full recompute on a schedule (one instance at a
     // time) and the change feed every few seconds.
     app::continuity::job::spawn(

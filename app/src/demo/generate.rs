@@ -104,6 +104,13 @@ pub async fn generate_households(db: &Db, count: usize) -> Result<GeneratedRepor
             keys.extend(blocking_keys(&fingerprint).into_iter().map(|k| (k, *id)));
         }
         demo_db::insert_head_identities(&mut tx, &heads).await?;
+        crate::registry::db::name_keys::insert(
+            &mut tx,
+            households.iter().zip(&ids).map(|((_, name, _, _), id)| {
+                (*id, crate::registry::db::name_keys::HEAD, name.as_str())
+            }),
+        )
+        .await?;
         for chunk in keys.chunks(BATCH) {
             demo_db::insert_household_keys(&mut tx, chunk).await?;
         }
@@ -128,6 +135,9 @@ pub async fn generate_households(db: &Db, count: usize) -> Result<GeneratedRepor
             )
             .await?;
             report.lines += 1;
+        }
+        if let (Some(first), Some(last)) = (ids.first(), ids.last()) {
+            crate::registry::db::name_keys::mark_filled(&mut tx, first - 1, *last).await?;
         }
         tx.commit().await?;
         done += n;

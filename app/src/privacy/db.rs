@@ -494,6 +494,8 @@ pub async fn anonymise(
         "UPDATE household_members SET full_name = '', national_id = NULL WHERE household_id = $1",
         "DELETE FROM household_identities WHERE household_id = $1",
         "DELETE FROM household_keys WHERE household_id = $1",
+        // Its names in the staff search (migration 0030).
+        "DELETE FROM household_name_keys WHERE household_id = $1",
         "DELETE FROM household_changes WHERE household_id = $1",
         // The family's own words in its requests; the requests stay, as the
         // proof that the deletion was asked for and answered.

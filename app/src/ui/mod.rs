@@ -45,6 +45,7 @@ pub enum IconName {
     Users,
     Map,
     Alert,
+    Search,
 }
 
 impl IconName {
@@ -65,6 +66,7 @@ impl IconName {
             IconName::Users => "users",
             IconName::Map => "map",
             IconName::Alert => "alert",
+            IconName::Search => "search",
         }
     }
 }
@@ -343,6 +345,7 @@ mod tests {
             IconName::Cross,
             IconName::Clock,
             IconName::Store,
+            IconName::Search,
             IconName::Book,
             IconName::Users,
             IconName::Map,

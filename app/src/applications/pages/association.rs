@@ -76,6 +76,7 @@ fn OwnerHeading(owner: QueueOwner, base: &'static str) -> impl IntoView {
             // The continuity lists are a caseworker's (an association's staff), and so
             // is the association's dashboard.
             {current.is_some().then(|| view! {
+                <a href=crate::paths::ASSOCIATION_SEARCH_PAGE>{t!(i18n, search.nav)}</a>
                 <a href=crate::paths::CONTINUITY_PAGE>{t!(i18n, continuity.nav)}</a>
                 <a href=crate::paths::ASSOCIATION_DASHBOARD_PAGE>{t!(i18n, reporting.nav)}</a>
             })}

@@ -97,6 +97,7 @@ pub async fn register_imported(
     let holders = identity_holders(conn, &ids).await?;
     let at = now();
     let mut out = Vec::with_capacity(rows.len());
+    let mut names: Vec<(i64, i64, &str)> = Vec::new();
     for row in rows {
         match holders.get(&row.head_national_id) {
             Some(IdentityHolder::Head(id)) => {
@@ -197,8 +198,10 @@ pub async fn register_imported(
                 .push(")");
         }
         history.query().execute(&mut *conn).await?;
+        names.push((id, super::name_keys::HEAD, row.head_name_ar.as_str()));
         out.push(Registered::Created(id));
     }
+    super::name_keys::insert(conn, names.into_iter()).await?;
     Ok(out)
 }
 

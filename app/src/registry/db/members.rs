@@ -77,6 +77,11 @@ pub async fn add_member(
         Some(summary),
     )
     .await?;
+    super::name_keys::insert(
+        &mut tx,
+        std::iter::once((household_id, member_id, full_name)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(member_id)
 }
@@ -100,6 +105,11 @@ pub async fn remove_member(
     let (full_name, relation, birth_date, national_id) = member.ok_or(RegistryError::NotFound)?;
     let version = next_version(&mut tx, household_id).await?;
     sqlx::query("DELETE FROM household_members WHERE id = $1")
+        .bind(member_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM household_name_keys WHERE household_id = $1 AND person = $2")
+        .bind(household_id)
         .bind(member_id)
         .execute(&mut *tx)
         .await?;

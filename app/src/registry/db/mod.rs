@@ -10,6 +10,7 @@ pub mod duplicates;
 mod history;
 mod links;
 mod members;
+pub mod name_keys;
 pub use bulk::{
     IdentityHolder, NewHousehold, Registered, households_of_heads, identity_holders,
     register_imported,
@@ -322,6 +323,11 @@ async fn insert_household(
     .await;
     let (id,) = inserted?;
     claim_identity(tx, head_national_id, id, "head").await?;
+    name_keys::insert(
+        &mut **tx,
+        std::iter::once((id, name_keys::HEAD, head_name_ar)),
+    )
+    .await?;
     record(
         tx,
         id,

@@ -335,6 +335,8 @@ pub async fn merge(
         .bind(gone)
         .execute(&mut *tx)
         .await?;
+    // The search finds the survivor by every name it now holds, the merged one by none.
+    super::name_keys::refresh(&mut tx, &[keep, gone]).await?;
     sqlx::query(
         "UPDATE duplicate_candidates SET status = 'same', decided_by = $1, decided_at = $2 WHERE id = $3",
     )
