@@ -31,7 +31,7 @@ async function visit(page: Page, path: string) {
 /** The first link on `from` whose address matches `pattern`. */
 async function firstLink(page: Page, from: string, pattern: string): Promise<string> {
   await visit(page, from);
-  const href = await page.locator(`a[href^="${pattern}"]`).first().getAttribute("href");
+  const href = await page.locator(`a[href*="${pattern}"]`).first().getAttribute("href");
   expect(href, `a link to ${pattern} on ${from}`).toBeTruthy();
   return href!;
 }
@@ -43,8 +43,8 @@ test.beforeEach(() => {
 test("public pages log no console errors, first rendered and then from the store", async ({ page }) => {
   const problems: Problem[] = [];
   listen(page, problems);
-  const shop = await firstLink(page, "/market", "/market/shops/");
   const product = await firstLink(page, "/market", "/market/products/");
+  const shop = await firstLink(page, product, "/market/shops/");
   const course = await firstLink(page, "/courses", "/courses/");
   const pages = [
     "/",
@@ -82,17 +82,10 @@ test("signed-in pages log no console errors (family, association staff, council,
     [FAMILY, ["/account", "/household", "/applications", "/applications/new", "/my-shop", "/my-courses", "/my-data"]],
     [STAFF, ["/association/dashboard", "/association/queue", "/association/walk-in", "/association/families", "/association/moderation"]],
     [COUNCIL, ["/council/dashboard", "/council/associations", "/council/catalogue", "/coverage"]],
-    [TRAINER, ["/training", "/my-shop", "/my-shop/products/new"]],
+    [TRAINER, ["/training", "/my-shop"]],
   ];
   for (const [nationalId, paths] of people) {
     await signIn(page, nationalId);
-    if (nationalId === TRAINER) {
-      // The product form needs a shop: opened through the shop form's own server function.
-      await visit(page, "/my-shop");
-      const district = await page.locator('select[name="district_id"] option:not([value=""])').nth(5).getAttribute("value");
-      const opened = await page.request.post("/api/save_shop", { form: { name_ar: "متجر الفحص", district_id: district! } });
-      expect(opened.ok()).toBeTruthy();
-    }
     for (const path of paths) await visit(page, path);
     if (nationalId === TRAINER) {
       const course = await firstLink(page, "/training", "/training/courses/");
