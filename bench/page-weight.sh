@@ -17,7 +17,7 @@ CARGO_TARGET_DIR="$CARGO_TARGET_DIR/front" cargo build -q -p app --lib \
   --target wasm32-unknown-unknown --no-default-features --features hydrate --profile wasm-release
 wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name takamul \
   "$CARGO_TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/app.wasm"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
   "$out/takamul_bg.wasm" -o "$out/takamul.wasm"
 rm -f "$out/takamul_bg.wasm"
 cp public/basket.js "$out/"

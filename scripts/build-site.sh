@@ -28,7 +28,7 @@ if app_has_islands; then
     "$CARGO_TARGET_DIR/front/wasm32-unknown-unknown/$wasm_dir/app.wasm"
   mv "$pkg/${LEPTOS_OUTPUT_NAME}_bg.wasm" "$pkg/$LEPTOS_OUTPUT_NAME.wasm"
   if [ "$TAKAMUL_PROFILE" != dev ]; then
-    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
       "$pkg/$LEPTOS_OUTPUT_NAME.wasm" -o "$pkg/$LEPTOS_OUTPUT_NAME.wasm"
   fi
 else

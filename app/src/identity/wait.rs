@@ -38,11 +38,12 @@ mod browser {
     use leptos::prelude::*;
     use leptos::task::spawn_local;
 
-    use super::POLL_SECS;
-    use crate::error::{AppError, with_error_param};
-    use crate::identity::SignInState;
-    use crate::identity::api::poll_sign_in;
+    use super::{POLL_SECS, error_key};
+    use crate::error::with_error_param;
+    use crate::identity::api::PollSignIn;
     use crate::paths::SIGN_IN_PAGE;
+    use crate::ui::fetch;
+    use leptos::server_fn::ServerFn;
 
     pub fn start(left: RwSignal<i64>, after: String) {
         spawn_local(async move {
@@ -54,19 +55,20 @@ mod browser {
         spawn_local(async move {
             loop {
                 TimeoutFuture::new(POLL_SECS * 1_000).await;
-                match poll_sign_in().await {
-                    Ok(SignInState::Waiting) => {}
-                    // Signed in: the session cookie came with the answer.
-                    Ok(_) => return go(&after),
-                    // A network hiccup or a busy server: ask again next time.
-                    Err(
-                        AppError::Internal
-                        | AppError::Unavailable
-                        | AppError::Busy
-                        | AppError::RateLimited,
-                    ) => {}
-                    Err(error) => return go(&with_error_param(SIGN_IN_PAGE, error.key().as_str())),
+                // `poll_sign_in` by fetch (`ui::fetch`: lighter than its
+                // generated client). A network hiccup or a busy server: ask
+                // again next time.
+                let Some(answer) = fetch::call(PollSignIn::PATH, None).await else {
+                    continue;
+                };
+                if answer.is_retryable() || answer.body == "\"Waiting\"" {
+                    continue;
                 }
+                // Signed in: the session cookie came with the answer.
+                if answer.status < 400 {
+                    return go(&after);
+                }
+                return go(&with_error_param(SIGN_IN_PAGE, error_key(&answer.body)));
             }
         });
     }
@@ -76,9 +78,48 @@ mod browser {
     }
 }
 
+/// The message key of a refused poll: `poll_sign_in`'s error as JSON
+/// (`AppError`), read without a JSON parser — a key (`{"Conflict":"sign_in_rejected"}`)
+/// is the last string; a bare variant names its key through [`AppError::key`].
+pub fn error_key(body: &str) -> &str {
+    use crate::error::AppError;
+    let key = match body.trim() {
+        "\"Unauthorized\"" => AppError::Unauthorized.key(),
+        "\"Forbidden\"" => AppError::Forbidden.key(),
+        "\"NotFound\"" => AppError::NotFound.key(),
+        other if other.starts_with('{') => {
+            let inner = other.trim_end_matches(['}', ' ']).trim_end_matches('"');
+            let last = inner.rsplit('"').next().unwrap_or_default();
+            // A key is snake case; anything else is not ours to put in an address.
+            if !last.is_empty() && last.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                return last;
+            }
+            AppError::BadRequest.key()
+        }
+        _ => AppError::BadRequest.key(),
+    };
+    key.as_str()
+}
+
 #[cfg(test)]
 mod tests {
     use super::clock;
+
+    #[test]
+    fn a_refused_poll_names_its_message() {
+        use super::error_key;
+        assert_eq!(
+            error_key(r#"{"Conflict":"sign_in_rejected"}"#),
+            "sign_in_rejected"
+        );
+        assert_eq!(
+            error_key(r#"{"Validation":{"field":"x","key":"bad_request"}}"#),
+            "bad_request"
+        );
+        assert_eq!(error_key(r#""Unauthorized""#), "sign_in_required");
+        assert_eq!(error_key("rubbish"), "bad_request");
+        assert_eq!(error_key(r#"{"Conflict":"x&y=1"}"#), "bad_request");
+    }
 
     #[test]
     fn the_countdown_reads_minutes_and_seconds() {

@@ -267,32 +267,40 @@ pub fn BasketBar(
         <aside class="basket" aria-label=title.clone() hidden=move || !shown()>
             <h2>{title.clone()}</h2>
             <ul class="basket-lines">
-                <For
-                    each=move || basket.get().lines
-                    key=|line| (line.item.product_id, line.quantity)
-                    let:line
-                >
-                    {
-                        let id = line.item.product_id;
-                        let change = move |delta: i32| {
-                            #[cfg(feature = "hydrate")]
-                            browser::update(|b| b.change(id, delta));
-                            #[cfg(not(feature = "hydrate"))]
-                            let _ = (id, delta);
-                        };
-                        view! {
-                            <li>
-                                <span class="basket-title">{line.item.title.clone()}</span>
-                                <span class="basket-quantity">
-                                    <button type="button" class="button small secondary" aria-label=less.clone() on:click=move |_| change(-1)>"−"</button>
-                                    <bdi dir="ltr">{line.quantity}</bdi>
-                                    <button type="button" class="button small secondary" aria-label=more.clone() on:click=move |_| change(1)>"+"</button>
-                                </span>
-                                {riyal_line(line.item.price_halalas * line.quantity as i64)}
-                            </li>
-                        }
-                    }
-                </For>
+                // Drawn again whole on each change (a basket holds a few lines):
+                // lighter in the WebAssembly than a keyed `<For>`.
+                {move || {
+                    basket
+                        .get()
+                        .lines
+                        .into_iter()
+                        .map(|line| {
+                            let less = less.clone();
+                            let more = more.clone();
+                            let riyal_line = riyal_line.clone();
+                            {
+                                let id = line.item.product_id;
+                                let change = move |delta: i32| {
+                                    #[cfg(feature = "hydrate")]
+                                    browser::update(|b| b.change(id, delta));
+                                    #[cfg(not(feature = "hydrate"))]
+                                    let _ = (id, delta);
+                                };
+                                view! {
+                                    <li>
+                                        <span class="basket-title">{line.item.title.clone()}</span>
+                                        <span class="basket-quantity">
+                                            <button type="button" class="button small secondary" aria-label=less.clone() on:click=move |_| change(-1)>"−"</button>
+                                            <bdi dir="ltr">{line.quantity}</bdi>
+                                            <button type="button" class="button small secondary" aria-label=more.clone() on:click=move |_| change(1)>"+"</button>
+                                        </span>
+                                        {riyal_line(line.item.price_halalas * line.quantity as i64)}
+                                    </li>
+                                }
+                            }
+                        })
+                        .collect_view()
+                }}
             </ul>
             <p class="basket-total">
                 <strong>{total}</strong> " " {move || riyal(basket.with(Basket::total_halalas))}

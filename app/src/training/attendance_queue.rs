@@ -89,8 +89,9 @@ mod browser {
     use leptos::web_sys::{Element, Event, HtmlInputElement};
 
     use super::{QUEUE_KEY, Tap, decode_queue, encode_queue};
-    use crate::error::AppError;
-    use crate::training::api::mark_attendance;
+    use crate::training::api::MarkAttendance;
+    use crate::ui::fetch;
+    use leptos::server_fn::ServerFn;
 
     thread_local! {
         static SENDING: Cell<bool> = const { Cell::new(false) };
@@ -218,30 +219,32 @@ mod browser {
         }
         spawn_local(async move {
             while let Some(tap) = load().into_iter().next() {
-                let answer = mark_attendance(
-                    tap.course_id,
-                    tap.session_id,
-                    tap.enrollment_id,
-                    tap.mark.clone(),
-                    Some(tap.key.clone()),
-                )
-                .await;
-                match answer {
-                    Err(AppError::Internal | AppError::Unavailable | AppError::Busy) => {
-                        SENDING.with(|s| s.set(false));
-                        TimeoutFuture::new(5_000).await;
-                        if !load().is_empty() {
-                            send(waiting);
-                        }
-                        return;
+                // `mark_attendance` by fetch (`ui::fetch`: lighter than its
+                // generated client); only the status matters here.
+                let (course, session, enrollment) = (
+                    tap.course_id.to_string(),
+                    tap.session_id.to_string(),
+                    tap.enrollment_id.to_string(),
+                );
+                let body = fetch::form_body(&[
+                    ("course_id", &course),
+                    ("session_id", &session),
+                    ("enrollment_id", &enrollment),
+                    ("mark", &tap.mark),
+                    ("tap", &tap.key),
+                ]);
+                let answer = fetch::call(MarkAttendance::PATH, Some(&body)).await;
+                if answer.as_ref().is_none_or(fetch::Answer::is_retryable) {
+                    SENDING.with(|s| s.set(false));
+                    TimeoutFuture::new(5_000).await;
+                    if !load().is_empty() {
+                        send(waiting);
                     }
-                    _ => {
-                        let rest: Vec<Tap> =
-                            load().into_iter().filter(|t| t.key != tap.key).collect();
-                        save(&rest);
-                        show_waiting(&waiting);
-                    }
+                    return;
                 }
+                let rest: Vec<Tap> = load().into_iter().filter(|t| t.key != tap.key).collect();
+                save(&rest);
+                show_waiting(&waiting);
             }
             SENDING.with(|s| s.set(false));
         });

@@ -8,6 +8,8 @@ pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 mod checked_form;
 #[cfg(feature = "ssr")]
 pub mod drafts;
+#[cfg(feature = "hydrate")]
+pub mod fetch;
 mod page;
 
 pub use checked_form::{CheckedForm, check_messages};
