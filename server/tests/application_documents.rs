@@ -18,6 +18,9 @@ const AMINA: &str = "2000000071";
 const MONA_NAKHLA_STAFF: &str = "1000000032";
 const REEM_BAHR_STAFF: &str = "1000000040";
 
+/// Each document kind's uploaded bytes.
+type Files = Vec<(i64, Vec<u8>)>;
+
 async fn json(browser: &Browser, path: &str, form: &[(&str, &str)]) -> Value {
     let r = browser.post_api(path, form).await;
     let status = r.status();
@@ -174,7 +177,7 @@ async fn documents(app: TestApp) {
     let mut too_big_pdf = pdf("/Type /Catalog");
     too_big_pdf.resize(app::photos::documents::MAX_DOCUMENT_BYTES + 10, b' ');
     let too_big_photo = vec![0u8; app::photos::documents::MAX_DOCUMENT_PHOTO_BYTES + 10];
-    let refusals: Vec<(Vec<(i64, Vec<u8>)>, &str)> = vec![
+    let refusals: Vec<(Files, &str)> = vec![
         (vec![(quotation, pdf("/Type /Catalog"))], "document_missing"),
         (
             vec![(

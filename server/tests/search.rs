@@ -32,11 +32,17 @@ async fn household(app: &TestApp, suffix: u32, head: &str, phone: &str) -> i64 {
         &format!("SELECT id FROM users WHERE national_id = '{MONA_NAKHLA_STAFF}'"),
     )
     .await;
+    let nakhla = one(
+        app,
+        "SELECT id FROM associations WHERE licence_number = 'DEMO-001'",
+    )
+    .await;
     register_walk_in(
         &app.state.db,
         &national_id(suffix),
         head,
         staff,
+        nakhla,
         &[(
             "phone",
             FieldValue::Text(Some(

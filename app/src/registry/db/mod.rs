@@ -141,6 +141,9 @@ pub async fn head_national_id(db: &Db, household_id: i64) -> Result<Option<Strin
     Ok(row.map(|(id,)| id))
 }
 
+/// id, name, relation, birth date, national ID, ID confirmed, may act
+type MemberRow = (i64, String, String, String, Option<String>, i64, i64);
+
 /// A household with its members.
 #[tracing::instrument(skip_all)]
 pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx::Error> {
@@ -173,11 +176,10 @@ pub async fn load(db: &Db, household_id: i64) -> Result<Option<Household>, sqlx:
              THEN 1 ELSE 0 END \
          FROM household_members m WHERE m.household_id = $1 ORDER BY m.id"
     );
-    let members: Vec<(i64, String, String, String, Option<String>, i64, i64)> =
-        sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(id)
-            .fetch_all(&db.pool)
-            .await?;
+    let members: Vec<MemberRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_all(&db.pool)
+        .await?;
     Ok(Some(Household {
         id,
         head_name_ar,
@@ -323,11 +325,7 @@ async fn insert_household(
     .await;
     let (id,) = inserted?;
     claim_identity(tx, head_national_id, id, "head").await?;
-    name_keys::insert(
-        &mut **tx,
-        std::iter::once((id, name_keys::HEAD, head_name_ar)),
-    )
-    .await?;
+    name_keys::insert(tx, std::iter::once((id, name_keys::HEAD, head_name_ar))).await?;
     record(
         tx,
         id,
