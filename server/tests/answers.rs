@@ -703,6 +703,24 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
             ],
         ),
         ("get_receipt", vec![vec![("application_id", "1".into())]]),
+        // Members who act for the household (issue 21 §3).
+        ("allow_member_to_act", vec![vec![("member_id", "1".into())]]),
+        ("revoke_member_act", vec![vec![("member_id", "1".into())]]),
+        // Documents an assistance type asks for (issue 21 §4).
+        ("get_document_kinds", vec![vec![]]),
+        (
+            "save_document_kind",
+            vec![vec![
+                ("assistance_type_id", "1".into()),
+                ("name_ar", "نسخة الهوية".into()),
+                ("name_en", "ID copy".into()),
+            ]],
+        ),
+        // The staff search (issue 21 §1): by name, so no ID is echoed back.
+        (
+            "search_households",
+            vec![vec![("q", "نورة".into())], vec![("q", "أمينة يوسف".into())]],
+        ),
         // Messages to the family's phone (issue 17).
         ("get_message_preferences", vec![vec![]]),
         (
