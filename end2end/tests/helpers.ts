@@ -43,8 +43,14 @@ export async function signIn(page: Page, nationalId: string) {
   await expect(page.getByTestId("account-national-id")).toHaveText(nationalId, { timeout: 20_000 });
 }
 
-/** Whether the test's browser runs JavaScript (the islands). */
-export function hasJavaScript(): boolean {
+/**
+ * Whether the test's browser runs JavaScript (the islands): the page's own context when a
+ * test made one with its own setting, else the project's.
+ */
+export function hasJavaScript(page?: Page): boolean {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const own = page ? (page.context() as any)._options?.javaScriptEnabled : undefined;
+  if (own !== undefined) return own !== false;
   return test.info().project.use.javaScriptEnabled !== false;
 }
 
@@ -54,7 +60,7 @@ export function hasJavaScript(): boolean {
  * (the e2e server slows the page's own refresh, scripts/e2e-server.sh, so they do not race).
  */
 export async function confirmedInNafath(page: Page) {
-  if (hasJavaScript()) {
+  if (hasJavaScript(page)) {
     await expect(page).not.toHaveURL(/\/sign-in\/wait/, { timeout: 20_000 });
   } else {
     await page.getByRole("button", { name: /أكّدت في نفاذ|I confirmed in Nafath/ }).click();
