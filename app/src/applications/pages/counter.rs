@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_query_map;
 
 use super::super::api::{
     AnswerCounterApplication, CounterApplyForm, HouseholdFile, Receipt, SubmitCounterApplication,
@@ -20,13 +20,9 @@ use crate::i18n::*;
 use crate::registry::pages::RelationName;
 use crate::time::format_date;
 use crate::ui::{
-    DataTable, DualDate, ErrorAlert, Icon, IconName, error_from_query, is_english, loaded, pick,
+    DataTable, DualDate, ErrorAlert, Icon, IconName, error_from_query, id_param, is_english,
+    loaded, pick,
 };
-
-/// The id segment of the current route.
-fn id_param() -> Option<i64> {
-    use_params_map().with_untracked(|p| p.get("id").and_then(|v| v.parse::<i64>().ok()))
-}
 
 /// The "awaiting the head's confirmation" mark.
 #[component]
