@@ -139,9 +139,21 @@ both_engines! {
         assert_eq!(followed["registered"], true);
         assert_eq!(followed["lines"].as_array().unwrap().len(), 1);
         assert!(followed["acts_for"].as_str().unwrap().contains("نورة"));
-        // The head sees the same line.
+        // The head sees the same line, and is the one told of it.
         let heads: serde_json::Value = noura.post_api("/api/get_my_applications", &[]).await.json().await.unwrap();
         assert_eq!(heads["lines"].as_array().unwrap().len(), 1);
+        let (line_id, told): (i64, i64) = sqlx::query_as(
+            "SELECT n.line_id, n.user_id FROM notifications n WHERE n.kind = 'line_state' ORDER BY n.id DESC LIMIT 1",
+        ).fetch_one(&app.state.db.pool).await.unwrap();
+        let (head_user,): (i64,) = sqlx::query_as("SELECT head_user_id FROM households WHERE id = $1")
+            .bind(household).fetch_one(&app.state.db.pool).await.unwrap();
+        assert_eq!(told, head_user, "the head is told of a line a member sent");
+        // Staff reading the line see that a member the head allowed sent it.
+        let council = app.signed_in(&common::persona(RoleKind::CouncilAdmin)).await;
+        let detail: serde_json::Value = council.post_api("/api/get_line_detail", &[("line_id", &line_id.to_string())]).await.json().await.unwrap();
+        assert_eq!(detail["events"][0]["member_name"], "أمينة يوسف");
+        let page = council.get(&format!("/association/lines/{line_id}")).await.text().await.unwrap();
+        assert!(page.contains("data-testid=\"by-member\""));
         // The page says for whom she acts, without JavaScript.
         let page = amina.get("/applications").await.text().await.unwrap();
         assert!(page.contains("id=\"acts-for\""));
@@ -205,9 +217,14 @@ both_engines! {
         assert_eq!(r.status(), 200);
 
         // The head revokes: the next call is refused, without signing her out.
+        // The public shop page names her through the permission, so revoking
+        // moves the market revision (the page cache empties at once).
+        let revision = || app.count("SELECT revision FROM market_revision WHERE id = 1");
+        let before = revision().await;
         let r = noura.post_form_from("/household?step=members", "/api/revoke_member_act", &[("member_id", &member_id)]).await;
         assert!(r.status().is_redirection());
         assert_eq!(audited(&app, "delegate_revoked").await, 1);
+        assert!(revision().await > before, "revoking moves the market revision");
         assert_eq!(amina.post_api("/api/get_my_applications", &[]).await.status(), 403);
         assert_eq!(amina.post_api("/api/get_apply_form", &[]).await.status(), 403);
         assert_eq!(apply(&app, &amina).await.status(), 403);

@@ -150,6 +150,9 @@ pub struct LineEvent {
     pub association_name_en: Option<String>,
     pub note: Option<String>,
     pub occurred_at: i64,
+    /// A member the head allowed who made this change for the household
+    /// (sent or withdrew the line), by name; `None` for the head or staff.
+    pub member_name: Option<String>,
 }
 
 /// An association's internal note on a line.

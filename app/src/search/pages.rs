@@ -51,7 +51,7 @@ fn SearchPage(base: &'static str) -> impl IntoView {
             <h1>{t!(i18n, search.title)}</h1>
             <form method="get" action=base class="search-box" role="search">
                 <label for="q" class="visually-hidden">{t!(i18n, search.label)}</label>
-                <input id="q" type="search" name="q" value=text autocomplete="off"
+                <input id="q" type="search" name="q" value=text autocomplete="off" dir="auto"
                     aria-describedby="q-hint"
                     placeholder=move || t_string!(i18n, search.placeholder) />
                 <button type="submit" class="button primary">{t!(i18n, search.submit)}</button>

@@ -222,9 +222,17 @@ pub(in crate::applications) async fn submit_with_documents(
     let household = household
         .filter(|h| h.status == HouseholdStatus::Registered)
         .ok_or(AppError::Conflict(ErrorKey::HouseholdNotRegistered))?;
+    // The head is told of the lines' changes (as of every later decision),
+    // also when an allowed member sent them.
+    let notify_user_id = match acting {
+        Some(a) if !a.is_head() => {
+            crate::registry::db::head_user_id(ctx.db(), household.id).await?
+        }
+        _ => Some(user.user_id),
+    };
     let by = Applicant {
         user_id: user.user_id,
-        notify_user_id: Some(user.user_id),
+        notify_user_id,
         at_counter_for: None,
     };
     let stored = store_application(ctx, &submission_key, &lines, &household, by, files).await?;

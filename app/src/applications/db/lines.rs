@@ -336,7 +336,7 @@ pub async fn lines_of_household(
         .collect()
 }
 
-/// from, to, association (ar, en), note, time.
+/// from, to, association (ar, en), note, time, the acting member's name.
 type EventRow = (
     Option<String>,
     String,
@@ -344,32 +344,40 @@ type EventRow = (
     Option<String>,
     Option<String>,
     i64,
+    Option<String>,
 );
 
 /// A line's transitions, oldest first.
 #[tracing::instrument(skip_all, fields(line_id = line_id))]
 pub async fn events_of_line(db: &Db, line_id: i64) -> Result<Vec<LineEvent>, sqlx::Error> {
     let rows: Vec<EventRow> = sqlx::query_as(
-        "SELECT e.from_state, e.to_state, a.name_ar, a.name_en, e.note, e.occurred_at \
-             FROM line_events e LEFT JOIN associations a ON a.id = e.association_id \
+        "SELECT e.from_state, e.to_state, a.name_ar, a.name_en, e.note, e.occurred_at, \
+               (SELECT hm.full_name FROM users u JOIN household_members hm \
+                  ON hm.national_id = u.national_id AND hm.household_id = l.household_id \
+                WHERE u.id = e.actor_user_id LIMIT 1) AS member_name \
+             FROM line_events e JOIN application_lines l ON l.id = e.line_id \
+             LEFT JOIN associations a ON a.id = e.association_id \
              WHERE e.line_id = $1 ORDER BY e.id",
     )
     .bind(line_id)
     .fetch_all(&db.pool)
     .await?;
     rows.into_iter()
-        .map(|(from, to, name_ar, name_en, note, occurred_at)| {
-            Ok(LineEvent {
-                from_state: from
-                    .as_deref()
-                    .map(|f| line_state("line_events.from_state", f))
-                    .transpose()?,
-                to_state: line_state("line_events.to_state", &to)?,
-                association_name_ar: name_ar,
-                association_name_en: name_en,
-                note,
-                occurred_at,
-            })
-        })
+        .map(
+            |(from, to, name_ar, name_en, note, occurred_at, member_name)| {
+                Ok(LineEvent {
+                    from_state: from
+                        .as_deref()
+                        .map(|f| line_state("line_events.from_state", f))
+                        .transpose()?,
+                    to_state: line_state("line_events.to_state", &to)?,
+                    association_name_ar: name_ar,
+                    association_name_en: name_en,
+                    note,
+                    occurred_at,
+                    member_name,
+                })
+            },
+        )
         .collect()
 }

@@ -335,6 +335,7 @@ fn Line(detail: LineDetail) -> impl IntoView {
                 <li>
                     <DualDate unix=e.occurred_at /> " " <StateBadge state=e.to_state />
                     {by.map(|b| view! { " · " {b} })}
+                    {e.member_name.clone().map(|n| view! { " · " <span data-testid="by-member">{t!(i18n, line.by_member)} " " {n}</span> })}
                     {e.note.clone().map(|n| view! { " · " <q>{n}</q> })}
                 </li>
             }

@@ -10,7 +10,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{exposure_view, reach_file, staff_of, today},
-    crate::audit::action,
+    crate::audit::{AuditEvent, action},
     crate::error::ErrorKey,
     crate::financing::{
         Applicant, Document, DocumentKind, Guarantee, Guarantor, KafalaKind, LoanStatus, Referral,
@@ -58,6 +58,39 @@ pub(super) async fn acting_on(
         return Err(ctx.deny(format!("financing_file {file_id}")).await);
     }
     Ok((user, file))
+}
+
+/// How every action on a file's loan begins: the caller acts for the file's
+/// association, and the loan is at the step the action needs (`at`); a
+/// loan at any other step (or none yet) is refused as a conflict.
+#[cfg(feature = "ssr")]
+pub(super) struct LoanStep {
+    pub user: CurrentUser,
+    pub file: db::FileRecord,
+    pub loan: db::LoanRecord,
+}
+
+#[cfg(feature = "ssr")]
+impl LoanStep {
+    pub(super) async fn reach(
+        ctx: &Ctx,
+        file_id: i64,
+        at: impl Fn(&db::LoanRecord) -> bool,
+    ) -> Result<Self, AppError> {
+        let (user, file) = acting_on(ctx, file_id).await?;
+        let loan = db::loan_of_file(ctx.db(), file_id)
+            .await?
+            .filter(|l| at(l))
+            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
+        Ok(Self { user, file, loan })
+    }
+
+    /// The audit event of `action` on this loan, for the file's association.
+    pub(super) fn event(&self, ctx: &Ctx, action: &'static str) -> AuditEvent<'static> {
+        ctx.event(action)
+            .acting_for(Some(self.file.association_id))
+            .subject("loan", self.loan.id)
+    }
 }
 
 /// Whole years from `birth` to `today`.
@@ -251,12 +284,9 @@ pub async fn approve_loan(
     #[server(default)] confirm_over_limit: String,
 ) -> Result<(), AppError> {
     serve(|ctx| async move {
-        let (_, file) = acting_on(&ctx, file_id).await?;
+        let step = LoanStep::reach(&ctx, file_id, |l| l.status == LoanStatus::Referred).await?;
         let db = ctx.db();
-        let loan = db::loan_of_file(db, file_id)
-            .await?
-            .filter(|l| l.status == LoanStatus::Referred)
-            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
+        let LoanStep { file, loan, .. } = &step;
         let principal = riyals("amount", &amount)?;
         let months = super::flow::months(&months)?;
         let view = exposure_view(db, file.association_id, today()).await?;
@@ -266,15 +296,11 @@ pub async fn approve_loan(
         if over && confirm_over_limit.trim().is_empty() {
             return Err(AppError::Conflict(ErrorKey::FinancingOverLimit));
         }
-        let event = ctx
-            .event(action::LOAN_APPROVED)
-            .acting_for(Some(file.association_id))
-            .subject("loan", loan.id)
-            .detail(if over {
-                "over_limit_confirmed"
-            } else {
-                "within_limit"
-            });
+        let event = step.event(&ctx, action::LOAN_APPROVED).detail(if over {
+            "over_limit_confirmed"
+        } else {
+            "within_limit"
+        });
         if !db::approve(db, loan.id, principal, months, event).await? {
             return Err(AppError::Conflict(ErrorKey::FinancingStep));
         }
@@ -296,12 +322,9 @@ pub async fn disburse_loan(
     #[server(default)] kafala: String,
 ) -> Result<(), AppError> {
     serve(|ctx| async move {
-        let (user, file) = acting_on(&ctx, file_id).await?;
+        let step = LoanStep::reach(&ctx, file_id, |l| l.status == LoanStatus::Approved).await?;
         let db = ctx.db();
-        let loan = db::loan_of_file(db, file_id)
-            .await?
-            .filter(|l| l.status == LoanStatus::Approved)
-            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
+        let LoanStep { user, file, loan } = &step;
         let disbursed = date("disbursed_on", &disbursed_on)?;
         let first_due = date("first_due_on", &first_due_on)?;
         if first_due <= disbursed {
@@ -334,13 +357,10 @@ pub async fn disburse_loan(
             starts_on: disbursed.to_string(),
             ends_on: None,
         };
-        let event = ctx
-            .event(action::LOAN_DISBURSED)
-            .acting_for(Some(file.association_id))
-            .subject("loan", loan.id);
+        let event = step.event(&ctx, action::LOAN_DISBURSED);
         let done = db::disburse(
             db,
-            &loan,
+            loan,
             &disbursed.to_string(),
             &plan,
             &guarantee,
@@ -366,24 +386,18 @@ pub async fn enter_repayment(
     paid_on: String,
 ) -> Result<(), AppError> {
     serve(|ctx| async move {
-        let (user, file) = acting_on(&ctx, file_id).await?;
+        let step = LoanStep::reach(&ctx, file_id, |l| l.status.is_running()).await?;
         let db = ctx.db();
-        let loan = db::loan_of_file(db, file_id)
-            .await?
-            .filter(|l| l.status.is_running())
-            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
+        let LoanStep { user, file, loan } = &step;
         let amount = riyals("amount", &amount)?;
         let paid_on = date("paid_on", &paid_on)?;
         if paid_on > today() {
             return Err(AppError::validation("paid_on", ErrorKey::DateInvalid));
         }
-        let event = ctx
-            .event(action::REPAYMENT_ENTERED)
-            .acting_for(Some(file.association_id))
-            .subject("loan", loan.id);
+        let event = step.event(&ctx, action::REPAYMENT_ENTERED);
         db::add_repayment(
             db,
-            &loan,
+            loan,
             amount,
             &paid_on.to_string(),
             "staff",
@@ -406,22 +420,20 @@ pub async fn reschedule_loan(
     first_due_on: String,
 ) -> Result<(), AppError> {
     serve(|ctx| async move {
-        let (_, file) = acting_on(&ctx, file_id).await?;
+        let step = LoanStep::reach(&ctx, file_id, |l| {
+            l.status.is_running() && l.outstanding > 0
+        })
+        .await?;
         let db = ctx.db();
-        let loan = db::loan_of_file(db, file_id)
-            .await?
-            .filter(|l| l.status.is_running() && l.outstanding > 0)
-            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
+        let LoanStep { file, loan, .. } = &step;
         let term = super::flow::months(&months)?;
         let first_due = date("first_due_on", &first_due_on)?;
         let plan = schedule(loan.outstanding, term as u32, first_due)
             .map_err(|_| AppError::validation("first_due_on", ErrorKey::DateInvalid))?;
-        let event = ctx
-            .event(action::LOAN_RESCHEDULED)
-            .acting_for(Some(file.association_id))
-            .subject("loan", loan.id)
+        let event = step
+            .event(&ctx, action::LOAN_RESCHEDULED)
             .detail(format!("schedule {}", loan.schedule_no + 1));
-        if !db::reschedule(db, &loan, term, &plan, event).await? {
+        if !db::reschedule(db, loan, term, &plan, event).await? {
             return Err(AppError::Conflict(ErrorKey::FinancingStep));
         }
         leptos_axum::redirect(&file_page(file_id));

@@ -9,7 +9,7 @@ use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
 use {
-    super::flow::{acting_on, date, file_page, riyals},
+    super::flow::{LoanStep, date, file_page, riyals},
     super::today,
     crate::audit::action,
     crate::error::ErrorKey,
@@ -34,12 +34,9 @@ pub async fn add_loan_guarantee(
     #[server(default)] ends_on: String,
 ) -> Result<(), AppError> {
     serve(|ctx| async move {
-        let (user, file) = acting_on(&ctx, file_id).await?;
+        let step = LoanStep::reach(&ctx, file_id, |l| l.schedule_no > 0).await?;
         let db = ctx.db();
-        let loan = db::loan_of_file(db, file_id)
-            .await?
-            .filter(|l| l.schedule_no > 0)
-            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
+        let LoanStep { user, file, loan } = &step;
         // The association's own guarantee is recorded with the disbursement.
         let guarantor = parse_guarantor(guarantor.trim())
             .filter(|g| *g != Guarantor::Association)
@@ -82,10 +79,8 @@ pub async fn add_loan_guarantee(
             starts_on: starts.to_string(),
             ends_on: ends.map(|e| e.to_string()),
         };
-        let event = ctx
-            .event(action::LOAN_GUARANTEE_ADDED)
-            .acting_for(Some(file.association_id))
-            .subject("loan", loan.id)
+        let event = step
+            .event(&ctx, action::LOAN_GUARANTEE_ADDED)
             .detail(format!(
                 "{} {}",
                 crate::financing::guarantor_str(guarantor),
@@ -113,12 +108,9 @@ pub async fn record_guarantee_call(
     #[server(default)] note: String,
 ) -> Result<(), AppError> {
     serve(|ctx| async move {
-        let (user, file) = acting_on(&ctx, file_id).await?;
+        let step = LoanStep::reach(&ctx, file_id, |l| l.schedule_no > 0).await?;
         let db = ctx.db();
-        let loan = db::loan_of_file(db, file_id)
-            .await?
-            .filter(|l| l.schedule_no > 0)
-            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
+        let LoanStep { user, file, loan } = &step;
         let guarantee = db::guarantees(db, Some(loan.id))
             .await?
             .into_iter()
@@ -184,12 +176,9 @@ pub async fn record_guarantee_call(
 #[server(endpoint = "write_off_loan")]
 pub async fn write_off_loan(file_id: i64, on: String, reason: String) -> Result<(), AppError> {
     serve(|ctx| async move {
-        let (user, file) = acting_on(&ctx, file_id).await?;
+        let step = LoanStep::reach(&ctx, file_id, |l| l.status.is_running()).await?;
         let db = ctx.db();
-        let loan = db::loan_of_file(db, file_id)
-            .await?
-            .filter(|l| l.status.is_running())
-            .ok_or(AppError::Conflict(ErrorKey::FinancingStep))?;
+        let LoanStep { user, file, loan } = &step;
         let reason: String = reason.trim().chars().take(500).collect();
         if reason.chars().count() < 3 {
             return Err(AppError::validation(
@@ -201,12 +190,10 @@ pub async fn write_off_loan(file_id: i64, on: String, reason: String) -> Result<
         if on > today() {
             return Err(AppError::validation("on", ErrorKey::DateInvalid));
         }
-        let event = ctx
-            .event(action::LOAN_WRITTEN_OFF)
-            .acting_for(Some(file.association_id))
-            .subject("loan", loan.id)
+        let event = step
+            .event(&ctx, action::LOAN_WRITTEN_OFF)
             .detail(format!("{} {reason}", loan.outstanding));
-        if !db::write_off(db, &loan, &on.to_string(), &reason, user.user_id, event).await? {
+        if !db::write_off(db, loan, &on.to_string(), &reason, user.user_id, event).await? {
             return Err(AppError::Conflict(ErrorKey::FinancingStep));
         }
         leptos_axum::redirect(&file_page(file_id));
