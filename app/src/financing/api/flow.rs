@@ -388,7 +388,7 @@ pub async fn enter_repayment(
     serve(|ctx| async move {
         let step = LoanStep::reach(&ctx, file_id, |l| l.status.is_running()).await?;
         let db = ctx.db();
-        let LoanStep { user, file, loan } = &step;
+        let LoanStep { user, loan, .. } = &step;
         let amount = riyals("amount", &amount)?;
         let paid_on = date("paid_on", &paid_on)?;
         if paid_on > today() {
@@ -425,7 +425,7 @@ pub async fn reschedule_loan(
         })
         .await?;
         let db = ctx.db();
-        let LoanStep { file, loan, .. } = &step;
+        let LoanStep { loan, .. } = &step;
         let term = super::flow::months(&months)?;
         let first_due = date("first_due_on", &first_due_on)?;
         let plan = schedule(loan.outstanding, term as u32, first_due)

@@ -36,7 +36,7 @@ pub async fn add_loan_guarantee(
     serve(|ctx| async move {
         let step = LoanStep::reach(&ctx, file_id, |l| l.schedule_no > 0).await?;
         let db = ctx.db();
-        let LoanStep { user, file, loan } = &step;
+        let LoanStep { user, loan, .. } = &step;
         // The association's own guarantee is recorded with the disbursement.
         let guarantor = parse_guarantor(guarantor.trim())
             .filter(|g| *g != Guarantor::Association)
@@ -178,7 +178,7 @@ pub async fn write_off_loan(file_id: i64, on: String, reason: String) -> Result<
     serve(|ctx| async move {
         let step = LoanStep::reach(&ctx, file_id, |l| l.status.is_running()).await?;
         let db = ctx.db();
-        let LoanStep { user, file, loan } = &step;
+        let LoanStep { user, loan, .. } = &step;
         let reason: String = reason.trim().chars().take(500).collect();
         if reason.chars().count() < 3 {
             return Err(AppError::validation(
