@@ -45,7 +45,7 @@ test("birth dates in either calendar, and applications dated in both", async ({ 
   const jeddah = wizard.cities.find((c: any) => c.name_en === "Jeddah");
   const districts = await api(page, "/api/get_household_wizard", { city_id: String(jeddah.id) });
   await api(page, "/api/save_household_contact", { phone: `05577700${index}1` });
-  await api(page, "/api/save_household_place", { district_id: String(districts.districts[2].id) });
+  await api(page, "/api/save_household_place", { district_id: String(districts.districts[2].id), address: "" });
   await api(page, "/api/save_household_circumstances", { income_bracket: "under_3000", dependants: "2" });
   await api(page, "/api/save_household_crafts", { sweets: "on" });
   await api(page, "/api/submit_household", { consent: "2026-11" });
