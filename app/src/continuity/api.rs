@@ -26,10 +26,17 @@ pub struct ContinuityList {
     pub rows: Vec<CaseRow>,
     /// Open follow-ups past due, then those due within a week (the
     /// caller's own in "my cases", else the association's).
+    /// One page of them (`due_page`), with how many there are in all.
     pub due: Vec<FollowUp>,
+    pub due_total: i64,
+    pub due_page: i64,
+    pub due_pages: i64,
     pub page: i64,
     pub now: i64,
 }
+
+/// Follow-ups due shown per page of the continuity list.
+pub const DUE_PER_PAGE: i64 = 30;
 
 /// A household's case at the acting association.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +80,7 @@ async fn serving(ctx: &Ctx, household_id: i64) -> Result<(CurrentUser, i64), App
 pub async fn get_continuity(
     #[server(default)] view: String,
     #[server(default)] page: Option<i64>,
+    #[server(default)] due_page: Option<i64>,
 ) -> Result<ContinuityList, AppError> {
     serve(|ctx| async move {
         let (user, association_id) = caseworker_of(&ctx).await?;
@@ -81,7 +89,19 @@ pub async fn get_continuity(
         let at = now();
         let rows = db::cases(ctx.db(), association_id, view, user.user_id, page).await?;
         let mine = (view == CaseView::Mine).then_some(user.user_id);
-        let due = db::follow_ups_due(ctx.db(), association_id, mine, at + 7 * 86_400).await?;
+        let until = at + 7 * 86_400;
+        let due_total = db::follow_ups_due_count(ctx.db(), association_id, mine, until).await?;
+        let (due_page, due_pages, due_offset) =
+            crate::ui::page_window(due_total, DUE_PER_PAGE, due_page);
+        let due = db::follow_ups_due(
+            ctx.db(),
+            association_id,
+            mine,
+            until,
+            DUE_PER_PAGE,
+            due_offset,
+        )
+        .await?;
         let households = rows
             .iter()
             .map(|r| r.household_id)
@@ -99,6 +119,9 @@ pub async fn get_continuity(
             view,
             rows,
             due,
+            due_total,
+            due_page,
+            due_pages,
             page,
             now: at,
         })

@@ -13,20 +13,23 @@ use super::{CaseRow, CaseView, FollowUp, FollowUpKindText, ReasonText, Rules, St
 use crate::i18n::*;
 use crate::paths::{CASE_PAGE, CONTINUITY_PAGE, FOLLOW_UP_PAGE};
 use crate::time::{format_date, format_time_of_day};
-use crate::ui::{DataTable, ErrorAlert, Pager, error_from_query, is_english, loaded, pick};
+use crate::ui::{
+    DataTable, ErrorAlert, ListPager, ListTotal, Pager, error_from_query, is_english, loaded, pick,
+};
 
 /// `/association/continuity?view=at_risk|mine|unassigned`.
 #[component]
 pub fn ContinuityPage() -> impl IntoView {
     let i18n = use_i18n();
     let query = use_query_map();
-    let (view, page) = query.with_untracked(|q| {
+    let (view, page, due_page) = query.with_untracked(|q| {
         (
             q.get("view").unwrap_or_default(),
             q.get("page").and_then(|p| p.parse::<i64>().ok()),
+            q.get("due_page").and_then(|p| p.parse::<i64>().ok()),
         )
     });
-    let data = Resource::new_blocking(|| (), move |_| get_continuity(view.clone(), page));
+    let data = Resource::new_blocking(|| (), move |_| get_continuity(view.clone(), page, due_page));
     view! {
         <Title text=t_string!(i18n, continuity.title).to_string() />
         <section class="card wide continuity">
@@ -59,7 +62,23 @@ fn Tabs(current: CaseView) -> impl IntoView {
 fn List(list: ContinuityList) -> impl IntoView {
     let i18n = use_i18n();
     let view = list.view;
-    let base = format!("{CONTINUITY_PAGE}?view={}&page=", view.as_str());
+    // Each list's pager keeps the other list on the page it is at.
+    let keep = |page: i64| {
+        if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        }
+    };
+    let due_filters = vec![
+        ("view", view.as_str().to_string()),
+        ("page", keep(list.page)),
+    ];
+    let due_at = match list.due_page {
+        1 => String::new(),
+        n => format!("due_page={n}&"),
+    };
+    let base = format!("{CONTINUITY_PAGE}?view={}&{due_at}page=", view.as_str());
     let prev = (list.page > 1).then(|| format!("{base}{}", list.page - 1));
     let next = (list.rows.len() as i64 == super::CASES_PAGE_SIZE)
         .then(|| format!("{base}{}", list.page + 1));
@@ -67,6 +86,11 @@ fn List(list: ContinuityList) -> impl IntoView {
     view! {
         <Tabs current=view />
         <Due due=list.due now />
+        {(list.due_total > 0).then(|| view! {
+            <ListTotal total=list.due_total />
+            <ListPager base=CONTINUITY_PAGE filters=due_filters page=list.due_page pages=list.due_pages
+                param="due_page" label=t_string!(i18n, continuity.this_week).to_string() />
+        })}
         <h2>{match view {
             CaseView::AtRisk => t!(i18n, continuity.view_at_risk).into_any(),
             CaseView::Mine => t!(i18n, continuity.view_mine).into_any(),

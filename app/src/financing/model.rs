@@ -230,10 +230,23 @@ pub struct LoanSummary {
 /// The association's financing list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FinancingList {
+    /// One page of the approved lines waiting for a file (`ready_page`), oldest first.
     pub ready: Vec<ReadyLine>,
+    pub ready_total: i64,
+    pub ready_page: i64,
+    pub ready_pages: i64,
+    /// One page of the association's files, newest first.
     pub files: Vec<FileRow>,
     pub bounds: Vec<i64>,
+    /// Files in all, and where this page stands among them.
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
 }
+
+/// Files (and lines waiting for one) shown per page of the association's
+/// financing list.
+pub const FILES_PER_PAGE: i64 = 30;
 
 /// A document received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

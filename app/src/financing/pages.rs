@@ -5,24 +5,30 @@
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use super::api::{OpenFinancingFile, get_financing, get_financing_exposure};
 use super::labels::{GuaranteeText, LoanStatusBadge, RangeText, SourceText, percent};
 use super::{ExposureView, Figures, FinancingList, LoanDetail};
 use crate::i18n::*;
 use crate::paths::{
-    FINANCING_EXPOSURE_PAGE, FINANCING_FILE_PAGE, FINANCING_LOANS_EXPORT, FINANCING_STATEMENTS_PAGE,
+    FINANCING_EXPOSURE_PAGE, FINANCING_FILE_PAGE, FINANCING_LOANS_EXPORT, FINANCING_PAGE,
+    FINANCING_STATEMENTS_PAGE,
 };
 use crate::registry::CRAFTS;
 use crate::registry::pages::CraftName;
-use crate::ui::{DataTable, ErrorAlert, Price, error_from_query, loaded};
+use crate::ui::{DataTable, ErrorAlert, ListPager, ListTotal, Price, error_from_query, loaded};
 
 /// `/association/financing`: approved financing lines to open a file for,
 /// and the association's files with their loans.
 #[component]
 pub fn FinancingPage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new_blocking(|| (), |_| get_financing());
+    let (page, ready_page) = use_query_map().with_untracked(|q| {
+        let number = |key: &str| q.get(key).and_then(|p| p.parse::<i64>().ok());
+        (number("page"), number("ready_page"))
+    });
+    let data = Resource::new_blocking(|| (), move |_| get_financing(page, ready_page));
     view! {
         <Title text=t_string!(i18n, financing.title).to_string() />
         <section class="card wide financing">
@@ -48,12 +54,24 @@ pub fn FinancingPage() -> impl IntoView {
 fn List(list: FinancingList) -> impl IntoView {
     let i18n = use_i18n();
     let bounds = list.bounds.clone();
+    let (page, pages) = (list.page, list.pages);
+    let (ready_page, ready_pages) = (list.ready_page, list.ready_pages);
+    // Each list's pager keeps the other list on the page it is at.
+    let keep = |page: i64| {
+        if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        }
+    };
+    let files_filters = vec![("ready_page", keep(ready_page))];
+    let ready_filters = vec![("page", keep(page))];
     view! {
         <h2>{t!(i18n, financing.ready_title)}</h2>
         {if list.ready.is_empty() {
             view! { <p class="muted">{t!(i18n, financing.ready_empty)}</p> }.into_any()
         } else {
-            list.ready.into_iter().map(|line| {
+            let lines = list.ready.into_iter().map(|line| {
                 let id = line.line_id;
                 let amount = line.amount.map(crate::text::format_riyals).unwrap_or_default();
                 view! {
@@ -80,13 +98,20 @@ fn List(list: FinancingList) -> impl IntoView {
                         <button type="submit" class="button">{t!(i18n, financing.open_file)}</button>
                     </form>
                 }
-            }).collect_view().into_any()
+            }).collect_view();
+            view! {
+                <ListTotal total=list.ready_total />
+                {lines}
+                <ListPager base=FINANCING_PAGE filters=ready_filters page=ready_page pages=ready_pages
+                    param="ready_page" label=t_string!(i18n, financing.ready_title).to_string() />
+            }.into_any()
         }}
         <h2>{t!(i18n, financing.files_title)}</h2>
         {if list.files.is_empty() {
             view! { <p class="muted">{t!(i18n, financing.files_empty)}</p> }.into_any()
         } else {
             view! {
+                <ListTotal total=list.total />
                 <DataTable class="financing-files">
                     <thead><tr>
                         <th>{t!(i18n, financing.family)}</th>
@@ -114,6 +139,7 @@ fn List(list: FinancingList) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                 </DataTable>
+                <ListPager base=FINANCING_PAGE filters=files_filters page pages />
             }.into_any()
         }}
     }

@@ -46,7 +46,14 @@ pub struct AccessView {
     pub council: bool,
     /// The associations this person administers.
     pub associations: Vec<(i64, String, String)>,
+    /// People listed in all, and where this page stands among them.
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
 }
+
+/// People shown per page of the access list.
+pub const ACCESS_PER_PAGE: i64 = 30;
 
 /// The associations a person administers (none for the council, who sees all).
 #[cfg(feature = "ssr")]
@@ -60,35 +67,47 @@ fn administered(user: &CurrentUser) -> Vec<&Role> {
 /// The people the caller may manage: the council, everyone with a role
 /// (and one person by national ID); an association admin, their staff.
 #[server(endpoint = "get_access")]
-pub async fn get_access(national_id: Option<String>) -> Result<AccessView, AppError> {
-    serve(|ctx| access(ctx, national_id)).await
+pub async fn get_access(
+    national_id: Option<String>,
+    page: Option<i64>,
+) -> Result<AccessView, AppError> {
+    serve(|ctx| access(ctx, national_id, page)).await
 }
 
 /// The access page's people, their roles filtered to what the caller may see.
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
-async fn access(ctx: Ctx, national_id: Option<String>) -> Result<AccessView, AppError> {
+async fn access(
+    ctx: Ctx,
+    national_id: Option<String>,
+    page: Option<i64>,
+) -> Result<AccessView, AppError> {
     let user = ctx.require(Requirement::SignedIn).await?;
     let council = user.is_council_admin();
     let admin_of = administered(user);
     if !council && admin_of.is_empty() {
         return Err(denied(&ctx).await);
     }
-    let mut people = Vec::new();
-    if council {
-        let wanted = match national_id.as_deref().map(str::trim) {
-            Some(raw) if !raw.is_empty() => {
-                Some(NationalId::parse(raw).map_err(|e| AppError::validation("national_id", e))?)
-            }
-            _ => None,
-        };
-        people = db::people_with_access(ctx.db(), None, wanted.as_ref()).await?;
-    } else {
-        for role in &admin_of {
-            people.extend(db::people_with_access(ctx.db(), role.association_id, None).await?);
+    let wanted = match national_id.as_deref().map(str::trim) {
+        Some(raw) if council && !raw.is_empty() => {
+            Some(NationalId::parse(raw).map_err(|e| AppError::validation("national_id", e))?)
         }
-    }
-    let mine: Vec<i64> = admin_of.iter().filter_map(|r| r.association_id).collect();
+        _ => None,
+    };
+    let administered_ids: Vec<i64> = admin_of.iter().filter_map(|r| r.association_id).collect();
+    // The council sees everyone with a role; an admin, their associations' people.
+    let associations = (!council).then_some(administered_ids.as_slice());
+    let total = db::people_with_access_count(ctx.db(), associations, wanted.as_ref()).await?;
+    let (page, pages, offset) = crate::ui::page_window(total, ACCESS_PER_PAGE, page);
+    let people = db::people_with_access(
+        ctx.db(),
+        associations,
+        wanted.as_ref(),
+        ACCESS_PER_PAGE,
+        offset,
+    )
+    .await?;
+    let mine = administered_ids;
     let people = people
         .into_iter()
         .map(|p| PersonAccess {
@@ -122,6 +141,9 @@ async fn access(ctx: Ctx, national_id: Option<String>) -> Result<AccessView, App
                 ))
             })
             .collect(),
+        total,
+        page,
+        pages,
     })
 }
 

@@ -16,14 +16,20 @@ use super::pages::RoleName;
 use crate::i18n::*;
 use crate::paths::ACCESS_HISTORY_PAGE;
 use crate::time::format_date;
-use crate::ui::{EmptyState, ErrorAlert, error_from_query, is_english, pick};
+use crate::ui::{EmptyState, ErrorAlert, ListPager, ListTotal, error_from_query, is_english, pick};
 
 /// The page.
 #[component]
 pub fn AccessPage() -> impl IntoView {
     let i18n = use_i18n();
-    let wanted = use_query_map().with_untracked(|q| q.get("national_id"));
-    let data = Resource::new_blocking(|| (), move |_| get_access(wanted.clone()));
+    let (wanted, page) = use_query_map().with_untracked(|q| {
+        (
+            q.get("national_id"),
+            q.get("page").and_then(|p| p.parse::<i64>().ok()),
+        )
+    });
+    let filters = vec![("national_id", wanted.clone().unwrap_or_default())];
+    let data = Resource::new_blocking(|| (), move |_| get_access(wanted.clone(), page));
     view! {
         <Title text=t_string!(i18n, access.title).to_string() />
         <h1>{t!(i18n, access.title)}</h1>
@@ -31,21 +37,25 @@ pub fn AccessPage() -> impl IntoView {
         <p><a href=ACCESS_HISTORY_PAGE>{t!(i18n, access.history_link)}</a></p>
         {error_from_query().map(|key| view! { <ErrorAlert key id="form-error" /> })}
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || {
+                let filters = filters.clone();
+                Suspend::new(async move {
                 match data.await {
-                    Ok(view) => view! { <People view /> }.into_any(),
+                    Ok(view) => view! { <People view filters /> }.into_any(),
                     Err(error) => view! { <ErrorAlert key=error.key() /> }.into_any(),
                 }
-            })}
+                })
+            }}
         </Suspense>
     }
 }
 
 #[component]
-fn People(view: AccessView) -> impl IntoView {
+fn People(view: AccessView, filters: Vec<(&'static str, String)>) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
     let council = view.council;
+    let (page, pages) = (view.page, view.pages);
     let invite_for = view.associations.first().cloned();
     view! {
         {invite_for.map(|(id, ar, en)| view! {
@@ -74,6 +84,7 @@ fn People(view: AccessView) -> impl IntoView {
             view! { <EmptyState>{t!(i18n, access.empty)}</EmptyState> }.into_any()
         } else {
             view! {
+                <ListTotal total=view.total />
                 <ul class="people">
                     {view.people.into_iter().map(|p| {
                         let user_id = p.user_id.to_string();
@@ -137,6 +148,7 @@ fn People(view: AccessView) -> impl IntoView {
                         }
                     }).collect_view()}
                 </ul>
+                <ListPager base=ACCESS_PAGE filters page pages />
             }.into_any()
         }}
     }

@@ -11,7 +11,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::db::{self, ImportError},
-    super::{BatchStatus, RowFilter, batch_url},
+    super::{BATCHES_PER_PAGE, BatchStatus, RowFilter, batch_url},
     crate::audit::{ListRead, action},
     crate::error::ErrorKey,
     crate::identity::{Ctx, Requirement, serve},
@@ -30,15 +30,22 @@ impl From<ImportError> for AppError {
 
 /// The associations the caller may import for, and the one chosen.
 #[server(endpoint = "get_imports")]
-pub async fn get_imports(association: Option<i64>) -> Result<ImportsOverview, AppError> {
-    serve(|ctx| imports(ctx, association)).await
+pub async fn get_imports(
+    association: Option<i64>,
+    page: Option<i64>,
+) -> Result<ImportsOverview, AppError> {
+    serve(|ctx| imports(ctx, association, page)).await
 }
 
 /// The caller's associations (all of them for the council) and the chosen
 /// one's imports; someone who administers none is refused (audited).
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
-async fn imports(ctx: Ctx, association: Option<i64>) -> Result<ImportsOverview, AppError> {
+async fn imports(
+    ctx: Ctx,
+    association: Option<i64>,
+    page: Option<i64>,
+) -> Result<ImportsOverview, AppError> {
     let user = ctx.require(Requirement::SignedIn).await?;
     let administered = user.administered_association_ids();
     let associations = if user.is_council_admin() {
@@ -49,17 +56,23 @@ async fn imports(ctx: Ctx, association: Option<i64>) -> Result<ImportsOverview, 
         db::associations(ctx.db(), Some(&administered)).await?
     };
     let chosen = association.or_else(|| administered.first().copied());
-    let batches = match chosen {
+    let (batches, total, page, pages) = match chosen {
         Some(id) => {
             ctx.require(Requirement::AssociationAdmin(id)).await?;
-            db::batches(ctx.db(), id).await?
+            let total = db::batches_count(ctx.db(), id).await?;
+            let (page, pages, offset) = crate::ui::page_window(total, BATCHES_PER_PAGE, page);
+            let batches = db::batches(ctx.db(), id, BATCHES_PER_PAGE, offset).await?;
+            (batches, total, page, pages)
         }
-        None => Vec::new(),
+        None => (Vec::new(), 0, 1, 1),
     };
     Ok(ImportsOverview {
         association_id: chosen,
         associations,
         batches,
+        total,
+        page,
+        pages,
     })
 }
 

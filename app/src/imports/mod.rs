@@ -327,8 +327,16 @@ pub struct AssociationChoice {
 pub struct ImportsOverview {
     pub association_id: Option<i64>,
     pub associations: Vec<AssociationChoice>,
+    /// One page of the chosen association's imports, newest first.
     pub batches: Vec<BatchSummary>,
+    /// Imports in all, and where this page stands among them.
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
 }
+
+/// Imports shown per page of the association's import history.
+pub const BATCHES_PER_PAGE: i64 = 20;
 
 #[cfg(test)]
 mod tests {

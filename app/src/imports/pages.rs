@@ -21,7 +21,8 @@ use super::{
 use crate::i18n::*;
 use crate::time::format_date;
 use crate::ui::{
-    DataTable, EmptyState, ErrorAlert, Pager, error_from_query, is_english, loaded, pick,
+    DataTable, EmptyState, ErrorAlert, ListPager, ListTotal, Pager, error_from_query, is_english,
+    loaded, pick,
 };
 
 fn query_number(key: &str) -> Option<i64> {
@@ -33,8 +34,9 @@ fn query_number(key: &str) -> Option<i64> {
 pub fn ImportsPage() -> impl IntoView {
     let i18n = use_i18n();
     let association = query_number("association");
+    let page = query_number("page");
     let error = error_from_query();
-    let data = Resource::new_blocking(|| (), move |_| get_imports(association));
+    let data = Resource::new_blocking(|| (), move |_| get_imports(association, page));
     view! {
         <Title text=t_string!(i18n, imports.title).to_string() />
         <section class="card wide">
@@ -104,7 +106,13 @@ fn Overview(overview: ImportsOverview) -> impl IntoView {
         {if overview.batches.is_empty() {
             view! { <EmptyState>{t!(i18n, imports.none)}</EmptyState> }.into_any()
         } else {
-            view! { <BatchList batches=overview.batches /> }.into_any()
+            // The association chosen stays chosen on every page.
+            let filters = vec![("association", chosen.map(|id| id.to_string()).unwrap_or_default())];
+            view! {
+                <ListTotal total=overview.total />
+                <BatchList batches=overview.batches />
+                <ListPager base=IMPORTS_PAGE filters page=overview.page pages=overview.pages />
+            }.into_any()
         }}
     }
 }

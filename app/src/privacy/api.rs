@@ -12,8 +12,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        Dispute, ExtensionRefusal, PrivacyRequest, QueuedRequest, RecordRead, RequestKind,
-        RequestStatus, SIGN_INS_SHOWN_SECS, clean_note, db, due_at,
+        Dispute, ExtensionRefusal, PrivacyRequest, QueuedRequest, REQUESTS_PER_PAGE, RecordRead,
+        RequestKind, RequestStatus, SIGN_INS_SHOWN_SECS, clean_note, db, due_at,
     },
     crate::applications::subject as applications,
     crate::audit::{self, ListRead, action},
@@ -245,11 +245,13 @@ pub async fn make_privacy_request(
 
 /// The data-protection officer's queue.
 #[server(endpoint = "get_privacy_queue")]
-pub async fn get_privacy_queue() -> Result<Queue, AppError> {
+pub async fn get_privacy_queue(page: Option<i64>) -> Result<Queue, AppError> {
     serve(|ctx| async move {
         ctx.require(Requirement::DataProtectionOfficer).await?;
         let db = ctx.db();
-        let rows = db::queue(db).await?;
+        let total = db::queue_count(db).await?;
+        let (page, pages, offset) = crate::ui::page_window(total, REQUESTS_PER_PAGE, page);
+        let rows = db::queue(db, REQUESTS_PER_PAGE, offset).await?;
         let mut requests = Vec::with_capacity(rows.len());
         for row in rows {
             let benefits = match row.benefit_id {
@@ -282,6 +284,9 @@ pub async fn get_privacy_queue() -> Result<Queue, AppError> {
         Ok(Queue {
             now: now(),
             requests,
+            total,
+            page,
+            pages,
         })
     })
     .await
@@ -289,7 +294,7 @@ pub async fn get_privacy_queue() -> Result<Queue, AppError> {
 
 /// The disputes of records the acting association wrote.
 #[server(endpoint = "get_disputes")]
-pub async fn get_disputes() -> Result<Disputes, AppError> {
+pub async fn get_disputes(page: Option<i64>) -> Result<Disputes, AppError> {
     serve(|ctx| async move {
         let user = ctx.require(Requirement::SignedIn).await?;
         let Some(association_id) = user.acting_association_id() else {
@@ -298,8 +303,10 @@ pub async fn get_disputes() -> Result<Disputes, AppError> {
         ctx.require(Requirement::AssociationMember(association_id))
             .await?;
         let db = ctx.db();
+        let total = db::disputes_count(db, association_id).await?;
+        let (page, pages, offset) = crate::ui::page_window(total, REQUESTS_PER_PAGE, page);
         let mut disputes = Vec::new();
-        for row in db::disputes_of(db, association_id).await? {
+        for row in db::disputes_of(db, association_id, REQUESTS_PER_PAGE, offset).await? {
             let benefits = applications::benefits_of(db, row.household_id).await?;
             disputes.push(Dispute {
                 household_id: row.household_id,
@@ -315,6 +322,9 @@ pub async fn get_disputes() -> Result<Disputes, AppError> {
         Ok(Disputes {
             now: now(),
             disputes,
+            total,
+            page,
+            pages,
         })
     })
     .await

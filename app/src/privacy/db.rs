@@ -212,6 +212,9 @@ const SELECT: &str = "SELECT r.id, r.household_id, r.kind, r.status, r.subject_i
        r.decided_at, r.outcome_reason, h.head_name_ar, h.head_national_id, a.name_ar, a.name_en \
      FROM privacy_requests r JOIN households h ON h.id = r.household_id \
        LEFT JOIN associations a ON a.id = r.association_id";
+/// What [`SELECT`] reads from, for counting the same rows.
+const COUNT: &str =
+    "SELECT COUNT(*) FROM privacy_requests r JOIN households h ON h.id = r.household_id";
 
 fn request_of(row: &sqlx::any::AnyRow) -> Result<RequestRow, sqlx::Error> {
     use sqlx::Row as _;
@@ -264,12 +267,11 @@ fn request_of(row: &sqlx::any::AnyRow) -> Result<RequestRow, sqlx::Error> {
     })
 }
 
-async fn fetch(db: &Db, sql: String, bind: Option<i64>) -> Result<Vec<RequestRow>, sqlx::Error> {
-    let query = sqlx::query(sqlx::AssertSqlSafe(sql));
-    let query = match bind {
-        Some(value) => query.bind(value),
-        None => query,
-    };
+async fn fetch(db: &Db, sql: String, binds: &[i64]) -> Result<Vec<RequestRow>, sqlx::Error> {
+    let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for value in binds {
+        query = query.bind(*value);
+    }
     query
         .fetch_all(&db.pool)
         .await?
@@ -284,7 +286,7 @@ pub async fn requests_of(db: &Db, household_id: i64) -> Result<Vec<RequestRow>, 
     fetch(
         db,
         format!("{SELECT} WHERE r.household_id = $1 ORDER BY r.id DESC"),
-        Some(household_id),
+        &[household_id],
     )
     .await
 }
@@ -292,36 +294,66 @@ pub async fn requests_of(db: &Db, household_id: i64) -> Result<Vec<RequestRow>, 
 /// One request.
 #[tracing::instrument(skip_all)]
 pub async fn request(db: &Db, id: i64) -> Result<Option<RequestRow>, sqlx::Error> {
-    Ok(fetch(db, format!("{SELECT} WHERE r.id = $1"), Some(id))
+    Ok(fetch(db, format!("{SELECT} WHERE r.id = $1"), &[id])
         .await?
         .into_iter()
         .next())
 }
 
-/// The officer's queue: open requests by due date, then the last decided.
+/// How many requests the officer's queue holds (every request: see [`queue`]).
 #[tracing::instrument(skip_all)]
-pub async fn queue(db: &Db) -> Result<Vec<RequestRow>, sqlx::Error> {
+pub async fn queue_count(db: &Db) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(COUNT).fetch_one(&db.pool).await?;
+    Ok(n)
+}
+
+/// A page of the officer's queue: open requests by due date, then the last
+/// decided; `limit` from `offset`.
+#[tracing::instrument(skip_all)]
+pub async fn queue(db: &Db, limit: i64, offset: i64) -> Result<Vec<RequestRow>, sqlx::Error> {
     fetch(
         db,
         format!(
             "{SELECT} ORDER BY CASE WHEN r.status = 'open' THEN 0 ELSE 1 END, \
-               CASE WHEN r.status = 'open' THEN r.due_at ELSE -r.decided_at END LIMIT 200"
+               CASE WHEN r.status = 'open' THEN r.due_at ELSE -r.decided_at END, r.id \
+             LIMIT $1 OFFSET $2"
         ),
-        None,
+        &[limit, offset],
     )
     .await
 }
 
-/// The disputes of records an association wrote, open first.
+/// The disputes of records an association wrote (`$1`): shared by
+/// [`disputes_count`] and [`disputes_of`].
+const DISPUTES_OF: &str = "WHERE r.kind = 'correction' AND r.association_id = $1";
+
+/// How many disputes of its records an association has (see [`disputes_of`]).
 #[tracing::instrument(skip_all)]
-pub async fn disputes_of(db: &Db, association_id: i64) -> Result<Vec<RequestRow>, sqlx::Error> {
+pub async fn disputes_count(db: &Db, association_id: i64) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("{COUNT} {DISPUTES_OF}")))
+        .bind(association_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n)
+}
+
+/// A page of the disputes of records an association wrote, open first;
+/// `limit` from `offset`.
+#[tracing::instrument(skip_all)]
+pub async fn disputes_of(
+    db: &Db,
+    association_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<RequestRow>, sqlx::Error> {
     fetch(
         db,
         format!(
-            "{SELECT} WHERE r.kind = 'correction' AND r.association_id = $1 \
-             ORDER BY CASE WHEN r.status = 'open' THEN 0 ELSE 1 END, r.due_at LIMIT 200"
+            "{SELECT} {DISPUTES_OF} \
+             ORDER BY CASE WHEN r.status = 'open' THEN 0 ELSE 1 END, r.due_at, r.id \
+             LIMIT $2 OFFSET $3"
         ),
-        Some(association_id),
+        &[association_id, limit, offset],
     )
     .await
 }

@@ -329,14 +329,28 @@ pub struct Dispute {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Queue {
     pub now: i64,
+    /// One page of the queue.
     pub requests: Vec<QueuedRequest>,
+    /// Requests in all, and where this page stands among them.
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
 }
+
+/// Requests (or disputes) shown per page of the officer's queue and of an
+/// association's disputes: each is a card with its forms, so few.
+pub const REQUESTS_PER_PAGE: i64 = 20;
 
 /// An association's disputes page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Disputes {
     pub now: i64,
+    /// One page of the disputes.
     pub disputes: Vec<Dispute>,
+    /// Disputes in all, and where this page stands among them.
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
 }
 
 /// Trims a free-text note and caps it (a note is a sentence or two).

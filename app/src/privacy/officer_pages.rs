@@ -9,14 +9,22 @@ use super::api::{DecidePrivacyRequest, ExtendPrivacyRequest, get_disputes, get_p
 use super::pages::{BenefitText, Clock, KindText, StatusText};
 use super::{Disputes, Queue, QueuedRequest, RequestKind, RequestStatus};
 use crate::i18n::*;
+use crate::paths::{PRIVACY_DISPUTES_PAGE, PRIVACY_QUEUE_PAGE};
 use crate::time::format_date;
-use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
+use crate::ui::{ErrorAlert, ListPager, ListTotal, error_from_query, is_english, loaded, pick};
+
+/// The `page` of the address (`None` when absent or not a number).
+fn page_param() -> Option<i64> {
+    leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("page").and_then(|p| p.parse().ok()))
+}
 
 /// `/council/privacy-requests`: the officer's queue, open requests by due date.
 #[component]
 pub fn PrivacyQueuePage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new_blocking(|| (), |_| get_privacy_queue());
+    let page = page_param();
+    let data = Resource::new_blocking(|| (), move |_| get_privacy_queue(page));
     view! {
         <Title text=t_string!(i18n, privacy.queue_title).to_string() />
         <div class="privacy-queue">
@@ -35,12 +43,13 @@ fn QueueList(queue: Queue) -> impl IntoView {
     if queue.requests.is_empty() {
         return view! { <p class="muted">{t!(i18n, privacy.queue_empty)}</p> }.into_any();
     }
-    queue
-        .requests
-        .into_iter()
-        .map(|q| view! { <QueuedCard q now /> })
-        .collect_view()
-        .into_any()
+    let (page, pages) = (queue.page, queue.pages);
+    view! {
+        <ListTotal total=queue.total />
+        {queue.requests.into_iter().map(|q| view! { <QueuedCard q now /> }).collect_view()}
+        <ListPager base=PRIVACY_QUEUE_PAGE filters=Vec::new() page pages />
+    }
+    .into_any()
 }
 
 #[component]
@@ -126,7 +135,8 @@ fn TrailAction(action: String) -> impl IntoView {
 #[component]
 pub fn DisputesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let data = Resource::new_blocking(|| (), |_| get_disputes());
+    let page = page_param();
+    let data = Resource::new_blocking(|| (), move |_| get_disputes(page));
     view! {
         <Title text=t_string!(i18n, privacy.disputes_title).to_string() />
         <div class="privacy-queue">
@@ -144,7 +154,8 @@ fn DisputeList(disputes: Disputes) -> impl IntoView {
     if disputes.disputes.is_empty() {
         return view! { <p class="muted">{t!(i18n, privacy.disputes_empty)}</p> }.into_any();
     }
-    disputes
+    let (page, pages) = (disputes.page, disputes.pages);
+    let cards = disputes
         .disputes
         .into_iter()
         .map(|d| {
@@ -165,6 +176,11 @@ fn DisputeList(disputes: Disputes) -> impl IntoView {
                 </section>
             }
         })
-        .collect_view()
-        .into_any()
+        .collect_view();
+    view! {
+        <ListTotal total=disputes.total />
+        {cards}
+        <ListPager base=PRIVACY_DISPUTES_PAGE filters=Vec::new() page pages />
+    }
+    .into_any()
 }

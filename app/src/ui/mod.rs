@@ -13,7 +13,10 @@ pub mod fetch;
 mod page;
 
 pub use checked_form::{CheckedForm, check_messages};
-pub use page::{DataTable, EmptyState, PageMeta, Pager, Price, id_param, page_window};
+pub use page::{
+    DataTable, EmptyState, ListPager, ListTotal, PageMeta, Pager, Price, id_param, page_href,
+    page_window,
+};
 
 use leptos::prelude::*;
 use leptos_meta::Title;

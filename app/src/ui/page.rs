@@ -61,9 +61,68 @@ pub fn page_window(total: i64, per_page: i64, asked: Option<i64>) -> (i64, i64, 
     (page, pages, (page - 1) * per_page)
 }
 
+/// The address of page `page` of the list at `base`, its filters kept (empty
+/// values left out; each value percent-encoded), so a plain link lands on
+/// the same selection. `param` names the page (`page`, unless a second list
+/// on the same page needs its own).
+pub fn page_href(base: &str, filters: &[(&str, String)], param: &str, page: i64) -> String {
+    let mut href = format!("{base}?");
+    for (key, value) in filters.iter().filter(|(_, v)| !v.is_empty()) {
+        href.push_str(key);
+        href.push('=');
+        for byte in value.bytes() {
+            match byte {
+                b'0'..=b'9' | b'a'..=b'z' | b'A'..=b'Z' | b'-' | b'_' | b'.' => {
+                    href.push(char::from(byte))
+                }
+                _ => href.push_str(&format!("%{byte:02X}")),
+            }
+        }
+        href.push('&');
+    }
+    href.push_str(&format!("{param}={page}"));
+    href
+}
+
+/// A paged list's pager: previous / next among `pages`, the filters kept in
+/// the links (see [`page_href`]); nothing when there is one page.
+#[component]
+pub fn ListPager(
+    base: &'static str,
+    filters: Vec<(&'static str, String)>,
+    page: i64,
+    pages: i64,
+    /// The address's name for this list's page (default `page`).
+    #[prop(default = "page")]
+    param: &'static str,
+    /// What the pages are of, for screen readers.
+    #[prop(optional, into)]
+    label: Option<String>,
+) -> impl IntoView {
+    let href = move |to: i64| page_href(base, &filters, param, to);
+    let prev = (page > 1).then(|| href(page - 1));
+    let next = (page < pages).then(|| href(page + 1));
+    match label {
+        Some(label) => {
+            view! { <Pager prev next position=format!("{page} / {pages}") label /> }.into_any()
+        }
+        None => view! { <Pager prev next position=format!("{page} / {pages}") /> }.into_any(),
+    }
+}
+
+/// How many rows a paged list holds in all, shown above it (it stays when
+/// the list fits one page and the [`Pager`] does not show).
+#[component]
+pub fn ListTotal(total: i64) -> impl IntoView {
+    let i18n = use_i18n();
+    view! { <p class="muted list-total">{t!(i18n, pager.total)} ": " <bdi>{total}</bdi></p> }
+}
+
 /// Previous / next links of a paged list: plain links, so paging works
 /// without JavaScript and each page has its own address. `position` is what
-/// sits between them ("3 / 7", "Page 3").
+/// sits between them ("3 / 7", "Page 3"). Nothing at all when there is
+/// neither a previous nor a next page: a lone "1" tells nobody anything (a
+/// page that shows its total shows it above the list, not here).
 #[component]
 pub fn Pager(
     prev: Option<String>,
@@ -73,6 +132,9 @@ pub fn Pager(
     #[prop(optional, into)]
     label: Option<String>,
 ) -> impl IntoView {
+    if prev.is_none() && next.is_none() {
+        return ().into_any();
+    }
     let i18n = use_i18n();
     let label = label.unwrap_or_else(|| t_string!(i18n, pager.pages).to_string());
     view! {
@@ -82,6 +144,7 @@ pub fn Pager(
             {next.map(|href| view! { <a rel="next" href=href>{t!(i18n, pager.next)}</a> })}
         </nav>
     }
+    .into_any()
 }
 
 /// A table of records that scrolls sideways on a phone instead of
@@ -112,7 +175,17 @@ pub fn EmptyState(children: Children) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::page_window;
+    use super::{page_href, page_window};
+
+    #[test]
+    fn a_page_link_keeps_the_filters() {
+        assert_eq!(page_href("/access", &[], "page", 2), "/access?page=2");
+        let filters = [("a", "1".into()), ("b", String::new()), ("q", "أ b".into())];
+        assert_eq!(
+            page_href("/x", &filters, "due_page", 3),
+            "/x?a=1&q=%D8%A3%20b&due_page=3"
+        );
+    }
 
     #[test]
     fn a_page_is_clamped_to_the_pages_there_are() {

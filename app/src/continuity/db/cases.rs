@@ -341,15 +341,10 @@ pub async fn follow_ups_of(
         .collect()
 }
 
-/// Open follow-ups of the association due before `until` (the overdue and
-/// this week's), soonest first; only `assignee`'s when given.
-pub async fn follow_ups_due(
-    db: &Db,
-    association_id: i64,
-    assignee: Option<i64>,
-    until: i64,
-) -> Result<Vec<FollowUp>, sqlx::Error> {
-    let mut sql = Sql::new(FOLLOW_UP_SELECT);
+/// After `… FROM follow_ups f …`: open follow-ups of the association due
+/// before `until`; only `assignee`'s when given. Shared by
+/// [`follow_ups_due_count`] and [`follow_ups_due`].
+fn push_due(sql: &mut Sql, association_id: i64, assignee: Option<i64>, until: i64) {
     sql.push(" WHERE f.association_id = ")
         .bind(association_id)
         .push(" AND f.outcome IS NULL AND f.due_at < ")
@@ -357,7 +352,38 @@ pub async fn follow_ups_due(
     if let Some(user) = assignee {
         sql.push(" AND f.assignee_user_id = ").bind(user);
     }
-    sql.push(" ORDER BY f.due_at, f.id LIMIT 200");
+}
+
+/// How many follow-ups are due (see [`follow_ups_due`]).
+pub async fn follow_ups_due_count(
+    db: &Db,
+    association_id: i64,
+    assignee: Option<i64>,
+    until: i64,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM follow_ups f");
+    push_due(&mut sql, association_id, assignee, until);
+    let (n,): (i64,) = sql.query_as().fetch_one(&db.pool).await?;
+    Ok(n)
+}
+
+/// A page of the open follow-ups of the association due before `until`
+/// (the overdue and this week's), soonest first; only `assignee`'s when
+/// given; `limit` from `offset`.
+pub async fn follow_ups_due(
+    db: &Db,
+    association_id: i64,
+    assignee: Option<i64>,
+    until: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<FollowUp>, sqlx::Error> {
+    let mut sql = Sql::new(FOLLOW_UP_SELECT);
+    push_due(&mut sql, association_id, assignee, until);
+    sql.push(" ORDER BY f.due_at, f.id LIMIT ")
+        .bind(limit)
+        .push(" OFFSET ")
+        .bind(offset);
     let rows: Vec<FollowUpRecord> = sql.query_as().fetch_all(&db.pool).await?;
     rows.into_iter()
         .map(|r| follow_up(r).map(|(f, _)| f))

@@ -21,8 +21,8 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::{
-        Document, FileRow, GuaranteeRow, Guarantor, InstalmentRow, LoanDetail, LoanSummary,
-        RepaymentRow, days_in_arrears, db, delinquency_range,
+        Document, FILES_PER_PAGE, FileRow, GuaranteeRow, Guarantor, InstalmentRow, LoanDetail,
+        LoanSummary, RepaymentRow, days_in_arrears, db, delinquency_range,
         portfolio::{LoanFacts, figures},
     },
     crate::audit::action,
@@ -308,13 +308,19 @@ pub(crate) async fn exposure_view_of(
 /// The association's financing: approved financing lines to open a file
 /// for, and its files with their loans today.
 #[server(endpoint = "get_financing")]
-pub async fn get_financing() -> Result<FinancingList, AppError> {
+pub async fn get_financing(
+    page: Option<i64>,
+    ready_page: Option<i64>,
+) -> Result<FinancingList, AppError> {
     serve(|ctx| async move {
         let (_, association_id) = staff_of(&ctx).await?;
         let db = ctx.db();
         let today = today();
         let (_, settings, _) = db::settings(db, &today.to_string()).await?;
-        let ready = db::ready_lines(db, association_id).await?;
+        let ready_total = db::ready_count(db, association_id).await?;
+        let (ready_page, ready_pages, ready_offset) =
+            crate::ui::page_window(ready_total, FILES_PER_PAGE, ready_page);
+        let ready = db::ready_lines(db, association_id, FILES_PER_PAGE, ready_offset).await?;
         // One read of every loan's figures (grouped queries), not one per file.
         let mut loans: std::collections::HashMap<i64, LoanSummary> =
             portfolio(db, Some(association_id), today)
@@ -334,7 +340,9 @@ pub async fn get_financing() -> Result<FinancingList, AppError> {
                     (loan.file_id, summary)
                 })
                 .collect();
-        let files: Vec<FileRow> = db::files_of(db, association_id)
+        let total = db::files_count(db, association_id).await?;
+        let (page, pages, offset) = crate::ui::page_window(total, FILES_PER_PAGE, page);
+        let files: Vec<FileRow> = db::files_of(db, association_id, FILES_PER_PAGE, offset)
             .await?
             .into_iter()
             .map(|file| FileRow {
@@ -359,6 +367,12 @@ pub async fn get_financing() -> Result<FinancingList, AppError> {
             ready,
             files,
             bounds: settings.delinquency_bounds,
+            total,
+            page,
+            pages,
+            ready_total,
+            ready_page,
+            ready_pages,
         })
     })
     .await

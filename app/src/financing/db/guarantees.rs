@@ -104,7 +104,7 @@ pub async fn instalments_to_remind(
            AND i.paid_halalas < i.amount_halalas AND i.due_on > $1 AND i.due_on <= $2 \
            AND h.head_user_id IS NOT NULL \
            AND NOT EXISTS (SELECT 1 FROM instalment_reminders_sent r WHERE r.instalment_id = i.id) \
-         ORDER BY i.due_on, i.id LIMIT 500",
+         ORDER BY i.due_on, i.id LIMIT 500", // a batch of the reminder job, not a list: the next run takes the rest
     )
     .bind(from)
     .bind(to)

@@ -134,22 +134,43 @@ pub async fn association_names(
         .await
 }
 
-/// Approved (or fulfilled) financing lines the association serves that have
-/// no file yet.
+/// Approved (or fulfilled) financing lines of an association (`$1`) that
+/// have no file yet: shared by [`ready_count`] and [`ready_lines`].
+const READY_OF: &str = "FROM application_lines l \
+     JOIN assistance_types t ON t.id = l.assistance_type_id AND t.code = 'financing' \
+     JOIN households h ON h.id = l.household_id \
+     WHERE l.association_id = $1 AND l.state IN ('approved', 'fulfilled') \
+       AND NOT EXISTS (SELECT 1 FROM financing_files f WHERE f.line_id = l.id)";
+
+/// How many financing lines wait for a file (see [`ready_lines`]).
 #[tracing::instrument(skip_all)]
-pub async fn ready_lines(db: &Db, association_id: i64) -> Result<Vec<ReadyLine>, sqlx::Error> {
-    let rows: Vec<(i64, i64, String, Option<i64>, String)> = sqlx::query_as(
-        "SELECT l.id, l.household_id, h.head_name_ar, l.amount_halalas, l.description \
-         FROM application_lines l \
-         JOIN assistance_types t ON t.id = l.assistance_type_id AND t.code = 'financing' \
-         JOIN households h ON h.id = l.household_id \
-         WHERE l.association_id = $1 AND l.state IN ('approved', 'fulfilled') \
-           AND NOT EXISTS (SELECT 1 FROM financing_files f WHERE f.line_id = l.id) \
-         ORDER BY l.last_action_at, l.id LIMIT 200",
-    )
-    .bind(association_id)
-    .fetch_all(&db.pool)
-    .await?;
+pub async fn ready_count(db: &Db, association_id: i64) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) {READY_OF}")))
+        .bind(association_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n)
+}
+
+/// A page of the approved (or fulfilled) financing lines the association
+/// serves that have no file yet, oldest first; `limit` from `offset`.
+#[tracing::instrument(skip_all)]
+pub async fn ready_lines(
+    db: &Db,
+    association_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<ReadyLine>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String, Option<i64>, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT l.id, l.household_id, h.head_name_ar, l.amount_halalas, l.description \
+             {READY_OF} ORDER BY l.last_action_at, l.id LIMIT $2 OFFSET $3"
+        )))
+        .bind(association_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&db.pool)
+        .await?;
     Ok(rows
         .into_iter()
         .map(
@@ -244,8 +265,11 @@ pub struct FileRecord {
 
 const FILE_COLUMNS: &str = "f.id, f.line_id, f.household_id, f.association_id, h.head_name_ar, \
      f.activity, f.requested_halalas, f.months, f.applicant_birth_date, f.monthly_income_halalas, \
-     f.commercial_registration, f.eligibility, f.eligible, f.referral \
-     FROM financing_files f JOIN households h ON h.id = f.household_id";
+     f.commercial_registration, f.eligibility, f.eligible, f.referral";
+/// Where a file's columns come from (see [`FILE_COLUMNS`]).
+const FILE_FROM: &str = "FROM financing_files f JOIN households h ON h.id = f.household_id";
+/// An association's files (`$1`): shared by [`files_count`] and [`files_of`].
+const FILES_OF: &str = "WHERE f.association_id = $1";
 
 fn file_of(row: &sqlx::any::AnyRow) -> Result<FileRecord, sqlx::Error> {
     let eligibility: Option<String> = row.try_get(11)?;
@@ -271,7 +295,7 @@ fn file_of(row: &sqlx::any::AnyRow) -> Result<FileRecord, sqlx::Error> {
 
 /// One file.
 pub async fn file(db: &Db, id: i64) -> Result<Option<FileRecord>, sqlx::Error> {
-    let sql = format!("SELECT {FILE_COLUMNS} WHERE f.id = $1");
+    let sql = format!("SELECT {FILE_COLUMNS} {FILE_FROM} WHERE f.id = $1");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_optional(&db.pool)
@@ -279,12 +303,30 @@ pub async fn file(db: &Db, id: i64) -> Result<Option<FileRecord>, sqlx::Error> {
     row.as_ref().map(file_of).transpose()
 }
 
-/// An association's files, newest first.
-pub async fn files_of(db: &Db, association_id: i64) -> Result<Vec<FileRecord>, sqlx::Error> {
-    let sql =
-        format!("SELECT {FILE_COLUMNS} WHERE f.association_id = $1 ORDER BY f.id DESC LIMIT 500");
+/// How many files an association has (see [`files_of`]).
+pub async fn files_count(db: &Db, association_id: i64) -> Result<i64, sqlx::Error> {
+    let sql = format!("SELECT COUNT(*) {FILE_FROM} {FILES_OF}");
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(association_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n)
+}
+
+/// A page of an association's files, newest first; `limit` from `offset`.
+pub async fn files_of(
+    db: &Db,
+    association_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<FileRecord>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {FILE_COLUMNS} {FILE_FROM} {FILES_OF} ORDER BY f.id DESC LIMIT $2 OFFSET $3"
+    );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(association_id)
+        .bind(limit)
+        .bind(offset)
         .fetch_all(&db.pool)
         .await?;
     rows.iter().map(file_of).collect()

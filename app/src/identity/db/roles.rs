@@ -111,32 +111,66 @@ pub struct PersonAccessRow {
     pub live_sessions: i64,
 }
 
-/// People holding a staff, admin, trainer or council role — all of them
-/// (`association` None, for the council) or those of one association — and,
-/// when given, the holder of one national ID.
-#[tracing::instrument(skip_all)]
-pub async fn people_with_access(
-    db: &Db,
-    association: Option<i64>,
+/// Who the access page lists, after `WHERE`: people holding a staff,
+/// admin, trainer or council role — all of them (`associations` None, for
+/// the council) or those of these associations — and, when given, the
+/// holder of one national ID. Shared by [`people_with_access_count`] and
+/// [`people_with_access`], so the count is of the rows the pages show.
+fn push_access_filter(
+    sql: &mut Sql,
+    associations: Option<&[i64]>,
     national_id: Option<&NationalId>,
-) -> Result<Vec<PersonAccessRow>, sqlx::Error> {
-    // Who, with their account's state, in one query; their roles next.
-    let mut sql = Sql::new(
-        "SELECT u.id, u.disabled_at, u.last_sign_in_at, \
-           (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id) \
-         FROM users u WHERE u.id IN ( \
-           SELECT u2.id FROM users u2 LEFT JOIN role_grants g ON g.user_id = u2.id WHERE ",
+) {
+    sql.push(
+        "u.id IN (SELECT u2.id FROM users u2 LEFT JOIN role_grants g ON g.user_id = u2.id WHERE ",
     );
-    match association {
-        // One association's people.
-        Some(id) => sql.push("g.association_id = ").bind(id),
+    match associations {
+        // These associations' people.
+        Some(ids) => sql.push("g.association_id IN ").bind_list(ids),
         // Everyone holding a role beyond being a family member.
         None => sql.push("(g.role IS NOT NULL AND g.role <> 'family_member')"),
     };
     if let Some(id) = national_id {
         sql.push(" OR u2.national_id = ").bind(id.as_str());
     }
-    sql.push(") ORDER BY u.id LIMIT 500");
+    sql.push(")");
+}
+
+/// How many people the access page lists (see [`push_access_filter`]).
+#[tracing::instrument(skip_all)]
+pub async fn people_with_access_count(
+    db: &Db,
+    associations: Option<&[i64]>,
+    national_id: Option<&NationalId>,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM users u WHERE ");
+    push_access_filter(&mut sql, associations, national_id);
+    let (n,): (i64,) = sql.query_as().fetch_one(&db.pool).await?;
+    Ok(n)
+}
+
+/// One page of the people the access page lists (see
+/// [`push_access_filter`]), in the order they were first seen; `limit`
+/// from `offset`.
+#[tracing::instrument(skip_all)]
+pub async fn people_with_access(
+    db: &Db,
+    associations: Option<&[i64]>,
+    national_id: Option<&NationalId>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<PersonAccessRow>, sqlx::Error> {
+    // Who, with their account's state, in one query; their roles next.
+    let mut sql = Sql::new(
+        "SELECT u.id, u.disabled_at, u.last_sign_in_at, \
+           (SELECT COUNT(*) FROM sessions s WHERE s.user_id = u.id) \
+         FROM users u WHERE ",
+    );
+    push_access_filter(&mut sql, associations, national_id);
+    sql.push(" ORDER BY u.id LIMIT ")
+        .bind(limit)
+        .push(" OFFSET ")
+        .bind(offset);
     let rows: Vec<(i64, Option<i64>, Option<i64>, i64)> =
         sql.query_as().fetch_all(&db.pool).await?;
     let mut people = Vec::with_capacity(rows.len());

@@ -303,12 +303,33 @@ pub async fn batch(db: &Db, batch_id: i64) -> Result<Option<BatchSummary>, sqlx:
     row.map(summary).transpose()
 }
 
-/// An association's batches, newest first.
+/// An association's batches (`$1`): shared by [`batches_count`] and [`batches`].
+const BATCHES_OF: &str = "WHERE b.association_id = $1";
+
+/// How many batches an association has (see [`batches`]).
 #[tracing::instrument(skip_all)]
-pub async fn batches(db: &Db, association_id: i64) -> Result<Vec<BatchSummary>, sqlx::Error> {
-    let sql = format!("{BATCH_SELECT} WHERE b.association_id = $1 ORDER BY b.id DESC LIMIT 200");
+pub async fn batches_count(db: &Db, association_id: i64) -> Result<i64, sqlx::Error> {
+    let sql = format!("SELECT COUNT(*) FROM import_batches b {BATCHES_OF}");
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(association_id)
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n)
+}
+
+/// A page of an association's batches, newest first; `limit` from `offset`.
+#[tracing::instrument(skip_all)]
+pub async fn batches(
+    db: &Db,
+    association_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<BatchSummary>, sqlx::Error> {
+    let sql = format!("{BATCH_SELECT} {BATCHES_OF} ORDER BY b.id DESC LIMIT $2 OFFSET $3");
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(association_id)
+        .bind(limit)
+        .bind(offset)
         .fetch_all(&db.pool)
         .await?;
     rows.into_iter().map(summary).collect()

@@ -33,24 +33,49 @@ pub struct DashboardCourse {
 /// The providers' (and trainers') dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DashboardView {
+    /// One page of the courses, newest first.
     pub courses: Vec<DashboardCourse>,
+    /// Courses in all, and where this page stands among them (`page`).
+    pub course_total: i64,
+    pub course_page: i64,
+    pub course_pages: i64,
     /// Whether the person may create courses (acts for a provider, or the council).
     pub can_create: bool,
-    /// Open follow-up flags of the households of the person's associations.
+    /// One page of the open follow-up flags of the households of the
+    /// person's associations (`flags_page`), newest first.
     pub flags: Vec<FollowUpFlag>,
+    pub flag_total: i64,
+    pub flag_page: i64,
+    pub flag_pages: i64,
     /// For the council: the training centers and their staff counts.
     pub centers: Vec<(Provider, i64)>,
 }
 
+/// Courses shown per page of the dashboard.
+pub const DASHBOARD_COURSES_PER_PAGE: i64 = 30;
+/// Follow-up flags shown per page of the dashboard.
+pub const FLAGS_PER_PAGE: i64 = 30;
+/// Trainers the course form offers to choose from: a picker, not a list to read.
+#[cfg(feature = "ssr")]
+const TRAINER_CHOICES: i64 = 500;
+
+/// The dashboard: `page` of its courses and `flags_page` of its flags.
 #[server(endpoint = "get_training_dashboard")]
-pub async fn get_training_dashboard() -> Result<DashboardView, AppError> {
-    serve(dashboard).await
+pub async fn get_training_dashboard(
+    page: Option<i64>,
+    flags_page: Option<i64>,
+) -> Result<DashboardView, AppError> {
+    serve(|ctx| dashboard(ctx, page, flags_page)).await
 }
 
 /// The courses the caller manages or trains, their flags and (council) the centers.
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
-async fn dashboard(ctx: Ctx) -> Result<DashboardView, AppError> {
+async fn dashboard(
+    ctx: Ctx,
+    page: Option<i64>,
+    flags_page: Option<i64>,
+) -> Result<DashboardView, AppError> {
     let user = ctx.require(Requirement::SignedIn).await?;
     let db = ctx.db();
     let providers = own_providers(db, user).await?;
@@ -58,17 +83,39 @@ async fn dashboard(ctx: Ctx) -> Result<DashboardView, AppError> {
     if !training_role(user) && providers.is_empty() && trainer.is_none() {
         return Err(ctx.deny("training dashboard").await);
     }
+    let all = user.is_council_admin();
+    let course_total = db::managed_course_count(db, &providers, trainer, all).await?;
+    let (course_page, course_pages, offset) =
+        crate::ui::page_window(course_total, DASHBOARD_COURSES_PER_PAGE, page);
     let mut courses = Vec::new();
-    for course in db::managed_courses(db, &providers, trainer, user.is_council_admin()).await? {
+    let managed = db::managed_courses(
+        db,
+        &providers,
+        trainer,
+        all,
+        DASHBOARD_COURSES_PER_PAGE,
+        offset,
+    );
+    for course in managed.await? {
         courses.push(DashboardCourse {
             figures: db::figures(db, course.id).await?,
             course,
         });
     }
+    let associations = user.association_ids();
+    let flag_total = db::open_flag_count(db, &associations, all).await?;
+    let (flag_page, flag_pages, flag_offset) =
+        crate::ui::page_window(flag_total, FLAGS_PER_PAGE, flags_page);
     Ok(DashboardView {
         courses,
+        course_total,
+        course_page,
+        course_pages,
         can_create: user.is_council_admin() || !providers.is_empty(),
-        flags: db::open_flags(db, &user.association_ids(), user.is_council_admin()).await?,
+        flags: db::open_flags(db, &associations, all, FLAGS_PER_PAGE, flag_offset).await?,
+        flag_total,
+        flag_page,
+        flag_pages,
         centers: if user.is_council_admin() {
             db::centers(db).await?
         } else {
@@ -150,7 +197,8 @@ async fn course_editor(ctx: Ctx, course_id: Option<i64>) -> Result<CourseEditor,
         course,
         sessions,
         providers,
-        trainers: db::trainers(db, None).await?,
+        // The form's trainer picker: a choice, not a list to read; capped as before.
+        trainers: db::trainers(db, None, TRAINER_CHOICES, 0).await?,
         places,
         figures,
         roster,

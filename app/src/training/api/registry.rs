@@ -20,33 +20,54 @@ use {
 /// The shared trainer registry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrainersView {
+    /// One page of the registry, by name.
     pub trainers: Vec<Trainer>,
     pub specialty: Option<String>,
+    /// Trainers in all (of the specialty), and where this page stands among them.
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
     /// The providers this person may add trainers for.
     pub providers: Vec<Provider>,
     /// Whether the form offers to link a trainer to a person's account (the council).
     pub may_link_accounts: bool,
 }
 
+/// Trainers shown per page of the registry.
+pub const TRAINERS_PER_PAGE: i64 = 30;
+
 /// Visible to every association's staff, every provider and every trainer.
 #[server(endpoint = "get_trainers")]
-pub async fn get_trainers(specialty: Option<String>) -> Result<TrainersView, AppError> {
-    serve(|ctx| trainers(ctx, specialty)).await
+pub async fn get_trainers(
+    specialty: Option<String>,
+    page: Option<i64>,
+) -> Result<TrainersView, AppError> {
+    serve(|ctx| trainers(ctx, specialty, page)).await
 }
 
 /// The registry, optionally of one specialty.
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
-async fn trainers(ctx: Ctx, specialty: Option<String>) -> Result<TrainersView, AppError> {
+async fn trainers(
+    ctx: Ctx,
+    specialty: Option<String>,
+    page: Option<i64>,
+) -> Result<TrainersView, AppError> {
     let user = ctx.require(Requirement::SignedIn).await?;
     // For anyone but the council these are exactly the providers they act for.
     let providers = choosable_providers(ctx.db(), user).await?;
     if !training_role(user) && providers.is_empty() {
         return Err(ctx.deny("trainer registry").await);
     }
+    let wanted = specialty.as_deref().and_then(Specialty::parse);
+    let total = db::trainers_count(ctx.db(), wanted).await?;
+    let (page, pages, offset) = crate::ui::page_window(total, TRAINERS_PER_PAGE, page);
     Ok(TrainersView {
-        trainers: db::trainers(ctx.db(), specialty.as_deref().and_then(Specialty::parse)).await?,
+        trainers: db::trainers(ctx.db(), wanted, TRAINERS_PER_PAGE, offset).await?,
         specialty,
+        total,
+        page,
+        pages,
         providers,
         may_link_accounts: user.is_council_admin(),
     })

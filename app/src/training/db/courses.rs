@@ -397,22 +397,47 @@ pub async fn public_courses(
     complete(db, courses).await
 }
 
-/// The courses of these providers and of this trainer (all for the council),
-/// newest first.
+/// After `WHERE`: the courses of these providers and of this trainer (all
+/// for the council). Shared by [`managed_course_count`] and [`managed_courses`].
+fn push_managed(sql: &mut Sql, provider_ids: &[i64], trainer_id: Option<i64>, all: bool) {
+    sql.bind(i64::from(all))
+        .push(" = 1 OR c.trainer_id = ")
+        .bind(trainer_id.unwrap_or(0))
+        .push(" OR c.provider_id IN ")
+        .bind_list(provider_ids);
+}
+
+/// How many courses the dashboard lists (see [`push_managed`]).
+#[tracing::instrument(skip_all)]
+pub async fn managed_course_count(
+    db: &Db,
+    provider_ids: &[i64],
+    trainer_id: Option<i64>,
+    all: bool,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new(&format!("SELECT COUNT(*) {COURSE_FROM} WHERE "));
+    push_managed(&mut sql, provider_ids, trainer_id, all);
+    let (n,): (i64,) = sql.query_as().fetch_one(&db.pool).await?;
+    Ok(n)
+}
+
+/// A page of the courses of these providers and of this trainer (all for
+/// the council), newest first; `limit` from `offset`.
 #[tracing::instrument(skip_all)]
 pub async fn managed_courses(
     db: &Db,
     provider_ids: &[i64],
     trainer_id: Option<i64>,
     all: bool,
+    limit: i64,
+    offset: i64,
 ) -> Result<Vec<Course>, sqlx::Error> {
     let mut sql = Sql::new(&format!("SELECT {COURSE_COLUMNS} {COURSE_FROM} WHERE "));
-    sql.bind(i64::from(all))
-        .push(" = 1 OR c.trainer_id = ")
-        .bind(trainer_id.unwrap_or(0))
-        .push(" OR c.provider_id IN ")
-        .bind_list(provider_ids)
-        .push(" ORDER BY c.id DESC LIMIT 200");
+    push_managed(&mut sql, provider_ids, trainer_id, all);
+    sql.push(" ORDER BY c.id DESC LIMIT ")
+        .bind(limit)
+        .push(" OFFSET ")
+        .bind(offset);
     let rows: Vec<CourseRow> = sql.query_as().fetch_all(&db.pool).await?;
     let courses = rows
         .into_iter()

@@ -7,20 +7,13 @@ use crate::training::FollowUpFlag;
 /// id, household, head's name, course title (ar, en), raised at.
 type FlagRow = (i64, i64, String, Option<String>, Option<String>, i64);
 
-/// Open flags of the households linked to these associations (a line or a
-/// benefit), or of households linked to none (for the council).
-#[tracing::instrument(skip_all)]
-pub async fn open_flags(
-    db: &Db,
-    association_ids: &[i64],
-    council: bool,
-) -> Result<Vec<FollowUpFlag>, sqlx::Error> {
+/// After `FROM …`: open flags of the households linked to these
+/// associations (a line or a benefit), or of households linked to none (for
+/// the council). Shared by [`open_flag_count`] and [`open_flags`].
+fn push_open(sql: &mut Sql, association_ids: &[i64], council: bool) {
     // No associations: `IN (NULL)` matches nothing.
-    let mut sql = Sql::new(
-        "SELECT f.id, f.household_id, h.head_name_ar, c.title_ar, c.title_en, f.raised_at \
-         FROM follow_up_flags f JOIN households h ON h.id = f.household_id \
-         LEFT JOIN courses c ON c.id = f.course_id \
-         WHERE f.resolved_at IS NULL AND (f.household_id IN (SELECT household_id \
+    sql.push(
+        " WHERE f.resolved_at IS NULL AND (f.household_id IN (SELECT household_id \
            FROM household_associations WHERE association_id IN ",
     );
     sql.bind_list(association_ids);
@@ -30,7 +23,43 @@ pub async fn open_flags(
                WHERE s.household_id = f.household_id",
         );
     }
-    sql.push(")) ORDER BY f.id DESC LIMIT 200");
+    sql.push("))");
+}
+
+/// What the flag list reads from (the course is optional).
+const FLAGS_FROM: &str = "FROM follow_up_flags f JOIN households h ON h.id = f.household_id \
+     LEFT JOIN courses c ON c.id = f.course_id";
+
+/// How many open flags the dashboard lists (see [`push_open`]).
+#[tracing::instrument(skip_all)]
+pub async fn open_flag_count(
+    db: &Db,
+    association_ids: &[i64],
+    council: bool,
+) -> Result<i64, sqlx::Error> {
+    let mut sql = Sql::new(&format!("SELECT COUNT(*) {FLAGS_FROM}"));
+    push_open(&mut sql, association_ids, council);
+    let (n,): (i64,) = sql.query_as().fetch_one(&db.pool).await?;
+    Ok(n)
+}
+
+/// A page of the open flags (see [`push_open`]), newest first; `limit` from `offset`.
+#[tracing::instrument(skip_all)]
+pub async fn open_flags(
+    db: &Db,
+    association_ids: &[i64],
+    council: bool,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<FollowUpFlag>, sqlx::Error> {
+    let mut sql = Sql::new(&format!(
+        "SELECT f.id, f.household_id, h.head_name_ar, c.title_ar, c.title_en, f.raised_at {FLAGS_FROM}"
+    ));
+    push_open(&mut sql, association_ids, council);
+    sql.push(" ORDER BY f.id DESC LIMIT ")
+        .bind(limit)
+        .push(" OFFSET ")
+        .bind(offset);
     let rows: Vec<FlagRow> = sql.query_as().fetch_all(&db.pool).await?;
     Ok(rows
         .into_iter()

@@ -263,17 +263,41 @@ struct TrainerRow {
     email: Option<String>,
 }
 
-/// The registry, optionally of one specialty, by name.
+/// The registry's rows, optionally of one specialty (`$1`, empty for any):
+/// shared by [`trainers_count`] and [`trainers`]. Specialties are a short
+/// comma list: ',' || list || ',' LIKE '%,code,%' finds one exactly on both
+/// engines.
+const TRAINERS_OF: &str = "FROM trainers t \
+     WHERE $1 = '' OR (',' || t.specialties || ',') LIKE ('%,' || $1 || ',%')";
+
+/// How many trainers the registry holds, optionally of one specialty.
 #[tracing::instrument(skip_all)]
-pub async fn trainers(db: &Db, specialty: Option<Specialty>) -> Result<Vec<Trainer>, sqlx::Error> {
-    // Specialties are a short comma list: ',' || list || ',' LIKE '%,code,%'
-    // finds one exactly on both engines.
-    let rows: Vec<TrainerRow> = sqlx::query_as(
-        "SELECT t.id, t.user_id, t.name_ar, t.name_en, t.specialties, t.qualifications, t.phone, t.email \
-         FROM trainers t WHERE $1 = '' OR (',' || t.specialties || ',') LIKE ('%,' || $1 || ',%') \
-         ORDER BY t.name_ar LIMIT 500",
-    )
+pub async fn trainers_count(db: &Db, specialty: Option<Specialty>) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) {TRAINERS_OF}"
+    )))
     .bind(specialty.map(|s| s.as_str()).unwrap_or_default())
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(n)
+}
+
+/// A page of the registry, optionally of one specialty, by name; `limit`
+/// from `offset`.
+#[tracing::instrument(skip_all)]
+pub async fn trainers(
+    db: &Db,
+    specialty: Option<Specialty>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Trainer>, sqlx::Error> {
+    let rows: Vec<TrainerRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT t.id, t.user_id, t.name_ar, t.name_en, t.specialties, t.qualifications, t.phone, \
+           t.email {TRAINERS_OF} ORDER BY t.name_ar, t.id LIMIT $2 OFFSET $3"
+    )))
+    .bind(specialty.map(|s| s.as_str()).unwrap_or_default())
+    .bind(limit)
+    .bind(offset)
     .fetch_all(&db.pool)
     .await?;
     let links: Vec<(i64, String, String)> = sqlx::query_as(

@@ -12,6 +12,7 @@ pub use trainers::TrainersPage;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 use crate::i18n::*;
 use crate::text::format_riyals;
@@ -27,7 +28,10 @@ use crate::training::{
     Specialty, TRAINERS_PAGE, course_url, manage_url, roster_csv_url,
 };
 use crate::ui::id_param;
-use crate::ui::{DataTable, EmptyState, ErrorAlert, error_from_query, is_english, loaded, pick};
+use crate::ui::{
+    DataTable, EmptyState, ErrorAlert, ListPager, ListTotal, error_from_query, is_english, loaded,
+    pick,
+};
 
 /// A share as a whole percentage, or a dash when there is nothing to share.
 fn percent(part: i64, whole: i64) -> String {
@@ -43,7 +47,11 @@ fn percent(part: i64, whole: i64) -> String {
 pub fn TrainingDashboardPage() -> impl IntoView {
     let i18n = use_i18n();
     let error = error_from_query();
-    let data = Resource::new_blocking(|| (), |_| get_training_dashboard());
+    let (page, flags_page) = use_query_map().with_untracked(|q| {
+        let number = |key: &str| q.get(key).and_then(|p| p.parse::<i64>().ok());
+        (number("page"), number("flags_page"))
+    });
+    let data = Resource::new_blocking(|| (), move |_| get_training_dashboard(page, flags_page));
     view! {
         <Title text=t_string!(i18n, training.dashboard_title).to_string() />
         <section class="card wide">
@@ -59,6 +67,18 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
     let council = crate::identity::signed_in_user().is_some_and(|u| u.is_council_admin());
+    // Each list's pager keeps the other list on the page it is at.
+    let (course_page, flag_page) = (view.course_page, view.flag_page);
+    let keep = |page: i64| {
+        if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        }
+    };
+    let courses_filters = vec![("flags_page", keep(flag_page))];
+    let flags_filters = vec![("page", keep(course_page))];
+    let (course_pages, flag_pages) = (view.course_pages, view.flag_pages);
     view! {
         <p>
             {view.can_create.then(|| view! {
@@ -71,6 +91,7 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
             view! { <p class="muted">{t!(i18n, training.no_managed_courses)}</p> }.into_any()
         } else {
             view! {
+                <ListTotal total=view.course_total />
                 <DataTable>
                         <thead><tr>
                             <th>{t!(i18n, training.course)}</th>
@@ -103,6 +124,7 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
                             }).collect_view()}
                         </tbody>
                     </DataTable>
+                <ListPager base=MANAGE_PAGE filters=courses_filters page=course_page pages=course_pages />
             }.into_any()
         }}
         <h2>{t!(i18n, training.follow_ups)}</h2>
@@ -110,6 +132,7 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
             view! { <p class="muted">{t!(i18n, training.no_follow_ups)}</p> }.into_any()
         } else {
             view! {
+                <ListTotal total=view.flag_total />
                 <ul class="flags">
                     {view.flags.into_iter().map(|flag| view! {
                         <li class="flag">
@@ -126,6 +149,8 @@ fn Dashboard(view: DashboardView) -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ul>
+                <ListPager base=MANAGE_PAGE filters=flags_filters page=flag_page pages=flag_pages
+                    param="flags_page" label=t_string!(i18n, training.follow_ups).to_string() />
             }.into_any()
         }}
         {council.then(|| view! { <Centers centers=view.centers.clone() /> })}

@@ -9,15 +9,20 @@ use crate::i18n::*;
 use crate::training::api::{SaveTrainer, TrainersView, get_trainers};
 use crate::training::pages::SpecialtyName;
 use crate::training::{MANAGE_PAGE, Specialty, TRAINERS_PAGE};
-use crate::ui::{ErrorAlert, error_from_query, is_english, loaded, pick};
+use crate::ui::{ErrorAlert, ListPager, ListTotal, error_from_query, is_english, loaded, pick};
 
 /// `/training/trainers`: the shared registry, and adding a trainer.
 #[component]
 pub fn TrainersPage() -> impl IntoView {
     let i18n = use_i18n();
-    let specialty = use_query_map().with_untracked(|q| q.get("specialty"));
+    let (specialty, page) = use_query_map().with_untracked(|q| {
+        (
+            q.get("specialty"),
+            q.get("page").and_then(|p| p.parse::<i64>().ok()),
+        )
+    });
     let error = error_from_query();
-    let data = Resource::new_blocking(|| (), move |_| get_trainers(specialty.clone()));
+    let data = Resource::new_blocking(|| (), move |_| get_trainers(specialty.clone(), page));
     view! {
         <Title text=t_string!(i18n, training.trainers_title).to_string() />
         <section class="card wide">
@@ -49,6 +54,7 @@ fn Trainers(view: TrainersView) -> impl IntoView {
             </div>
             <button type="submit" class="button secondary">{t!(i18n, training.filter)}</button>
         </form>
+        <ListTotal total=view.total />
         <ul class="trainers">
             {view.trainers.iter().map(|t| view! {
                 <li class="trainer">
@@ -65,6 +71,7 @@ fn Trainers(view: TrainersView) -> impl IntoView {
                 </li>
             }).collect_view()}
         </ul>
+        <ListPager base=TRAINERS_PAGE filters=vec![("specialty", chosen.clone())] page=view.page pages=view.pages />
         {(!view.providers.is_empty()).then(|| view! {
             <h2>{t!(i18n, training.add_trainer)}</h2>
             <form method="post" action=SaveTrainer::PATH class="stack">
