@@ -53,6 +53,10 @@ pub const MY_APPLICATIONS_PAGE: &str = "/applications";
 pub const APPLY_PAGE: &str = "/applications/new";
 /// Where the application form posts (multipart: it carries the documents).
 pub const APPLY_SEND: &str = "/applications/send";
+/// Where the counter's application form posts (multipart, like the family's).
+pub const COUNTER_APPLY_SEND: &str = "/applications/counter/send";
+/// Where a family adds a document to an open line (multipart).
+pub const LINE_DOCUMENT_ADD: &str = "/applications/add-document";
 /// A document given with an application: `/applications/documents/<id>`.
 pub const LINE_DOCUMENT_FILES: &str = "/applications/documents";
 /// An association's queue (the council's unrouted queue for the council admin).

@@ -9,7 +9,10 @@ import { shot, signIn, withCheckDigit as nationalId } from "./helpers";
 // the licence as a PDF and the ID as a photo are sent with the application. Al
 // Bahr's caseworker (desktop, no JavaScript) opens the line and the documents in
 // the browser; another association's caseworker is refused; the family's
-// "My data" says Al Bahr opened a document.
+// "My data" says Al Bahr opened a document. The form refused comes back filled
+// in, and the family adds one more document after sending. At the counter, Al
+// Bahr's caseworker applies for licensing for a walk-in family with the licence
+// it brought (JavaScript off where a caseworker would meet it).
 const RUN: Record<string, { prefix: string; phone: string }> = {
   "phone-ar-js": { prefix: "138100001", phone: "0557781381" },
   "phone-ar-nojs": { prefix: "138100002", phone: "0557781382" },
@@ -106,8 +109,16 @@ test("a family applies with documents; the serving association opens them, audit
   // A file that is neither a PDF nor a photo: refused with a message, nothing saved.
   await licence.setInputFiles({ name: "licence.txt", mimeType: "text/plain", buffer: Buffer.from("not a licence") });
   await home.getByRole("button", { name: english ? "Send the application" : "إرسال الطلب" }).click();
-  await expect(home).toHaveURL(/error=document_wrong_type/);
+  await expect(home).toHaveURL(/draft=.*error=document_wrong_type/);
   await expect(home.locator("#apply-error")).toContainText(english ? "neither a PDF nor a photo" : "ليس PDF ولا صورة");
+  // The form comes back as it was typed: the type ticked, the need written, the
+  // message beside the refused file, and which files to choose again.
+  const kept = home.locator("fieldset.choice-block", { hasText: english ? "Licensing and documents" : "التراخيص والوثائق" });
+  await expect(kept.locator("input[type=checkbox]")).toBeChecked();
+  await expect(kept.locator("textarea")).toHaveValue(english ? "A municipal licence for my home kitchen" : "أحتاج رخصة بلدية لمطبخي المنزلي");
+  await expect(kept.locator(".document-field .field-error")).toContainText(english ? "neither a PDF nor a photo" : "ليس PDF ولا صورة");
+  await expect(kept.locator(".choose-again")).toHaveCount(1);
+  await expect(home.locator("#files-again")).toBeVisible();
   await shot(home, `d3-refused-file-${lang}`);
   const before = await api(home, "/api/get_my_applications");
   expect(before.lines.length).toBe(0);
@@ -128,10 +139,21 @@ test("a family applies with documents; the serving association opens them, audit
   const line = mine.lines[0].id;
   const [pdfDoc, photoDoc] = [mine.documents[0].id, mine.documents[1].id];
 
+  // After sending, the family adds one more document to the open line.
+  const add = home.getByTestId("add-document");
+  await add.locator("summary").click();
+  await add.getByLabel(english ? /National ID copy/ : /صورة الهوية الوطنية/).setInputFiles({ name: "id-back.png", mimeType: "image/png", buffer: photo });
+  await shot(home, `d4a-add-document-${lang}`);
+  await add.getByRole("button", { name: english ? "Add the document" : "أضف المستند" }).click();
+  await expect(home).toHaveURL(/document_added=/);
+  await expect(home.locator("#document-added")).toBeVisible();
+  await expect(home.locator(".documents-given li")).toHaveCount(3);
+  await shot(home, `d4b-document-added-${lang}`);
+
   // Al Bahr's caseworker opens the line and the documents, in the browser.
   const reem = await signedIn(browser, REEM_BAHR_STAFF, { wide: true, js: false, english });
   await reem.goto(`/association/lines/${line}`);
-  await expect(reem.locator(".documents-given li")).toHaveCount(2);
+  await expect(reem.locator(".documents-given li")).toHaveCount(3);
   await shot(reem, `d5-line-documents-${lang}`);
   const pdfAnswer = await reem.request.get(`/applications/documents/${pdfDoc}`);
   expect(pdfAnswer.status()).toBe(200);
@@ -151,4 +173,57 @@ test("a family applies with documents; the serving association opens them, audit
   await home.goto("/my-data");
   await expect(home.locator("main")).toContainText(english ? "Opened a document you attached" : "فتح مستندًا أرفقته مع طلب");
   await shot(home, `d7-my-data-document-opened-${lang}`);
+});
+
+const WALK_IN: Record<string, { prefix: string; phone: string }> = {
+  "phone-ar-js": { prefix: "138200001", phone: "0557782381" },
+  "phone-ar-nojs": { prefix: "138200002", phone: "0557782382" },
+  "desktop-en-js": { prefix: "138200003", phone: "0557782383" },
+};
+
+test("at the counter, a caseworker attaches the documents a walk-in family brought", async ({ browser }, info) => {
+  test.setTimeout(180_000);
+  const run = WALK_IN[info.project.name];
+  const english = info.project.name.startsWith("desktop-en");
+  const lang = english ? "en" : "ar";
+  const head = nationalId(run.prefix);
+  // The council asked for a municipal licence with licensing in the test above
+  // (the same server; the tests of a file run in order).
+  const council = await signedIn(browser, COUNCIL, { wide: true, js: false, english });
+  const kinds = await api(council, "/api/get_document_kinds");
+  expect(JSON.stringify(kinds)).toContain("Municipal licence");
+  await council.context().close();
+
+  // The caseworker (a phone in Arabic, or a desktop without JavaScript) registers the family.
+  const reem = await signedIn(browser, REEM_BAHR_STAFF, { wide: english, js: info.project.name === "phone-ar-js", english });
+  await reem.goto("/association/walk-in");
+  await reem.getByLabel(/هوية رب الأسرة أو الإقامة|Head's national ID or Iqama/).fill(head);
+  await reem.getByLabel(/الاسم الكامل لرب الأسرة|Head's full name/).fill("سعاد أحمد البحرية");
+  await reem.getByLabel(/رقم الجوال|Mobile number/).fill(run.phone);
+  await reem.getByLabel(/^(الحي|District)$/).selectOption({ index: 3 });
+  await reem.getByRole("button", { name: /^(تسجيل|Register)$/ }).click();
+  await expect(reem.getByRole("status")).toContainText(/تم التسجيل|Registered/);
+  await reem.getByRole("link", { name: /تقديم طلب دعم للأسرة|Apply for support for this family/ }).click();
+
+  const licensing = reem.locator("fieldset.choice-block", { hasText: english ? "Licensing and documents" : "التراخيص والوثائق" });
+  await licensing.locator("input[type=checkbox]").check();
+  const need = english ? "A municipal licence for her home kitchen" : "تحتاج الأسرة رخصة بلدية لمطبخها المنزلي";
+  await licensing.locator("textarea").fill(need);
+  // Sent without the licence: back with the need kept and the message beside it.
+  await reem.getByRole("button", { name: english ? "Send the application" : "إرسال الطلب" }).click();
+  await expect(reem).toHaveURL(/\/apply\?draft=.*error=document_missing/);
+  const kept = reem.locator("fieldset.choice-block", { hasText: english ? "Licensing and documents" : "التراخيص والوثائق" });
+  await expect(kept.locator("textarea")).toHaveValue(need);
+  await expect(kept.locator(".document-field .field-error")).toContainText(english ? "A required document is missing" : "ينقص مستند مطلوب");
+  await shot(reem, `d8-counter-missing-document-${lang}`);
+
+  // With the licence the family brought: the receipt, and the document on the line.
+  await kept.getByLabel(english ? /Municipal licence/ : /رخصة البلدية/).setInputFiles({ name: "licence.pdf", mimeType: "application/pdf", buffer: pdf() });
+  await shot(reem, `d9-counter-with-document-${lang}`);
+  await reem.getByRole("button", { name: english ? "Send the application" : "إرسال الطلب" }).click();
+  await expect(reem).toHaveURL(/\/applications\/receipts\/\d+\?made=1/);
+  await reem.getByRole("link", { name: english ? /^Back$/ : /^رجوع$/ }).click();
+  await reem.locator(".household-file a[href^='/association/lines/']").first().click();
+  await expect(reem.locator(".documents-given li")).toHaveCount(1);
+  await shot(reem, `d10-counter-line-document-${lang}`);
 });

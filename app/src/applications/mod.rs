@@ -234,6 +234,15 @@ impl LineState {
         )
     }
 
+    /// Open and not decided: the family may still add a document to it
+    /// (an approved, fulfilled, rejected or withdrawn line takes none).
+    pub fn takes_documents(self) -> bool {
+        matches!(
+            self,
+            LineState::Submitted | LineState::InReview | LineState::Referred
+        )
+    }
+
     pub const ALL: [LineState; 7] = [
         LineState::Submitted,
         LineState::InReview,

@@ -126,9 +126,10 @@ pub mod action {
     pub const COUNTER_APPLICATION_DECLINED: &str = "counter_application_declined";
     pub const LINE_TRANSITION: &str = "line_transition";
     pub const LINE_NOTE_ADDED: &str = "line_note_added";
-    /// A family asked again for a type it has an active line of (a duplicate prevented).
-    /// A document given with an application line (the household is the subject).
+    /// A document added to an open application line after it was sent
+    /// (the household is the subject, the line in the detail).
     pub const LINE_DOCUMENT_UPLOADED: &str = "line_document_uploaded";
+    /// A family asked again for a type it has an active line of (a duplicate prevented).
     pub const LINE_REFUSED_ACTIVE: &str = "line_refused_active";
     pub const BENEFIT_RECORDED: &str = "benefit_recorded";
     pub const DUPLICATE_DECIDED: &str = "duplicate_decided";

@@ -130,10 +130,14 @@ pub enum ErrorKey {
     DocumentDamaged,
     DocumentActive,
     DocumentMissing,
+    /// A document added to a line that is decided or withdrawn.
+    DocumentLineClosed,
+    /// The form to add a document carried no file.
+    DocumentNotChosen,
 }
 
 impl ErrorKey {
-    pub const ALL: [ErrorKey; 119] = [
+    pub const ALL: [ErrorKey; 121] = [
         ErrorKey::NationalIdLength,
         ErrorKey::NationalIdDigits,
         ErrorKey::NationalIdPrefix,
@@ -253,6 +257,8 @@ impl ErrorKey {
         ErrorKey::DocumentDamaged,
         ErrorKey::DocumentActive,
         ErrorKey::DocumentMissing,
+        ErrorKey::DocumentLineClosed,
+        ErrorKey::DocumentNotChosen,
     ];
 
     /// The snake-case name used in URLs.
@@ -377,6 +383,8 @@ impl ErrorKey {
             ErrorKey::DocumentDamaged => "document_damaged",
             ErrorKey::DocumentActive => "document_active",
             ErrorKey::DocumentMissing => "document_missing",
+            ErrorKey::DocumentLineClosed => "document_line_closed",
+            ErrorKey::DocumentNotChosen => "document_not_chosen",
         }
     }
 

@@ -169,6 +169,7 @@ fn ActName(field: String) -> impl IntoView {
         "delegate_revoked" => t!(i18n, delegates.act.delegate_revoked).into_any(),
         "application_submitted" => t!(i18n, delegates.act.application_submitted).into_any(),
         "line_withdrawn" => t!(i18n, delegates.act.line_withdrawn).into_any(),
+        "document_added" => t!(i18n, delegates.act.document_added).into_any(),
         "shop_saved" => t!(i18n, delegates.act.shop_saved).into_any(),
         "product_saved" => t!(i18n, delegates.act.product_saved).into_any(),
         _ => t!(i18n, delegates.act.product_submitted).into_any(),

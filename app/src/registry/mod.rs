@@ -129,11 +129,12 @@ pub struct Household {
 
 /// The history entries that say who acted for the household: the head
 /// allowing or revoking a member, and what such a member did.
-pub const ACTS: [&str; 7] = [
+pub const ACTS: [&str; 8] = [
     "delegate_allowed",
     "delegate_revoked",
     "application_submitted",
     "line_withdrawn",
+    "document_added",
     "shop_saved",
     "product_saved",
     "product_submitted",

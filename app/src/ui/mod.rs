@@ -234,6 +234,8 @@ pub fn ErrorText(key: ErrorKey) -> impl IntoView {
         ErrorKey::DocumentDamaged => t!(i18n, errors.document_damaged).into_any(),
         ErrorKey::DocumentActive => t!(i18n, errors.document_active).into_any(),
         ErrorKey::DocumentMissing => t!(i18n, errors.document_missing).into_any(),
+        ErrorKey::DocumentLineClosed => t!(i18n, errors.document_line_closed).into_any(),
+        ErrorKey::DocumentNotChosen => t!(i18n, errors.document_not_chosen).into_any(),
     }
 }
 

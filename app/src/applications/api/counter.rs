@@ -21,7 +21,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::super::db,
-    super::family::{Applicant, form_for, store_application},
+    super::family::{Applicant, form_for, read_draft, store_application},
     crate::audit,
     crate::error::ErrorKey,
     crate::identity::{Ctx, CurrentUser, Requirement, RoleKind, serve},
@@ -110,27 +110,46 @@ pub(super) async fn counter_household(
     })
 }
 
-/// The counter's application form for a household.
+/// The counter's application form for a household, and (with the token of
+/// a refused post) what was typed.
 #[server(endpoint = "get_counter_apply_form")]
-pub async fn get_counter_apply_form(household_id: i64) -> Result<CounterApplyForm, AppError> {
-    serve(|ctx| counter_apply_form(ctx, household_id)).await
+pub async fn get_counter_apply_form(
+    household_id: i64,
+    #[server(default)] draft: Option<String>,
+) -> Result<CounterApplyForm, AppError> {
+    serve(|ctx| counter_apply_form(ctx, household_id, draft)).await
+}
+
+/// The name a counter form's drafts are kept under (one per household, so a
+/// draft never fills another household's form).
+#[cfg(feature = "ssr")]
+pub(in crate::applications) fn counter_draft(household_id: i64) -> String {
+    format!("counter_apply {household_id}")
 }
 
 /// The family's form, for staff of an association serving the household or
 /// where it walked in; ready once the household has a district.
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all, fields(household_id = household_id))]
-async fn counter_apply_form(ctx: Ctx, household_id: i64) -> Result<CounterApplyForm, AppError> {
+async fn counter_apply_form(
+    ctx: Ctx,
+    household_id: i64,
+    draft: Option<String>,
+) -> Result<CounterApplyForm, AppError> {
     counter_staff(&ctx, household_id).await?;
     let household = live_household(&ctx, household_id).await?;
     let ready = household.district_id.map(|_| household.id);
+    let mut form = form_for(&ctx, ready).await?;
+    form.draft = read_draft(&ctx, &counter_draft(household_id), draft).await?;
     Ok(CounterApplyForm {
-        form: form_for(&ctx, ready).await?,
+        form,
         household: counter_household(&ctx, &household).await?,
     })
 }
 
-/// Staff submit the application for the household at the counter.
+/// Staff submit the application for the household at the counter (the
+/// form without files; the page's form posts with its documents to
+/// `COUNTER_APPLY_SEND`, which stores it the same way).
 #[server(endpoint = "submit_counter_application")]
 pub async fn submit_counter_application(
     household_id: i64,
@@ -150,24 +169,49 @@ async fn submit_at_counter(
     submission_key: String,
     lines: Vec<ApplyLine>,
 ) -> Result<(), AppError> {
-    let (user, association_id) = counter_staff(&ctx, household_id).await?;
-    let household = live_household(&ctx, household_id).await?;
+    let stored =
+        submit_at_counter_with_documents(&ctx, household_id, submission_key, lines, Vec::new())
+            .await?;
+    leptos_axum::redirect(&after_counter_application(household_id, stored));
+    Ok(())
+}
+
+/// Where staff go once the counter's form is stored: the application's
+/// receipt, or the household's file for a form sent twice by another.
+#[cfg(feature = "ssr")]
+pub(in crate::applications) fn after_counter_application(
+    household_id: i64,
+    application_id: Option<i64>,
+) -> String {
+    match application_id {
+        Some(id) => format!("{}/{id}?made=1", super::super::RECEIPT_PAGE),
+        None => format!("{}/{household_id}", super::super::HOUSEHOLD_FILE_PAGE),
+    }
+}
+
+/// The counter's application with the documents the family brought
+/// (`files`: each kind's bytes), checked and stored as the family's form is
+/// (`store_application`: every file checked before any is stored), recorded
+/// as uploaded by the staff member, for their association; the
+/// application's id.
+#[cfg(feature = "ssr")]
+pub(in crate::applications) async fn submit_at_counter_with_documents(
+    ctx: &Ctx,
+    household_id: i64,
+    submission_key: String,
+    lines: Vec<ApplyLine>,
+    files: Vec<(i64, Vec<u8>)>,
+) -> Result<Option<i64>, AppError> {
+    let (user, association_id) = counter_staff(ctx, household_id).await?;
+    let household = live_household(ctx, household_id).await?;
     let head_user_id = crate::registry::db::head_user_id(ctx.db(), household.id).await?;
     let by = Applicant {
         user_id: user.user_id,
         notify_user_id: head_user_id,
         at_counter_for: Some(association_id),
     };
-    let stored =
-        store_application(&ctx, &submission_key, &lines, &household, by, Vec::new()).await?;
-    match stored.application_id() {
-        Some(id) => leptos_axum::redirect(&format!("{}/{id}?made=1", super::super::RECEIPT_PAGE)),
-        None => leptos_axum::redirect(&format!(
-            "{}/{household_id}",
-            super::super::HOUSEHOLD_FILE_PAGE
-        )),
-    }
-    Ok(())
+    let stored = store_application(ctx, &submission_key, &lines, &household, by, files).await?;
+    Ok(stored.application_id())
 }
 
 /// An application made at the counter, as its head is asked about it.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::super::documents::LineDocument;
 use super::super::{Benefit, LineSummary, Notification};
 use crate::assistance::{AssistanceType, DocumentKind};
-use crate::error::AppError;
+use crate::error::{AppError, ErrorKey};
 
 #[cfg(feature = "ssr")]
 use {
@@ -15,7 +15,6 @@ use {
     super::super::{LineAction, LineState, transition},
     super::lines::store_transition,
     crate::audit,
-    crate::error::ErrorKey,
     crate::identity::{Ctx, CurrentUser, serve, session},
     crate::registry::{ActingFor, Household, HouseholdStatus},
 };
@@ -41,13 +40,108 @@ pub struct ApplyForm {
     pub choices: Vec<ApplyChoice>,
     /// Generated with the form: submitting it twice creates nothing twice.
     pub submission_key: String,
+    /// What was typed when the server last refused this form (`?draft=`).
+    #[serde(default)]
+    pub draft: Option<ApplyDraft>,
+}
+
+/// A refused application form as it was typed, kept for an hour
+/// (`ui::drafts`) so that the form comes back filled in: the lines' ticks,
+/// descriptions and amounts, the field the server refused with its message,
+/// and the documents whose files were sent (a browser cannot fill a file
+/// input again: the page says which to choose again).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApplyDraft {
+    pub lines: Vec<ApplyLine>,
+    /// The refused field: a line's as [`ApplyDraft::line_field`] names it
+    /// (by its type, so the message finds its field whatever the form's
+    /// order), else as the form names it (`documents[3]`, `lines`).
+    pub field: Option<String>,
+    pub error: Option<ErrorKey>,
+    /// The document kinds a file was sent for.
+    pub files: Vec<i64>,
+}
+
+impl ApplyDraft {
+    /// The typed line of a type, if the form carried it.
+    pub fn line(&self, assistance_type_id: i64) -> Option<&ApplyLine> {
+        self.lines
+            .iter()
+            .find(|l| l.assistance_type_id == assistance_type_id)
+    }
+
+    /// The message for `field`, when it is the refused one.
+    pub fn error_at(&self, field: &str) -> Option<ErrorKey> {
+        self.error.filter(|_| self.field.as_deref() == Some(field))
+    }
+
+    /// The name a line's field (`description`, `amount`) is kept under.
+    pub fn line_field(assistance_type_id: i64, field: &str) -> String {
+        format!("type {assistance_type_id} {field}")
+    }
+
+    /// The form's name of a refused field (`lines[<i>][<field>]`, `i` the
+    /// line's place among `lines`) as a draft keeps it.
+    pub fn field_of(lines: &[ApplyLine], field: &str) -> String {
+        field
+            .strip_prefix("lines[")
+            .and_then(|rest| rest.split_once("]["))
+            .and_then(|(i, f)| {
+                let line = lines.get(i.parse::<usize>().ok()?)?;
+                Some(Self::line_field(
+                    line.assistance_type_id,
+                    f.strip_suffix(']')?,
+                ))
+            })
+            .unwrap_or_else(|| field.to_string())
+    }
+}
+
+/// The name the family's drafts are kept under.
+#[cfg(feature = "ssr")]
+pub(in crate::applications) const APPLY_DRAFT: &str = "apply";
+
+/// Keeps a refused form's typed values; its token, or `None` when it cannot
+/// (the form then comes back empty, with the message).
+#[cfg(feature = "ssr")]
+pub(in crate::applications) async fn keep_draft(
+    ctx: &Ctx,
+    form: &str,
+    draft: &ApplyDraft,
+) -> Option<String> {
+    let user = ctx.user.as_ref()?;
+    let fields = serde_json::to_string(draft).ok()?;
+    match crate::ui::drafts::keep(ctx.db(), user.user_id, form, &fields).await {
+        Ok(token) => Some(token),
+        Err(error) => {
+            tracing::error!(%error, "keeping an application draft failed");
+            None
+        }
+    }
+}
+
+/// The draft kept under `token` for the caller and this form, if fresh.
+#[cfg(feature = "ssr")]
+pub(super) async fn read_draft(
+    ctx: &Ctx,
+    form: &str,
+    token: Option<String>,
+) -> Result<Option<ApplyDraft>, AppError> {
+    let (Some(token), Some(user)) = (token, ctx.user.as_ref()) else {
+        return Ok(None);
+    };
+    Ok(
+        crate::ui::drafts::read(ctx.db(), user.user_id, form, &token)
+            .await?
+            .and_then(|fields| serde_json::from_str(&fields).ok()),
+    )
 }
 
 /// The signed-in family member and the household they act for: the one they
 /// head, or the one whose head allowed them to act for it (asked afresh on
 /// every call: a revocation counts at once).
 #[cfg(feature = "ssr")]
-async fn own_household(
+pub(super) async fn own_household(
     ctx: &Ctx,
 ) -> Result<(&CurrentUser, Option<Household>, Option<ActingFor>), AppError> {
     let (user, acting) = crate::registry::delegates::require_acting_household(ctx).await?;
@@ -61,7 +155,7 @@ async fn own_household(
 /// A member acting for the household writes what they did into its history
 /// (the head's own acts are theirs already).
 #[cfg(feature = "ssr")]
-async fn note_act(
+pub(super) async fn note_act(
     ctx: &Ctx,
     acting: Option<ActingFor>,
     user_id: i64,
@@ -75,20 +169,25 @@ async fn note_act(
     Ok(())
 }
 
-/// The application form: the active types, what the household already has.
+/// The application form: the active types, what the household already has,
+/// and (with the token of a refused post) what was typed.
 #[server(endpoint = "get_apply_form")]
-pub async fn get_apply_form() -> Result<ApplyForm, AppError> {
-    serve(apply_form).await
+pub async fn get_apply_form(
+    #[server(default)] draft: Option<String>,
+) -> Result<ApplyForm, AppError> {
+    serve(|ctx| apply_form(ctx, draft)).await
 }
 
 /// Builds the family's form for its registered household with a district.
 #[cfg(feature = "ssr")]
 #[tracing::instrument(skip_all)]
-async fn apply_form(ctx: Ctx) -> Result<ApplyForm, AppError> {
+async fn apply_form(ctx: Ctx, draft: Option<String>) -> Result<ApplyForm, AppError> {
     let (_, household, _) = own_household(&ctx).await?;
     let household =
         household.filter(|h| h.status == HouseholdStatus::Registered && h.district_id.is_some());
-    form_for(&ctx, household.map(|h| h.id)).await
+    let mut form = form_for(&ctx, household.map(|h| h.id)).await?;
+    form.draft = read_draft(&ctx, APPLY_DRAFT, draft).await?;
+    Ok(form)
 }
 
 /// The form for a household (`None`: not ready to apply): each active type
@@ -135,11 +234,12 @@ pub(super) async fn form_for(ctx: &Ctx, household_id: Option<i64>) -> Result<App
         ready: household_id.is_some(),
         choices,
         submission_key: session::new_token(),
+        draft: None,
     })
 }
 
 /// One assistance type on the application form (checkbox, description, amount).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApplyLine {
     pub assistance_type_id: i64,
     /// Present when the checkbox is ticked.
@@ -378,6 +478,10 @@ pub struct MyApplications {
     pub benefits: Vec<Benefit>,
     /// The documents given with the lines.
     pub documents: Vec<LineDocument>,
+    /// The documents asked for with the types of the open lines: a family
+    /// may add one (missing or more) while the line is open.
+    #[serde(default)]
+    pub document_kinds: Vec<DocumentKind>,
     /// The caller acts for the household as a member its head allows:
     /// the head's name, said on the page.
     #[serde(default)]
@@ -408,9 +512,24 @@ async fn my_applications(ctx: Ctx) -> Result<MyApplications, AppError> {
         ),
         None => (Vec::new(), Vec::new(), Vec::new()),
     };
+    let open_types: Vec<i64> = lines
+        .iter()
+        .filter(|l| l.state.takes_documents())
+        .map(|l| l.assistance_type_id)
+        .collect();
+    let document_kinds = if open_types.is_empty() {
+        Vec::new()
+    } else {
+        crate::assistance::db::document_kinds(ctx.db())
+            .await?
+            .into_iter()
+            .filter(|k| k.active && open_types.contains(&k.assistance_type_id))
+            .collect()
+    };
     let notifications = db::notifications_of(ctx.db(), user.user_id, 20).await?;
     db::mark_notifications_read(ctx.db(), user.user_id).await?;
     Ok(MyApplications {
+        document_kinds,
         registered: household.is_some_and(|h| h.status == HouseholdStatus::Registered),
         lines,
         notifications,

@@ -38,6 +38,45 @@ pub async fn insert(
     Ok(())
 }
 
+/// Adds documents to a line that is still open (submitted, in review or
+/// referred: the condition is in the write, so a decision at the same
+/// moment wins) with its audit row, in one transaction; `false` when the
+/// line is closed and nothing was written.
+#[tracing::instrument(skip_all, fields(line_id = line_id))]
+pub async fn add_to_open_line(
+    db: &Db,
+    line_id: i64,
+    documents: &[StoredDocument],
+    uploaded_by: i64,
+    audit: crate::audit::AuditEvent<'_>,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let at = crate::database::now();
+    for document in documents {
+        let added = sqlx::query(
+            "INSERT INTO line_documents (line_id, document_kind_id, storage_key, format, \
+               size_bytes, uploaded_by, uploaded_at) \
+             SELECT id, $2, $3, $4, $5, $6, $7 FROM application_lines \
+             WHERE id = $1 AND state IN ('submitted', 'in_review', 'referred')",
+        )
+        .bind(line_id)
+        .bind(document.kind_id)
+        .bind(&document.key)
+        .bind(document.format.as_str())
+        .bind(document.size_bytes)
+        .bind(uploaded_by)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        if added.rows_affected() == 0 {
+            return Ok(false);
+        }
+    }
+    crate::audit::record_in(&mut tx, audit).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// id, line, kind names, format, size, time
 type Row = (i64, i64, String, String, String, i64, i64);
 

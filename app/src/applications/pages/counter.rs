@@ -8,8 +8,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::super::api::{
-    AnswerCounterApplication, CounterApplyForm, HouseholdFile, Receipt, SubmitCounterApplication,
-    get_counter_applications, get_counter_apply_form, get_household_file, get_receipt,
+    AnswerCounterApplication, CounterApplyForm, HouseholdFile, Receipt, get_counter_applications,
+    get_counter_apply_form, get_household_file, get_receipt,
 };
 use super::super::{
     HOUSEHOLD_FILE_PAGE, HeadConfirmation, MY_APPLICATIONS_PAGE, RECEIPT_PAGE, line_url,
@@ -17,6 +17,7 @@ use super::super::{
 use super::family::Apply;
 use super::{BenefitList, StateBadge};
 use crate::i18n::*;
+use crate::paths::COUNTER_APPLY_SEND;
 use crate::registry::pages::RelationName;
 use crate::time::format_date;
 use crate::ui::{
@@ -37,12 +38,16 @@ pub fn CounterApplyPage() -> impl IntoView {
     let i18n = use_i18n();
     let id = id_param();
     let error = error_from_query();
+    let draft = use_query_map().with_untracked(|q| q.get("draft"));
     let data = Resource::new_blocking(
         || (),
-        move |_| async move {
-            match id {
-                Some(id) => get_counter_apply_form(id).await,
-                None => Err(crate::error::AppError::NotFound),
+        move |_| {
+            let draft = draft.clone();
+            async move {
+                match id {
+                    Some(id) => get_counter_apply_form(id, draft).await,
+                    None => Err(crate::error::AppError::NotFound),
+                }
             }
         },
     );
@@ -76,7 +81,7 @@ fn CounterApply(data: CounterApplyForm) -> impl IntoView {
         <p class="alert" role="note"><Icon name=IconName::Alert />{t!(i18n, counter.apply_intro)}</p>
         <Apply
             form=data.form
-            action=SubmitCounterApplication::PATH
+            action=COUNTER_APPLY_SEND
             back=format!("{HOUSEHOLD_FILE_PAGE}/{}", h.id)
             household_id=h.id
         />

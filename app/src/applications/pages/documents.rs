@@ -1,14 +1,18 @@
 //! An application's documents on the pages: the file inputs of the apply
-//! form under each chosen type, and the list of documents given (the
-//! family's own lines, the staff's line page), each opened in the browser.
+//! form under each chosen type, the form that adds one to an open line, and
+//! the list of documents given (the family's own lines, the staff's line
+//! page), each opened in the browser.
 
 use leptos::prelude::*;
 
+use super::super::api::ApplyDraft;
 use super::super::documents::{DocumentFormat, LineDocument, document_url, field_name};
 use crate::assistance::DocumentKind;
+use crate::error::ErrorKey;
 use crate::i18n::*;
+use crate::paths::LINE_DOCUMENT_ADD;
 use crate::time::format_date;
-use crate::ui::{is_english, pick};
+use crate::ui::{ErrorText, is_english, pick};
 
 /// What the form's file inputs accept (the server checks the bytes).
 const ACCEPT: &str = "application/pdf,image/jpeg,image/png,image/webp";
@@ -16,8 +20,15 @@ const ACCEPT: &str = "application/pdf,image/jpeg,image/png,image/webp";
 /// The documents asked for with one type, a file input each. None is
 /// `required` in HTML: the inputs of an unticked type stay hidden, and the
 /// server refuses a required one missing with a message.
+///
+/// After a refused form (`draft`), the refused file's message is beside its
+/// input and every file that was sent is asked for again.
 #[component]
-pub fn DocumentInputs(kinds: Vec<DocumentKind>, line: usize) -> impl IntoView {
+pub fn DocumentInputs(
+    kinds: Vec<DocumentKind>,
+    line: usize,
+    #[prop(optional)] draft: ApplyDraft,
+) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
     if kinds.is_empty() {
@@ -28,7 +39,16 @@ pub fn DocumentInputs(kinds: Vec<DocumentKind>, line: usize) -> impl IntoView {
         .into_iter()
         .map(|k| {
             let id = format!("document-{}", k.id);
-            let hint = hint.clone();
+            let error = draft.error_at(&field_name(k.id));
+            let again = draft.files.contains(&k.id).then(|| {
+                view! { <p class="hint choose-again" id=format!("{id}-again")>{t!(i18n, documents.choose_again)}</p> }
+            });
+            let describedby = match (error, again.is_some()) {
+                (Some(_), true) => format!("{hint} {id}-check {id}-again"),
+                (Some(_), false) => format!("{hint} {id}-check"),
+                (None, true) => format!("{hint} {id}-again"),
+                (None, false) => hint.clone(),
+            };
             view! {
                 <div class="field document-field">
                     <label for=id.clone()>
@@ -41,8 +61,11 @@ pub fn DocumentInputs(kinds: Vec<DocumentKind>, line: usize) -> impl IntoView {
                             }}
                         ")"</span>
                     </label>
-                    <input id=id type="file" name=field_name(k.id) accept=ACCEPT
-                        aria-describedby=hint data-required=k.required.then_some("1") />
+                    <input id=id.clone() type="file" name=field_name(k.id) accept=ACCEPT
+                        aria-describedby=describedby data-required=k.required.then_some("1")
+                        aria-invalid=error.map(|_| "true") />
+                    <FieldNote input=id error />
+                    {again}
                 </div>
             }
         })
@@ -55,6 +78,58 @@ pub fn DocumentInputs(kinds: Vec<DocumentKind>, line: usize) -> impl IntoView {
         </fieldset>
     }
     .into_any()
+}
+
+/// The server's message under a field it refused (`<input id>-check`: the
+/// id `ui::CheckedForm` writes its own message under, so one replaces the
+/// other); nothing when the field is fine.
+#[component]
+pub fn FieldNote(input: String, error: Option<ErrorKey>) -> impl IntoView {
+    error.map(|key| {
+        view! { <p class="field-error" id=format!("{input}-check")><ErrorText key /></p> }
+    })
+}
+
+/// A field's `aria-describedby`: the form's alert, and its own message when
+/// the server refused it.
+pub fn described(input: &str, error: Option<ErrorKey>) -> String {
+    match error {
+        Some(_) => format!("apply-error {input}-check"),
+        None => "apply-error".to_string(),
+    }
+}
+
+/// The family adds a document to an open line: a file input per document
+/// asked with the line's type (a missing one, or one more), posted with the
+/// line (multipart, works without JavaScript; `http_documents`).
+#[component]
+pub fn AddDocument(line_id: i64, kinds: Vec<DocumentKind>) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let inputs = kinds
+        .into_iter()
+        .map(|k| {
+            let id = format!("add-{line_id}-document-{}", k.id);
+            view! {
+                <div class="field document-field">
+                    <label for=id.clone()>{pick(english, &k.name_ar, &k.name_en)}</label>
+                    <input id=id type="file" name=field_name(k.id) accept=ACCEPT
+                        aria-describedby=format!("add-{line_id}-hint") />
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="add-document" data-testid="add-document">
+            <summary>{t!(i18n, documents.add_title)}</summary>
+            <form method="post" action=LINE_DOCUMENT_ADD enctype="multipart/form-data" class="stack">
+                <input type="hidden" name="line_id" value=line_id.to_string() />
+                <p class="hint" id=format!("add-{line_id}-hint")>{t!(i18n, documents.add_intro)} " " {t!(i18n, documents.file_hint)}</p>
+                {inputs}
+                <button type="submit" class="button small primary">{t!(i18n, documents.add_submit)}</button>
+            </form>
+        </details>
+    }
 }
 
 /// The documents given with a line, each a link that opens it.

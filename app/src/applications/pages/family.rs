@@ -6,10 +6,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::super::api::{
-    ApplyForm, MyApplications, WithdrawLine, get_apply_form, get_my_applications,
+    ApplyDraft, ApplyForm, MyApplications, WithdrawLine, get_apply_form, get_my_applications,
 };
 use super::super::{APPLY_PAGE, LineState, MY_APPLICATIONS_PAGE};
-use super::documents::{DocumentInputs, DocumentLinks};
+use super::documents::{AddDocument, DocumentInputs, DocumentLinks, FieldNote, described};
 use super::{BenefitList, StateBadge, association_of};
 use crate::checks::FieldCheck;
 use crate::i18n::*;
@@ -25,6 +25,7 @@ use crate::ui::{
 pub fn MyApplicationsPage() -> impl IntoView {
     let i18n = use_i18n();
     let submitted = use_query_map().with_untracked(|q| q.get("submitted").is_some());
+    let added = use_query_map().with_untracked(|q| q.get("document_added").is_some());
     let error = error_from_query();
     let data = Resource::new_blocking(|| (), |_| get_my_applications());
     view! {
@@ -37,8 +38,14 @@ pub fn MyApplicationsPage() -> impl IntoView {
                     <span>{t!(i18n, applications.submitted_ok)}</span>
                 </div>
             })}
+            {added.then(|| view! {
+                <div class="alert alert-ok" role="status" id="document-added">
+                    <Icon name=IconName::Check />
+                    <span>{t!(i18n, documents.added_ok)}</span>
+                </div>
+            })}
             <super::counter::CounterAnswered />
-            {error.map(|key| view! { <ErrorAlert key /> })}
+            {error.map(|key| view! { <ErrorAlert key id="applications-error" /> })}
             <super::counter::CounterAnswers />
             {loaded(data, |mine| view! { <Mine mine /> })}
         </section>
@@ -89,6 +96,13 @@ fn Mine(mine: MyApplications) -> impl IntoView {
                 .filter(|d| d.line_id == line.id)
                 .cloned()
                 .collect();
+            // An open line takes a missing or an extra document of its type.
+            let kinds: Vec<_> = mine
+                .document_kinds
+                .iter()
+                .filter(|k| line.state.takes_documents() && k.assistance_type_id == line.assistance_type_id)
+                .cloned()
+                .collect();
             view! {
                 <li class="line" data-line-id=id.clone()>
                     <div class="line-head">
@@ -106,6 +120,7 @@ fn Mine(mine: MyApplications) -> impl IntoView {
                     </p>
                     {line.decision_reason.clone().map(|r| view! { <p class="reason">{t!(i18n, applications.reason)} ": " {r}</p> })}
                     {(!documents.is_empty()).then(|| view! { <DocumentLinks documents /> })}
+                    {(!kinds.is_empty()).then(|| view! { <AddDocument line_id=line.id kinds /> })}
                     {withdrawable.then(|| view! {
                         <form method="post" action=WithdrawLine::PATH class="inline-form">
                             <input type="hidden" name="line_id" value=id.clone() />
@@ -145,7 +160,8 @@ fn Mine(mine: MyApplications) -> impl IntoView {
 pub fn ApplyPage() -> impl IntoView {
     let i18n = use_i18n();
     let error = error_from_query();
-    let data = Resource::new_blocking(|| (), |_| get_apply_form());
+    let draft = use_query_map().with_untracked(|q| q.get("draft"));
+    let data = Resource::new_blocking(|| (), move |_| get_apply_form(draft.clone()));
     view! {
         <Title text=t_string!(i18n, applications.apply_title).to_string() />
         <section class="card narrow">
@@ -167,6 +183,7 @@ pub(super) fn Apply(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let english = is_english();
+    let draft = form.draft.clone().unwrap_or_default();
     if !form.ready {
         return match household_id {
             None => view! { <RegisterFirst /> }.into_any(),
@@ -213,35 +230,47 @@ pub(super) fn Apply(
                 .into_any();
             }
             let financing = t.asks_amount;
+            // What was typed when the server refused the form (`?draft=`).
+            let typed = draft.line(t.id).cloned().unwrap_or_default();
+            let description_error = draft.error_at(&ApplyDraft::line_field(t.id, "description"));
+            let amount_error = draft.error_at(&ApplyDraft::line_field(t.id, "amount"));
             view! {
                 <fieldset class="field choice-block">
                     <legend class="visually-hidden">{name.clone()}</legend>
                     <input type="hidden" name=field("assistance_type_id") value=t.id.to_string() />
                     <label class="choice-row">
-                        <input type="checkbox" name=field("chosen") value="1" id=id("chosen") />
+                        <input type="checkbox" name=field("chosen") value="1" id=id("chosen") checked=typed.chosen.is_some().then_some("") />
                         " " {name}
                     </label>
                     // Shown once the type is chosen (style/main.css, `.choice-details`).
                     <div class="choice-details">
                         <label for=id("description")>{t!(i18n, applications.description_label)}</label>
-                        <textarea id=id("description") name=field("description") rows="3" maxlength="1000" aria-required="true" data-check=FieldCheck::Description.as_str() data-when=id("chosen") aria-describedby="apply-error"></textarea>
+                        <textarea id=id("description") name=field("description") rows="3" maxlength="1000" aria-required="true" data-check=FieldCheck::Description.as_str() data-when=id("chosen")
+                            aria-invalid=description_error.map(|_| "true") aria-describedby=described(&id("description"), description_error)>{typed.description.clone()}</textarea>
+                        <FieldNote input=id("description") error=description_error />
                         {financing.then(|| view! {
                             <label for=id("amount")>{t!(i18n, applications.amount_label)}</label>
-                            <input id=id("amount") name=field("amount") type="text" inputmode="decimal" dir="ltr" data-check=FieldCheck::Amount.as_str() data-when=id("chosen") />
+                            <input id=id("amount") name=field("amount") type="text" inputmode="decimal" dir="ltr" data-check=FieldCheck::Amount.as_str() data-when=id("chosen")
+                                value=typed.amount.clone().unwrap_or_default() aria-invalid=amount_error.map(|_| "true") aria-describedby=described(&id("amount"), amount_error) />
+                            <FieldNote input=id("amount") error=amount_error />
                         })}
-                        <DocumentInputs kinds=choice.documents.clone() line=i />
+                        <DocumentInputs kinds=choice.documents.clone() line=i draft=draft.clone() />
                     </div>
                 </fieldset>
             }
             .into_any()
         })
         .collect_view();
+    let files_again = (!draft.files.is_empty()).then(|| {
+        view! { <p class="alert" role="note" id="files-again"><Icon name=IconName::Alert />{t!(i18n, documents.files_again)}</p> }
+    });
     view! {
         <p class="muted">{t!(i18n, applications.apply_intro)}</p>
+        {files_again}
 <CheckedForm messages=check_messages(&[FieldCheck::Description, FieldCheck::Amount])>
-        // Multipart where it carries the documents (`http_documents`); the
-        // counter's form posts to its server function.
-        <form method="post" action=action enctype=(action == APPLY_SEND).then_some("multipart/form-data") class="stack">
+        // Multipart: it carries the documents (`http_documents`), the
+        // family's and the counter's alike.
+        <form method="post" action=action enctype="multipart/form-data" class="stack">
             <input type="hidden" name="submission_key" value=form.submission_key.clone() />
             {household_id.map(|id| view! { <input type="hidden" name="household_id" value=id.to_string() /> })}
             {choices}
