@@ -1,5 +1,5 @@
 import { test, expect, Page, Browser } from "@playwright/test";
-import { shot, signIn, withCheckDigit as nationalId } from "./helpers";
+import { shot, withCheckDigit as nationalId, api, signedIn } from "./helpers";
 
 // Documents with an application (issue 21 §4). The council asks for a municipal
 // licence (required) and an ID copy (optional) with "licensing" (led by Al Bahr
@@ -21,28 +21,6 @@ const RUN: Record<string, { prefix: string; phone: string }> = {
 const COUNCIL = "1000000016";
 const REEM_BAHR_STAFF = "1000000040";
 const MONA_NAKHLA_STAFF = "1000000032";
-
-async function api(page: Page, path: string, form: Record<string, string> = {}) {
-  const r = await page.request.post(path, { form, headers: { Accept: "application/json" } });
-  const body = await r.text();
-  expect(r.status(), `${path}: ${body}`).toBe(200);
-  return body ? JSON.parse(body) : null;
-}
-
-async function signedIn(browser: Browser, id: string, opts: { wide: boolean; js: boolean; english?: boolean }) {
-  const context = await browser.newContext({
-    viewport: opts.wide ? { width: 1280, height: 900 } : { width: 390, height: 844 },
-    locale: opts.english ? "en-US" : "ar-SA",
-    javaScriptEnabled: opts.js,
-  });
-  const page = await context.newPage();
-  await signIn(page, id);
-  if (opts.english && (await page.locator("html").getAttribute("lang")) !== "en") {
-    await page.locator(".language-switch").click();
-    await expect(page.locator("html")).toHaveAttribute("lang", "en");
-  }
-  return page;
-}
 
 /** A minimal well-formed PDF (a header, one object, a cross-reference, the end marker). */
 function pdf(): Buffer {

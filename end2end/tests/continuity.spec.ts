@@ -1,6 +1,6 @@
 import { test, expect, Page, Browser } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { shot, signIn, withCheckDigit as nationalId } from "./helpers";
+import { shot, withCheckDigit as nationalId, api, signedIn } from "./helpers";
 
 // Keeping families in (issue 17): a family misses two sessions and its shop is
 // quiet → Al Nakhla's at-risk list shows it with both reasons → the caseworker
@@ -25,28 +25,6 @@ function isoDate(daysFromToday: number): string {
   return d.toISOString().slice(0, 10);
 }
 
-async function api(page: Page, path: string, form: Record<string, string> = {}) {
-  const r = await page.request.post(path, { form, headers: { Accept: "application/json" } });
-  const body = await r.text();
-  expect(r.status(), `${path}: ${body}`).toBe(200);
-  return body ? JSON.parse(body) : null;
-}
-
-async function signedIn(browser: Browser, id: string, english: boolean, js: boolean) {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    locale: english ? "en-US" : "ar-SA",
-    javaScriptEnabled: js,
-  });
-  const page = await context.newPage();
-  await signIn(page, id);
-  if (english && (await page.locator("html").getAttribute("lang")) !== "en") {
-    await page.locator(".language-switch").click();
-    await expect(page.locator("html")).toHaveAttribute("lang", "en");
-  }
-  return page;
-}
-
 const button = (page: Page, name: RegExp) => page.getByRole("button", { name });
 
 test("a family that misses sessions and whose shop is quiet is called, reached, and watched", async ({ browser }, info) => {
@@ -58,7 +36,7 @@ test("a family that misses sessions and whose shop is quiet is called, reached, 
   const family = nationalId(`${run.prefix}001`);
 
   // The family registers, applies for training (routed to Al Nakhla), and lists a product.
-  const home = await signedIn(browser, family, english, js);
+  const home = await signedIn(browser, family, { english, js });
   const wizard = await api(home, "/api/get_household_wizard");
   const jeddah = wizard.cities.find((c: any) => c.name_en === "Jeddah");
   const districts = await api(home, "/api/get_household_wizard", { city_id: String(jeddah.id) });
@@ -93,7 +71,7 @@ test("a family that misses sessions and whose shop is quiet is called, reached, 
   await api(home, "/api/submit_product", { product_id: String(product) });
 
   // Al Nakhla runs a course with two sessions; the family takes a seat.
-  const hind = await signedIn(browser, HIND_NAKHLA_ADMIN, false, true);
+  const hind = await signedIn(browser, HIND_NAKHLA_ADMIN, { english: false, js: true });
   await hind.goto("/training");
   await hind.locator("#new-course").click();
   await hind.locator("#title-ar").fill(run.title);
@@ -125,11 +103,11 @@ test("a family that misses sessions and whose shop is quiet is called, reached, 
   await hind.context().close();
 
   // Al Nakhla serves the household (its line), so its staff publish the product.
-  const mona = await signedIn(browser, MONA_NAKHLA_STAFF, english, js);
+  const mona = await signedIn(browser, MONA_NAKHLA_STAFF, { english, js });
   await api(mona, "/api/moderate_product", { product_id: String(product), decision: "approve" });
 
   // The trainer marks her absent at both sessions, from a phone.
-  const fahad = await signedIn(browser, TRAINER, false, true);
+  const fahad = await signedIn(browser, TRAINER, { english: false, js: true });
   await fahad.goto("/training");
   await fahad.locator("tr", { hasText: run.title }).getByRole("link", { name: /تحضير/ }).click();
   for (const session of [0, 1]) {
@@ -142,7 +120,7 @@ test("a family that misses sessions and whose shop is quiet is called, reached, 
 
   // The council counts a shop as quiet from today (so the walk need not wait
   // eight weeks) and recomputes now.
-  const council = await signedIn(browser, COUNCIL, english, js);
+  const council = await signedIn(browser, COUNCIL, { english, js });
   await council.goto("/council/continuity-rules");
   await council.locator("#rules-stale_shop_weeks").fill("0");
   await council.getByRole("button", { name: t.rules_save }).click();

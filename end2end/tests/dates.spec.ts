@@ -1,6 +1,5 @@
 import { test, expect, Page, Browser } from "@playwright/test";
-import { readFileSync } from "node:fs";
-import { shot, signIn, withCheckDigit } from "./helpers";
+import { shot, withCheckDigit, api, signedIn, locale } from "./helpers";
 
 // Dates people use (issue 21 §5), in every project (390 px Arabic with and without
 // JavaScript, desktop English): a member's birth date typed in the Hijri calendar as on her
@@ -10,37 +9,13 @@ import { shot, signIn, withCheckDigit } from "./helpers";
 // through the server functions its wizard posts to (the wizard is walked in household.spec.ts).
 
 const PROJECTS = ["phone-ar-js", "phone-ar-nojs", "desktop-en-js"];
-const locale = (english: boolean) =>
-  JSON.parse(readFileSync(`../app/locales/${english ? "en" : "ar"}.json`, "utf8"));
-
-async function api(page: Page, path: string, form: Record<string, string> = {}) {
-  const r = await page.request.post(path, { form, headers: { Accept: "application/json" } });
-  const body = await r.text();
-  expect(r.status(), `${path}: ${body}`).toBe(200);
-  return body ? JSON.parse(body) : null;
-}
-
-async function head(browser: Browser, nationalId: string, english: boolean, js: boolean) {
-  const context = await browser.newContext({
-    viewport: english ? { width: 1280, height: 900 } : { width: 390, height: 844 },
-    locale: english ? "en-US" : "ar-SA",
-    javaScriptEnabled: js,
-  });
-  const page = await context.newPage();
-  await signIn(page, nationalId);
-  if (english && (await page.locator("html").getAttribute("lang")) !== "en") {
-    await page.locator(".language-switch").click();
-    await expect(page.locator("html")).toHaveAttribute("lang", "en");
-  }
-  return page;
-}
 
 test("birth dates in either calendar, and applications dated in both", async ({ browser }, info) => {
   const index = PROJECTS.indexOf(info.project.name);
   const english = info.project.name.startsWith("desktop-en");
   const js = info.project.name !== "phone-ar-nojs";
   const t = locale(english);
-  const page = await head(browser, withCheckDigit(`10777${index}001`), english, js);
+  const page = await signedIn(browser, withCheckDigit(`10777${index}001`), { english, js, wide: english });
   const wizard = await api(page, "/api/get_household_wizard");
   const jeddah = wizard.cities.find((c: any) => c.name_en === "Jeddah");
   const districts = await api(page, "/api/get_household_wizard", { city_id: String(jeddah.id) });

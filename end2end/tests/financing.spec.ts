@@ -1,5 +1,5 @@
 import { test, expect, Page, Browser } from "@playwright/test";
-import { shot, signIn, withCheckDigit as nationalId } from "./helpers";
+import { shot, withCheckDigit as nationalId, api, signedIn } from "./helpers";
 
 // Financing (issue 19): a family applies for 20,000 riyals; the council routes
 // the line to Al Nakhla, which approves it, opens the file, records the
@@ -33,28 +33,6 @@ function addMonths(day: string, months: number): string {
   return `${year}-${String(month).padStart(2, "0")}-${String(Math.min(d, last)).padStart(2, "0")}`;
 }
 
-async function api(page: Page, path: string, form: Record<string, string> = {}) {
-  const r = await page.request.post(path, { form, headers: { Accept: "application/json" } });
-  const body = await r.text();
-  expect(r.status(), `${path}: ${body}`).toBe(200);
-  return body ? JSON.parse(body) : null;
-}
-
-async function signedIn(browser: Browser, id: string, english: boolean, js: boolean, wide = false) {
-  const context = await browser.newContext({
-    viewport: wide ? { width: 1280, height: 900 } : { width: 390, height: 844 },
-    locale: english ? "en-US" : "ar-SA",
-    javaScriptEnabled: js,
-  });
-  const page = await context.newPage();
-  await signIn(page, id);
-  if (english && (await page.locator("html").getAttribute("lang")) !== "en") {
-    await page.locator(".language-switch").click();
-    await expect(page.locator("html")).toHaveAttribute("lang", "en");
-  }
-  return page;
-}
-
 const submit = (page: Page, action: string) => page.locator(`form[action="/api/${action}"] button[type=submit]`);
 
 test("a family's loan from the application to PAR30, the exposure page, a follow-up and its own arrears", async ({ browser }, info) => {
@@ -67,7 +45,7 @@ test("a family's loan from the application to PAR30, the exposure page, a follow
 
   // The family registers and applies for 20,000 riyals of financing, in a district past
   // the first three (where the demo's financing proposal, approved by council.spec, lies).
-  const home = await signedIn(browser, family, english, js);
+  const home = await signedIn(browser, family, { english, js });
   const wizard = await api(home, "/api/get_household_wizard");
   const jeddah = wizard.cities.find((c: any) => c.name_en === "Jeddah");
   const districts = await api(home, "/api/get_household_wizard", { city_id: String(jeddah.id) });
@@ -90,14 +68,14 @@ test("a family's loan from the application to PAR30, the exposure page, a follow
 
   // Financing is a gap in the demo coverage: the council refers the line to Al Nakhla
   // and sets Al Nakhla's guarantee limit below what it already carries plus this loan.
-  const council = await signedIn(browser, COUNCIL, english, js, english);
+  const council = await signedIn(browser, COUNCIL, { english, js, wide: english });
   const detail = await api(council, "/api/get_line_detail", { line_id: line });
   const nakhla = detail.referral_targets.find((a: any) => a.licence_number === "DEMO-001").id;
   await api(council, "/api/act_on_line", { line_id: line, action: "refer", to_association_id: String(nakhla), note: "تمويل عبر بنك التنمية" });
   await api(council, "/api/set_exposure_limit", { association_id: String(nakhla), limit: "10000", valid_from: saudiDay(Date.now()) });
 
   // Al Nakhla takes the line and approves it.
-  const mona = await signedIn(browser, MONA_NAKHLA_STAFF, english, js, english);
+  const mona = await signedIn(browser, MONA_NAKHLA_STAFF, { english, js, wide: english });
   await api(mona, "/api/act_on_line", { line_id: line, action: "accept_referral" });
   await api(mona, "/api/act_on_line", { line_id: line, action: "approve" });
 

@@ -1,4 +1,5 @@
-import { expect, Page, test } from "@playwright/test";
+import { Browser, expect, Page, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
 
 export async function shot(page: Page, name: string) {
   const dir = `screenshots/${test.info().project.name}`;
@@ -93,4 +94,42 @@ export async function openNav(page: Page, name: string) {
   const link = page.locator(".site-nav").getByRole("link", { name, exact: true });
   if (!(await link.isVisible())) await page.locator(".site-nav summary").click();
   await link.click();
+}
+
+/** The UI's texts in one language, as the app's locale files hold them. */
+export function locale(english: boolean) {
+  return JSON.parse(readFileSync(`../app/locales/${english ? "en" : "ar"}.json`, "utf8"));
+}
+
+/** A server function called the way a script calls it (a JSON answer); anything but 200 fails the test. */
+export async function api(page: Page, path: string, form: Record<string, string> = {}) {
+  const r = await page.request.post(path, { form, headers: { Accept: "application/json" } });
+  const body = await r.text();
+  expect(r.status(), `${path}: ${body}`).toBe(200);
+  return body ? JSON.parse(body) : null;
+}
+
+/**
+ * A person in a browser context of their own, signed in through Nafath: a 390 px phone unless
+ * `wide` (1280 px), Arabic unless `english` (the language switch when the browser's own language
+ * was not enough), JavaScript as `js` says (on by default).
+ */
+export async function signedIn(
+  browser: Browser,
+  nationalId: string,
+  opts: { english?: boolean; js?: boolean; wide?: boolean } = {},
+) {
+  const english = opts.english ?? false;
+  const context = await browser.newContext({
+    viewport: opts.wide ? { width: 1280, height: 900 } : { width: 390, height: 844 },
+    locale: english ? "en-US" : "ar-SA",
+    javaScriptEnabled: opts.js ?? true,
+  });
+  const page = await context.newPage();
+  await signIn(page, nationalId);
+  if (english && (await page.locator("html").getAttribute("lang")) !== "en") {
+    await page.locator(".language-switch").click();
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+  }
+  return page;
 }

@@ -1,6 +1,5 @@
 import { test, expect, Page, Browser } from "@playwright/test";
-import { readFileSync } from "node:fs";
-import { shot, signIn, withCheckDigit } from "./helpers";
+import { shot, withCheckDigit, api, signedIn, locale } from "./helpers";
 
 // Members who act (issue 21 §3), walked as a family would: the head lists her daughter with
 // her national ID; the daughter signs in with Nafath and confirms she is the member; the head
@@ -12,30 +11,6 @@ import { shot, signIn, withCheckDigit } from "./helpers";
 // household.spec.ts). Each project uses its own national IDs (one server for all).
 
 const PROJECTS = ["phone-ar-js", "phone-ar-nojs", "desktop-en-js"];
-const locale = (english: boolean) =>
-  JSON.parse(readFileSync(`../app/locales/${english ? "en" : "ar"}.json`, "utf8"));
-
-async function api(page: Page, path: string, form: Record<string, string> = {}) {
-  const r = await page.request.post(path, { form, headers: { Accept: "application/json" } });
-  const body = await r.text();
-  expect(r.status(), `${path}: ${body}`).toBe(200);
-  return body ? JSON.parse(body) : null;
-}
-
-async function person(browser: Browser, nationalId: string, english: boolean, js: boolean, desktop: boolean) {
-  const context = await browser.newContext({
-    viewport: desktop ? { width: 1280, height: 900 } : { width: 390, height: 844 },
-    locale: english ? "en-US" : "ar-SA",
-    javaScriptEnabled: js,
-  });
-  const page = await context.newPage();
-  await signIn(page, nationalId);
-  if (english && (await page.locator("html").getAttribute("lang")) !== "en") {
-    await page.locator(".language-switch").click();
-    await expect(page.locator("html")).toHaveAttribute("lang", "en");
-  }
-  return page;
-}
 
 test("the head allows a member to act, the member applies for the household, the head revokes", async ({ browser }, info) => {
   const index = PROJECTS.indexOf(info.project.name);
@@ -46,7 +21,7 @@ test("the head allows a member to act, the member applies for the household, the
   const daughter = withCheckDigit(`10888${index}002`);
 
   // The head's household, registered, with her daughter listed by national ID.
-  const noura = await person(browser, head, english, js, english);
+  const noura = await signedIn(browser, head, { english, js, wide: english });
   const wizard = await api(noura, "/api/get_household_wizard");
   const jeddah = wizard.cities.find((c: any) => c.name_en === "Jeddah");
   const districts = await api(noura, "/api/get_household_wizard", { city_id: String(jeddah.id) });
@@ -66,7 +41,7 @@ test("the head allows a member to act, the member applies for the household, the
   await expect(row.getByRole("button", { name: t.delegates.allow })).toHaveCount(0);
 
   // The daughter signs in with Nafath and confirms she is the listed member.
-  const sara = await person(browser, daughter, english, js, english);
+  const sara = await signedIn(browser, daughter, { english, js, wide: english });
   await sara.goto("/household");
   await expect(sara.locator("#member-claims")).toBeVisible();
   await sara.locator("#member-claims").getByRole("button", { name: t.claims.confirm }).click();

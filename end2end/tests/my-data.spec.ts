@@ -1,6 +1,6 @@
 import { test, expect, Page, Browser } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { shot, signIn, withCheckDigit } from "./helpers";
+import { shot, withCheckDigit, api, signedIn, locale } from "./helpers";
 
 // "My data" (issue 16), walked as people would: a family's application is opened by Al Nakhla's
 // staff; the family opens "My data" from its account page, sees that access (the association,
@@ -11,8 +11,6 @@ import { shot, signIn, withCheckDigit } from "./helpers";
 // and staff do on other pages (household, application, shop) goes through the same server
 // functions those pages post to. Each project uses its own national ID (one server for all).
 
-const locale = (english: boolean) =>
-  JSON.parse(readFileSync(`../app/locales/${english ? "en" : "ar"}.json`, "utf8"));
 const schema = JSON.parse(readFileSync("../docs/my-data.schema.json", "utf8"));
 
 
@@ -53,29 +51,6 @@ function check(s: any, value: any, at: string): string | null {
 }
 
 /** Posts to a server function as the page's own forms do, answered in JSON. */
-async function api(page: Page, path: string, form: Record<string, string> = {}) {
-  const r = await page.request.post(path, { form, headers: { Accept: "application/json" } });
-  const body = await r.text();
-  expect(r.status(), `${path}: ${body}`).toBe(200);
-  return body ? JSON.parse(body) : null;
-}
-
-async function signedIn(browser: Browser, nationalId: string, english: boolean, js: boolean) {
-  const context = await browser.newContext({
-    viewport: { width: 390, height: 844 },
-    locale: english ? "en-US" : "ar-SA",
-    javaScriptEnabled: js,
-  });
-  const page = await context.newPage();
-  await signIn(page, nationalId);
-  // The English browser gets English from its Accept-Language; otherwise the switch.
-  if (english && (await page.locator("html").getAttribute("lang")) !== "en") {
-    await page.locator(".language-switch").click();
-    await expect(page.locator("html")).toHaveAttribute("lang", "en");
-  }
-  return page;
-}
-
 async function registerHousehold(page: Page, phone: string) {
   const wizard = await api(page, "/api/get_household_wizard");
   const jeddah = wizard.cities.find((c: any) => c.name_en === "Jeddah");
@@ -100,7 +75,7 @@ test("a family sees who read its record, downloads it, disputes a benefit and as
   const title = `كعك العيد ${index}`;
 
   // The family registers, opens a shop with a product, and applies for training.
-  let page = await signedIn(browser, family, english, js);
+  let page = await signedIn(browser, family, { english, js });
   await registerHousehold(page, phone);
   const form = await api(page, "/api/get_apply_form");
   const training = form.choices.find((c: any) => c.assistance_type.code === "training").assistance_type.id;
@@ -130,7 +105,7 @@ test("a family sees who read its record, downloads it, disputes a benefit and as
   await api(page, "/api/submit_product", { product_id: String(product) });
 
   // Al Nakhla's staff open the line (an audited read), fulfil it, and publish the product.
-  const staff = await signedIn(browser, STAFF, english, js);
+  const staff = await signedIn(browser, STAFF, { english, js });
   await staff.goto(`/association/lines/${line}`);
   await expect(staff.locator("main h1")).toBeVisible();
   for (const [action, extra] of [["start_review", {}], ["approve", {}], ["fulfil", { value: "500", given_on: "2026-11-20" }]] as const) {
@@ -182,7 +157,7 @@ test("a family sees who read its record, downloads it, disputes a benefit and as
   await shot(staff, `92-disputes-${english ? "en" : "ar"}`);
 
   // The officer sees both requests with due dates and approves the deletion.
-  const officer = await signedIn(browser, OFFICER, english, js);
+  const officer = await signedIn(browser, OFFICER, { english, js });
   await officer.goto("/council/privacy-requests");
   const ours = `[data-testid="queued-request"][data-household="${mine.household.id}"]`;
   const correction = officer.locator(`${ours}[data-kind="correction"]`);
@@ -201,7 +176,7 @@ test("a family sees who read its record, downloads it, disputes a benefit and as
   expect(gone.status()).toBe(401);
 
   // The national ID registers afresh, with nothing of the old record.
-  page = await signedIn(browser, family, english, js);
+  page = await signedIn(browser, family, { english, js });
   await registerHousehold(page, phone);
   mine = await api(page, "/api/get_my_data");
   expect(mine.benefits).toEqual([]);

@@ -1,6 +1,6 @@
 import { test, expect, Page, Browser } from "@playwright/test";
 import { readFileSync } from "node:fs";
-import { shot, signIn, withCheckDigit as nationalId } from "./helpers";
+import { shot, signIn, withCheckDigit as nationalId, api } from "./helpers";
 
 // Issue 21 item 1: one search box for staff. Al Nakhla's caseworker finds a family it
 // serves by phone (any Saudi form) and by national ID in Eastern-Arabic digits, with a
@@ -14,13 +14,6 @@ const RUN: Record<string, { prefix: string; phone: string; other: string }> = {
 const MONA_NAKHLA_STAFF = "1000000032";
 const locale = (english: boolean) =>
   JSON.parse(readFileSync(`../app/locales/${english ? "en" : "ar"}.json`, "utf8")).search;
-
-async function api(page: Page, path: string, form: Record<string, string> = {}) {
-  const r = await page.request.post(path, { form, headers: { Accept: "application/json" } });
-  const body = await r.text();
-  expect(r.status(), `${path}: ${body}`).toBe(200);
-  return body ? JSON.parse(body) : null;
-}
 
 /** A family registers (its phone given) and, when `apply`, asks Al Nakhla for training. */
 async function family(browser: Browser, id: string, phone: string, apply: boolean) {
