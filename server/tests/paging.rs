@@ -1,6 +1,7 @@
 //! Every staff list pages, with a total (issue 21 §6), through real HTTP on
 //! SQLite and PostgreSQL: the access list, the association's financing
-//! files, its imports and the data-protection officer's queue. For each:
+//! files, its imports, the data-protection officer's queue and the
+//! continuity case list. For each:
 //! more rows than a page, page 1 full with the total, the last page the
 //! remainder, a page past the end gives the last page (not a 500), and the
 //! pager's plain links keep the list's filter.
@@ -304,7 +305,35 @@ async fn the_officers_queue_pages(app: TestApp) {
     assert!(links_to(&body, "/council/privacy-requests?page=3"));
 }
 
+/// The continuity case list (issue 21 §6): the households a view shows,
+/// counted, paged, a page past the end the last one; the page says the total
+/// and its pager keeps the view.
+async fn the_case_list_pages(app: TestApp) {
+    app::demo::generate_households(&app.state.db, 3000)
+        .await
+        .expect("generate");
+    let staff = app.signed_in(&persona(RoleKind::AssociationStaff)).await;
+    let per_page = app::continuity::CASES_PAGE_SIZE;
+    let form = [("view", "unassigned")];
+    let total = check_pages(&staff, "/api/get_continuity", "rows", &form, per_page).await;
+    let at_risk = json(&staff, "/api/get_continuity", &[("view", "at_risk")]).await;
+    assert_eq!(
+        at_risk["rows"].as_array().unwrap().len() as i64,
+        at_risk["total"].as_i64().unwrap().min(per_page)
+    );
+    let body = html(&staff, "/association/continuity?view=unassigned").await;
+    assert!(body.contains("list-total"), "the total shows");
+    assert!(body.contains(&total.to_string()));
+    assert!(links_to(
+        &body,
+        "/association/continuity?view=unassigned&page=2"
+    ));
+}
+
 both_engines! {
+    async fn case_list(app: TestApp) {
+        the_case_list_pages(app).await;
+    }
     async fn access_list(app: TestApp) {
         the_access_list_pages(app).await;
     }

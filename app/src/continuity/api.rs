@@ -31,7 +31,10 @@ pub struct ContinuityList {
     pub due_total: i64,
     pub due_page: i64,
     pub due_pages: i64,
+    /// The page of `rows`, of `pages`; `total` households in the view.
     pub page: i64,
+    pub pages: i64,
+    pub total: i64,
     pub now: i64,
 }
 
@@ -85,8 +88,9 @@ pub async fn get_continuity(
     serve(|ctx| async move {
         let (user, association_id) = caseworker_of(&ctx).await?;
         let view = CaseView::parse(&view).unwrap_or(CaseView::AtRisk);
-        let page = page.unwrap_or(1).clamp(1, 10_000);
         let at = now();
+        let total = db::cases_count(ctx.db(), association_id, view, user.user_id).await?;
+        let (page, pages, _) = crate::ui::page_window(total, super::CASES_PAGE_SIZE, page);
         let rows = db::cases(ctx.db(), association_id, view, user.user_id, page).await?;
         let mine = (view == CaseView::Mine).then_some(user.user_id);
         let until = at + 7 * 86_400;
@@ -123,6 +127,8 @@ pub async fn get_continuity(
             due_page,
             due_pages,
             page,
+            pages,
+            total,
             now: at,
         })
     })

@@ -14,7 +14,7 @@ use crate::i18n::*;
 use crate::paths::{CASE_PAGE, CONTINUITY_PAGE, FOLLOW_UP_PAGE};
 use crate::time::{format_date, format_time_of_day};
 use crate::ui::{
-    DataTable, ErrorAlert, ListPager, ListTotal, Pager, error_from_query, is_english, loaded, pick,
+    DataTable, ErrorAlert, ListPager, ListTotal, error_from_query, is_english, loaded, pick,
 };
 
 /// `/association/continuity?view=at_risk|mine|unassigned`.
@@ -74,14 +74,10 @@ fn List(list: ContinuityList) -> impl IntoView {
         ("view", view.as_str().to_string()),
         ("page", keep(list.page)),
     ];
-    let due_at = match list.due_page {
-        1 => String::new(),
-        n => format!("due_page={n}&"),
-    };
-    let base = format!("{CONTINUITY_PAGE}?view={}&{due_at}page=", view.as_str());
-    let prev = (list.page > 1).then(|| format!("{base}{}", list.page - 1));
-    let next = (list.rows.len() as i64 == super::CASES_PAGE_SIZE)
-        .then(|| format!("{base}{}", list.page + 1));
+    let case_filters = vec![
+        ("view", view.as_str().to_string()),
+        ("due_page", keep(list.due_page)),
+    ];
     let now = list.now;
     view! {
         <Tabs current=view />
@@ -96,6 +92,7 @@ fn List(list: ContinuityList) -> impl IntoView {
             CaseView::Mine => t!(i18n, continuity.view_mine).into_any(),
             CaseView::Unassigned => t!(i18n, continuity.view_unassigned).into_any(),
         }}</h2>
+        {(list.total > 0).then(|| view! { <ListTotal total=list.total /> })}
         {if list.rows.is_empty() {
             view! { <p class="muted">{t!(i18n, continuity.empty)}</p> }.into_any()
         } else {
@@ -105,7 +102,7 @@ fn List(list: ContinuityList) -> impl IntoView {
                 </ul>
             }.into_any()
         }}
-        <Pager prev next position=list.page.to_string() />
+        <ListPager base=CONTINUITY_PAGE filters=case_filters page=list.page pages=list.pages />
     }
 }
 

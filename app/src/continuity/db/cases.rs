@@ -30,21 +30,14 @@ type CaseRecord = (
     Option<String>,
 );
 
-/// A page of the households an association serves, as the view asks.
-#[tracing::instrument(skip_all)]
-pub async fn cases(
-    db: &Db,
-    association_id: i64,
-    view: CaseView,
-    me: i64,
-    page: i64,
-) -> Result<Vec<CaseRow>, sqlx::Error> {
+/// The households an association serves that the view shows, `select`ed
+/// (the case list's columns, or a count); unordered.
+fn cases_in_view(select: &str, association_id: i64, view: CaseView, me: i64) -> Sql {
     // The owner is the assigned caseworker, else the association's staff
     // member who last acted on one of the household's lines.
-    let mut sql = Sql::new(
-        "SELECT x.id, x.head_name_ar, x.district_ar, x.district_en, x.status, x.reasons, \
-           x.assignee_user_id, ua.name_ar, ul.name_ar, x.reentry, x.next_due, \
-           ua.name_en, ul.name_en FROM ( \
+    let mut sql = Sql::new(select);
+    sql.push(
+        " FROM ( \
            SELECT h.id, h.head_name_ar, d.name_ar AS district_ar, d.name_en AS district_en, \
              cs.status, cs.reasons, cs.score, c.assignee_user_id, c.reentry, \
              (SELECT le.actor_user_id FROM line_events le \
@@ -75,22 +68,62 @@ pub async fn cases(
     );
     match view {
         CaseView::AtRisk => {
-            sql.push("x.status IN ('at_risk', 'watch') ORDER BY x.score DESC, x.id");
+            sql.push("x.status IN ('at_risk', 'watch')");
         }
         CaseView::Mine => {
             sql.push("(x.assignee_user_id = ")
                 .bind(me)
                 .push(" OR (x.assignee_user_id IS NULL AND x.last_actor = ")
                 .bind(me)
-                .push(")) ORDER BY COALESCE(x.next_due, 9999999999), x.id");
+                .push("))");
         }
         CaseView::Unassigned => {
             sql.push(
                 "x.assignee_user_id IS NULL AND x.last_actor IS NULL \
-                 AND COALESCE(x.status, 'active') NOT IN ('exited', 'inactive') ORDER BY x.id",
+                 AND COALESCE(x.status, 'active') NOT IN ('exited', 'inactive')",
             );
         }
     }
+    sql
+}
+
+/// How many households the view shows (the case list's total).
+#[tracing::instrument(skip_all)]
+pub async fn cases_count(
+    db: &Db,
+    association_id: i64,
+    view: CaseView,
+    me: i64,
+) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = cases_in_view("SELECT COUNT(*)", association_id, view, me)
+        .query_as()
+        .fetch_one(&db.pool)
+        .await?;
+    Ok(n)
+}
+
+/// A page of the households an association serves, as the view asks.
+#[tracing::instrument(skip_all)]
+pub async fn cases(
+    db: &Db,
+    association_id: i64,
+    view: CaseView,
+    me: i64,
+    page: i64,
+) -> Result<Vec<CaseRow>, sqlx::Error> {
+    let mut sql = cases_in_view(
+        "SELECT x.id, x.head_name_ar, x.district_ar, x.district_en, x.status, x.reasons, \
+           x.assignee_user_id, ua.name_ar, ul.name_ar, x.reentry, x.next_due, \
+           ua.name_en, ul.name_en",
+        association_id,
+        view,
+        me,
+    );
+    sql.push(match view {
+        CaseView::AtRisk => " ORDER BY x.score DESC, x.id",
+        CaseView::Mine => " ORDER BY COALESCE(x.next_due, 9999999999), x.id",
+        CaseView::Unassigned => " ORDER BY x.id",
+    });
     sql.push(" LIMIT ")
         .bind(CASES_PAGE)
         .push(" OFFSET ")
