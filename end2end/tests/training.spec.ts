@@ -130,6 +130,8 @@ test("a course fills up, the waitlist moves, the trainer takes attendance, and t
     if (session === 0 && hasJavaScript()) {
       // The hall's network drops for three taps: each shows at once and waits in the
       // phone; back online, they go in order, each once (a key per tap).
+      // Taps are kept in the phone only once the sheet's island is awake.
+      await expect(page.locator(".attendance-queue[data-awake]")).toHaveCount(1);
       await page.context().setOffline(true);
       await rows.nth(0).getByRole("button", { name: /غائب|Absent/ }).click();
       await rows.nth(1).getByRole("button", { name: /غائب|Absent/ }).click();

@@ -152,6 +152,11 @@ mod browser {
         // The sheet lives as long as the page.
         std::mem::forget(online);
         send(text);
+        // Said on the sheet, so a test (or a person's tools) can tell taps
+        // are now kept in the phone rather than posted as plain forms.
+        if let Ok(Some(sheet)) = document().query_selector(".attendance-queue") {
+            let _ = sheet.set_attribute("data-awake", "");
+        }
     }
 
     fn field(form: &Element, name: &str) -> Option<String> {
