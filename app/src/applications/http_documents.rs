@@ -91,6 +91,23 @@ struct Form {
     refused: Option<AppError>,
 }
 
+/// What an apply form submits (its key, lines and files), unless reading it
+/// already refused it; what was typed stays for the draft.
+type Submitted = (String, Vec<ApplyLine>, Vec<(i64, Vec<u8>)>);
+
+impl Form {
+    fn submission(&mut self) -> Result<Submitted, AppError> {
+        match self.refused.take() {
+            Some(error) => Err(error),
+            None => Ok((
+                self.submission_key.clone(),
+                self.lines.clone(),
+                std::mem::take(&mut self.files),
+            )),
+        }
+    }
+}
+
 impl Form {
     /// The line at `index` of the form (`lines[<index>][…]`), made as needed.
     fn line(&mut self, index: usize) -> Option<&mut ApplyLine> {
@@ -268,16 +285,9 @@ async fn send_application(
         return answer(error, &headers, APPLY_PAGE);
     }
     let mut form = form_of(multipart).await;
-    let result = match form.refused.take() {
-        Some(error) => Err(error),
-        None => {
-            let (key, lines, files) = (
-                form.submission_key.clone(),
-                form.lines.clone(),
-                std::mem::take(&mut form.files),
-            );
-            super::api::submit_with_documents(&ctx, key, lines, files).await
-        }
+    let result = match form.submission() {
+        Ok((key, lines, files)) => super::api::submit_with_documents(&ctx, key, lines, files).await,
+        Err(error) => Err(error),
     };
     match (result, wants_html(&headers)) {
         (Ok(()), true) => see_other(&format!("{MY_APPLICATIONS_PAGE}?submitted=1")),
@@ -306,16 +316,11 @@ async fn send_counter_application(
     let Some(household_id) = form.household_id else {
         return answer(AppError::BadRequest, &headers, FAMILIES_PAGE);
     };
-    let result = match form.refused.take() {
-        Some(error) => Err(error),
-        None => {
-            let (key, lines, files) = (
-                form.submission_key.clone(),
-                form.lines.clone(),
-                std::mem::take(&mut form.files),
-            );
+    let result = match form.submission() {
+        Ok((key, lines, files)) => {
             submit_at_counter_with_documents(&ctx, household_id, key, lines, files).await
         }
+        Err(error) => Err(error),
     };
     let page = format!("{HOUSEHOLD_FILE_PAGE}/{household_id}/apply");
     match (result, wants_html(&headers)) {
