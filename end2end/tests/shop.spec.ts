@@ -78,25 +78,49 @@ test("a family opens a shop and lists a product with a photo; the council publis
         0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
       return [...jpeg.slice(0, 2), ...exif, ...jpeg.slice(2)];
     }));
-    await page.getByLabel("أضف صورة").setInputFiles({ name: "phone.jpg", mimeType: "image/jpeg", buffer: big });
-    await expect(page.locator("img.photo-preview")).toBeVisible();
-    // What the form sends is the file now in its field (Chromium does not report a
-    // multipart body's size to the test): the shrunk JPEG, not the phone's original.
-    const sent = await page.getByLabel("أضف صورة").evaluate((input: HTMLInputElement) => ({
-      size: input.files![0].size,
-      type: input.files![0].type,
-    }));
-    expect(sent.type).toBe("image/jpeg");
-    expect(sent.size).toBeGreaterThan(10_000);
-    expect(sent.size).toBeLessThan(600_000);
+    // Three photos chosen at once: the phone shrinks each one and lists it with a preview
+    // and its size, in the order chosen.
+    const field = page.getByLabel("أضف صورة");
+    await field.setInputFiles([
+      { name: "phone.jpg", mimeType: "image/jpeg", buffer: big },
+      { name: "second.webp", mimeType: "image/webp", buffer: photo },
+      { name: "third.webp", mimeType: "image/webp", buffer: photo },
+    ]);
+    const chosen = page.locator(".chosen-photos li");
+    await expect(chosen).toHaveCount(3);
+    await expect(chosen.locator("img.photo-preview")).toHaveCount(3);
+    await expect(chosen.first().locator("img.photo-preview")).toBeVisible();
+    const shrunk = Number(await chosen.first().getAttribute("data-bytes"));
+    expect(shrunk).toBeGreaterThan(10_000);
+    expect(shrunk).toBeLessThan(600_000);
+    // The field itself is empty: nothing would be sent twice.
+    expect(await field.evaluate((input: HTMLInputElement) => input.files!.length)).toBe(0);
+    // The last one is not sent after all, and the phone photo goes after the second.
+    await chosen.nth(2).getByRole("button", { name: "لا ترسلها" }).click();
+    await expect(chosen).toHaveCount(2);
+    await chosen.first().getByRole("button", { name: "أخّرها" }).click();
+    await expect(chosen.first()).not.toHaveAttribute("data-bytes", String(shrunk));
+    // Sent one by one, in the list's order, with a progress bar; each request body is what
+    // the phone made (the 4 MB original never leaves it).
+    const bodies: number[] = [];
+    await page.route("**/my-shop/products/*/photos", async (route) => {
+      bodies.push(route.request().postDataBuffer()?.length ?? -1);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await route.continue();
+    });
     await page.getByRole("button", { name: "ارفع الصورة" }).click();
-    await expect(page.locator(".photo-list li")).toHaveCount(2);
-    // Stored upright: portrait, as the EXIF said, at most 1600 px.
-    const stored = page.locator(".photo-list li img").nth(1);
+    await expect(page.locator("progress.upload-progress")).toBeVisible();
+    await expect(page.locator(".photo-list li")).toHaveCount(3);
+    await page.unroute("**/my-shop/products/*/photos");
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) expect(body).toBeLessThan(600_000);
+    expect(bodies[1]).toBeGreaterThan(shrunk);
+    // Stored upright: portrait, as the EXIF said, at most 1600 px, and last, as it was sent.
+    const stored = page.locator(".photo-list li img").nth(2);
     const [width, height] = [Number(await stored.getAttribute("width")), Number(await stored.getAttribute("height"))];
     expect(height).toBeGreaterThan(width);
     expect(height).toBeLessThanOrEqual(1600);
-    console.log(`photo: ${big.length} bytes chosen, ${sent.size} bytes sent, stored ${width}×${height}`);
+    console.log(`photo: ${big.length} bytes chosen, ${bodies[1]} bytes sent, stored ${width}×${height}`);
   }
   await shot(page, "61-product-editor");
   await page.getByRole("button", { name: "أرسل للمراجعة" }).click();
