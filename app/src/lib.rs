@@ -173,9 +173,11 @@ fn set_page_security_policy() {
         .and_then(|state| state.inline_style)
         .map(|style| format!(" {}", style.csp_source))
         .unwrap_or_default();
+    // `blob:` images: the previews of photos chosen on the phone, made by
+    // the page itself (`marketplace::photo_shrink`).
     let policy = format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-         style-src 'self'{inline_style}; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         style-src 'self'{inline_style}; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; \
          object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'"
     );
     if let Ok(value) = http::HeaderValue::from_str(&policy) {

@@ -90,6 +90,8 @@ test("a family opens a shop and lists a product with a photo; the council publis
     await expect(chosen).toHaveCount(3);
     await expect(chosen.locator("img.photo-preview")).toHaveCount(3);
     await expect(chosen.first().locator("img.photo-preview")).toBeVisible();
+    // The preview shows the photo (the page's own blob: address is allowed to load).
+    await expect.poll(() => chosen.first().locator("img").evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
     const shrunk = Number(await chosen.first().getAttribute("data-bytes"));
     expect(shrunk).toBeGreaterThan(10_000);
     expect(shrunk).toBeLessThan(600_000);
@@ -100,6 +102,7 @@ test("a family opens a shop and lists a product with a photo; the council publis
     await expect(chosen).toHaveCount(2);
     await chosen.first().getByRole("button", { name: "أخّرها" }).click();
     await expect(chosen.first()).not.toHaveAttribute("data-bytes", String(shrunk));
+    await shot(page, "60-photos-chosen");
     // Sent one by one, in the list's order, with a progress bar; each request body is what
     // the phone made (the 4 MB original never leaves it).
     const bodies: number[] = [];
