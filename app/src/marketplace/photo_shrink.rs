@@ -1,8 +1,8 @@
 //! Photos shrunk on the phone before upload. A phone photo is often 12
 //! megapixels and 4 MB; the shop needs at most [`MAX_SIDE`] pixels.
 //!
-//! Without JavaScript, [`PhotoUpload`] is a plain multipart form that sends
-//! one photo as chosen. With it, the island lets the family choose several
+//! Without JavaScript, [`PhotoForm`] is a plain multipart form that sends
+//! one photo as chosen. With it, the [`PhotoUpload`] island lets the family choose several
 //! photos at once: each is decoded (the browser applies its EXIF
 //! orientation), drawn at most [`MAX_SIDE`] px on a canvas and re-encoded as
 //! JPEG, then listed with a preview, its size, and buttons to remove it or
@@ -12,7 +12,8 @@
 //! photo as it always did: it never trusts the client.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
+
+use crate::i18n::*;
 
 /// The longest side of a photo sent from the phone, in pixels.
 pub const MAX_SIDE: u32 = 1600;
@@ -48,114 +49,81 @@ pub fn moved<T>(items: &mut [T], from: usize, by: isize) {
     }
 }
 
-/// The form's words, translated by the page (the island carries no
-/// translations of its own).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PhotoUploadText {
-    pub add: String,
-    pub upload: String,
-    pub preview: String,
-    pub kilobytes: String,
-    pub move_up: String,
-    pub move_down: String,
-    pub remove: String,
-    pub sending: String,
-    pub failed: String,
-    pub too_many: String,
+/// The product's photo form: a plain multipart form (one photo, without
+/// JavaScript) inside the [`PhotoUpload`] island. Everything the island
+/// shows is in this markup, translated: the chosen-photo row is a
+/// `<template>`, the messages are `data-*` attributes, so the island takes no
+/// props (and the browser's module decodes none). `room` is how many more
+/// photos the product may have.
+#[component]
+pub fn PhotoForm(action: String, room: usize) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <PhotoUpload>
+            <form
+                method="post"
+                action=action
+                enctype="multipart/form-data"
+                class="stack photo-upload"
+                data-room=room
+                data-failed=t_string!(i18n, my_shop.photos_not_sent).to_string()
+                data-too-many=t_string!(i18n, my_shop.too_many_photos).to_string()
+            >
+                <div class="field">
+                    <label for="photo">{t!(i18n, my_shop.add_photo)}</label>
+                    <input id="photo" type="file" name="photo" accept="image/jpeg,image/png,image/webp" required />
+                </div>
+                <ol class="chosen-photos" hidden></ol>
+                <template class="chosen-photo">
+                    <li>
+                        <img class="photo-preview" alt=t_string!(i18n, my_shop.photo_preview).to_string() />
+                        <span class="muted small"><bdi class="size"></bdi> " " {t!(i18n, my_shop.kilobytes)}</span>
+                        <span class="chosen-actions">
+                            <button type="button" class="button small secondary" data-move="-1">{t!(i18n, my_shop.move_up)}</button>
+                            <button type="button" class="button small secondary" data-move="1">{t!(i18n, my_shop.move_down)}</button>
+                            <button type="button" class="button small secondary" data-remove="">{t!(i18n, my_shop.remove_chosen)}</button>
+                        </span>
+                    </li>
+                </template>
+                <p class="field-error" role="alert"></p>
+                <progress class="upload-progress" max="1" value="0" hidden aria-label=t_string!(i18n, my_shop.sending_photos).to_string()></progress>
+                <button type="submit" class="button secondary">{t!(i18n, my_shop.upload)}</button>
+            </form>
+        </PhotoUpload>
+    }
 }
 
-/// A photo chosen and waiting to be sent; its file stays in the browser.
-#[derive(Debug, Clone, PartialEq)]
-struct Chosen {
-    id: u32,
-    url: String,
-    bytes: u64,
-}
-
-/// The product's photo form. `action` is the upload address, `room` how
-/// many more photos the product may have.
+/// Wakes the photo form in the browser. The list is drawn straight into the
+/// server's markup (no reactive view): on a phone every kilobyte of the
+/// module is paid on every island page, not only this one.
 #[island]
-pub fn PhotoUpload(action: String, room: u32, text: PhotoUploadText) -> impl IntoView {
-    let chosen = RwSignal::new(Vec::<Chosen>::new());
-    let awake = RwSignal::new(false);
-    let sending = RwSignal::new(false);
-    let progress = RwSignal::new(0.0_f64);
-    let message = RwSignal::new(None::<String>);
+pub fn PhotoUpload(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
-    Effect::new(move || awake.set(true));
-    let text = StoredValue::new(text);
-    let action = StoredValue::new(action);
-
+    Effect::new(browser::wake);
     let on_change = move |event: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        browser::chosen(&event, room, chosen, message, text);
+        browser::chosen(&event);
         #[cfg(not(feature = "hydrate"))]
-        let _ = (event, room, message);
+        let _ = event;
+    };
+    let on_click = move |event: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        browser::clicked(&event);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = event;
     };
     let on_submit = move |event: leptos::ev::SubmitEvent| {
-        // Nothing in the list: the plain post (the browser asks for a file).
-        if chosen.with(Vec::is_empty) {
-            return;
-        }
-        event.prevent_default();
         #[cfg(feature = "hydrate")]
-        browser::send_all(action, chosen, sending, progress, message, text);
+        browser::submitted(&event);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = event;
     };
-    let shift = move |index: usize, by: isize| chosen.update(|list| moved(list, index, by));
-    let remove = move |index: usize| {
-        chosen.update(|list| {
-            if index < list.len() {
-                let gone = list.remove(index);
-                #[cfg(feature = "hydrate")]
-                browser::forget(&gone);
-                #[cfg(not(feature = "hydrate"))]
-                let _ = gone;
-            }
-        })
-    };
-    let label = move |pick: fn(&PhotoUploadText) -> &String| text.with_value(|t| pick(t).clone());
-
-    view! {
-        <form method="post" action=action.get_value() enctype="multipart/form-data" class="stack photo-upload" on:submit=on_submit>
-            <div class="field">
-                <label for="photo">{label(|t| &t.add)}</label>
-                <input
-                    id="photo"
-                    type="file"
-                    name="photo"
-                    accept="image/jpeg,image/png,image/webp"
-                    required=move || chosen.with(Vec::is_empty)
-                    multiple=move || awake.get()
-                    on:change=on_change
-                />
-            </div>
-            <ol class="chosen-photos" hidden=move || chosen.with(Vec::is_empty)>
-                {move || {
-                    let list = chosen.get();
-                    let last = list.len().saturating_sub(1);
-                    list.into_iter().enumerate().map(|(index, photo)| view! {
-                        <li data-bytes=photo.bytes>
-                            <img class="photo-preview" src=photo.url alt=label(|t| &t.preview) />
-                            <span class="muted small"><bdi>{kilobytes(photo.bytes)}</bdi> " " {label(|t| &t.kilobytes)}</span>
-                            <span class="chosen-actions">
-                                <button type="button" class="button small secondary" disabled=index == 0 on:click=move |_| shift(index, -1)>{label(|t| &t.move_up)}</button>
-                                <button type="button" class="button small secondary" disabled=index == last on:click=move |_| shift(index, 1)>{label(|t| &t.move_down)}</button>
-                                <button type="button" class="button small secondary" on:click=move |_| remove(index)>{label(|t| &t.remove)}</button>
-                            </span>
-                        </li>
-                    }).collect_view()
-                }}
-            </ol>
-            <p class="field-error" role="alert">{move || message.get()}</p>
-            <progress class="upload-progress" max="1" prop:value=move || progress.get() hidden=move || !sending.get() aria-label=label(|t| &t.sending)></progress>
-            <button type="submit" class="button secondary" disabled=move || sending.get()>{label(|t| &t.upload)}</button>
-        </form>
-    }
+    view! { <div on:change=on_change on:click=on_click on:submit=on_submit>{children()}</div> }
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use std::cell::RefCell;
+    use std::cell::{Cell, RefCell};
 
     use leptos::prelude::*;
     use leptos::task::spawn_local;
@@ -163,32 +131,56 @@ mod browser {
     use leptos::wasm_bindgen::{JsCast, JsValue};
     use leptos::web_sys::js_sys::{Array, Promise};
     use leptos::web_sys::{
-        Blob, CanvasRenderingContext2d, Event, File, FilePropertyBag, FormData,
-        HtmlCanvasElement, HtmlInputElement, ImageBitmap, ProgressEvent, Url, XmlHttpRequest,
+        Blob, CanvasRenderingContext2d, Element, Event, File, FilePropertyBag, FormData,
+        HtmlCanvasElement, HtmlInputElement, HtmlTemplateElement, ImageBitmap, ProgressEvent, Url,
+        XmlHttpRequest,
     };
     use wasm_bindgen_futures::JsFuture;
 
-    use super::{Chosen, PhotoUploadText, QUALITY, shrunk_size};
+    use super::{QUALITY, kilobytes, moved, shrunk_size};
+
+    /// A photo chosen and waiting to be sent, with its preview's address.
+    struct Chosen {
+        file: File,
+        url: String,
+    }
 
     thread_local! {
-        /// The chosen files, by their list id (a `File` cannot live in a signal).
-        static FILES: RefCell<Vec<(u32, File)>> = const { RefCell::new(Vec::new()) };
-        static NEXT_ID: RefCell<u32> = const { RefCell::new(0) };
+        static CHOSEN: RefCell<Vec<Chosen>> = const { RefCell::new(Vec::new()) };
+        static SENDING: Cell<bool> = const { Cell::new(false) };
+    }
+
+    fn form() -> Option<Element> {
+        document().query_selector("form.photo-upload").ok().flatten()
+    }
+
+    fn part(form: &Element, selector: &str) -> Option<Element> {
+        form.query_selector(selector).ok().flatten()
+    }
+
+    fn say(form: &Element, message: Option<&str>) {
+        if let Some(alert) = part(form, ".field-error") {
+            let text = message.and_then(|name| form.get_attribute(name));
+            alert.set_text_content(text.as_deref());
+        }
+    }
+
+    /// With JavaScript several photos can be chosen at once.
+    pub fn wake() {
+        if let Some(input) = form().and_then(|f| part(&f, "input[type=file]")) {
+            let _ = input.set_attribute("multiple", "");
+        }
     }
 
     /// Shrinks the photos just chosen and adds them to the list, in the
     /// order chosen, as far as the product has room.
-    pub fn chosen(
-        event: &Event,
-        room: u32,
-        list: RwSignal<Vec<Chosen>>,
-        message: RwSignal<Option<String>>,
-        text: StoredValue<PhotoUploadText>,
-    ) {
-        let Some(input) = event
-            .target()
-            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-        else {
+    pub fn chosen(event: &Event) {
+        let (Some(form), Some(input)) = (
+            form(),
+            event
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok()),
+        ) else {
             return;
         };
         let Some(files) = input.files() else {
@@ -197,81 +189,159 @@ mod browser {
         let files: Vec<File> = (0..files.length()).filter_map(|i| files.get(i)).collect();
         // The list holds them now: the field is emptied so that nothing is sent twice.
         input.set_value("");
-        let free = (room as usize).saturating_sub(list.with_untracked(Vec::len));
-        message.set((files.len() > free).then(|| text.with_value(|t| t.too_many.clone())));
+        let room = form
+            .get_attribute("data-room")
+            .and_then(|r| r.parse::<usize>().ok())
+            .unwrap_or(0);
+        let free = room.saturating_sub(CHOSEN.with(|c| c.borrow().len()));
+        say(&form, (files.len() > free).then_some("data-too-many"));
         spawn_local(async move {
             for file in files.into_iter().take(free) {
                 // What the browser cannot decode goes as it is: the server
                 // checks and shrinks it as without JavaScript.
                 let file = shrink(&file).await.unwrap_or(file);
-                let Ok(url) = Url::create_object_url_with_blob(&file) else {
-                    continue;
+                if let Ok(url) = Url::create_object_url_with_blob(&file) {
+                    CHOSEN.with(|c| c.borrow_mut().push(Chosen { file, url }));
+                }
+            }
+            draw(&form);
+        });
+    }
+
+    /// "Move up", "Move down" and "Don't send" on a chosen photo.
+    pub fn clicked(event: &Event) {
+        let Some(button) = event
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest("button[data-index]").ok().flatten())
+        else {
+            return;
+        };
+        if SENDING.get() {
+            return;
+        }
+        let index = button
+            .get_attribute("data-index")
+            .and_then(|i| i.parse::<usize>().ok())
+            .unwrap_or(usize::MAX);
+        CHOSEN.with(|c| {
+            let mut list = c.borrow_mut();
+            if let Some(by) = button.get_attribute("data-move") {
+                moved(&mut list, index, by.parse().unwrap_or(0));
+            } else if index < list.len() {
+                let gone = list.remove(index);
+                let _ = Url::revoke_object_url(&gone.url);
+            }
+        });
+        if let Some(form) = form() {
+            draw(&form);
+        }
+    }
+
+    /// Draws the list from the chosen photos, with the page's own row.
+    fn draw(form: &Element) {
+        let (Some(list), Some(template)) = (
+            part(form, "ol.chosen-photos"),
+            part(form, "template.chosen-photo")
+                .and_then(|t| t.dyn_into::<HtmlTemplateElement>().ok()),
+        ) else {
+            return;
+        };
+        list.set_inner_html("");
+        CHOSEN.with(|c| {
+            let chosen = c.borrow();
+            for (index, photo) in chosen.iter().enumerate() {
+                let Some(row) = template
+                    .content()
+                    .first_element_child()
+                    .and_then(|r| r.clone_node_with_deep(true).ok())
+                    .and_then(|r| r.dyn_into::<Element>().ok())
+                else {
+                    return;
                 };
-                let id = NEXT_ID.with(|n| {
-                    let mut n = n.borrow_mut();
-                    *n += 1;
-                    *n
-                });
-                let bytes = file.size() as u64;
-                FILES.with(|f| f.borrow_mut().push((id, file)));
-                list.update(|l| l.push(Chosen { id, url, bytes }));
+                let _ = row.set_attribute("data-bytes", &photo.file.size().to_string());
+                if let Some(img) = part(&row, "img") {
+                    let _ = img.set_attribute("src", &photo.url);
+                }
+                if let Some(size) = part(&row, ".size") {
+                    size.set_text_content(Some(&kilobytes(photo.file.size() as u64).to_string()));
+                }
+                if let Ok(buttons) = row.query_selector_all("button") {
+                    for i in 0..buttons.length() {
+                        let Some(button) = buttons.item(i).and_then(|b| b.dyn_into::<Element>().ok())
+                        else {
+                            continue;
+                        };
+                        let _ = button.set_attribute("data-index", &index.to_string());
+                        let stuck = match button.get_attribute("data-move").as_deref() {
+                            Some("-1") => index == 0,
+                            Some(_) => index + 1 == chosen.len(),
+                            None => false,
+                        };
+                        let _ = button.toggle_attribute_with_force("disabled", stuck);
+                    }
+                }
+                let _ = list.append_child(&row);
+            }
+            list.toggle_attribute_with_force("hidden", chosen.is_empty()).ok();
+            if let Some(input) = part(form, "input[type=file]") {
+                let _ = input.toggle_attribute_with_force("required", chosen.is_empty());
             }
         });
     }
 
-    /// Drops a removed photo's file and preview.
-    pub fn forget(photo: &Chosen) {
-        FILES.with(|f| f.borrow_mut().retain(|(id, _)| *id != photo.id));
-        let _ = Url::revoke_object_url(&photo.url);
-    }
-
-    /// Sends the list one photo at a time, in order. A photo the server
-    /// refuses takes the family to the page with the server's translated
-    /// reason (the photos sent before it are kept); a dropped connection
-    /// keeps the unsent photos in the list to try again.
-    pub fn send_all(
-        action: StoredValue<String>,
-        list: RwSignal<Vec<Chosen>>,
-        sending: RwSignal<bool>,
-        progress: RwSignal<f64>,
-        message: RwSignal<Option<String>>,
-        text: StoredValue<PhotoUploadText>,
-    ) {
-        if sending.get_untracked() {
+    /// "Upload": with photos in the list, they are sent one at a time, in
+    /// order; with none, the plain post goes (the browser asks for a file).
+    pub fn submitted(event: &Event) {
+        if CHOSEN.with(|c| c.borrow().is_empty()) {
             return;
         }
-        sending.set(true);
-        message.set(None);
+        event.prevent_default();
+        if SENDING.replace(true) {
+            return;
+        }
+        let Some(form) = form() else {
+            return;
+        };
+        let action = form.get_attribute("action").unwrap_or_default();
         let page = window().location().pathname().unwrap_or_default();
+        say(&form, None);
+        let progress = part(&form, "progress.upload-progress");
+        let show = move |fraction: f64| {
+            if let Some(bar) = &progress {
+                let _ = bar.set_attribute("value", &fraction.to_string());
+                let _ = bar.toggle_attribute_with_force("hidden", false);
+            }
+        };
         spawn_local(async move {
-            let queue = list.get_untracked();
-            let total: f64 = queue.iter().map(|c| c.bytes as f64).sum::<f64>().max(1.0);
+            let sizes: Vec<f64> = CHOSEN.with(|c| c.borrow().iter().map(|p| p.file.size()).collect());
+            let total = sizes.iter().sum::<f64>().max(1.0);
             let mut done = 0.0;
-            for photo in queue {
-                let Some(file) = FILES.with(|f| {
-                    f.borrow()
-                        .iter()
-                        .find(|(id, _)| *id == photo.id)
-                        .map(|(_, file)| file.clone())
-                }) else {
-                    continue;
+            show(0.0);
+            for size in sizes {
+                let Some(file) = CHOSEN.with(|c| c.borrow().first().map(|p| p.file.clone())) else {
+                    break;
                 };
-                let on_progress = move |loaded: f64| progress.set((done + loaded) / total);
-                match send(&action.get_value(), &file, on_progress).await {
+                let show = show.clone();
+                match send(&action, &file, move |sent| show((done + sent) / total)).await {
                     Ok(landed) if landed_on(&landed, &page) => {
-                        done += photo.bytes as f64;
-                        progress.set(done / total);
-                        forget(&photo);
-                        list.update(|l| l.retain(|c| c.id != photo.id));
+                        done += size;
+                        let gone = CHOSEN.with(|c| c.borrow_mut().remove(0));
+                        let _ = Url::revoke_object_url(&gone.url);
+                        draw(&form);
                     }
                     // Refused (the page's address carries the reason) or signed out.
                     Ok(landed) if !landed.is_empty() => {
                         let _ = window().location().set_href(&landed);
                         return;
                     }
+                    // The connection dropped: the photos not sent stay listed.
                     _ => {
-                        message.set(Some(text.with_value(|t| t.failed.clone())));
-                        sending.set(false);
+                        say(&form, Some("data-failed"));
+                        if let Some(bar) = part(&form, "progress.upload-progress") {
+                            let _ = bar.toggle_attribute_with_force("hidden", true);
+                        }
+                        SENDING.set(false);
                         return;
                     }
                 }
@@ -290,7 +360,11 @@ mod browser {
     /// Posts one photo as the plain form does (the server answers with a
     /// redirect, which the request follows) and reports the bytes sent.
     /// Answers the address it ended on, or "" when no page came back.
-    async fn send(action: &str, file: &File, on_progress: impl Fn(f64) + 'static) -> Result<String, JsValue> {
+    async fn send(
+        action: &str,
+        file: &File,
+        on_progress: impl Fn(f64) + 'static,
+    ) -> Result<String, JsValue> {
         let request = XmlHttpRequest::new()?;
         request.open("POST", action)?;
         request.set_request_header("Accept", "text/html")?;

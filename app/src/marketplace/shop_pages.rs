@@ -12,7 +12,7 @@ use super::api::{
     SaveProduct, SaveShop, SubmitProduct, get_moderation_queue, get_my_shop, get_product_editor,
 };
 use super::pages::{AvailabilityName, CategoryName, PhotoImg, ProductBody};
-use super::photo_shrink::{PhotoUpload, PhotoUploadText};
+use super::photo_shrink::PhotoForm;
 use super::shop_review::{ModerateShop, PendingShopText, ShopText, TextReview};
 use super::{
     Availability, Category, MAX_PHOTOS, MY_PRODUCT_PAGE, Product, ProductStatus, ProductTaps,
@@ -331,7 +331,7 @@ fn PhotosSection(product: Product) -> impl IntoView {
     let i18n = use_i18n();
     let id = product.id.to_string();
     let upload = super::PHOTO_UPLOAD.replace("{id}", &id);
-    let room = MAX_PHOTOS.saturating_sub(product.photos.len()) as u32;
+    let room = MAX_PHOTOS.saturating_sub(product.photos.len());
     let can_add = room > 0;
     let can_submit = matches!(
         product.status,
@@ -368,21 +368,7 @@ fn PhotosSection(product: Product) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
-        {can_add.then(|| {
-            let text = PhotoUploadText {
-                add: t_string!(i18n, my_shop.add_photo).to_string(),
-                upload: t_string!(i18n, my_shop.upload).to_string(),
-                preview: t_string!(i18n, my_shop.photo_preview).to_string(),
-                kilobytes: t_string!(i18n, my_shop.kilobytes).to_string(),
-                move_up: t_string!(i18n, my_shop.move_up).to_string(),
-                move_down: t_string!(i18n, my_shop.move_down).to_string(),
-                remove: t_string!(i18n, my_shop.remove_chosen).to_string(),
-                sending: t_string!(i18n, my_shop.sending_photos).to_string(),
-                failed: t_string!(i18n, my_shop.photos_not_sent).to_string(),
-                too_many: t_string!(i18n, my_shop.too_many_photos).to_string(),
-            };
-            view! { <PhotoUpload action=upload.clone() room=room text /> }
-        })}
+        {can_add.then(|| view! { <PhotoForm action=upload.clone() room /> })}
         {can_submit.then(|| view! {
             <form method="post" action=SubmitProduct::PATH class="stack">
                 <input type="hidden" name="product_id" value=id.clone() />
