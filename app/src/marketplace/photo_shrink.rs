@@ -151,7 +151,10 @@ mod browser {
     }
 
     fn form() -> Option<Element> {
-        document().query_selector("form.photo-upload").ok().flatten()
+        document()
+            .query_selector("form.photo-upload")
+            .ok()
+            .flatten()
     }
 
     fn part(form: &Element, selector: &str) -> Option<Element> {
@@ -268,7 +271,8 @@ mod browser {
                 }
                 if let Ok(buttons) = row.query_selector_all("button") {
                     for i in 0..buttons.length() {
-                        let Some(button) = buttons.item(i).and_then(|b| b.dyn_into::<Element>().ok())
+                        let Some(button) =
+                            buttons.item(i).and_then(|b| b.dyn_into::<Element>().ok())
                         else {
                             continue;
                         };
@@ -283,7 +287,7 @@ mod browser {
                 }
                 let _ = list.append_child(&row);
             }
-            list.toggle_attribute_with_force("hidden", chosen.is_empty()).ok();
+            let _ = list.toggle_attribute_with_force("hidden", chosen.is_empty());
             if let Some(input) = part(form, "input[type=file]") {
                 let _ = input.toggle_attribute_with_force("required", chosen.is_empty());
             }
@@ -314,7 +318,8 @@ mod browser {
             }
         };
         spawn_local(async move {
-            let sizes: Vec<f64> = CHOSEN.with(|c| c.borrow().iter().map(|p| p.file.size()).collect());
+            let sizes: Vec<f64> =
+                CHOSEN.with(|c| c.borrow().iter().map(|p| p.file.size()).collect());
             let total = sizes.iter().sum::<f64>().max(1.0);
             let mut done = 0.0;
             show(0.0);
