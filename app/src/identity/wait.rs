@@ -17,19 +17,27 @@ pub fn clock(secs: i64) -> String {
 }
 
 /// The countdown and the polling loop of the waiting page. `label` is the
-/// translated "time left"; `after` is where an approved person goes.
-#[island]
+/// translated "time left"; `after` is where an approved person goes. What
+/// the island needs is in the markup (`data-left`, `data-after`): islands
+/// take no props, so the browser's module needs no JSON decoder.
+#[component]
 pub fn NafathWait(expires_in_secs: i64, label: String, after: String) -> impl IntoView {
-    let left = RwSignal::new(expires_in_secs.max(0));
-    #[cfg(feature = "hydrate")]
-    browser::start(left, after);
-    #[cfg(not(feature = "hydrate"))]
-    let _ = after;
+    let left = expires_in_secs.max(0);
     view! {
-        <p class="countdown muted" data-testid="nafath-countdown">
-            {label} " " <bdi dir="ltr"><time>{move || clock(left.get())}</time></bdi>
-        </p>
+        <NafathCountdown>
+            <p class="countdown muted" data-testid="nafath-countdown" data-left=left data-after=after>
+                {label} " " <bdi dir="ltr"><time>{clock(left)}</time></bdi>
+            </p>
+        </NafathCountdown>
     }
+}
+
+/// The island of [`NafathWait`]: counts down and asks the server.
+#[island]
+pub fn NafathCountdown(children: Children) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(browser::start);
+    children()
 }
 
 #[cfg(feature = "hydrate")]
@@ -38,18 +46,34 @@ mod browser {
     use leptos::prelude::*;
     use leptos::task::spawn_local;
 
-    use super::{POLL_SECS, error_key};
+    use super::{POLL_SECS, clock, error_key};
     use crate::error::with_error_param;
     use crate::identity::api::PollSignIn;
     use crate::paths::SIGN_IN_PAGE;
     use crate::ui::fetch;
     use leptos::server_fn::ServerFn;
 
-    pub fn start(left: RwSignal<i64>, after: String) {
+    pub fn start() {
+        let Some(countdown) = document()
+            .query_selector(".countdown[data-left]")
+            .ok()
+            .flatten()
+        else {
+            return;
+        };
+        let mut left: i64 = countdown
+            .get_attribute("data-left")
+            .and_then(|l| l.parse().ok())
+            .unwrap_or(0);
+        let after = countdown.get_attribute("data-after").unwrap_or_default();
+        let time = countdown.query_selector("time").ok().flatten();
         spawn_local(async move {
             loop {
                 TimeoutFuture::new(1_000).await;
-                left.update(|secs| *secs = (*secs - 1).max(0));
+                left = (left - 1).max(0);
+                if let Some(time) = &time {
+                    time.set_text_content(Some(&clock(left)));
+                }
             }
         });
         spawn_local(async move {

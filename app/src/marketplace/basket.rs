@@ -6,13 +6,12 @@
 //! holds, so a page cannot put words or prices in a family's mouth and the
 //! shop's number never appears in a page.
 //!
-//! The islands ([`AddToBasket`], [`BasketBar`]) load their WebAssembly only
+//! The islands ([`BasketAdd`], [`BasketPanel`]) load their WebAssembly only
 //! when the visitor first taps "add" or already has a basket
 //! (`public/basket.js`): a first visit to a shop costs no script but that
 //! small loader.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::i18n::*;
 use crate::text::format_riyals;
@@ -28,7 +27,7 @@ pub const MAX_QUANTITY: u32 = 99;
 
 /// A product as the "add" button knows it (title and price for the basket's
 /// display only; the message uses the server's own).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BasketItem {
     pub product_id: i64,
     pub shop_id: i64,
@@ -198,190 +197,113 @@ pub fn order_message(english: bool, lines: &[(String, u32, i64)], shop_page: &st
 
 /// The "add to basket" button of a product. Hidden until the page's basket
 /// loader (`public/basket.js`) shows it: without JavaScript there is no
-/// basket, and the product's own "Order on WhatsApp" remains.
+/// basket, and the product's own "Order on WhatsApp" remains. The product is
+/// in the button's `data-*` (islands take no props, so the browser's module
+/// needs no JSON decoder).
+pub fn add_button(item: BasketItem) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <BasketAdd>
+            <button
+                type="button"
+                class="button secondary small basket-add"
+                data-basket-add
+                data-product=item.product_id
+                data-shop=item.shop_id
+                data-price=item.price_halalas
+                data-title=item.title
+                hidden
+            >
+                {t!(i18n, market.basket_add)}
+            </button>
+        </BasketAdd>
+    }
+}
+
+/// The island of [`add_button`]: a tap adds the product to the basket.
 #[island]
-pub fn AddToBasket(item: BasketItem, label: String) -> impl IntoView {
-    let add = move |_| {
+pub fn BasketAdd(children: Children) -> impl IntoView {
+    let add = move |event: leptos::ev::MouseEvent| {
         #[cfg(feature = "hydrate")]
-        browser::update(|basket| basket.add(item.clone()));
+        browser::add(&event);
         #[cfg(not(feature = "hydrate"))]
-        let _ = &item;
+        let _ = event;
     };
-    view! {
-        <button type="button" class="button secondary small basket-add" data-basket-add hidden on:click=add>
-            {label}
-        </button>
-    }
+    view! { <span on:click=add>{children()}</span> }
 }
 
-/// The translated words of the basket bar.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BasketWords {
-    pub title: String,
-    pub total: String,
-    pub send: String,
-    pub more: String,
-    pub less: String,
-    pub currency: String,
-}
-
-/// The basket of this shop, shown once it holds something: each product with
-/// its quantity (− and +), the total with the Riyal sign, and "Send on
-/// WhatsApp", a link to the server's counted redirect.
-#[island]
-pub fn BasketBar(
-    shop_id: i64,
-    order_path: String,
-    lang: String,
-    words: BasketWords,
-) -> impl IntoView {
-    let basket = RwSignal::new(Basket::default());
-    #[cfg(feature = "hydrate")]
-    browser::follow(basket);
-    let shown = move || basket.with(|b| b.shop_id() == Some(shop_id));
-    let BasketWords {
-        title,
-        total,
-        send,
-        more,
-        less,
-        currency,
-    } = words;
-    let riyal = move |halalas: i64| {
-        let currency = currency.clone();
-        view! {
-            <bdi class="price" dir="ltr">
-                {format_riyals(halalas)} " "
-                <svg class="icon riyal" role="img" aria-label=currency><use_ href="#icon-riyal" /></svg>
-            </bdi>
-        }
-    };
-    let riyal_line = riyal.clone();
-    let href = move || {
-        format!(
-            "{order_path}?lang={lang}&shop={shop_id}&items={}",
-            basket.with(Basket::items_param)
-        )
-    };
-    view! {
-        <aside class="basket" aria-label=title.clone() hidden=move || !shown()>
-            <h2>{title.clone()}</h2>
-            <ul class="basket-lines">
-                // Drawn again whole on each change (a basket holds a few lines):
-                // lighter in the WebAssembly than a keyed `<For>`.
-                {move || {
-                    basket
-                        .get()
-                        .lines
-                        .into_iter()
-                        .map(|line| {
-                            let less = less.clone();
-                            let more = more.clone();
-                            let riyal_line = riyal_line.clone();
-                            {
-                                let id = line.item.product_id;
-                                let change = move |delta: i32| {
-                                    #[cfg(feature = "hydrate")]
-                                    browser::update(|b| b.change(id, delta));
-                                    #[cfg(not(feature = "hydrate"))]
-                                    let _ = (id, delta);
-                                };
-                                view! {
-                                    <li>
-                                        <span class="basket-title">{line.item.title.clone()}</span>
-                                        <span class="basket-quantity">
-                                            <button type="button" class="button small secondary" aria-label=less.clone() on:click=move |_| change(-1)>"−"</button>
-                                            <bdi dir="ltr">{line.quantity}</bdi>
-                                            <button type="button" class="button small secondary" aria-label=more.clone() on:click=move |_| change(1)>"+"</button>
-                                        </span>
-                                        {riyal_line(line.item.price_halalas * line.quantity as i64)}
-                                    </li>
-                                }
-                            }
-                        })
-                        .collect_view()
-                }}
-            </ul>
-            <p class="basket-total">
-                <strong>{total}</strong> " " {move || riyal(basket.with(Basket::total_halalas))}
-            </p>
-            <a class="button primary" data-testid="basket-send" href=href rel="nofollow noopener" target="_blank">
-                {send}
-            </a>
-        </aside>
-    }
-}
-
-/// The basket of a shop that takes WhatsApp orders, with the loader of its
-/// islands (`public/basket.js`, a file: the public pages are kept rendered
-/// and carry no inline script).
+/// The basket of a shop that takes WhatsApp orders, shown once it holds
+/// something: each product with its quantity (− and +), the total with the
+/// Riyal sign, and "Send on WhatsApp", a link to the server's counted
+/// redirect. The server writes the bar empty, with a `<template>` row; the
+/// island fills it from the stored basket. With the loader of its islands
+/// (`public/basket.js`, a file: the public pages are kept rendered and carry
+/// no inline script).
 #[component]
 pub fn BasketSection(shop_id: i64) -> impl IntoView {
     let i18n = use_i18n();
-    let words = BasketWords {
-        title: t_string!(i18n, market.basket_title).to_string(),
-        total: t_string!(i18n, market.basket_total).to_string(),
-        send: t_string!(i18n, market.basket_send).to_string(),
-        more: t_string!(i18n, market.basket_more).to_string(),
-        less: t_string!(i18n, market.basket_less).to_string(),
-        currency: t_string!(i18n, market.currency).to_string(),
+    let lang = if crate::ui::is_english() { "en" } else { "ar" };
+    let order = format!(
+        "{}?lang={lang}&shop={shop_id}&items=",
+        crate::paths::ORDER_BASKET
+    );
+    let title = t_string!(i18n, market.basket_title).to_string();
+    let (label, send) = (title.clone(), order.clone());
+    let riyal = move |class: &'static str| {
+        view! {
+            <bdi class=format!("price {class}") dir="ltr">
+                <span class="amount"></span> " "
+                <svg class="icon riyal" role="img" aria-label=t_string!(i18n, market.currency).to_string()><use_ href="#icon-riyal" /></svg>
+            </bdi>
+        }
     };
-    let lang = if crate::ui::is_english() { "en" } else { "ar" }.to_string();
     view! {
-        <BasketBar shop_id order_path=crate::paths::ORDER_BASKET.to_string() lang words />
+        <BasketPanel>
+            <aside class="basket" aria-label=label data-shop=shop_id data-order=order hidden>
+                <h2>{title}</h2>
+                <ul class="basket-lines"></ul>
+                <template class="basket-line">
+                    <li>
+                        <span class="basket-title"></span>
+                        <span class="basket-quantity">
+                            <button type="button" class="button small secondary" data-change="-1" aria-label=t_string!(i18n, market.basket_less).to_string()>"−"</button>
+                            <bdi dir="ltr"></bdi>
+                            <button type="button" class="button small secondary" data-change="1" aria-label=t_string!(i18n, market.basket_more).to_string()>"+"</button>
+                        </span>
+                        {riyal("line-amount")}
+                    </li>
+                </template>
+                <p class="basket-total">
+                    <strong>{t!(i18n, market.basket_total)}</strong> " " {riyal("total-amount")}
+                </p>
+                <a class="button primary" data-testid="basket-send" href=send rel="nofollow noopener" target="_blank">
+                    {t!(i18n, market.basket_send)}
+                </a>
+            </aside>
+        </BasketPanel>
         <script type="module" src="/basket.js"></script>
     }
 }
 
-/// The "add" button of a product card, or of a product's page.
-pub fn add_button(item: BasketItem) -> impl IntoView {
-    let i18n = use_i18n();
-    view! { <AddToBasket item label=t_string!(i18n, market.basket_add).to_string() /> }
+/// The island of [`BasketSection`]: draws the stored basket into the bar
+/// (now, after each change on this page, and after a change in another
+/// tab) and takes its − and + taps. Drawn straight into the markup rather
+/// than as a reactive view: lighter in the WebAssembly every island page loads.
+#[island]
+pub fn BasketPanel(children: Children) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    Effect::new(browser::follow);
+    let change = move |event: leptos::ev::MouseEvent| {
+        #[cfg(feature = "hydrate")]
+        browser::changed(&event);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = event;
+    };
+    view! { <div on:click=change>{children()}</div> }
 }
 
 #[cfg(feature = "hydrate")]
-mod browser {
-    use leptos::prelude::*;
-
-    use super::{Basket, CHANGED_EVENT, STORAGE_KEY};
-
-    fn load() -> Basket {
-        window()
-            .local_storage()
-            .ok()
-            .flatten()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .map(|stored| Basket::decode(&stored))
-            .unwrap_or_default()
-    }
-
-    /// Changes the stored basket and tells the page's islands.
-    pub fn update(change: impl FnOnce(&mut Basket)) {
-        let mut basket = load();
-        change(&mut basket);
-        if let Ok(Some(storage)) = window().local_storage() {
-            let _ = if basket.lines.is_empty() {
-                storage.remove_item(STORAGE_KEY)
-            } else {
-                storage.set_item(STORAGE_KEY, &basket.encode())
-            };
-        }
-        if let Ok(event) = leptos::web_sys::Event::new(CHANGED_EVENT) {
-            let _ = window().dispatch_event(&event);
-        }
-    }
-
-    /// Keeps `basket` equal to the stored one: now, after each change on this
-    /// page, and after a change in another tab (`storage`).
-    pub fn follow(basket: RwSignal<Basket>) {
-        // After hydration: the page was drawn with an empty basket.
-        Effect::new(move || basket.set(load()));
-        let handle = window_event_listener_untyped(CHANGED_EVENT, move |_| basket.set(load()));
-        let other_tab = window_event_listener_untyped("storage", move |_| basket.set(load()));
-        // The bar lives as long as the page.
-        std::mem::forget((handle, other_tab));
-    }
-}
+mod browser;
 
 #[cfg(test)]
 mod tests {

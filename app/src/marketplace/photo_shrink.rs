@@ -86,7 +86,7 @@ pub fn PhotoForm(action: String, room: usize) -> impl IntoView {
                     </li>
                 </template>
                 <p class="field-error" role="alert"></p>
-                <progress class="upload-progress" max="1" value="0" hidden aria-label=t_string!(i18n, my_shop.sending_photos).to_string()></progress>
+                <progress class="upload-progress" max="1000" value="0" hidden aria-label=t_string!(i18n, my_shop.sending_photos).to_string()></progress>
                 <button type="submit" class="button secondary">{t!(i18n, my_shop.upload)}</button>
             </form>
         </PhotoUpload>
@@ -262,12 +262,15 @@ mod browser {
                 else {
                     return;
                 };
-                let _ = row.set_attribute("data-bytes", &photo.file.size().to_string());
+                // Whole numbers only: formatting an `f64` would pull the
+                // float printer into the module.
+                let bytes = photo.file.size() as u64;
+                let _ = row.set_attribute("data-bytes", &bytes.to_string());
                 if let Some(img) = part(&row, "img") {
                     let _ = img.set_attribute("src", &photo.url);
                 }
                 if let Some(size) = part(&row, ".size") {
-                    size.set_text_content(Some(&kilobytes(photo.file.size() as u64).to_string()));
+                    size.set_text_content(Some(&kilobytes(bytes).to_string()));
                 }
                 if let Ok(buttons) = row.query_selector_all("button") {
                     for i in 0..buttons.length() {
@@ -313,7 +316,8 @@ mod browser {
         let progress = part(&form, "progress.upload-progress");
         let show = move |fraction: f64| {
             if let Some(bar) = &progress {
-                let _ = bar.set_attribute("value", &fraction.to_string());
+                let permille = (fraction.clamp(0.0, 1.0) * 1000.0) as u32;
+                let _ = bar.set_attribute("value", &permille.to_string());
                 let _ = bar.toggle_attribute_with_force("hidden", false);
             }
         };

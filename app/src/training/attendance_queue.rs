@@ -61,18 +61,29 @@ pub fn decode_queue(stored: &str) -> Vec<Tap> {
 }
 
 /// Wraps the sheet's rows (their plain forms inside). `waiting` is the
-/// translated "waiting to send".
-#[island]
+/// translated "waiting to send", put in the page (hidden) for the island to
+/// read: islands take no props, so the browser's module needs no JSON decoder.
+#[component]
 pub fn AttendanceQueue(waiting: String, children: Children) -> impl IntoView {
-    let waiting = StoredValue::new(waiting);
+    view! {
+        <AttendanceTaps>
+            <span class="tap-waiting-text" hidden>{waiting}</span>
+            {children()}
+        </AttendanceTaps>
+    }
+}
+
+/// The island of [`AttendanceQueue`]: keeps and sends the taps.
+#[island]
+pub fn AttendanceTaps(children: Children) -> impl IntoView {
     // Once the island is awake: it changes the rows' DOM.
     #[cfg(feature = "hydrate")]
-    Effect::new(move || browser::start(waiting));
+    Effect::new(browser::start);
     let on_tap = move |event: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
-        waiting.with_value(|w| browser::tapped(&event, w));
+        browser::tapped(&event);
         #[cfg(not(feature = "hydrate"))]
-        let _ = (event, waiting);
+        let _ = event;
     };
     view! { <div class="attendance-queue" on:submit=on_tap>{children()}</div> }
 }
@@ -144,8 +155,18 @@ mod browser {
         }
     }
 
-    pub fn start(waiting: StoredValue<String>) {
-        let text = waiting.get_value();
+    /// The page's "waiting to send".
+    fn waiting_text() -> String {
+        document()
+            .query_selector(".tap-waiting-text")
+            .ok()
+            .flatten()
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    }
+
+    pub fn start() {
+        let text = waiting_text();
         show_waiting(&text);
         let again = text.clone();
         let online = window_event_listener_untyped("online", move |_| send(again.clone()));
@@ -168,7 +189,7 @@ mod browser {
     }
 
     /// A tap on a mark: shown pressed at once, queued, sent when possible.
-    pub fn tapped(event: &Event, waiting: &str) {
+    pub fn tapped(event: &Event) {
         let Some(form) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
             return;
         };
@@ -211,8 +232,9 @@ mod browser {
             mark,
         });
         save(&queue);
-        show_waiting(waiting);
-        send(waiting.to_string());
+        let waiting = waiting_text();
+        show_waiting(&waiting);
+        send(waiting);
     }
 
     /// Sends the queue in order, one tap at a time; stops at a network

@@ -12,7 +12,7 @@ use crate::checks::FieldCheck;
 use crate::error::ErrorKey;
 use crate::i18n::*;
 
-/// The translated messages of these checks, as the island's props (the
+/// The translated messages of these checks, for [`CheckedForm`] (the
 /// island carries no translations of its own: they would weigh on every page).
 pub fn check_messages(checks: &[FieldCheck]) -> Vec<(String, String)> {
     let i18n = use_i18n();
@@ -41,27 +41,44 @@ pub fn check_messages(checks: &[FieldCheck]) -> Vec<(String, String)> {
 }
 
 /// Wraps a server-rendered form (or several) whose fields carry `data-check`.
-/// `messages` are [`check_messages`] of the checks used inside.
-#[island]
+/// `messages` are [`check_messages`] of the checks used inside; they are put
+/// in the page (hidden) for the island to read: islands take no props, so
+/// the browser's module needs no JSON decoder.
+#[component]
 pub fn CheckedForm(messages: Vec<(String, String)>, children: Children) -> impl IntoView {
-    let messages = StoredValue::new(messages);
+    view! {
+        <CheckedFields>
+            <div class="check-messages" hidden>
+                {messages
+                    .into_iter()
+                    .map(|(key, text)| view! { <span data-message=key>{text}</span> })
+                    .collect_view()}
+            </div>
+            {children()}
+        </CheckedFields>
+    }
+}
+
+/// The island of [`CheckedForm`]: checks the fields as the person types.
+#[island]
+pub fn CheckedFields(children: Children) -> impl IntoView {
     let on_leave = move |event: leptos::ev::FocusEvent| {
         #[cfg(feature = "hydrate")]
-        messages.with_value(|m| browser::field_left(&event, m));
+        browser::field_left(&event);
         #[cfg(not(feature = "hydrate"))]
-        let _ = (event, messages);
+        let _ = event;
     };
     let on_type = move |event: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        messages.with_value(|m| browser::field_typed(&event, m));
+        browser::field_typed(&event);
         #[cfg(not(feature = "hydrate"))]
-        let _ = (event, messages);
+        let _ = event;
     };
     let on_send = move |event: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
-        messages.with_value(|m| browser::form_sent(&event, m));
+        browser::form_sent(&event);
         #[cfg(not(feature = "hydrate"))]
-        let _ = (event, messages);
+        let _ = event;
     };
     view! {
         <div class="checked-form" on:focusout=on_leave on:input=on_type on:submit=on_send>
@@ -79,7 +96,15 @@ mod browser {
     use crate::checks::FieldCheck;
     use crate::error::ErrorKey;
 
-    type Messages = [(String, String)];
+    /// The page's message for `key` (written by [`super::CheckedForm`]).
+    fn message(key: ErrorKey) -> String {
+        document()
+            .query_selector(&format!(".check-messages [data-message={}]", key.as_str()))
+            .ok()
+            .flatten()
+            .and_then(|m| m.text_content())
+            .unwrap_or_default()
+    }
 
     /// A checked text field: an `<input>` or a `<textarea>`.
     enum Field {
@@ -150,25 +175,25 @@ mod browser {
         Field::of(event.target()?.dyn_into::<Element>().ok()?)
     }
 
-    pub fn field_left(event: &Event, messages: &Messages) {
+    pub fn field_left(event: &Event) {
         if let Some((field, check)) = target_field(event) {
-            show(&field, field.verdict(check), messages);
+            show(&field, field.verdict(check));
         }
     }
 
     /// While typing, only a field already shown wrong is checked again, so
     /// that the message goes away as soon as it is right (and nobody is told
     /// off halfway through typing a number).
-    pub fn field_typed(event: &Event, messages: &Messages) {
+    pub fn field_typed(event: &Event) {
         if let Some((field, check)) = target_field(event)
             && field.element().get_attribute("aria-invalid").as_deref() == Some("true")
         {
-            show(&field, field.verdict(check), messages);
+            show(&field, field.verdict(check));
         }
     }
 
     /// Checks every field of the form; keeps a form with a wrong field here.
-    pub fn form_sent(event: &Event, messages: &Messages) {
+    pub fn form_sent(event: &Event) {
         let Some(form) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
             return;
         };
@@ -185,7 +210,7 @@ mod browser {
                 continue;
             };
             let wrong = field.verdict(check);
-            show(&field, wrong, messages);
+            show(&field, wrong);
             if wrong.is_some() && first_wrong.is_none() {
                 first_wrong = Some(field);
             }
@@ -197,7 +222,7 @@ mod browser {
     }
 
     /// Writes (or clears) the message under the field and its ARIA state.
-    fn show(field: &Field, wrong: Option<ErrorKey>, messages: &Messages) {
+    fn show(field: &Field, wrong: Option<ErrorKey>) {
         let input = field.element();
         let id = format!("{}-check", input.id());
         let note = match document().get_element_by_id(&id) {
@@ -223,12 +248,7 @@ mod browser {
             .collect();
         match wrong {
             Some(key) => {
-                let text = messages
-                    .iter()
-                    .find(|(k, _)| k == key.as_str())
-                    .map(|(_, text)| text.as_str())
-                    .unwrap_or_default();
-                note.set_text_content(Some(text));
+                note.set_text_content(Some(&message(key)));
                 let _ = input.set_attribute("aria-invalid", "true");
                 let _ = input.set_attribute(
                     "aria-describedby",
