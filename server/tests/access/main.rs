@@ -6,10 +6,10 @@
 
 #[path = "../common/mod.rs"]
 mod common;
-mod sign_in;
-mod roles;
-mod member_ids;
 mod exposure;
+mod member_ids;
+mod roles;
+mod sign_in;
 
 use app::audit::action;
 use app::database::Engine;

@@ -4,9 +4,9 @@
 
 #[path = "../common/mod.rs"]
 mod common;
-mod submission;
-mod life_cycle;
 mod coverage_and_duplicates;
+mod life_cycle;
+mod submission;
 
 use app::applications::LineState;
 use app::applications::api::{ApplyForm, LineDetail, MyApplications, QueueView};

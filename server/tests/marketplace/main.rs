@@ -7,8 +7,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod listing;
-mod search;
 mod public_pages;
+mod search;
 
 use app::identity::RoleKind;
 use app::marketplace::api::{MyShopView, SearchView};

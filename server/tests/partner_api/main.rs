@@ -10,9 +10,9 @@
 
 #[path = "../common/mod.rs"]
 mod common;
-mod tokens;
-mod indicators;
 mod households;
+mod indicators;
+mod tokens;
 
 use app::database::Engine;
 use app::identity::{RoleKind, with_check_digit};

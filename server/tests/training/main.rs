@@ -8,10 +8,10 @@
 //! seat, a promotion and the day-before reminder put messages in the outbox
 //! (the reminder once per person, across two instances and repeated runs).
 
+mod attendance;
 #[path = "../common/mod.rs"]
 mod common;
 mod enrolment;
-mod attendance;
 mod public_pages;
 
 use std::sync::Arc;
