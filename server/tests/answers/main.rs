@@ -276,7 +276,7 @@ async fn every_answer_carries_only_what_its_caller_may_see(app: TestApp) {
             continue;
         }
         let cases = fixtures.get(name).unwrap_or_else(|| {
-            panic!("{name}: a new server function; give it a fixture in answers.rs")
+            panic!("{name}: a new server function; give it a fixture in answers/fixtures.rs")
         });
         for caller in &callers {
             for case in cases {
