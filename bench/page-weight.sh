@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # What a phone downloads per page (issue 20's budgets): the islands' JS + WASM
-# as the release build ships them (wasm-release profile, wasm-bindgen,
-# wasm-opt -Oz, brotli), and for each page whether it loads them at once
-# (an island page), on demand (the basket's pages: `public/basket.js`), or
-# not at all. Budget: a page that loads WASM, at most 80 KB brotli of JS +
+# as the release build ships them (scripts/build-wasm.sh: wasm-release
+# profile, wasm-bindgen, wasm-opt -Oz, the glue minified; brotli), and for
+# each page whether it loads them at once (an island page), on demand (the
+# basket's pages: `public/basket.js`), or not at all. Budget: a page that loads WASM, at most 80 KB brotli of JS +
 # WASM; public pages without an island, zero.
 # Usage: bench/page-weight.sh [base URL of a running server, default: start one]
 set -euo pipefail
@@ -13,13 +13,7 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"; [ -n "${server_pid:-}" ] && kill "$server_pid" 2>/dev/null || true' EXIT
 
 echo "== the islands' WebAssembly, release build"
-CARGO_TARGET_DIR="$CARGO_TARGET_DIR/front" cargo build -q -p app --lib \
-  --target wasm32-unknown-unknown --no-default-features --features hydrate --profile wasm-release
-wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name takamul \
-  "$CARGO_TARGET_DIR/front/wasm32-unknown-unknown/wasm-release/app.wasm"
-wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
-  "$out/takamul_bg.wasm" -o "$out/takamul.wasm"
-rm -f "$out/takamul_bg.wasm"
+scripts/build-wasm.sh wasm-release "$out"
 cp public/basket.js "$out/"
 # The server's own precompression (the same brotli the site is served with).
 "$SERVER_BIN" precompress "$out" >/dev/null

@@ -19,18 +19,9 @@ cp -r public/. "$LEPTOS_SITE_ROOT/"
 lightningcss --minify --targets defaults style/main.css -o "$pkg/$LEPTOS_OUTPUT_NAME.css"
 
 if app_has_islands; then
-  if [ "$TAKAMUL_PROFILE" = dev ]; then wasm_profile=dev; wasm_dir=debug; else wasm_profile=wasm-release; wasm_dir=wasm-release; fi
+  if [ "$TAKAMUL_PROFILE" = dev ]; then wasm_profile=dev; else wasm_profile=wasm-release; fi
   log "islands: WASM ($wasm_profile profile)"
-  # Its own target folder, so the hydrate features never invalidate the server's crates.
-  CARGO_TARGET_DIR="$CARGO_TARGET_DIR/front" cargo build -p app --lib \
-    --target wasm32-unknown-unknown --no-default-features --features hydrate --profile "$wasm_profile"
-  wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name "$LEPTOS_OUTPUT_NAME" \
-    "$CARGO_TARGET_DIR/front/wasm32-unknown-unknown/$wasm_dir/app.wasm"
-  mv "$pkg/${LEPTOS_OUTPUT_NAME}_bg.wasm" "$pkg/$LEPTOS_OUTPUT_NAME.wasm"
-  if [ "$TAKAMUL_PROFILE" != dev ]; then
-    wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
-      "$pkg/$LEPTOS_OUTPUT_NAME.wasm" -o "$pkg/$LEPTOS_OUTPUT_NAME.wasm"
-  fi
+  scripts/build-wasm.sh "$wasm_profile" "$pkg"
 else
   log "no #[island] in app/src: no WASM to build"
   rm -f "$pkg/$LEPTOS_OUTPUT_NAME.js" "$pkg/$LEPTOS_OUTPUT_NAME.wasm"*

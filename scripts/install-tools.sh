@@ -7,6 +7,8 @@ WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132.0.0
 MOTO_VERSION=5.2.5
 LIGHTNINGCSS_VERSION=1.33.0
+# Minifies the islands' JS glue in release builds.
+ESBUILD_VERSION=0.25.12
 source "$(dirname "$0")/env.sh"
 
 log() { printf '\033[1;34m[tools]\033[0m %s\n' "$*"; }
@@ -28,7 +30,7 @@ if app_has_islands; then
     cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
   fi
   # binaryen from npm: Debian's binaryen 108 produces wasm that breaks hydration.
-  npm_tools+=("binaryen@$BINARYEN_VERSION")
+  npm_tools+=("binaryen@$BINARYEN_VERSION" "esbuild@$ESBUILD_VERSION")
 fi
 # `npm ls name@version` answers 0 for a package that is not there at all, so
 # each one's installed version is read from its package.json.
@@ -64,4 +66,4 @@ if ! [ -x "$TOOLS_DIR/moto/bin/moto_server" ] || ! "$TOOLS_DIR/moto/bin/pip" sho
   "$TOOLS_DIR/moto/bin/pip" install -q "moto[server]==$MOTO_VERSION"
 fi
 
-log "tools ready: lightningcss $(lightningcss --version)$(app_has_islands && echo ", $(wasm-bindgen --version), wasm-opt $(wasm-opt --version)")"
+log "tools ready: lightningcss $(lightningcss --version)$(app_has_islands && echo ", $(wasm-bindgen --version), wasm-opt $(wasm-opt --version), esbuild $(esbuild --version)")"
