@@ -107,7 +107,8 @@ fn draw() {
         return;
     };
     let basket = load();
-    let shown = number(&bar, "data-shop").is_some() && basket.shop_id() == number(&bar, "data-shop");
+    let shop = number(&bar, "data-shop");
+    let shown = shop.is_some() && basket.shop_id() == shop;
     let _ = bar.toggle_attribute_with_force("hidden", !shown);
     let (Ok(Some(list)), Some(template)) = (
         bar.query_selector("ul.basket-lines"),
@@ -137,14 +138,21 @@ fn draw() {
         );
         if let Ok(buttons) = row.query_selector_all("button[data-change]") {
             for index in 0..buttons.length() {
-                if let Some(button) = buttons.item(index).and_then(|b| b.dyn_into::<Element>().ok()) {
+                if let Some(button) = buttons
+                    .item(index)
+                    .and_then(|b| b.dyn_into::<Element>().ok())
+                {
                     let _ = button.set_attribute("data-product", &line.item.product_id.to_string());
                 }
             }
         }
         let _ = list.append_child(&row);
     }
-    set_text(&bar, ".total-amount .amount", &format_riyals(basket.total_halalas()));
+    set_text(
+        &bar,
+        ".total-amount .amount",
+        &format_riyals(basket.total_halalas()),
+    );
     if let Ok(Some(send)) = bar.query_selector("[data-testid=basket-send]") {
         let order = bar.get_attribute("data-order").unwrap_or_default();
         let _ = send.set_attribute("href", &format!("{order}{}", basket.items_param()));
