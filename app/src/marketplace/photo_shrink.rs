@@ -132,12 +132,12 @@ mod browser {
     use leptos::web_sys::js_sys::{Array, Promise};
     use leptos::web_sys::{
         Blob, CanvasRenderingContext2d, Element, Event, File, FilePropertyBag, FormData,
-        HtmlCanvasElement, HtmlInputElement, HtmlTemplateElement, ImageBitmap, ProgressEvent, Url,
-        XmlHttpRequest,
+        HtmlCanvasElement, HtmlInputElement, ImageBitmap, ProgressEvent, Url, XmlHttpRequest,
     };
     use wasm_bindgen_futures::JsFuture;
 
     use super::{QUALITY, kilobytes, moved, shrunk_size};
+    use crate::ui::dom;
 
     /// A photo chosen and waiting to be sent, with its preview's address.
     struct Chosen {
@@ -245,8 +245,7 @@ mod browser {
     fn draw(form: &Element) {
         let (Some(list), Some(template)) = (
             part(form, "ol.chosen-photos"),
-            part(form, "template.chosen-photo")
-                .and_then(|t| t.dyn_into::<HtmlTemplateElement>().ok()),
+            dom::template(form, "template.chosen-photo"),
         ) else {
             return;
         };
@@ -254,12 +253,7 @@ mod browser {
         CHOSEN.with(|c| {
             let chosen = c.borrow();
             for (index, photo) in chosen.iter().enumerate() {
-                let Some(row) = template
-                    .content()
-                    .first_element_child()
-                    .and_then(|r| r.clone_node_with_deep(true).ok())
-                    .and_then(|r| r.dyn_into::<Element>().ok())
-                else {
+                let Some(row) = dom::new_row(&template) else {
                     return;
                 };
                 // Whole numbers only: formatting an `f64` would pull the

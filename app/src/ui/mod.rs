@@ -6,6 +6,8 @@
 pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
 mod checked_form;
+#[cfg(feature = "hydrate")]
+pub mod dom;
 #[cfg(feature = "ssr")]
 pub mod drafts;
 #[cfg(feature = "hydrate")]

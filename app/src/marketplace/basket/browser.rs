@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
-use leptos::web_sys::{Element, Event, HtmlTemplateElement};
+use leptos::web_sys::{Element, Event};
 
 use super::{Basket, BasketItem, CHANGED_EVENT, STORAGE_KEY};
 use crate::text::format_riyals;
+use crate::ui::dom;
 
 fn load() -> Basket {
     window()
@@ -112,21 +113,13 @@ fn draw() {
     let _ = bar.toggle_attribute_with_force("hidden", !shown);
     let (Ok(Some(list)), Some(template)) = (
         bar.query_selector("ul.basket-lines"),
-        bar.query_selector("template.basket-line")
-            .ok()
-            .flatten()
-            .and_then(|t| t.dyn_into::<HtmlTemplateElement>().ok()),
+        dom::template(&bar, "template.basket-line"),
     ) else {
         return;
     };
     list.set_inner_html("");
     for line in basket.lines.iter().filter(|_| shown) {
-        let Some(row) = template
-            .content()
-            .first_element_child()
-            .and_then(|r| r.clone_node_with_deep(true).ok())
-            .and_then(|r| r.dyn_into::<Element>().ok())
-        else {
+        let Some(row) = dom::new_row(&template) else {
             return;
         };
         set_text(&row, ".basket-title", &line.item.title);

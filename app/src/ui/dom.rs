@@ -1,0 +1,27 @@
+//! What the islands share to draw into the server's markup in the browser:
+//! a list is redrawn from rows the server wrote as a `<template>` (with
+//! their translated words), not built by a reactive view.
+
+use leptos::wasm_bindgen::JsCast;
+use leptos::web_sys::{Element, HtmlTemplateElement};
+
+/// The `<template>` matching `selector` inside `parent`.
+pub fn template(parent: &Element, selector: &str) -> Option<HtmlTemplateElement> {
+    parent
+        .query_selector(selector)
+        .ok()
+        .flatten()?
+        .dyn_into()
+        .ok()
+}
+
+/// A fresh copy of the row `template` holds (its first element).
+pub fn new_row(template: &HtmlTemplateElement) -> Option<Element> {
+    template
+        .content()
+        .first_element_child()?
+        .clone_node_with_deep(true)
+        .ok()?
+        .dyn_into()
+        .ok()
+}
