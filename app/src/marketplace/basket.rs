@@ -15,6 +15,7 @@ use leptos::prelude::*;
 
 use crate::i18n::*;
 use crate::text::format_riyals;
+use crate::ui::in_browser;
 
 /// Where the basket is kept in the browser.
 pub const STORAGE_KEY: &str = "takamul-basket";
@@ -223,12 +224,7 @@ pub fn add_button(item: BasketItem) -> impl IntoView {
 /// The island of [`add_button`]: a tap adds the product to the basket.
 #[island]
 pub fn BasketAdd(children: Children) -> impl IntoView {
-    let add = move |event: leptos::ev::MouseEvent| {
-        #[cfg(feature = "hydrate")]
-        browser::add(&event);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = event;
-    };
+    let add = in_browser!(leptos::ev::MouseEvent, browser::add);
     view! { <span on:click=add>{children()}</span> }
 }
 
@@ -293,12 +289,7 @@ pub fn BasketSection(shop_id: i64) -> impl IntoView {
 pub fn BasketPanel(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(browser::follow);
-    let change = move |event: leptos::ev::MouseEvent| {
-        #[cfg(feature = "hydrate")]
-        browser::changed(&event);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = event;
-    };
+    let change = in_browser!(leptos::ev::MouseEvent, browser::changed);
     view! { <div on:click=change>{children()}</div> }
 }
 

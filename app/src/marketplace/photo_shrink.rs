@@ -14,6 +14,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::*;
+use crate::ui::in_browser;
 
 /// The longest side of a photo sent from the phone, in pixels.
 pub const MAX_SIDE: u32 = 1600;
@@ -100,24 +101,9 @@ pub fn PhotoForm(action: String, room: usize) -> impl IntoView {
 pub fn PhotoUpload(children: Children) -> impl IntoView {
     #[cfg(feature = "hydrate")]
     Effect::new(browser::wake);
-    let on_change = move |event: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        browser::chosen(&event);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = event;
-    };
-    let on_click = move |event: leptos::ev::MouseEvent| {
-        #[cfg(feature = "hydrate")]
-        browser::clicked(&event);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = event;
-    };
-    let on_submit = move |event: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        browser::submitted(&event);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = event;
-    };
+    let on_change = in_browser!(leptos::ev::Event, browser::chosen);
+    let on_click = in_browser!(leptos::ev::MouseEvent, browser::clicked);
+    let on_submit = in_browser!(leptos::ev::SubmitEvent, browser::submitted);
     view! { <div on:change=on_change on:click=on_click on:submit=on_submit>{children()}</div> }
 }
 

@@ -8,6 +8,8 @@
 
 use leptos::prelude::*;
 
+use crate::ui::in_browser;
+
 /// Where the taps wait in the browser.
 pub const QUEUE_KEY: &str = "takamul-attendance-queue";
 
@@ -79,12 +81,7 @@ pub fn AttendanceTaps(children: Children) -> impl IntoView {
     // Once the island is awake: it changes the rows' DOM.
     #[cfg(feature = "hydrate")]
     Effect::new(browser::start);
-    let on_tap = move |event: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        browser::tapped(&event);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = event;
-    };
+    let on_tap = in_browser!(leptos::ev::SubmitEvent, browser::tapped);
     view! { <div class="attendance-queue" on:submit=on_tap>{children()}</div> }
 }
 

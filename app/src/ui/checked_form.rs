@@ -62,24 +62,9 @@ pub fn CheckedForm(messages: Vec<(String, String)>, children: Children) -> impl 
 /// The island of [`CheckedForm`]: checks the fields as the person types.
 #[island]
 pub fn CheckedFields(children: Children) -> impl IntoView {
-    let on_leave = move |event: leptos::ev::FocusEvent| {
-        #[cfg(feature = "hydrate")]
-        browser::field_left(&event);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = event;
-    };
-    let on_type = move |event: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        browser::field_typed(&event);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = event;
-    };
-    let on_send = move |event: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
-        browser::form_sent(&event);
-        #[cfg(not(feature = "hydrate"))]
-        let _ = event;
-    };
+    let on_leave = in_browser!(leptos::ev::FocusEvent, browser::field_left);
+    let on_type = in_browser!(leptos::ev::Event, browser::field_typed);
+    let on_send = in_browser!(leptos::ev::SubmitEvent, browser::form_sent);
     view! {
         <div class="checked-form" on:focusout=on_leave on:input=on_type on:submit=on_send>
             {children()}

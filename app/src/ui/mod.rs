@@ -5,6 +5,21 @@
 /// `identity::language::set_language`).
 pub const LANGUAGE_COOKIE: &str = "i18n_pref_locale";
 
+/// An island's event handler: `$run(&event)` in the browser, nothing on the
+/// server (where an island only renders; its `browser` module exists only in
+/// the `hydrate` build).
+macro_rules! in_browser {
+    ($event:ty, $run:path) => {
+        move |event: $event| {
+            #[cfg(feature = "hydrate")]
+            $run(&event);
+            #[cfg(not(feature = "hydrate"))]
+            let _ = event;
+        }
+    };
+}
+pub(crate) use in_browser;
+
 mod checked_form;
 #[cfg(feature = "hydrate")]
 pub mod dom;
