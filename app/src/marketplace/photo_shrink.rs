@@ -342,7 +342,7 @@ mod browser {
     /// Whether the upload's answer came back to the product's page with no error.
     fn landed_on(url: &str, page: &str) -> bool {
         Url::new(url)
-            .map(|u| u.pathname() == page && !u.search().contains("error="))
+            .map(|u| u.pathname() == page && !u.search_params().has("error"))
             .unwrap_or(false)
     }
 
