@@ -143,12 +143,8 @@ mod browser {
             .flatten()
     }
 
-    fn part(form: &Element, selector: &str) -> Option<Element> {
-        form.query_selector(selector).ok().flatten()
-    }
-
     fn say(form: &Element, message: Option<&str>) {
-        if let Some(alert) = part(form, ".field-error") {
+        if let Some(alert) = dom::find(form, ".field-error") {
             let text = message.and_then(|name| form.get_attribute(name));
             alert.set_text_content(text.as_deref());
         }
@@ -156,7 +152,7 @@ mod browser {
 
     /// With JavaScript several photos can be chosen at once.
     pub fn wake() {
-        if let Some(input) = form().and_then(|f| part(&f, "input[type=file]")) {
+        if let Some(input) = form().and_then(|f| dom::find(&f, "input[type=file]")) {
             let _ = input.set_attribute("multiple", "");
         }
     }
@@ -230,7 +226,7 @@ mod browser {
     /// Draws the list from the chosen photos, with the page's own row.
     fn draw(form: &Element) {
         let (Some(list), Some(template)) = (
-            part(form, "ol.chosen-photos"),
+            dom::find(form, "ol.chosen-photos"),
             dom::template(form, "template.chosen-photo"),
         ) else {
             return;
@@ -246,10 +242,10 @@ mod browser {
                 // float printer into the module.
                 let bytes = photo.file.size() as u64;
                 let _ = row.set_attribute("data-bytes", &bytes.to_string());
-                if let Some(img) = part(&row, "img") {
+                if let Some(img) = dom::find(&row, "img") {
                     let _ = img.set_attribute("src", &photo.url);
                 }
-                if let Some(size) = part(&row, ".size") {
+                if let Some(size) = dom::find(&row, ".size") {
                     size.set_text_content(Some(&kilobytes(bytes).to_string()));
                 }
                 if let Ok(buttons) = row.query_selector_all("button") {
@@ -271,7 +267,7 @@ mod browser {
                 let _ = list.append_child(&row);
             }
             let _ = list.toggle_attribute_with_force("hidden", chosen.is_empty());
-            if let Some(input) = part(form, "input[type=file]") {
+            if let Some(input) = dom::find(form, "input[type=file]") {
                 let _ = input.toggle_attribute_with_force("required", chosen.is_empty());
             }
         });
@@ -293,7 +289,7 @@ mod browser {
         let action = form.get_attribute("action").unwrap_or_default();
         let page = window().location().pathname().unwrap_or_default();
         say(&form, None);
-        let progress = part(&form, "progress.upload-progress");
+        let progress = dom::find(&form, "progress.upload-progress");
         let show = move |fraction: f64| {
             if let Some(bar) = &progress {
                 let permille = (fraction.clamp(0.0, 1.0) * 1000.0) as u32;
@@ -327,7 +323,7 @@ mod browser {
                     // The connection dropped: the photos not sent stay listed.
                     _ => {
                         say(&form, Some("data-failed"));
-                        if let Some(bar) = part(&form, "progress.upload-progress") {
+                        if let Some(bar) = dom::find(&form, "progress.upload-progress") {
                             let _ = bar.toggle_attribute_with_force("hidden", true);
                         }
                         SENDING.set(false);

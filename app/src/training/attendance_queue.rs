@@ -154,12 +154,7 @@ mod browser {
 
     /// The page's "waiting to send".
     fn waiting_text() -> String {
-        document()
-            .query_selector(".tap-waiting-text")
-            .ok()
-            .flatten()
-            .and_then(|e| e.text_content())
-            .unwrap_or_default()
+        crate::ui::dom::page_text(".tap-waiting-text")
     }
 
     pub fn start() {

@@ -83,12 +83,7 @@ mod browser {
 
     /// The page's message for `key` (written by [`super::CheckedForm`]).
     fn message(key: ErrorKey) -> String {
-        document()
-            .query_selector(&format!(".check-messages [data-message={}]", key.as_str()))
-            .ok()
-            .flatten()
-            .and_then(|m| m.text_content())
-            .unwrap_or_default()
+        crate::ui::dom::page_text(&format!(".check-messages [data-message={}]", key.as_str()))
     }
 
     /// A checked text field: an `<input>` or a `<textarea>`.

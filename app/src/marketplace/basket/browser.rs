@@ -97,7 +97,7 @@ pub fn follow() {
 }
 
 fn set_text(parent: &Element, selector: &str, text: &str) {
-    if let Ok(Some(element)) = parent.query_selector(selector) {
+    if let Some(element) = dom::find(parent, selector) {
         element.set_text_content(Some(text));
     }
 }
@@ -111,8 +111,8 @@ fn draw() {
     let shop = number(&bar, "data-shop");
     let shown = shop.is_some() && basket.shop_id() == shop;
     let _ = bar.toggle_attribute_with_force("hidden", !shown);
-    let (Ok(Some(list)), Some(template)) = (
-        bar.query_selector("ul.basket-lines"),
+    let (Some(list), Some(template)) = (
+        dom::find(&bar, "ul.basket-lines"),
         dom::template(&bar, "template.basket-line"),
     ) else {
         return;
@@ -146,7 +146,7 @@ fn draw() {
         ".total-amount .amount",
         &format_riyals(basket.total_halalas()),
     );
-    if let Ok(Some(send)) = bar.query_selector("[data-testid=basket-send]") {
+    if let Some(send) = dom::find(&bar, "[data-testid=basket-send]") {
         let order = bar.get_attribute("data-order").unwrap_or_default();
         let _ = send.set_attribute("href", &format!("{order}{}", basket.items_param()));
     }
