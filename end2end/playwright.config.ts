@@ -16,6 +16,8 @@ const chromium = {
 };
 // E2E_PORT lets two checkouts run their browser tests at once on one machine.
 const port = process.env.E2E_PORT ?? "3100";
+// The flows with an island (issue 20): also run on an English phone, with and without JavaScript.
+const islandFlows = /(sign-in|rejection|household|shop|basket|training)\.spec\.ts$/;
 const phone = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
 
 export default defineConfig({
@@ -35,6 +37,8 @@ export default defineConfig({
   projects: [
     { name: "phone-ar-js", testIgnore: /desktop-ar/, use: { ...devices["Desktop Chrome"], ...phone, locale: "ar-SA", javaScriptEnabled: true } },
     { name: "phone-ar-nojs", testIgnore: /council|review/, use: { ...devices["Desktop Chrome"], ...phone, locale: "ar-SA", javaScriptEnabled: false } },
+    { name: "phone-en-js", testMatch: islandFlows, use: { ...devices["Desktop Chrome"], ...phone, locale: "en-US", javaScriptEnabled: true } },
+    { name: "phone-en-nojs", testMatch: islandFlows, use: { ...devices["Desktop Chrome"], ...phone, locale: "en-US", javaScriptEnabled: false } },
     { name: "desktop-en-js", testIgnore: /rejection|household|shop|review/, use: { ...devices["Desktop Chrome"], locale: "en-US", javaScriptEnabled: true } },
   ],
   webServer: {

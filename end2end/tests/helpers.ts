@@ -25,7 +25,7 @@ export async function decideInSimulator(page: Page, nationalId: string, choice: 
   await expect(request).toBeVisible();
   if (screenshot) await shot(phone, screenshot);
   const button = choice === "reject"
-    ? request.getByRole("button", { name: "رفض الطلب" })
+    ? request.getByRole("button", { name: /رفض الطلب|Reject the request/ })
     : request.getByRole("button", { name: choice.number, exact: true });
   await button.click();
   await expect(phone.locator(`li.sim-request[data-national-id="${nationalId}"]`)).toHaveCount(0);
@@ -94,6 +94,11 @@ export async function openNav(page: Page, name: string) {
   const link = page.locator(".site-nav").getByRole("link", { name, exact: true });
   if (!(await link.isVisible())) await page.locator(".site-nav summary").click();
   await link.click();
+}
+
+/** Whether the test's project browses in English (its browser's language), else Arabic. */
+export function inEnglish(): boolean {
+  return test.info().project.use.locale?.startsWith("en") ?? false;
 }
 
 /** The UI's texts in one language, as the app's locale files hold them. */

@@ -1,58 +1,71 @@
 import { test, expect } from "@playwright/test";
-import { hasJavaScript, openNav, shot, signIn, signOut } from "./helpers";
+import { hasJavaScript, inEnglish, locale, openNav, shot, signIn, signOut, withCheckDigit } from "./helpers";
 
-// Phone projects only (see playwright.config.ts). Each project's seller is a person with
-// no household yet, so the council moderates the product.
-const SELLER: Record<string, { id: string; title: string; query: string; phone: string }> = {
+// Phone projects only (see playwright.config.ts), in Arabic and English. Each project's seller
+// is a person with no household yet, so the council moderates the product. Every product has
+// its Arabic name; the English runs' sellers also give an English one, which English pages
+// show, and the visitor searches in the page's language.
+type Seller = { id: string; title: string; titleEn?: string; query: string; phone: string };
+const SELLER: Record<string, Seller> = {
   "phone-ar-js": { id: "1000000057", title: "كليجا بالهيل", query: "الكليجا", phone: "0551112233" },
   "phone-ar-nojs": { id: "1000000024", title: "غريبة بالسمن البلدي", query: "غُرَيْبة", phone: "0551112244" },
+  "phone-en-js": { id: withCheckDigit("109774001"), title: "كليجا بالمستكة", titleEn: "Mastic kleicha", query: "kleicha", phone: "0551112255" },
+  "phone-en-nojs": { id: withCheckDigit("109774002"), title: "بسبوسة بالقشطة", titleEn: "Basbousa with cream", query: "basbousa", phone: "0551112266" },
 };
 
 test("a family opens a shop and lists a product with a photo; the council publishes it; a visitor finds it and orders on WhatsApp", async ({ page }, info) => {
   const seller = SELLER[info.project.name];
+  const english = inEnglish();
+  const t = locale(english);
+  const shop = t.my_shop;
+  // What the pages show in the run's language, and the language the switch goes to and back.
+  const shown = english ? seller.titleEn! : seller.title;
+  const shopName = english ? `${seller.titleEn} shop` : `متجر ${seller.title}`;
+  const [lang, other] = english ? ["en", "ar"] : ["ar", "en"];
   // A real photo to upload: one of the demo products' (WebP is accepted like JPEG and PNG).
   await page.goto("/market");
   const demoPhoto = await page.locator(".product-card img").first().getAttribute("src");
   const photo = await (await page.request.get(demoPhoto!)).body();
 
   await signIn(page, seller.id);
-  await openNav(page, "متجري");
-  await expect(page.getByRole("heading", { name: "افتح متجرك" })).toBeVisible();
-  await page.getByLabel("اسم المتجر (بالعربية)").fill(`متجر ${seller.title}`);
-  await page.getByLabel("الحي").selectOption({ index: 5 });
+  await openNav(page, shop.nav_link);
+  await expect(page.getByRole("heading", { name: shop.open_shop })).toBeVisible();
+  await page.getByLabel(shop.name_ar).fill(`متجر ${seller.title}`);
+  if (english) await page.getByLabel(shop.name_en).fill(shopName);
+  await page.getByLabel(shop.district, { exact: true }).selectOption({ index: 5 });
   // Nothing is published until the family says so: WhatsApp orders are opted into.
-  await page.getByLabel("استقبال الطلبات عبر واتساب").check();
-  await page.getByLabel("رقم واتساب").fill(seller.phone);
+  await page.getByLabel(shop.whatsapp_opt_in).check();
+  await page.getByLabel(shop.whatsapp, { exact: true }).fill(seller.phone);
   await shot(page, "60-shop-open");
-  await page.getByRole("button", { name: "احفظ المتجر" }).click();
-  // The shop's name waits for review like a product; the family is told so.
-  await expect(page.getByRole("status").filter({ hasText: "بانتظار مراجعة الجمعية" })).toBeVisible();
+  await page.getByRole("button", { name: shop.save_shop }).click();
+  // The shop's name waits for review like a product; the family is told so, in either language.
+  await expect(page.getByRole("status").filter({ hasText: shop.text_pending })).toBeVisible();
   await shot(page, "60-shop-pending");
   await page.locator(".language-switch").click();
-  await expect(page.getByRole("status").filter({ hasText: "waiting for review" })).toBeVisible();
-  await shot(page, "60-shop-pending-en");
+  await expect(page.getByRole("status").filter({ hasText: locale(!english).my_shop.text_pending })).toBeVisible();
+  await shot(page, `60-shop-pending-${other}`);
   await page.locator(".language-switch").click();
-  await expect(page.locator("html")).toHaveAttribute("lang", "ar");
+  await expect(page.locator("html")).toHaveAttribute("lang", lang);
 
-  await page.getByRole("link", { name: "أضف منتجًا" }).click();
-  await page.getByLabel("اسم المنتج (بالعربية)").fill(seller.title);
-  await page.getByLabel("الوصف (بالعربية)").fill("مخبوزات بيتية طازجة تُجهّز يوم الطلب");
-  await page.getByLabel("القسم").selectOption("baked_goods");
+  await page.getByRole("link", { name: shop.new_product }).click();
+  const fillProduct = async (price: string) => {
+    await page.getByLabel(shop.title_ar).fill(seller.title);
+    if (english) await page.getByLabel(shop.title_en).fill(seller.titleEn!);
+    await page.getByLabel(shop.description_ar).fill("مخبوزات بيتية طازجة تُجهّز يوم الطلب");
+    await page.getByLabel(t.market.category).selectOption("baked_goods");
+    await page.getByLabel(shop.price).fill(price);
+    await page.getByRole("button", { name: shop.save_product }).click();
+  };
   // A price of zero is refused with the reason.
-  await page.getByLabel("السعر بالريال").fill("0");
-  await page.getByRole("button", { name: "احفظ المنتج" }).click();
-  await expect(page.getByRole("alert")).toContainText("السعر");
-  await page.getByLabel("اسم المنتج (بالعربية)").fill(seller.title);
-  await page.getByLabel("الوصف (بالعربية)").fill("مخبوزات بيتية طازجة تُجهّز يوم الطلب");
-  await page.getByLabel("القسم").selectOption("baked_goods");
-  await page.getByLabel("السعر بالريال").fill("٣٥");
-  await page.getByRole("button", { name: "احفظ المنتج" }).click();
-  await expect(page.getByText("مسودة")).toBeVisible();
+  await fillProduct("0");
+  await expect(page.getByRole("alert")).toContainText(t.errors.price_invalid);
+  await fillProduct(english ? "35" : "٣٥");
+  await expect(page.getByText(shop.status_draft, { exact: true })).toBeVisible();
 
-  await page.getByLabel("أضف صورة").setInputFiles({ name: "photo.webp", mimeType: "image/webp", buffer: photo });
-  await page.getByRole("button", { name: "ارفع الصورة" }).click();
+  await page.getByLabel(shop.add_photo).setInputFiles({ name: "photo.webp", mimeType: "image/webp", buffer: photo });
+  await page.getByRole("button", { name: shop.upload }).click();
   await expect(page.locator(".photo-list li")).toHaveCount(1);
-  await expect(page.locator(".photo-list .badge")).toHaveText("الغلاف");
+  await expect(page.locator(".photo-list .badge")).toHaveText(shop.cover);
   if (hasJavaScript()) {
     // A 12-megapixel phone photo (4000×3000) whose EXIF says "turn 90° clockwise": the
     // phone shrinks it to 1600 px and turns it upright before sending it.
@@ -80,7 +93,7 @@ test("a family opens a shop and lists a product with a photo; the council publis
     }));
     // Three photos chosen at once: the phone shrinks each one and lists it with a preview
     // and its size, in the order chosen.
-    const field = page.getByLabel("أضف صورة");
+    const field = page.getByLabel(shop.add_photo);
     await field.setInputFiles([
       { name: "phone.jpg", mimeType: "image/jpeg", buffer: big },
       { name: "second.webp", mimeType: "image/webp", buffer: photo },
@@ -98,9 +111,9 @@ test("a family opens a shop and lists a product with a photo; the council publis
     // The field itself is empty: nothing would be sent twice.
     expect(await field.evaluate((input: HTMLInputElement) => input.files!.length)).toBe(0);
     // The last one is not sent after all, and the phone photo goes after the second.
-    await chosen.nth(2).getByRole("button", { name: "لا ترسلها" }).click();
+    await chosen.nth(2).getByRole("button", { name: shop.remove_chosen }).click();
     await expect(chosen).toHaveCount(2);
-    await chosen.first().getByRole("button", { name: "أخّرها" }).click();
+    await chosen.first().getByRole("button", { name: shop.move_down }).click();
     await expect(chosen.first()).not.toHaveAttribute("data-bytes", String(shrunk));
     await shot(page, "60-photos-chosen");
     // Sent one by one, in the list's order, with a progress bar; each request body is what
@@ -111,7 +124,7 @@ test("a family opens a shop and lists a product with a photo; the council publis
       await new Promise((resolve) => setTimeout(resolve, 400));
       await route.continue();
     });
-    await page.getByRole("button", { name: "ارفع الصورة" }).click();
+    await page.getByRole("button", { name: shop.upload }).click();
     await expect(page.locator("progress.upload-progress")).toBeVisible();
     await expect(page.locator(".photo-list li")).toHaveCount(3);
     await page.unroute("**/my-shop/products/*/photos");
@@ -126,40 +139,43 @@ test("a family opens a shop and lists a product with a photo; the council publis
     console.log(`photo: ${big.length} bytes chosen, ${bodies[1]} bytes sent, stored ${width}×${height}`);
   }
   await shot(page, "61-product-editor");
-  await page.getByRole("button", { name: "أرسل للمراجعة" }).click();
-  await expect(page.getByText("بانتظار المراجعة")).toBeVisible();
+  await page.getByRole("button", { name: shop.submit_for_review }).click();
+  await expect(page.getByText(shop.status_pending, { exact: true })).toBeVisible();
   await signOut(page);
 
-  // The council reviews the product as the public will see it, and publishes it.
+  // The council reviews the product as the public will see it, and publishes it. Visitors
+  // read both languages' texts, so the reviewer sees both (the Arabic name on an English page).
   await signIn(page, "1000000016");
   await page.goto("/association/moderation");
   const item = page.locator("article.moderation-item[data-product-id]", { hasText: seller.title });
   await expect(item).toBeVisible();
+  await expect(item).toContainText(shown);
   const shopText = page.locator("article.moderation-item[data-shop-id]", { hasText: `متجر ${seller.title}` });
   await expect(shopText).toBeVisible();
   await shot(page, "62-moderation");
   await page.locator(".language-switch").click();
-  await expect(page.locator("html")).toHaveAttribute("lang", "en");
-  await shot(page, "62-moderation-en");
+  await expect(page.locator("html")).toHaveAttribute("lang", other);
+  await shot(page, `62-moderation-${other}`);
   await page.locator(".language-switch").click();
-  await expect(page.locator("html")).toHaveAttribute("lang", "ar");
-  await item.getByRole("button", { name: "انشر" }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", lang);
+  await item.getByRole("button", { name: t.moderation.approve }).click();
   await expect(page.locator("article.moderation-item[data-product-id]", { hasText: seller.title })).toHaveCount(0);
   // The shop's name too: until then the public sees "a productive family".
-  await page.locator("article.moderation-item[data-shop-id]", { hasText: `متجر ${seller.title}` }).getByRole("button", { name: "انشر" }).click();
-  await expect(page.locator("article.moderation-item[data-shop-id]", { hasText: `متجر ${seller.title}` })).toHaveCount(0);
+  await shopText.getByRole("button", { name: t.moderation.approve }).click();
+  await expect(shopText).toHaveCount(0);
   await signOut(page);
 
-  // A visitor with no account finds it by an Arabic search with the article or diacritics.
+  // A visitor with no account finds it by a search in the page's language (in Arabic, with
+  // the article or diacritics).
   await page.goto("/market");
-  await page.getByLabel("ابحث في السوق").fill(seller.query);
-  await page.getByRole("button", { name: "بحث", exact: true }).click();
-  const card = page.locator(".product-card", { hasText: seller.title });
+  await page.getByLabel(t.market.search_label).fill(seller.query);
+  await page.getByRole("button", { name: t.market.search, exact: true }).click();
+  const card = page.locator(".product-card", { hasText: shown });
   await expect(card).toBeVisible();
   await shot(page, "63-search-results");
   await card.getByRole("link").click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(seller.title);
-  await expect(page.getByRole("link", { name: `متجر ${seller.title}` }).first()).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(shown);
+  await expect(page.getByRole("link", { name: shopName }).first()).toBeVisible();
   const whatsapp = page.locator("#order-whatsapp");
   // The button goes through the counted redirect (no cookie) to wa.me.
   const order = (await whatsapp.getAttribute("href"))!;

@@ -5,6 +5,8 @@ import { confirmedInNafath, decideInSimulator, shot } from "./helpers";
 const FAMILY_IDS: Record<string, string> = {
   "phone-ar-js": "1000000065",
   "phone-ar-nojs": "2000000071",
+  "phone-en-js": "1000000065",
+  "phone-en-nojs": "2000000071",
   "desktop-en-js": "1000000065",
 };
 

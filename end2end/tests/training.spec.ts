@@ -1,11 +1,14 @@
 import { test, expect, Page } from "@playwright/test";
-import { hasJavaScript, shot, signIn, signOut, withCheckDigit as nationalId } from "./helpers";
+import { hasJavaScript, inEnglish, shot, signIn, signOut, withCheckDigit as nationalId } from "./helpers";
 
 // Every project runs the whole story with its own people and course: Arabic phone with and
-// without JavaScript, and English (at phone width too, for the screenshots).
+// without JavaScript, English on the phone with and without, and English on a desktop
+// (at phone width too, for the screenshots).
 const RUN: Record<string, { prefix: string; title: string }> = {
   "phone-ar-js": { prefix: "130000", title: "تغليف الحلويات للهدايا" },
   "phone-ar-nojs": { prefix: "131000", title: "تصوير المنتجات بالجوال" },
+  "phone-en-js": { prefix: "139100", title: "تسعير المنتجات البيتية" },
+  "phone-en-nojs": { prefix: "139200", title: "تصميم الشعار للمتجر" },
   "desktop-en-js": { prefix: "132000", title: "البيع عبر واتساب" },
 };
 const HIND_NAKHLA_ADMIN = "1000000024";
@@ -40,7 +43,7 @@ const button = (page: Page, name: RegExp) => page.getByRole("button", { name });
 test("a course fills up, the waitlist moves, the trainer takes attendance, and the certificate prints and verifies", async ({ page }, info) => {
   test.setTimeout(300_000);
   const run = RUN[info.project.name];
-  const english = info.project.name.startsWith("desktop-en");
+  const english = inEnglish();
   if (english) await page.setViewportSize({ width: 390, height: 844 });
   const [first, second, third] = ["1", "2", "3"].map((n) => nationalId(`${run.prefix}00${n}`));
 

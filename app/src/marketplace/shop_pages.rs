@@ -422,6 +422,7 @@ fn ModerationQueue(view: ModerationView) -> impl IntoView {
                 view! {
                     <article class="moderation-item" data-product-id=id.clone()>
                         <ProductBody product=item.product.clone() shop=item.shop.clone() />
+                        <OtherLanguageTexts product=item.product.clone() />
                         <Decision action=ModerateProduct::PATH id_name="product_id" id=id.clone() />
                     </article>
                 }
@@ -435,6 +436,41 @@ fn ModerationQueue(view: ModerationView) -> impl IntoView {
             />
         })}
     }
+}
+
+/// The product's title and description in the language the page does not
+/// show: visitors read both, so the moderator reviews both before publishing.
+#[component]
+fn OtherLanguageTexts(product: super::Product) -> impl IntoView {
+    let i18n = use_i18n();
+    let english = is_english();
+    let english_title = product.title_en.clone().filter(|t| !t.trim().is_empty());
+    let english_description = product
+        .description_en
+        .clone()
+        .filter(|d| !d.trim().is_empty());
+    // An English page shows the English texts where there are some, an Arabic page only Arabic.
+    let (title, description) = if english {
+        (
+            english_title.map(|_| product.title_ar.clone()),
+            english_description.map(|_| product.description_ar.clone()),
+        )
+    } else {
+        (english_title, english_description)
+    };
+    let dir = if english { "rtl" } else { "ltr" };
+    (title.is_some() || description.is_some()).then(|| view! {
+        <dl class="facts other-language">
+            {title.map(|title| view! {
+                <dt>{if english { t!(i18n, my_shop.title_ar).into_any() } else { t!(i18n, my_shop.title_en).into_any() }}</dt>
+                <dd dir=dir>{title}</dd>
+            })}
+            {description.map(|description| view! {
+                <dt>{if english { t!(i18n, my_shop.description_ar).into_any() } else { t!(i18n, my_shop.description_en).into_any() }}</dt>
+                <dd dir=dir>{description}</dd>
+            })}
+        </dl>
+    })
 }
 
 /// A shop's new name and bio beside the public ones, with the decision forms.
