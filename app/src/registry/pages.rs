@@ -253,7 +253,7 @@ fn Step(step: String, data: WizardData) -> impl IntoView {
                     {members.into_iter().map(|m| view! {
                         <li data-member=m.full_name.clone()>
                             <span><strong>{m.full_name.clone()}</strong> " · " <RelationName code=m.relation.clone() /> " · " <bdi dir="ltr">{m.birth_date.clone()}</bdi>
-                                {crate::time::SaudiDate::parse(&m.birth_date).map(|d| view! { " " <span class="hijri">"(" <bdi dir="ltr">{d.hijri()}</bdi> ")"</span> })}</span>
+                                {crate::time::day_start(&m.birth_date).map(|unix| view! { " " <crate::ui::HijriDate unix /> })}</span>
                             <super::delegates::DelegateToggle member=m.clone() />
                             <form method="post" action=RemoveHouseholdMember::PATH class="inline-form">
                                 <input type="hidden" name="member_id" value=m.id.to_string() />

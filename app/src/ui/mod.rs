@@ -297,7 +297,6 @@ pub fn pick(english: bool, ar: &str, en: &str) -> String {
     if english && !en.is_empty() { en } else { ar }.to_string()
 }
 
-/// A page-level alert for an error, announced to screen readers.
 /// A day in the Umm al-Qura calendar, in brackets: `(1448-06-19 هـ)`.
 #[component]
 pub fn HijriDate(unix: i64) -> impl IntoView {
