@@ -300,6 +300,9 @@ async fn a_new_notice_is_accepted_before_going_on(app: TestApp) {
     let html = visitor.get("/privacy").await.text().await.unwrap();
     assert!(html.contains("مجلس الجمعيات") && html.contains("privacy@takamul.example"));
     assert!(!html.contains("accept-notice"));
+    // Dated the day its version names, not the epoch (0036_privacy_notice_first_date).
+    let html = html.replace("<!>", "");
+    assert!(html.contains("2026-11-01") && !html.contains("1970-01-01"), "{html}");
 
     // The officer publishes a new version (a plain form); only the officer may.
     let officer = app
