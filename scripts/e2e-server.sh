@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The server the browser tests run against: the release build on a fresh
-# SQLite database with the demo data, on its own port.
+# The server the browser tests run against: the build `make test` made
+# ($SERVER_BIN, scripts/env.sh) on a fresh SQLite database with the demo
+# data, on its own port.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 export LEPTOS_SITE_ADDR="${E2E_ADDR:-127.0.0.1:3100}"
