@@ -133,13 +133,13 @@ export async function walkGoingLive(page: Page, browser: Browser, walk: Walk) {
     buffer: Buffer.from(householdsFile(base, walk.districtsFrom), "utf8"),
   });
   await page.getByRole("button", { name: t.imports.check }).click();
-  await expect(page.locator(".counts")).toContainText(t.imports.count_refuse.replace("{{ n }}", "10"));
+  await expect(page.locator(".import-counts")).toContainText(t.imports.count_refuse.replace("{{ n }}", "10"));
   await shot(page, `92-import-dry-run${suffix}`);
   await page.getByRole("button", { name: t.imports.commit }).click();
   await expect(page.getByText(t.imports.done)).toBeVisible({ timeout: 60_000 });
-  await expect(page.locator(".counts")).toContainText(t.imports.count_refuse.replace("{{ n }}", "10"));
+  await expect(page.locator(".import-counts")).toContainText(t.imports.count_refuse.replace("{{ n }}", "10"));
   // new · already there · to duplicate review (created too) · refused
-  const counts = (await page.locator(".counts").textContent())!.match(/\d+/g)!.map(Number);
+  const counts = (await page.locator(".import-counts").textContent())!.match(/\d+/g)!.map(Number);
   expect(counts[0]).toBe(190);
   // The family typed twice: both rows are created and sent to the review as one pair.
   expect(counts[2]).toBe(2);

@@ -1,16 +1,39 @@
 import { Browser, expect, Page, test } from "@playwright/test";
 import { readFileSync } from "node:fs";
 
+/**
+ * A full-page screenshot under the project's folder, and one at 390 px from the desktop
+ * project. At phone width it also checks that nothing sticks out sideways (a wide table
+ * scrolls inside its own box; the page itself never does).
+ */
 export async function shot(page: Page, name: string) {
   const dir = `screenshots/${test.info().project.name}`;
   await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
-  // Every page is also looked at on a phone in English (the phone projects are Arabic).
   const size = page.viewportSize();
   if (size && size.width > 390) {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: `${dir}/${name}-390.png`, fullPage: true });
+    await fitsThePhone(page, name);
     await page.setViewportSize(size);
+  } else if (size) {
+    await fitsThePhone(page, name);
   }
+}
+
+/**
+ * How far the page sticks out sideways: its width beyond the layout viewport's. (A phone zooms
+ * out to show a page that is too wide, so `innerWidth` grows with it; `clientWidth` does not.)
+ * A print preview is laid out for paper, so it is not measured.
+ */
+export async function sidewaysOverflow(page: Page): Promise<number> {
+  return page.evaluate(() =>
+    matchMedia("print").matches ? 0 : document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+}
+
+async function fitsThePhone(page: Page, name: string) {
+  const overflow = await sidewaysOverflow(page);
+  expect.soft(overflow, `${name}: the page is ${overflow} px wider than the phone`).toBeLessThanOrEqual(0);
 }
 
 /**

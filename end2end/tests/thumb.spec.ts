@@ -1,5 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-import { shot, signIn } from "./helpers";
+import { shot, sidewaysOverflow, signIn } from "./helpers";
 
 // Issue 21 items 6 and 7: the signed-in navigation fits one row (the rest under "More",
 // a <details> that opens without JavaScript), and the coverage matrix reads at a glance.
@@ -13,8 +13,7 @@ async function navFitsOneRow(page: Page) {
   const nav = await page.locator(".site-nav").boundingBox();
   expect(nav!.height).toBeLessThan(80);
   // Nothing sticks out sideways.
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
+  expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
 }
 
 test("a family's navigation fits one row, the rest under More", async ({ page }, info) => {

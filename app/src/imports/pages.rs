@@ -171,11 +171,12 @@ fn Counts(batch: BatchSummary) -> impl IntoView {
         ]
     };
     view! {
-        <span class="counts">
-            {t!(i18n, imports.count_create, n = create)} " · "
-            {t!(i18n, imports.count_match, n = matched)} " · "
-            {t!(i18n, imports.count_review, n = review)} " · "
-            {t!(i18n, imports.count_refuse, n = refused)}
+        // Each count stays whole; the line breaks between them on a phone.
+        <span class="import-counts">
+            <span class="nowrap">{t!(i18n, imports.count_create, n = create)}</span> " · "
+            <span class="nowrap">{t!(i18n, imports.count_match, n = matched)}</span> " · "
+            <span class="nowrap">{t!(i18n, imports.count_review, n = review)}</span> " · "
+            <span class="nowrap">{t!(i18n, imports.count_refuse, n = refused)}</span>
         </span>
     }
 }

@@ -467,7 +467,7 @@ fn CertificateSheet(view: CertificateView) -> impl IntoView {
                 <dt>{t!(i18n, training.verification_code)}</dt>
                 <dd><bdi dir="ltr" class="code">{c.code.clone()}</bdi></dd>
             </dl>
-            <p class="small">{t!(i18n, training.verify_at)} " " <bdi dir="ltr">{view.verify_url.clone()}</bdi></p>
+            <p class="small verify-address">{t!(i18n, training.verify_at)} " " <bdi dir="ltr">{view.verify_url.clone()}</bdi></p>
         </article>
     }
 }
@@ -516,7 +516,7 @@ fn VerifyResult(found: Option<Verification>) -> impl IntoView {
     match found {
         None => view! { <p class="alert alert-error" id="verify-result" role="status">{t!(i18n, training.verify_unknown)}</p> }.into_any(),
         Some(v) => view! {
-            <div class="alert alert-ok" id="verify-result" role="status">
+            <div class="alert alert-ok alert-block" id="verify-result" role="status">
                 <p><strong>{t!(i18n, training.verify_valid)}</strong></p>
                 <dl class="facts">
                     <dt>{t!(i18n, training.certificate_awarded_to)}</dt>
