@@ -302,7 +302,10 @@ async fn a_new_notice_is_accepted_before_going_on(app: TestApp) {
     assert!(!html.contains("accept-notice"));
     // Dated the day its version names, not the epoch (0036_privacy_notice_first_date).
     let html = html.replace("<!>", "");
-    assert!(html.contains("2026-11-01") && !html.contains("1970-01-01"), "{html}");
+    assert!(
+        html.contains("2026-11-01") && !html.contains("1970-01-01"),
+        "{html}"
+    );
 
     // The officer publishes a new version (a plain form); only the officer may.
     let officer = app
