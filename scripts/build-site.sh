@@ -16,7 +16,7 @@ pkg="$LEPTOS_SITE_ROOT/$LEPTOS_SITE_PKG_DIR"
 mkdir -p "$pkg"
 cp -r public/. "$LEPTOS_SITE_ROOT/"
 # The same browser targets cargo-leptos used (`browserquery = "defaults"`).
-lightningcss --minify --targets defaults style/main.css -o "$pkg/$LEPTOS_OUTPUT_NAME.css"
+lightningcss --minify --bundle --targets defaults style/main.css -o "$pkg/$LEPTOS_OUTPUT_NAME.css"
 
 if app_has_islands; then
   if [ "$TAKAMUL_PROFILE" = dev ]; then wasm_profile=dev; else wasm_profile=wasm-release; fi

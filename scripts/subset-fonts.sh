@@ -13,7 +13,7 @@
 # - No hinting: phones ignore it.
 # 130 KB in four files -> 57 KB in two: the larger part of what a phone waits
 # for before it paints (bench/lighthouse.sh). The unicode-range of the two
-# @font-face rules in style/main.css must match RANGES below.
+# @font-face rules in style/base.css must match RANGES below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PLEX_VERSION=1.1.0

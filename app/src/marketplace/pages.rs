@@ -52,7 +52,7 @@ pub fn PhotoImg(
     }
 }
 
-/// The width a card's photo is shown at, by the grid in `main.css`: two
+/// The width a card's photo is shown at, by the grid in `style/domains.css`: two
 /// columns on a phone (half the screen less the page's and the card's
 /// padding), three from 32rem, about 10rem each from 60rem. Saying more would
 /// make a phone fetch the next larger file.

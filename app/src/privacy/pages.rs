@@ -1,6 +1,6 @@
 //! The family's "My data" page: what is held, who read it, the copy, the
 //! disputes and requests. Plain forms and links: it works without
-//! JavaScript, and prints (print CSS in `style/main.css`). The officer's
+//! JavaScript, and prints (print CSS in `style/domains.css`). The officer's
 //! queue and the associations' disputes are in `officer_pages.rs`.
 
 use leptos::prelude::*;

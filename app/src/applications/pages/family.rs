@@ -242,7 +242,7 @@ pub(super) fn Apply(
                         <input type="checkbox" name=field("chosen") value="1" id=id("chosen") checked=typed.chosen.is_some().then_some("") />
                         " " {name}
                     </label>
-                    // Shown once the type is chosen (style/main.css, `.choice-details`).
+                    // Shown once the type is chosen (style/base.css, `.choice-details`).
                     <div class="choice-details">
                         <label for=id("description")>{t!(i18n, applications.description_label)}</label>
                         <textarea id=id("description") name=field("description") rows="3" maxlength="1000" aria-required="true" data-check=FieldCheck::Description.as_str() data-when=id("chosen")
