@@ -66,33 +66,7 @@ async fn a_member_id_is_a_claim_the_person_answers(app: TestApp) {
     assert_eq!(r.status(), 404);
     // Staff of an association serving Amina's household may confirm a
     // member's ID from the documents she shows; nobody else may.
-    let key: serde_json::Value = amina
-        .post_api("/api/get_apply_form", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
-    let (training,): (i64,) =
-        sqlx::query_as("SELECT id FROM assistance_types WHERE code = 'training'")
-            .fetch_one(&app.state.db.pool)
-            .await
-            .unwrap();
-    let r = amina
-        .post_api(
-            "/api/submit_application",
-            &[
-                ("submission_key", key["submission_key"].as_str().unwrap()),
-                (
-                    "lines[0][assistance_type_id]",
-                    training.to_string().as_str(),
-                ),
-                ("lines[0][chosen]", "1"),
-                ("lines[0][description]", "دورة تغليف"),
-                ("lines[0][amount]", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), 200);
+    common::submit_training_application(&app, &amina, "دورة تغليف").await;
     let (serving,): (String,) = sqlx::query_as(
         "SELECT a.licence_number FROM application_lines l JOIN associations a ON a.id = l.association_id \
          JOIN households h ON h.id = l.household_id WHERE h.head_national_id = $1",

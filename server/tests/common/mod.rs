@@ -474,6 +474,16 @@ pub async fn register_household(browser: &Browser, district_id: i64) {
 /// coverage); returns the line's id.
 pub async fn apply_for_training(app: &TestApp, family: &Browser) -> i64 {
     register_household(family, jeddah_district(&app.state.db, 0).await).await;
+    submit_training_application(app, family, "أحتاج دورة خياطة").await
+}
+
+/// The family (its household already registered) applies for training with
+/// this description; returns the line's id.
+pub async fn submit_training_application(
+    app: &TestApp,
+    family: &Browser,
+    description: &str,
+) -> i64 {
     let form: serde_json::Value = family
         .post_api("/api/get_apply_form", &[])
         .await
@@ -492,7 +502,7 @@ pub async fn apply_for_training(app: &TestApp, family: &Browser) -> i64 {
                 ("submission_key", form["submission_key"].as_str().unwrap()),
                 ("lines[0][assistance_type_id]", &training.to_string()),
                 ("lines[0][chosen]", "1"),
-                ("lines[0][description]", "أحتاج دورة خياطة"),
+                ("lines[0][description]", description),
                 ("lines[0][amount]", ""),
             ],
         )
